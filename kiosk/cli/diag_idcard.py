@@ -1,0 +1,9 @@
+"""`kiosk diag idcard ...` (placeholder until its device issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(devices: argparse._SubParsersAction) -> None:
+    devices.add_parser("idcard", help="idcard diagnostics")

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk and its tests need on a fresh Debian machine:
+# Debian packages (apt-get), a virtual environment at .venv with the project in it,
+# and the compiled translations. Idempotent: a second run only checks stamps.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  # pyscard builds from source against pcsc-lite; pcscd + vpcd carry the virtual cards
+  pcscd libpcsclite-dev swig vsmartcard-vpcd
+  # a TrueType CJK font for Qt and for reportlab (no tofu)
+  fonts-wqy-zenhei fontconfig
+  # Qt's runtime libraries for the offscreen and xcb platforms
+  libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libfontconfig1 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxrender1 libxi6
+  # A4 printing through CUPS, PDF inspection and QR decoding in tests, a virtual screen
+  cups cups-client cups-bsd poppler-utils zbar-tools libzbar0 xvfb
+)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.project-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing the project into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  touch "$stamp"
+fi
+
+# Compile the translations (.ts -> .qm) when a source is newer than its output.
+for ts in kiosk/i18n/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+done
