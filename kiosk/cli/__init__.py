@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import diag, run, sim
+from kiosk.cli import cert, diag, run, sim, verify
 
-SUBCOMMAND_MODULES = [run, sim, diag]
+SUBCOMMAND_MODULES = [run, sim, diag, cert, verify]
 
 
 def build_parser() -> argparse.ArgumentParser:
