@@ -1,0 +1,159 @@
+"""The social security card read through PC/SC (pyscard): SELECT SSSE, EF05, EF06, READ RECORD 01-0D."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.base import Completion, DeviceStatus
+from drivers.pcsc.apdu import Response, describe_status_word, transmit
+from drivers.pcsc.connection import CardConnection, PcscContext
+from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
+from drivers.pcsc.monitor import CardEvent, CardMonitor
+from drivers.sscard.data import SsCardData, data_from_records
+from drivers.sscard.errors import SsCardError, from_pcsc, sscard_error
+from drivers.sscard.records import FILES
+from drivers.sscard.virtual_card import SSSE_AID
+
+DEFAULT_READER = "Virtual PCD"
+DEFAULT_TIMEOUT = 5.0
+
+
+def select_aid_apdu(aid: bytes) -> bytes:
+    return bytes([0x00, 0xA4, 0x04, 0x00, len(aid)]) + aid
+
+
+def select_file_apdu(file_id: int) -> bytes:
+    return bytes([0x00, 0xA4, 0x02, 0x00, 0x02]) + file_id.to_bytes(2, "big")
+
+
+def read_record_apdu(record: int) -> bytes:
+    # P2=04: record number in P1, current EF. Le=00 asks for the whole record; a T=0 card states the exact
+    # length with 6C xx and transmit() resends (ISO/IEC 7816-4 §5.1.3).
+    return bytes([0x00, 0xB2, record, 0x04, 0x00])
+
+
+@dataclass(frozen=True)
+class ReadStats:
+    """How the last read went (for the benchmark and the technician)."""
+
+    apdus: int
+    seconds: float
+
+
+class PcscSsCardReader:
+    """Reads social security cards in the first PC/SC reader whose name contains ``reader_fragment``.
+
+    ``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``status`` and
+    ``card_present`` are cheap queries; ``watch`` starts a CardMonitor calling back on its own thread.
+    """
+
+    def __init__(self, reader_fragment: str = DEFAULT_READER, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.reader_fragment = reader_fragment
+        self.timeout = timeout
+        self.last_read: ReadStats | None = None
+        self._context = PcscContext()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._context.release()
+
+    # -- queries ------
+    def status(self) -> DeviceStatus:
+        """ONLINE when the reader is there, NO_DEVICE when pcscd runs without it, OFFLINE when pcscd is down."""
+        try:
+            self._context.find_reader(self.reader_fragment)
+        except PcscError as exc:
+            return DeviceStatus.NO_DEVICE if exc.code == "no_reader" else DeviceStatus.OFFLINE
+        return DeviceStatus.ONLINE
+
+    def card_present(self) -> bool:
+        """True when a card sits in the reader; raises SsCardError(no_reader / pcsc_unavailable)."""
+        from smartcard import scard
+
+        try:
+            reader = self._context.find_reader(self.reader_fragment)
+            hresult, states = scard.SCardGetStatusChange(
+                self._context.handle(), 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+            )
+        except PcscError as exc:
+            raise from_pcsc(exc) from exc
+        if hresult != scard.SCARD_S_SUCCESS:
+            self._context.invalidate()
+            raise sscard_error("pcsc_unavailable", f"SCardGetStatusChange: {scard.SCardGetErrorMessage(hresult)}")
+        return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+
+    def watch(self, callback: Callable[[CardEvent], None], poll_interval: float = 0.2) -> CardMonitor:
+        """Report insertion, removal and device status changes to ``callback`` (monitor thread); stop() it."""
+        return CardMonitor(self.reader_fragment, callback, poll_interval).start()
+
+    # -- the read ------
+    def read_card(self, timeout: float | None = None) -> SsCardData:
+        """Read the holder and card data; raises SsCardError with code no_reader, no_card, card_removed,
+        pcsc_unavailable or card_error (also when the card does not answer within ``timeout`` seconds)."""
+        limit = self.timeout if timeout is None else timeout
+        outcome: list[SsCardData | BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(self._read_locked())
+            except BaseException as exc:
+                outcome.append(exc)
+
+        # SCardTransmit takes no timeout; a silent card would block it, so the read runs in a worker thread.
+        worker = threading.Thread(target=work, name="sscard-read", daemon=True)
+        worker.start()
+        worker.join(limit)
+        if worker.is_alive():
+            self._context.cancel()
+            raise sscard_error(CARD_ERROR, f"no complete answer from the card within {limit:.1f} s", Completion.TIMEOUT)
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def _read_locked(self) -> SsCardData:
+        if not self._lock.acquire(timeout=self.timeout):
+            raise sscard_error(CARD_ERROR, "another read is still running", Completion.TIMEOUT)
+        try:
+            return self._read()
+        except SsCardError:
+            raise
+        except PcscError as exc:
+            raise from_pcsc(exc) from exc
+        finally:
+            self._lock.release()
+
+    def _read(self) -> SsCardData:
+        started = time.perf_counter()
+        reader = self._context.find_reader(self.reader_fragment)
+        connection = CardConnection(self._context, reader)
+        connection.connect()
+        try:
+            records: dict[int, bytes] = {}
+            self._command(connection, select_aid_apdu(SSSE_AID), "SELECT SSSE")
+            for file_id, fields in FILES:
+                self._command(connection, select_file_apdu(file_id), f"SELECT {file_id:04X}")
+                for f in fields:
+                    records[f.tag] = self._command(connection, read_record_apdu(f.tag), f"READ RECORD {f.tag:02X}")
+            data = data_from_records(records)
+        finally:
+            connection.disconnect()
+        self.last_read = ReadStats(connection.apdu_count, time.perf_counter() - started)
+        return data
+
+    @staticmethod
+    def _command(connection: CardConnection, apdu: bytes, what: str) -> bytes:
+        try:
+            response: Response = transmit(connection.transmit_raw, apdu)
+        except PcscError as exc:
+            if exc.code == NO_CARD:  # the card was there when we connected
+                raise sscard_error(CARD_REMOVED, f"{what}: {exc.detail}") from exc
+            raise
+        if not response.ok:
+            raise sscard_error(
+                CARD_ERROR, f"{what}: card answered {describe_status_word(response.sw)}", Completion.INVALID_DATA
+            )
+        return response.data
