@@ -1,0 +1,1 @@
+"""The tax bureau's fee system (DESIGN.md §4): one interface, an embedded simulator, later an HTTP client."""

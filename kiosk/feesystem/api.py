@@ -1,0 +1,179 @@
+"""What the kiosk asks of the fee system. The kiosk never computes what a person owes: the fee system does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from drivers.base import QT_TRANSLATE_NOOP
+from kiosk.domain.items import Category, InsuredItem, PayMethod
+from kiosk.domain.periods import Period
+
+
+class FeeSystemError(Exception):
+    """A refusal or failure of the fee system. ``citizen_message`` is an English source string translated under
+    the context "FeeSystem"; ``detail`` is for the technician's log (never personal data)."""
+
+    code = "fee_system_error"
+    citizen_message = QT_TRANSLATE_NOOP("FeeSystem", "The fee system cannot handle this request now.")
+
+    def __init__(self, detail: str, citizen_message: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if citizen_message:
+            self.citizen_message = citizen_message
+
+
+class NotRegistered(FeeSystemError):
+    code = "not_registered"
+    citizen_message = QT_TRANSLATE_NOOP(
+        "FeeSystem",
+        "No social insurance registration was found for this ID. Please ask at the service window.",
+    )
+
+
+class NotAllowed(FeeSystemError):
+    code = "not_allowed"
+    citizen_message = QT_TRANSLATE_NOOP("FeeSystem", "This payment is not possible for you at present.")
+
+
+class InvalidRequest(FeeSystemError):
+    code = "invalid_request"
+
+
+class Unavailable(FeeSystemError):
+    code = "unavailable"
+    citizen_message = QT_TRANSLATE_NOOP(
+        "FeeSystem", "The fee system is not reachable at the moment. Please try again later."
+    )
+
+
+class UnknownRecord(FeeSystemError):
+    code = "unknown_record"
+
+
+@dataclass(frozen=True)
+class Registration:
+    id_number: str
+    name: str
+    category: Category | None
+    items: frozenset[InsuredItem]
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class ResidentOffer:
+    """A year a resident can (or soon can) pay for, with its grades and collection window."""
+
+    item: InsuredItem
+    year: int
+    grades: tuple[Grade, ...]
+    window_opens: dt.date
+    window_closes: dt.date
+    open_now: bool
+    already_paid: bool = False
+
+
+@dataclass(frozen=True)
+class FlexibleOffer:
+    """What a flexible-employment worker may choose: months and the base range (fen per month)."""
+
+    item: InsuredItem
+    first_month: str  # YYYY-MM
+    last_month: str
+    base_min_fen: int
+    base_max_fen: int
+    rate_percent: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The fee system's own calculation of an amount due; ``quote_id`` is what a payment refers to."""
+
+    quote_id: str
+    id_number: str
+    item: InsuredItem
+    period: Period
+    amount_fen: int
+    months: int
+    base_fen: int | None = None
+    rate_percent: int | None = None
+    grade: Grade | None = None
+    bill_no: str | None = None
+
+
+class QrOrderState(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    CLOSED = "closed"
+    REFUNDED = "refunded"  # paid after it was closed: the channel gave the money back
+
+
+@dataclass(frozen=True)
+class QrOrder:
+    order_no: str
+    method: PayMethod
+    amount_fen: int
+    qr_payload: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class QrOrderStatus:
+    order_no: str
+    state: QrOrderState
+    amount_fen: int
+    channel_txn: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """A payment the fee system holds (posted), as the query and the certificates show it."""
+
+    payment_no: str  # 原凭证号 / 电子税票号
+    idempotency_key: str
+    id_number: str
+    payer_id_number: str
+    item: InsuredItem
+    period: Period
+    amount_fen: int
+    pay_method: PayMethod
+    channel_ref: str
+    paid_at: dt.datetime
+    base_fen: int | None = None
+    grade_code: str | None = None
+    months: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class FeeSystem(Protocol):
+    def registration(self, id_number: str) -> Registration: ...
+
+    def resident_offers(self, id_number: str, item: InsuredItem, today: dt.date) -> list[ResidentOffer]: ...
+
+    def quote_resident(self, id_number: str, item: InsuredItem, year: int, grade_code: str) -> Quote: ...
+
+    def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer: ...
+
+    def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote: ...
+
+    def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder: ...
+
+    def qr_order_status(self, order_no: str) -> QrOrderStatus: ...
+
+    def close_qr_order(self, order_no: str) -> QrOrderStatus: ...
+
+    def post_payment(
+        self, idempotency_key: str, quote_id: str, pay_method: PayMethod, channel_ref: str, payer_id_number: str
+    ) -> PaymentRecord: ...
+
+    def find_payment(self, idempotency_key: str) -> PaymentRecord | None: ...
+
+    def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]: ...
