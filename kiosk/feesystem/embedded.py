@@ -264,9 +264,18 @@ class EmbeddedFeeSystem:
             db.execute(
                 "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    quote.quote_id, quote.id_number, quote.item.value, str(quote.period.start),
-                    str(quote.period.end), quote.months, quote.amount_fen, quote.base_fen, quote.rate_percent,
-                    quote.grade.code if quote.grade else None, quote.bill_no, self.clock().isoformat(),
+                    quote.quote_id,
+                    quote.id_number,
+                    quote.item.value,
+                    str(quote.period.start),
+                    str(quote.period.end),
+                    quote.months,
+                    quote.amount_fen,
+                    quote.base_fen,
+                    quote.rate_percent,
+                    quote.grade.code if quote.grade else None,
+                    quote.bill_no,
+                    self.clock().isoformat(),
                 ),
             )
         return quote
@@ -295,8 +304,14 @@ class EmbeddedFeeSystem:
                     "INSERT INTO qr_orders (order_no, idempotency_key, quote_id, method, amount_fen, state,"
                     " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
                     (
-                        order_no, idempotency_key, quote_id, method.value, quote["amount_fen"],
-                        QrOrderState.OPEN.value, now.isoformat(), (now + QR_ORDER_LIFETIME).isoformat(),
+                        order_no,
+                        idempotency_key,
+                        quote_id,
+                        method.value,
+                        quote["amount_fen"],
+                        QrOrderState.OPEN.value,
+                        now.isoformat(),
+                        (now + QR_ORDER_LIFETIME).isoformat(),
                     ),
                 )
                 row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
@@ -374,9 +389,20 @@ class EmbeddedFeeSystem:
                 db.execute(
                     "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        payment_no, idempotency_key, quote["id_number"], payer_id_number, quote["item"],
-                        quote["period_start"], quote["period_end"], quote["months"], quote["amount_fen"],
-                        quote["base_fen"], quote["grade_code"], quote["bill_no"], pay_method.value, channel_ref,
+                        payment_no,
+                        idempotency_key,
+                        quote["id_number"],
+                        payer_id_number,
+                        quote["item"],
+                        quote["period_start"],
+                        quote["period_end"],
+                        quote["months"],
+                        quote["amount_fen"],
+                        quote["base_fen"],
+                        quote["grade_code"],
+                        quote["bill_no"],
+                        pay_method.value,
+                        channel_ref,
                         now.isoformat(timespec="seconds"),
                     ),
                 )

@@ -25,8 +25,11 @@ def seed_database(db: sqlite3.Connection, people_file: Path, policy: Policy, now
         db.execute(
             "INSERT INTO people VALUES (?,?,?,?,?,?)",
             (
-                person["id_number"], person["name"], person.get("category"),
-                1 if person.get("registered", True) else 0, json.dumps(person.get("registrations", [])),
+                person["id_number"],
+                person["name"],
+                person.get("category"),
+                1 if person.get("registered", True) else 0,
+                json.dumps(person.get("registrations", [])),
                 person.get("paid_through"),
             ),
         )
@@ -34,8 +37,13 @@ def seed_database(db: sqlite3.Connection, people_file: Path, policy: Policy, now
             db.execute(
                 "INSERT INTO bills VALUES (?,?,?,?,?,?,?,NULL)",
                 (
-                    bill["bill_no"], person["id_number"], bill["description"], bill["period_start"],
-                    bill["period_end"], int(bill["amount_fen"]), bill["agency"],
+                    bill["bill_no"],
+                    person["id_number"],
+                    bill["description"],
+                    bill["period_start"],
+                    bill["period_end"],
+                    int(bill["amount_fen"]),
+                    bill["agency"],
                 ),
             )
         for year in person.get("history", []):
@@ -64,8 +72,20 @@ def _seed_year_of_payments(db: sqlite3.Connection, person: dict[str, Any], year:
             db.execute(
                 "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    f"3{TAX_OFFICE_CODE}{paid_at:%y%m%d}{number:05d}", f"seed-{person['id_number'][-6:]}-{number}",
-                    person["id_number"], person["id_number"], item.value, period, period, 1, amount, base, None,
-                    None, PayMethod.BANK_CARD.value, f"SEED{number:08d}", paid_at.isoformat(timespec="seconds"),
+                    f"3{TAX_OFFICE_CODE}{paid_at:%y%m%d}{number:05d}",
+                    f"seed-{person['id_number'][-6:]}-{number}",
+                    person["id_number"],
+                    person["id_number"],
+                    item.value,
+                    period,
+                    period,
+                    1,
+                    amount,
+                    base,
+                    None,
+                    None,
+                    PayMethod.BANK_CARD.value,
+                    f"SEED{number:08d}",
+                    paid_at.isoformat(timespec="seconds"),
                 ),
             )

@@ -1,0 +1,256 @@
+"""Kiosk configuration from TOML (config/kiosk.toml, config/simulated.toml).
+
+A bad file stops start-up with one clear message naming the file, the key and what was expected: unknown keys,
+wrong types, missing values, negative timeouts and absent serial ports of real devices are all refused here,
+before any window opens.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config" / "simulated.toml"
+
+
+class ConfigError(Exception):
+    """One problem in one file, said plainly: ``file: key: problem``."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        self.file, self.key, self.problem = str(file), key, problem
+        super().__init__(f"{self.file}: {key}: {problem}" if key else f"{self.file}: {problem}")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type | tuple[type, ...]
+    default: Any = ...  # ... = required
+    check: Callable[[Any], str | None] | None = None  # returns a problem or None
+    expected: str = ""
+
+
+def _non_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than zero"
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"expected one of {', '.join(repr(c) for c in choices)}"
+
+    return check
+
+
+def _baud(value: Any) -> str | None:
+    return None if value in (9600, 19200, 38400, 57600, 115200) else "expected a baud rate of 9600-115200"
+
+
+def _paper(value: Any) -> str | None:
+    return None if value in (58, 80) else "expected 58 or 80 (mm)"
+
+
+MODE = Field(str, "simulated", _one_of("simulated", "real"))
+NUMBER = (int, float)
+
+SCHEMA: dict[str, dict[str, Field]] = {
+    "terminal": {
+        "id": Field(str),
+        "hall_name": Field(str),
+        "language": Field(str, "zh_CN", _one_of("zh_CN", "en")),
+    },
+    "timeouts": {
+        "screen_seconds": Field(NUMBER, 90, _positive),
+        "still_there_seconds": Field(NUMBER, 20, _positive),
+        "qr_payment_seconds": Field(NUMBER, 180, _positive),
+        "device_seconds": Field(NUMBER, 5, _positive),
+        "result_seconds": Field(NUMBER, 15, _positive),
+    },
+    "display": {
+        "fullscreen": Field(bool, False),
+        "width": Field(int, 1280, _positive),
+        "height": Field(int, 720, _positive),
+        "font_scale": Field(NUMBER, 1.0, _positive),
+        "hide_cursor": Field(bool, False),
+    },
+    "paths": {
+        "state_dir": Field(str, "var"),
+        "journal": Field(str, "journal.sqlite3"),
+        "logs": Field(str, "log"),
+    },
+    "fee_system": {
+        "kind": Field(str, "embedded", _one_of("embedded", "http")),
+        "database": Field(str, "feesystem.sqlite3"),
+        "policy": Field(str, "policy.toml"),
+        "people": Field(str, "demo_people.toml"),
+        "url": Field(str, ""),
+        "timeout_seconds": Field(NUMBER, 10, _positive),
+    },
+    "devices.idcard": {
+        "mode": MODE,
+        "port": Field(str, ""),
+        "baud": Field(int, 115200, _baud),
+    },
+    "devices.sscard": {
+        "mode": MODE,
+        "reader": Field(str, "Virtual PCD"),
+    },
+    "devices.pinpad": {
+        "mode": MODE,
+        "port": Field(str, ""),
+        "baud": Field(int, 9600, _baud),
+        "algorithm": Field(str, "tdes", _one_of("tdes", "sm4")),
+    },
+    "devices.receipt_printer": {
+        "mode": MODE,
+        "transport": Field(str, "serial", _one_of("serial", "tcp", "usb")),
+        "port": Field(str, ""),
+        "baud": Field(int, 115200, _baud),
+        "host": Field(str, "127.0.0.1"),
+        "tcp_port": Field(int, 9100, _positive),
+        "usb_vendor": Field(int, 0, _non_negative),
+        "usb_product": Field(int, 0, _non_negative),
+        "paper_width_mm": Field(int, 80, _paper),
+    },
+    "devices.a4_printer": {
+        "mode": MODE,
+        "queue": Field(str, "kiosk-a4"),
+    },
+    "verification": {
+        "hmac_key": Field(str),
+    },
+}
+
+# Real serial devices must name a port that exists.
+SERIAL_DEVICES = ("devices.idcard", "devices.pinpad")
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """The validated configuration: ``section(name)`` returns the values of one table with defaults filled in."""
+
+    source: Path
+    values: dict[str, dict[str, Any]] = field(repr=False)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.values[name]
+
+    def __getitem__(self, dotted: str) -> Any:
+        section, _, key = dotted.rpartition(".")
+        return self.values[section][key]
+
+    @property
+    def state_dir(self) -> Path:
+        path = Path(self["paths.state_dir"])
+        return path if path.is_absolute() else (self.source.parent.parent / path).resolve()
+
+    def state_path(self, name: str) -> Path:
+        """A file under the state directory (journal, fee-system database, logs)."""
+        path = Path(name)
+        return path if path.is_absolute() else self.state_dir / path
+
+    def config_path(self, name: str) -> Path:
+        """A file next to the configuration (policy figures, demo people)."""
+        path = Path(name)
+        return path if path.is_absolute() else self.source.parent / path
+
+    def with_overrides(self, overrides: dict[str, Any]) -> KioskConfig:
+        """A copy with dotted keys replaced (tests, generated simulator configs)."""
+        values = {name: dict(table) for name, table in self.values.items()}
+        for dotted, value in overrides.items():
+            section, _, key = dotted.rpartition(".")
+            values[section][key] = value
+        return KioskConfig(self.source, values)
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if isinstance(kind, tuple):
+        return "a number"
+    return names.get(kind, kind.__name__)
+
+
+def _flatten_tables(data: dict[str, Any], file: Path) -> dict[str, dict[str, Any]]:
+    """``{"devices": {"idcard": {...}}}`` → ``{"devices.idcard": {...}}``, refusing unknown tables."""
+    tables: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for key, value in table.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and (dotted in SCHEMA or any(s.startswith(dotted + ".") for s in SCHEMA)):
+                if dotted in SCHEMA:
+                    tables[dotted] = value
+                else:
+                    walk(dotted, value)
+            elif isinstance(value, dict) or not prefix:
+                raise ConfigError(file, dotted, "unknown table")
+            else:
+                raise ConfigError(file, dotted, "unknown key")
+
+    walk("", data)
+    return tables
+
+
+def _validate_value(file: Path, dotted: str, spec: Field, value: Any) -> Any:
+    kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
+    # bool is an int in Python: refuse true/false where a number is expected, and vice versa.
+    if isinstance(value, bool) != (bool in kinds) or not isinstance(value, kinds):
+        raise ConfigError(file, dotted, f"expected {_type_name(spec.kind)}, got {value!r}")
+    if spec.check and (problem := spec.check(value)):
+        raise ConfigError(file, dotted, f"{problem}, got {value!r}")
+    return value
+
+
+def load_config(path: Path | str | None = None) -> KioskConfig:
+    file = Path(path) if path else DEFAULT_CONFIG
+    try:
+        with open(file, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(file, "", "the configuration file does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(file, "", f"not valid TOML: {error}") from None
+    tables = _flatten_tables(data, file)
+    values: dict[str, dict[str, Any]] = {}
+    for section, fields in SCHEMA.items():
+        given = tables.get(section, {})
+        for key in given:
+            if key not in fields:
+                raise ConfigError(file, f"{section}.{key}", f"unknown key (known: {', '.join(fields)})")
+        table: dict[str, Any] = {}
+        for key, spec in fields.items():
+            dotted = f"{section}.{key}"
+            if key in given:
+                table[key] = _validate_value(file, dotted, spec, given[key])
+            elif spec.default is ...:
+                raise ConfigError(file, dotted, f"missing value: expected {_type_name(spec.kind)}")
+            else:
+                table[key] = spec.default
+        values[section] = table
+    _check_real_devices(file, values)
+    return KioskConfig(file.resolve(), values)
+
+
+def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
+    printer = values["devices.receipt_printer"]
+    serial_sections = [*SERIAL_DEVICES]
+    if printer["transport"] == "serial":
+        serial_sections.append("devices.receipt_printer")
+    for section in serial_sections:
+        table = values[section]
+        if table["mode"] != "real":
+            continue
+        port = table["port"]
+        if not port:
+            raise ConfigError(file, f"{section}.port", "missing value: a real device needs its serial port")
+        if not os.path.exists(port):
+            raise ConfigError(file, f"{section}.port", f"the serial port {port} does not exist")
+    if values["fee_system"]["kind"] == "http" and not values["fee_system"]["url"]:
+        raise ConfigError(file, "fee_system.url", "missing value: the http fee system needs its URL")
