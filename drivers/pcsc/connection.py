@@ -57,7 +57,10 @@ class PcscContext:
             if self._handle is None:
                 hresult, handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
                 if hresult != scard.SCARD_S_SUCCESS:
-                    raise pcsc_unavailable(f"SCardEstablishContext: {describe(hresult)}")
+                    raise pcsc_unavailable(
+                        f"SCardEstablishContext: {describe(hresult)}; is pcscd running? "
+                        "Start it as root with `systemctl start pcscd.socket` or `pcscd`"
+                    )
                 self._handle = handle
             return self._handle
 

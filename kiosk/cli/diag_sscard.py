@@ -1,9 +1,52 @@
-"""`kiosk diag sscard ...` (placeholder until its device issue lands)."""
+"""`kiosk diag sscard read [--reader NAME] [--timeout SECONDS]`: read one social security card, print JSON.
+
+Contract (issue 3, used by acceptance checks): one JSON object with card_number, id_number, name, sex, nation,
+birthplace, birth_date, issue_date, expiry_date (YYYY-MM-DD), spec_version, card_id_code (hex), issuer_org (hex).
+On failure: exit 1 and {"error": CODE, "message": TEXT}, CODE one of no_reader, no_card, card_removed,
+pcsc_unavailable, card_error.
+
+This technician command prints the full ID number (it is a device test); nothing else may.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+EXIT_FAILURE = 1
+# pcscd notices a freshly inserted card within a few hundred ms: wait at most this long for one to appear.
+CARD_SETTLE_SECONDS = 1.5
+
 
 def register(devices: argparse._SubParsersAction) -> None:
-    devices.add_parser("sscard", help="sscard diagnostics")
+    parser = devices.add_parser("sscard", help="social security card (PC/SC reader)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    read = actions.add_parser("read", help="read the card in the reader; print it as JSON")
+    read.add_argument(
+        "--reader", default="Virtual PCD", help="fragment of the PC/SC reader name (default: Virtual PCD)"
+    )
+    read.add_argument("--timeout", type=float, default=5.0, help="seconds the whole read may take (default 5)")
+    read.set_defaults(func=read_command)
+
+
+def read_command(args: argparse.Namespace) -> int:
+    import time
+
+    from drivers.sscard import PcscSsCardReader, SsCardError
+    from kiosk.cli.output import print_error, print_json
+
+    if not args.timeout > 0:
+        print_error("card_error", "--timeout must be a positive number of seconds")
+        return EXIT_FAILURE
+    reader = PcscSsCardReader(args.reader, args.timeout)
+    try:
+        deadline = time.monotonic() + min(args.timeout, CARD_SETTLE_SECONDS)
+        while not reader.card_present() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        card = reader.read_card()
+    except SsCardError as error:
+        print_error(error.code, error.detail)
+        return EXIT_FAILURE
+    finally:
+        reader.close()
+    print_json(card.to_json())
+    return 0
