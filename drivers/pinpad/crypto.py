@@ -39,12 +39,10 @@ class CryptoInputError(ValueError):
 
 def _cipher(algorithm: Algorithm, key: bytes) -> Cipher:
     check_key(algorithm, key)
-    if algorithm is Algorithm.TDES:
-        # A double-length key K1K2 is the triple-length K1K2K1 (cryptography deprecates 16-byte keys).
-        algo = TripleDES(key + key[:8] if len(key) == 16 else key)
-    else:
-        algo = algorithms.SM4(key)
-    return Cipher(algo, modes.ECB())
+    if algorithm is Algorithm.SM4:
+        return Cipher(algorithms.SM4(key), modes.ECB())
+    # A double-length key K1K2 is the triple-length K1K2K1 (cryptography deprecates 16-byte keys).
+    return Cipher(TripleDES(key + key[:8] if len(key) == 16 else key), modes.ECB())
 
 
 def check_key(algorithm: Algorithm, key: bytes) -> None:
