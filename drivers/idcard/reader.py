@@ -9,6 +9,7 @@ find until it ends.
 from __future__ import annotations
 
 import contextlib
+import termios
 import threading
 import time
 from types import TracebackType
@@ -78,7 +79,7 @@ class SerialIdCardReader:
                     self.port, self.baud, bytesize=8, parity="N", stopbits=1,
                     timeout=_POLL_INTERVAL, write_timeout=self.timeout, exclusive=True,
                 )
-            except (serial.SerialException, OSError, ValueError) as exc:
+            except (serial.SerialException, OSError, ValueError, termios.error) as exc:
                 raise IdCardNoDevice(f"cannot open {self.port}: {exc}") from None
 
     def close(self) -> None:
@@ -86,7 +87,7 @@ class SerialIdCardReader:
             port, self._serial = self._serial, None
             if port is not None:
                 # The device may be gone already: closing is best effort.
-                with contextlib.suppress(serial.SerialException, OSError):
+                with contextlib.suppress(serial.SerialException, OSError, termios.error):
                     port.close()
 
     @property
@@ -203,7 +204,8 @@ class SerialIdCardReader:
                         return item
         except serial.SerialTimeoutException:
             raise IdCardTimeout(f"{self.port}: writing the request timed out") from None
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, OSError, termios.error) as exc:
+            # termios.error is no OSError: pyserial lets it through when the terminal vanishes under it.
             self.close()
             raise IdCardNoDevice(f"{self.port}: {exc}") from None
         if false_frame is not None:
