@@ -175,9 +175,11 @@ def test_invalid_arguments_are_refused() -> None:
 
 @pytest.mark.parametrize("baud", [9600, 57600])
 def test_other_baud_rates_work(baud: int) -> None:
-    with IdCardReaderSimulator(resident_card()) as simulator:
-        with SerialIdCardReader(simulator.port, baud=baud, timeout=1.0) as reader:
-            assert reader.read_card() == resident_card()
+    with (
+        IdCardReaderSimulator(resident_card()) as simulator,
+        SerialIdCardReader(simulator.port, baud=baud, timeout=1.0) as reader,
+    ):
+        assert reader.read_card() == resident_card()
 
 
 def test_a_polling_thread_and_a_reading_thread_do_not_interleave() -> None:
