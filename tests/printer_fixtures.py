@@ -1,0 +1,179 @@
+"""Shared fixtures of the printer tests: simulators, a driver on them, a private cupsd, a realistic receipt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from printers.escpos import ReceiptPrinter, ReceiptPrinterConfig
+from printers.escpos.simulator import EscPosPrinterSimulator
+from printers.receipt import ReceiptDocument
+
+FAST_TIMEOUT = 0.3  # seconds: the simulator answers in well under a millisecond
+
+
+def config_for(sim: EscPosPrinterSimulator, *, paper_width_mm: int = 80, timeout: float = 2.0):
+    if sim.transport == "pty":
+        assert sim.port
+        return ReceiptPrinterConfig(
+            transport="serial", port=sim.port, baud=115200, paper_width_mm=paper_width_mm, timeout=timeout
+        )
+    assert sim.address
+    host, port = sim.address
+    return ReceiptPrinterConfig(
+        transport="tcp", host=host, tcp_port=port, paper_width_mm=paper_width_mm, timeout=timeout
+    )
+
+
+@pytest.fixture(params=["pty", "tcp"])
+def simulator(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EscPosPrinterSimulator]:
+    with EscPosPrinterSimulator(request.param, receipt_dir=tmp_path / "receipts") as sim:
+        yield sim
+
+
+@pytest.fixture
+def printer(simulator: EscPosPrinterSimulator) -> Iterator[ReceiptPrinter]:
+    with ReceiptPrinter(config_for(simulator, timeout=FAST_TIMEOUT * 3)) as receipt_printer:
+        yield receipt_printer
+
+
+def sample_receipt(*, reprint: bool = False) -> ReceiptDocument:
+    """The receipt of DESIGN.md §6 for a proxy payment by bank card, as the kiosk would pass it."""
+    return ReceiptDocument(
+        title="社保费缴费小票",
+        rows=[
+            ("办税服务厅：", "国家税务总局济南市历下区税务局第一税务分局办税服务厅"),
+            ("终端号：", "SD370102-007"),
+            ("日期：", "2025-11-03 09:41:27"),
+            ("缴费人：", "张*三"),
+            ("证件号码：", "3701**********1234"),
+            ("代缴对象：", "李*四 3701**********5678"),
+            ("险种：", "城乡居民基本养老保险"),
+            ("所属期：", "2025-01 至 2025-12"),
+            ("档次：", "第三档 1000元/年"),
+            ("金额：", "¥1,000.00"),
+            ("支付方式：", "银行卡（6230**********6888）"),
+            ("银行参考号：", "202511030941270001"),
+            ("流水号：", "JN20251103000127"),
+        ],
+        qr_payload="https://sfzz.example.invalid/v/SIF2025-0000127-9F3A",
+        qr_caption="扫码验证：SIF2025-0000127-9F3A",
+        footer_lines=["请妥善保管本凭证。", "如需补打，请在“缴费信息查询”中操作。"],
+        reprint=reprint,
+    )
+
+
+# -- a private cupsd with a file-device queue -------------------------------------------------------------
+
+# A pass-through PPD: a raw queue (no PPD) completes jobs on a file: device without writing anything
+# (seen with CUPS 2.4.2), so the queue gets gziptoany, CUPS's own pass-through filter.
+PASS_THROUGH_PPD = """*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "KIOSKA4.PPD"
+*Manufacturer: "Kiosk tests"
+*Product: "(Kiosk A4 file printer)"
+*ModelName: "Kiosk A4 file printer"
+*ShortNickName: "Kiosk A4 file printer"
+*NickName: "Kiosk A4 file printer"
+*PSVersion: "(3010.000) 0"
+*LanguageLevel: "3"
+*ColorDevice: False
+*DefaultColorSpace: Gray
+*FileSystem: False
+*Throughput: "1"
+*cupsVersion: 2.4
+*cupsFilter2: "application/pdf application/vnd.cups-pdf 0 gziptoany"
+*OpenUI *PageSize/Media Size: PickOne
+*DefaultPageSize: A4
+*PageSize A4/A4: ""
+*CloseUI: *PageSize
+*DefaultImageableArea: A4
+*ImageableArea A4/A4: "0 0 595 842"
+*DefaultPaperDimension: A4
+*PaperDimension A4/A4: "595 842"
+"""
+
+
+@dataclass
+class CupsServer:
+    root: Path
+    socket: str
+    env: dict[str, str]
+
+    def run(self, *command: str) -> str:
+        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=20, check=False)
+        assert result.returncode == 0, f"{command}: {result.stderr}"
+        return result.stdout
+
+
+@pytest.fixture(scope="module")
+def cups_server() -> Iterator[CupsServer]:
+    cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
+    if not cupsd or not shutil.which("lpadmin"):
+        pytest.skip("cupsd/lpadmin not installed: cannot run a private CUPS scheduler on this machine")
+    # Not under pytest's tmp_path: its parents are 0700 and CUPS filters run as user lp.
+    root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
+    root.chmod(0o755)
+    for sub in ("state", "cache", "spool", "tmp", "log", "ppd", "out"):
+        (root / sub).mkdir()
+    (root / "out").chmod(0o777)
+    sock = str(root / "cups.sock")
+    (root / "cupsd.conf").write_text(
+        f"Listen {sock}\nLogLevel warn\nWebInterface No\nBrowsing No\nDefaultAuthType None\n"
+        "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+        "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+    )
+    (root / "cups-files.conf").write_text(
+        f"FileDevice Yes\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
+        f"RequestRoot {root}/spool\nTempDir {root}/tmp\nErrorLog {root}/log/error_log\n"
+        f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\nSystemGroup root\n"
+    )
+    process = subprocess.Popen(
+        [cupsd, "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    env = {**os.environ, "CUPS_SERVER": sock, "LANG": "C", "LC_ALL": "C"}
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            pytest.skip(f"a private cupsd would not start on this machine: {error.strip()[:300]}")
+        probe = subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True, check=False)
+        if "scheduler is running" in probe.stdout:
+            break
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.skip("a private cupsd did not answer within 10 s on this machine")
+    try:
+        yield CupsServer(root=root, socket=sock, env=env)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def add_file_queue(server: CupsServer, name: str) -> Path:
+    """A queue whose device is a file in the server's out/ folder; returns that file's path."""
+    ppd = server.root / "kiosk-a4.ppd"
+    ppd.write_text(PASS_THROUGH_PPD)
+    out = server.root / "out" / f"{name}.pdf"
+    server.run("lpadmin", "-p", name, "-E", "-v", f"file://{out}", "-P", str(ppd))
+    return out
