@@ -183,16 +183,10 @@ class IdCardReaderSimulator:
                 self._card, self._selected = None, False
                 if pulled == "status":
                     return build_response(SW3_READ_FAILED), False
-            return build_response(SW3_OK, self.read_answer_data(card)), pulled == "halfway"
+            data = read_answer_data(card, self.faults.type_flag)
+            return build_response(SW3_OK, data), pulled == "halfway"
         return build_response(SW3_COMMAND_ERROR), False
 
-    def read_answer_data(self, card: IdCardData) -> bytes:
-        """Lengths, text block and photo of a 30 01 answer."""
-        text = bytearray(encode_text_block(card))
-        if self.faults.type_flag is not None:
-            text[TYPE_FLAG_OFFSET : TYPE_FLAG_OFFSET + 2] = self.faults.type_flag.encode("utf-16-le")[:2]
-        photo = card.photo.ljust(PHOTO_LENGTH, b"\x00")[:PHOTO_LENGTH]
-        return TEXT_LENGTH.to_bytes(2, "big") + PHOTO_LENGTH.to_bytes(2, "big") + bytes(text) + photo
 
     def _send(self, data: bytes) -> None:
         piece = self.faults.split_size or len(data) or 1
@@ -232,6 +226,18 @@ class IdCardReaderSimulator:
                 return  # nobody listens (the driver closed the port)
             self.bytes_sent += written
             view = view[written:]
+
+
+def read_answer_data(card: IdCardData, type_flag: str | None = None) -> bytes:
+    """The DATA of a 30 01 answer: text length, photo length (2 bytes BE each), text block, photo.
+
+    ``type_flag`` overwrites the flag at offset 248 (fault injection: a card type nobody knows).
+    """
+    text = bytearray(encode_text_block(card))
+    if type_flag is not None:
+        text[TYPE_FLAG_OFFSET : TYPE_FLAG_OFFSET + 2] = type_flag.encode("utf-16-le")[:2].ljust(2, b"\x00")
+    photo = card.photo.ljust(PHOTO_LENGTH, b"\x00")[:PHOTO_LENGTH]
+    return TEXT_LENGTH.to_bytes(2, "big") + PHOTO_LENGTH.to_bytes(2, "big") + bytes(text) + photo
 
 
 # --- demo cards ---------------------------------------------------------------------------------
