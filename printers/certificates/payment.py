@@ -27,7 +27,7 @@ from printers.certificates.layout import (
 from printers.certificates.models import PaymentCertificate, PaymentDetailRow, PaymentForm, PaymentSummaryRow
 
 SUMMARY_COLUMNS = ("序号", "险种", "费款所属期", "月数", "缴费基数（元/月）", "缴费金额（元）")
-SUMMARY_WIDTHS = (12 * mm, 56 * mm, 42 * mm, 14 * mm, 30 * mm, 26 * mm)
+SUMMARY_WIDTHS = (10 * mm, 54 * mm, 48 * mm, 12 * mm, 30 * mm, 26 * mm)
 DETAIL_COLUMNS = ("序号", "费款所属期", "险种", "缴费基数（元）", "缴费金额（元）", "缴费日期")
 DETAIL_WIDTHS = (12 * mm, 24 * mm, 64 * mm, 26 * mm, 26 * mm, 28 * mm)
 FORM_NAMES = {PaymentForm.SUMMARY: "汇总", PaymentForm.DETAIL: "明细"}

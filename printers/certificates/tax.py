@@ -28,7 +28,7 @@ from printers.certificates.layout import (
 from printers.certificates.models import TaxCertificate
 
 COLUMNS = ("原凭证号", "税种", "品目名称", "税款所属时期", "入(退)库日期", "实缴(退)金额")
-WIDTHS = (36 * mm, 28 * mm, 36 * mm, 32 * mm, 22 * mm, 26 * mm)  # 180 mm, the A4 content width
+WIDTHS = (34 * mm, 26 * mm, 40 * mm, 32 * mm, 22 * mm, 26 * mm)  # 180 mm, the A4 content width
 VERIFY_NOTE = (
     "妥善保管。本证明不作为纳税人记账、抵扣凭证。\n"
     "真伪核验：扫描右下角二维码，或在办税服务厅自助终端执行核验，输入二维码下方的核验码。"
