@@ -34,14 +34,14 @@ def config_for(sim: EscPosPrinterSimulator, *, paper_width_mm: int = 80, timeout
     )
 
 
-@pytest.fixture(params=["pty", "tcp"])
-def simulator(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EscPosPrinterSimulator]:
+@pytest.fixture(name="simulator", params=["pty", "tcp"])
+def simulator_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EscPosPrinterSimulator]:
     with EscPosPrinterSimulator(request.param, receipt_dir=tmp_path / "receipts") as sim:
         yield sim
 
 
-@pytest.fixture
-def printer(simulator: EscPosPrinterSimulator) -> Iterator[ReceiptPrinter]:
+@pytest.fixture(name="printer")
+def printer_fixture(simulator: EscPosPrinterSimulator) -> Iterator[ReceiptPrinter]:
     with ReceiptPrinter(config_for(simulator, timeout=FAST_TIMEOUT * 3)) as receipt_printer:
         yield receipt_printer
 
@@ -118,8 +118,8 @@ class CupsServer:
         return result.stdout
 
 
-@pytest.fixture(scope="module")
-def cups_server() -> Iterator[CupsServer]:
+@pytest.fixture(name="cups_server", scope="module")
+def cups_server_fixture() -> Iterator[CupsServer]:
     cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
     if not cupsd or not shutil.which("lpadmin"):
         pytest.skip("cupsd/lpadmin not installed: cannot run a private CUPS scheduler on this machine")
