@@ -1,0 +1,119 @@
+"""PYTEST_DONT_REWRITE. Shared fixtures of the social security card tests: pcscd with vpcd, a demo card, a card in the reader.
+
+Test modules load them with `pytest_plugins = ["sscard_fixtures"]` (tests/ is on sys.path: no __init__.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from drivers.pcsc import PcscContext, VirtualCardClient, ensure_pcscd
+from drivers.sscard import PcscSsCardReader, SsCardData, VirtualSsCard, demo_sscard
+
+# Slot 1 of vpcd (port 35964) so that a kiosk or another test session on slot 0 is not disturbed.
+READER = "Virtual PCD 00 01"
+VPCD_PORT = 35964
+PCSCD_PIDFILE = Path("/run/pcscd/pcscd.pid")
+
+DEMO_PERSON = {
+    "name": "欧阳娜娜",
+    "id_number": "37010219800101002X",
+    "nation": "03",
+    "card_number": "N37000001",
+    "issue_date": "2020-05-01",
+}
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def card_in_reader(present: bool) -> Callable[[], bool]:
+    reader = PcscSsCardReader(READER)
+
+    def check() -> bool:
+        try:
+            return reader.card_present() == present
+        except Exception:
+            return False
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def pcscd() -> str:
+    """pcscd running with vpcd (started here when it is not: CI installs it without starting it)."""
+    return ensure_pcscd(timeout=15.0)
+
+
+@pytest.fixture
+def demo_data() -> SsCardData:
+    return demo_sscard(DEMO_PERSON)
+
+
+@pytest.fixture
+def insert_card(pcscd: str) -> Iterator[Callable[[VirtualSsCard], VirtualCardClient]]:
+    """insert_card(card) connects the virtual card to vpcd slot 1 and waits until pcscd sees it."""
+    clients: list[VirtualCardClient] = []
+
+    def insert(card: VirtualSsCard, wait: bool = True) -> VirtualCardClient:
+        client = VirtualCardClient(card, port=VPCD_PORT)
+        client.insert()
+        clients.append(client)
+        if wait:
+            assert wait_for(card_in_reader(True)), "pcscd did not see the virtual card"
+        return client
+
+    yield insert
+    for client in clients:
+        client.close()
+    wait_for(card_in_reader(False))
+
+
+@pytest.fixture
+def reader(pcscd: str) -> Iterator[PcscSsCardReader]:
+    sscard_reader = PcscSsCardReader(READER, timeout=3.0)
+    yield sscard_reader
+    sscard_reader.close()
+
+
+def readers_now() -> list[str]:
+    context = PcscContext()
+    try:
+        return context.list_readers()
+    finally:
+        context.release()
+
+
+def stop_pcscd() -> None:
+    """Stop the pcscd the fixture made sure of, by its own pid file, and wait until it is gone."""
+    pid = int(PCSCD_PIDFILE.read_text().strip("\x00\n "))
+    os.kill(pid, signal.SIGTERM)
+    assert wait_for(lambda: not Path(f"/proc/{pid}").exists() or _is_zombie(pid), timeout=10.0)
+    assert wait_for(lambda: _pcscd_gone(), timeout=5.0)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
+
+
+def _pcscd_gone() -> bool:
+    try:
+        readers_now()
+    except Exception:
+        return True
+    return False
