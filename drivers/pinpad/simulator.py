@@ -29,6 +29,7 @@ from drivers.pinpad.protocol import Command, PadStatus, Request, Response, parse
 
 MODEL = "ZT588-SIM"
 MAC_DATA_LIMIT = 16384  # bytes of MAC data the pad buffers across MA chunks
+INTER_BYTE_TIMEOUT = 0.5  # seconds of silence inside a frame before the pad drops it
 PRESSABLE = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "enter", "cancel", "clear")
 
 
@@ -77,6 +78,7 @@ class PinPadSimulator:
         self._pin_started = threading.Event()
         self._mac_buffer = bytearray()
         self._decoder = FrameDecoder()
+        self._last_byte = 0.0
         self._load()
         self._master_fd, self._slave_fd = pty.openpty()
         tty.setraw(self._master_fd)
@@ -206,8 +208,14 @@ class PinPadSimulator:
                 continue
             with self._lock:
                 self._check_pin_timeout()
+                now = time.monotonic()
+                if self._decoder.in_frame and not data and now - self._last_byte > INTER_BYTE_TIMEOUT:
+                    self._decoder.reset()  # a frame cut short: the pad gives up on it and says so
+                    if not self._offline:
+                        self._reply(Response(Command.ERROR, PadStatus.BAD_LENGTH))
                 if self._offline or not data:
                     continue
+                self._last_byte = now
                 for item in self._decoder.feed(data):
                     if isinstance(item, PinPadProtocolError):
                         status = (

@@ -32,7 +32,10 @@ def _kcv(args: argparse.Namespace) -> int:
     def query(pad: Any) -> dict[str, Any]:
         state = pad.status()
         values = pad.check_values()
-        return {"algorithm": state.algorithm.value, "check_values": {k: v.hex().upper() for k, v in values.items()}}
+        return {
+            "algorithm": state.algorithm.value,
+            "check_values": {k: v.hex().upper() for k, v in values.items()},
+        }
 
     return _run(args, query)
 
