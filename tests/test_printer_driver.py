@@ -125,6 +125,7 @@ def test_printer_that_stops_while_printing_reports_an_incomplete_receipt(simulat
         with pytest.raises(PrinterError) as caught:
             printer.print_receipt(render_receipt(sample_receipt(), 80))
         assert caught.value.code == "paper_out" and caught.value.sent
+        assert "reprint" in caught.value.citizen_message
 
 
 def test_garbage_answer_is_a_typed_error(simulator: EscPosPrinterSimulator):

@@ -36,8 +36,10 @@ class PrinterError(DeviceError):
 
 def not_ready_error(reason: str, detail: str, *, sent: bool = False) -> PrinterError:
     """The error for a printer that cannot print (reason from PrinterStatus.blocking_reason)."""
-    if reason == "paper_out":
-        return PrinterError("paper_out", Completion.NO_MEDIA, detail, MSG_PAPER_OUT, sent)
-    if reason == "cover_open":
-        return PrinterError("cover_open", Completion.USER_ERROR, detail, MSG_COVER_OPEN, sent)
-    return PrinterError("offline", Completion.DEVICE_NOT_READY, detail, MSG_NO_RECEIPT, sent)
+    completion, message = {
+        "paper_out": (Completion.NO_MEDIA, MSG_PAPER_OUT),
+        "cover_open": (Completion.USER_ERROR, MSG_COVER_OPEN),
+    }.get(reason, (Completion.DEVICE_NOT_READY, MSG_NO_RECEIPT))
+    code = reason if reason in ("paper_out", "cover_open") else "offline"
+    # Once bytes went out, the citizen's question is whether they have a receipt: they may not.
+    return PrinterError(code, completion, detail, MSG_RECEIPT_FAILED if sent else message, sent)
