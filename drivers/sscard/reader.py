@@ -19,6 +19,7 @@ from drivers.sscard.virtual_card import SSSE_AID
 
 DEFAULT_READER = "Virtual PCD"
 DEFAULT_TIMEOUT = 5.0
+RETRY_PAUSE = 0.3  # pcscd polls vpcd presence a few times a second
 
 
 def select_aid_apdu(aid: bytes) -> bytes:
@@ -128,12 +129,32 @@ class PcscSsCardReader:
 
     def _read(self) -> SsCardData:
         started = time.perf_counter()
-        reader = self._context.find_reader(self.reader_fragment)
-        connection = CardConnection(self._context, reader)
-        connection.connect()
+        apdus = 0
+        first_failure: PcscError | None = None
+        for attempt in range(2):
+            reader = self._context.find_reader(self.reader_fragment)
+            connection = CardConnection(self._context, reader)
+            try:
+                connection.connect()
+            except PcscError as exc:
+                if first_failure is not None and exc.code == NO_CARD:
+                    raise first_failure from exc  # the card really went away: report the first failure
+                raise
+            try:
+                self._command(connection, select_aid_apdu(SSSE_AID), "SELECT SSSE")
+            except PcscError as exc:
+                connection.disconnect()
+                apdus += connection.apdu_count
+                # A card swapped quickly: pcscd still reported the old card when we connected, so the first
+                # command fails at the transport level. Give pcscd a moment to see the new card, then retry once.
+                if attempt == 0 and exc.code in (CARD_REMOVED, CARD_ERROR) and not isinstance(exc, SsCardError):
+                    first_failure = exc
+                    time.sleep(RETRY_PAUSE)
+                    continue
+                raise
+            break
         try:
             records: dict[int, bytes] = {}
-            self._command(connection, select_aid_apdu(SSSE_AID), "SELECT SSSE")
             for file_id, fields in FILES:
                 self._command(connection, select_file_apdu(file_id), f"SELECT {file_id:04X}")
                 for f in fields:
@@ -141,7 +162,7 @@ class PcscSsCardReader:
             data = data_from_records(records)
         finally:
             connection.disconnect()
-        self.last_read = ReadStats(connection.apdu_count, time.perf_counter() - started)
+        self.last_read = ReadStats(apdus + connection.apdu_count, time.perf_counter() - started)
         return data
 
     @staticmethod
