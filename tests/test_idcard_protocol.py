@@ -143,3 +143,28 @@ def test_unknown_status_byte_is_a_typed_error() -> None:
 def test_success_statuses_do_not_raise() -> None:
     Response(0, 0, 0x90, b"").raise_for_status()
     Response(0, 0, 0x9F, b"").raise_for_status((0x9F, 0x80))
+
+
+def all_error_classes() -> list[type[errors.IdCardError]]:
+    found, todo = [], [errors.IdCardError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_citizen_message_has_a_chinese_translation() -> None:
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    ts = Path(__file__).resolve().parent.parent / "kiosk" / "i18n" / "idcard_zh_CN.ts"
+    translations = {
+        message.findtext("source"): message.find("translation")
+        for context in ET.parse(ts).getroot().iter("context")
+        if context.findtext("name") == "DeviceMessage"
+        for message in context.iter("message")
+    }
+    for cls in all_error_classes():
+        translation = translations[cls.default_citizen_message]
+        assert translation.text and translation.get("type") is None, cls.__name__
