@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -76,6 +74,7 @@ def form_table(rows: list[list[Any]], widths: Sequence[float], commands: Sequenc
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
                 ("GRID", (0, 0), (-1, -1), LINE, colors.black),
                 ("BOX", (0, 0), (-1, -1), BOX, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -87,6 +86,13 @@ def form_table(rows: list[list[Any]], widths: Sequence[float], commands: Sequenc
             ]
         )
     )
+    return table
+
+
+def plain_table(rows: list[list[Any]], widths: Sequence[float], commands: Sequence[tuple]) -> Table:
+    """A table without rules, for placing blocks side by side (in the CJK font: no stray Helvetica)."""
+    table = Table(rows, colWidths=list(widths))
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()), *commands]))
     return table
 
 
@@ -148,12 +154,41 @@ class Seal(Flowable):
         c.drawPath(path, stroke=0, fill=1)
 
 
-def qr_drawing(value: str, size: float = 30 * mm) -> Drawing:
-    widget = QrCodeWidget(value, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):
+    """A QR code drawn as rectangles (qrcode computes the modules).
+
+    Drawn directly rather than with reportlab's QR widget, whose renderer references an unembedded Helvetica.
+    """
+
+    QUIET_MODULES = 4  # the quiet zone the standard asks for, inside the flowable
+
+    def __init__(self, value: str, size: float = 30 * mm) -> None:
+        super().__init__()
+        import qrcode
+
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=self.QUIET_MODULES)
+        code.add_data(value)
+        code.make(fit=True)
+        self.matrix: list[list[bool]] = code.get_matrix()
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        c = self.canv
+        module = self.width / len(self.matrix)
+        c.saveState()
+        c.setFillColor(colors.black)
+        for row_index, row in enumerate(self.matrix):
+            y = self.height - (row_index + 1) * module
+            column = 0
+            while column < len(row):  # one rectangle per run of dark modules
+                if not row[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < len(row) and row[column]:
+                    column += 1
+                c.rect(start * module, y, (column - start) * module, module, stroke=0, fill=1)
+        c.restoreState()
 
 
 def printed_code(code: str) -> str:
@@ -164,23 +199,18 @@ def printed_code(code: str) -> str:
 def verification_block(code: str, note: str) -> Table:
     """Bottom of the last page: how to verify (left), the QR code with the code under it (right)."""
     s = styles()
-    qr_column = [qr_drawing(code), para(printed_code(code), s["code"])]
-    block = Table(
+    qr_column = [QrCode(code), para(printed_code(code), s["code"])]
+    return plain_table(
         [[para(note, s["small"]), qr_column]],
-        colWidths=[CONTENT_WIDTH - 48 * mm, 48 * mm],
+        [CONTENT_WIDTH - 48 * mm, 48 * mm],
+        [
+            ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+            ("VALIGN", (1, 0), (1, 0), "TOP"),
+            ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ],
     )
-    block.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
-                ("VALIGN", (1, 0), (1, 0), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return block
 
 
 def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
@@ -188,6 +218,8 @@ def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start every page in the CJK font: no unembedded Helvetica reference in the PDF.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 

@@ -11,16 +11,17 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from printers.certificates.layout import (
     CONTENT_WIDTH,
+    QrCode,
     Seal,
     build_pdf,
     form_table,
     para,
+    plain_table,
     printed_code,
-    qr_drawing,
     remarks_text,
     styles,
 )
@@ -150,16 +151,14 @@ def _signature(doc: PaymentCertificate) -> Table:
     left += [Spacer(1, 4 * mm), para(VERIFY_NOTE, s["small"])]
     seal = Seal(doc.seal_text or doc.issuing_office, diameter=36 * mm)
     seal.hAlign = "CENTER"
-    qr = [qr_drawing(doc.verification_code), para(printed_code(doc.verification_code), s["code"])]
-    table = Table([[left, seal, qr]], colWidths=[CONTENT_WIDTH - 90 * mm, 42 * mm, 48 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (-1, 0), "CENTER"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-            ]
-        )
+    qr = [QrCode(doc.verification_code), para(printed_code(doc.verification_code), s["code"])]
+    return plain_table(
+        [[left, seal, qr]],
+        [CONTENT_WIDTH - 90 * mm, 42 * mm, 48 * mm],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (1, 0), (-1, 0), "CENTER"),
+            ("LEFTPADDING", (0, 0), (0, 0), 0),
+            ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+        ],
     )
-    return table

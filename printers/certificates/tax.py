@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from printers.certificates.layout import (
     CONTENT_WIDTH,
@@ -21,6 +21,7 @@ from printers.certificates.layout import (
     form_table,
     labelled,
     para,
+    plain_table,
     remarks_text,
     styles,
     verification_block,
@@ -28,7 +29,7 @@ from printers.certificates.layout import (
 from printers.certificates.models import TaxCertificate
 
 COLUMNS = ("原凭证号", "税种", "品目名称", "税款所属时期", "入(退)库日期", "实缴(退)金额")
-WIDTHS = (34 * mm, 26 * mm, 40 * mm, 32 * mm, 22 * mm, 26 * mm)  # 180 mm, the A4 content width
+WIDTHS = (36 * mm, 26 * mm, 38 * mm, 32 * mm, 22 * mm, 26 * mm)  # 180 mm, the A4 content width
 VERIFY_NOTE = (
     "妥善保管。本证明不作为纳税人记账、抵扣凭证。\n"
     "真伪核验：扫描右下角二维码，或在办税服务厅自助终端执行核验，输入二维码下方的核验码。"
@@ -48,11 +49,11 @@ def render_tax_certificate(doc: TaxCertificate, path: Path | str | None = None) 
 
 def _story(doc: TaxCertificate) -> list[Flowable]:
     s = styles()
-    header = Table(
+    header = plain_table(
         [[labelled("填发日期", doc.issue_date, s["body"]), labelled("税务机关", doc.tax_authority, s["body"])]],
-        colWidths=[CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62],
+        [CONTENT_WIDTH * 0.38, CONTENT_WIDTH * 0.62],
+        [("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")],
     )
-    header.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [
         Paragraph("中华人民共和国", s["subtitle"]),
         Paragraph("税 收 完 税 证 明", s["title"]),
