@@ -140,3 +140,14 @@ def next_event(events: queue.Queue[CardEvent], kind: str, timeout: float = 5.0) 
         if event.kind == kind:
             return event
     raise AssertionError(f"no {kind!r} event within {timeout} s")
+
+
+def test_card_swapped_quickly_reads_the_new_card(reader, insert_card, demo_data) -> None:
+    from drivers.sscard import demo_sscard
+
+    first = insert_card(VirtualSsCard(demo_data))
+    assert reader.read_card() == demo_data
+    other = demo_sscard({"name": "张三", "id_number": "11010519491231002X"})
+    first.remove()
+    insert_card(VirtualSsCard(other), wait=False)  # pcscd may still report the old card for a moment
+    assert reader.read_card() == other

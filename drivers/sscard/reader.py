@@ -19,7 +19,8 @@ from drivers.sscard.virtual_card import SSSE_AID
 
 DEFAULT_READER = "Virtual PCD"
 DEFAULT_TIMEOUT = 5.0
-RETRY_PAUSE = 0.3  # pcscd polls vpcd presence a few times a second
+RETRY_PAUSE = 0.1
+RETRY_WINDOW = 1.5  # pcscd polls vpcd presence every few hundred ms; a swapped card shows up within that
 
 
 def select_aid_apdu(aid: bytes) -> bytes:
@@ -131,7 +132,7 @@ class PcscSsCardReader:
         started = time.perf_counter()
         apdus = 0
         first_failure: PcscError | None = None
-        for attempt in range(2):
+        while True:
             reader = self._context.find_reader(self.reader_fragment)
             connection = CardConnection(self._context, reader)
             try:
@@ -146,9 +147,10 @@ class PcscSsCardReader:
                 connection.disconnect()
                 apdus += connection.apdu_count
                 # A card swapped quickly: pcscd still reported the old card when we connected, so the first
-                # command fails at the transport level. Give pcscd a moment to see the new card, then retry once.
-                if attempt == 0 and exc.code in (CARD_REMOVED, CARD_ERROR) and not isinstance(exc, SsCardError):
-                    first_failure = exc
+                # command fails at the transport level. Retry while pcscd catches up.
+                retry = time.perf_counter() - started < RETRY_WINDOW
+                if retry and exc.code in (CARD_REMOVED, CARD_ERROR) and not isinstance(exc, SsCardError):
+                    first_failure = first_failure or exc
                     time.sleep(RETRY_PAUSE)
                     continue
                 raise
