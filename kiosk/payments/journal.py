@@ -147,14 +147,14 @@ class Journal:
             if version > SCHEMA_VERSION:
                 raise JournalError(f"journal schema {version} is newer than this program ({SCHEMA_VERSION})")
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                self._db.execute("BEGIN IMMEDIATE")
+                # One script per migration, its own transaction: executescript() would commit an outer one.
+                script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
                 try:
-                    self._db.executescript(MIGRATIONS[target].replace("\n    ", "\n"))
-                except BaseException:
-                    self._db.execute("ROLLBACK")
+                    self._db.executescript(script)
+                except sqlite3.Error:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
-                self._db.execute(f"PRAGMA user_version = {target}")
-                self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,86 @@
+"""The application's services, built from the configuration (no widgets here: screens/app.py shows them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from kiosk.checkout import Checkout
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.context import KioskContext
+from kiosk.countdown import Countdown
+from kiosk.devices import DeviceHub
+from kiosk.feesystem.embedded import EmbeddedFeeSystem
+from kiosk.flow import Flow
+from kiosk.payments.journal import Journal
+from kiosk.payments.qr import QrPayments
+from kiosk.receipts import ReceiptService
+from kiosk.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> EmbeddedFeeSystem:
+    section = config.section("fee_system")
+    if section["kind"] != "embedded":
+        raise ConfigError(config.source, "fee_system.kind", "the HTTP fee-system client is not available yet")
+    return EmbeddedFeeSystem(
+        config.state_path(section["database"]),
+        config.config_path(section["policy"]),
+        config.config_path(section["people"]),
+        clock=clock,
+    )
+
+
+def build_context(
+    config: KioskConfig,
+    parent: QObject | None = None,
+    clock: Callable[[], dt.datetime] = dt.datetime.now,
+    scale: float = 1.0,
+) -> KioskContext:
+    config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fee_system = build_fee_system(config, clock)
+    journal = Journal(config.state_path(config["paths.journal"]), config["terminal.id"], clock=clock)
+    devices = DeviceHub(config).start()
+    receipts = ReceiptService(
+        devices.printer,
+        hall_name=config["terminal.hall_name"],
+        terminal_id=config["terminal.id"],
+        hmac_key=config["verification.hmac_key"],
+        paper_width_mm=devices.paper_width_mm,
+    )
+    qr_payments = QrPayments(journal, fee_system)
+    ctx = KioskContext(
+        config=config,
+        fee_system=fee_system,
+        journal=journal,
+        qr_payments=qr_payments,
+        devices=devices,
+        receipts=receipts,
+        checkout=Checkout(qr_payments, receipts, clock),
+        tasks=TaskRunner(parent),
+        flow=Flow(parent),
+        countdown=Countdown(parent),
+        clock=clock,
+        scale=scale,
+    )
+    ctx.flow.session_ended.connect(lambda reason: end_session(ctx, reason))
+    return ctx
+
+
+def end_session(ctx: KioskContext, reason: str) -> None:
+    """Logout, card removal, timeout, finish: the session's personal data is gone."""
+    ctx.tasks.invalidate()
+    ctx.session.wipe()
+    log.info("session ended: %s", reason)
+
+
+def shutdown(ctx: KioskContext) -> None:
+    ctx.countdown.stop()
+    ctx.tasks.wait(5000)
+    ctx.devices.stop()
+    ctx.journal.close()
+    ctx.fee_system.close()

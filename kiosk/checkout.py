@@ -1,0 +1,61 @@
+"""From a quote to money posted and a receipt in the citizen's hand, for QR payments.
+
+Blocking: called from worker threads. Whatever happens on screen (cancel, timeout, the citizen walking away),
+``abandon`` closes the order and, if the money came in meanwhile, posts it and prints its receipt: money paid is
+never left unposted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.base import DeviceError
+from kiosk.domain.items import PayMethod
+from kiosk.feesystem.api import PaymentRecord, QrOrderState, Quote
+from kiosk.payments.journal import JournalEntry
+from kiosk.payments.qr import OpenedQrPayment, QrPayments
+from kiosk.receipts import ReceiptParties, ReceiptService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    state: QrOrderState  # PAID: posted (receipt printed or not); CLOSED / REFUNDED: no money taken
+    entry: JournalEntry
+    record: PaymentRecord | None = None
+    receipt_error: DeviceError | None = None
+
+
+class Checkout:
+    def __init__(self, qr_payments: QrPayments, receipts: ReceiptService, clock: Callable[[], dt.datetime]) -> None:
+        self.qr_payments = qr_payments
+        self.receipts = receipts
+        self.clock = clock
+
+    def open_qr(self, quote: Quote, method: PayMethod, payer_id_number: str) -> OpenedQrPayment:
+        return self.qr_payments.open(quote, method, payer_id_number)
+
+    def poll(self, entry: JournalEntry) -> QrOrderState:
+        return self.qr_payments.poll(entry)
+
+    def finish_paid(self, entry: JournalEntry, parties: ReceiptParties) -> PaymentOutcome:
+        entry, record = self.qr_payments.settle_paid(entry)
+        document = self.receipts.document(record, parties, entry.journal_no, self.clock())
+        receipt_error: DeviceError | None = None
+        try:
+            self.receipts.print(document)
+        except DeviceError as error:
+            log.warning("receipt for %s not printed: %s", entry.journal_no, error.code)
+            receipt_error = error
+        entry = self.qr_payments.receipt_result(entry, receipt_error.code if receipt_error else None)
+        return PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error)
+
+    def abandon(self, entry: JournalEntry, parties: ReceiptParties) -> PaymentOutcome:
+        state = self.qr_payments.cancel(entry)
+        if state is QrOrderState.PAID:
+            return self.finish_paid(entry, parties)
+        return PaymentOutcome(state, self.qr_payments.journal.get(entry.journal_no))

@@ -1,0 +1,85 @@
+"""The kiosk's devices, built from the configuration.
+
+A device in "simulated" mode gets its device simulator started on the device's real transport (a
+pseudo-terminal for serial devices) and the *real* driver opened on the other end, so the bytes on the wire
+are the real ones even with no hardware. "real" mode opens the driver on the configured port.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drivers.idcard import SerialIdCardReader
+from drivers.idcard.simulator import IdCardReaderSimulator
+from kiosk.config import KioskConfig
+from printers.escpos.config import ReceiptPrinterConfig
+from printers.escpos.driver import ReceiptPrinter
+from printers.escpos.simulator import EscPosPrinterSimulator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeviceHub:
+    config: KioskConfig
+    idcard: SerialIdCardReader | None = None
+    printer: ReceiptPrinter | None = None
+    simulators: dict[str, Any] = field(default_factory=dict)
+
+    def start(self) -> DeviceHub:
+        self._start_idcard()
+        self._start_printer()
+        return self
+
+    def _start_idcard(self) -> None:
+        section = self.config.section("devices.idcard")
+        port = section["port"]
+        if section["mode"] == "simulated":
+            simulator = IdCardReaderSimulator().start()
+            self.simulators["idcard"] = simulator
+            port = simulator.port
+        self.idcard = SerialIdCardReader(port, baud=section["baud"], timeout=self.config["timeouts.device_seconds"])
+
+    def _start_printer(self) -> None:
+        section = self.config.section("devices.receipt_printer")
+        printer_config = ReceiptPrinterConfig(
+            transport=section["transport"],
+            port=section["port"],
+            baud=section["baud"],
+            host=section["host"],
+            tcp_port=section["tcp_port"],
+            usb_vendor_id=section["usb_vendor"],
+            usb_product_id=section["usb_product"],
+            paper_width_mm=section["paper_width_mm"],
+            timeout=min(2.0, self.config["timeouts.device_seconds"]),
+        )
+        if section["mode"] == "simulated":
+            receipts = self.config.state_path("receipts")
+            simulator = EscPosPrinterSimulator("pty", receipt_dir=Path(receipts)).start()
+            self.simulators["printer"] = simulator
+            printer_config = ReceiptPrinterConfig(
+                transport="serial",
+                port=simulator.port or "",
+                baud=section["baud"],
+                paper_width_mm=section["paper_width_mm"],
+                timeout=printer_config.timeout,
+            )
+        self.printer = ReceiptPrinter(printer_config)
+
+    @property
+    def paper_width_mm(self) -> int:
+        return self.config["devices.receipt_printer.paper_width_mm"]
+
+    def stop(self) -> None:
+        for device in (self.idcard, self.printer):
+            if device is not None:
+                try:
+                    device.close()
+                except Exception:  # closing a broken device must not stop the others
+                    log.exception("closing a device failed")
+        for simulator in self.simulators.values():
+            simulator.stop()
+        self.simulators.clear()

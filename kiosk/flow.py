@@ -1,0 +1,123 @@
+"""The kiosk's flow as one table: which event on which step leads to which step (DESIGN.md §1).
+
+A table-driven machine on Qt signals rather than QtStateMachine: the whole flow reads as one dictionary, a
+test can walk it without widgets, and "back" is a history stack instead of a web of extra transitions. Screens
+fire events; the main window shows the screen of the current step. Steps not built yet lead to UNAVAILABLE,
+which says so plainly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Signal
+
+from drivers.base import QT_TRANSLATE_NOOP
+
+
+class Step(StrEnum):
+    HOME = "home"
+    MENU = "menu"
+    LOGIN = "login"
+    ITEMS = "items"
+    RESIDENT_YEAR = "resident_year"
+    PAY_METHOD = "pay_method"
+    GRADE = "grade"
+    QR_PAY = "qr_pay"
+    RESULT = "result"
+    UNAVAILABLE = "unavailable"
+
+
+FLOW: dict[Step, dict[str, Step]] = {
+    Step.HOME: {"category_chosen": Step.MENU},
+    Step.MENU: {
+        "pay": Step.LOGIN,
+        "proxy": Step.UNAVAILABLE,
+        "certificates": Step.UNAVAILABLE,
+        "query": Step.UNAVAILABLE,
+    },
+    Step.LOGIN: {"logged_in": Step.ITEMS},
+    Step.ITEMS: {
+        "resident_pension": Step.RESIDENT_YEAR,
+        "resident_medical": Step.RESIDENT_YEAR,
+        "flexible_pension": Step.UNAVAILABLE,
+        "flexible_medical": Step.UNAVAILABLE,
+        "special": Step.UNAVAILABLE,
+    },
+    Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
+    Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.UNAVAILABLE},
+    Step.GRADE: {"quoted": Step.QR_PAY},
+    Step.QR_PAY: {"finished": Step.RESULT},
+    Step.RESULT: {"finish": Step.HOME},
+    Step.UNAVAILABLE: {},
+}
+
+# Steps after which "back" must not return (money has moved or a card was read: go forward or home).
+NO_RETURN = frozenset({Step.QR_PAY, Step.RESULT, Step.LOGIN})
+
+STEP_TITLES = {
+    Step.HOME: QT_TRANSLATE_NOOP("Flow", "Welcome"),
+    Step.MENU: QT_TRANSLATE_NOOP("Flow", "Choose a service"),
+    Step.LOGIN: QT_TRANSLATE_NOOP("Flow", "Log in"),
+    Step.ITEMS: QT_TRANSLATE_NOOP("Flow", "Choose an insurance"),
+    Step.RESIDENT_YEAR: QT_TRANSLATE_NOOP("Flow", "Choose the year"),
+    Step.PAY_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
+    Step.GRADE: QT_TRANSLATE_NOOP("Flow", "Choose the grade"),
+    Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
+    Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
+    Step.UNAVAILABLE: QT_TRANSLATE_NOOP("Flow", "Not available"),
+}
+
+
+class FlowError(Exception):
+    pass
+
+
+class Flow(QObject):
+    """The current step, its history, and the transitions of FLOW."""
+
+    changed = Signal(str, str)  # new step, previous step
+    session_ended = Signal(str)  # reason: home, timeout, card_removed, finished
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.step = Step.HOME
+        self.history: list[Step] = []
+
+    def fire(self, event: str) -> Step:
+        target = FLOW[self.step].get(event)
+        if target is None:
+            raise FlowError(f"no transition for {event!r} on {self.step}")
+        if target is Step.HOME:
+            self.end_session("finished")
+            return self.step
+        self._go(target, remember=True)
+        return target
+
+    def can_go_back(self) -> bool:
+        return bool(self.history) and self.step not in NO_RETURN
+
+    def back(self) -> None:
+        if not self.can_go_back():
+            return
+        previous = self.history.pop()
+        while previous is Step.LOGIN and self.history:  # never back onto the card reader: it logs in again
+            previous = self.history.pop()
+        if previous is Step.HOME:
+            self.end_session("home")
+            return
+        self._go(previous, remember=False)
+
+    def end_session(self, reason: str) -> None:
+        """Back to Home; listeners wipe the session."""
+        self.history.clear()
+        previous, self.step = self.step, Step.HOME
+        self.session_ended.emit(reason)
+        self.changed.emit(self.step.value, previous.value)
+
+    def _go(self, target: Step, remember: bool) -> None:
+        previous = self.step
+        if remember:
+            self.history.append(previous)
+        self.step = target
+        self.changed.emit(target.value, previous.value)

@@ -1,0 +1,615 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DeviceMessage</name>
+    <message>
+        <location filename="../../drivers/base.py" line="65" />
+        <source>The device is not available. Please ask staff for help.</source>
+        <translation>设备暂不可用，请联系工作人员。</translation>
+    </message>
+</context>
+<context>
+    <name>Domain</name>
+    <message>
+        <location filename="../domain/items.py" line="44" />
+        <source>Flexible employment pension insurance</source>
+        <translation>灵活就业人员基本养老保险</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="45" />
+        <source>Flexible employment medical insurance</source>
+        <translation>灵活就业人员基本医疗保险</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="46" />
+        <source>Resident basic pension insurance</source>
+        <translation>城乡居民基本养老保险</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="47" />
+        <source>Resident basic medical insurance</source>
+        <translation>城乡居民基本医疗保险</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="48" />
+        <source>Special payment</source>
+        <translation>特殊缴费</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="80" />
+        <source>Bank card</source>
+        <translation>刷卡支付</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="81" />
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="82" />
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+</context>
+<context>
+    <name>FeeSystem</name>
+    <message>
+        <location filename="../feesystem/api.py" line="20" />
+        <source>The fee system cannot handle this request now.</source>
+        <translation>缴费系统暂时无法办理此业务。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/api.py" line="31" />
+        <source>No social insurance registration was found for this ID. Please ask at the service window.</source>
+        <translation>未查询到您的社保参保登记信息，请到服务窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/api.py" line="39" />
+        <source>This payment is not possible for you at present.</source>
+        <translation>您目前不能办理此项缴费。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/api.py" line="48" />
+        <source>The fee system is not reachable at the moment. Please try again later.</source>
+        <translation>暂时无法连接缴费系统，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/embedded.py" line="194" />
+        <source>This year has already been paid.</source>
+        <translation>该年度已缴费。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/embedded.py" line="228" />
+        <source>All months you can pay now are already paid.</source>
+        <translation>您目前可缴的月份均已缴费。</translation>
+    </message>
+</context>
+<context>
+    <name>Flow</name>
+    <message>
+        <location filename="../flow.py" line="59" />
+        <source>Welcome</source>
+        <translation>欢迎</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="60" />
+        <source>Choose a service</source>
+        <translation>选择业务</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="61" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="62" />
+        <source>Choose an insurance</source>
+        <translation>选择险种</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="63" />
+        <source>Choose the year</source>
+        <translation>选择缴费年度</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="64" />
+        <source>Choose how to pay</source>
+        <translation>选择缴费方式</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="65" />
+        <source>Choose the grade</source>
+        <translation>选择缴费档次</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="66" />
+        <source>Pay</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="67" />
+        <source>Result</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="68" />
+        <source>Not available</source>
+        <translation>暂未开通</translation>
+    </message>
+</context>
+<context>
+    <name>GradeScreen</name>
+    <message>
+        <location filename="../../screens/resident.py" line="92" />
+        <source>Please choose your grade</source>
+        <translation>请选择缴费档次</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="104" />
+        <source>Confirm and pay</source>
+        <translation>确认缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="111" />
+        <source>Please choose a grade, then press confirm.</source>
+        <translation>请选择缴费档次，然后点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="117" />
+        <source>{item}, year {year}</source>
+        <translation>{item}　{year}年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="137" />
+        <source>Amount to pay: {amount}</source>
+        <translation>应缴金额：{amount}</translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <location filename="../../screens/home.py" line="17" />
+        <source>Social insurance fee self-service</source>
+        <translation>社保费自助缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="18" />
+        <source>Please choose who you are</source>
+        <translation>请选择人员类型</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="20" />
+        <source>Flexible employment
+(flexible-employment social insurance)</source>
+        <translation>灵活就业
+（灵活就业社保费缴纳）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="21" />
+        <source>Urban and rural resident
+(resident social insurance)</source>
+        <translation>城乡居民
+（城乡居民社保费缴纳）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="31" />
+        <source>Welcome. Please choose flexible employment or urban and rural resident.</source>
+        <translation>欢迎使用社保费自助缴费终端，请选择灵活就业或城乡居民。</translation>
+    </message>
+</context>
+<context>
+    <name>ItemsScreen</name>
+    <message>
+        <location filename="../../screens/items.py" line="24" />
+        <source>Which insurance do you want to pay?</source>
+        <translation>请选择要缴纳的险种</translation>
+    </message>
+    <message>
+        <location filename="../../screens/items.py" line="29" />
+        <source>Please choose the insurance you want to pay.</source>
+        <translation>请选择要缴纳的险种。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/items.py" line="34" />
+        <source>Hello, {name} ({id_number})</source>
+        <translation>您好，{name}（{id_number}）</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../screens/main_window.py" line="42" />
+        <source>Social insurance fee kiosk</source>
+        <translation>社保费自助缴费终端</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="90" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="92" />
+        <source>Home</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="136" />
+        <source>{seconds} s left</source>
+        <translation>剩余 {seconds} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../screens/login.py" line="29" />
+        <source>Please log in with your card</source>
+        <translation>请刷卡登录</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="32" />
+        <source>Lay your resident ID card flat on the card reader below the screen,
+or insert your social security card into the card slot.</source>
+        <translation>请将居民身份证平放在屏幕下方的读卡区，
+或将社保卡插入插卡口。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="50" />
+        <source>Please place your ID card on the reader, or insert your social security card.</source>
+        <translation>请将身份证放在读卡区，或插入社保卡。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="55" />
+        <location filename="../../screens/login.py" line="64" />
+        <source>Waiting for your card...</source>
+        <translation>正在等待读卡……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="73" />
+        <source>The ID card reader is not working. Please insert your social security card instead.</source>
+        <translation>身份证读卡器暂不可用，请插入社保卡登录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="83" />
+        <source>This card has expired. Please use a valid card or ask at the service window.</source>
+        <translation>此证件已过有效期，请使用有效证件或到服务窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="88" />
+        <source>Card read. Checking your registration...</source>
+        <translation>读卡成功，正在查询参保信息……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="106" />
+        <source>Your registration could not be checked. Please try again later.</source>
+        <translation>暂时无法查询您的参保信息，请稍后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>MenuScreen</name>
+    <message>
+        <location filename="../../screens/menu.py" line="16" />
+        <source>Please choose a service</source>
+        <translation>请选择业务</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="19" />
+        <source>Pay social insurance</source>
+        <translation>社保费缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="20" />
+        <source>Pay for someone else</source>
+        <translation>社保费代缴</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="21" />
+        <source>Print certificates</source>
+        <translation>社保费凭证打印</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="22" />
+        <source>Payment records</source>
+        <translation>社保缴费信息查询</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="35" />
+        <source>Please choose a service.</source>
+        <translation>请选择要办理的业务。</translation>
+    </message>
+</context>
+<context>
+    <name>PayMethodScreen</name>
+    <message>
+        <location filename="../../screens/pay_method.py" line="17" />
+        <source>Please choose how to pay</source>
+        <translation>请选择缴费方式</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="29" />
+        <source>Please choose Alipay, bank card or WeChat Pay.</source>
+        <translation>请选择支付宝、刷卡支付或微信支付。</translation>
+    </message>
+</context>
+<context>
+    <name>QrPayScreen</name>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="55" />
+        <source>Cancel payment</source>
+        <translation>取消支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="75" />
+        <source>Please scan the code with WeChat to pay.</source>
+        <translation>请使用微信扫码支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="76" />
+        <source>Please scan the code with Alipay to pay.</source>
+        <translation>请使用支付宝扫码支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="95" />
+        <location filename="../../screens/qr_pay.py" line="107" />
+        <source>Preparing the payment code...</source>
+        <translation>正在生成支付二维码……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="97" />
+        <source>Scan with Alipay to pay</source>
+        <translation>请使用支付宝扫码支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="97" />
+        <source>Scan with WeChat to pay</source>
+        <translation>请使用微信扫码支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="101" />
+        <source>{item}, {period}</source>
+        <translation>{item}　{period}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="103" />
+        <source>Open Alipay on your phone and scan the code on the left.</source>
+        <translation>请打开手机支付宝，扫描左侧二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="105" />
+        <source>Open WeChat on your phone and scan the code on the left.</source>
+        <translation>请打开手机微信，扫描左侧二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="121" />
+        <source>Waiting for your payment...</source>
+        <translation>正在等待支付……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="141" />
+        <source>Payment received. Recording it and printing your receipt...</source>
+        <translation>已收到付款，正在入库并打印缴费小票……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/qr_pay.py" line="156" />
+        <source>Closing the payment...</source>
+        <translation>正在关闭支付订单……</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentYearScreen</name>
+    <message>
+        <location filename="../../screens/resident.py" line="22" />
+        <source>Please choose the year to pay for</source>
+        <translation>请选择缴费年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="31" />
+        <source>Please choose the year you want to pay for.</source>
+        <translation>请选择要缴费的年度。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="37" />
+        <source>Looking up what you can pay...</source>
+        <translation>正在查询可缴费信息……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="53" />
+        <source>Payments for {year} can be made from {opens} to {closes}.</source>
+        <translation>{year}年度的缴费时间为{opens}至{closes}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="62" />
+        <source>There is nothing to pay at present.</source>
+        <translation>您目前没有需要缴纳的费用。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="66" />
+        <source>Year {year}</source>
+        <translation>{year}年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/resident.py" line="68" />
+        <source>(already paid)</source>
+        <translation>（已缴费）</translation>
+    </message>
+</context>
+<context>
+    <name>ResultScreen</name>
+    <message>
+        <location filename="../../screens/result.py" line="28" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="47" />
+        <source>Payment successful</source>
+        <translation>缴费成功</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="51" />
+        <source>{item}, {period}
+Tax voucher number: {number}</source>
+        <translation>{item}　{period}
+电子税票号码：{number}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="56" />
+        <source>Please take your receipt.</source>
+        <translation>请取走您的缴费小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="57" />
+        <source>Payment successful. Please take your receipt.</source>
+        <translation>缴费成功，请取走您的缴费小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="61" />
+        <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
+        <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="65" />
+        <source>Payment successful. The receipt could not be printed.</source>
+        <translation>缴费成功，缴费小票未能打印。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="68" />
+        <source>Payment timed out</source>
+        <translation>支付超时</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="68" />
+        <source>Payment cancelled</source>
+        <translation>支付已取消</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="70" />
+        <source>No money was taken.</source>
+        <translation>未扣取任何费用。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="72" />
+        <source>The payment was not made. No money was taken.</source>
+        <translation>本次缴费未完成，未扣取任何费用。</translation>
+    </message>
+</context>
+<context>
+    <name>SimulatorPanel</name>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="23" />
+        <source>Kiosk simulator</source>
+        <translation>终端模拟器</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="28" />
+        <source>ID card reader</source>
+        <translation>身份证读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="35" />
+        <source>Place ID card</source>
+        <translation>放置身份证</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="38" />
+        <source>Remove ID card</source>
+        <translation>取走身份证</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="45" />
+        <source>Citizen's phone (QR payment)</source>
+        <translation>缴费人手机（扫码支付）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="47" />
+        <location filename="../../screens/sim_panel.py" line="113" />
+        <source>No open order</source>
+        <translation>没有待支付订单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="49" />
+        <source>Pay this order</source>
+        <translation>支付此订单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="55" />
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="60" />
+        <source>Paper OK</source>
+        <translation>纸张正常</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="61" />
+        <source>Paper low</source>
+        <translation>纸将尽</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="62" />
+        <source>Paper out</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="63" />
+        <source>Cover open</source>
+        <translation>上盖打开</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="64" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="110" />
+        <source>Open order {order}: {fen} fen</source>
+        <translation>待支付订单 {order}：{fen} 分</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="116" />
+        <source>Receipts printed: {count}</source>
+        <translation>已打印小票：{count} 张</translation>
+    </message>
+</context>
+<context>
+    <name>StillThereOverlay</name>
+    <message>
+        <location filename="../../screens/still_there.py" line="28" />
+        <source>Are you still there?</source>
+        <translation>您还在吗？</translation>
+    </message>
+    <message>
+        <location filename="../../screens/still_there.py" line="31" />
+        <source>Yes, continue</source>
+        <translation>我还在，继续办理</translation>
+    </message>
+    <message>
+        <location filename="../../screens/still_there.py" line="54" />
+        <source>Your session ends in {seconds} seconds and your data will be cleared.</source>
+        <translation>{seconds} 秒后将退出登录并清除您的信息。</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailableScreen</name>
+    <message>
+        <location filename="../../screens/unavailable.py" line="16" />
+        <source>This service is not available yet</source>
+        <translation>此业务暂未开通</translation>
+    </message>
+    <message>
+        <location filename="../../screens/unavailable.py" line="20" />
+        <source>This kiosk does not offer this service yet. Please go back and choose another service, or ask at the service window.</source>
+        <translation>本终端暂未开通此业务，请返回选择其他业务，或到服务窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/unavailable.py" line="26" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../screens/unavailable.py" line="33" />
+        <source>This service is not available yet. Please choose another service.</source>
+        <translation>此业务暂未开通，请选择其他业务。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,98 @@
+"""The receipt (缴费小票) of a payment: composed from the fee system's record, printed on the receipt printer.
+
+Receipts are official: their text is Chinese whatever language the screen shows. Names and ID numbers are
+masked (DESIGN.md §6); a verification code binds the payment number, the person and the amount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kiosk.domain.idnumber import mask_id_number
+from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
+from kiosk.domain.names import mask_name
+from kiosk.feesystem.api import PaymentRecord
+from kiosk.verification import make_code
+from printers.escpos.driver import ReceiptPrinter
+from printers.receipt import ReceiptDocument, render_receipt
+
+RECEIPT_TITLE = "社会保险费缴费小票"
+
+
+def receipt_amount(fen: int) -> str:
+    """¥ as the full-width ￥ (GBK A3A4): U+00A5 needs four GB18030 bytes that GBK-only printer fonts lack."""
+    return format_fen(fen).replace("¥", "￥")
+
+
+@dataclass(frozen=True)
+class ReceiptParties:
+    payer_name: str
+    payer_id: str
+    payee_name: str | None = None  # a proxy payment (代缴)
+    payee_id: str | None = None
+
+
+class ReceiptService:
+    def __init__(
+        self, printer: ReceiptPrinter | None, hall_name: str, terminal_id: str, hmac_key: str, paper_width_mm: int
+    ) -> None:
+        self.printer = printer
+        self.hall_name = hall_name
+        self.terminal_id = terminal_id
+        self.hmac_key = hmac_key
+        self.paper_width_mm = paper_width_mm
+
+    def document(
+        self,
+        record: PaymentRecord,
+        parties: ReceiptParties,
+        journal_no: str,
+        printed_at: dt.datetime,
+        reprint: bool = False,
+    ) -> ReceiptDocument:
+        subject_name = parties.payee_name or parties.payer_name
+        code = make_code(self.hmac_key, record.payment_no, record.id_number, subject_name, record.amount_fen)
+        rows: list[tuple[str, str]] = [
+            ("办税服务厅", self.hall_name),
+            ("终端编号", self.terminal_id),
+            ("打印时间", printed_at.strftime("%Y-%m-%d %H:%M:%S")),
+            ("缴费人", mask_name(parties.payer_name)),
+            ("证件号码", mask_id_number(parties.payer_id)),
+        ]
+        if parties.payee_name and parties.payee_id:
+            rows += [("被代缴人", mask_name(parties.payee_name)), ("被代缴人证件", mask_id_number(parties.payee_id))]
+        rows += [
+            ("险种", record.item.official_name),
+            ("费款所属期", str(record.period)),
+        ]
+        if record.base_fen is not None:
+            rows.append(("缴费基数", receipt_amount(record.base_fen)))
+        if record.grade_code:
+            rows.append(("缴费档次", f"{receipt_amount(record.amount_fen)}档"))
+        rows += [
+            ("缴费金额", receipt_amount(record.amount_fen)),
+            ("金额大写", fen_to_chinese_uppercase(record.amount_fen, prefix=True)),
+            ("支付方式", record.pay_method.official_name),
+            ("交易参考号" if record.pay_method.value == "bank_card" else "支付订单号", record.channel_ref),
+            ("电子税票号码", record.payment_no),
+            ("缴费时间", record.paid_at.strftime("%Y-%m-%d %H:%M:%S")),
+            ("流水号", journal_no),
+        ]
+        return ReceiptDocument(
+            title=RECEIPT_TITLE,
+            rows=rows,
+            qr_payload=code,
+            qr_caption=f"验证码 {code}",
+            footer_lines=["请妥善保管本小票", "可在自助终端“缴费信息查询”中补打"],
+            reprint=reprint,
+        )
+
+    def render(self, document: ReceiptDocument) -> bytes:
+        return render_receipt(document, self.paper_width_mm)
+
+    def print(self, document: ReceiptDocument) -> None:
+        """Raises the printer's DeviceError when it cannot print (the payment stands: reprint from Query)."""
+        if self.printer is None:
+            raise RuntimeError("no receipt printer configured")
+        self.printer.print_receipt(self.render(document))

@@ -1,0 +1,55 @@
+"""The citizen's session: who logged in, for whom they pay, what they chose. Wiped when it ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from kiosk.domain.idnumber import mask_id_number
+from kiosk.domain.items import Category, InsuredItem, PayMethod
+from kiosk.domain.names import mask_name
+
+
+@dataclass
+class Person:
+    id_number: str
+    name: str
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    def __repr__(self) -> str:  # never a full ID number in a log line
+        return f"Person({self.masked_name}, {self.masked_id})"
+
+
+@dataclass
+class Session:
+    category: Category | None = None
+    module: str | None = None  # pay, proxy, certificates, query
+    login_method: str | None = None  # idcard, sscard
+    person: Person | None = None  # who is logged in (the payer)
+    payee: Person | None = None  # for a proxy payment; else the person
+    item: InsuredItem | None = None
+    year: int | None = None
+    pay_method: PayMethod | None = None
+    offers: list[Any] = field(default_factory=list)
+    quote: Any = None
+    payment: Any = None  # the open payment (journal entry and order)
+    record: Any = None  # the posted payment record
+    receipt_error: str | None = None
+
+    @property
+    def subject(self) -> Person | None:
+        """The person the payment is for."""
+        return self.payee or self.person
+
+    def wipe(self) -> None:
+        """Forget everything personal: the next citizen starts from nothing."""
+        for each in fields(self):
+            default = each.default_factory() if callable(each.default_factory) else each.default  # type: ignore[misc]
+            setattr(self, each.name, default)

@@ -1,0 +1,75 @@
+"""Blocking work (devices, the fee system) off the GUI thread, results back on it as Qt signals.
+
+A screen never waits on a device: it starts a task and reacts to ``done`` / ``failed``. Each task carries the
+session generation it was started in, so a result arriving after the session ended is dropped, not shown to the
+next citizen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as error:  # handed to the GUI thread, which decides what the citizen sees
+            log.info("task failed: %s", type(error).__name__)
+            self.relay.failed.emit(error)
+        else:
+            self.relay.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs callables on a thread pool; ``on_done``/``on_failed`` run on the GUI thread."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self.generation = 0
+        self._relays: set[_Relay] = set()
+
+    def invalidate(self) -> None:
+        """Forget every running task's result (the session ended)."""
+        self.generation += 1
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        generation = self.generation
+        relay = _Relay()
+        self._relays.add(relay)
+
+        def finish(handler: Callable[[Any], None] | None, value: Any) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            if handler is not None and generation == self.generation:
+                handler(value)
+
+        relay.done.connect(lambda result: finish(on_done, result))
+        relay.failed.connect(lambda error: finish(on_failed, error))
+        self.pool.start(_Job(work, relay))
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,85 @@
+"""Starting the kiosk's window: fonts, translations, stylesheet, the window, and the simulator panel."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kiosk.application import build_context, shutdown
+from kiosk.config import KioskConfig
+from kiosk.context import KioskContext
+from kiosk.fonts import MissingCjkFont, check_cjk_font
+from kiosk.i18n import install_translators
+from kiosk.voice import Voice
+from screens.main_window import KioskWindow, TouchActivity
+from screens.style import scale_for, stylesheet
+
+log = logging.getLogger(__name__)
+
+
+class KioskApp:
+    """The running kiosk: its QApplication, context, window (and the simulator panel on simulated hardware)."""
+
+    def __init__(self, config: KioskConfig, app: QApplication, **context_options) -> None:
+        self.config = config
+        self.app = app
+        self.translators = install_translators(app, config["terminal.language"])
+        family = check_cjk_font()
+        font = app.font()
+        font.setFamily(family)
+        app.setFont(font)
+        width, height = config["display.width"], config["display.height"]
+        if config["display.fullscreen"] and QGuiApplication.primaryScreen():
+            size = QGuiApplication.primaryScreen().size()
+            width, height = size.width(), size.height()
+        scale = scale_for(width, height, config["display.font_scale"])
+        app.setStyleSheet(stylesheet(scale))
+        self.ctx: KioskContext = build_context(config, app, scale=scale, **context_options)
+        self.voice = Voice(
+            enabled=QGuiApplication.platformName() != "offscreen", locale_name=config["terminal.language"]
+        )
+        self.ctx.speak = self.voice.say
+        self.activity = TouchActivity(self.ctx)
+        app.installEventFilter(self.activity)
+        self.window = KioskWindow(self.ctx)
+        self.window.resize(width, height)
+        self.panel = None
+
+    def show(self, with_panel: bool = True) -> None:
+        if self.config["display.fullscreen"]:
+            self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.window.showFullScreen()
+        else:
+            self.window.show()
+        if with_panel and self.ctx.devices.simulators:
+            from screens.sim_panel import SimulatorPanel
+
+            self.panel = SimulatorPanel(self.ctx)
+            self.panel.move(self.window.x() + self.window.width() + 20, self.window.y())
+            self.panel.show()
+
+    def close(self) -> None:
+        if self.panel:
+            self.panel.close()
+        self.window.close()
+        shutdown(self.ctx)
+
+
+def run(config: KioskConfig) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("sifee-kiosk")
+    try:
+        kiosk = KioskApp(config, app)
+    except MissingCjkFont as error:
+        QMessageBox.critical(None, "sifee-kiosk", str(error))
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 3
+    kiosk.show()
+    try:
+        return app.exec()
+    finally:
+        kiosk.close()

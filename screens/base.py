@@ -1,0 +1,86 @@
+"""What every screen shares: the kiosk context, entering and leaving, firing flow events."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.context import KioskContext
+from kiosk.flow import Step
+from screens.widgets import label
+
+
+def translate(context: str, text: str) -> str:
+    """Translate a string marked in kiosk/ or drivers/ with QT_TRANSLATE_NOOP."""
+    return QCoreApplication.translate(context, text)
+
+
+class Screen(QWidget):
+    step: Step
+
+    def __init__(self, ctx: KioskContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName(f"screen_{self.step.value}")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(80, 40, 80, 40)
+        self.layout_.setSpacing(36)
+
+    # --- life cycle -------------------------------------------------------------------------------------
+
+    def on_enter(self) -> None:
+        """Called each time the screen is shown: rebuild from the session."""
+
+    def on_leave(self) -> None:
+        """Called when another screen replaces this one."""
+
+    def countdown_seconds(self) -> float | None:
+        """How long this screen waits for a touch before asking "still there?"; None: no countdown."""
+        return self.ctx.config["timeouts.screen_seconds"]
+
+    def voice_prompt(self) -> str:
+        """What the kiosk says when this screen appears (translated)."""
+        return ""
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def fire(self, event: str) -> None:
+        self.ctx.flow.fire(event)
+
+    def title(self, text: str) -> None:
+        self.layout_.addWidget(label(text, "Title"))
+
+    def row(self, *widgets: QWidget, spacing: int = 40) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(spacing)
+        row.addStretch(1)
+        for widget in widgets:
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        return row
+
+
+def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
+    """Remove and delete every widget and sub-layout (screens rebuild their choices on entry)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget():
+            item.widget().deleteLater()
+        elif item.layout():
+            clear_layout(item.layout())
+
+
+class ButtonRow:
+    """A centred row of widgets that a screen refills on each entry."""
+
+    def __init__(self, screen: Screen, spacing: int = 40) -> None:
+        self.layout = screen.row(spacing=spacing)
+
+    def clear(self) -> None:
+        clear_layout(self.layout)
+        self.layout.addStretch(1)
+        self.layout.addStretch(1)
+
+    def add(self, widget: QWidget) -> None:
+        self.layout.insertWidget(self.layout.count() - 1, widget)

@@ -1,0 +1,160 @@
+"""The kiosk's one window: header (hall, step, clock), the current screen, footer (back, home, countdown)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.context import KioskContext
+from kiosk.flow import STEP_TITLES, Step
+from screens.base import Screen, translate
+from screens.home import HomeScreen
+from screens.items import ItemsScreen
+from screens.login import LoginScreen
+from screens.menu import MenuScreen
+from screens.pay_method import PayMethodScreen
+from screens.qr_pay import QrPayScreen
+from screens.resident import GradeScreen, ResidentYearScreen
+from screens.result import ResultScreen
+from screens.still_there import StillThereOverlay
+from screens.unavailable import UnavailableScreen
+from screens.widgets import button, label
+
+SCREENS: tuple[type[Screen], ...] = (
+    HomeScreen,
+    MenuScreen,
+    LoginScreen,
+    ItemsScreen,
+    ResidentYearScreen,
+    PayMethodScreen,
+    GradeScreen,
+    QrPayScreen,
+    ResultScreen,
+    UnavailableScreen,
+)
+
+
+class KioskWindow(QWidget):
+    def __init__(self, ctx: KioskContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("KioskWindow")
+        self.setWindowTitle(self.tr("Social insurance fee kiosk"))
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._header())
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("ScreenStack")
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._footer())
+        self.screens: dict[Step, Screen] = {}
+        for screen_class in SCREENS:
+            screen = screen_class(ctx)
+            self.screens[screen.step] = screen
+            self.stack.addWidget(screen)
+        self.overlay = StillThereOverlay(self, ctx.scale)
+        self.overlay.stay.connect(self._restart_countdown)
+        self.overlay.gone.connect(lambda: ctx.flow.end_session("timeout"))
+        ctx.flow.changed.connect(self.show_step)
+        ctx.countdown.tick.connect(self._show_countdown)
+        ctx.countdown.expired.connect(self._countdown_expired)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.timeout.connect(self._update_clock)
+        self.clock_timer.start(1000)
+        self._update_clock()
+        self.show_step(ctx.flow.step.value, ctx.flow.step.value)
+
+    # --- frame ------------------------------------------------------------------------------------------
+
+    def _header(self) -> QFrame:
+        header = QFrame()
+        header.setObjectName("Header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(40, 0, 40, 0)
+        self.hall = label(self.ctx.config["terminal.hall_name"], "HallName", wrap=False, center=False)
+        self.step_title = label("", "StepTitle", wrap=False)
+        self.clock = label("", "Clock", wrap=False)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.hall, 3)
+        row.addWidget(self.step_title, 2)
+        row.addWidget(self.clock, 1)
+        return header
+
+    def _footer(self) -> QFrame:
+        footer = QFrame()
+        footer.setObjectName("Footer")
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(40, 0, 40, 0)
+        self.back_button = button(self.tr("Back"), "nav", "back")
+        self.back_button.clicked.connect(self.ctx.flow.back)
+        self.home_button = button(self.tr("Home"), "nav", "home")
+        self.home_button.clicked.connect(lambda: self.ctx.flow.end_session("home"))
+        self.countdown = label("", "Countdown", wrap=False)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.back_button)
+        row.addSpacing(30)
+        row.addWidget(self.home_button)
+        row.addStretch(1)
+        row.addWidget(self.countdown)
+        return footer
+
+    def _update_clock(self) -> None:
+        self.clock.setText(self.ctx.clock().strftime("%Y-%m-%d %H:%M"))
+
+    # --- steps ------------------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Screen:
+        return self.screens[self.ctx.flow.step]
+
+    def show_step(self, step: str, previous: str) -> None:
+        old = self.stack.currentWidget()
+        new = self.screens[Step(step)]
+        if isinstance(old, Screen) and old is not new:
+            old.on_leave()
+        self.overlay.dismiss()
+        self.step_title.setText(translate("Flow", STEP_TITLES[new.step]))
+        at_home = new.step is Step.HOME
+        self.back_button.setVisible(self.ctx.flow.can_go_back())
+        self.home_button.setVisible(not at_home)
+        new.on_enter()
+        self.stack.setCurrentWidget(new)
+        self._restart_countdown()
+        self.ctx.speak(new.voice_prompt())
+
+    def _restart_countdown(self) -> None:
+        seconds = self.current.countdown_seconds()
+        if seconds is None:
+            self.ctx.countdown.stop()
+            self.countdown.setText("")
+        else:
+            self.ctx.countdown.start(seconds)
+
+    def _show_countdown(self, seconds: int) -> None:
+        self.countdown.setText(self.tr("{seconds} s left").format(seconds=seconds))
+
+    def _countdown_expired(self) -> None:
+        handler = getattr(self.current, "on_countdown_expired", None)
+        if handler and handler():
+            return
+        self.overlay.ask(self.ctx.config["timeouts.still_there_seconds"])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
+
+
+class TouchActivity(QObject):
+    """Any touch or click anywhere restarts the countdown: the person is still there."""
+
+    def __init__(self, ctx: KioskContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+            self.ctx.countdown.restart()
+        return False

@@ -1,0 +1,72 @@
+"""The end of a payment: paid (and the receipt), or plainly that no money was taken."""
+
+from __future__ import annotations
+
+from kiosk.checkout import PaymentOutcome
+from kiosk.domain.money import format_fen
+from kiosk.feesystem.api import QrOrderState
+from kiosk.flow import Step
+from screens.base import Screen, translate
+from screens.widgets import button, label
+
+
+class ResultScreen(Screen):
+    step = Step.RESULT
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.layout_.addStretch(1)
+        self.heading = label("", "Title")
+        self.layout_.addWidget(self.heading)
+        self.amount = label("", "Amount")
+        self.layout_.addWidget(self.amount)
+        self.detail = label("", "Message")
+        self.layout_.addWidget(self.detail)
+        self.receipt = label("", "Subtitle")
+        self.layout_.addWidget(self.receipt)
+        self.layout_.addSpacing(30)
+        self.finish_button = button(self.tr("Finish"), "primary", "finish")
+        self.finish_button.clicked.connect(lambda: self.fire("finish"))
+        self.row(self.finish_button)
+        self.layout_.addStretch(2)
+        self._prompt = ""
+
+    def countdown_seconds(self) -> float | None:
+        return self.ctx.config["timeouts.result_seconds"]
+
+    def on_countdown_expired(self) -> bool:
+        self.fire("finish")  # nothing left to decide: go home without asking
+        return True
+
+    def voice_prompt(self) -> str:
+        return self._prompt
+
+    def on_enter(self) -> None:
+        outcome: PaymentOutcome | None = self.ctx.session.payment
+        if outcome is not None and outcome.state is QrOrderState.PAID and outcome.record is not None:
+            self.heading.setText(self.tr("Payment successful"))
+            self.amount.setText(format_fen(outcome.record.amount_fen))
+            item_text = translate("Domain", outcome.record.item.label)
+            self.detail.setText(
+                self.tr("{item}, {period}\nTax voucher number: {number}").format(
+                    item=item_text, period=str(outcome.record.period), number=outcome.record.payment_no
+                )
+            )
+            if outcome.receipt_error is None:
+                self.receipt.setText(self.tr("Please take your receipt."))
+                self._prompt = self.tr("Payment successful. Please take your receipt.")
+            else:
+                self.receipt.setText(
+                    self.tr(
+                        "The receipt could not be printed. Your payment is recorded; you can reprint the "
+                        "receipt later under Payment records."
+                    )
+                )
+                self._prompt = self.tr("Payment successful. The receipt could not be printed.")
+        else:
+            timed_out = self.ctx.session.receipt_error == "timeout"
+            self.heading.setText(self.tr("Payment timed out") if timed_out else self.tr("Payment cancelled"))
+            self.amount.setText("")
+            self.detail.setText(self.tr("No money was taken."))
+            self.receipt.setText("")
+            self._prompt = self.tr("The payment was not made. No money was taken.")
