@@ -60,6 +60,14 @@ def test_checksum_failure_always_gives_up_after_the_retries() -> None:
     assert simulator.requests == [Command.FIND_CARD] * (1 + reader.retries)
 
 
+def test_request_checksum_reported_by_the_sam_is_retried_then_raised() -> None:
+    with simulated_reader(resident_card()) as (simulator, reader):
+        simulator.faults.status_override = {Command.FIND_CARD: 0x10}
+        with pytest.raises(errors.SamReceivedChecksumError):
+            reader.find_card()
+    assert simulator.requests == [Command.FIND_CARD] * (1 + reader.retries)
+
+
 def test_noise_before_answers_is_skipped() -> None:
     with simulated_reader(resident_card()) as (simulator, reader):
         simulator.faults.noise = bytes.fromhex("00FFAAAA9600AA55AAAAAA96") * 3

@@ -24,6 +24,7 @@ from drivers.idcard.errors import (
     IdCardNoDevice,
     IdCardTimeout,
     NoCardError,
+    SamReceivedChecksumError,
     SamSelfTestFailed,
     SelectCardFailed,
 )
@@ -166,16 +167,17 @@ class SerialIdCardReader:
     # --- one exchange ----------------------------------------------------------------------------
 
     def _exchange(self, command: Command, accepted: tuple[int, ...] = (SW3_OK,)) -> Response:
-        """Send ``command`` and wait for its answer; ask again after a corrupted answer (a few times)."""
+        """Send ``command`` and wait for its answer; ask again (a few times) when the answer failed its
+        checksum, or the SAM reports that our request failed its checksum (SW3 10)."""
         with self._lock:
             last_error: IdCardError | None = None
             for _attempt in range(1 + self.retries):
                 try:
                     response = self._send_and_receive(build_request(command))
-                except (IdCardChecksumError, IdCardFrameError) as error:
-                    last_error = error
+                    response.raise_for_status(accepted)
+                except (IdCardChecksumError, IdCardFrameError, SamReceivedChecksumError) as error:
+                    last_error = error  # corrupted on the line, either way: ask again
                     continue
-                response.raise_for_status(accepted)
                 return response
             assert last_error is not None
             raise last_error
