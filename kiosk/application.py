@@ -14,7 +14,8 @@ from kiosk.context import KioskContext
 from kiosk.countdown import Countdown
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
-from kiosk.flow import Flow
+from kiosk.flow import Flow, Step
+from kiosk.identity import IdentityWatcher
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
@@ -61,6 +62,7 @@ def build_context(
         devices=devices,
         receipts=receipts,
         checkout=Checkout(qr_payments, receipts, clock),
+        identity=IdentityWatcher(devices.idcard, devices.sscard, parent),
         tasks=TaskRunner(parent),
         flow=Flow(parent),
         countdown=Countdown(parent),
@@ -68,7 +70,15 @@ def build_context(
         scale=scale,
     )
     ctx.flow.session_ended.connect(lambda reason: end_session(ctx, reason))
+    ctx.identity.sscard_removed.connect(lambda: card_removed(ctx))
+    ctx.identity.start()
     return ctx
+
+
+def card_removed(ctx: KioskContext) -> None:
+    """The social security card is the login: pulling it out ends the session."""
+    if ctx.session.login_method == "sscard" and ctx.flow.step is not Step.HOME:
+        ctx.flow.end_session("card_removed")
 
 
 def end_session(ctx: KioskContext, reason: str) -> None:
@@ -80,6 +90,7 @@ def end_session(ctx: KioskContext, reason: str) -> None:
 
 def shutdown(ctx: KioskContext) -> None:
     ctx.countdown.stop()
+    ctx.identity.stop()
     ctx.tasks.wait(5000)
     ctx.devices.stop()
     ctx.journal.close()

@@ -44,7 +44,7 @@ class Checkout:
 
     def finish_paid(self, entry: JournalEntry, parties: ReceiptParties) -> PaymentOutcome:
         entry, record = self.qr_payments.settle_paid(entry)
-        document = self.receipts.document(record, parties, entry.journal_no, self.clock())
+        document = self.receipts.document(record, parties, entry.journal_no, self.clock(), reference=entry.order_no)
         receipt_error: DeviceError | None = None
         try:
             self.receipts.print(document)

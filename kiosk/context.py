@@ -19,6 +19,7 @@ from kiosk.tasks import TaskRunner
 if TYPE_CHECKING:
     from kiosk.checkout import Checkout
     from kiosk.devices import DeviceHub
+    from kiosk.identity import IdentityWatcher
     from kiosk.receipts import ReceiptService
 
 
@@ -31,6 +32,7 @@ class KioskContext:
     devices: DeviceHub
     receipts: ReceiptService
     checkout: Checkout
+    identity: IdentityWatcher
     tasks: TaskRunner
     flow: Flow
     countdown: Countdown

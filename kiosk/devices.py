@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.base import DeviceError
 from drivers.idcard import SerialIdCardReader
 from drivers.idcard.simulator import IdCardReaderSimulator
+from drivers.pcsc.daemon import ensure_pcscd
+from drivers.pcsc.vpcd import VPCD_PORT, VirtualCardClient
+from drivers.sscard import PcscSsCardReader, SsCardData, VirtualSsCard
 from kiosk.config import KioskConfig
 from printers.escpos.config import ReceiptPrinterConfig
 from printers.escpos.driver import ReceiptPrinter
@@ -21,16 +25,42 @@ from printers.escpos.simulator import EscPosPrinterSimulator
 
 log = logging.getLogger(__name__)
 
+SIMULATED_SSCARD_READER = "Virtual PCD 00 00"  # vpcd's slot 0, reached on VPCD_PORT
+
+
+class VirtualCardSlot:
+    """The simulated card slot: a virtual card inserted into (or pulled from) pcscd's vpcd reader."""
+
+    def __init__(self, port: int = VPCD_PORT) -> None:
+        self.port = port
+        self.client: VirtualCardClient | None = None
+
+    def insert(self, data: SsCardData) -> None:
+        self.remove()
+        self.client = VirtualCardClient(VirtualSsCard(data), port=self.port)
+        self.client.insert()
+
+    def remove(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    def stop(self) -> None:
+        self.remove()
+
 
 @dataclass
 class DeviceHub:
     config: KioskConfig
     idcard: SerialIdCardReader | None = None
     printer: ReceiptPrinter | None = None
+    sscard: PcscSsCardReader | None = None
+    problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
     simulators: dict[str, Any] = field(default_factory=dict)
 
     def start(self) -> DeviceHub:
         self._start_idcard()
+        self._start_sscard()
         self._start_printer()
         return self
 
@@ -42,6 +72,20 @@ class DeviceHub:
             self.simulators["idcard"] = simulator
             port = simulator.port
         self.idcard = SerialIdCardReader(port, baud=section["baud"], timeout=self.config["timeouts.device_seconds"])
+
+    def _start_sscard(self) -> None:
+        section = self.config.section("devices.sscard")
+        fragment = section["reader"]
+        if section["mode"] == "simulated":
+            fragment = SIMULATED_SSCARD_READER
+            try:
+                ensure_pcscd()
+            except DeviceError as error:
+                # The kiosk still runs: the ID card logs in, and the screen says the card slot is out of order.
+                log.warning("social security card reader unavailable: %s", error)
+                self.problems["sscard"] = str(error)
+            self.simulators["sscard"] = VirtualCardSlot()
+        self.sscard = PcscSsCardReader(fragment, timeout=self.config["timeouts.device_seconds"])
 
     def _start_printer(self) -> None:
         section = self.config.section("devices.receipt_printer")
@@ -74,7 +118,7 @@ class DeviceHub:
         return self.config["devices.receipt_printer.paper_width_mm"]
 
     def stop(self) -> None:
-        for device in (self.idcard, self.printer):
+        for device in (self.idcard, self.sscard, self.printer):
             if device is not None:
                 try:
                     device.close()

@@ -1,11 +1,14 @@
-"""Login by card: polls the ID card reader while the login screen is up and reports who laid a card on it.
+"""Login by card: the ID card reader and the social security card slot, watched at once.
 
-Runs on its own thread (the reader blocks); results reach the GUI thread through Qt signals. A reader that is
-offline is reported once and reopened every few seconds, so the other login method keeps working meanwhile.
+While the login screen is up, a thread polls the ID card reader ("find card" a few times a second, DESIGN.md
+§3.1) and reads a social security card as soon as one is inserted. The card slot is watched all the time: a
+social security card pulled out during a session ends that session (the card is the login). Results reach the GUI
+thread through Qt signals. A reader that is offline is reported and retried, so the other method keeps working.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
@@ -14,10 +17,12 @@ from PySide6.QtCore import QObject, Signal
 
 from drivers.base import DeviceError, DeviceStatus
 from drivers.idcard import SerialIdCardReader
+from drivers.pcsc.monitor import CardEvent, CardMonitor
+from drivers.sscard import PcscSsCardReader
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.3  # a few finds a second, as DESIGN.md §3.1 asks
+POLL_SECONDS = 0.3
 REOPEN_SECONDS = 3.0
 
 
@@ -26,7 +31,7 @@ class IdentityRead:
     method: str  # "idcard" | "sscard"
     id_number: str
     name: str
-    valid_to: object  # datetime.date | None (长期)
+    valid_to: dt.date | None  # None: 长期 (no end date)
 
     def __repr__(self) -> str:
         return f"IdentityRead({self.method}, ***)"
@@ -35,54 +40,118 @@ class IdentityRead:
 class IdentityWatcher(QObject):
     card_read = Signal(object)  # IdentityRead
     failed = Signal(str, str)  # error code, citizen message (English source, context "DeviceMessage")
-    reader_status = Signal(str, str)  # device ("idcard"), DeviceStatus value
+    reader_status = Signal(str, str)  # "idcard" | "sscard", DeviceStatus value
+    sscard_removed = Signal()
 
-    def __init__(self, reader: SerialIdCardReader | None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        idcard: SerialIdCardReader | None,
+        sscard: PcscSsCardReader | None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.reader = reader
+        self.idcard = idcard
+        self.sscard = sscard
+        self.statuses: dict[str, DeviceStatus] = {
+            "idcard": DeviceStatus.ONLINE if idcard else DeviceStatus.NO_DEVICE,
+            "sscard": DeviceStatus.OFFLINE if sscard else DeviceStatus.NO_DEVICE,
+        }
+        self._polling = threading.Event()
         self._stop = threading.Event()
+        self._sscard_inserted = threading.Event()
         self._thread: threading.Thread | None = None
-        self.status = DeviceStatus.NO_DEVICE if reader is None else DeviceStatus.ONLINE
+        self._monitor: CardMonitor | None = None
+        self._idcard_retry_at = 0.0
+
+    # --- life cycle ---------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard-watch", daemon=True)
-        self._thread.start()
+        """Start watching the card slot and the polling thread (idle until ``start_polling``)."""
+        if self.sscard is not None and self._monitor is None:
+            self._monitor = self.sscard.watch(self._on_sscard_event)
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="identity", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread:
+        self._polling.clear()
+        if self._monitor is not None:
+            self._monitor.stop()
+            self._monitor = None
+        if self._thread is not None:
             self._thread.join(timeout=3)
-        self._thread = None
+            self._thread = None
 
-    def _set_status(self, status: DeviceStatus) -> None:
-        if status != self.status:
-            self.status = status
-            self.reader_status.emit("idcard", status.value)
+    def start_polling(self) -> None:
+        """The login screen is up: read cards. A social security card already inserted is read at once."""
+        if self._monitor is not None and self._monitor.card_present:
+            self._sscard_inserted.set()
+        self._idcard_retry_at = 0.0
+        self._polling.set()
+
+    def stop_polling(self) -> None:
+        self._polling.clear()
+        self._sscard_inserted.clear()
+
+    # --- events ---------------------------------------------------------------------------------------------
+
+    def _set_status(self, device: str, status: DeviceStatus) -> None:
+        if self.statuses.get(device) != status:
+            self.statuses[device] = status
+            self.reader_status.emit(device, status.value)
+
+    def _on_sscard_event(self, event: CardEvent) -> None:
+        """On the monitor's thread: keep it short."""
+        self._set_status("sscard", event.status)
+        if event.kind == "inserted":
+            self._sscard_inserted.set()
+        elif event.kind == "removed":
+            self._sscard_inserted.clear()
+            self.sscard_removed.emit()
+
+    # --- the polling thread -------------------------------------------------------------------------------
 
     def _run(self) -> None:
-        if self.reader is None:
-            self.reader_status.emit("idcard", DeviceStatus.NO_DEVICE.value)
-            return
-        self.reader_status.emit("idcard", self.status.value)
+        clock = dt.datetime.now
         while not self._stop.is_set():
-            wait = POLL_SECONDS
-            try:
-                self.reader.open()
-                if self.reader.find_card():
-                    card = self.reader.read_card()
-                    self._set_status(DeviceStatus.ONLINE)
-                    self.card_read.emit(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
-                else:
-                    self._set_status(DeviceStatus.ONLINE)
-            except DeviceError as error:
-                log.info("ID card reader: %s", error.code)
-                if error.code in ("no_device", "timeout"):
-                    self.reader.close()
-                    self._set_status(DeviceStatus.OFFLINE)
-                    wait = REOPEN_SECONDS
-                elif error.code != "no_card":
-                    self.failed.emit(error.code, error.citizen_message)
-            self._stop.wait(wait)
+            if not self._polling.wait(timeout=0.5):
+                continue
+            if self._sscard_inserted.is_set():
+                self._sscard_inserted.clear()
+                self._read_sscard()
+            if self.idcard is not None and clock().timestamp() >= self._idcard_retry_at:
+                self._poll_idcard(clock)
+            self._stop.wait(POLL_SECONDS)
+
+    def _poll_idcard(self, clock) -> None:
+        assert self.idcard is not None
+        try:
+            self.idcard.open()
+            found = self.idcard.find_card()
+            self._set_status("idcard", DeviceStatus.ONLINE)
+            if found and self._polling.is_set():
+                card = self.idcard.read_card()
+                self.card_read.emit(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
+        except DeviceError as error:
+            # The diag category groups the reader's many codes: no_device/timeout mean the reader is gone.
+            category = getattr(error, "category", error.code)
+            log.info("ID card reader: %s", error.code)
+            if category in ("no_device", "timeout"):
+                self.idcard.close()
+                self._set_status("idcard", DeviceStatus.OFFLINE)
+                self._idcard_retry_at = clock().timestamp() + REOPEN_SECONDS
+            elif category != "no_card":
+                self.failed.emit(error.code, error.citizen_message)
+
+    def _read_sscard(self) -> None:
+        assert self.sscard is not None
+        try:
+            card = self.sscard.read_card()
+        except DeviceError as error:
+            log.info("social security card: %s", error.code)
+            if error.code != "card_removed":
+                self.failed.emit(error.code, error.citizen_message)
+            return
+        self.card_read.emit(IdentityRead("sscard", card.id_number, card.name, card.expiry_date))

@@ -50,6 +50,7 @@ class ReceiptService:
         journal_no: str,
         printed_at: dt.datetime,
         reprint: bool = False,
+        reference: str | None = None,
     ) -> ReceiptDocument:
         subject_name = parties.payee_name or parties.payer_name
         code = make_code(self.hmac_key, record.payment_no, record.id_number, subject_name, record.amount_fen)
@@ -74,7 +75,7 @@ class ReceiptService:
             ("缴费金额", receipt_amount(record.amount_fen)),
             ("金额大写", fen_to_chinese_uppercase(record.amount_fen, prefix=True)),
             ("支付方式", record.pay_method.official_name),
-            ("交易参考号" if record.pay_method.value == "bank_card" else "支付订单号", record.channel_ref),
+            ("交易参考号" if record.pay_method.value == "bank_card" else "支付订单号", reference or record.channel_ref),
             ("电子税票号码", record.payment_no),
             ("缴费时间", record.paid_at.strftime("%Y-%m-%d %H:%M:%S")),
             ("流水号", journal_no),

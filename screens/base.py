@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
 from kiosk.flow import Step
+from screens.style import px
 from screens.widgets import label
 
 
@@ -23,8 +24,8 @@ class Screen(QWidget):
         self.ctx = ctx
         self.setObjectName(f"screen_{self.step.value}")
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(80, 40, 80, 40)
-        self.layout_.setSpacing(36)
+        self.layout_.setContentsMargins(px(80, ctx.scale), px(30, ctx.scale), px(80, ctx.scale), px(30, ctx.scale))
+        self.layout_.setSpacing(px(24, ctx.scale))
 
     # --- life cycle -------------------------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ class Screen(QWidget):
 
     def row(self, *widgets: QWidget, spacing: int = 40) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(spacing)
+        row.setSpacing(px(spacing, self.ctx.scale))
         row.addStretch(1)
         for widget in widgets:
             row.addWidget(widget)

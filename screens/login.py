@@ -10,7 +10,7 @@ from __future__ import annotations
 from drivers.base import DeviceStatus
 from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import Step
-from kiosk.identity import IdentityRead, IdentityWatcher
+from kiosk.identity import IdentityRead
 from kiosk.session import Person
 from screens.base import Screen, translate
 from screens.widgets import busy_bar, label
@@ -21,10 +21,10 @@ class LoginScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.watcher = IdentityWatcher(ctx.devices.idcard, self)
+        self.watcher = ctx.identity
         self.watcher.card_read.connect(self.on_card_read)
         self.watcher.failed.connect(self.on_read_failed)
-        self.watcher.reader_status.connect(self.on_reader_status)
+        self.watcher.reader_status.connect(lambda device, status: self.show_reader_statuses())
         self.layout_.addStretch(1)
         self.title(self.tr("Please log in with your card"))
         self.instruction = label(
@@ -54,10 +54,14 @@ class LoginScreen(Screen):
         self.busy.setVisible(False)
         self.status.setText(self.tr("Waiting for your card..."))
         self._checking = False
-        self.watcher.start()
+        self.show_reader_statuses()
+        self.watcher.start_polling()
 
     def on_leave(self) -> None:
-        self.watcher.stop()
+        self.watcher.stop_polling()
+
+    def _active(self) -> bool:
+        return self.ctx.flow.step is self.step
 
     def show_error(self, text: str) -> None:
         self.busy.setVisible(False)
@@ -65,19 +69,29 @@ class LoginScreen(Screen):
         self.error.setText(text)
         self.error.setVisible(True)
 
-    def on_reader_status(self, device: str, status: str) -> None:
-        if status == DeviceStatus.ONLINE:
+    def show_reader_statuses(self) -> None:
+        """Say which reader is out of order and which method still works."""
+        online = {device: status == DeviceStatus.ONLINE for device, status in self.watcher.statuses.items()}
+        if online["idcard"] and online["sscard"]:
             self.reader_note.setText("")
-        else:
+        elif online["sscard"]:
             self.reader_note.setText(
                 self.tr("The ID card reader is not working. Please insert your social security card instead.")
             )
+        elif online["idcard"]:
+            self.reader_note.setText(
+                self.tr("The social security card slot is not working. Please use your resident ID card instead.")
+            )
+        else:
+            self.reader_note.setText(self.tr("The card readers are not working. Please ask at the service window."))
 
     def on_read_failed(self, code: str, message: str) -> None:
+        if not self._active():
+            return
         self.show_error(translate("DeviceMessage", message))
 
     def on_card_read(self, read: IdentityRead) -> None:
-        if self._checking:
+        if self._checking or not self._active():
             return
         if read.valid_to is not None and read.valid_to < self.ctx.today():
             self.show_error(self.tr("This card has expired. Please use a valid card or ask at the service window."))

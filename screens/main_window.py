@@ -17,6 +17,7 @@ from screens.qr_pay import QrPayScreen
 from screens.resident import GradeScreen, ResidentYearScreen
 from screens.result import ResultScreen
 from screens.still_there import StillThereOverlay
+from screens.style import px
 from screens.unavailable import UnavailableScreen
 from screens.widgets import button, label
 
@@ -72,8 +73,8 @@ class KioskWindow(QWidget):
         header = QFrame()
         header.setObjectName("Header")
         row = QHBoxLayout(header)
-        row.setContentsMargins(40, 0, 40, 0)
-        self.hall = label(self.ctx.config["terminal.hall_name"], "HallName", wrap=False, center=False)
+        row.setContentsMargins(px(40, self.ctx.scale), 0, px(40, self.ctx.scale), 0)
+        self.hall = label(self.ctx.config["terminal.hall_name"], "HallName", wrap=True, center=False)
         self.step_title = label("", "StepTitle", wrap=False)
         self.clock = label("", "Clock", wrap=False)
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -86,7 +87,7 @@ class KioskWindow(QWidget):
         footer = QFrame()
         footer.setObjectName("Footer")
         row = QHBoxLayout(footer)
-        row.setContentsMargins(40, 0, 40, 0)
+        row.setContentsMargins(px(40, self.ctx.scale), 0, px(40, self.ctx.scale), 0)
         self.back_button = button(self.tr("Back"), "nav", "back")
         self.back_button.clicked.connect(self.ctx.flow.back)
         self.home_button = button(self.tr("Home"), "nav", "home")
@@ -94,7 +95,7 @@ class KioskWindow(QWidget):
         self.countdown = label("", "Countdown", wrap=False)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.back_button)
-        row.addSpacing(30)
+        row.addSpacing(px(30, self.ctx.scale))
         row.addWidget(self.home_button)
         row.addStretch(1)
         row.addWidget(self.countdown)

@@ -19,7 +19,6 @@ class PayMethodScreen(Screen):
         tiles = []
         for method in (PayMethod.ALIPAY, PayMethod.BANK_CARD, PayMethod.WECHAT):
             tile = button(translate("Domain", method.label), "tile", method.value)
-            tile.setMinimumWidth(0)
             tile.clicked.connect(lambda _=False, m=method: self.choose(m))
             tiles.append(tile)
         self.row(*tiles, spacing=50)

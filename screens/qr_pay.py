@@ -7,7 +7,7 @@ countdown, a session end) closes the order; money that arrived meanwhile is stil
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.checkout import PaymentOutcome
 from kiosk.domain.items import PayMethod
@@ -36,10 +36,13 @@ class QrPayScreen(Screen):
         self.qr = QLabel()
         self.qr.setObjectName("QrCode")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr.setFixedSize(px(480, ctx.scale), px(480, ctx.scale))
+        self.qr.setFixedSize(px(440, ctx.scale), px(440, ctx.scale))
         body.addWidget(self.qr)
         body.addSpacing(px(80, ctx.scale))
-        side = QVBoxLayout()
+        side_panel = QWidget()
+        side_panel.setFixedWidth(px(760, ctx.scale))  # wrapped labels need a width, or they ask for huge heights
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addStretch(1)
         self.amount = label("", "Amount", center=False)
         self.what = label("", "Message", center=False)
@@ -49,7 +52,7 @@ class QrPayScreen(Screen):
         for widget in (self.amount, self.what, self.instruction, self.status, self.busy):
             side.addWidget(widget)
         side.addStretch(1)
-        body.addLayout(side)
+        body.addWidget(side_panel)
         body.addStretch(1)
         self.layout_.addLayout(body)
         self.cancel_button = button(self.tr("Cancel payment"), "nav", "cancel_payment")

@@ -87,9 +87,8 @@ class GradeScreen(Screen):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.layout_.addStretch(1)
-        self.heading = label("", "Subtitle")
+        self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
-        self.title(self.tr("Please choose your grade"))
         self.rows = [ButtonRow(self, spacing=30) for _ in range(3)]
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
@@ -114,7 +113,9 @@ class GradeScreen(Screen):
         session = self.ctx.session
         offer = next((o for o in session.offers if o.year == session.year), None)
         item_text = translate("Domain", session.item.label) if session.item else ""
-        self.heading.setText(self.tr("{item}, year {year}").format(item=item_text, year=session.year))
+        self.heading.setText(
+            self.tr("{item}, year {year}: please choose your grade").format(item=item_text, year=session.year)
+        )
         for row in self.rows:
             row.clear()
         for old in self.group.buttons():

@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from drivers.idcard.simulator import demo_card
+from drivers.sscard import demo_sscard
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
 
@@ -22,11 +23,11 @@ class SimulatorPanel(QWidget):
         self.ctx = ctx
         self.setWindowTitle(self.tr("Kiosk simulator"))
         self.setStyleSheet(PANEL_STYLE)
-        self.people = [p for p in demo_people(ctx.config.config_path(ctx.config["fee_system.people"])) if p.has_id_card]
+        self.people = demo_people(ctx.config.config_path(ctx.config["fee_system.people"]))
         layout = QVBoxLayout(self)
 
-        idcard = QGroupBox(self.tr("ID card reader"))
-        box = QVBoxLayout(idcard)
+        cards = QGroupBox(self.tr("Cards"))
+        box = QVBoxLayout(cards)
         self.person = QComboBox()
         self.person.setObjectName("sim_person")
         for person in self.people:
@@ -40,7 +41,18 @@ class SimulatorPanel(QWidget):
         remove.clicked.connect(self.remove_card)
         box.addWidget(place)
         box.addWidget(remove)
-        layout.addWidget(idcard)
+        insert = QPushButton(self.tr("Insert social security card"))
+        insert.setObjectName("sim_insert_sscard")
+        insert.clicked.connect(self.insert_sscard)
+        pull = QPushButton(self.tr("Pull social security card"))
+        pull.setObjectName("sim_pull_sscard")
+        pull.clicked.connect(self.pull_sscard)
+        box.addWidget(insert)
+        box.addWidget(pull)
+        self.card_note = QLabel("")
+        self.card_note.setWordWrap(True)
+        box.addWidget(self.card_note)
+        layout.addWidget(cards)
 
         phone = QGroupBox(self.tr("Citizen's phone (QR payment)"))
         box = QVBoxLayout(phone)
@@ -78,7 +90,26 @@ class SimulatorPanel(QWidget):
 
     def place_card(self) -> None:
         person = self.people[self.person.currentIndex()]
+        if not person.has_id_card:
+            self.card_note.setText(self.tr("This person has no ID card in the demo data."))
+            return
+        self.card_note.setText("")
         self.ctx.devices.simulators["idcard"].place_card(demo_card(person.id_card_fields()))
+
+    def insert_sscard(self) -> None:
+        person = self.people[self.person.currentIndex()]
+        if not person.has_sscard:
+            self.card_note.setText(self.tr("This person has no social security card in the demo data."))
+            return
+        try:
+            self.ctx.devices.simulators["sscard"].insert(demo_sscard(person.sscard_fields()))
+        except (ConnectionError, OSError) as error:
+            self.card_note.setText(self.tr("The virtual card slot is not available: {error}").format(error=error))
+        else:
+            self.card_note.setText("")
+
+    def pull_sscard(self) -> None:
+        self.ctx.devices.simulators["sscard"].remove()
 
     def remove_card(self) -> None:
         self.ctx.devices.simulators["idcard"].place_card(None)
