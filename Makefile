@@ -1,14 +1,14 @@
-# The two commands of README.md: `make run` and `make test`. Both install what is missing first.
-.PHONY: setup run sim test lint screens bench
+# The two commands of README.md: `make run` and `make test`. Both install what is missing first (idempotent).
+.PHONY: setup run sim test lint screens translations
 
 setup:
 	@bash scripts/setup.sh
 
 run: setup
-	.venv/bin/kiosk run --config config/simulated.toml
+	@bash scripts/run.sh
 
 sim: setup
-	.venv/bin/kiosk sim
+	@bash scripts/run.sh sim
 
 test: setup
 	@bash scripts/test.sh
@@ -19,5 +19,5 @@ lint: setup
 screens: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py
 
-bench: setup
-	.venv/bin/python -m pytest tests/bench --benchmark-enable -p no:randomly -q
+translations: setup
+	@bash scripts/update_translations.sh

@@ -14,7 +14,7 @@ from enum import StrEnum
 DEVICE_MESSAGE_CONTEXT = "DeviceMessage"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
     """Mark ``text`` for translation under ``context`` without importing Qt."""
     return text
 

@@ -66,6 +66,9 @@ class KioskApp:
         if self.panel:
             self.panel.close()
         self.window.close()
+        self.app.removeEventFilter(self.activity)
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
         shutdown(self.ctx)
 
 

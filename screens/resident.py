@@ -89,7 +89,7 @@ class GradeScreen(Screen):
         self.layout_.addStretch(1)
         self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
-        self.rows = [ButtonRow(self, spacing=30) for _ in range(3)]
+        self.rows = [ButtonRow(self, spacing=30) for _ in range(2)]  # up to 12 grades in two rows of six
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.amount = label("", "Amount")
@@ -127,7 +127,7 @@ class GradeScreen(Screen):
         grades = offer.grades if offer else ()
         per_row = max(1, -(-len(grades) // len(self.rows)))
         for index, grade in enumerate(grades):
-            grade_button = button(format_fen(grade.amount_fen), "choice", f"grade_{grade.code}")
+            grade_button = button(format_fen(grade.amount_fen), "grade", f"grade_{grade.code}")
             grade_button.setCheckable(True)
             grade_button.clicked.connect(lambda _=False, g=grade: self.pick(g.code, g.amount_fen))
             self.group.addButton(grade_button)

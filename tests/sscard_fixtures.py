@@ -1,4 +1,4 @@
-"""PYTEST_DONT_REWRITE. Shared fixtures of the social security card tests: pcscd with vpcd, a demo card, a card in the reader.
+"""PYTEST_DONT_REWRITE. Shared fixtures of the social security card tests: pcscd with vpcd, a demo card, a card.
 
 Test modules load them with `pytest_plugins = ["sscard_fixtures"]` (tests/ is on sys.path: no __init__.py).
 """

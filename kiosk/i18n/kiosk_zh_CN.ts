@@ -140,27 +140,22 @@
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="92" />
-        <source>Please choose your grade</source>
-        <translation>请选择缴费档次</translation>
-    </message>
-    <message>
-        <location filename="../../screens/resident.py" line="104" />
+        <location filename="../../screens/resident.py" line="103" />
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="111" />
+        <location filename="../../screens/resident.py" line="110" />
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
         <location filename="../../screens/resident.py" line="117" />
-        <source>{item}, year {year}</source>
-        <translation>{item}　{year}年度</translation>
+        <source>{item}, year {year}: please choose your grade</source>
+        <translation>{item}　{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="137" />
+        <location filename="../../screens/resident.py" line="138" />
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -218,22 +213,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="42" />
+        <location filename="../../screens/main_window.py" line="43" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="90" />
+        <location filename="../../screens/main_window.py" line="91" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="92" />
+        <location filename="../../screens/main_window.py" line="93" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="136" />
+        <location filename="../../screens/main_window.py" line="137" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -259,27 +254,37 @@ or insert your social security card into the card slot.</source>
     </message>
     <message>
         <location filename="../../screens/login.py" line="55" />
-        <location filename="../../screens/login.py" line="64" />
+        <location filename="../../screens/login.py" line="68" />
         <source>Waiting for your card...</source>
         <translation>正在等待读卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="73" />
+        <location filename="../../screens/login.py" line="79" />
         <source>The ID card reader is not working. Please insert your social security card instead.</source>
         <translation>身份证读卡器暂不可用，请插入社保卡登录。</translation>
     </message>
     <message>
         <location filename="../../screens/login.py" line="83" />
+        <source>The social security card slot is not working. Please use your resident ID card instead.</source>
+        <translation>社保卡读卡器暂不可用，请使用居民身份证登录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="86" />
+        <source>The card readers are not working. Please ask at the service window.</source>
+        <translation>读卡设备暂不可用，请到服务窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/login.py" line="97" />
         <source>This card has expired. Please use a valid card or ask at the service window.</source>
         <translation>此证件已过有效期，请使用有效证件或到服务窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="88" />
+        <location filename="../../screens/login.py" line="102" />
         <source>Card read. Checking your registration...</source>
         <translation>读卡成功，正在查询参保信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="106" />
+        <location filename="../../screens/login.py" line="120" />
         <source>Your registration could not be checked. Please try again later.</source>
         <translation>暂时无法查询您的参保信息，请稍后再试。</translation>
     </message>
@@ -325,7 +330,7 @@ or insert your social security card into the card slot.</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="29" />
+        <location filename="../../screens/pay_method.py" line="28" />
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
@@ -333,63 +338,63 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>QrPayScreen</name>
     <message>
-        <location filename="../../screens/qr_pay.py" line="55" />
+        <location filename="../../screens/qr_pay.py" line="58" />
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="75" />
+        <location filename="../../screens/qr_pay.py" line="78" />
         <source>Please scan the code with WeChat to pay.</source>
         <translation>请使用微信扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="76" />
+        <location filename="../../screens/qr_pay.py" line="79" />
         <source>Please scan the code with Alipay to pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="95" />
-        <location filename="../../screens/qr_pay.py" line="107" />
+        <location filename="../../screens/qr_pay.py" line="98" />
+        <location filename="../../screens/qr_pay.py" line="110" />
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="97" />
+        <location filename="../../screens/qr_pay.py" line="100" />
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="97" />
+        <location filename="../../screens/qr_pay.py" line="100" />
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="101" />
+        <location filename="../../screens/qr_pay.py" line="104" />
         <source>{item}, {period}</source>
         <translation>{item}　{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="103" />
+        <location filename="../../screens/qr_pay.py" line="106" />
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="105" />
+        <location filename="../../screens/qr_pay.py" line="108" />
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="121" />
+        <location filename="../../screens/qr_pay.py" line="124" />
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="141" />
+        <location filename="../../screens/qr_pay.py" line="144" />
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="156" />
+        <location filename="../../screens/qr_pay.py" line="159" />
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -495,78 +500,103 @@ Tax voucher number: {number}</source>
 <context>
     <name>SimulatorPanel</name>
     <message>
-        <location filename="../../screens/sim_panel.py" line="23" />
+        <location filename="../../screens/sim_panel.py" line="24" />
         <source>Kiosk simulator</source>
         <translation>终端模拟器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="28" />
-        <source>ID card reader</source>
-        <translation>身份证读卡器</translation>
+        <location filename="../../screens/sim_panel.py" line="29" />
+        <source>Cards</source>
+        <translation>证件</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="35" />
+        <location filename="../../screens/sim_panel.py" line="36" />
         <source>Place ID card</source>
         <translation>放置身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="38" />
+        <location filename="../../screens/sim_panel.py" line="39" />
         <source>Remove ID card</source>
         <translation>取走身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="45" />
+        <location filename="../../screens/sim_panel.py" line="44" />
+        <source>Insert social security card</source>
+        <translation>插入社保卡</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="47" />
+        <source>Pull social security card</source>
+        <translation>拔出社保卡</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="57" />
         <source>Citizen's phone (QR payment)</source>
         <translation>缴费人手机（扫码支付）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="47" />
-        <location filename="../../screens/sim_panel.py" line="113" />
+        <location filename="../../screens/sim_panel.py" line="59" />
+        <location filename="../../screens/sim_panel.py" line="144" />
         <source>No open order</source>
         <translation>没有待支付订单</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="49" />
+        <location filename="../../screens/sim_panel.py" line="61" />
         <source>Pay this order</source>
         <translation>支付此订单</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="55" />
+        <location filename="../../screens/sim_panel.py" line="67" />
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="60" />
+        <location filename="../../screens/sim_panel.py" line="72" />
         <source>Paper OK</source>
         <translation>纸张正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="61" />
+        <location filename="../../screens/sim_panel.py" line="73" />
         <source>Paper low</source>
         <translation>纸将尽</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="62" />
+        <location filename="../../screens/sim_panel.py" line="74" />
         <source>Paper out</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="63" />
+        <location filename="../../screens/sim_panel.py" line="75" />
         <source>Cover open</source>
         <translation>上盖打开</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="64" />
+        <location filename="../../screens/sim_panel.py" line="76" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="110" />
+        <location filename="../../screens/sim_panel.py" line="94" />
+        <source>This person has no ID card in the demo data.</source>
+        <translation>演示数据中此人没有身份证。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="102" />
+        <source>This person has no social security card in the demo data.</source>
+        <translation>演示数据中此人没有社保卡。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="107" />
+        <source>The virtual card slot is not available: {error}</source>
+        <translation>虚拟插卡口不可用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="141" />
         <source>Open order {order}: {fen} fen</source>
         <translation>待支付订单 {order}：{fen} 分</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="116" />
+        <location filename="../../screens/sim_panel.py" line="147" />
         <source>Receipts printed: {count}</source>
         <translation>已打印小票：{count} 张</translation>
     </message>

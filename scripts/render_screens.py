@@ -1,0 +1,146 @@
+"""Render every screen of the built paths to docs/screens/NN-flow-screen.png (NN: the flow's number in DESIGN.md §1).
+
+Runs the whole kiosk offscreen on simulated hardware at the 1920x1080 design size, drives it like a person
+(taps by objectName) and like the simulator panel (cards, the phone), and grabs the window at each step.
+Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [OUTPUT_DIR]  (or: make screens)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
+
+from drivers.idcard.simulator import demo_card  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.demo import demo_people  # noqa: E402
+from screens.app import KioskApp  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 27, 10, 0)
+
+
+class Renderer:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.app = QApplication.instance() or QApplication(sys.argv[:1])
+        self.state = tempfile.TemporaryDirectory()
+        config = load_config(REPO / "config" / "simulated.toml").with_overrides(
+            {"paths.state_dir": self.state.name, "display.width": 1920, "display.height": 1080}
+        )
+        self.kiosk = KioskApp(config, self.app, clock=lambda: NOW)
+        self.kiosk.show(with_panel=False)
+        self.ctx = self.kiosk.ctx
+        self.people = {p.key: p for p in demo_people(config.config_path(config["fee_system.people"]))}
+
+    def pump(self, seconds: float = 0.3) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.app.processEvents()
+            time.sleep(0.01)
+
+    def until(self, condition: Callable[[], bool], timeout: float = 8.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise TimeoutError(f"the kiosk did not get there: step {self.ctx.flow.step}")
+            self.pump(0.05)
+
+    def tap(self, name: str) -> None:
+        def button() -> QPushButton | None:
+            found = [b for b in self.kiosk.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
+            return found[0] if found else None
+
+        self.until(lambda: button() is not None)
+        button().click()
+        self.pump(0.3)
+
+    def shot(self, name: str) -> None:
+        self.pump(0.4)
+        path = self.out / f"{name}.png"
+        self.kiosk.window.grab().save(str(path))
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+    def place_card(self, key: str) -> None:
+        self.ctx.devices.simulators["idcard"].place_card(demo_card(self.people[key].id_card_fields()))
+
+    def run(self) -> None:
+        self.shot("01-home")
+        self.tap("resident")
+        self.shot("02-menu")
+        self.tap("proxy")
+        self.shot("07-proxy-not-available")
+        self.tap("unavailable_back")
+        self.tap("pay")
+        self.shot("03-login")
+        self.place_card("expired")
+        self.until(lambda: "过有效期" in self.kiosk.window.current.findChild(QLabel, "Error").text())
+        self.shot("03-login-expired-card")
+        self.ctx.devices.simulators["idcard"].place_card(None)
+        self.place_card("resident")
+        self.until(lambda: self.ctx.flow.step.value == "items")
+        self.shot("08-resident-items")
+        self.tap("resident_pension")
+        self.tap("year_2026")
+        self.shot("08-resident-pension-year")
+        self.tap("alipay")
+        self.shot("08-resident-pension-pay-method")
+        self.tap("grade_G03")
+        self.shot("08-resident-pension-grade")
+        self.tap("confirm_grade")
+        self.until(lambda: bool(self.ctx.fee_system.open_qr_orders()))
+        self.shot("08-resident-pension-alipay-qr")
+        self.ctx.fee_system.simulate_qr_payment(self.ctx.fee_system.open_qr_orders()[-1].order_no)
+        self.until(lambda: self.ctx.flow.step.value == "result")
+        self.pump(0.5)
+        self.shot("08-resident-pension-paid")
+        self.tap("finish")
+        self.tap("resident")
+        self.tap("pay")
+        self.ctx.devices.simulators["idcard"].place_card(None)
+        self.pump(0.5)
+        self.place_card("elderly")
+        self.until(lambda: self.ctx.flow.step.value == "items")
+        self.tap("resident_medical")
+        self.tap("year_2027")
+        self.shot("09-resident-medical-year")
+        self.tap("wechat")
+        self.tap("grade_G01")
+        self.tap("confirm_grade")
+        self.until(lambda: bool(self.ctx.fee_system.open_qr_orders()))
+        self.shot("09-resident-medical-wechat-qr")
+        self.tap("cancel_payment")
+        self.until(lambda: self.ctx.flow.step.value == "result")
+        self.shot("09-resident-medical-cancelled")
+        self.tap("finish")
+        self.tap("flexible")
+        self.ctx.countdown.expired.emit()
+        self.shot("02-menu-still-there")
+
+    def close(self) -> None:
+        self.kiosk.close()
+        self.state.cleanup()
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screens"
+    out.mkdir(parents=True, exist_ok=True)
+    renderer = Renderer(out)
+    try:
+        renderer.run()
+    finally:
+        renderer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Shared fixtures: a kiosk configuration in a temporary state directory, a fixed clock, the fee system."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO / "config"
+# A fixed "now" inside both collection windows of the example policy (resident pension 2026, medical 2027).
+NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
+
+
+@pytest.fixture
+def clock():
+    return lambda: NOW
+
+
+@pytest.fixture
+def kiosk_config(tmp_path):
+    from kiosk.config import load_config
+
+    return load_config(CONFIG_DIR / "simulated.toml").with_overrides({"paths.state_dir": str(tmp_path / "state")})
+
+
+@pytest.fixture
+def fee_system(clock):
+    from kiosk.feesystem.embedded import EmbeddedFeeSystem
+
+    system = EmbeddedFeeSystem(":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock)
+    yield system
+    system.close()
+
+
+@pytest.fixture
+def make_kiosk(qapp, tmp_path, clock):
+    """Start the whole kiosk (window, simulators on their real transports) with optional config overrides."""
+    from kiosk.config import load_config
+    from screens.app import KioskApp
+
+    started = []
+
+    def start(**overrides):
+        values = {"paths.state_dir": str(tmp_path / "state"), **overrides}
+        config = load_config(CONFIG_DIR / "simulated.toml").with_overrides(values)
+        kiosk = KioskApp(config, qapp, clock=clock)
+        kiosk.show(with_panel=False)
+        started.append(kiosk)
+        return kiosk
+
+    yield start
+    for kiosk in started:
+        kiosk.close()

@@ -1,0 +1,118 @@
+"""The embedded fee-system simulator: registrations, windows, quotes, the QR channel, idempotent posting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kiosk.domain.items import Category, InsuredItem, PayMethod
+from kiosk.domain.periods import Period, YearMonth
+from kiosk.feesystem.api import InvalidRequest, NotAllowed, NotRegistered, QrOrderState
+
+RESIDENT = "370103197003224422"  # 李秀英
+ELDERLY = "370102194805060028"  # 孙桂兰, 78
+UNREGISTERED = "37010519951111351X"
+FLEXIBLE = "37010219850715231X"  # 张三丰, paid through 2026-08
+HISTORY = "370102199002140625"  # 赵敏
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_registration_and_the_unregistered(fee_system):
+    registration = fee_system.registration(RESIDENT)
+    assert registration.name == "李秀英"
+    assert registration.category is Category.RESIDENT
+    assert registration.items == {InsuredItem.RESIDENT_PENSION, InsuredItem.RESIDENT_MEDICAL}
+    with pytest.raises(NotRegistered):
+        fee_system.registration(UNREGISTERED)
+    with pytest.raises(NotRegistered):
+        fee_system.registration("110105194912310029")
+
+
+def test_resident_windows(fee_system):
+    pension = fee_system.resident_offers(RESIDENT, InsuredItem.RESIDENT_PENSION, TODAY)
+    assert [(o.year, o.open_now) for o in pension] == [(2026, True)]
+    assert [g.amount_fen for g in pension[0].grades][:3] == [30000, 50000, 80000]
+    medical = fee_system.resident_offers(RESIDENT, InsuredItem.RESIDENT_MEDICAL, TODAY)
+    assert [(o.year, o.open_now) for o in medical] == [(2027, True)]  # autumn: next year's medical
+    assert medical[0].grades[0].amount_fen == 42000
+
+
+def test_outside_the_window_the_next_opening_is_given(fee_system):
+    offers = fee_system.resident_offers(RESIDENT, InsuredItem.RESIDENT_MEDICAL, dt.date(2026, 5, 10))
+    assert len(offers) == 1 and not offers[0].open_now
+    assert offers[0].year == 2027 and offers[0].window_opens == dt.date(2026, 9, 1)
+
+
+def test_elderly_residents_do_not_contribute_to_the_pension(fee_system):
+    with pytest.raises(NotAllowed):
+        fee_system.resident_offers(ELDERLY, InsuredItem.RESIDENT_PENSION, TODAY)
+    assert fee_system.resident_offers(ELDERLY, InsuredItem.RESIDENT_MEDICAL, TODAY)[0].open_now
+
+
+def test_quote_pay_post_once(fee_system):
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
+    assert quote.amount_fen == 80000 and quote.months == 12 and quote.period == Period.year(2026)
+    order = fee_system.open_qr_order("key-1", quote.quote_id, PayMethod.WECHAT)
+    assert order.amount_fen == 80000 and order.order_no.startswith("WX")
+    assert order.qr_payload.startswith("sifee-sim://pay/wechat/")
+    again = fee_system.open_qr_order("key-1", quote.quote_id, PayMethod.WECHAT)
+    assert again.order_no == order.order_no  # the same key never opens a second order
+    assert fee_system.qr_order_status(order.order_no).state is QrOrderState.OPEN
+    paid = fee_system.simulate_qr_payment(order.order_no)
+    assert paid.state is QrOrderState.PAID and paid.channel_txn
+    first = fee_system.post_payment("key-1", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+    second = fee_system.post_payment("key-1", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+    assert first == second  # posted once
+    records = fee_system.payment_records(RESIDENT)
+    assert [r.payment_no for r in records] == [first.payment_no]
+    assert fee_system.find_payment("key-1") == first
+    offers = fee_system.resident_offers(RESIDENT, InsuredItem.RESIDENT_PENSION, TODAY)
+    assert offers[0].already_paid
+    with pytest.raises(NotAllowed):
+        fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
+
+
+def test_closing_and_a_late_payment_is_refunded(fee_system):
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    order = fee_system.open_qr_order("key-2", quote.quote_id, PayMethod.ALIPAY)
+    assert fee_system.close_qr_order(order.order_no).state is QrOrderState.CLOSED
+    assert fee_system.simulate_qr_payment(order.order_no).state is QrOrderState.REFUNDED
+    assert fee_system.open_qr_orders() == []
+
+
+def test_closing_a_paid_order_keeps_it_paid(fee_system):
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    order = fee_system.open_qr_order("key-3", quote.quote_id, PayMethod.ALIPAY)
+    fee_system.simulate_qr_payment(order.order_no)
+    assert fee_system.close_qr_order(order.order_no).state is QrOrderState.PAID
+
+
+def test_unknown_grade_and_bank_card_on_the_qr_channel(fee_system):
+    with pytest.raises(InvalidRequest):
+        fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G99")
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
+    with pytest.raises(InvalidRequest):
+        fee_system.open_qr_order("key-4", quote.quote_id, PayMethod.BANK_CARD)
+
+
+def test_flexible_offer_and_quote(fee_system):
+    offer = fee_system.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, TODAY)
+    assert (offer.first_month, offer.last_month) == ("2026-09", "2026-12")
+    assert (offer.base_min_fen, offer.base_max_fen, offer.rate_percent) == (455200, 2275800, 20)
+    period = Period(YearMonth(2026, 9), YearMonth(2026, 11))
+    quote = fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, period, 500000)
+    assert quote.amount_fen == 3 * 100000  # 3 months × ¥5,000 × 20%
+    with pytest.raises(InvalidRequest):
+        fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, period, 100000)  # below 60%
+    with pytest.raises(InvalidRequest):
+        fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, Period.year(2026), 500000)
+
+
+def test_seeded_history(fee_system):
+    records = fee_system.payment_records(HISTORY)
+    assert len(records) == 48  # 2 years × 12 months × pension and medical
+    assert all(isinstance(r.amount_fen, int) and r.amount_fen > 0 for r in records)
+    only_2025 = fee_system.payment_records(HISTORY, Period.year(2025))
+    assert len(only_2025) == 24 and {r.period.start.year for r in only_2025} == {2025}
+    assert len({r.payment_no for r in records}) == 48

@@ -1,0 +1,185 @@
+"""The thin path by clicking, on the real drivers through the device simulators (pty, vpcd), and its edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from drivers.pcsc.daemon import ensure_pcscd
+from kiosk.flow import Step
+from kiosk.payments.journal import PaymentState
+from kiosk_driving import Driver
+
+RESIDENT = "370103197003224422"
+
+
+@pytest.fixture
+def driver(make_kiosk, qtbot):
+    return Driver(make_kiosk(), qtbot)
+
+
+def test_resident_pension_by_alipay_with_receipt(driver):
+    driver.login_resident("resident")
+    assert "李*英" in driver.screen_text() and "3701**********4422" in driver.screen_text()
+    assert "李秀英" not in driver.screen_text()  # the name is masked on screen
+    driver.tap("resident_pension")
+    driver.wait_for(Step.RESIDENT_YEAR)
+    driver.tap("year_2026")
+    driver.wait_for(Step.PAY_METHOD)
+    driver.tap("alipay")
+    driver.wait_for(Step.GRADE)
+    driver.tap("grade_G03")
+    driver.wait_for_text("应缴金额：¥800.00")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.QR_PAY)
+    driver.wait_for_text("正在等待支付")
+    assert "¥800.00" in driver.screen_text()
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("缴费成功")
+    assert "请取走您的缴费小票" in driver.screen_text()
+
+    receipts = driver.printer.wait_for_receipts(1)
+    text = "\n".join(receipts[0].lines)
+    for expected in ("社会保险费缴费小票", "李*英", "3701**********4422", "城乡居民基本养老保险费", "￥800.00",
+                     "人民币捌佰元整", "支付宝", "2026-01 至 2026-12"):
+        assert expected in text
+    assert RESIDENT not in text and "李秀英" not in text
+    assert receipts[0].qr_payloads  # the verification code
+
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state is PaymentState.DONE and entry.amount_fen == 80000 and entry.receipt_error is None
+    [record] = driver.ctx.fee_system.payment_records(RESIDENT)
+    assert record.amount_fen == 80000 and record.payment_no == entry.payment_no
+
+    driver.tap("finish")
+    driver.wait_for(Step.HOME)
+    assert driver.ctx.session.person is None and driver.ctx.session.quote is None
+    assert len(driver.spoken) >= 8  # every screen asked for its voice prompt
+
+
+def test_resident_medical_by_wechat_after_social_security_card_login(driver):
+    ensure_pcscd()
+    driver.login_resident("young", by="sscard")
+    assert driver.ctx.session.login_method == "sscard"
+    driver.tap("resident_medical")
+    driver.tap("year_2027")
+    driver.tap("wechat")
+    driver.tap("grade_G01")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.QR_PAY)
+    driver.wait_for_text("请使用微信扫码支付")
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("缴费成功")
+    assert "微信支付" in "\n".join(driver.printer.wait_for_receipts(1)[0].lines)
+    driver.pull_sscard()
+
+
+def test_pulling_the_social_security_card_ends_the_session(driver):
+    ensure_pcscd()
+    driver.login_resident("young", by="sscard")
+    driver.tap("resident_pension")
+    driver.wait_for(Step.RESIDENT_YEAR)
+    driver.pull_sscard()
+    driver.wait_for(Step.HOME)
+    assert driver.ctx.session.person is None
+
+
+def test_cancelled_payment_takes_no_money(driver):
+    driver.login_resident("resident")
+    driver.tap("resident_medical")
+    driver.tap("year_2027")
+    driver.tap("alipay")
+    driver.tap("grade_G01")
+    driver.tap("confirm_grade")
+    driver.wait_for_text("正在等待支付")
+    driver.tap("cancel_payment")
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("支付已取消")
+    assert "未扣取任何费用" in driver.screen_text()
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state is PaymentState.ORDER_CLOSED
+    assert driver.ctx.fee_system.payment_records(RESIDENT) == []
+    assert driver.printer.receipts == []
+
+
+def test_receipt_printer_out_of_paper_keeps_the_payment(driver):
+    driver.printer.set_state(paper="out")
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    driver.tap("wechat")
+    driver.tap("grade_G01")
+    driver.tap("confirm_grade")
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("缴费小票未能打印")
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state is PaymentState.DONE and entry.receipt_error == "paper_out"
+    assert len(driver.ctx.fee_system.payment_records(RESIDENT)) == 1
+
+
+def test_expired_card_is_refused(driver):
+    driver.tap("resident")
+    driver.tap("pay")
+    driver.wait_for(Step.LOGIN)
+    driver.place_id_card("expired")
+    driver.wait_for_text("此证件已过有效期")
+    assert driver.step is Step.LOGIN and driver.ctx.session.person is None
+
+
+def test_unregistered_person_is_told_plainly(driver):
+    driver.tap("flexible")
+    driver.tap("pay")
+    driver.wait_for(Step.LOGIN)
+    driver.place_id_card("unregistered")
+    driver.wait_for_text("未查询到您的社保参保登记信息")
+    assert driver.step is Step.LOGIN
+
+
+@pytest.mark.parametrize("entry", ["proxy", "certificates", "query"])
+def test_services_not_built_say_so(driver, entry):
+    driver.tap("resident")
+    driver.tap(entry)
+    driver.wait_for(Step.UNAVAILABLE)
+    assert "此业务暂未开通" in driver.screen_text()
+    driver.tap("unavailable_back")
+    driver.wait_for(Step.MENU)
+
+
+def test_flexible_items_not_built_say_so(driver):
+    driver.tap("flexible")
+    driver.tap("pay")
+    driver.place_id_card("flexible")
+    driver.wait_for(Step.ITEMS)
+    driver.tap("flexible_pension")
+    driver.wait_for(Step.UNAVAILABLE)
+
+
+def test_back_never_returns_to_the_card_reader(driver):
+    driver.login_resident("resident")
+    driver.tap("back")  # items -> back skips login -> menu
+    driver.wait_for(Step.MENU)
+
+
+def test_every_screen_fits_the_design_size(make_kiosk, qtbot):
+    """1920x1080 is the kiosk's screen: no screen may ask for more (it would be cut off in full screen)."""
+    driver = Driver(make_kiosk(**{"display.width": 1920, "display.height": 1080}), qtbot)
+    window = driver.kiosk.window
+
+    def fits() -> bool:
+        hint = window.minimumSizeHint()
+        return hint.width() <= 1920 and hint.height() <= 1080
+
+    driver.login_resident("resident")
+    assert fits()
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    assert fits()
+    driver.tap("alipay")
+    driver.wait_for(Step.GRADE)
+    assert fits()  # eleven grade buttons
+    driver.tap("grade_G11")
+    driver.tap("confirm_grade")
+    driver.wait_for_text("正在等待支付")
+    assert fits()
