@@ -1,0 +1,9 @@
+"""`kiosk doctor` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    subparsers.add_parser("doctor", help="doctor (not available yet)")
