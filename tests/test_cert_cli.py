@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from cert_fixtures import decode_qr, figures_to_fen, page_count, pdf_text
 
+from cert_fixtures import decode_qr, figures_to_fen, page_count, pdf_text
 from kiosk.config import DEFAULT_CONFIG, load_config
 from kiosk.domain.money import fen_to_chinese_uppercase
 from kiosk.verification import make_code

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from cert_fixtures import (
     AUTHORITY,
     ID_NUMBER,
@@ -21,7 +22,6 @@ from cert_fixtures import (
     tax_certificate,
     write_pdf,
 )
-
 from kiosk.domain.money import fen_to_chinese_uppercase
 from kiosk.verification import verify_code
 from printers.certificates import fonts

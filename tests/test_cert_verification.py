@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from cert_fixtures import ID_NUMBER, KEY, TAX_NUMBER, is_refused
 
+from cert_fixtures import ID_NUMBER, KEY, TAX_NUMBER, is_refused
 from kiosk.verification import MalformedCodeError, make_code, normalize_code, verify_code
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"

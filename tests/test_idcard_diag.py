@@ -8,11 +8,11 @@ import sys
 from typing import Any
 
 import pytest
-from idcard_fixtures import FOREIGN_OLD_PERSON, FOREIGN_PERSON, PERMIT_PERSON, card_of, resident_card
 
 from drivers.idcard.protocol import Command
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.idcard.text import CardType
+from idcard_fixtures import FOREIGN_OLD_PERSON, FOREIGN_PERSON, PERMIT_PERSON, card_of, resident_card
 
 COMMON_KEYS = {
     "card_type", "name", "sex", "nation", "nation_name", "birth_date", "address", "id_number", "issuer",

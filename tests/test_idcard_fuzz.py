@@ -10,7 +10,6 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from idcard_fixtures import PEOPLE, card_of
 
 from drivers.idcard.codes import Sex
 from drivers.idcard.errors import IdCardError
@@ -18,6 +17,7 @@ from drivers.idcard.protocol import PREAMBLE, Response, ResponseDecoder, build_r
 from drivers.idcard.reader import split_read_answer
 from drivers.idcard.simulator import read_answer_data
 from drivers.idcard.text import TYPE_FLAG_OFFSET, CardType, IdCardData, encode_text_block, parse_text_block
+from idcard_fixtures import PEOPLE, card_of
 
 FUZZ = settings(max_examples=150, deadline=1000)
 

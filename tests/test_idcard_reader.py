@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from idcard_fixtures import card_of, resident_card, simulated_reader
 
 from drivers.base import DeviceStatus
 from drivers.idcard import errors
@@ -15,6 +14,7 @@ from drivers.idcard.protocol import Command
 from drivers.idcard.reader import SerialIdCardReader
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.idcard.text import CardType
+from idcard_fixtures import card_of, resident_card, simulated_reader
 
 # Short timeouts keep the failure tests fast; the simulator answers in milliseconds.
 SHORT = 0.3

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from idcard_fixtures import card_of, date, resident_card
 
 from drivers.idcard.codes import NATION_NAMES, Sex, nation_code, nation_name
 from drivers.idcard.errors import IdCardDataError, UnsupportedCardError
@@ -16,6 +15,7 @@ from drivers.idcard.text import (
     encode_text_block,
     parse_text_block,
 )
+from idcard_fixtures import card_of, date, resident_card
 
 
 def ucs2(text: str) -> bytes:

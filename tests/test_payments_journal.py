@@ -7,11 +7,11 @@ import stat
 
 import pytest
 
+from conftest import NOW
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import QrOrderState
 from kiosk.payments.journal import Journal, JournalError, PaymentState
 from kiosk.payments.qr import QrPayments
-from conftest import NOW
 
 RESIDENT = "370103197003224422"
 

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pinpad_fixtures import MAC_KEYS, PIN_KEYS, load_all_keys, master_key
-
 from drivers.pinpad import SerialPinPad, crypto
 from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
+from pinpad_fixtures import MAC_KEYS, PIN_KEYS, load_all_keys, master_key
 
 KIOSK = [str(Path(sys.executable).parent / "kiosk")]  # the installed entry point, as a technician runs it
 ROOT = Path(__file__).resolve().parent.parent

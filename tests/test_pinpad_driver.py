@@ -8,21 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from pinpad_fixtures import (
-    CLEAR_BLOCK,
-    COMPONENTS,
-    MAC_KEYS,
-    PAN,
-    PIN,
-    PIN_KEYS,
-    Rig,
-    load_all_keys,
-    master_key,
-    rig_fixture,  # noqa: F401 - provides the fixture `rig`
-    sim_fixture,  # noqa: F401 - provides the fixture `sim`
-    under_master,
-    when_pin_entry,
-)
 
 from drivers.base import Completion, DeviceStatus
 from drivers.pinpad import (
@@ -42,6 +27,21 @@ from drivers.pinpad.errors import ERROR_TABLE, PinPadError
 from drivers.pinpad.framing import Frame, FrameDecoder, encode_frame
 from drivers.pinpad.protocol import STATUS_CODES, PadStatus, parse_response, status_error
 from drivers.pinpad.simulator import PinPadSimulator
+from pinpad_fixtures import (
+    CLEAR_BLOCK,
+    COMPONENTS,
+    MAC_KEYS,
+    PAN,
+    PIN,
+    PIN_KEYS,
+    Rig,
+    load_all_keys,
+    master_key,
+    rig_fixture,  # noqa: F401 - provides the fixture `rig`
+    sim_fixture,  # noqa: F401 - provides the fixture `sim`
+    under_master,
+    when_pin_entry,
+)
 
 ALGORITHMS = list(Algorithm)
 

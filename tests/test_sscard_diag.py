@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from sscard_fixtures import READER, stop_pcscd
 
 from drivers.pcsc import ensure_pcscd
 from drivers.sscard import CardFaults, VirtualSsCard
+from sscard_fixtures import READER, stop_pcscd
 
 pytestmark = pytest.mark.pcsc
 pytest_plugins = ["sscard_fixtures"]  # pcscd, demo_data, insert_card, reader

@@ -6,11 +6,11 @@ import queue
 import time
 
 import pytest
-from sscard_fixtures import READER, card_in_reader, stop_pcscd, wait_for
 
 from drivers.base import Completion, DeviceStatus
 from drivers.pcsc import CardEvent, ensure_pcscd
 from drivers.sscard import CardFaults, PcscSsCardReader, SsCardError, VirtualSsCard
+from sscard_fixtures import READER, card_in_reader, stop_pcscd, wait_for
 
 pytestmark = pytest.mark.pcsc
 pytest_plugins = ["sscard_fixtures"]  # pcscd, demo_data, insert_card, reader

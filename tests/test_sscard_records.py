@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sscard_fixtures import DEMO_PERSON
 
 from drivers.pcsc.apdu import transmit, with_le
 from drivers.pcsc.errors import PcscError
 from drivers.sscard import SsCardFormatError, data_from_records, demo_sscard, records_from_data
 from drivers.sscard.records import FIELDS, decode_bcd, decode_field, encode_bcd, encode_field
+from sscard_fixtures import DEMO_PERSON
 
 
 def test_demo_card_round_trips_through_records() -> None:
