@@ -21,7 +21,6 @@ def main() -> int:
 
     start = time.perf_counter()
     from cert_fixtures import payment_certificate, tax_certificate
-
     from printers.certificates.models import PaymentForm
     from printers.certificates.payment import render_payment_certificate
     from printers.certificates.tax import render_tax_certificate
