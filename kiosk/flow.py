@@ -23,6 +23,7 @@ class Step(StrEnum):
     RESIDENT_YEAR = "resident_year"
     PAY_METHOD = "pay_method"
     GRADE = "grade"
+    RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
     RESULT = "result"
     UNAVAILABLE = "unavailable"
@@ -46,7 +47,9 @@ FLOW: dict[Step, dict[str, Step]] = {
     },
     Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
     Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.UNAVAILABLE},
-    Step.GRADE: {"quoted": Step.QR_PAY},
+    # Before any money is taken the receipt printer is asked; if it cannot print, the citizen decides.
+    Step.GRADE: {"quoted": Step.QR_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
+    Step.RECEIPT_WARNING: {"continue_without_receipt": Step.QR_PAY},
     Step.QR_PAY: {"finished": Step.RESULT},
     Step.RESULT: {"finish": Step.HOME},
     Step.UNAVAILABLE: {},
@@ -63,6 +66,7 @@ STEP_TITLES = {
     Step.RESIDENT_YEAR: QT_TRANSLATE_NOOP("Flow", "Choose the year"),
     Step.PAY_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.GRADE: QT_TRANSLATE_NOOP("Flow", "Choose the grade"),
+    Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
     Step.UNAVAILABLE: QT_TRANSLATE_NOOP("Flow", "Not available"),

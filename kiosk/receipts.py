@@ -7,8 +7,10 @@ masked (DESIGN.md §6); a verification code binds the payment number, the person
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from drivers.base import DeviceError
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.names import mask_name
@@ -17,7 +19,19 @@ from kiosk.verification import make_code
 from printers.escpos.driver import ReceiptPrinter
 from printers.receipt import ReceiptDocument, render_receipt
 
+log = logging.getLogger(__name__)
+
 RECEIPT_TITLE = "社会保险费缴费小票"
+
+
+@dataclass(frozen=True)
+class PrinterReadiness:
+    """Whether a receipt can be printed now. ``reason``: paper_out, cover_open, offline, no_answer, no_device..."""
+
+    can_print: bool
+    paper_low: bool = False
+    reason: str | None = None
+    citizen_message: str | None = None  # English source, context "DeviceMessage"
 
 
 def receipt_amount(fen: int) -> str:
@@ -42,6 +56,29 @@ class ReceiptService:
         self.terminal_id = terminal_id
         self.hmac_key = hmac_key
         self.paper_width_mm = paper_width_mm
+        # What a technician must see (maintenance mode): device -> warning code, e.g. paper_low.
+        self.technician_warnings: dict[str, str] = {}
+
+    def _note_paper(self, paper_low: bool) -> None:
+        if paper_low and self.technician_warnings.get("receipt_printer") != "paper_low":
+            log.warning("technician: receipt paper low")
+        if paper_low:
+            self.technician_warnings["receipt_printer"] = "paper_low"
+        else:
+            self.technician_warnings.pop("receipt_printer", None)
+
+    def readiness(self) -> PrinterReadiness:
+        """Ask the printer (DLE EOT) before any money is taken. Paper low keeps the kiosk working."""
+        if self.printer is None:
+            return PrinterReadiness(False, reason="no_device")
+        try:
+            status = self.printer.status()
+        except DeviceError as error:
+            return PrinterReadiness(False, reason=error.code, citizen_message=error.citizen_message)
+        self._note_paper(status.paper == "low")
+        if status.blocking_reason:
+            return PrinterReadiness(False, reason=status.blocking_reason)
+        return PrinterReadiness(True, paper_low=status.paper == "low")
 
     def document(
         self,
@@ -96,4 +133,5 @@ class ReceiptService:
         """Raises the printer's DeviceError when it cannot print (the payment stands: reprint from Query)."""
         if self.printer is None:
             raise RuntimeError("no receipt printer configured")
-        self.printer.print_receipt(self.render(document))
+        after = self.printer.print_receipt(self.render(document))
+        self._note_paper(after.paper == "low")

@@ -42,6 +42,7 @@ class Session:
     payment: Any = None  # the open payment (journal entry and order)
     record: Any = None  # the posted payment record
     receipt_error: str | None = None
+    printer: Any = None  # the receipt printer's readiness, asked before money is taken
 
     @property
     def subject(self) -> Person | None:

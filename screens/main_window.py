@@ -14,6 +14,7 @@ from screens.login import LoginScreen
 from screens.menu import MenuScreen
 from screens.pay_method import PayMethodScreen
 from screens.qr_pay import QrPayScreen
+from screens.receipt_warning import ReceiptWarningScreen
 from screens.resident import GradeScreen, ResidentYearScreen
 from screens.result import ResultScreen
 from screens.still_there import StillThereOverlay
@@ -29,6 +30,7 @@ SCREENS: tuple[type[Screen], ...] = (
     ResidentYearScreen,
     PayMethodScreen,
     GradeScreen,
+    ReceiptWarningScreen,
     QrPayScreen,
     ResultScreen,
     UnavailableScreen,

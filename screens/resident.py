@@ -145,16 +145,19 @@ class GradeScreen(Screen):
         subject, item, year, code = session.subject, session.item, session.year, self.chosen
         self.confirm.setEnabled(False)
         self.busy.setVisible(True)
-        self.ctx.tasks.run(
-            lambda: self.ctx.fee_system.quote_resident(subject.id_number, item, year, code),
-            on_done=self.quoted,
-            on_failed=self.quote_failed,
-        )
 
-    def quoted(self, quote) -> None:
+        def quote_and_check_printer():
+            quote = self.ctx.fee_system.quote_resident(subject.id_number, item, year, code)
+            return quote, self.ctx.receipts.readiness()
+
+        self.ctx.tasks.run(quote_and_check_printer, on_done=self.quoted, on_failed=self.quote_failed)
+
+    def quoted(self, result) -> None:
+        quote, readiness = result
         self.busy.setVisible(False)
         self.ctx.session.quote = quote
-        self.fire("quoted")
+        self.ctx.session.printer = readiness
+        self.fire("quoted" if readiness.can_print else "printer_unavailable")
 
     def quote_failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

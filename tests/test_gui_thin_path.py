@@ -103,20 +103,58 @@ def test_cancelled_payment_takes_no_money(driver):
     assert driver.printer.receipts == []
 
 
-def test_receipt_printer_out_of_paper_keeps_the_payment(driver):
-    driver.printer.set_state(paper="out")
+def choose_resident_pension_grade(driver, method: str = "wechat") -> None:
     driver.login_resident("resident")
     driver.tap("resident_pension")
     driver.tap("year_2026")
-    driver.tap("wechat")
+    driver.tap(method)
     driver.tap("grade_G01")
     driver.tap("confirm_grade")
+
+
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [
+        ({"paper": "out"}, "小票打印机缺纸"),
+        ({"cover_open": True}, "小票打印机上盖打开"),
+        ({"online": False}, "小票打印机"),
+    ],
+)
+def test_printer_that_cannot_print_is_announced_before_any_money_is_taken(driver, state, words):
+    driver.printer.set_state(**state)
+    choose_resident_pension_grade(driver)
+    driver.wait_for(Step.RECEIPT_WARNING)
+    assert words in driver.screen_text()
+    assert driver.ctx.fee_system.open_qr_orders() == [] and driver.ctx.journal.entries() == []
+    driver.tap("stop_payment")
+    driver.wait_for(Step.HOME)
+    assert driver.ctx.journal.entries() == []
+
+
+def test_paying_without_a_receipt_keeps_the_payment_for_a_reprint(driver):
+    driver.printer.set_state(paper="out")
+    choose_resident_pension_grade(driver)
+    driver.wait_for(Step.RECEIPT_WARNING)
+    driver.tap("continue_without_receipt")
+    driver.wait_for(Step.QR_PAY)
     driver.pay_open_order()
     driver.wait_for(Step.RESULT)
     driver.wait_for_text("缴费小票未能打印")
     [entry] = driver.ctx.journal.entries()
     assert entry.state is PaymentState.DONE and entry.receipt_error == "paper_out"
     assert len(driver.ctx.fee_system.payment_records(RESIDENT)) == 1
+    assert driver.printer.data_bytes == 0  # nothing was sent to a printer that could not print
+
+
+def test_paper_low_keeps_working_and_warns_the_technician(driver):
+    driver.printer.set_state(paper="low")
+    choose_resident_pension_grade(driver)
+    driver.wait_for(Step.QR_PAY)
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("请取走您的缴费小票")
+    assert len(driver.printer.wait_for_receipts(1)) == 1
+    assert driver.ctx.receipts.technician_warnings == {"receipt_printer": "paper_low"}
 
 
 def test_expired_card_is_refused(driver):
@@ -183,3 +221,28 @@ def test_every_screen_fits_the_design_size(make_kiosk, qtbot):
     driver.tap("confirm_grade")
     driver.wait_for_text("正在等待支付")
     assert fits()
+
+
+def test_unreadable_card_is_said_in_words(driver):
+    driver.ctx.devices.simulators["idcard"].faults.corrupt_checksum = "always"
+    driver.tap("resident")
+    driver.tap("pay")
+    driver.wait_for(Step.LOGIN)
+    driver.place_id_card("resident")
+    driver.qtbot.waitUntil(lambda: driver.kiosk.window.current.error.isVisible(), timeout=8000)
+    assert driver.kiosk.window.current.error.text().strip()
+    assert driver.step is Step.LOGIN
+    driver.ctx.devices.simulators["idcard"].faults.corrupt_checksum = None
+    driver.wait_for(Step.ITEMS)  # the card still on the reader reads fine once the fault is gone
+
+
+def test_offline_id_card_reader_points_to_the_other_method(driver):
+    driver.ctx.devices.simulators["idcard"].faults.silent = True
+    driver.tap("resident")
+    driver.tap("pay")
+    driver.wait_for(Step.LOGIN)
+    driver.wait_for_text("身份证读卡器暂不可用，请插入社保卡登录", timeout=15000)
+    ensure_pcscd()
+    driver.insert_sscard("resident")
+    driver.wait_for(Step.ITEMS)
+    driver.pull_sscard()

@@ -87,52 +87,57 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="59" />
+        <location filename="../flow.py" line="62" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="60" />
+        <location filename="../flow.py" line="63" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="61" />
+        <location filename="../flow.py" line="64" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="62" />
+        <location filename="../flow.py" line="65" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="63" />
+        <location filename="../flow.py" line="66" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="64" />
+        <location filename="../flow.py" line="67" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="65" />
+        <location filename="../flow.py" line="68" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="66" />
+        <location filename="../flow.py" line="69" />
+        <source>No receipt</source>
+        <translation>无法打印小票</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="70" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="67" />
+        <location filename="../flow.py" line="71" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="68" />
+        <location filename="../flow.py" line="72" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -213,22 +218,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="43" />
+        <location filename="../../screens/main_window.py" line="45" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="91" />
+        <location filename="../../screens/main_window.py" line="93" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="93" />
+        <location filename="../../screens/main_window.py" line="95" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="137" />
+        <location filename="../../screens/main_window.py" line="139" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -397,6 +402,49 @@ or insert your social security card into the card slot.</source>
         <location filename="../../screens/qr_pay.py" line="159" />
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptWarningScreen</name>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="16" />
+        <source>No receipt can be printed</source>
+        <translation>暂时无法打印缴费小票</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="22" />
+        <source>You can still pay now. Your payment is recorded as usual, and you can print the receipt later under Payment records on any kiosk.</source>
+        <translation>您仍可继续缴费，缴费信息将正常入库，之后可在任一自助终端的“社保缴费信息查询”中补打缴费小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="29" />
+        <source>Pay without a receipt</source>
+        <translation>继续缴费（不打印小票）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="31" />
+        <source>Do not pay now</source>
+        <translation>暂不缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="37" />
+        <source>No receipt can be printed. You may pay without a receipt, or stop.</source>
+        <translation>暂时无法打印缴费小票，您可以继续缴费，或暂不缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="43" />
+        <source>The receipt printer is out of paper.</source>
+        <translation>小票打印机缺纸。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="45" />
+        <source>The receipt printer's cover is open.</source>
+        <translation>小票打印机上盖打开。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/receipt_warning.py" line="49" />
+        <source>The receipt printer is not working.</source>
+        <translation>小票打印机暂不可用。</translation>
     </message>
 </context>
 <context>
