@@ -33,6 +33,7 @@ def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> E
         config.config_path(section["policy"]),
         config.config_path(section["people"]),
         clock=clock,
+        verification_key=config["verification.hmac_key"],
     )
 
 

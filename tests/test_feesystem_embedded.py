@@ -116,3 +116,48 @@ def test_seeded_history(fee_system):
     only_2025 = fee_system.payment_records(HISTORY, Period.year(2025))
     assert len(only_2025) == 24 and {r.period.start.year for r in only_2025} == {2025}
     assert len({r.payment_no for r in records}) == 48
+
+
+def test_certificate_numbers_are_unique_and_a_second_print_is_a_reprint(fee_system):
+    from kiosk.feesystem.api import CertificateKind, UnknownRecord
+
+    records = fee_system.payment_records(HISTORY, Period.year(2024))
+    numbers = tuple(r.payment_no for r in records)
+    first = fee_system.issue_certificate(CertificateKind.TAX, HISTORY, numbers)
+    assert first.number == "(2026)鲁税证 00000001" and first.printed == 0
+    assert first.total_fen == sum(r.amount_fen for r in records)
+    # A crash between numbering and printing: asking again gives the same number, still not printed.
+    assert fee_system.issue_certificate(CertificateKind.TAX, HISTORY, tuple(reversed(numbers))) == first
+    assert fee_system.record_certificate_print(first.number).printed == 1
+    reprint = fee_system.issue_certificate(CertificateKind.TAX, HISTORY, numbers)
+    assert reprint.number == first.number and reprint.printed == 1  # the next print is 补打
+    other = fee_system.issue_certificate(CertificateKind.TAX, HISTORY, numbers[:2])
+    summary = fee_system.issue_certificate(CertificateKind.PAYMENT_SUMMARY, HISTORY, numbers)
+    assert other.number == "(2026)鲁税证 00000002" and summary.number == "(2026)鲁社证 00000001"
+    with pytest.raises(UnknownRecord):
+        fee_system.issue_certificate(CertificateKind.TAX, RESIDENT, numbers)  # not her records
+    with pytest.raises(InvalidRequest):
+        fee_system.issue_certificate(CertificateKind.TAX, HISTORY, ())
+
+
+def test_the_fee_system_answers_the_verification_question(clock):
+    from conftest import CONFIG_DIR
+    from kiosk.feesystem.api import CertificateKind
+    from kiosk.feesystem.embedded import EmbeddedFeeSystem
+    from kiosk.verification import make_code
+
+    key = "test-key"
+    system = EmbeddedFeeSystem(
+        ":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock, verification_key=key
+    )
+    records = system.payment_records(HISTORY, Period.year(2025))
+    issue = system.issue_certificate(CertificateKind.PAYMENT_DETAIL, HISTORY, tuple(r.payment_no for r in records))
+    code = make_code(key, issue.number, HISTORY, "赵敏", issue.total_fen)
+    check = system.verify_document_code(code)
+    assert check is not None and check.masked_name == "赵*" and check.total_fen == issue.total_fen
+    assert system.verify_document_code(make_code(key, issue.number, HISTORY, "赵敏", issue.total_fen + 1)) is None
+    assert system.verify_document_code(make_code("other-key", issue.number, HISTORY, "赵敏", issue.total_fen)) is None
+    assert system.verify_document_code("NOT-A-CODE") is None
+    receipt = system.verify_document_code(make_code(key, records[0].payment_no, HISTORY, "赵敏", records[0].amount_fen))
+    assert receipt is not None and receipt.kind == "receipt"
+    system.close()

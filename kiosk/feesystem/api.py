@@ -153,6 +153,39 @@ class PaymentRecord:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+class CertificateKind(StrEnum):
+    TAX = "tax"  # 税收完税证明
+    PAYMENT_SUMMARY = "payment_summary"  # 缴费证明（汇总）
+    PAYMENT_DETAIL = "payment_detail"  # 缴费证明（明细）
+
+
+@dataclass(frozen=True)
+class CertificateIssue:
+    """A certificate number the fee system gave for a set of records; ``printed`` counts finished prints.
+
+    The same kind, person and records always get the same number back: a second print is a reprint (补打).
+    """
+
+    number: str
+    kind: CertificateKind
+    id_number: str
+    payment_nos: tuple[str, ...]
+    total_fen: int
+    printed: int
+    issued_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """The fee system's answer to "is this certificate or receipt number genuine?"."""
+
+    number: str
+    kind: str  # "receipt" or a CertificateKind value
+    masked_name: str
+    total_fen: int
+    printed: int
+
+
 class FeeSystem(Protocol):
     def registration(self, id_number: str) -> Registration: ...
 
@@ -177,3 +210,11 @@ class FeeSystem(Protocol):
     def find_payment(self, idempotency_key: str) -> PaymentRecord | None: ...
 
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]: ...
+
+    def issue_certificate(
+        self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
+    ) -> CertificateIssue: ...
+
+    def record_certificate_print(self, number: str) -> CertificateIssue: ...
+
+    def check_document(self, number: str) -> DocumentCheck | None: ...

@@ -18,8 +18,12 @@ from pathlib import Path
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.domain.idnumber import IdNumber
 from kiosk.domain.items import Category, InsuredItem, PayMethod
+from kiosk.domain.names import mask_name
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
+    CertificateIssue,
+    CertificateKind,
+    DocumentCheck,
     FlexibleOffer,
     Grade,
     InvalidRequest,
@@ -61,7 +65,18 @@ CREATE TABLE IF NOT EXISTS payments (
     pay_method TEXT NOT NULL, channel_ref TEXT NOT NULL, paid_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS payments_by_person ON payments (id_number, period_start);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS certificates (
+    number TEXT PRIMARY KEY, kind TEXT NOT NULL, id_number TEXT NOT NULL, payment_nos TEXT NOT NULL,
+    total_fen INTEGER NOT NULL, printed INTEGER NOT NULL DEFAULT 0, issued_at TEXT NOT NULL,
+    UNIQUE (kind, id_number, payment_nos));
 """
+
+# 年度字别: the certificate's word by kind (税收完税证明 鲁税证, 缴费证明 鲁社证); numbers run per word and year.
+CERTIFICATE_WORDS = {
+    CertificateKind.TAX: "鲁税证",
+    CertificateKind.PAYMENT_SUMMARY: "鲁社证",
+    CertificateKind.PAYMENT_DETAIL: "鲁社证",
+}
 
 QR_ORDER_LIFETIME = dt.timedelta(minutes=5)
 
@@ -73,7 +88,9 @@ class EmbeddedFeeSystem:
         policy: Policy | Path,
         people_file: Path | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
+        verification_key: str | None = None,
     ) -> None:
+        self.verification_key = verification_key
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.clock = clock
         self._lock = threading.RLock()
@@ -426,6 +443,87 @@ class EmbeddedFeeSystem:
             records = [record for record in records if record.period.overlaps(period)]
         return records
 
+    # --- certificates -------------------------------------------------------------------------------------
+
+    def issue_certificate(
+        self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
+    ) -> CertificateIssue:
+        """Number a certificate for these records, or give back the number they already have (a reprint).
+
+        Numbering and recording happen in one transaction: a crash between numbering and printing leaves the
+        number with its records, so it is never lost, reused or given to other records.
+        """
+        if not payment_nos:
+            raise InvalidRequest("a certificate needs at least one payment record")
+        key = json.dumps(sorted(payment_nos))
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT * FROM certificates WHERE kind = ? AND id_number = ? AND payment_nos = ?",
+                (kind.value, id_number, key),
+            ).fetchone()
+            if row is None:
+                placeholders = ",".join("?" for _ in payment_nos)
+                found = db.execute(
+                    "SELECT payment_no, amount_fen FROM payments"
+                    f" WHERE id_number = ? AND payment_no IN ({placeholders})",
+                    (id_number, *payment_nos),
+                ).fetchall()
+                if len(found) != len(set(payment_nos)):
+                    raise UnknownRecord("a payment record of the certificate is not this person's")
+                now = self.clock()
+                word = CERTIFICATE_WORDS[kind]
+                serial = self._next_number(db, f"certificate-{word}-{now.year}")
+                number = f"({now.year}){word} {serial:08d}"
+                db.execute(
+                    "INSERT INTO certificates VALUES (?,?,?,?,?,0,?)",
+                    (number, kind.value, id_number, key, sum(r["amount_fen"] for r in found), now.isoformat()),
+                )
+                row = db.execute("SELECT * FROM certificates WHERE number = ?", (number,)).fetchone()
+        return _certificate_from_row(row)
+
+    def record_certificate_print(self, number: str) -> CertificateIssue:
+        """A print of the certificate came out of the printer: the next one is a reprint."""
+        with self._transaction() as db:
+            updated = db.execute("UPDATE certificates SET printed = printed + 1 WHERE number = ?", (number,))
+            if updated.rowcount != 1:
+                raise UnknownRecord(f"unknown certificate {number}")
+            row = db.execute("SELECT * FROM certificates WHERE number = ?", (number,)).fetchone()
+        return _certificate_from_row(row)
+
+    def check_document(self, number: str) -> DocumentCheck | None:
+        """Whether a certificate or receipt (payment) number is one this fee system issued."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT c.*, p.name FROM certificates c JOIN people p USING (id_number) WHERE c.number = ?", (number,)
+            ).fetchone()
+            if row is not None:
+                return DocumentCheck(number, row["kind"], mask_name(row["name"]), row["total_fen"], row["printed"])
+            row = self._db.execute(
+                "SELECT pay.amount_fen, p.name FROM payments pay JOIN people p USING (id_number) WHERE payment_no = ?",
+                (number,),
+            ).fetchone()
+        if row is None:
+            return None
+        return DocumentCheck(number, "receipt", mask_name(row["name"]), row["amount_fen"], 0)
+
+    def verify_document_code(self, code: str) -> DocumentCheck | None:
+        """The verification question asked of the fee system: the code's HMAC holds, and it names a document
+        this fee system issued, for the same total. None when not genuine (malformed codes included)."""
+        from kiosk.verification import MalformedCodeError, verify_code
+
+        if not self.verification_key:
+            raise InvalidRequest("this fee system has no verification key")
+        try:
+            claimed = verify_code(self.verification_key, code)
+        except MalformedCodeError:
+            return None
+        if claimed is None:
+            return None
+        issued = self.check_document(claimed.number)
+        if issued is None or issued.total_fen != claimed.total_fen:
+            return None
+        return issued
+
 
 def _payment_from_row(row: sqlite3.Row) -> PaymentRecord:
     return PaymentRecord(
@@ -442,4 +540,16 @@ def _payment_from_row(row: sqlite3.Row) -> PaymentRecord:
         base_fen=row["base_fen"],
         grade_code=row["grade_code"],
         months=row["months"],
+    )
+
+
+def _certificate_from_row(row: sqlite3.Row) -> CertificateIssue:
+    return CertificateIssue(
+        number=row["number"],
+        kind=CertificateKind(row["kind"]),
+        id_number=row["id_number"],
+        payment_nos=tuple(json.loads(row["payment_nos"])),
+        total_fen=row["total_fen"],
+        printed=row["printed"],
+        issued_at=dt.datetime.fromisoformat(row["issued_at"]),
     )

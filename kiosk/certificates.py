@@ -1,0 +1,261 @@
+"""Certificates from the fee system's records: the documents' display strings (DESIGN.md §6).
+
+The fee system numbers certificates (年度字别 + 号码) and counts prints, so that printing the same records again
+is a reprint (补打, the print count in 备注); this module turns records and that numbering into the document models
+printers/certificates renders. Official documents are Chinese whatever the screen language.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
+from kiosk.domain.periods import Period
+from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord
+from kiosk.verification import make_code
+from printers.certificates.models import (
+    PaymentCertificate,
+    PaymentDetailRow,
+    PaymentForm,
+    PaymentSummaryRow,
+    TaxCertificate,
+    TaxRow,
+)
+from printers.certificates.payment import render_payment_certificate
+from printers.certificates.tax import render_tax_certificate
+
+# 税种 of the tax certificate per insured item (品目名称 is the item's official name).
+TAX_TYPES = {
+    "flexible_pension": "基本养老保险费",
+    "flexible_medical": "基本医疗保险费",
+    "resident_pension": "基本养老保险费",
+    "resident_medical": "基本医疗保险费",
+    "special": "社会保险费",
+}
+CATEGORY_NAMES = {"flexible": "灵活就业人员", "resident": "城乡居民"}
+
+
+class CertificateContext:
+    """What every certificate of this kiosk shares: the key, the issuing authority, the terminal, the date."""
+
+    def __init__(self, key: str, authority: str, terminal_id: str, issue_date: dt.date) -> None:
+        self.key, self.authority, self.terminal_id, self.issue_date = key, authority, terminal_id, issue_date
+
+    @property
+    def issue_date_text(self) -> str:
+        return f"{self.issue_date.year}年{self.issue_date.month:02d}月{self.issue_date.day:02d}日"
+
+
+def tax_authority_of(hall_name: str) -> str:
+    """``国家税务总局济南市历下区税务局第一税务分局办税服务厅`` → ``国家税务总局济南市历下区税务局``."""
+    match = re.match(r"^(.*?税务局)", hall_name)
+    return match.group(1) if match else hall_name
+
+
+def _month_text(year_month) -> str:
+    return f"{year_month.year}年{year_month.month:02d}月"
+
+
+def _period_text(period) -> str:
+    if period.start == period.end:
+        return _month_text(period.start)
+    return f"{_month_text(period.start)}至{_month_text(period.end)}"
+
+
+def _tax_period_text(period) -> str:
+    """税款所属时期 as the tax documents print it: first day to last day."""
+
+    last_day = calendar.monthrange(period.end.year, period.end.month)[1]
+    return f"{period.start}-01至{period.end}-{last_day:02d}"
+
+
+def tax_certificate(
+    context: CertificateContext,
+    number: str,
+    name: str,
+    id_number: str,
+    records: Sequence[PaymentRecord],
+    print_count: int = 1,
+    sample: bool = False,
+) -> TaxCertificate:
+
+    total = sum(record.amount_fen for record in records)
+    rows = [
+        TaxRow(
+            voucher_number=record.payment_no,
+            tax_type=TAX_TYPES.get(record.item.value, "社会保险费"),
+            item_name=record.item.official_name,
+            tax_period=_tax_period_text(record.period),
+            entry_date=f"{record.paid_at:%Y-%m-%d}",
+            amount=format_fen(record.amount_fen, symbol=False),
+        )
+        for record in records
+    ]
+    return TaxCertificate(
+        number=number,
+        issue_date=context.issue_date_text,
+        tax_authority=context.authority,
+        taxpayer_id=id_number,
+        taxpayer_name=name,
+        rows=rows,
+        total_uppercase=fen_to_chinese_uppercase(total, prefix=True),
+        total_figures=format_fen(total),
+        issuer=f"自助终端{context.terminal_id}",
+        verification_code=make_code(context.key, number, id_number, name, total),
+        remarks="样张：仅供打印机测试，不作为完税凭证" if sample else "",
+        print_count=print_count,
+        sample=sample,
+    )
+
+
+def payment_certificate(
+    context: CertificateContext,
+    form: PaymentForm,
+    number: str,
+    name: str,
+    id_number: str,
+    category: str,
+    records: Sequence[PaymentRecord],
+    print_count: int = 1,
+    sample: bool = False,
+) -> PaymentCertificate:
+
+    total = sum(record.amount_fen for record in records)
+    months = {month for record in records for month in _months(record.period)}
+    first, last = min(months), max(months)
+    rows = _summary_rows(records) if form is PaymentForm.SUMMARY else _detail_rows(records)
+    return PaymentCertificate(
+        form=form,
+        number=number,
+        issue_date=context.issue_date_text,
+        issuing_office=context.authority,
+        person_name=name,
+        id_number=id_number,
+        period=_period_text(Period(first, last)),
+        rows=rows,
+        total_months=str(len(months)),
+        total_uppercase=fen_to_chinese_uppercase(total, prefix=True),
+        total_figures=format_fen(total),
+        verification_code=make_code(context.key, number, id_number, name, total),
+        category=category,
+        remarks="样张：仅供打印机测试，不作为缴费证明" if sample else "",
+        print_count=print_count,
+        sample=sample,
+    )
+
+
+def _months(period) -> list:
+    return [period.start.plus(offset) for offset in range(period.end.index - period.start.index + 1)]
+
+
+def _summary_rows(records: Sequence[PaymentRecord]) -> list:
+    """One row per insured item and run of consecutive months at the same base."""
+
+    groups: list[dict] = []
+    for record in sorted(records, key=lambda r: (r.item.value, r.period.start)):
+        current = groups[-1] if groups else None
+        if (
+            current
+            and current["item"] is record.item
+            and current["base"] == record.base_fen
+            and current["end"].plus(1) == record.period.start
+        ):
+            current["end"] = record.period.end
+            current["months"] += record.months
+            current["amount"] += record.amount_fen
+        else:
+            groups.append(
+                {
+                    "item": record.item,
+                    "base": record.base_fen,
+                    "start": record.period.start,
+                    "end": record.period.end,
+                    "months": record.months,
+                    "amount": record.amount_fen,
+                }
+            )
+    return [
+        PaymentSummaryRow(
+            item=group["item"].official_name,
+            period=_period_text(Period(group["start"], group["end"])),
+            months=str(group["months"]),
+            base=format_fen(group["base"], symbol=False) if group["base"] is not None else "—",
+            amount=format_fen(group["amount"], symbol=False),
+        )
+        for group in groups
+    ]
+
+
+def _detail_rows(records: Sequence[PaymentRecord]) -> list:
+    """One row per month and item; a record of several months is spread over them (remainder on the last)."""
+
+    rows = []
+    for record in sorted(records, key=lambda r: (r.period.start, r.item.value)):
+        months = _months(record.period)
+        share, remainder = divmod(record.amount_fen, len(months))
+        for index, month in enumerate(months):
+            amount = share + (remainder if index == len(months) - 1 else 0)
+            rows.append(
+                PaymentDetailRow(
+                    month=_month_text(month),
+                    item=record.item.official_name,
+                    base=format_fen(record.base_fen, symbol=False) if record.base_fen is not None else "—",
+                    amount=format_fen(amount, symbol=False),
+                    paid_date=f"{record.paid_at:%Y-%m-%d}",
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class PreparedCertificate:
+    issue: CertificateIssue
+    document: TaxCertificate | PaymentCertificate
+
+    @property
+    def reprint(self) -> bool:
+        return self.issue.printed > 0
+
+
+class CertificateService:
+    """Numbers (through the fee system), lays out and renders certificates; records each finished print.
+
+    The print count in 备注 is the fee system's count plus one: a second print of the same records says 补打.
+    """
+
+    def __init__(self, fee_system: FeeSystem, context: CertificateContext) -> None:
+        self.fee_system = fee_system
+        self.context = context
+
+    def prepare(
+        self,
+        kind: CertificateKind,
+        name: str,
+        id_number: str,
+        records: Sequence[PaymentRecord],
+        category: str = "",
+    ) -> PreparedCertificate:
+        issue = self.fee_system.issue_certificate(kind, id_number, tuple(r.payment_no for r in records))
+        print_count = issue.printed + 1
+        if kind is CertificateKind.TAX:
+            document = tax_certificate(self.context, issue.number, name, id_number, records, print_count=print_count)
+        else:
+            form = PaymentForm.SUMMARY if kind is CertificateKind.PAYMENT_SUMMARY else PaymentForm.DETAIL
+            document = payment_certificate(
+                self.context, form, issue.number, name, id_number, category, records, print_count=print_count
+            )
+        return PreparedCertificate(issue, document)
+
+    @staticmethod
+    def render(prepared: PreparedCertificate) -> bytes:
+        if isinstance(prepared.document, TaxCertificate):
+            return render_tax_certificate(prepared.document)
+        return render_payment_certificate(prepared.document)
+
+    def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
+        """The page came out of the printer: the next print of these records is a reprint."""
+        return self.fee_system.record_certificate_print(prepared.issue.number)
