@@ -1,0 +1,260 @@
+"""The kiosk's client of a fee system over HTTP(S): the FeeSystem protocol, one ``POST /rpc/<method>`` per call.
+
+Every call has a deadline (``timeout_seconds``, retries and backoff included) and ends in a result or in the
+FeeSystemError family, never in anything else. Failures that may be passing (no connection, connection lost, no
+answer in time, 5xx, 408, 429) are retried with the same arguments, hence the same idempotency key: the fee
+system posts a payment once however many times it is asked. Refusals (4xx with an error body) are not retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import logging
+import random
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.domain.periods import Period
+from kiosk.feesystem.api import (
+    FeeSystemError,
+    FlexibleOffer,
+    InvalidRequest,
+    PaymentRecord,
+    QrOrder,
+    QrOrderStatus,
+    Quote,
+    Registration,
+    ResidentOffer,
+    Unavailable,
+)
+from kiosk.feesystem.wire import (
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_PARAMETER,
+    MAX_BODY_BYTES,
+    RPC_PREFIX,
+    MethodSpec,
+    WireError,
+    decode,
+    decode_error,
+    dumps,
+    loads,
+    method_spec,
+    protocol_methods,
+)
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class _PassingFailure(Exception):
+    """A failure worth another attempt (no connection, lost answer, timeout, 5xx)."""
+
+    def __init__(self, detail: str, error: FeeSystemError | None = None) -> None:
+        super().__init__(detail)
+        self.error = error
+
+
+class HttpFeeSystem:
+    """A FeeSystem reached over HTTP. Thread-safe: it holds no connection between calls."""
+
+    def __init__(
+        self,
+        url: str,
+        timeout_seconds: float = 10.0,
+        retries: int = 2,
+        backoff_seconds: float = 0.05,
+        max_backoff_seconds: float = 0.5,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        if timeout_seconds <= 0 or retries < 0:
+            raise ValueError("timeout_seconds must be positive and retries not negative")
+        self.url = url.rstrip("/")
+        self.timeout_seconds = float(timeout_seconds)
+        self.retries = retries
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._monotonic = monotonic
+        self._sleep = sleep
+        # No proxy from the environment: the kiosk talks to its configured URL and nothing else.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def close(self) -> None:
+        """Nothing to release (no connection is kept); here so the application can close any FeeSystem."""
+
+    # --- the FeeSystem protocol (one line each: the wire does the rest) ------------------------------------
+
+    def registration(self, id_number: str) -> Registration:
+        return self.call("registration", id_number=id_number)
+
+    def resident_offers(self, id_number: str, item: InsuredItem, today: dt.date) -> list[ResidentOffer]:
+        return self.call("resident_offers", id_number=id_number, item=item, today=today)
+
+    def quote_resident(self, id_number: str, item: InsuredItem, year: int, grade_code: str) -> Quote:
+        return self.call("quote_resident", id_number=id_number, item=item, year=year, grade_code=grade_code)
+
+    def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer:
+        return self.call("flexible_offer", id_number=id_number, item=item, today=today)
+
+    def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote:
+        return self.call("quote_flexible", id_number=id_number, item=item, period=period, base_fen=base_fen)
+
+    def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder:
+        return self.call("open_qr_order", idempotency_key=idempotency_key, quote_id=quote_id, method=method)
+
+    def qr_order_status(self, order_no: str) -> QrOrderStatus:
+        return self.call("qr_order_status", order_no=order_no)
+
+    def close_qr_order(self, order_no: str) -> QrOrderStatus:
+        return self.call("close_qr_order", order_no=order_no)
+
+    def post_payment(
+        self, idempotency_key: str, quote_id: str, pay_method: PayMethod, channel_ref: str, payer_id_number: str
+    ) -> PaymentRecord:
+        return self.call(
+            "post_payment",
+            idempotency_key=idempotency_key,
+            quote_id=quote_id,
+            pay_method=pay_method,
+            channel_ref=channel_ref,
+            payer_id_number=payer_id_number,
+        )
+
+    def find_payment(self, idempotency_key: str) -> PaymentRecord | None:
+        return self.call("find_payment", idempotency_key=idempotency_key)
+
+    def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]:
+        return self.call("payment_records", id_number=id_number, period=period)
+
+    # --- the simulator's extras (the sim panel and the harness pay QR orders through them) -----------------
+
+    def simulate_qr_payment(self, order_no: str) -> QrOrderStatus:
+        return self.call("simulate_qr_payment", order_no=order_no)
+
+    def open_qr_orders(self) -> list[QrOrderStatus]:
+        return self.call("open_qr_orders")
+
+    # --- the generic call ----------------------------------------------------------------------------------
+
+    def call(self, method: str, /, **arguments: Any) -> Any:
+        """Call ``method`` with keyword ``arguments``; its decoded result, or a FeeSystemError. (Positional-only
+        so that an argument may itself be called ``method``, as in open_qr_order.)"""
+        try:
+            return self._call(method, arguments)
+        except FeeSystemError:
+            raise
+        except Exception as error:  # the promise: nothing but the FeeSystemError family leaves this class
+            log.error("fee-system call %s failed unexpectedly: %s", method, type(error).__name__)
+            raise Unavailable(f"{method}: unexpected {type(error).__name__}") from None
+
+    def _call(self, method: str, arguments: dict[str, Any]) -> Any:
+        spec = _spec(method)
+        try:
+            body = dumps(spec.encode_arguments(arguments))
+        except TypeError as error:
+            raise InvalidRequest(f"{method}: {error}") from None
+        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+        key = arguments.get(IDEMPOTENCY_PARAMETER)
+        if spec.takes_idempotency_key and isinstance(key, str):
+            headers[IDEMPOTENCY_HEADER] = key
+        deadline = self._monotonic() + self.timeout_seconds
+        problem = "no attempt"
+        attempts = 0
+        last_error: FeeSystemError | None = None
+        for attempt in range(self.retries + 1):
+            remaining = deadline - self._monotonic()
+            if remaining <= 0:
+                break
+            if attempt:
+                pause = min(self._backoff(attempt), remaining)
+                self._sleep(pause)
+                remaining -= pause
+                if remaining <= 0:
+                    break
+            attempts += 1
+            try:
+                status, answer = self._attempt(method, body, headers, remaining)
+            except _PassingFailure as failure:
+                problem, last_error = str(failure), failure.error
+                log.warning("fee-system %s attempt %d: %s", method, attempts, problem)
+                continue
+            return self._result(spec, status, answer)
+        detail = f"{method}: no answer after {attempts} attempt(s) within {self.timeout_seconds:g} s ({problem})"
+        citizen_message = last_error.citizen_message if isinstance(last_error, Unavailable) else None
+        raise Unavailable(detail, citizen_message)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds) * random.uniform(0.5, 1.0)
+
+    def _attempt(self, method: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+        """One HTTP exchange: (status, body) of an answer that is final, or _PassingFailure."""
+        request = urllib.request.Request(self.url + RPC_PREFIX + method, data=body, headers=headers, method="POST")
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                return response.status, _read(response)
+        except urllib.error.HTTPError as error:
+            with error:
+                status, answer = error.code, _read(error)
+            if status in RETRYABLE_STATUSES:
+                raise _PassingFailure(f"HTTP {status}", _error_in(answer)) from None
+            return status, answer
+        except urllib.error.URLError as error:
+            raise _PassingFailure(f"no connection: {_reason(error.reason)}") from None
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            raise _PassingFailure(f"connection failed: {_reason(error)}") from None
+
+    def _result(self, spec: MethodSpec, status: int, answer: bytes) -> Any:
+        if 200 <= status < 300:
+            try:
+                data = loads(answer)
+                if not isinstance(data, dict) or "result" not in data:
+                    raise WireError("no result in the answer")
+                return decode(data["result"], spec.result, "result")
+            except WireError as error:
+                # The call may have been done: the caller must treat the outcome as unknown.
+                raise Unavailable(f"{spec.name}: malformed answer ({error})") from None
+        error = _error_in(answer)
+        if error is None:
+            raise InvalidRequest(f"{spec.name}: HTTP {status} without a fee-system error in the body")
+        raise error
+
+
+def _read(response: Any) -> bytes:
+    body = response.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise _PassingFailure("answer too large")
+    return body
+
+
+def _error_in(answer: bytes) -> FeeSystemError | None:
+    try:
+        return decode_error(loads(answer))
+    except WireError:
+        return None
+
+
+def _reason(reason: object) -> str:
+    """The kind of network failure without its text (which may echo addresses or arguments)."""
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    return type(reason).__name__ if isinstance(reason, BaseException) else str(reason)
+
+
+@cache
+def _spec(method: str) -> MethodSpec:
+    specs = protocol_methods()
+    if method in specs:
+        return specs[method]
+    function = getattr(HttpFeeSystem, method, None)
+    if method.startswith("_") or not callable(function) or method in ("call", "close"):
+        raise InvalidRequest(f"unknown fee-system method {method!r}")
+    return method_spec(function, method)
