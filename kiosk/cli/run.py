@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
+from kiosk.logs import setup_logging
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(config.state_path(config["paths.logs"]))
     # The command line sits in kiosk/ (DESIGN.md §2) but starts the top layer: load it by name here, the one
     # place where kiosk/ reaches up to screens/.
     screens_app = importlib.import_module("screens.app")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 
 from kiosk.config import DEFAULT_CONFIG, SCHEMA, ConfigError, load_config
+from kiosk.logs import setup_logging
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +28,6 @@ def run_simulated(args: argparse.Namespace) -> int:
         return 2
     device_modes = {f"{section}.mode": "simulated" for section in SCHEMA if section.startswith("devices.")}
     config = config.with_overrides({**device_modes, "fee_system.kind": "embedded", "display.fullscreen": False})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(config.state_path(config["paths.logs"]))
     screens_app = importlib.import_module("screens.app")  # the one place kiosk/ starts the top layer
     return screens_app.run(config)
