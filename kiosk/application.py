@@ -14,6 +14,7 @@ from kiosk.context import KioskContext
 from kiosk.countdown import Countdown
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
+from kiosk.feesystem.http_client import HttpFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.payments.journal import Journal
@@ -24,10 +25,13 @@ from kiosk.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
-def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> EmbeddedFeeSystem:
+def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> EmbeddedFeeSystem | HttpFeeSystem:
     section = config.section("fee_system")
-    if section["kind"] != "embedded":
-        raise ConfigError(config.source, "fee_system.kind", "the HTTP fee-system client is not available yet")
+    if section["kind"] == "http":
+        try:
+            return HttpFeeSystem(section["url"], timeout_seconds=section["timeout_seconds"])
+        except ValueError as error:  # e.g. a URL that is not http(s)
+            raise ConfigError(config.source, "fee_system.url", str(error)) from None
     return EmbeddedFeeSystem(
         config.state_path(section["database"]),
         config.config_path(section["policy"]),
