@@ -1,9 +1,88 @@
-"""`kiosk reconcile` (placeholder until its issue lands)."""
+"""`kiosk reconcile [--date YYYY-MM-DD] [--json] [--config FILE | --state DIR]`: the day's three ledgers compared.
+
+Exit 0 when there is no unexplained difference, 1 when there is, 2 when the ledgers cannot be read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import sys
+
+from kiosk.cli.output import print_error, print_json
+from kiosk.config import ConfigError
+from kiosk.domain.money import format_fen
+from kiosk.payments.journal import Journal
+from kiosk.payments.reconcile import ReconciliationReport, reconcile_embedded
+from kiosk.state import add_state_arguments, config_from_args, feesystem_database, journal_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("reconcile", help="reconcile (not available yet)")
+    parser = subparsers.add_parser("reconcile", help="compare the journal, the fee system and the channels for a day")
+    add_state_arguments(parser)
+    parser.add_argument("--date", type=_date, default=None, help="the day (YYYY-MM-DD); default today")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=run_reconcile)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def run_reconcile(args: argparse.Namespace) -> int:
+    try:
+        config = config_from_args(args)
+    except ConfigError as error:
+        return _fail(args, "config_error", str(error))
+    journal_file, database = journal_path(config), feesystem_database(config)
+    for path, what in ((journal_file, "journal"), (database, "fee-system database")):
+        if not path.exists():
+            return _fail(args, "missing_ledger", f"no {what} at {path}")
+    day = args.date or dt.date.today()
+    journal = Journal(journal_file, config["terminal.id"])
+    try:
+        report = reconcile_embedded(journal, config["terminal.id"], database, day)
+    finally:
+        journal.close()
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print_text(report)
+    return 0 if report.ok else 1
+
+
+def print_text(report: ReconciliationReport) -> None:
+    print(f"reconciliation of {report.date} for terminal {report.terminal_id}")
+    print(
+        f"{'CHANNEL':10} {'RECORDS':>7} {'JOURNAL':>12} {'FEE SYSTEM':>12} {'CHANNEL':>12} {'REFUNDED':>10} "
+        f"{'REVERSED':>10} {'FLAGGED':>10}"
+    )
+    for name, totals in report.totals.items():
+        channel = "n/a" if totals.channel_paid_fen is None else format_fen(totals.channel_paid_fen, symbol=False)
+        print(
+            f"{name:10} {totals.count:>7} {format_fen(totals.journal_posted_fen, symbol=False):>12} "
+            f"{format_fen(totals.fee_system_fen, symbol=False):>12} {channel:>12} "
+            f"{format_fen(totals.refunded_fen, symbol=False):>10} {format_fen(totals.reversed_fen, symbol=False):>10} "
+            f"{format_fen(totals.flagged_fen, symbol=False):>10}"
+        )
+    for difference in report.differences:
+        mark = "explained  " if difference.explained else "UNEXPLAINED"
+        print(
+            f"{mark} {difference.journal_no or '-'} {difference.pay_method} "
+            f"{format_fen(difference.amount_fen, symbol=False)} {difference.kind}: {difference.explanation}"
+        )
+    not_checked = [name for name, status in report.ledgers.items() if status != "checked"]
+    if not_checked:
+        print(f"ledgers not available yet: {', '.join(not_checked)}")
+    print("no unexplained difference" if report.ok else f"{report.unexplained} unexplained difference(s)")
+
+
+def _fail(args: argparse.Namespace, code: str, message: str) -> int:
+    if args.json:
+        print_error(code, message)
+    else:
+        print(f"kiosk reconcile: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,366 @@
+"""Reconciliation: the journal, the fee system's posted payments and the payment channels' ledgers, for one day.
+
+Every payment carries one idempotency key through all three ledgers (``kiosk-<journal no>``), so the ledgers are
+matched by key, never by amount or time. A key belongs to the day its journal record was created (or, without a
+journal record, the day the channel or the fee system first saw it), so a payment that crosses midnight is counted
+once. Only this terminal's keys (``kiosk-<terminal id>-``) are considered: the fee system holds everybody's.
+
+Ledgers are small read-only adapters (``FeeSystemLedger``, ``ChannelLedger``): the embedded simulator's SQLite
+tables today; the bank host's ledger (bank_card) and an HTTP fee system's listing plug in as further adapters —
+until then ``ledgers`` in the report says "not_available" and card payments are checked against the fee system
+only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from kiosk.domain.items import PayMethod
+from kiosk.payments.journal import END_STATES, Journal, JournalEntry, PaymentState
+
+CHANNELS = (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
+POSTED_STATES = frozenset({PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE})
+
+
+@dataclass(frozen=True)
+class FeePayment:
+    idempotency_key: str
+    payment_no: str
+    amount_fen: int
+    pay_method: PayMethod
+    at: dt.datetime
+    subject: tuple[str, str, str, str]  # (person, item, period start, period end): a duplicate detector, not output
+
+
+class ChannelState:
+    OPEN = "open"
+    PAID = "paid"  # the channel kept the money
+    CLOSED = "closed"
+    REFUNDED = "refunded"
+    REVERSED = "reversed"
+
+
+@dataclass(frozen=True)
+class ChannelRecord:
+    idempotency_key: str
+    reference: str  # order number (QR) or bank reference
+    pay_method: PayMethod
+    amount_fen: int
+    state: str  # ChannelState
+    at: dt.datetime
+
+
+class FeeSystemLedger(Protocol):
+    def payments(self, key_prefix: str) -> list[FeePayment]: ...
+
+
+class ChannelLedger(Protocol):
+    channels: frozenset[PayMethod]
+
+    def records(self, key_prefix: str) -> list[ChannelRecord]: ...
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+class SqliteFeeSystemLedger:
+    """The embedded simulator's ``payments`` table."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+
+    def payments(self, key_prefix: str) -> list[FeePayment]:
+        with _read_only(self.database) as db:
+            rows = db.execute(
+                "SELECT * FROM payments WHERE idempotency_key LIKE ? ESCAPE '\\'", (_like_prefix(key_prefix),)
+            ).fetchall()
+        return [
+            FeePayment(
+                row["idempotency_key"],
+                row["payment_no"],
+                row["amount_fen"],
+                PayMethod(row["pay_method"]),
+                dt.datetime.fromisoformat(row["paid_at"]),
+                (row["id_number"], row["item"], row["period_start"], row["period_end"]),
+            )
+            for row in rows
+        ]
+
+
+class SqliteQrLedger:
+    """The simulated QR channel's ``qr_orders`` table (Alipay and WeChat Pay)."""
+
+    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT})
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+
+    def records(self, key_prefix: str) -> list[ChannelRecord]:
+        with _read_only(self.database) as db:
+            rows = db.execute(
+                "SELECT * FROM qr_orders WHERE idempotency_key LIKE ? ESCAPE '\\'", (_like_prefix(key_prefix),)
+            ).fetchall()
+        return [
+            ChannelRecord(
+                row["idempotency_key"],
+                row["order_no"],
+                PayMethod(row["method"]),
+                row["amount_fen"],
+                row["state"],
+                dt.datetime.fromisoformat(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass
+class Difference:
+    journal_no: str | None
+    pay_method: str
+    amount_fen: int
+    kind: str
+    explained: bool
+    explanation: str
+    journal_state: str | None
+    fee_system_payment_no: str | None
+    fee_system_fen: int | None
+    channel_reference: str | None
+    channel_state: str | None
+    channel_fen: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ChannelTotals:
+    count: int = 0  # journal records of the day
+    journal_posted_fen: int = 0  # records the journal holds as posted (posted, receipt_printed, done)
+    fee_system_fen: int = 0  # payments the fee system holds
+    channel_paid_fen: int | None = 0  # money the channel kept (None: no ledger for this channel yet)
+    refunded_fen: int = 0  # late payments the channel gave back
+    reversed_fen: int = 0  # card payments reversed
+    flagged_fen: int = 0  # records waiting for a technician
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ReconciliationReport:
+    date: dt.date
+    terminal_id: str
+    totals: dict[str, ChannelTotals]
+    differences: list[Difference] = field(default_factory=list)
+    ledgers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unexplained(self) -> int:
+        return sum(1 for difference in self.differences if not difference.explained)
+
+    @property
+    def ok(self) -> bool:
+        return self.unexplained == 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "terminal_id": self.terminal_id,
+            "ok": self.ok,
+            "unexplained": self.unexplained,
+            "totals": {name: totals.as_json() for name, totals in self.totals.items()},
+            "differences": [difference.as_json() for difference in self.differences],
+            "ledgers": dict(self.ledgers),
+        }
+
+
+@dataclass
+class _Key:
+    """One payment as the three ledgers see it."""
+
+    journal: JournalEntry | None = None
+    fee: FeePayment | None = None
+    channel: ChannelRecord | None = None
+
+    @property
+    def day(self) -> dt.date:
+        if self.journal:
+            return self.journal.created_at.date()
+        times = [record.at for record in (self.channel, self.fee) if record is not None]
+        return min(times).date()
+
+    @property
+    def pay_method(self) -> PayMethod:
+        source = self.journal or self.channel or self.fee
+        assert source is not None
+        return source.pay_method
+
+
+class Reconciliation:
+    def __init__(
+        self,
+        journal: Journal,
+        terminal_id: str,
+        fee_ledger: FeeSystemLedger,
+        channel_ledgers: Iterable[ChannelLedger],
+    ) -> None:
+        self.journal = journal
+        self.terminal_id = terminal_id
+        self.fee_ledger = fee_ledger
+        self.channel_ledgers = list(channel_ledgers)
+
+    def run(self, day: dt.date) -> ReconciliationReport:
+        prefix = f"kiosk-{self.terminal_id}-"
+        checked = {method for ledger in self.channel_ledgers for method in ledger.channels}
+        keys: dict[str, _Key] = {}
+        for entry in self.journal.entries():
+            if entry.idempotency_key.startswith(prefix):
+                keys.setdefault(entry.idempotency_key, _Key()).journal = entry
+        for payment in self.fee_ledger.payments(prefix):
+            keys.setdefault(payment.idempotency_key, _Key()).fee = payment
+        for ledger in self.channel_ledgers:
+            for record in ledger.records(prefix):
+                keys.setdefault(record.idempotency_key, _Key()).channel = record
+        todays = [key for key in keys.values() if key.day == day]
+        totals = {method.value: ChannelTotals() for method in CHANNELS}
+        for method in CHANNELS:
+            if method not in checked:
+                totals[method.value].channel_paid_fen = None
+        report = ReconciliationReport(day, self.terminal_id, totals)
+        for key in sorted(todays, key=lambda k: k.journal.journal_no if k.journal else ""):
+            self._count(key, totals[key.pay_method.value])
+            difference = self._compare(key, key.pay_method in checked)
+            if difference is not None:
+                report.differences.append(difference)
+        report.differences.extend(self._duplicates(todays))
+        report.ledgers = {"journal": "checked", "fee_system": "checked"}
+        report.ledgers.update({m.value: "checked" if m in checked else "not_available" for m in CHANNELS})
+        return report
+
+    @staticmethod
+    def _count(key: _Key, totals: ChannelTotals) -> None:
+        entry = key.journal
+        if entry is not None:
+            totals.count += 1
+            if entry.state in POSTED_STATES:
+                totals.journal_posted_fen += entry.amount_fen
+            elif entry.state is PaymentState.REVERSED:
+                totals.reversed_fen += entry.amount_fen
+            elif entry.state is PaymentState.FLAGGED:
+                totals.flagged_fen += entry.amount_fen
+        if key.fee is not None:
+            totals.fee_system_fen += key.fee.amount_fen
+        if key.channel is not None and totals.channel_paid_fen is not None:
+            if key.channel.state == ChannelState.PAID:
+                totals.channel_paid_fen += key.channel.amount_fen
+            elif key.channel.state == ChannelState.REFUNDED:
+                totals.refunded_fen += key.channel.amount_fen
+
+    def _compare(self, key: _Key, channel_checked: bool) -> Difference | None:
+        """None when the ledgers agree; otherwise the difference, explained where the reason is known."""
+        entry, fee, channel = key.journal, key.fee, key.channel
+        posted = fee is not None
+        kept = channel is not None and channel.state == ChannelState.PAID
+        channel_state = channel.state if channel else None
+
+        def diff(kind: str, explained: bool, explanation: str) -> Difference:
+            return self._difference(key, kind, explained, explanation)
+
+        if entry is None:
+            return diff("missing_journal_record", False, "the fee system or the channel has it, the journal not")
+        amounts = {record.amount_fen for record in (entry, fee, channel) if record is not None}
+        if len(amounts) > 1:
+            return diff("amount_mismatch", False, "the ledgers disagree on the amount")
+        state = entry.state
+        if state not in END_STATES and state not in POSTED_STATES:
+            return diff("unfinished", False, f"journal record still {state}: run `kiosk recover`")
+        if state in POSTED_STATES:
+            if not posted:
+                return diff("not_posted", False, "the journal says posted, the fee system has no such payment")
+            if channel_checked and not kept:
+                return diff("posted_without_channel_money", False, f"posted, but the channel says {channel_state}")
+            if state is not PaymentState.DONE:
+                return diff("unfinished", False, f"journal record still {state}: run `kiosk recover`")
+            return None
+        if state is PaymentState.FLAGGED:
+            reason = self._flag_reason(entry)
+            if channel_checked and posted == kept:
+                return diff("flagged", True, f"flagged for a technician, no money difference: {reason}")
+            return diff("flagged", False, f"flagged for a technician: {reason}")
+        if posted:
+            return diff("posted_but_not_kept", False, f"the journal says {state}, yet the fee system posted it")
+        if state is PaymentState.REVERSED:
+            if channel_checked and kept:
+                return diff("reversal_not_seen_by_bank", False, "reversed in the journal, the bank kept the money")
+            return diff("reversed_card_payment", True, "card payment reversed: no money kept, nothing posted")
+        if channel_state == ChannelState.REFUNDED:
+            return diff("refunded_late_payment", True, "paid after the order closed: refunded by the channel")
+        if state is PaymentState.REFUNDED:
+            return diff(
+                "refund_not_seen_by_channel", False, f"refunded in the journal, the channel says {channel_state}"
+            )
+        # order_closed
+        if kept:
+            return diff("late_payment_not_refunded", False, "the order closed, yet the channel kept the money")
+        if channel_state == ChannelState.OPEN:
+            return diff("order_still_open", False, "the journal says closed, the channel's order is still open")
+        return diff("closed_unpaid_order", True, "order closed unpaid: no money moved")
+
+    def _duplicates(self, keys: list[_Key]) -> list[Difference]:
+        """The same person, item and period posted twice by this terminal: money taken twice."""
+        seen: dict[tuple[str, str, str, str], _Key] = {}
+        found = []
+        for key in keys:
+            if key.fee is None:
+                continue
+            if key.fee.subject in seen:
+                found.append(
+                    self._difference(
+                        key, "duplicate_posting", False, "the same person, item and period was posted twice"
+                    )
+                )
+            seen.setdefault(key.fee.subject, key)
+        return found
+
+    def _flag_reason(self, entry: JournalEntry) -> str:
+        notes = [note for _, state, note in self.journal.events(entry.journal_no) if state is PaymentState.FLAGGED]
+        return (notes[-1] if notes and notes[-1] else entry.note) or "no reason recorded"
+
+    @staticmethod
+    def _difference(key: _Key, kind: str, explained: bool, explanation: str) -> Difference:
+        entry, fee, channel = key.journal, key.fee, key.channel
+        return Difference(
+            journal_no=entry.journal_no if entry else None,
+            pay_method=key.pay_method.value,
+            amount_fen=(entry or fee or channel).amount_fen,  # type: ignore[union-attr]
+            kind=kind,
+            explained=explained,
+            explanation=explanation,
+            journal_state=entry.state.value if entry else None,
+            fee_system_payment_no=fee.payment_no if fee else None,
+            fee_system_fen=fee.amount_fen if fee else None,
+            channel_reference=channel.reference if channel else None,
+            channel_state=channel.state if channel else None,
+            channel_fen=channel.amount_fen if channel else None,
+        )
+
+
+def reconcile_embedded(
+    journal: Journal, terminal_id: str, feesystem_database: Path, day: dt.date
+) -> ReconciliationReport:
+    """Reconcile against the embedded simulator's database (fee-system payments and QR orders)."""
+    ledgers: list[ChannelLedger] = [SqliteQrLedger(feesystem_database)]
+    # Extension point: a bank ledger adapter (ChannelLedger with channels {bank_card}) joins this list.
+    return Reconciliation(journal, terminal_id, SqliteFeeSystemLedger(feesystem_database), ledgers).run(day)

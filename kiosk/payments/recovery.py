@@ -1,0 +1,426 @@
+"""Recovery: drive every unfinished journal record to an end state by asking what really happened (DESIGN.md §5).
+
+Run at start-up (nothing is in flight: ``min_age`` zero) and periodically while the kiosk is idle (``min_age`` at
+least the QR payment timeout, so that a record a session is still moving is never touched). Every outside call is
+idempotent by the record's key, so a recovery that is itself interrupted simply runs again.
+
+    created          the order may or may not exist: open it again with the same key (same order), then as below
+    order_opened     ask the channel: open -> close it (order_closed); paid -> paid; closed -> order_closed;
+                     refunded -> refunded
+    paid, approved   post with the same key (posted); a refusal by the fee system is flagged (money was taken)
+    posted           the receipt is not known to be printed: done, receipt_error "not_printed" (Query reprints it)
+    receipt_printed  done
+    order_closed     (end state) a late payment refunded by the channel: refunded
+    auth_sent, reversal_pending, card created
+                     the card module's hook ``kiosk.payments.card.send_pending_reversals``
+
+A failure to reach the fee system leaves the record as it is (outcome "pending", retried next run); an answer
+that settles nothing (unknown order, refused posting) flags it for a technician with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.domain.idnumber import mask_id_number
+from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Unavailable, UnknownRecord
+from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, JournalError, PaymentState
+
+log = logging.getLogger(__name__)
+
+CARD_HOOK_MODULE = "kiosk.payments.card"
+CARD_HOOK_NAME = "send_pending_reversals"
+NOT_PRINTED = "not_printed"
+# How far back recovery looks for closed orders that the channel may have refunded since.
+LATE_REFUND_LOOKBACK = dt.timedelta(days=2)
+# Card states only the card module can settle (it holds the bank messages and stored reversals).
+CARD_HOOK_STATES = frozenset({PaymentState.AUTH_SENT, PaymentState.REVERSAL_PENDING})
+MAX_STEPS = 8  # a record needs at most five; more means a loop
+
+# Errors that say "not now" rather than "no": the record stays as it is and the next run tries again.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (Unavailable, TimeoutError, ConnectionError, OSError)
+
+
+class Outcome:
+    SETTLED = "settled"  # reached an end state other than flagged
+    FLAGGED = "flagged"  # a technician must settle it; the note says why
+    PENDING = "pending"  # left unfinished (fee system or card module unavailable): the next run retries
+    UNCHANGED = "unchanged"  # skipped: too recent (a session may still be moving it)
+
+
+@dataclass
+class RecordReport:
+    """What recovery did to one journal record. No personal data but the masked ID number."""
+
+    journal_no: str
+    pay_method: str
+    amount_fen: int
+    person: str  # masked ID number
+    from_state: str
+    to_state: str
+    outcome: str
+    steps: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "journal_no": self.journal_no,
+            "pay_method": self.pay_method,
+            "amount_fen": self.amount_fen,
+            "person": self.person,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "outcome": self.outcome,
+            "steps": list(self.steps),
+            "error": self.error,
+        }
+
+
+@dataclass
+class RecoveryReport:
+    records: list[RecordReport] = field(default_factory=list)
+    card_hook: str = "not_needed"  # not_needed | called | unavailable | failed
+
+    @property
+    def ok(self) -> bool:
+        """Every record touched reached an end state or was flagged with a reason."""
+        return all(record.outcome != Outcome.PENDING for record in self.records)
+
+    def counts(self) -> dict[str, int]:
+        counts = {Outcome.SETTLED: 0, Outcome.FLAGGED: 0, Outcome.PENDING: 0, Outcome.UNCHANGED: 0}
+        for record in self.records:
+            counts[record.outcome] += 1
+        return counts
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "card_hook": self.card_hook,
+            "records": [record.as_json() for record in self.records],
+        }
+
+
+class _Pending(Exception):
+    """Stop working on this record for now (transient failure)."""
+
+
+def load_card_hook() -> Callable[..., Any] | None:
+    """The card module's ``send_pending_reversals``, or None while that module does not provide it."""
+    try:
+        module = importlib.import_module(CARD_HOOK_MODULE)
+    except ImportError:
+        return None
+    hook = getattr(module, CARD_HOOK_NAME, None)
+    return hook if callable(hook) else None
+
+
+class Recovery:
+    def __init__(
+        self,
+        journal: Journal,
+        fee_system: FeeSystem,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        card_hook: Callable[..., Any] | str | None = "auto",
+        late_refund_lookback: dt.timedelta = LATE_REFUND_LOOKBACK,
+    ) -> None:
+        self.journal = journal
+        self.fee_system = fee_system
+        self.clock = clock
+        self.card_hook = load_card_hook() if card_hook == "auto" else card_hook
+        self.late_refund_lookback = late_refund_lookback
+
+    # --- the run ----------------------------------------------------------------------------------------
+
+    def run(self, min_age: dt.timedelta = dt.timedelta(0)) -> RecoveryReport:
+        """One pass over the journal. ``min_age``: leave records updated more recently than this alone."""
+        report = RecoveryReport()
+        cutoff = self.clock() - min_age
+        unfinished = self.journal.unfinished()
+        card_records = [e for e in unfinished if self._needs_card_hook(e) and e.updated_at <= cutoff]
+        if card_records:
+            report.card_hook = self._call_card_hook()
+        for entry in unfinished:
+            if entry.updated_at > cutoff:
+                report.records.append(self._report(entry, entry, Outcome.UNCHANGED, ["recent: left to the session"]))
+                continue
+            report.records.append(self._recover(entry, report.card_hook))
+        for entry in self._closed_orders_to_check(cutoff):
+            record = self._check_late_refund(entry)
+            if record is not None:
+                report.records.append(record)
+        for record in report.records:
+            if record.outcome != Outcome.UNCHANGED:
+                log.info(
+                    "recovery %s: %s -> %s (%s)", record.journal_no, record.from_state, record.to_state, record.outcome
+                )
+        return report
+
+    def _recover(self, entry: JournalEntry, card_hook_status: str) -> RecordReport:
+        steps: list[str] = []
+        current = entry
+        try:
+            for _ in range(MAX_STEPS):
+                current = self.journal.get(entry.journal_no)
+                if current.state in END_STATES:
+                    break
+                self._step(current, steps, card_hook_status)
+            else:
+                current = self._flag(current, steps, "recovery went round in circles")
+        except _Pending as pending:
+            current = self.journal.get(entry.journal_no)
+            return self._report(entry, current, Outcome.PENDING, steps, str(pending))
+        except JournalError as error:  # someone else moved it meanwhile: look again next run
+            current = self.journal.get(entry.journal_no)
+            return self._report(entry, current, Outcome.PENDING, steps, f"journal: {error}")
+        current = self.journal.get(entry.journal_no)
+        outcome = Outcome.FLAGGED if current.state is PaymentState.FLAGGED else Outcome.SETTLED
+        return self._report(entry, current, outcome, steps, self._flag_reason(current))
+
+    def _step(self, entry: JournalEntry, steps: list[str], card_hook_status: str) -> None:
+        state = entry.state
+        if self._needs_card_hook(entry):
+            self._card_record(entry, steps, card_hook_status)
+        elif state is PaymentState.CREATED:
+            self._created_qr(entry, steps)
+        elif state is PaymentState.ORDER_OPENED:
+            self._order_opened(entry, steps)
+        elif state in (PaymentState.PAID, PaymentState.APPROVED):
+            self._post(entry, steps)
+        elif state is PaymentState.POSTED:
+            self._advance(
+                entry,
+                PaymentState.DONE,
+                steps,
+                "receipt not known to be printed: reprint from Query",
+                receipt_error=entry.receipt_error or NOT_PRINTED,
+            )
+        elif state is PaymentState.RECEIPT_PRINTED:
+            self._advance(entry, PaymentState.DONE, steps, "receipt was printed")
+        else:  # a state this program does not know how to settle
+            self._flag(entry, steps, f"no recovery rule for state {state}")
+
+    # --- QR ---------------------------------------------------------------------------------------------
+
+    def _created_qr(self, entry: JournalEntry, steps: list[str]) -> None:
+        # The order may or may not have been opened before the crash: the same key returns the same order.
+        try:
+            order = self._call(
+                entry,
+                steps,
+                "open_qr_order",
+                self.fee_system.open_qr_order,
+                entry.idempotency_key,
+                entry.quote_id,
+                entry.pay_method,
+            )
+        except UnknownRecord:
+            self._advance(entry, PaymentState.ORDER_CLOSED, steps, "no order: the quote is unknown to the channel")
+            return
+        except FeeSystemError as error:
+            self._flag(entry, steps, f"the channel refused to look the order up again: {error.code}")
+            return
+        self._advance(
+            entry, PaymentState.ORDER_OPENED, steps, f"order {order.order_no} looked up by key", order_no=order.order_no
+        )
+
+    def _order_opened(self, entry: JournalEntry, steps: list[str]) -> None:
+        assert entry.order_no
+        try:
+            status = self._call(entry, steps, "qr_order_status", self.fee_system.qr_order_status, entry.order_no)
+            if status.state is QrOrderState.OPEN:
+                status = self._call(entry, steps, "close_qr_order", self.fee_system.close_qr_order, entry.order_no)
+        except UnknownRecord:
+            self._flag(entry, steps, f"the channel does not know order {entry.order_no}")
+            return
+        if status.amount_fen != entry.amount_fen:
+            self._flag(entry, steps, f"the channel's order is {status.amount_fen} fen, the journal {entry.amount_fen}")
+        elif status.state is QrOrderState.PAID:
+            self._advance(entry, PaymentState.PAID, steps, "the channel says paid", channel_ref=status.channel_txn)
+        elif status.state is QrOrderState.CLOSED:
+            self._advance(entry, PaymentState.ORDER_CLOSED, steps, "closed unpaid")
+        elif status.state is QrOrderState.REFUNDED:
+            self._advance(
+                entry,
+                PaymentState.REFUNDED,
+                steps,
+                "paid after closing: refunded by the channel",
+                channel_ref=status.channel_txn,
+            )
+        else:
+            self._flag(entry, steps, f"the channel reports order state {status.state}")
+
+    def _closed_orders_to_check(self, cutoff: dt.datetime) -> list[JournalEntry]:
+        since = self.clock() - self.late_refund_lookback
+        return [
+            entry
+            for entry in self.journal.entries()
+            if entry.state is PaymentState.ORDER_CLOSED and entry.order_no and since <= entry.updated_at <= cutoff
+        ]
+
+    def _check_late_refund(self, entry: JournalEntry) -> RecordReport | None:
+        """A payment made after the order closed is refunded by the channel: record it (order_closed -> refunded)."""
+        assert entry.order_no
+        steps: list[str] = []
+        try:
+            status = self._call(entry, steps, "qr_order_status", self.fee_system.qr_order_status, entry.order_no)
+        except _Pending as pending:
+            return self._report(entry, entry, Outcome.PENDING, steps, str(pending))
+        except FeeSystemError:
+            return None  # nothing new to learn about a closed order
+        if status.state is QrOrderState.REFUNDED:
+            current = self._advance(
+                entry,
+                PaymentState.REFUNDED,
+                steps,
+                "late payment refunded by the channel",
+                channel_ref=status.channel_txn,
+            )
+            return self._report(entry, current, Outcome.SETTLED, steps)
+        if status.state is QrOrderState.PAID:
+            # The journal allows no way out of order_closed but refunded: a technician must look at it.
+            return self._report(
+                entry,
+                entry,
+                Outcome.PENDING,
+                steps,
+                f"order {entry.order_no} is paid but the journal says closed: technician",
+            )
+        return None
+
+    # --- posting (QR paid, card approved) -----------------------------------------------------------------
+
+    def _post(self, entry: JournalEntry, steps: list[str]) -> None:
+        try:
+            record = self._call(entry, steps, "find_payment", self.fee_system.find_payment, entry.idempotency_key)
+            if record is None:
+                record = self._call(
+                    entry,
+                    steps,
+                    "post_payment",
+                    self.fee_system.post_payment,
+                    entry.idempotency_key,
+                    entry.quote_id,
+                    entry.pay_method,
+                    entry.channel_ref or "",
+                    entry.payer_id_number,
+                )
+        except FeeSystemError as error:
+            self._flag(
+                entry,
+                steps,
+                f"money taken ({entry.amount_fen} fen) but the fee system refused to post it: {error.code}",
+            )
+            return
+        if record.amount_fen != entry.amount_fen:
+            self._flag(entry, steps, f"posted {record.amount_fen} fen, the journal says {entry.amount_fen}")
+            return
+        self._advance(entry, PaymentState.POSTED, steps, f"posted as {record.payment_no}", payment_no=record.payment_no)
+
+    # --- bank card --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _needs_card_hook(entry: JournalEntry) -> bool:
+        if entry.pay_method.is_qr:
+            return False
+        return entry.state in CARD_HOOK_STATES or entry.state is PaymentState.CREATED
+
+    def _call_card_hook(self) -> str:
+        if self.card_hook is None:
+            log.warning("card recovery unavailable: %s.%s is missing", CARD_HOOK_MODULE, CARD_HOOK_NAME)
+            return "unavailable"
+        try:
+            # Contract: send_pending_reversals(journal) settles auth_sent / reversal_pending / created card records.
+            if inspect.signature(self.card_hook).parameters:
+                self.card_hook(self.journal)
+            else:
+                self.card_hook()
+        except Exception as error:  # the card module's failure must not stop QR recovery
+            log.warning("card recovery failed: %s", type(error).__name__)
+            return "failed"
+        return "called"
+
+    def _card_record(self, entry: JournalEntry, steps: list[str], card_hook_status: str) -> None:
+        if card_hook_status == "unavailable":
+            raise _Pending(f"card recovery unavailable ({CARD_HOOK_MODULE}.{CARD_HOOK_NAME} missing)")
+        if card_hook_status == "failed":
+            raise _Pending("card recovery failed: retry next run")
+        steps.append(f"card module left it {entry.state}")
+        raise _Pending(f"card module did not settle {entry.state}: retry next run")
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def _call(self, entry: JournalEntry, steps: list[str], name: str, function: Callable[..., Any], *args: Any) -> Any:
+        try:
+            result = function(*args)
+        except TRANSIENT_ERRORS as error:
+            steps.append(f"{name}: {type(error).__name__}")
+            note = f"recovery: {name} failed ({type(error).__name__}); retry later"
+            self._note_once(entry, note)
+            raise _Pending(note) from error
+        steps.append(f"{name}: ok")
+        return result
+
+    def _flag_reason(self, entry: JournalEntry) -> str | None:
+        if entry.state is not PaymentState.FLAGGED:
+            return None
+        notes = [note for _, state, note in self.journal.events(entry.journal_no) if state is PaymentState.FLAGGED]
+        return notes[-1] if notes and notes[-1] else entry.note
+
+    def _note_once(self, entry: JournalEntry, note: str) -> None:
+        """Record a failed attempt in the events, once per streak (periodic runs must not flood the journal)."""
+        events = self.journal.events(entry.journal_no)
+        if events and events[-1][2] == note:
+            return
+        with contextlib.suppress(JournalError):
+            self.journal.advance(entry.journal_no, entry.state, note=note)
+
+    def _advance(
+        self, entry: JournalEntry, state: PaymentState, steps: list[str], note: str, **fields: str | None
+    ) -> JournalEntry:
+        updated = self.journal.advance(entry.journal_no, state, note=f"recovery: {note}", **fields)
+        steps.append(f"-> {state}: {note}")
+        return updated
+
+    def _flag(self, entry: JournalEntry, steps: list[str], reason: str) -> JournalEntry:
+        if PaymentState.FLAGGED not in _allowed(entry.state):
+            raise _Pending(f"needs a technician ({reason}) but {entry.state} cannot be flagged")
+        # The reason is the flagging event's note (Journal.advance cannot set the record's note column).
+        return self._advance(entry, PaymentState.FLAGGED, steps, reason)
+
+    @staticmethod
+    def _report(
+        before: JournalEntry, after: JournalEntry, outcome: str, steps: list[str], error: str | None = None
+    ) -> RecordReport:
+        return RecordReport(
+            journal_no=before.journal_no,
+            pay_method=before.pay_method.value,
+            amount_fen=before.amount_fen,
+            person=mask_id_number(before.id_number),
+            from_state=before.state.value,
+            to_state=after.state.value,
+            outcome=outcome,
+            steps=steps,
+            error=error,
+        )
+
+
+def _allowed(state: PaymentState) -> frozenset[PaymentState]:
+    return TRANSITIONS[state]
+
+
+def recover(
+    journal: Journal,
+    fee_system: FeeSystem,
+    min_age: dt.timedelta = dt.timedelta(0),
+    clock: Callable[[], dt.datetime] = dt.datetime.now,
+) -> RecoveryReport:
+    """One recovery pass: at start-up with ``min_age`` zero, periodically (idle) with the QR timeout or more."""
+    return Recovery(journal, fee_system, clock=clock).run(min_age)
