@@ -22,6 +22,9 @@ from typing import Any
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
+    CertificateIssue,
+    CertificateKind,
+    DocumentCheck,
     FeeSystemError,
     FlexibleOffer,
     InvalidRequest,
@@ -34,6 +37,7 @@ from kiosk.feesystem.api import (
     Unavailable,
 )
 from kiosk.feesystem.wire import (
+    AT_MOST_ONCE_METHODS,
     IDEMPOTENCY_HEADER,
     IDEMPOTENCY_PARAMETER,
     MAX_BODY_BYTES,
@@ -54,11 +58,13 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
 class _PassingFailure(Exception):
-    """A failure worth another attempt (no connection, lost answer, timeout, 5xx)."""
+    """A failure worth another attempt (no connection, lost answer, timeout, 5xx). ``reached`` is False only when
+    the request surely never reached the server (connection refused)."""
 
-    def __init__(self, detail: str, error: FeeSystemError | None = None) -> None:
+    def __init__(self, detail: str, error: FeeSystemError | None = None, reached: bool = True) -> None:
         super().__init__(detail)
         self.error = error
+        self.reached = reached
 
 
 class HttpFeeSystem:
@@ -135,6 +141,17 @@ class HttpFeeSystem:
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]:
         return self.call("payment_records", id_number=id_number, period=period)
 
+    def issue_certificate(
+        self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
+    ) -> CertificateIssue:
+        return self.call("issue_certificate", kind=kind, id_number=id_number, payment_nos=payment_nos)
+
+    def record_certificate_print(self, number: str) -> CertificateIssue:
+        return self.call("record_certificate_print", number=number)  # at most once: see AT_MOST_ONCE_METHODS
+
+    def check_document(self, number: str) -> DocumentCheck | None:
+        return self.call("check_document", number=number)
+
     # --- the simulator's extras (the sim panel and the harness pay QR orders through them) -----------------
 
     def simulate_qr_payment(self, order_no: str) -> QrOrderStatus:
@@ -186,6 +203,8 @@ class HttpFeeSystem:
             except _PassingFailure as failure:
                 problem, last_error = str(failure), failure.error
                 log.warning("fee-system %s attempt %d: %s", method, attempts, problem)
+                if failure.reached and method in AT_MOST_ONCE_METHODS:
+                    raise Unavailable(f"{method}: outcome unknown, not retried ({problem})") from None
                 continue
             return self._result(spec, status, answer)
         detail = f"{method}: no answer after {attempts} attempt(s) within {self.timeout_seconds:g} s ({problem})"
@@ -208,7 +227,8 @@ class HttpFeeSystem:
                 raise _PassingFailure(f"HTTP {status}", _error_in(answer)) from None
             return status, answer
         except urllib.error.URLError as error:
-            raise _PassingFailure(f"no connection: {_reason(error.reason)}") from None
+            refused = isinstance(error.reason, ConnectionRefusedError)
+            raise _PassingFailure(f"no connection: {_reason(error.reason)}", reached=not refused) from None
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             raise _PassingFailure(f"connection failed: {_reason(error)}") from None
 

@@ -35,6 +35,9 @@ RPC_PREFIX = "/rpc/"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_PARAMETER = "idempotency_key"
 MAX_BODY_BYTES = 1 << 20
+# Methods that change state without an idempotency key and are not idempotent by nature (each call counts once
+# more): a client retries them only when the request surely never reached the server.
+AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print"})
 
 # The HTTP status tells the kind of outcome; the body's machine code (``FeeSystemError.code``) tells the exact error
 # and is what the client trusts (both "not found" kinds share 404).
