@@ -26,6 +26,7 @@ class Step(StrEnum):
     RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
     RESULT = "result"
+    QUERY = "query"
     UNAVAILABLE = "unavailable"
 
 
@@ -35,9 +36,10 @@ FLOW: dict[Step, dict[str, Step]] = {
         "pay": Step.LOGIN,
         "proxy": Step.UNAVAILABLE,
         "certificates": Step.UNAVAILABLE,
-        "query": Step.UNAVAILABLE,
+        "query": Step.LOGIN,
     },
-    Step.LOGIN: {"logged_in": Step.ITEMS},
+    # The login leads on to the module chosen on the menu.
+    Step.LOGIN: {"logged_in_pay": Step.ITEMS, "logged_in_query": Step.QUERY},
     Step.ITEMS: {
         "resident_pension": Step.RESIDENT_YEAR,
         "resident_medical": Step.RESIDENT_YEAR,
@@ -52,6 +54,7 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.RECEIPT_WARNING: {"continue_without_receipt": Step.QR_PAY},
     Step.QR_PAY: {"finished": Step.RESULT},
     Step.RESULT: {"finish": Step.HOME},
+    Step.QUERY: {},
     Step.UNAVAILABLE: {},
 }
 
@@ -69,6 +72,7 @@ STEP_TITLES = {
     Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
+    Step.QUERY: QT_TRANSLATE_NOOP("Flow", "Payment records"),
     Step.UNAVAILABLE: QT_TRANSLATE_NOOP("Flow", "Not available"),
 }
 

@@ -126,6 +126,10 @@ class ReceiptService:
             reprint=reprint,
         )
 
+    def reprint(self, record: PaymentRecord, parties: ReceiptParties, journal_no: str | None, now: dt.datetime) -> None:
+        """补打: the receipt of a posted payment again, marked as a reprint. Raises the printer's DeviceError."""
+        self.print(self.document(record, parties, journal_no or "—", now, reprint=True))
+
     def render(self, document: ReceiptDocument) -> bytes:
         return render_receipt(document, self.paper_width_mm)
 

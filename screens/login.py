@@ -110,7 +110,7 @@ class LoginScreen(Screen):
         self._checking = False
         self.ctx.session.login_method = read.method
         self.ctx.session.person = Person(registration.id_number, registration.name)
-        self.fire("logged_in")
+        self.fire(f"logged_in_{self.ctx.session.module or 'pay'}")
 
     def registration_failed(self, error: Exception) -> None:
         self._checking = False

@@ -14,6 +14,7 @@ from screens.login import LoginScreen
 from screens.menu import MenuScreen
 from screens.pay_method import PayMethodScreen
 from screens.qr_pay import QrPayScreen
+from screens.query import QueryScreen
 from screens.receipt_warning import ReceiptWarningScreen
 from screens.resident import GradeScreen, ResidentYearScreen
 from screens.result import ResultScreen
@@ -33,6 +34,7 @@ SCREENS: tuple[type[Screen], ...] = (
     ReceiptWarningScreen,
     QrPayScreen,
     ResultScreen,
+    QueryScreen,
     UnavailableScreen,
 )
 

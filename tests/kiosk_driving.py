@@ -69,13 +69,17 @@ class Driver:
     def printer(self):
         return self.ctx.devices.simulators["printer"]
 
-    def login_resident(self, key: str = "resident", by: str = "idcard") -> None:
-        self.tap("resident")
+    def login(self, key: str, category: str = "resident", module: str = "pay", by: str = "idcard") -> None:
+        self.tap(category)
         self.wait_for(Step.MENU)
-        self.tap("pay")
+        self.tap(module)
         self.wait_for(Step.LOGIN)
         if by == "idcard":
             self.place_id_card(key)
         else:
             self.insert_sscard(key)
+        self.qtbot.waitUntil(lambda: self.step is not Step.LOGIN, timeout=WAIT_MS)
+
+    def login_resident(self, key: str = "resident", by: str = "idcard") -> None:
+        self.login(key, "resident", "pay", by)
         self.wait_for(Step.ITEMS)

@@ -74,12 +74,12 @@
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="194" />
+        <location filename="../feesystem/embedded.py" line="211" />
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="228" />
+        <location filename="../feesystem/embedded.py" line="245" />
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
     </message>
@@ -87,57 +87,62 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="62" />
+        <location filename="../flow.py" line="65" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="63" />
+        <location filename="../flow.py" line="66" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="64" />
+        <location filename="../flow.py" line="67" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="65" />
+        <location filename="../flow.py" line="68" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="66" />
+        <location filename="../flow.py" line="69" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="67" />
+        <location filename="../flow.py" line="70" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="68" />
+        <location filename="../flow.py" line="71" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="69" />
+        <location filename="../flow.py" line="72" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="70" />
+        <location filename="../flow.py" line="73" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="71" />
+        <location filename="../flow.py" line="74" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="72" />
+        <location filename="../flow.py" line="75" />
+        <source>Payment records</source>
+        <translation>社保缴费信息查询</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="76" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -218,22 +223,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="45" />
+        <location filename="../../screens/main_window.py" line="47" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="93" />
+        <location filename="../../screens/main_window.py" line="95" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="95" />
+        <location filename="../../screens/main_window.py" line="97" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="139" />
+        <location filename="../../screens/main_window.py" line="141" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -402,6 +407,86 @@ or insert your social security card into the card slot.</source>
         <location filename="../../screens/qr_pay.py" line="159" />
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
+    </message>
+</context>
+<context>
+    <name>QueryScreen</name>
+    <message>
+        <location filename="../../screens/query.py" line="25" />
+        <source>Your payment records</source>
+        <translation>社保缴费信息查询</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="35" />
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="38" />
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="45" />
+        <source>Please choose a year to see your payments.</source>
+        <translation>请选择年度，查询您的缴费记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="53" />
+        <source>Year {year}</source>
+        <translation>{year}年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="60" />
+        <source>Please choose a year.</source>
+        <translation>请选择要查询的年度。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="66" />
+        <source>Looking up your payments...</source>
+        <translation>正在查询缴费记录……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="79" />
+        <source>{year}: {count} payments, {total} in all.</source>
+        <translation>{year}：共 {count} 笔缴费，合计 {total}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="82" />
+        <source>No payments were found for {year}.</source>
+        <translation>{year}年没有查询到缴费记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="106" />
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="114" />
+        <source>{period}  {item}
+{amount}   paid {date}   tax voucher {number}</source>
+        <translation>{period}　{item}
+{amount}　缴费日期 {date}　电子税票号码 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="124" />
+        <source>Reprint receipt</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="132" />
+        <source>Printing your receipt...</source>
+        <translation>正在打印缴费小票……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="163" />
+        <source>Please take your receipt (reprint).</source>
+        <translation>请取走您补打的缴费小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="165" />
+        <source>The receipt printer is not working. Please try again later.</source>
+        <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
 </context>
 <context>

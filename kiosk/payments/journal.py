@@ -240,6 +240,12 @@ class Journal:
             raise JournalError(f"no journal record {journal_no}")
         return _entry(row)
 
+    def find_by_payment_no(self, payment_no: str) -> JournalEntry | None:
+        """The kiosk's record of a payment the fee system posted (None when another kiosk took it)."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchone()
+        return _entry(row) if row else None
+
     def unfinished(self) -> list[JournalEntry]:
         placeholders = ",".join("?" for _ in END_STATES)
         with self._lock:
