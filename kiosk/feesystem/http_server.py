@@ -293,6 +293,9 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _rpc(self, name: str, body: bytes) -> None:
+        if name not in self.app.methods:
+            self._error(404, InvalidRequest(f"unknown method {name!r}"))
+            return
         controls = self.app.controls
         plan = controls.plan()
         if plan.refuse:
