@@ -21,3 +21,8 @@ screens: setup
 
 translations: setup
 	@bash scripts/update_translations.sh
+
+# The Debian package dist/sifee-kiosk_VERSION_amd64.deb (scripts/build_deb.sh, docs/packaging.md).
+.PHONY: deb
+deb: setup
+	@bash scripts/build_deb.sh
