@@ -52,7 +52,8 @@ mkdir -p "$ROOT/DEBIAN" "$ROOT$APP/wheels" "$ROOT$APP/bin" "$DIST_DIR"
 # Our wheel plus exactly the runtime dependencies, from the cache and offline; the cache is topped up when
 # pyproject.toml asks for something it lacks.
 wheel_into_package() {
-  "${PIP[@]}" wheel -q --no-index --find-links "$WHEEL_CACHE" --wheel-dir "$ROOT$APP/wheels" .
+  # Offline: the cache only (no index, no find-links or extra indexes from a pip.conf).
+  env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null "${PIP[@]}" wheel -q --no-index --find-links "$WHEEL_CACHE" --wheel-dir "$ROOT$APP/wheels" .
 }
 if ! wheel_into_package 2>"$BUILD_DIR/pip.log"; then
   cat "$BUILD_DIR/pip.log" >&2
