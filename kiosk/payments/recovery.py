@@ -142,7 +142,8 @@ class Recovery:
     def run(self, min_age: dt.timedelta = dt.timedelta(0)) -> RecoveryReport:
         """One pass over the journal. ``min_age``: leave records updated more recently than this alone."""
         report = RecoveryReport()
-        cutoff = self.clock() - min_age
+        # With no min_age nothing is in flight (start-up): even a record stamped "later" by a skewed clock is due.
+        cutoff = self.clock() - min_age if min_age > dt.timedelta(0) else dt.datetime.max
         unfinished = self.journal.unfinished()
         card_records = [e for e in unfinished if self._needs_card_hook(e) and e.updated_at <= cutoff]
         if card_records:
