@@ -192,7 +192,7 @@ class FeeSystemHttpServer:
         if self._httpd is not None:
             return self
         handler = type("Handler", (_Handler,), {"app": self, "timeout": self.request_timeout_seconds})
-        httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        httpd = _Server((self.host, self.port), handler)
         httpd.daemon_threads = True  # a delayed call never holds up stop()
         self.controls.stopping.clear()
         self._httpd = httpd
@@ -248,6 +248,12 @@ class FeeSystemHttpServer:
             log.error("fee-system backend failed in %s: %s", name, type(error).__name__)
             raise Unavailable(f"{name}: internal error ({type(error).__name__})") from None
         return encode(result)
+
+
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 overflows when a few clients connect at once (each urllib call is a connection):
+    # the kernel then drops or resets connections and clients wait for SYN retransmits (1 s, 2 s...).
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):
