@@ -1,33 +1,100 @@
-"""`kiosk sim [--config FILE]`: the kiosk on simulated devices, with the simulator's control window beside it.
+"""`kiosk sim [--config FILE] [--state DIR] [--headless --scenario FILE]`: the kiosk on simulated devices.
 
-Every device is switched to "simulated" whatever the file says: the simulators start on the devices' real
-transports (pseudo-terminals, pcscd's vpcd reader) and the kiosk's real drivers talk to them.
+The simulators start on the devices' real transports (pseudo-terminals, pcscd's vpcd reader, loopback HTTP for the
+fee-system gateway), a generated configuration in the state directory points the kiosk at them in real mode, and
+the kiosk starts with it, with the simulator's control panel beside it. With ``--scenario`` a scenario file
+(docs/harness.md) drives the run instead of a person; ``--headless`` runs it offscreen and exits 0 when every step
+passed, 1 with a report of the step that failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
+import os
 import sys
+import tempfile
+from pathlib import Path
 
-from kiosk.config import DEFAULT_CONFIG, SCHEMA, ConfigError, load_config
+from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
 from kiosk.logs import setup_logging
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sim", help="run the kiosk on simulated devices with the simulator panel")
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="configuration file (TOML)")
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="base configuration file (TOML)")
+    parser.add_argument("--state", metavar="DIR", help="keep every piece of the run's state in DIR (resumable)")
+    parser.add_argument("--scenario", metavar="FILE", help="run a scenario file (docs/harness.md)")
+    parser.add_argument("--headless", action="store_true", help="offscreen, no panel (needs --scenario)")
+    parser.add_argument(
+        "--printer-transport", choices=("pty", "tcp"), default="pty", help="receipt printer on a pty or loopback TCP"
+    )
     parser.set_defaults(func=run_simulated)
 
 
 def run_simulated(args: argparse.Namespace) -> int:
+    if args.headless and not args.scenario:
+        print("kiosk sim: --headless needs --scenario FILE (a person needs a window)", file=sys.stderr)
+        return 2
     try:
-        config = load_config(args.config)
+        base = load_config(args.config)
     except ConfigError as error:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2
-    device_modes = {f"{section}.mode": "simulated" for section in SCHEMA if section.startswith("devices.")}
-    config = config.with_overrides({**device_modes, "fee_system.kind": "embedded", "display.fullscreen": False})
-    setup_logging(config.state_path(config["paths.logs"]))
-    screens_app = importlib.import_module("screens.app")  # the one place kiosk/ starts the top layer
-    return screens_app.run(config)
+    if args.headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if args.scenario:
+        return run_scenario(args, base)
+    return run_interactive(args, base)
+
+
+def run_scenario(args: argparse.Namespace, base) -> int:
+    from kiosk.harness.runner import run_scenario_file
+    from kiosk.harness.scenario import ScenarioError
+
+    state = Path(args.state).resolve() if args.state else None
+    if state:
+        setup_logging(state / base["paths.logs"])
+    try:
+        report = run_scenario_file(args.scenario, state_dir=state, base_config=base, show=not args.headless)
+    except ScenarioError as error:
+        print(f"kiosk sim: {error}", file=sys.stderr)
+        return 2
+    print(report.text(), file=sys.stdout if report.passed else sys.stderr)
+    return 0 if report.passed else 1
+
+
+def run_interactive(args: argparse.Namespace, base) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.fonts import MissingCjkFont
+    from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
+
+    scratch = None if args.state else tempfile.TemporaryDirectory(prefix="kiosk-sim-")
+    state = Path(args.state or Path(scratch.name) / "state").resolve()
+    setup_logging(state / base["paths.logs"])
+    options = SupervisorOptions(printer_transport=args.printer_transport)
+    with SimulatorSupervisor(base, state, clock=dt.datetime.now, options=options) as supervisor:
+        print(f"kiosk sim: state in {state}; generated configuration {supervisor.config_path}", flush=True)
+        for device, problem in supervisor.problems.items():
+            print(f"kiosk sim: {device}: {problem}", file=sys.stderr)
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setApplicationName("sifee-kiosk")
+        screens_app = importlib.import_module("screens.app")  # the one place kiosk/ starts the top layer
+        panel_module = importlib.import_module("screens.sim_panel")
+        try:
+            kiosk = screens_app.KioskApp(supervisor.config, app)
+        except MissingCjkFont as error:
+            print(f"kiosk: {error}", file=sys.stderr)
+            return 3
+        kiosk.show(with_panel=False)
+        kiosk.panel = panel_module.SimulatorPanel(kiosk.ctx, supervisor.bench, supervisor.traffic)
+        kiosk.panel.move(kiosk.window.x() + kiosk.window.width() + 20, kiosk.window.y())
+        kiosk.panel.show()
+        try:
+            return app.exec()
+        finally:
+            kiosk.close()
+            if scratch is not None:
+                scratch.cleanup()

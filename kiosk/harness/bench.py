@@ -1,0 +1,178 @@
+"""Every action a person at the simulator can take on the devices: the control panel's and the scenarios' hands.
+
+A Bench holds the running device simulators and the fee-system simulator's back end (the QR channel's phone),
+whoever started them: the harness supervisor (`kiosk sim`) or the kiosk's own DeviceHub (`make run`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.idcard.simulator import demo_card
+from drivers.sscard import demo_sscard
+from kiosk.demo import DemoPerson
+
+PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "online")
+IDCARD_FAULTS = ("none", "checksum_once", "checksum_always", "noise", "pulled_mid_read", "silent")
+FEE_SYSTEM_MODES = ("ok", "slow", "unreachable", "fail")
+UNPLUGGABLE = ("idcard", "printer", "pinpad")
+
+
+class BenchError(Exception):
+    """An action that cannot be done here (no such person, device not simulated, nothing to pay...)."""
+
+
+@dataclass
+class Bench:
+    simulators: Mapping[str, Any]  # "idcard", "sscard", "printer", "pinpad" -> simulator
+    fee_backend: Any  # the embedded fee-system simulator (simulate_qr_payment, open_qr_orders)
+    people: dict[str, DemoPerson]
+    fee_server: Any = None  # FeeSystemHttpServer when the kiosk reaches the fee system over HTTP
+    bank_host: Any = None  # extension point: the bank host simulator once drivers/bankhost lands
+    unplugged: set[str] = field(default_factory=set)
+
+    def simulator(self, device: str) -> Any:
+        simulator = self.simulators.get(device)
+        if simulator is None:
+            raise BenchError(f"the {device} is not simulated in this run")
+        return simulator
+
+    def person(self, key: str) -> DemoPerson:
+        if key not in self.people:
+            raise BenchError(f"no demo person {key!r} (config/demo_people.toml keys: {', '.join(self.people)})")
+        return self.people[key]
+
+    # --- cards ---------------------------------------------------------------------------------------------
+
+    def place_id_card(self, who: str | Mapping[str, Any]) -> None:
+        """A demo person's card (by key) or a card of typed fields (name, id_number, sex, valid_to, ...)."""
+        if isinstance(who, str):
+            person = self.person(who)
+            if not person.has_id_card:
+                raise BenchError(f"demo person {who!r} has no ID card")
+            fields = person.id_card_fields()
+        else:
+            fields = dict(who)
+        self.simulator("idcard").place_card(demo_card(fields))
+
+    def remove_id_card(self) -> None:
+        self.simulator("idcard").place_card(None)
+
+    def insert_sscard(self, who: str | Mapping[str, Any]) -> None:
+        if isinstance(who, str):
+            person = self.person(who)
+            if not person.has_sscard:
+                raise BenchError(f"demo person {who!r} has no social security card")
+            fields = person.sscard_fields()
+        else:
+            fields = dict(who)
+        try:
+            self.simulator("sscard").insert(demo_sscard(fields))
+        except (ConnectionError, OSError) as error:
+            raise BenchError(f"the virtual card slot (pcscd vpcd) is not available: {error}") from None
+
+    def remove_sscard(self) -> None:
+        self.simulator("sscard").remove()
+
+    def idcard_fault(self, fault: str) -> None:
+        if fault not in IDCARD_FAULTS:
+            raise BenchError(f"ID card reader fault must be one of {', '.join(IDCARD_FAULTS)}, not {fault!r}")
+        faults = self.simulator("idcard").faults
+        faults.corrupt_checksum = None
+        faults.noise = b""
+        faults.pull_card_mid_read = None
+        faults.silent = "idcard" in self.unplugged
+        if fault == "checksum_once":
+            faults.corrupt_checksum = "once"
+        elif fault == "checksum_always":
+            faults.corrupt_checksum = "always"
+        elif fault == "noise":
+            faults.noise = b"\x00\xff\x13"
+        elif fault == "pulled_mid_read":
+            faults.pull_card_mid_read = "halfway"
+        elif fault == "silent":
+            faults.silent = True
+
+    # --- the citizen's phone -------------------------------------------------------------------------------
+
+    def open_orders(self) -> list[Any]:
+        lister = getattr(self.fee_backend, "open_qr_orders", None)
+        return lister() if lister else []
+
+    def pay_open_order(self) -> str:
+        """Pay the newest open QR order; its order number."""
+        orders = self.open_orders()
+        if not orders:
+            raise BenchError("no open QR order to pay")
+        order_no = orders[-1].order_no
+        self.fee_backend.simulate_qr_payment(order_no)
+        return order_no
+
+    # --- printer -------------------------------------------------------------------------------------------
+
+    def set_printer(self, state: str) -> None:
+        if state not in PRINTER_STATES:
+            raise BenchError(f"printer state must be one of {', '.join(PRINTER_STATES)}, not {state!r}")
+        printer = self.simulator("printer")
+        if state in ("ok", "low", "out"):
+            printer.set_state(paper=state)
+        elif state in ("cover_open", "cover_closed"):
+            printer.set_state(cover_open=state == "cover_open")
+        else:
+            printer.set_state(online=state == "online")
+
+    @property
+    def receipts(self) -> list[Any]:
+        printer = self.simulators.get("printer")
+        return list(printer.receipts) if printer is not None else []
+
+    # --- plugs ---------------------------------------------------------------------------------------------
+
+    def unplug(self, device: str) -> None:
+        self._plug(device, plugged=False)
+
+    def replug(self, device: str) -> None:
+        self._plug(device, plugged=True)
+
+    def _plug(self, device: str, plugged: bool) -> None:
+        if device not in UNPLUGGABLE:
+            raise BenchError(f"only {', '.join(UNPLUGGABLE)} can be unplugged here, not {device!r}")
+        simulator = self.simulator(device)
+        (self.unplugged.discard if plugged else self.unplugged.add)(device)
+        if device == "printer":
+            simulator.plug_in() if plugged else simulator.unplug()
+        elif device == "idcard":
+            simulator.faults.silent = not plugged  # a reader without power answers nothing
+        else:
+            simulator.set_offline(not plugged)
+
+    # --- PIN pad -------------------------------------------------------------------------------------------
+
+    def press_pinpad(self, keys: str | list[str]) -> None:
+        pad = self.simulator("pinpad")
+        for key in list(keys) if isinstance(keys, str) else keys:
+            pad.press(key)
+
+    # --- fee system ----------------------------------------------------------------------------------------
+
+    def fee_system(self, mode: str, seconds: float = 3.0) -> None:
+        """ok / slow (answers after ``seconds``) / unreachable (connections refused) / fail (503 answers)."""
+        if mode not in FEE_SYSTEM_MODES:
+            raise BenchError(f"fee system mode must be one of {', '.join(FEE_SYSTEM_MODES)}, not {mode!r}")
+        if self.fee_server is None:
+            raise BenchError("the fee system is embedded in this run: only the HTTP gateway can be slowed or cut")
+        controls = self.fee_server.controls
+        controls.clear()
+        if mode == "slow":
+            controls.delay(int(seconds * 1000))
+        elif mode == "unreachable":
+            controls.refuse()
+        elif mode == "fail":
+            controls.fail(503, calls=None)
+
+
+def bench_for_device_hub(ctx: Any, people: dict[str, DemoPerson]) -> Bench:
+    """The bench of a kiosk that started its own simulators (`make run`: devices in mode "simulated")."""
+    return Bench(simulators=ctx.devices.simulators, fee_backend=ctx.fee_system, people=people)

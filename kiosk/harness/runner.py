@@ -1,0 +1,448 @@
+"""Runs a scenario against the whole kiosk: its real drivers on the simulators, its window (offscreen or shown).
+
+Each step is one action; the first that fails stops the run, and the report says which step, what was expected
+and what the screen showed. The kiosk's screens are loaded lazily (kiosk/ does not import screens/ at module level).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
+from kiosk.domain.idnumber import mask_id_number
+from kiosk.harness.bench import Bench, BenchError
+from kiosk.harness.scenario import Scenario, ScenarioStep, load_scenario
+from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
+
+POLL_MS = 20
+
+
+class StepFailed(Exception):
+    def __init__(self, expected: str, actual: str = "") -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.actual = actual
+
+
+@dataclass
+class ScenarioReport:
+    scenario: Scenario
+    steps_passed: int = 0
+    failed: ScenarioStep | None = None
+    expected: str = ""
+    actual: str = ""
+    screen: str = ""
+    screen_text: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.failed is None
+
+    def text(self) -> str:
+        total = len(self.scenario.steps)
+        if self.passed:
+            return f"PASSED {self.scenario.name} ({self.scenario.source}): {total} steps in {self.seconds:.1f} s"
+        step = self.failed
+        where = f"{self.scenario.source}:{step.line}" if step.line else str(self.scenario.source)
+        lines = [
+            f"FAILED {self.scenario.name}",
+            f"  step {step.number} of {total} ({where}): {step.describe()}",
+        ]
+        if step.options.get("note"):
+            lines.append(f"  note:     {step.options['note']}")
+        lines.append(f"  expected: {self.expected}")
+        if self.actual:
+            lines.append(f"  found:    {self.actual}")
+        lines.append(f"  screen:   {self.screen}")
+        shown = " | ".join(text.replace("\n", " ") for text in self.screen_text if text.strip())
+        lines.append(f"  showing:  {shown or '(nothing)'}")
+        lines.append(f"  {self.steps_passed} step(s) passed before it, {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+class ScenarioRunner:
+    """Drives a started kiosk (screens.app.KioskApp) and its bench through a scenario's steps."""
+
+    def __init__(self, scenario: Scenario, kiosk: Any, bench: Bench) -> None:
+        self.scenario = scenario
+        self.kiosk = kiosk
+        self.ctx = kiosk.ctx
+        self.bench = bench
+        self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
+        self._qt = importlib.import_module("PySide6.QtWidgets")
+        self._test = importlib.import_module("PySide6.QtTest").QTest
+        self._core = importlib.import_module("PySide6.QtCore")
+
+    # --- running -------------------------------------------------------------------------------------------
+
+    def run(self) -> ScenarioReport:
+        report = ScenarioReport(self.scenario)
+        started = time.monotonic()
+        self.pump(100)  # let the first screen settle and the identity watcher open its readers
+        for step in self.scenario.steps:
+            try:
+                getattr(self, f"do_{step.action}")(step.value, step)
+            except (StepFailed, BenchError) as failure:
+                report.failed = step
+                report.expected = failure.expected if isinstance(failure, StepFailed) else str(failure)
+                report.actual = failure.actual if isinstance(failure, StepFailed) else ""
+                report.screen = self.step_name()
+                report.screen_text = self.visible_texts()
+                break
+            report.steps_passed += 1
+        report.seconds = time.monotonic() - started
+        return report
+
+    def pump(self, ms: int) -> None:
+        self._test.qWait(ms)
+
+    def within(self, step: ScenarioStep) -> float:
+        return float(step.options.get("within", self.scenario.within))
+
+    def wait_until(self, condition: Callable[[], bool], seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while True:
+            if condition():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            self.pump(POLL_MS)
+
+    # --- what the screen shows -----------------------------------------------------------------------------
+
+    def step_name(self) -> str:
+        return self.ctx.flow.step.value
+
+    def visible_texts(self) -> list[str]:
+        qt = self._qt
+        window = self.kiosk.window
+        widgets = window.findChildren(qt.QLabel) + window.findChildren(qt.QAbstractButton)
+        return [widget.text() for widget in widgets if widget.isVisible() and widget.text()]
+
+    def screen_shows(self, text: str) -> bool:
+        return any(text in shown for shown in self.visible_texts())
+
+    def button(self, match: Callable[[Any], bool]) -> Any:
+        for button in self.kiosk.window.findChildren(self._qt.QAbstractButton):
+            if button.isVisible() and button.isEnabled() and match(button):
+                return button
+        return None
+
+    def click(self, button: Any) -> None:
+        self._test.mouseClick(button, self._core.Qt.MouseButton.LeftButton)
+        self.pump(POLL_MS)
+
+    # --- the screen ----------------------------------------------------------------------------------------
+
+    def do_tap(self, name: str, step: ScenarioStep) -> None:
+        seconds = self.within(step)
+        if not self.wait_until(lambda: self.button(lambda b: b.objectName() == name) is not None, seconds):
+            raise StepFailed(f"an enabled button named {name!r} within {seconds:g} s", self._buttons_shown())
+        self.click(self.button(lambda b: b.objectName() == name))
+
+    def do_tap_text(self, text: str, step: ScenarioStep) -> None:
+        def find() -> Any:
+            return self.button(lambda b: _plain(b.text()) == _plain(text)) or self.button(
+                lambda b: _plain(text) in _plain(b.text())
+            )
+
+        seconds = self.within(step)
+        if not self.wait_until(lambda: find() is not None, seconds):
+            raise StepFailed(f"an enabled button showing {text!r} within {seconds:g} s", self._buttons_shown())
+        self.click(find())
+
+    def do_type_keypad(self, keys: str, step: ScenarioStep) -> None:
+        """Tap an on-screen keypad's keys: a button named key_<k>, else one whose text is the key."""
+        for key in keys:
+            def find(key: str = key) -> Any:
+                return self.button(lambda b: b.objectName() == f"key_{key}") or self.button(
+                    lambda b: _plain(b.text()) == key
+                )
+
+            if not self.wait_until(lambda: find() is not None, self.within(step)):
+                raise StepFailed(f"an on-screen key {key!r}", self._buttons_shown())
+            self.click(find())
+
+    def _buttons_shown(self) -> str:
+        buttons = [
+            f"{b.objectName() or '?'} ({_plain(b.text())})"
+            for b in self.kiosk.window.findChildren(self._qt.QAbstractButton)
+            if b.isVisible()
+        ]
+        return "buttons on screen: " + (", ".join(buttons) or "none")
+
+    # --- waits ---------------------------------------------------------------------------------------------
+
+    def do_wait_screen(self, name: str, step: ScenarioStep) -> None:
+        seconds = self.within(step)
+        if not self.wait_until(lambda: self.step_name() == name, seconds):
+            raise StepFailed(f"the screen {name!r} within {seconds:g} s", f"still on {self.step_name()!r}")
+
+    def do_wait_text(self, text: str, step: ScenarioStep) -> None:
+        seconds = self.within(step)
+        if not self.wait_until(lambda: self.screen_shows(text), seconds):
+            raise StepFailed(f"the text {text!r} on screen within {seconds:g} s")
+
+    def do_sleep(self, seconds: float, step: ScenarioStep) -> None:
+        self.pump(int(seconds * 1000))
+
+    # --- devices -------------------------------------------------------------------------------------------
+
+    def do_place_id_card(self, who: Any, step: ScenarioStep) -> None:
+        self.bench.place_id_card(who)
+
+    def do_remove_id_card(self, flag: bool, step: ScenarioStep) -> None:
+        self.bench.remove_id_card()
+
+    def do_insert_sscard(self, who: Any, step: ScenarioStep) -> None:
+        self.bench.insert_sscard(who)
+
+    def do_remove_sscard(self, flag: bool, step: ScenarioStep) -> None:
+        self.bench.remove_sscard()
+
+    def do_idcard_fault(self, fault: str, step: ScenarioStep) -> None:
+        self.bench.idcard_fault(fault)
+
+    def do_printer(self, state: str, step: ScenarioStep) -> None:
+        self.bench.set_printer(state)
+
+    def do_unplug(self, device: str, step: ScenarioStep) -> None:
+        self.bench.unplug(device)
+
+    def do_replug(self, device: str, step: ScenarioStep) -> None:
+        self.bench.replug(device)
+
+    def do_fee_system(self, mode: str, step: ScenarioStep) -> None:
+        self.bench.fee_system(mode, float(step.options.get("seconds", 3.0)))
+
+    def do_pinpad_keys(self, keys: str | list[str], step: ScenarioStep) -> None:
+        try:
+            self.bench.press_pinpad(keys)
+        except ValueError as error:
+            raise StepFailed(f"PIN pad keys 0-9, enter, cancel, clear: {error}") from None
+
+    def _wait_open_order(self, step: ScenarioStep) -> Any:
+        seconds = self.within(step)
+        if not self.wait_until(lambda: bool(self.bench.open_orders()), seconds):
+            raise StepFailed(f"an open QR order within {seconds:g} s", "no open order")
+        return self.bench.open_orders()[-1]
+
+    def do_pay_qr(self, method: str, step: ScenarioStep) -> None:
+        """The citizen's phone (Alipay or WeChat) pays the open order; a phone of the other channel cannot."""
+        order = self._wait_open_order(step)
+        entry = next((e for e in self.ctx.journal.entries() if e.order_no == order.order_no), None)
+        if entry is not None and method != "any" and entry.pay_method.value != method:
+            raise StepFailed(
+                f"an open order payable with {method}", f"order {order.order_no} is for {entry.pay_method.value}"
+            )
+        self.bench.fee_backend.simulate_qr_payment(order.order_no)
+        self.pump(POLL_MS)
+
+    def do_abandon_qr(self, flag: bool, step: ScenarioStep) -> None:
+        """The citizen looks at the code and walks away: the order stays open and unpaid."""
+        self._wait_open_order(step)
+
+    # --- assertions ----------------------------------------------------------------------------------------
+
+    def do_expect_screen(self, name: str, step: ScenarioStep) -> None:
+        if self.step_name() != name:
+            raise StepFailed(f"the screen {name!r}", f"the screen {self.step_name()!r}")
+
+    def do_expect_text(self, texts: str | list[str], step: ScenarioStep) -> None:
+        missing = [text for text in _texts(texts) if not self.screen_shows(text)]
+        if missing:
+            raise StepFailed(f"on screen: {missing}")
+
+    def do_expect_no_text(self, texts: str | list[str], step: ScenarioStep) -> None:
+        present = [text for text in _texts(texts) if self.screen_shows(text)]
+        if present:
+            raise StepFailed(f"not on screen: {present}", "they are shown")
+
+    def _receipts(self) -> list[Any]:
+        return self.bench.receipts[self.receipts_before:]
+
+    def do_expect_receipt(self, texts: str | list[str], step: ScenarioStep) -> None:
+        seconds = self.within(step)
+        self.wait_until(lambda: bool(self._receipts()), seconds)
+        receipts = self._receipts()
+        if not receipts:
+            raise StepFailed(f"a printed receipt within {seconds:g} s", "nothing was cut on the printer")
+        printed = "\n".join(receipts[-1].lines)
+        missing = [text for text in _texts(texts) if text not in printed]
+        if missing:
+            raise StepFailed(f"the last receipt contains {missing}", f"it reads: {_one_line(printed)}")
+
+    def do_expect_no_receipt_text(self, texts: str | list[str], step: ScenarioStep) -> None:
+        printed = "\n".join("\n".join(receipt.lines) for receipt in self._receipts())
+        present = [text for text in _texts(texts) if text in printed]
+        if present:
+            raise StepFailed(f"no receipt contains {present}", "a receipt does")
+
+    def do_expect_receipt_count(self, count: int, step: ScenarioStep) -> None:
+        if count:
+            self.wait_until(lambda: len(self._receipts()) >= count, self.within(step))
+        else:
+            self.pump(300)  # a receipt printing now would show up within this
+        if len(self._receipts()) != count:
+            raise StepFailed(f"{count} receipt(s) printed in this run", f"{len(self._receipts())}")
+
+    def do_expect_journal(self, expected: dict[str, Any], step: ScenarioStep) -> None:
+        """The last journal entry: state, amount_fen, pay_method, item, receipt_error (false = none); count."""
+        unknown = set(expected) - {"state", "amount_fen", "pay_method", "item", "receipt_error", "count"}
+        if unknown:
+            raise StepFailed(f"expect_journal keys state, amount_fen, pay_method, item, receipt_error, count; "
+                             f"not {sorted(unknown)}")
+        entries = self.ctx.journal.entries()
+        if "count" in expected and len(entries) != expected["count"]:
+            raise StepFailed(f"{expected['count']} journal entries", f"{len(entries)}")
+        checks = {key: value for key, value in expected.items() if key != "count"}
+        if not checks:
+            return
+        if not entries:
+            raise StepFailed(f"a journal entry with {checks}", "the journal is empty")
+
+        def actual() -> dict[str, Any]:
+            entry = self.ctx.journal.entries()[-1]
+            values = {
+                "state": entry.state.value,
+                "amount_fen": entry.amount_fen,
+                "pay_method": entry.pay_method.value,
+                "item": entry.item.value,
+                "receipt_error": entry.receipt_error or False,
+            }
+            return {key: values[key] for key in checks}
+
+        # The kiosk advances the journal from its worker thread: give it the step's time to get there.
+        if not self.wait_until(lambda: actual() == checks, self.within(step)):
+            entry = self.ctx.journal.entries()[-1]
+            raise StepFailed(f"the last journal entry has {checks}", f"{entry.journal_no}: {actual()}")
+
+    def _id_number(self, who: str) -> str:
+        return self.bench.person(who).fields["id_number"] if who in self.bench.people else who
+
+    def do_expect_fee_record(self, expected: dict[str, Any], step: ScenarioStep) -> None:
+        """The fee system holds a payment for ``person`` (demo key) or ``id_number``: amount_fen, item, count."""
+        who = expected.get("person") or expected.get("id_number")
+        if not who:
+            raise StepFailed("expect_fee_record names a person (demo key) or an id_number")
+        id_number = self._id_number(str(who))
+        records = self.bench.fee_backend.payment_records(id_number)
+        masked = mask_id_number(id_number)
+        if "count" in expected and len(records) != expected["count"]:
+            raise StepFailed(f"{expected['count']} fee-system record(s) for {masked}", f"{len(records)}")
+        wanted = {key: expected[key] for key in ("amount_fen", "item", "pay_method") if key in expected}
+        if not wanted:
+            if not records:
+                raise StepFailed(f"a fee-system record for {masked}", "none")
+            return
+        found = [
+            {"amount_fen": r.amount_fen, "item": r.item.value, "pay_method": r.pay_method.value} for r in records
+        ]
+        if not any(all(record[key] == value for key, value in wanted.items()) for record in found):
+            raise StepFailed(f"a fee-system record for {masked} with {wanted}", f"records: {found or 'none'}")
+
+    def do_expect_no_fee_record(self, who: str, step: ScenarioStep) -> None:
+        records = self.bench.fee_backend.payment_records(self._id_number(who))
+        if records:
+            raise StepFailed(f"no fee-system record for {mask_id_number(self._id_number(who))}",
+                             f"{len(records)} record(s), amounts {[r.amount_fen for r in records]} fen")
+
+    def do_expect_amount(self, fen: int, step: ScenarioStep) -> None:
+        """To the fen: the last journal entry, the fee system's record of it, and the receipt (if one printed)."""
+        entries = self.ctx.journal.entries()
+        if not entries:
+            raise StepFailed(f"a payment of {fen} fen", "the journal is empty")
+        entry = entries[-1]
+        if entry.amount_fen != fen:
+            raise StepFailed(f"the journal's amount {fen} fen", f"{entry.amount_fen} fen")
+        if entry.payment_no:
+            records = self.bench.fee_backend.payment_records(entry.id_number)
+            record = next((r for r in records if r.payment_no == entry.payment_no), None)
+            if record is None or record.amount_fen != fen:
+                raise StepFailed(f"the fee system's record {entry.payment_no} of {fen} fen",
+                                 f"{record.amount_fen if record else 'no record'}")
+        receipts = self._receipts()
+        yuan = f"{fen // 100:,}.{fen % 100:02d}".replace(",", "")
+        if receipts and not any(yuan in line for line in receipts[-1].lines):
+            raise StepFailed(f"the receipt shows {yuan}", _one_line("\n".join(receipts[-1].lines)))
+
+    def do_expect_open_orders(self, count: int, step: ScenarioStep) -> None:
+        orders = self.bench.open_orders()
+        if len(orders) != count:
+            raise StepFailed(f"{count} open QR order(s)", f"{len(orders)}")
+
+    def do_expect_session_wiped(self, flag: bool, step: ScenarioStep) -> None:
+        session = self.ctx.session
+        left = {
+            name: getattr(session, name)
+            for name in ("person", "payee", "quote", "payment", "record", "login_method", "category")
+            if getattr(session, name) is not None
+        }
+        if flag and left:
+            raise StepFailed("a wiped session (no person, quote, payment)", f"still holds {sorted(left)}")
+        if not flag and not left:
+            raise StepFailed("a session in progress", "the session is empty")
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else [str(each) for each in value]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    return flat if len(flat) <= limit else flat[:limit] + " …"
+
+
+# --- one scenario, start to end ------------------------------------------------------------------------------
+
+
+def run_scenario_file(
+    path: Path | str,
+    state_dir: Path | str | None = None,
+    base_config: KioskConfig | None = None,
+    app: Any = None,
+    show: bool = False,
+) -> ScenarioReport:
+    """Start the simulators and the kiosk (in this process, on ``app`` or a new QApplication), run, stop."""
+    scenario = load_scenario(path)
+    base = base_config or load_config(DEFAULT_CONFIG)
+    with tempfile.TemporaryDirectory(prefix="kiosk-scenario-") as scratch:
+        state = Path(state_dir) if state_dir else Path(scratch) / "state"
+        now = scenario.now
+        clock: Callable[[], dt.datetime] = (lambda: now) if now else dt.datetime.now
+        options = SupervisorOptions(
+            printer_transport=scenario.printer_transport,
+            tap_traffic=scenario.tap_traffic,
+            config_overrides=scenario.config,
+        )
+        with SimulatorSupervisor(base, state, clock=clock, options=options) as supervisor:
+            widgets = importlib.import_module("PySide6.QtWidgets")
+            qapp = app or widgets.QApplication.instance() or widgets.QApplication(["kiosk-sim"])
+            screens_app = importlib.import_module("screens.app")
+            kiosk = screens_app.KioskApp(supervisor.config, qapp, clock=clock)
+            try:
+                kiosk.show(with_panel=False)
+                if show:
+                    _show_panel(kiosk, supervisor)
+                return ScenarioRunner(scenario, kiosk, supervisor.bench).run()
+            finally:
+                kiosk.close()
+
+
+def _show_panel(kiosk: Any, supervisor: SimulatorSupervisor) -> None:
+    panel_module = importlib.import_module("screens.sim_panel")
+    kiosk.panel = panel_module.SimulatorPanel(kiosk.ctx, supervisor.bench, supervisor.traffic)
+    kiosk.panel.move(kiosk.window.x() + kiosk.window.width() + 20, kiosk.window.y())
+    kiosk.panel.show()

@@ -1,0 +1,173 @@
+"""The scenario file format (TOML, docs/harness.md): a header table and a list of steps, one action each.
+
+    [scenario]
+    name = "Resident pension by Alipay with a receipt"
+    now = 2026-11-27T10:00:00        # the kiosk's and the fee system's clock (optional: the real time)
+    within = 8                       # default seconds a wait or a tap may take
+    [scenario.config]                # kiosk configuration overrides (dotted keys)
+    "timeouts.screen_seconds" = 2
+
+    [[step]]
+    tap = "resident"
+    [[step]]
+    wait_screen = "menu"
+    within = 5
+
+Parsing checks every action name and the type of its value, so a typo fails before the kiosk starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEXT = (str,)
+FLAG = (bool,)
+WHO = (str, dict)  # a demo person's key or a table of typed card fields
+TEXTS = (str, list)
+TABLE = (dict,)
+NUMBER = (int, float)
+
+# action -> accepted value types. Device actions, UI actions, waits, assertions (docs/harness.md lists them).
+ACTIONS: dict[str, tuple[type, ...]] = {
+    # devices
+    "place_id_card": WHO,
+    "remove_id_card": FLAG,
+    "insert_sscard": WHO,
+    "remove_sscard": FLAG,
+    "idcard_fault": TEXT,
+    "pay_qr": TEXT,
+    "abandon_qr": FLAG,
+    "printer": TEXT,
+    "unplug": TEXT,
+    "replug": TEXT,
+    "fee_system": TEXT,
+    "pinpad_keys": TEXTS,
+    # the screen
+    "tap": TEXT,
+    "tap_text": TEXT,
+    "type_keypad": TEXT,
+    # waits
+    "wait_screen": TEXT,
+    "wait_text": TEXT,
+    "sleep": NUMBER,
+    # assertions
+    "expect_screen": TEXT,
+    "expect_text": TEXTS,
+    "expect_no_text": TEXTS,
+    "expect_receipt": TEXTS,
+    "expect_receipt_count": (int,),
+    "expect_no_receipt_text": TEXTS,
+    "expect_journal": TABLE,
+    "expect_fee_record": TABLE,
+    "expect_no_fee_record": TEXT,
+    "expect_amount": (int,),
+    "expect_open_orders": (int,),
+    "expect_session_wiped": FLAG,
+}
+# Keys a step may carry besides its action.
+OPTIONS: dict[str, tuple[type, ...]] = {"within": NUMBER, "seconds": NUMBER, "note": TEXT}
+HEADER_KEYS = {"name", "description", "now", "within", "config", "printer_transport", "tap_traffic"}
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be run, said with the file and the step."""
+
+
+@dataclass(frozen=True)
+class ScenarioStep:
+    number: int  # 1-based, as the report says it
+    line: int  # line of its [[step]] header in the file (0 when unknown)
+    action: str
+    value: Any
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        extra = "".join(f", {key} = {value!r}" for key, value in self.options.items() if key != "note")
+        return f"{self.action} = {self.value!r}{extra}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    source: Path
+    name: str
+    description: str
+    now: dt.datetime | None
+    within: float
+    config: dict[str, Any]
+    printer_transport: str
+    tap_traffic: bool
+    steps: list[ScenarioStep]
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(f"{source}: cannot read the scenario: {error.strerror or error}") from None
+    return parse_scenario(text, source)
+
+
+def parse_scenario(text: str, source: Path = Path("<scenario>")) -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{source}: not valid TOML: {error}") from None
+    unknown = set(data) - {"scenario", "step"}
+    if unknown:
+        raise ScenarioError(f"{source}: unknown top-level keys {sorted(unknown)} (expected [scenario] and [[step]])")
+    header = data.get("scenario", {})
+    if set(header) - HEADER_KEYS:
+        raise ScenarioError(f"{source}: [scenario]: unknown keys {sorted(set(header) - HEADER_KEYS)}")
+    now = header.get("now")
+    if now is not None and not isinstance(now, dt.datetime):
+        raise ScenarioError(f"{source}: [scenario] now: expected a TOML local date-time like 2026-11-27T10:00:00")
+    if isinstance(now, dt.datetime) and now.tzinfo is not None:
+        now = now.replace(tzinfo=None)  # the kiosk's clock is local time
+    transport = header.get("printer_transport", "pty")
+    if transport not in ("pty", "tcp"):
+        raise ScenarioError(f"{source}: [scenario] printer_transport: expected \"pty\" or \"tcp\", got {transport!r}")
+    raw_steps = data.get("step", [])
+    if not raw_steps:
+        raise ScenarioError(f"{source}: no [[step]] tables")
+    lines = [number for number, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[step\]\]", line)]
+    steps = [
+        _parse_step(source, index + 1, lines[index] if index < len(lines) else 0, raw)
+        for index, raw in enumerate(raw_steps)
+    ]
+    return Scenario(
+        source=source,
+        name=str(header.get("name", source.stem)),
+        description=str(header.get("description", "")),
+        now=now,
+        within=float(header.get("within", 8)),
+        config=dict(header.get("config", {})),
+        printer_transport=transport,
+        tap_traffic=bool(header.get("tap_traffic", True)),
+        steps=steps,
+    )
+
+
+def _parse_step(source: Path, number: int, line: int, raw: dict[str, Any]) -> ScenarioStep:
+    where = f"{source}:{line} step {number}" if line else f"{source} step {number}"
+    actions = [key for key in raw if key in ACTIONS]
+    unknown = [key for key in raw if key not in ACTIONS and key not in OPTIONS]
+    if unknown:
+        raise ScenarioError(f"{where}: unknown key(s) {unknown} (actions: {', '.join(ACTIONS)})")
+    if len(actions) != 1:
+        raise ScenarioError(f"{where}: a step has exactly one action, found {actions or 'none'}")
+    action = actions[0]
+    value = raw[action]
+    if not isinstance(value, ACTIONS[action]) or (bool in (type(value),) and bool not in ACTIONS[action]):
+        expected = " or ".join(kind.__name__ for kind in ACTIONS[action])
+        raise ScenarioError(f"{where}: {action}: expected {expected}, got {value!r}")
+    options = {key: raw[key] for key in raw if key in OPTIONS}
+    for key, kinds in OPTIONS.items():
+        if key in options and (not isinstance(options[key], kinds) or isinstance(options[key], bool)):
+            raise ScenarioError(f"{where}: {key}: expected {kinds[0].__name__}, got {options[key]!r}")
+    return ScenarioStep(number, line, action, value, options)

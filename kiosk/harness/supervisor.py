@@ -1,0 +1,213 @@
+"""`kiosk sim`'s device side: every simulator on its real transport, and a generated configuration for the kiosk.
+
+The supervisor starts the ID card reader, PIN pad and receipt printer simulators on pseudo-terminals (or the
+printer on a loopback TCP port), a virtual card slot on pcscd's vpcd reader, and the embedded fee-system
+simulator behind its HTTP gateway on loopback. It then writes ``<state>/kiosk.toml``: the kiosk in *real* mode on
+those ports, so a run is reproducible and can be inspected (docs/harness.md, "The state directory").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from drivers.base import DeviceError
+from drivers.idcard.simulator import IdCardReaderSimulator
+from drivers.pcsc.daemon import ensure_pcscd
+from drivers.pinpad.simulator import PinPadSimulator
+from kiosk.config import KioskConfig, load_config
+from kiosk.demo import demo_people
+from kiosk.devices import SIMULATED_SSCARD_READER, VirtualCardSlot
+from kiosk.feesystem.embedded import EmbeddedFeeSystem
+from kiosk.feesystem.http_server import FeeSystemHttpServer
+from kiosk.harness.bench import Bench
+from kiosk.harness.traffic import SerialTap, TrafficLog
+from printers.escpos.simulator import EscPosPrinterSimulator
+
+log = logging.getLogger(__name__)
+
+GENERATED_CONFIG = "kiosk.toml"
+RECEIPTS_DIR = "receipts"
+CERTIFICATES_DIR = "certificates"
+PINPAD_KEYS = "pinpad-keys.json"
+BANK_DIR = "bank"  # reserved for the bank host's ledger (drivers/bankhost has not landed)
+
+
+@dataclass
+class SupervisorOptions:
+    printer_transport: str = "pty"  # "pty" or "tcp" (the network printer on a loopback port)
+    tap_traffic: bool = True  # relay the serial devices through a tap that logs every frame
+    config_overrides: dict[str, Any] = field(default_factory=dict)  # dotted keys for the kiosk (scenarios)
+
+
+class SimulatorSupervisor:
+    """Start with ``start()``, stop with ``stop()``. ``config`` is the generated kiosk configuration."""
+
+    def __init__(
+        self,
+        base_config: KioskConfig,
+        state_dir: Path,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        options: SupervisorOptions | None = None,
+    ) -> None:
+        self.base_config = base_config
+        self.state_dir = Path(state_dir).resolve()
+        self.clock = clock
+        self.options = options or SupervisorOptions()
+        self.simulators: dict[str, Any] = {}
+        self.taps: list[SerialTap] = []
+        self.traffic = TrafficLog()
+        self.problems: dict[str, str] = {}
+        self.fee_backend: EmbeddedFeeSystem | None = None
+        self.fee_server: FeeSystemHttpServer | None = None
+        self.config: KioskConfig | None = None
+        self.bench: Bench | None = None
+
+    @property
+    def config_path(self) -> Path:
+        return self.state_dir / GENERATED_CONFIG
+
+    def start(self) -> SimulatorSupervisor:
+        self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name in (RECEIPTS_DIR, CERTIFICATES_DIR):
+            (self.state_dir / name).mkdir(exist_ok=True)
+        try:
+            overrides = {
+                **self._start_idcard(),
+                **self._start_sscard(),
+                **self._start_pinpad(),
+                **self._start_printer(),
+                **self._start_fee_system(),
+            }
+            self.config = self._write_config(overrides)
+        except BaseException:
+            self.stop()
+            raise
+        people = demo_people(self.base_config.config_path(self.base_config["fee_system.people"]))
+        self.bench = Bench(
+            simulators=self.simulators,
+            fee_backend=self.fee_backend,
+            people={person.key: person for person in people},
+            fee_server=self.fee_server,
+        )
+        return self
+
+    def stop(self) -> None:
+        for tap in self.taps:
+            tap.stop()
+        self.taps.clear()
+        for simulator in self.simulators.values():
+            try:
+                simulator.stop()
+            except Exception:  # one broken simulator must not keep the others running
+                log.exception("stopping a simulator failed")
+        self.simulators.clear()
+        if self.fee_server is not None:
+            self.fee_server.stop()
+            self.fee_server = None
+        if self.fee_backend is not None:
+            self.fee_backend.close()
+            self.fee_backend = None
+
+    def __enter__(self) -> SimulatorSupervisor:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # --- the devices ---------------------------------------------------------------------------------------
+
+    def _serial_port(self, device: str, simulator_port: str) -> str:
+        """The port the kiosk opens: the simulator's own, or a tap in front of it that logs the traffic."""
+        if not self.options.tap_traffic:
+            return simulator_port
+        tap = SerialTap(device, simulator_port, self.traffic).start()
+        self.taps.append(tap)
+        return tap.port
+
+    def _start_idcard(self) -> dict[str, Any]:
+        simulator = IdCardReaderSimulator().start()
+        self.simulators["idcard"] = simulator
+        return {"devices.idcard.mode": "real", "devices.idcard.port": self._serial_port("idcard", simulator.port)}
+
+    def _start_sscard(self) -> dict[str, Any]:
+        try:
+            ensure_pcscd()
+        except DeviceError as error:
+            # The kiosk still runs (login by ID card); the panel and the scenario say why the slot is missing.
+            log.warning("social security card slot unavailable: %s", error)
+            self.problems["sscard"] = str(error)
+        self.simulators["sscard"] = VirtualCardSlot()
+        return {"devices.sscard.mode": "real", "devices.sscard.reader": SIMULATED_SSCARD_READER}
+
+    def _start_pinpad(self) -> dict[str, Any]:
+        simulator = PinPadSimulator(state_file=self.state_dir / PINPAD_KEYS).start()
+        self.simulators["pinpad"] = simulator
+        return {"devices.pinpad.mode": "real", "devices.pinpad.port": self._serial_port("pinpad", simulator.port)}
+
+    def _start_printer(self) -> dict[str, Any]:
+        transport = self.options.printer_transport
+        simulator = EscPosPrinterSimulator(transport, receipt_dir=self.state_dir / RECEIPTS_DIR).start()
+        self.simulators["printer"] = simulator
+        if transport == "tcp":
+            host, port = simulator.address
+            return {
+                "devices.receipt_printer.mode": "real",
+                "devices.receipt_printer.transport": "tcp",
+                "devices.receipt_printer.host": host,
+                "devices.receipt_printer.tcp_port": port,
+            }
+        return {
+            "devices.receipt_printer.mode": "real",
+            "devices.receipt_printer.transport": "serial",
+            "devices.receipt_printer.port": self._serial_port("printer", simulator.port),
+        }
+
+    def _start_fee_system(self) -> dict[str, Any]:
+        base = self.base_config
+        self.fee_backend = EmbeddedFeeSystem(
+            self.state_dir / base["fee_system.database"],
+            base.config_path(base["fee_system.policy"]),
+            base.config_path(base["fee_system.people"]),
+            clock=self.clock,
+            verification_key=base["verification.hmac_key"],
+        )
+        self.fee_server = FeeSystemHttpServer(self.fee_backend).start()
+        return {"fee_system.kind": "http", "fee_system.url": self.fee_server.url}
+
+    # --- the generated configuration -----------------------------------------------------------------------
+
+    def _write_config(self, overrides: dict[str, Any]) -> KioskConfig:
+        base = self.base_config
+        values = {name: dict(table) for name, table in base.values.items()}
+        fixed = {
+            "paths.state_dir": str(self.state_dir),
+            # Policy and people stay where the base configuration found them (the file moves to the state dir).
+            "fee_system.policy": str(base.config_path(base["fee_system.policy"])),
+            "fee_system.people": str(base.config_path(base["fee_system.people"])),
+            "display.fullscreen": False,
+            **overrides,
+            **self.options.config_overrides,
+        }
+        for dotted, value in fixed.items():
+            section, _, key = dotted.rpartition(".")
+            values[section][key] = value
+        nested: dict[str, Any] = {}
+        for section, table in values.items():
+            node = nested
+            for part in section.split("."):
+                node = node.setdefault(part, {})
+            node.update(table)
+        header = (
+            "# Generated by `kiosk sim` for this run: the kiosk in real mode on the simulators' ports.\n"
+            f"# Base configuration: {base.source}\n"
+        )
+        self.config_path.write_text(header + tomli_w.dumps(nested), encoding="utf-8")
+        self.config_path.chmod(0o600)  # holds the verification key
+        return load_config(self.config_path)
