@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from kiosk.certificates import CertificateContext, CertificateService, tax_authority_of
 from kiosk.checkout import Checkout
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.context import KioskContext
@@ -68,6 +69,15 @@ def build_context(
         receipts=receipts,
         checkout=Checkout(qr_payments, receipts, clock),
         identity=IdentityWatcher(devices.idcard, devices.sscard, parent),
+        certificates=CertificateService(
+            fee_system,
+            lambda: CertificateContext(
+                key=config["verification.hmac_key"],
+                authority=tax_authority_of(config["terminal.hall_name"]),
+                terminal_id=config["terminal.id"],
+                issue_date=clock().date(),
+            ),
+        ),
         tasks=TaskRunner(parent),
         flow=Flow(parent),
         countdown=Countdown(parent),

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord
 from kiosk.verification import make_code
+from printers.a4.cups import CupsA4Printer
 from printers.certificates.models import (
     PaymentCertificate,
     PaymentDetailRow,
@@ -227,9 +231,9 @@ class CertificateService:
     The print count in 备注 is the fee system's count plus one: a second print of the same records says 补打.
     """
 
-    def __init__(self, fee_system: FeeSystem, context: CertificateContext) -> None:
+    def __init__(self, fee_system: FeeSystem, context: Callable[[], CertificateContext]) -> None:
         self.fee_system = fee_system
-        self.context = context
+        self.context = context  # called per certificate: the issue date is the day it is printed
 
     def prepare(
         self,
@@ -241,12 +245,13 @@ class CertificateService:
     ) -> PreparedCertificate:
         issue = self.fee_system.issue_certificate(kind, id_number, tuple(r.payment_no for r in records))
         print_count = issue.printed + 1
+        context = self.context()
         if kind is CertificateKind.TAX:
-            document = tax_certificate(self.context, issue.number, name, id_number, records, print_count=print_count)
+            document = tax_certificate(context, issue.number, name, id_number, records, print_count=print_count)
         else:
             form = PaymentForm.SUMMARY if kind is CertificateKind.PAYMENT_SUMMARY else PaymentForm.DETAIL
             document = payment_certificate(
-                self.context, form, issue.number, name, id_number, category, records, print_count=print_count
+                context, form, issue.number, name, id_number, category, records, print_count=print_count
             )
         return PreparedCertificate(issue, document)
 
@@ -259,3 +264,21 @@ class CertificateService:
     def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
         """The page came out of the printer: the next print of these records is a reprint."""
         return self.fee_system.record_certificate_print(prepared.issue.number)
+
+    def print_on(self, prepared: PreparedCertificate, printer: CupsA4Printer, spool_dir: Path, timeout: float) -> None:
+        """Send the certificate to the A4 printer, wait until CUPS has printed it, then count the print.
+
+        Raises the printer's DeviceError (nothing is counted: the next attempt is not a reprint). The PDF is
+        written 0600 for CUPS and removed afterwards: it names the person.
+        """
+        spool_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, name = tempfile.mkstemp(prefix="certificate-", suffix=".pdf", dir=spool_dir)
+        path = Path(name)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(self.render(prepared))
+            job = printer.print_pdf(path, title=prepared.issue.number)
+            printer.wait_for_job(job, timeout)
+        finally:
+            path.unlink(missing_ok=True)
+        self.printed(prepared)

@@ -17,6 +17,7 @@ from kiosk.session import Session
 from kiosk.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from kiosk.certificates import CertificateService
     from kiosk.checkout import Checkout
     from kiosk.devices import DeviceHub
     from kiosk.identity import IdentityWatcher
@@ -33,6 +34,7 @@ class KioskContext:
     receipts: ReceiptService
     checkout: Checkout
     identity: IdentityWatcher
+    certificates: CertificateService
     tasks: TaskRunner
     flow: Flow
     countdown: Countdown

@@ -19,6 +19,8 @@ from drivers.pcsc.daemon import ensure_pcscd
 from drivers.pcsc.vpcd import VPCD_PORT, VirtualCardClient
 from drivers.sscard import PcscSsCardReader, SsCardData, VirtualSsCard
 from kiosk.config import KioskConfig
+from printers.a4.cups import CupsA4Printer
+from printers.a4.simulator import CupsFilePrinterSimulator, CupsUnavailable
 from printers.escpos.config import ReceiptPrinterConfig
 from printers.escpos.driver import ReceiptPrinter
 from printers.escpos.simulator import EscPosPrinterSimulator
@@ -55,6 +57,7 @@ class DeviceHub:
     idcard: SerialIdCardReader | None = None
     printer: ReceiptPrinter | None = None
     sscard: PcscSsCardReader | None = None
+    a4_printer: CupsA4Printer | None = None
     problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
     simulators: dict[str, Any] = field(default_factory=dict)
 
@@ -62,7 +65,23 @@ class DeviceHub:
         self._start_idcard()
         self._start_sscard()
         self._start_printer()
+        self._start_a4_printer()
         return self
+
+    def _start_a4_printer(self) -> None:
+        section = self.config.section("devices.a4_printer")
+        if section["mode"] == "real":
+            self.a4_printer = CupsA4Printer(section["queue"])
+            return
+        try:
+            simulator = CupsFilePrinterSimulator(self.config.state_path("certificates"), section["queue"]).start()
+        except CupsUnavailable as error:
+            # The kiosk still takes payments; the certificate screens say the printer is out of order.
+            log.warning("A4 printer simulator unavailable: %s", error)
+            self.problems["a4_printer"] = str(error)
+            return
+        self.simulators["a4_printer"] = simulator
+        self.a4_printer = CupsA4Printer(simulator.queue, server=simulator.socket)
 
     def _start_idcard(self) -> None:
         section = self.config.section("devices.idcard")

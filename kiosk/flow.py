@@ -27,6 +27,11 @@ class Step(StrEnum):
     QR_PAY = "qr_pay"
     RESULT = "result"
     QUERY = "query"
+    CERT_MENU = "cert_menu"
+    TAX_CERT = "tax_cert"
+    PAY_CERT = "pay_cert"
+    CERT_PREVIEW = "cert_preview"
+    CERT_DONE = "cert_done"
     UNAVAILABLE = "unavailable"
 
 
@@ -35,11 +40,15 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.MENU: {
         "pay": Step.LOGIN,
         "proxy": Step.UNAVAILABLE,
-        "certificates": Step.UNAVAILABLE,
+        "certificates": Step.LOGIN,
         "query": Step.LOGIN,
     },
     # The login leads on to the module chosen on the menu.
-    Step.LOGIN: {"logged_in_pay": Step.ITEMS, "logged_in_query": Step.QUERY},
+    Step.LOGIN: {
+        "logged_in_pay": Step.ITEMS,
+        "logged_in_query": Step.QUERY,
+        "logged_in_certificates": Step.CERT_MENU,
+    },
     Step.ITEMS: {
         "resident_pension": Step.RESIDENT_YEAR,
         "resident_medical": Step.RESIDENT_YEAR,
@@ -55,11 +64,16 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.QR_PAY: {"finished": Step.RESULT},
     Step.RESULT: {"finish": Step.HOME},
     Step.QUERY: {},
+    Step.CERT_MENU: {"tax": Step.TAX_CERT, "payment": Step.PAY_CERT},
+    Step.TAX_CERT: {"issued": Step.CERT_PREVIEW},
+    Step.PAY_CERT: {"issued": Step.CERT_PREVIEW},
+    Step.CERT_PREVIEW: {"printed": Step.CERT_DONE},
+    Step.CERT_DONE: {"finish": Step.HOME, "more": Step.CERT_MENU},
     Step.UNAVAILABLE: {},
 }
 
 # Steps after which "back" must not return (money has moved or a card was read: go forward or home).
-NO_RETURN = frozenset({Step.QR_PAY, Step.RESULT, Step.LOGIN})
+NO_RETURN = frozenset({Step.QR_PAY, Step.RESULT, Step.LOGIN, Step.CERT_DONE})
 
 STEP_TITLES = {
     Step.HOME: QT_TRANSLATE_NOOP("Flow", "Welcome"),
@@ -73,6 +87,11 @@ STEP_TITLES = {
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
     Step.QUERY: QT_TRANSLATE_NOOP("Flow", "Payment records"),
+    Step.CERT_MENU: QT_TRANSLATE_NOOP("Flow", "Certificates"),
+    Step.TAX_CERT: QT_TRANSLATE_NOOP("Flow", "Tax payment certificate"),
+    Step.PAY_CERT: QT_TRANSLATE_NOOP("Flow", "Payment certificate"),
+    Step.CERT_PREVIEW: QT_TRANSLATE_NOOP("Flow", "Check and print"),
+    Step.CERT_DONE: QT_TRANSLATE_NOOP("Flow", "Take your certificate"),
     Step.UNAVAILABLE: QT_TRANSLATE_NOOP("Flow", "Not available"),
 }
 

@@ -43,6 +43,8 @@ class Session:
     record: Any = None  # the posted payment record
     receipt_error: str | None = None
     printer: Any = None  # the receipt printer's readiness, asked before money is taken
+    certificate: Any = None  # the prepared certificate (number, document) being previewed and printed
+    certificate_pdf: bytes = b""
 
     @property
     def subject(self) -> Person | None:

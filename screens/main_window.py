@@ -8,6 +8,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 from kiosk.context import KioskContext
 from kiosk.flow import STEP_TITLES, Step
 from screens.base import Screen, translate
+from screens.certificates import (
+    CertificateDoneScreen,
+    CertificateMenuScreen,
+    CertificatePreviewScreen,
+    PaymentCertificateScreen,
+    TaxCertificateScreen,
+)
 from screens.home import HomeScreen
 from screens.items import ItemsScreen
 from screens.login import LoginScreen
@@ -35,6 +42,11 @@ SCREENS: tuple[type[Screen], ...] = (
     QrPayScreen,
     ResultScreen,
     QueryScreen,
+    CertificateMenuScreen,
+    TaxCertificateScreen,
+    PaymentCertificateScreen,
+    CertificatePreviewScreen,
+    CertificateDoneScreen,
     UnavailableScreen,
 )
 

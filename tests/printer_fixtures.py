@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from printers.a4.simulator import PASS_THROUGH_PPD
 from printers.escpos import ReceiptPrinter, ReceiptPrinterConfig
 from printers.escpos.simulator import EscPosPrinterSimulator
 from printers.receipt import ReceiptDocument
@@ -74,36 +75,6 @@ def sample_receipt(*, reprint: bool = False) -> ReceiptDocument:
 
 # -- a private cupsd with a file-device queue -------------------------------------------------------------
 
-# A pass-through PPD: a raw queue (no PPD) completes jobs on a file: device without writing anything
-# (seen with CUPS 2.4.2), so the queue gets gziptoany, CUPS's own pass-through filter.
-PASS_THROUGH_PPD = """*PPD-Adobe: "4.3"
-*FormatVersion: "4.3"
-*FileVersion: "1.0"
-*LanguageVersion: English
-*LanguageEncoding: ISOLatin1
-*PCFileName: "KIOSKA4.PPD"
-*Manufacturer: "Kiosk tests"
-*Product: "(Kiosk A4 file printer)"
-*ModelName: "Kiosk A4 file printer"
-*ShortNickName: "Kiosk A4 file printer"
-*NickName: "Kiosk A4 file printer"
-*PSVersion: "(3010.000) 0"
-*LanguageLevel: "3"
-*ColorDevice: False
-*DefaultColorSpace: Gray
-*FileSystem: False
-*Throughput: "1"
-*cupsVersion: 2.4
-*cupsFilter2: "application/pdf application/vnd.cups-pdf 0 gziptoany"
-*OpenUI *PageSize/Media Size: PickOne
-*DefaultPageSize: A4
-*PageSize A4/A4: ""
-*CloseUI: *PageSize
-*DefaultImageableArea: A4
-*ImageableArea A4/A4: "0 0 595 842"
-*DefaultPaperDimension: A4
-*PaperDimension A4/A4: "595 842"
-"""
 
 
 @dataclass

@@ -14,7 +14,7 @@ HISTORY = "370102199002140625"  # 赵敏
 
 def service(fee_system) -> CertificateService:
     context = CertificateContext("test-key", "国家税务总局济南市历下区税务局", "T-01", dt.date(2026, 11, 27))
-    return CertificateService(fee_system, context)
+    return CertificateService(fee_system, lambda: context)
 
 
 def test_first_print_then_reprint(fee_system, tmp_path):

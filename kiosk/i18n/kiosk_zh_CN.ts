@@ -1,6 +1,95 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CertificateDoneScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="336" />
+        <location filename="../../screens/certificates.py" line="354" />
+        <source>Printed. Please take your certificate.</source>
+        <translation>打印成功，请取走您的证明。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="337" />
+        <source>It is in the tray below the screen.</source>
+        <translation>证明在屏幕下方的出纸口。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="339" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="341" />
+        <source>Another certificate</source>
+        <translation>再开具一份证明</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateMenuScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="41" />
+        <source>Which certificate do you need?</source>
+        <translation>请选择要开具的证明</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="43" />
+        <source>Tax payment certificate
+(税收完税证明)</source>
+        <translation>开具税收完税证明</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="45" />
+        <source>Social insurance payment certificate
+(缴费证明)</source>
+        <translation>开具社会保险费缴费证明</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="51" />
+        <source>Please choose the tax payment certificate or the payment certificate.</source>
+        <translation>请选择开具税收完税证明或缴费证明。</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatePreviewScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="256" />
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="267" />
+        <source>Please check your certificate, then press print.</source>
+        <translation>请核对证明信息，确认无误后点击打印。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="275" />
+        <source>Please check your certificate</source>
+        <translation>请核对证明信息</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="277" />
+        <source>Number: {number}
+Pages: {pages}</source>
+        <translation>证明编号：{number}
+共 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="282" />
+        <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
+        <translation>这些记录已开具过证明，本次打印为补打。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="303" />
+        <source>The certificate printer is not available. Please ask staff for help.</source>
+        <translation>证明打印机暂不可用，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="310" />
+        <source>Printing... please wait.</source>
+        <translation>正在打印，请稍候……</translation>
+    </message>
+</context>
+<context>
     <name>DeviceMessage</name>
     <message>
         <location filename="../../drivers/base.py" line="65" />
@@ -87,62 +176,87 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="65" />
+        <location filename="../flow.py" line="79" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="66" />
+        <location filename="../flow.py" line="80" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="67" />
+        <location filename="../flow.py" line="81" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="68" />
+        <location filename="../flow.py" line="82" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="69" />
+        <location filename="../flow.py" line="83" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="70" />
+        <location filename="../flow.py" line="84" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="71" />
+        <location filename="../flow.py" line="85" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="72" />
+        <location filename="../flow.py" line="86" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="73" />
+        <location filename="../flow.py" line="87" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="74" />
+        <location filename="../flow.py" line="88" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="75" />
+        <location filename="../flow.py" line="89" />
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="76" />
+        <location filename="../flow.py" line="90" />
+        <source>Certificates</source>
+        <translation>凭证打印</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="91" />
+        <source>Tax payment certificate</source>
+        <translation>税收完税证明</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="92" />
+        <source>Payment certificate</source>
+        <translation>缴费证明</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="93" />
+        <source>Check and print</source>
+        <translation>核对并打印</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="94" />
+        <source>Take your certificate</source>
+        <translation>取走证明</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="95" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -223,22 +337,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="47" />
+        <location filename="../../screens/main_window.py" line="59" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="95" />
+        <location filename="../../screens/main_window.py" line="107" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="97" />
+        <location filename="../../screens/main_window.py" line="109" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="141" />
+        <location filename="../../screens/main_window.py" line="153" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -343,6 +457,34 @@ or insert your social security card into the card slot.</source>
         <location filename="../../screens/pay_method.py" line="28" />
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentCertificateScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="187" />
+        <source>Payment certificate: choose the year and the insurance</source>
+        <translation>缴费证明：请选择年度和险种</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="190" />
+        <source>Issue summary</source>
+        <translation>开具汇总</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="192" />
+        <source>Issue detail</source>
+        <translation>开具明细</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="199" />
+        <source>Please choose the year and the insurance, then the summary or the detail.</source>
+        <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="215" />
+        <source>Choose the insurance, then the summary or the detail.</source>
+        <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
 </context>
 <context>
@@ -753,6 +895,36 @@ Tax voucher number: {number}</source>
     </message>
 </context>
 <context>
+    <name>TaxCertificateScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="135" />
+        <source>Tax payment certificate: choose the year</source>
+        <translation>税收完税证明：请选择税款所属年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="137" />
+        <source>Issue the certificate</source>
+        <translation>开具完税证明</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="144" />
+        <source>Please choose the year, tick the payments, then issue the certificate.</source>
+        <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="153" />
+        <source>{item}
+{count} payments, {total}</source>
+        <translation>{item}
+{count} 笔，{total}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="165" />
+        <source>Tick the payments the certificate should show.</source>
+        <translation>请勾选完税证明要包含的缴费记录。</translation>
+    </message>
+</context>
+<context>
     <name>UnavailableScreen</name>
     <message>
         <location filename="../../screens/unavailable.py" line="16" />
@@ -773,6 +945,34 @@ Tax voucher number: {number}</source>
         <location filename="../../screens/unavailable.py" line="33" />
         <source>This service is not available yet. Please choose another service.</source>
         <translation>此业务暂未开通，请选择其他业务。</translation>
+    </message>
+</context>
+<context>
+    <name>YearRecordsScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="74" />
+        <source>Year {year}</source>
+        <translation>{year}年度</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="81" />
+        <source>Please choose the year the payments were for.</source>
+        <translation>请选择费款所属年度。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="87" />
+        <source>Looking up your payments...</source>
+        <translation>正在查询缴费记录……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="98" />
+        <source>No payments were found for {year}.</source>
+        <translation>{year}年没有查询到缴费记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="114" />
+        <source>Preparing your certificate...</source>
+        <translation>正在开具证明……</translation>
     </message>
 </context>
 </TS>

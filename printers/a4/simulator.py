@@ -1,0 +1,160 @@
+"""The A4 printer's simulator: a private cupsd with one queue whose device is a file.
+
+The kiosk's real driver (CupsA4Printer) talks to it with the real CUPS tools over the private scheduler's
+socket (CUPS_SERVER), so a certificate goes through CUPS exactly as it would to paper. Each finished job is
+copied out of the device file into ``out_dir`` as certificate-NNNN.pdf (a file: device overwrites itself).
+The printer can be switched offline (cupsdisable) and back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+# A raw queue (no PPD) on a file: device completes jobs without writing anything (seen with CUPS 2.4.2), so the
+# queue gets a PPD whose only filter is gziptoany, CUPS's own pass-through filter.
+PASS_THROUGH_PPD = """*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "KIOSKA4.PPD"
+*Manufacturer: "Kiosk simulator"
+*Product: "(Kiosk A4 file printer)"
+*ModelName: "Kiosk A4 file printer"
+*ShortNickName: "Kiosk A4 file printer"
+*NickName: "Kiosk A4 file printer"
+*PSVersion: "(3010.000) 0"
+*LanguageLevel: "3"
+*ColorDevice: False
+*DefaultColorSpace: Gray
+*FileSystem: False
+*Throughput: "1"
+*cupsVersion: 2.4
+*cupsFilter2: "application/pdf application/vnd.cups-pdf 0 gziptoany"
+*OpenUI *PageSize/Media Size: PickOne
+*DefaultPageSize: A4
+*PageSize A4/A4: ""
+*CloseUI: *PageSize
+*DefaultImageableArea: A4
+*ImageableArea A4/A4: "0 0 595 842"
+*DefaultPaperDimension: A4
+*PaperDimension A4/A4: "595 842"
+"""
+
+
+class CupsUnavailable(RuntimeError):
+    """cupsd is not installed or would not start here (the message says why)."""
+
+
+class CupsFilePrinterSimulator:
+    def __init__(self, out_dir: Path | str, queue: str = "kiosk-a4") -> None:
+        self.out_dir = Path(out_dir)
+        self.queue = queue
+        self.printed: list[Path] = []
+        self._process: subprocess.Popen | None = None
+        # Not under a 0700 folder: CUPS filters run as user lp and must reach the spool.
+        self.root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
+        self.socket = str(self.root / "cups.sock")
+        self.device_file = self.root / "out" / f"{queue}.pdf"
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "CUPS_SERVER": self.socket, "LANG": "C", "LC_ALL": "C"}
+
+    def start(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
+        cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
+        if not cupsd or not shutil.which("lpadmin"):
+            raise CupsUnavailable("cupsd/lpadmin are not installed (Debian package cups)")
+        self.root.chmod(0o755)
+        for sub in ("state", "cache", "spool", "tmp", "log", "out"):
+            (self.root / sub).mkdir(exist_ok=True)
+        (self.root / "out").chmod(0o777)
+        (self.root / "cupsd.conf").write_text(
+            f"Listen {self.socket}\nLogLevel warn\nWebInterface No\nBrowsing No\nDefaultAuthType None\n"
+            "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+            "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+        )
+        root = self.root
+        (root / "cups-files.conf").write_text(
+            f"FileDevice Yes\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
+            f"RequestRoot {root}/spool\nTempDir {root}/tmp\nErrorLog {root}/log/error_log\n"
+            f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\nSystemGroup root\n"
+        )
+        self._process = subprocess.Popen(
+            [cupsd, "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._process.poll() is not None:
+                error = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                raise CupsUnavailable(f"cupsd would not start: {error.strip()[:300]}")
+            probe = subprocess.run(["lpstat", "-r"], env=self.env, capture_output=True, text=True, check=False)
+            if "scheduler is running" in probe.stdout:
+                break
+            if time.monotonic() > deadline:
+                self.stop()
+                raise CupsUnavailable(f"cupsd did not answer within {timeout:.0f} s")
+            time.sleep(0.1)
+        ppd = root / "kiosk-a4.ppd"
+        ppd.write_text(PASS_THROUGH_PPD)
+        self._lpadmin("-p", self.queue, "-E", "-v", f"file://{self.device_file}", "-P", str(ppd))
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._watcher = threading.Thread(target=self._collect, name="a4-sim", daemon=True)
+        self._watcher.start()
+        return self
+
+    def _lpadmin(self, *args: str) -> None:
+        subprocess.run(["lpadmin", *args], env=self.env, capture_output=True, text=True, timeout=20, check=True)
+
+    def set_online(self, online: bool) -> None:
+        command = "cupsenable" if online else "cupsdisable"
+        subprocess.run([command, self.queue], env=self.env, capture_output=True, timeout=20, check=True)
+
+    def _collect(self) -> None:
+        """Copy each finished job out of the device file (it is rewritten by the next job)."""
+        seen: tuple[float, int] | None = None
+        while not self._stop.wait(0.1):
+            try:
+                stat = self.device_file.stat()
+            except FileNotFoundError:
+                continue
+            signature = (stat.st_mtime, stat.st_size)
+            if signature == seen or stat.st_size == 0:
+                continue
+            time.sleep(0.2)  # let the backend finish writing
+            if (self.device_file.stat().st_mtime, self.device_file.stat().st_size) != signature:
+                continue
+            seen = signature
+            target = self.out_dir / f"certificate-{len(self.printed) + 1:04d}.pdf"
+            shutil.copyfile(self.device_file, target)
+            self.printed.append(target)
+
+    def wait_for_pages(self, count: int, timeout: float = 10.0) -> list[Path]:
+        deadline = time.monotonic() + timeout
+        while len(self.printed) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.printed)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._watcher:
+            self._watcher.join(timeout=2)
+        if self._process and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGTERM)
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+        shutil.rmtree(self.root, ignore_errors=True)
