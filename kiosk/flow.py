@@ -27,6 +27,8 @@ class Step(StrEnum):
     QR_PAY = "qr_pay"
     RESULT = "result"
     QUERY = "query"
+    PROXY_ID = "proxy_id"
+    PROXY_CONFIRM = "proxy_confirm"
     CERT_MENU = "cert_menu"
     TAX_CERT = "tax_cert"
     PAY_CERT = "pay_cert"
@@ -39,7 +41,7 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.HOME: {"category_chosen": Step.MENU},
     Step.MENU: {
         "pay": Step.LOGIN,
-        "proxy": Step.UNAVAILABLE,
+        "proxy": Step.LOGIN,  # the payer logs in first: the receipt names both
         "certificates": Step.LOGIN,
         "query": Step.LOGIN,
     },
@@ -48,7 +50,10 @@ FLOW: dict[Step, dict[str, Step]] = {
         "logged_in_pay": Step.ITEMS,
         "logged_in_query": Step.QUERY,
         "logged_in_certificates": Step.CERT_MENU,
+        "logged_in_proxy": Step.PROXY_ID,
     },
+    Step.PROXY_ID: {"payee_found": Step.PROXY_CONFIRM},
+    Step.PROXY_CONFIRM: {"payee_confirmed": Step.ITEMS},
     Step.ITEMS: {
         "resident_pension": Step.RESIDENT_YEAR,
         "resident_medical": Step.RESIDENT_YEAR,
@@ -87,6 +92,8 @@ STEP_TITLES = {
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
     Step.QUERY: QT_TRANSLATE_NOOP("Flow", "Payment records"),
+    Step.PROXY_ID: QT_TRANSLATE_NOOP("Flow", "Pay for someone else"),
+    Step.PROXY_CONFIRM: QT_TRANSLATE_NOOP("Flow", "Confirm the person"),
     Step.CERT_MENU: QT_TRANSLATE_NOOP("Flow", "Certificates"),
     Step.TAX_CERT: QT_TRANSLATE_NOOP("Flow", "Tax payment certificate"),
     Step.PAY_CERT: QT_TRANSLATE_NOOP("Flow", "Payment certificate"),

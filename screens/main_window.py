@@ -20,6 +20,7 @@ from screens.items import ItemsScreen
 from screens.login import LoginScreen
 from screens.menu import MenuScreen
 from screens.pay_method import PayMethodScreen
+from screens.proxy import ProxyConfirmScreen, ProxyIdScreen
 from screens.qr_pay import QrPayScreen
 from screens.query import QueryScreen
 from screens.receipt_warning import ReceiptWarningScreen
@@ -42,6 +43,8 @@ SCREENS: tuple[type[Screen], ...] = (
     QrPayScreen,
     ResultScreen,
     QueryScreen,
+    ProxyIdScreen,
+    ProxyConfirmScreen,
     CertificateMenuScreen,
     TaxCertificateScreen,
     PaymentCertificateScreen,

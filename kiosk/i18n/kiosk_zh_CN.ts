@@ -3,23 +3,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="336" />
-        <location filename="../../screens/certificates.py" line="354" />
+        <location filename="../../screens/certificates.py" line="338" />
+        <location filename="../../screens/certificates.py" line="356" />
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="337" />
+        <location filename="../../screens/certificates.py" line="339" />
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339" />
+        <location filename="../../screens/certificates.py" line="341" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="341" />
+        <location filename="../../screens/certificates.py" line="343" />
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -67,24 +67,24 @@
         <translation>请核对证明信息</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="277" />
+        <location filename="../../screens/certificates.py" line="285" />
         <source>Number: {number}
 Pages: {pages}</source>
         <translation>证明编号：{number}
 共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="282" />
+        <location filename="../../screens/certificates.py" line="278" />
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="303" />
+        <location filename="../../screens/certificates.py" line="304" />
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="310" />
+        <location filename="../../screens/certificates.py" line="311" />
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -176,87 +176,97 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="79" />
+        <location filename="../flow.py" line="84" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="80" />
+        <location filename="../flow.py" line="85" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="81" />
+        <location filename="../flow.py" line="86" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="82" />
+        <location filename="../flow.py" line="87" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="83" />
+        <location filename="../flow.py" line="88" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="84" />
+        <location filename="../flow.py" line="89" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="85" />
+        <location filename="../flow.py" line="90" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="86" />
+        <location filename="../flow.py" line="91" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="87" />
+        <location filename="../flow.py" line="92" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="88" />
+        <location filename="../flow.py" line="93" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="89" />
+        <location filename="../flow.py" line="94" />
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="90" />
+        <location filename="../flow.py" line="95" />
+        <source>Pay for someone else</source>
+        <translation>社保费代缴</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="96" />
+        <source>Confirm the person</source>
+        <translation>确认被代缴人</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="97" />
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="91" />
+        <location filename="../flow.py" line="98" />
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="92" />
+        <location filename="../flow.py" line="99" />
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="93" />
+        <location filename="../flow.py" line="100" />
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="94" />
+        <location filename="../flow.py" line="101" />
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="95" />
+        <location filename="../flow.py" line="102" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -335,24 +345,32 @@ Pages: {pages}</source>
     </message>
 </context>
 <context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../screens/keypad.py" line="28" />
+        <source>Delete</source>
+        <translation>退格</translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="59" />
+        <location filename="../../screens/main_window.py" line="62" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="107" />
+        <location filename="../../screens/main_window.py" line="110" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="109" />
+        <location filename="../../screens/main_window.py" line="112" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="153" />
+        <location filename="../../screens/main_window.py" line="156" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -485,6 +503,87 @@ or insert your social security card into the card slot.</source>
         <location filename="../../screens/certificates.py" line="215" />
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
+    </message>
+</context>
+<context>
+    <name>ProxyConfirmScreen</name>
+    <message>
+        <location filename="../../screens/proxy.py" line="123" />
+        <source>Is this the person you pay for?</source>
+        <translation>请确认被代缴人</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="126" />
+        <source>The receipt will name you as the payer and this person.</source>
+        <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="128" />
+        <source>Yes, pay for this person</source>
+        <translation>确认，为此人代缴</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="130" />
+        <source>No, enter again</source>
+        <translation>不是，重新输入</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="136" />
+        <source>Please check the name, then confirm.</source>
+        <translation>请核对姓名后确认。</translation>
+    </message>
+</context>
+<context>
+    <name>ProxyIdScreen</name>
+    <message>
+        <location filename="../../screens/proxy.py" line="26" />
+        <source>Pay for someone else: enter their ID number</source>
+        <translation>社保费代缴：请输入被代缴人身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="37" />
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="43" />
+        <source>Please enter the ID number of the person you pay for, then press confirm.</source>
+        <translation>请使用数字键盘输入被代缴人的身份证号码，然后点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="71" />
+        <source>{left} digits to go. X can only be the last character.</source>
+        <translation>还需输入 {left} 位，X 只能是最后一位。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="76" />
+        <source>The number is complete. Press confirm.</source>
+        <translation>号码已输入完整，请点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="84" />
+        <source>This ID number is not right (its last character does not match). Please check it.</source>
+        <translation>身份证号码有误（校验位不正确），请核对后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="86" />
+        <source>This ID number is not right (the birth date in it is not a date). Please check it.</source>
+        <translation>身份证号码有误（出生日期不正确），请核对后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="87" />
+        <source>This ID number is not right. Please check it.</source>
+        <translation>身份证号码有误，请核对后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="92" />
+        <source>This is your own ID number. To pay for yourself choose Pay social insurance.</source>
+        <translation>这是您本人的证件号码。为本人缴费请选择“社保费缴费”。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="110" />
+        <source>No social insurance registration was found for this ID number. Please check it.</source>
+        <translation>未查询到此证件号码的社保参保登记信息，请核对。</translation>
     </message>
 </context>
 <context>

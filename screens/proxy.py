@@ -1,0 +1,140 @@
+"""Paying for someone else (社保费代缴, flow 7): the payee's ID number on the keypad, their masked name to confirm.
+
+The payer has logged in with their own card; after the confirmation the payee's pension or medical flow runs as
+usual, and the receipt names both.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.idnumber import InvalidIdNumber, is_valid_prefix, mask_id_number, parse_id_number
+from kiosk.domain.names import mask_name
+from kiosk.feesystem.api import FeeSystemError, NotRegistered
+from kiosk.flow import Step
+from kiosk.session import Person
+from screens.base import Screen, translate
+from screens.keypad import BACKSPACE, Keypad
+from screens.widgets import busy_bar, button, label
+
+ID_LENGTH = 18
+
+
+class ProxyIdScreen(Screen):
+    step = Step.PROXY_ID
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.title(self.tr("Pay for someone else: enter their ID number"))
+        self.number = label("", "Amount")
+        self.number.setObjectName("IdEntry")
+        self.layout_.addWidget(self.number)
+        self.hint = label("", "Hint")
+        self.layout_.addWidget(self.hint)
+        self.keypad = Keypad(with_x=True)
+        self.keypad.pressed.connect(self.key)
+        self.row(self.keypad)
+        self.busy = busy_bar()
+        self.layout_.addWidget(self.busy)
+        self.confirm = button(self.tr("Confirm"), "primary", "confirm_payee")
+        self.confirm.clicked.connect(self.look_up)
+        self.row(self.confirm)
+        self.text = ""
+
+    def voice_prompt(self) -> str:
+        return self.tr("Please enter the ID number of the person you pay for, then press confirm.")
+
+    def on_enter(self) -> None:
+        self.text = ""
+        self.ctx.session.payee = None
+        self.busy.setVisible(False)
+        self.refresh()
+
+    def key(self, key: str) -> None:
+        if key == BACKSPACE:
+            self.text = self.text[:-1]
+        elif len(self.text) == ID_LENGTH - 1 or (len(self.text) < ID_LENGTH and is_valid_prefix(self.text + key)):
+            self.text += key  # the last character is always taken, then checked and explained
+        self.refresh()
+
+    def refresh(self) -> None:
+        shown = self.text.ljust(ID_LENGTH, "_")
+        self.number.setText(" ".join([shown[:6], shown[6:14], shown[14:]]))
+        complete = len(self.text) == ID_LENGTH
+        valid = False
+        if complete:
+            try:
+                parse_id_number(self.text, today=self.ctx.today())
+                valid = True
+            except InvalidIdNumber as error:
+                self.hint.setText(self.problem_text(error.reason))
+        else:
+            self.hint.setText(
+                self.tr("{left} digits to go. X can only be the last character.").format(
+                    left=ID_LENGTH - len(self.text)
+                )
+            )
+        if valid:
+            self.hint.setText(self.tr("The number is complete. Press confirm."))
+        self.keypad.keys["X"].setEnabled(len(self.text) == ID_LENGTH - 1)
+        for digit in "0123456789":
+            self.keypad.keys[digit].setEnabled(not complete)
+        self.confirm.setEnabled(valid)
+
+    def problem_text(self, reason: str) -> str:
+        if reason == "checksum":
+            return self.tr("This ID number is not right (its last character does not match). Please check it.")
+        if reason == "birth_date":
+            return self.tr("This ID number is not right (the birth date in it is not a date). Please check it.")
+        return self.tr("This ID number is not right. Please check it.")
+
+    def look_up(self) -> None:
+        number = self.text
+        if self.ctx.session.person and number == self.ctx.session.person.id_number:
+            self.hint.setText(self.tr("This is your own ID number. To pay for yourself choose Pay social insurance."))
+            return
+        self.confirm.setEnabled(False)
+        self.busy.setVisible(True)
+        self.ctx.tasks.run(
+            lambda: self.ctx.fee_system.registration(number), on_done=self.found, on_failed=self.not_found
+        )
+
+    def found(self, registration) -> None:
+        self.busy.setVisible(False)
+        self.ctx.session.payee = Person(registration.id_number, registration.name)
+        self.fire("payee_found")
+
+    def not_found(self, error: Exception) -> None:
+        self.busy.setVisible(False)
+        self.confirm.setEnabled(True)
+        if isinstance(error, NotRegistered):
+            self.hint.setText(
+                self.tr("No social insurance registration was found for this ID number. Please check it.")
+            )
+        else:
+            message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
+            self.hint.setText(translate("FeeSystem", message))
+
+
+class ProxyConfirmScreen(Screen):
+    step = Step.PROXY_CONFIRM
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.layout_.addStretch(1)
+        self.title(self.tr("Is this the person you pay for?"))
+        self.who = label("", "Amount")
+        self.layout_.addWidget(self.who)
+        self.layout_.addWidget(label(self.tr("The receipt will name you as the payer and this person."), "Hint"))
+        self.layout_.addSpacing(30)
+        yes = button(self.tr("Yes, pay for this person"), "primary", "payee_confirmed")
+        yes.clicked.connect(lambda: self.fire("payee_confirmed"))
+        no = button(self.tr("No, enter again"), "choice", "payee_wrong")
+        no.clicked.connect(self.ctx.flow.back)
+        self.row(yes, no)
+        self.layout_.addStretch(2)
+
+    def voice_prompt(self) -> str:
+        return self.tr("Please check the name, then confirm.")
+
+    def on_enter(self) -> None:
+        payee = self.ctx.session.payee
+        self.who.setText(f"{mask_name(payee.name)}\n{mask_id_number(payee.id_number)}" if payee else "")
