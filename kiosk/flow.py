@@ -23,6 +23,10 @@ class Step(StrEnum):
     RESIDENT_YEAR = "resident_year"
     PAY_METHOD = "pay_method"
     GRADE = "grade"
+    FLEX_PERIOD = "flex_period"
+    FLEX_BASE = "flex_base"
+    FLEX_REVIEW = "flex_review"
+    CHECKOUT_METHOD = "checkout_method"
     RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
     RESULT = "result"
@@ -57,11 +61,20 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.ITEMS: {
         "resident_pension": Step.RESIDENT_YEAR,
         "resident_medical": Step.RESIDENT_YEAR,
-        "flexible_pension": Step.UNAVAILABLE,
+        "flexible_pension": Step.FLEX_PERIOD,
         "flexible_medical": Step.UNAVAILABLE,
         "special": Step.UNAVAILABLE,
     },
     Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
+    Step.FLEX_PERIOD: {"period_chosen": Step.FLEX_BASE},
+    Step.FLEX_BASE: {"base_entered": Step.FLEX_REVIEW},
+    Step.FLEX_REVIEW: {"review_confirmed": Step.CHECKOUT_METHOD},
+    # The pay method after the amount is known; the receipt printer is asked before any money is taken.
+    Step.CHECKOUT_METHOD: {
+        "qr_chosen": Step.QR_PAY,
+        "printer_unavailable": Step.RECEIPT_WARNING,
+        "bank_card_chosen": Step.UNAVAILABLE,
+    },
     Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.UNAVAILABLE},
     # Before any money is taken the receipt printer is asked; if it cannot print, the citizen decides.
     Step.GRADE: {"quoted": Step.QR_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
@@ -88,6 +101,10 @@ STEP_TITLES = {
     Step.RESIDENT_YEAR: QT_TRANSLATE_NOOP("Flow", "Choose the year"),
     Step.PAY_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.GRADE: QT_TRANSLATE_NOOP("Flow", "Choose the grade"),
+    Step.FLEX_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
+    Step.FLEX_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
+    Step.FLEX_REVIEW: QT_TRANSLATE_NOOP("Flow", "Check your payment"),
+    Step.CHECKOUT_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),

@@ -36,6 +36,8 @@ class Session:
     payee: Person | None = None  # for a proxy payment; else the person
     item: InsuredItem | None = None
     year: int | None = None
+    period: Any = None  # the months chosen (flexible employment)
+    base_fen: int | None = None  # the contribution base chosen (flexible employment)
     pay_method: PayMethod | None = None
     offers: list[Any] = field(default_factory=list)
     quote: Any = None

@@ -15,11 +15,12 @@ from screens.certificates import (
     PaymentCertificateScreen,
     TaxCertificateScreen,
 )
+from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen, FlexibleReviewScreen
 from screens.home import HomeScreen
 from screens.items import ItemsScreen
 from screens.login import LoginScreen
 from screens.menu import MenuScreen
-from screens.pay_method import PayMethodScreen
+from screens.pay_method import CheckoutMethodScreen, PayMethodScreen
 from screens.proxy import ProxyConfirmScreen, ProxyIdScreen
 from screens.qr_pay import QrPayScreen
 from screens.query import QueryScreen
@@ -39,6 +40,10 @@ SCREENS: tuple[type[Screen], ...] = (
     ResidentYearScreen,
     PayMethodScreen,
     GradeScreen,
+    FlexiblePeriodScreen,
+    FlexibleBaseScreen,
+    FlexibleReviewScreen,
+    CheckoutMethodScreen,
     ReceiptWarningScreen,
     QrPayScreen,
     ResultScreen,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.domain.items import PayMethod
 from kiosk.flow import Step
 from screens.base import Screen, translate
-from screens.widgets import button
+from screens.widgets import busy_bar, button
 
 
 class PayMethodScreen(Screen):
@@ -30,3 +30,33 @@ class PayMethodScreen(Screen):
     def choose(self, method: PayMethod) -> None:
         self.ctx.session.pay_method = method
         self.fire("qr_chosen" if method.is_qr else "bank_card_chosen")
+
+
+class CheckoutMethodScreen(PayMethodScreen):
+    """The pay method chosen after the amount is known (flexible pension, special payment): the receipt printer
+    is asked before any money is taken, as on the grade screen."""
+
+    step = Step.CHECKOUT_METHOD
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.busy = busy_bar()
+        self.busy.setVisible(False)
+        self.layout_.insertWidget(self.layout_.count() - 1, self.busy)
+
+    def on_enter(self) -> None:
+        self.busy.setVisible(False)
+        self.setEnabled(True)
+
+    def choose(self, method: PayMethod) -> None:
+        self.ctx.session.pay_method = method
+        if not method.is_qr:
+            self.fire("bank_card_chosen")
+            return
+        self.busy.setVisible(True)
+        self.ctx.tasks.run(self.ctx.receipts.readiness, on_done=self.printer_checked, on_failed=self.printer_checked)
+
+    def printer_checked(self, readiness) -> None:
+        self.busy.setVisible(False)
+        self.ctx.session.printer = readiness
+        self.fire("qr_chosen" if getattr(readiness, "can_print", False) else "printer_unavailable")

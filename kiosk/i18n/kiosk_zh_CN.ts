@@ -174,99 +174,231 @@ Pages: {pages}</source>
     </message>
 </context>
 <context>
+    <name>FlexibleBaseScreen</name>
+    <message>
+        <location filename="../../screens/flexible.py" line="135" />
+        <source>Enter your contribution base</source>
+        <translation>请填写缴费基数</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="146" />
+        <source>Use the lowest base</source>
+        <translation>按最低基数缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="148" />
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="154" />
+        <source>Please enter your contribution base in yuan, within the range shown, then press confirm.</source>
+        <translation>请在显示的范围内输入缴费基数（元），然后点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="163" />
+        <source>Allowed: {low} to {high} per month</source>
+        <translation>可选范围：每月 {low} 至 {high}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="190" />
+        <source>Type the base in whole yuan.</source>
+        <translation>请输入整数金额（元）。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="192" />
+        <source>This is below the lowest base allowed.</source>
+        <translation>低于最低缴费基数，请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="194" />
+        <source>This is above the highest base allowed.</source>
+        <translation>高于最高缴费基数，请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="196" />
+        <source>Press confirm.</source>
+        <translation>请点击确认。</translation>
+    </message>
+</context>
+<context>
+    <name>FlexiblePeriodScreen</name>
+    <message>
+        <location filename="../../screens/flexible.py" line="61" />
+        <source>Flexible employment pension: choose the months</source>
+        <translation>养老保险费缴纳：请选择缴费起止时间</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="66" />
+        <source>From</source>
+        <translation>起始月份</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="68" />
+        <source>To</source>
+        <translation>截止月份</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="72" />
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="78" />
+        <source>Please choose the first and the last month you want to pay for.</source>
+        <translation>请选择缴费起止月份。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="87" />
+        <source>Looking up what you can pay...</source>
+        <translation>正在查询可缴费信息……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="109" />
+        <source>You can pay for {first} to {last}.</source>
+        <translation>可缴费月份：{first} 至 {last}。</translation>
+    </message>
+</context>
+<context>
+    <name>FlexibleReviewScreen</name>
+    <message>
+        <location filename="../../screens/flexible.py" line="212" />
+        <source>Please check your payment</source>
+        <translation>请核对缴费信息</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="221" />
+        <source>Start payment</source>
+        <translation>开始缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="227" />
+        <source>Please check the months, the base and the amount, then start the payment.</source>
+        <translation>请核对缴费月份、基数和金额，确认后点击开始缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="247" />
+        <source>{item}
+{period}: {months} months × base {base} × {rate}%</source>
+        <translation>{item}
+{period}：{months} 个月 × 基数 {base} × {rate}%</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="255" />
+        <source>Amount: {amount}</source>
+        <translation>应缴金额：{amount}</translation>
+    </message>
+</context>
+<context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="84" />
+        <location filename="../flow.py" line="97" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="85" />
+        <location filename="../flow.py" line="98" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="86" />
+        <location filename="../flow.py" line="99" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="87" />
+        <location filename="../flow.py" line="100" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="88" />
+        <location filename="../flow.py" line="101" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="89" />
+        <location filename="../flow.py" line="102" />
+        <location filename="../flow.py" line="107" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="90" />
+        <location filename="../flow.py" line="103" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="91" />
+        <location filename="../flow.py" line="104" />
+        <source>Choose the months</source>
+        <translation>选择缴费月份</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="105" />
+        <source>Contribution base</source>
+        <translation>填写缴费基数</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="106" />
+        <source>Check your payment</source>
+        <translation>核对缴费信息</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="108" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="92" />
+        <location filename="../flow.py" line="109" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="93" />
+        <location filename="../flow.py" line="110" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="94" />
+        <location filename="../flow.py" line="111" />
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="95" />
+        <location filename="../flow.py" line="112" />
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="96" />
+        <location filename="../flow.py" line="113" />
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="97" />
+        <location filename="../flow.py" line="114" />
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="98" />
+        <location filename="../flow.py" line="115" />
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="99" />
+        <location filename="../flow.py" line="116" />
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="100" />
+        <location filename="../flow.py" line="117" />
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="101" />
+        <location filename="../flow.py" line="118" />
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="102" />
+        <location filename="../flow.py" line="119" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -355,22 +487,22 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="62" />
+        <location filename="../../screens/main_window.py" line="67" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="110" />
+        <location filename="../../screens/main_window.py" line="115" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="112" />
+        <location filename="../../screens/main_window.py" line="117" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="156" />
+        <location filename="../../screens/main_window.py" line="161" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>

@@ -1,0 +1,261 @@
+"""Flexible-employment pension (flow 4): the months, the contribution base on a keypad, the fee system's review.
+
+The kiosk never computes the amount: the review shows the fee system's own calculation (months × base × rate).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup
+
+from kiosk.domain.money import format_fen
+from kiosk.domain.periods import Period, YearMonth
+from kiosk.feesystem.api import FeeSystemError, FlexibleOffer, Quote
+from kiosk.flow import Step
+from screens.base import ButtonRow, Screen, translate
+from screens.keypad import BACKSPACE, Keypad
+from screens.widgets import busy_bar, button, label
+
+MONTHS_PER_ROW = 8
+
+
+def fee_error_text(error: Exception) -> str:
+    message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
+    return translate("FeeSystem", message)
+
+
+class MonthPicker:
+    """Rows of month buttons limited to what the fee system allows; one checked at a time."""
+
+    def __init__(self, screen: Screen, prefix: str) -> None:
+        self.screen = screen
+        self.prefix = prefix
+        self.rows = [ButtonRow(screen, spacing=20) for _ in range(2)]
+        self.group = QButtonGroup(screen)
+        self.chosen: YearMonth | None = None
+        self.on_change = lambda: None
+
+    def fill(self, months: list[YearMonth], chosen: YearMonth | None) -> None:
+        for row in self.rows:
+            row.clear()
+        for old in self.group.buttons():
+            self.group.removeButton(old)
+        self.chosen = chosen
+        for index, month in enumerate(months[: MONTHS_PER_ROW * len(self.rows)]):
+            month_button = button(f"{month.year}-{month.month:02d}", "month", f"{self.prefix}_{month}")
+            month_button.setCheckable(True)
+            month_button.setChecked(month == chosen)
+            month_button.clicked.connect(lambda _=False, m=month: self.pick(m))
+            self.group.addButton(month_button)
+            self.rows[index // MONTHS_PER_ROW].add(month_button)
+
+    def pick(self, month: YearMonth) -> None:
+        self.chosen = month
+        self.on_change()
+
+
+class FlexiblePeriodScreen(Screen):
+    step = Step.FLEX_PERIOD
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.title(self.tr("Flexible employment pension: choose the months"))
+        self.busy = busy_bar()
+        self.layout_.addWidget(self.busy)
+        self.message = label("", "Message")
+        self.layout_.addWidget(self.message)
+        self.layout_.addWidget(label(self.tr("From"), "Subtitle"))
+        self.start = MonthPicker(self, "start")
+        self.layout_.addWidget(label(self.tr("To"), "Subtitle"))
+        self.end = MonthPicker(self, "end")
+        self.start.on_change = self.start_changed
+        self.end.on_change = self.update
+        self.confirm = button(self.tr("Confirm"), "primary", "confirm_period")
+        self.confirm.clicked.connect(self.confirmed)
+        self.row(self.confirm)
+        self.offer: FlexibleOffer | None = None
+
+    def voice_prompt(self) -> str:
+        return self.tr("Please choose the first and the last month you want to pay for.")
+
+    def on_enter(self) -> None:
+        session = self.ctx.session
+        self.offer = None
+        self.start.fill([], None)
+        self.end.fill([], None)
+        self.confirm.setEnabled(False)
+        self.busy.setVisible(True)
+        self.message.setText(self.tr("Looking up what you can pay..."))
+        subject, item, today = session.subject, session.item, self.ctx.today()
+        self.ctx.tasks.run(
+            lambda: self.ctx.fee_system.flexible_offer(subject.id_number, item, today),
+            on_done=self.show_offer,
+            on_failed=self.failed,
+        )
+
+    def failed(self, error: Exception) -> None:
+        self.busy.setVisible(False)
+        self.message.setText(fee_error_text(error))
+
+    def allowed(self) -> list[YearMonth]:
+        assert self.offer
+        return list(Period(YearMonth.parse(self.offer.first_month), YearMonth.parse(self.offer.last_month)))
+
+    def show_offer(self, offer: FlexibleOffer) -> None:
+        self.busy.setVisible(False)
+        self.offer = offer
+        self.ctx.session.offers = [offer]
+        months = self.allowed()
+        self.message.setText(
+            self.tr("You can pay for {first} to {last}.").format(first=offer.first_month, last=offer.last_month)
+        )
+        self.start.fill(months, months[0])
+        self.start_changed()
+
+    def start_changed(self) -> None:
+        months = [m for m in self.allowed() if self.start.chosen and m >= self.start.chosen]
+        end = self.end.chosen if self.end.chosen in months else months[0] if months else None
+        self.end.fill(months, end)
+        self.update()
+
+    def update(self) -> None:
+        self.confirm.setEnabled(bool(self.start.chosen and self.end.chosen))
+
+    def confirmed(self) -> None:
+        self.ctx.session.period = Period(self.start.chosen, self.end.chosen)
+        self.fire("period_chosen")
+
+
+class FlexibleBaseScreen(Screen):
+    """The contribution base (缴费基数) in yuan on a keypad, within the fee system's limits."""
+
+    step = Step.FLEX_BASE
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.title(self.tr("Enter your contribution base"))
+        self.limits = label("", "Subtitle")
+        self.layout_.addWidget(self.limits)
+        self.entry = label("", "Amount")
+        self.entry.setObjectName("BaseEntry")
+        self.layout_.addWidget(self.entry)
+        self.hint = label("", "Hint")
+        self.layout_.addWidget(self.hint)
+        self.keypad = Keypad(with_x=False)
+        self.keypad.pressed.connect(self.key)
+        self.row(self.keypad)
+        lowest = button(self.tr("Use the lowest base"), "choice", "base_lowest")
+        lowest.clicked.connect(self.use_lowest)
+        self.confirm = button(self.tr("Confirm"), "primary", "confirm_base")
+        self.confirm.clicked.connect(self.confirmed)
+        self.row(lowest, self.confirm)
+        self.text = ""
+
+    def voice_prompt(self) -> str:
+        return self.tr("Please enter your contribution base in yuan, within the range shown, then press confirm.")
+
+    @property
+    def offer(self) -> FlexibleOffer:
+        return self.ctx.session.offers[0]
+
+    def on_enter(self) -> None:
+        offer = self.offer
+        self.limits.setText(
+            self.tr("Allowed: {low} to {high} per month").format(
+                low=format_fen(offer.base_min_fen), high=format_fen(offer.base_max_fen)
+            )
+        )
+        self.text = ""
+        self.refresh()
+
+    def key(self, key: str) -> None:
+        if key == BACKSPACE:
+            self.text = self.text[:-1]
+        elif len(self.text) < 6 and not (key == "0" and not self.text):
+            self.text += key
+        self.refresh()
+
+    def use_lowest(self) -> None:
+        self.text = str(-(-self.offer.base_min_fen // 100))
+        self.refresh()
+
+    def base_fen(self) -> int | None:
+        return int(self.text) * 100 if self.text else None
+
+    def refresh(self) -> None:
+        base = self.base_fen()
+        self.entry.setText(f"¥ {self.text or '0'}")
+        offer = self.offer
+        valid = base is not None and offer.base_min_fen <= base <= offer.base_max_fen
+        if base is None:
+            self.hint.setText(self.tr("Type the base in whole yuan."))
+        elif base < offer.base_min_fen:
+            self.hint.setText(self.tr("This is below the lowest base allowed."))
+        elif base > offer.base_max_fen:
+            self.hint.setText(self.tr("This is above the highest base allowed."))
+        else:
+            self.hint.setText(self.tr("Press confirm."))
+        self.confirm.setEnabled(valid)
+
+    def confirmed(self) -> None:
+        self.ctx.session.base_fen = self.base_fen()
+        self.fire("base_entered")
+
+
+class FlexibleReviewScreen(Screen):
+    """The fee system's calculation, to check before paying (核对缴费信息)."""
+
+    step = Step.FLEX_REVIEW
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.layout_.addStretch(1)
+        self.title(self.tr("Please check your payment"))
+        self.details = label("", "Subtitle")
+        self.layout_.addWidget(self.details)
+        self.amount = label("", "Amount")
+        self.layout_.addWidget(self.amount)
+        self.busy = busy_bar()
+        self.layout_.addWidget(self.busy)
+        self.error = label("", "Error")
+        self.layout_.addWidget(self.error)
+        self.start = button(self.tr("Start payment"), "primary", "start_payment")
+        self.start.clicked.connect(lambda: self.fire("review_confirmed"))
+        self.row(self.start)
+        self.layout_.addStretch(2)
+
+    def voice_prompt(self) -> str:
+        return self.tr("Please check the months, the base and the amount, then start the payment.")
+
+    def on_enter(self) -> None:
+        session = self.ctx.session
+        self.details.setText("")
+        self.amount.setText("")
+        self.error.setVisible(False)
+        self.start.setEnabled(False)
+        self.busy.setVisible(True)
+        subject, item, period, base = session.subject, session.item, session.period, session.base_fen
+        self.ctx.tasks.run(
+            lambda: self.ctx.fee_system.quote_flexible(subject.id_number, item, period, base),
+            on_done=self.quoted,
+            on_failed=self.failed,
+        )
+
+    def quoted(self, quote: Quote) -> None:
+        self.busy.setVisible(False)
+        self.ctx.session.quote = quote
+        self.details.setText(
+            self.tr("{item}\n{period}: {months} months × base {base} × {rate}%").format(
+                item=translate("Domain", quote.item.label),
+                period=str(quote.period),
+                months=quote.months,
+                base=format_fen(quote.base_fen or 0),
+                rate=quote.rate_percent,
+            )
+        )
+        self.amount.setText(self.tr("Amount: {amount}").format(amount=format_fen(quote.amount_fen)))
+        self.start.setEnabled(True)
+
+    def failed(self, error: Exception) -> None:
+        self.busy.setVisible(False)
+        self.error.setText(fee_error_text(error))
+        self.error.setVisible(True)
