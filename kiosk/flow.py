@@ -26,6 +26,7 @@ class Step(StrEnum):
     FLEX_PERIOD = "flex_period"
     FLEX_BASE = "flex_base"
     FLEX_REVIEW = "flex_review"
+    SPECIAL_BILLS = "special_bills"
     CHECKOUT_METHOD = "checkout_method"
     RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
@@ -63,12 +64,13 @@ FLOW: dict[Step, dict[str, Step]] = {
         "resident_medical": Step.RESIDENT_YEAR,
         "flexible_pension": Step.FLEX_PERIOD,
         "flexible_medical": Step.UNAVAILABLE,
-        "special": Step.UNAVAILABLE,
+        "special": Step.SPECIAL_BILLS,
     },
     Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
     Step.FLEX_PERIOD: {"period_chosen": Step.FLEX_BASE},
     Step.FLEX_BASE: {"base_entered": Step.FLEX_REVIEW},
     Step.FLEX_REVIEW: {"review_confirmed": Step.CHECKOUT_METHOD},
+    Step.SPECIAL_BILLS: {"bill_chosen": Step.CHECKOUT_METHOD},
     # The pay method after the amount is known; the receipt printer is asked before any money is taken.
     Step.CHECKOUT_METHOD: {
         "qr_chosen": Step.QR_PAY,
@@ -104,6 +106,7 @@ STEP_TITLES = {
     Step.FLEX_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
     Step.FLEX_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
     Step.FLEX_REVIEW: QT_TRANSLATE_NOOP("Flow", "Check your payment"),
+    Step.SPECIAL_BILLS: QT_TRANSLATE_NOOP("Flow", "Special payment"),
     Step.CHECKOUT_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),

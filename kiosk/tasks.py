@@ -11,14 +11,31 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
+    """Lives on the GUI thread. The worker emits its signals; they reach the slots below queued, on the GUI
+    thread (a signal connected to a plain Python callable would run it on the emitting worker thread)."""
+
     done = Signal(object)
     failed = Signal(object)
+
+    def __init__(self, finish: Callable[[str, Any], None]) -> None:
+        super().__init__()
+        self._finish = finish
+        self.done.connect(self._on_done)
+        self.failed.connect(self._on_failed)
+
+    @Slot(object)
+    def _on_done(self, value: Any) -> None:
+        self._finish("done", value)
+
+    @Slot(object)
+    def _on_failed(self, error: Any) -> None:
+        self._finish("failed", error)
 
 
 class _Job(QRunnable):
@@ -58,17 +75,16 @@ class TaskRunner(QObject):
         on_failed: Callable[[Exception], None] | None = None,
     ) -> None:
         generation = self.generation
-        relay = _Relay()
-        self._relays.add(relay)
 
-        def finish(handler: Callable[[Any], None] | None, value: Any) -> None:
+        def finish(outcome: str, value: Any) -> None:
             self._relays.discard(relay)
             relay.deleteLater()
+            handler = on_done if outcome == "done" else on_failed
             if handler is not None and generation == self.generation:
                 handler(value)
 
-        relay.done.connect(lambda result: finish(on_done, result))
-        relay.failed.connect(lambda error: finish(on_failed, error))
+        relay = _Relay(finish)
+        self._relays.add(relay)
         self.pool.start(_Job(work, relay))
 
     def wait(self, msecs: int = 5000) -> bool:

@@ -51,6 +51,22 @@ class Screen(QWidget):
     def title(self, text: str) -> None:
         self.layout_.addWidget(label(text, "Title"))
 
+    def beside(self, left: list[QWidget], right: QWidget) -> None:
+        """Two columns: ``left`` stacked (text, entry, buttons) and ``right`` (a keypad) beside it."""
+        body = QHBoxLayout()
+        body.setSpacing(px(60, self.ctx.scale))
+        body.addStretch(1)
+        column = QVBoxLayout()
+        column.setSpacing(px(24, self.ctx.scale))
+        column.addStretch(1)
+        for widget in left:
+            column.addWidget(widget)
+        column.addStretch(1)
+        body.addLayout(column, 3)
+        body.addWidget(right)
+        body.addStretch(1)
+        self.layout_.addLayout(body, 1)
+
     def row(self, *widgets: QWidget, spacing: int = 40) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(px(spacing, self.ctx.scale))

@@ -134,20 +134,16 @@ class FlexibleBaseScreen(Screen):
         super().__init__(ctx)
         self.title(self.tr("Enter your contribution base"))
         self.limits = label("", "Subtitle")
-        self.layout_.addWidget(self.limits)
         self.entry = label("", "Amount")
         self.entry.setObjectName("BaseEntry")
-        self.layout_.addWidget(self.entry)
         self.hint = label("", "Hint")
-        self.layout_.addWidget(self.hint)
         self.keypad = Keypad(with_x=False)
         self.keypad.pressed.connect(self.key)
-        self.row(self.keypad)
         lowest = button(self.tr("Use the lowest base"), "choice", "base_lowest")
         lowest.clicked.connect(self.use_lowest)
         self.confirm = button(self.tr("Confirm"), "primary", "confirm_base")
         self.confirm.clicked.connect(self.confirmed)
-        self.row(lowest, self.confirm)
+        self.beside([self.limits, self.entry, self.hint, lowest, self.confirm], self.keypad)
         self.text = ""
 
     def voice_prompt(self) -> str:

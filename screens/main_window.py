@@ -27,6 +27,7 @@ from screens.query import QueryScreen
 from screens.receipt_warning import ReceiptWarningScreen
 from screens.resident import GradeScreen, ResidentYearScreen
 from screens.result import ResultScreen
+from screens.special import SpecialBillsScreen
 from screens.still_there import StillThereOverlay
 from screens.style import px
 from screens.unavailable import UnavailableScreen
@@ -43,6 +44,7 @@ SCREENS: tuple[type[Screen], ...] = (
     FlexiblePeriodScreen,
     FlexibleBaseScreen,
     FlexibleReviewScreen,
+    SpecialBillsScreen,
     CheckoutMethodScreen,
     ReceiptWarningScreen,
     QrPayScreen,

@@ -26,17 +26,13 @@ class ProxyIdScreen(Screen):
         self.title(self.tr("Pay for someone else: enter their ID number"))
         self.number = label("", "Amount")
         self.number.setObjectName("IdEntry")
-        self.layout_.addWidget(self.number)
         self.hint = label("", "Hint")
-        self.layout_.addWidget(self.hint)
         self.keypad = Keypad(with_x=True)
         self.keypad.pressed.connect(self.key)
-        self.row(self.keypad)
         self.busy = busy_bar()
-        self.layout_.addWidget(self.busy)
         self.confirm = button(self.tr("Confirm"), "primary", "confirm_payee")
         self.confirm.clicked.connect(self.look_up)
-        self.row(self.confirm)
+        self.beside([self.number, self.hint, self.busy, self.confirm], self.keypad)
         self.text = ""
 
     def voice_prompt(self) -> str:

@@ -44,8 +44,10 @@ class Driver:
         self.qtbot.waitUntil(lambda: self.step is step, timeout=timeout)
 
     def screen_text(self) -> str:
+        """Every visible label and button text of the current screen."""
         screen = self.kiosk.window.current
-        return "\n".join(label.text() for label in screen.findChildren(QLabel) if label.isVisible())
+        widgets = [*screen.findChildren(QLabel), *screen.findChildren(QPushButton)]
+        return "\n".join(widget.text() for widget in widgets if widget.isVisible())
 
     def wait_for_text(self, text: str, timeout: int = WAIT_MS) -> None:
         self.qtbot.waitUntil(lambda: text in self.screen_text(), timeout=timeout)

@@ -161,3 +161,18 @@ def test_the_fee_system_answers_the_verification_question(clock):
     receipt = system.verify_document_code(make_code(key, records[0].payment_no, HISTORY, "赵敏", records[0].amount_fen))
     assert receipt is not None and receipt.kind == "receipt"
     system.close()
+
+
+def test_special_payment_bill_is_paid_once(fee_system):
+    debtor = "370104197809091530"  # 王建国
+    [bill] = fee_system.pending_bills(debtor)
+    assert bill.amount_fen == 436800 and bill.period.months == 6 and "槐荫" in bill.agency
+    quote = fee_system.quote_bill(debtor, bill.bill_no)
+    assert quote.item is InsuredItem.SPECIAL and quote.amount_fen == 436800 and quote.bill_no == bill.bill_no
+    order = fee_system.open_qr_order("bill-key", quote.quote_id, PayMethod.ALIPAY)
+    paid = fee_system.simulate_qr_payment(order.order_no)
+    fee_system.post_payment("bill-key", quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, debtor)
+    assert fee_system.pending_bills(debtor) == []
+    with pytest.raises(NotAllowed):
+        fee_system.quote_bill(debtor, bill.bill_no)
+    assert fee_system.pending_bills(RESIDENT) == []

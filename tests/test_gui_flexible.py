@@ -62,3 +62,20 @@ def test_lowest_base_and_printer_check_after_the_review(make_kiosk, qtbot):
     driver.tap("alipay")
     driver.wait_for(Step.RECEIPT_WARNING)
     assert driver.ctx.journal.entries() == []
+
+
+def test_special_payment_of_a_pending_bill(make_kiosk, qtbot):
+    debtor = "370104197809091530"  # 王建国
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login("special", category="flexible", module="pay")
+    driver.tap("special")
+    driver.wait_for(Step.SPECIAL_BILLS)
+    driver.wait_for_text("补缴2019年1月至2019年6月")
+    driver.tap("bill_TS3701042026000137")
+    driver.wait_for(Step.CHECKOUT_METHOD)
+    driver.tap("alipay")
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("缴费成功")
+    assert "￥4,368.00" in "\n".join(driver.printer.wait_for_receipts(1)[0].lines)
+    assert driver.ctx.fee_system.pending_bills(debtor) == []

@@ -109,6 +109,17 @@ class Quote:
     bill_no: str | None = None
 
 
+@dataclass(frozen=True)
+class Bill:
+    """A pending bill (单据) the fee system holds for a person: a special payment (特殊缴费, 补缴)."""
+
+    bill_no: str
+    description: str
+    period: Period
+    amount_fen: int
+    agency: str  # the social insurance agency (社保经办机构) that raised it
+
+
 class QrOrderState(StrEnum):
     OPEN = "open"
     PAID = "paid"
@@ -196,6 +207,10 @@ class FeeSystem(Protocol):
     def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer: ...
 
     def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote: ...
+
+    def pending_bills(self, id_number: str) -> list[Bill]: ...
+
+    def quote_bill(self, id_number: str, bill_no: str) -> Quote: ...
 
     def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder: ...
 

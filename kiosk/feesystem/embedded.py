@@ -21,6 +21,7 @@ from kiosk.domain.items import Category, InsuredItem, PayMethod
 from kiosk.domain.names import mask_name
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
+    Bill,
     CertificateIssue,
     CertificateKind,
     DocumentCheck,
@@ -273,6 +274,44 @@ class EmbeddedFeeSystem:
                 months=period.months,
                 base_fen=base_fen,
                 rate_percent=offer.rate_percent,
+            )
+        )
+
+    # --- special payments (pending bills) -----------------------------------------------------------------
+
+    def pending_bills(self, id_number: str) -> list[Bill]:
+        self.registration(id_number)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM bills WHERE id_number = ? AND paid_by IS NULL ORDER BY period_start", (id_number,)
+            ).fetchall()
+        return [
+            Bill(
+                bill_no=row["bill_no"],
+                description=row["description"],
+                period=Period(YearMonth.parse(row["period_start"]), YearMonth.parse(row["period_end"])),
+                amount_fen=row["amount_fen"],
+                agency=row["agency"],
+            )
+            for row in rows
+        ]
+
+    def quote_bill(self, id_number: str, bill_no: str) -> Quote:
+        bill = next((b for b in self.pending_bills(id_number) if b.bill_no == bill_no), None)
+        if bill is None:
+            raise NotAllowed(
+                f"bill {bill_no} is not pending for this person",
+                citizen_message=QT_TRANSLATE_NOOP("FeeSystem", "This bill has already been paid or is not yours."),
+            )
+        return self._store_quote(
+            Quote(
+                quote_id=uuid.uuid4().hex,
+                id_number=id_number,
+                item=InsuredItem.SPECIAL,
+                period=bill.period,
+                amount_fen=bill.amount_fen,
+                months=bill.period.months,
+                bill_no=bill.bill_no,
             )
         )
 

@@ -22,6 +22,7 @@ from typing import Any
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
+    Bill,
     CertificateIssue,
     CertificateKind,
     DocumentCheck,
@@ -116,6 +117,12 @@ class HttpFeeSystem:
 
     def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder:
         return self.call("open_qr_order", idempotency_key=idempotency_key, quote_id=quote_id, method=method)
+
+    def pending_bills(self, id_number: str) -> list[Bill]:
+        return self.call("pending_bills", id_number=id_number)
+
+    def quote_bill(self, id_number: str, bill_no: str) -> Quote:
+        return self.call("quote_bill", id_number=id_number, bill_no=bill_no)
 
     def qr_order_status(self, order_no: str) -> QrOrderStatus:
         return self.call("qr_order_status", order_no=order_no)

@@ -163,14 +163,19 @@ Pages: {pages}</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="211" />
+        <location filename="../feesystem/embedded.py" line="212" />
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="245" />
+        <location filename="../feesystem/embedded.py" line="246" />
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/embedded.py" line="304" />
+        <source>This bill has already been paid or is not yours.</source>
+        <translation>该单据已缴费或不属于您。</translation>
     </message>
 </context>
 <context>
@@ -292,113 +297,118 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="97" />
+        <location filename="../flow.py" line="99" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="98" />
+        <location filename="../flow.py" line="100" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="99" />
+        <location filename="../flow.py" line="101" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="100" />
+        <location filename="../flow.py" line="102" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="101" />
+        <location filename="../flow.py" line="103" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="102" />
-        <location filename="../flow.py" line="107" />
+        <location filename="../flow.py" line="104" />
+        <location filename="../flow.py" line="110" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="103" />
+        <location filename="../flow.py" line="105" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="104" />
+        <location filename="../flow.py" line="106" />
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="105" />
+        <location filename="../flow.py" line="107" />
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="106" />
+        <location filename="../flow.py" line="108" />
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="108" />
+        <location filename="../flow.py" line="109" />
+        <source>Special payment</source>
+        <translation>特殊缴费</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="111" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="109" />
+        <location filename="../flow.py" line="112" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="110" />
+        <location filename="../flow.py" line="113" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="111" />
+        <location filename="../flow.py" line="114" />
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="112" />
+        <location filename="../flow.py" line="115" />
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="113" />
+        <location filename="../flow.py" line="116" />
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="114" />
+        <location filename="../flow.py" line="117" />
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="115" />
+        <location filename="../flow.py" line="118" />
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="116" />
+        <location filename="../flow.py" line="119" />
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="117" />
+        <location filename="../flow.py" line="120" />
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="118" />
+        <location filename="../flow.py" line="121" />
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="119" />
+        <location filename="../flow.py" line="122" />
         <source>Not available</source>
         <translation>暂未开通</translation>
     </message>
@@ -487,22 +497,22 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="67" />
+        <location filename="../../screens/main_window.py" line="69" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="115" />
+        <location filename="../../screens/main_window.py" line="117" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="117" />
+        <location filename="../../screens/main_window.py" line="119" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="161" />
+        <location filename="../../screens/main_window.py" line="163" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -1105,6 +1115,43 @@ Tax voucher number: {number}</source>
         <location filename="../../screens/sim_panel.py" line="147" />
         <source>Receipts printed: {count}</source>
         <translation>已打印小票：{count} 张</translation>
+    </message>
+</context>
+<context>
+    <name>SpecialBillsScreen</name>
+    <message>
+        <location filename="../../screens/special.py" line="22" />
+        <source>Special payment: choose the bill to pay</source>
+        <translation>特殊缴费：请选择需要缴费的单据</translation>
+    </message>
+    <message>
+        <location filename="../../screens/special.py" line="31" />
+        <source>Please choose the bill you want to pay.</source>
+        <translation>请选择需要缴费的单据。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/special.py" line="36" />
+        <source>Looking up your bills...</source>
+        <translation>正在查询待缴单据……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/special.py" line="47" />
+        <source>You have no bills to pay.</source>
+        <translation>您没有待缴费的单据。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/special.py" line="49" />
+        <source>Bills raised by the social insurance agency:</source>
+        <translation>社保经办机构核定的待缴单据：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/special.py" line="51" />
+        <source>{description}
+{agency}
+{amount}</source>
+        <translation>{description}
+{agency}
+{amount}</translation>
     </message>
 </context>
 <context>
