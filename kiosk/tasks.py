@@ -87,5 +87,17 @@ class TaskRunner(QObject):
         self._relays.add(relay)
         self.pool.start(_Job(work, relay))
 
+    def run_detached(self, work: Callable[[], Any], on_finished: Callable[[Any], None]) -> None:
+        """Work that belongs to no session (recovery): ``on_finished`` gets the result or the exception."""
+
+        def finish(_outcome: str, value: Any) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            on_finished(value)
+
+        relay = _Relay(finish)
+        self._relays.add(relay)
+        self.pool.start(_Job(work, relay))
+
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.application import build_context, shutdown
+from kiosk.background import RecoveryScheduler
 from kiosk.config import KioskConfig
 from kiosk.context import KioskContext
 from kiosk.fonts import MissingCjkFont, check_cjk_font
 from kiosk.i18n import install_translators
+from kiosk.single_instance import acquire_or_exit_message
 from kiosk.voice import Voice
+from kiosk.watchdog import SystemdNotifier
 from screens.main_window import KioskWindow, TouchActivity
 from screens.style import scale_for, stylesheet
 
@@ -47,6 +50,9 @@ class KioskApp:
         app.installEventFilter(self.activity)
         self.window = KioskWindow(self.ctx)
         self.window.resize(width, height)
+        if config["display.hide_cursor"]:
+            app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        self.recovery = RecoveryScheduler(self.ctx)
         self.panel = None
 
     def show(self, with_panel: bool = True) -> None:
@@ -55,6 +61,7 @@ class KioskApp:
             self.window.showFullScreen()
         else:
             self.window.show()
+        self.recovery.start()
         if with_panel and self.ctx.devices.simulators:
             from screens.sim_panel import SimulatorPanel
 
@@ -63,8 +70,10 @@ class KioskApp:
             self.panel.show()
 
     def close(self) -> None:
+        self.recovery.stop()
         if self.panel:
             self.panel.close()
+        self.window.allow_close = True
         self.window.close()
         self.app.removeEventFilter(self.activity)
         for translator in self.translators:
@@ -73,6 +82,11 @@ class KioskApp:
 
 
 def run(config: KioskConfig) -> int:
+    # One kiosk per machine: a second one would fight the first over the devices.
+    lock, message = acquire_or_exit_message(config.state_dir)
+    if lock is None:
+        print(message, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("sifee-kiosk")
     try:
@@ -82,7 +96,17 @@ def run(config: KioskConfig) -> int:
         print(f"kiosk: {error}", file=sys.stderr)
         return 3
     kiosk.show()
+    # systemd's watchdog is fed from the GUI thread: a frozen GUI stops the pings and gets the kiosk restarted.
+    notifier = SystemdNotifier()
+    notifier.ready("kiosk up")
+    if (interval := notifier.ping_interval_ms) is not None:
+        ping = QTimer(app)
+        ping.timeout.connect(notifier.ping)
+        ping.start(interval)
     try:
         return app.exec()
     finally:
+        notifier.stopping()
+        notifier.close()
         kiosk.close()
+        lock.release()

@@ -65,6 +65,7 @@ class KioskWindow(QWidget):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.allow_close = False
         self.setObjectName("KioskWindow")
         self.setWindowTitle(self.tr("Social insurance fee kiosk"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -167,6 +168,14 @@ class KioskWindow(QWidget):
         if handler and handler():
             return
         self.overlay.ask(self.ctx.config["timeouts.still_there_seconds"])
+
+    def closeEvent(self, event) -> None:
+        """In a hall (full screen) the window cannot be closed: not by Alt+F4, not by a window manager. Only the
+        application (and later maintenance mode) closes it."""
+        if self.ctx.config["display.fullscreen"] and not self.allow_close:
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
