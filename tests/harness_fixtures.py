@@ -1,0 +1,20 @@
+"""Shared by the harness tests: where the scenarios live, and running `kiosk sim` as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO / "tests" / "scenarios"
+SCENARIO_FILES = sorted(SCENARIOS.glob("*.toml"))
+
+
+def kiosk_sim(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+    )

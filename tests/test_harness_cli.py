@@ -1,0 +1,64 @@
+"""`kiosk sim --headless --scenario` as a subprocess: exit codes, the failure report, the state directory."""
+
+from __future__ import annotations
+
+import tomllib
+
+from harness_fixtures import SCENARIOS, kiosk_sim
+
+FAILING = """
+[scenario]
+name = "A scenario that expects the wrong screen"
+now = 2026-11-27T10:00:00
+within = 1
+
+[[step]]
+tap = "resident"
+[[step]]
+wait_screen = "result"
+note = "nobody paid anything"
+"""
+
+
+def test_a_passing_scenario_exits_0_and_leaves_its_state(tmp_path):
+    state = tmp_path / "run"
+    result = kiosk_sim("--headless", "--scenario", str(SCENARIOS / "resident_pension_alipay_receipt.toml"),
+                       "--state", str(state))
+    assert result.returncode == 0, result.stderr
+    assert "PASSED" in result.stdout
+    for name in ("kiosk.toml", "journal.sqlite3", "feesystem.sqlite3", "receipts", "certificates", "log"):
+        assert (state / name).exists(), name
+    assert list((state / "receipts").iterdir())  # the printed receipt, kept
+    generated = tomllib.loads((state / "kiosk.toml").read_text(encoding="utf-8"))
+    assert generated["paths"]["state_dir"] == str(state.resolve())
+    assert generated["devices"]["idcard"]["mode"] == "real" and generated["devices"]["idcard"]["port"]
+    assert generated["fee_system"]["kind"] == "http" and generated["fee_system"]["url"].startswith("http://127.0.0.1")
+
+    # Picked up again: the fee system remembers the year is paid, the journal keeps the first payment.
+    again = kiosk_sim("--headless", "--scenario", str(SCENARIOS / "cancel_payment.toml"), "--state", str(state))
+    assert again.returncode == 1
+    assert "expect_journal" in again.stderr and "count" in again.stderr  # two entries now, not one
+
+
+def test_a_failing_scenario_exits_1_with_the_step_and_the_screen(tmp_path):
+    scenario = tmp_path / "failing.toml"
+    scenario.write_text(FAILING, encoding="utf-8")
+    result = kiosk_sim("--headless", "--scenario", str(scenario))
+    assert result.returncode == 1
+    report = result.stderr
+    assert "FAILED A scenario that expects the wrong screen" in report
+    assert f"step 2 of 2 ({scenario}:9): wait_screen = 'result'" in report
+    assert "expected: the screen 'result' within 1 s" in report
+    assert "screen:   menu" in report and "nobody paid anything" in report
+
+
+def test_a_broken_scenario_file_exits_2(tmp_path):
+    scenario = tmp_path / "broken.toml"
+    scenario.write_text('[[step]]\nwait_for = "menu"\n', encoding="utf-8")
+    result = kiosk_sim("--headless", "--scenario", str(scenario))
+    assert result.returncode == 2 and "unknown key" in result.stderr
+
+
+def test_headless_needs_a_scenario():
+    result = kiosk_sim("--headless")
+    assert result.returncode == 2 and "--scenario" in result.stderr

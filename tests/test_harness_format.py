@@ -1,0 +1,48 @@
+"""The scenario format: what it accepts, and the plain errors for what it does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from harness_fixtures import SCENARIO_FILES
+from kiosk.harness.scenario import ACTIONS, ScenarioError, load_scenario, parse_scenario
+
+
+def test_every_shipped_scenario_parses_and_uses_known_actions():
+    assert len(SCENARIO_FILES) >= 15
+    for path in SCENARIO_FILES:
+        scenario = load_scenario(path)
+        assert scenario.steps and all(step.action in ACTIONS for step in scenario.steps)
+
+
+def test_header_and_steps_are_read_with_their_lines():
+    scenario = parse_scenario(
+        '[scenario]\nname = "x"\nnow = 2026-11-27T10:00:00\nwithin = 3\n[scenario.config]\n'
+        '"timeouts.screen_seconds" = 2\n\n[[step]]\ntap = "resident"\n[[step]]\nwait_screen = "menu"\nwithin = 5\n'
+    )
+    assert scenario.now == dt.datetime(2026, 11, 27, 10, 0)
+    assert scenario.within == 3 and scenario.config == {"timeouts.screen_seconds": 2}
+    first, second = scenario.steps
+    assert (first.number, first.line, first.action, first.value) == (1, 8, "tap", "resident")
+    assert (second.line, second.options) == (10, {"within": 5})
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[[step]]\ntapp = "x"\n', "unknown key"),
+        ('[[step]]\ntap = "x"\nwait_screen = "menu"\n', "exactly one action"),
+        ('[[step]]\ntap = 3\n', "expected str"),
+        ('[[step]]\nexpect_amount = "800"\n', "expected int"),
+        ('[[step]]\nremove_id_card = "yes"\n', "expected bool"),
+        ('[scenario]\nname = "x"\n', "no [[step]]"),
+        ('[scenario]\nnow = "tomorrow"\n[[step]]\ntap = "x"\n', "local date-time"),
+        ('[[step]]\ntap = "x"\nwithin = "long"\n', "within"),
+        ("[[step]\n", "not valid TOML"),
+    ],
+)
+def test_bad_scenarios_are_refused_with_the_step(text, words):
+    with pytest.raises(ScenarioError, match=words.replace("[", r"\[")):
+        parse_scenario(text)
