@@ -1,30 +1,47 @@
-"""The simulator's control window beside the kiosk: lay an ID card, pay the open QR order, set the printer.
+"""The simulator's control window beside the kiosk: lay an ID card, pay the open QR order, set the printer,
+inject the devices' faults, press the PIN pad, slow or cut the fee system, and watch each device's traffic.
 
-Only on simulated hardware. It acts on the device simulators and the fee-system simulator, never on the
-kiosk's screens: what the kiosk shows follows from the devices, as it would in a hall.
+Only on simulated hardware. It acts through the harness bench (kiosk/harness/bench.py) on the device simulators
+and the fee-system simulator, never on the kiosk's screens: what the kiosk shows follows from the devices.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from drivers.idcard.simulator import demo_card
-from drivers.sscard import demo_sscard
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
+from kiosk.harness.bench import Bench, BenchError, bench_for_device_hub
+from kiosk.harness.traffic import TrafficLog
 
 PANEL_STYLE = "QWidget { font-size: 15px; } QPushButton { min-height: 30px; min-width: 0; font-size: 15px; }"
 
 
 class SimulatorPanel(QWidget):
-    def __init__(self, ctx: KioskContext) -> None:
+    def __init__(self, ctx: KioskContext, bench: Bench | None = None, traffic: TrafficLog | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(self.tr("Kiosk simulator"))
         self.setStyleSheet(PANEL_STYLE)
         self.people = demo_people(ctx.config.config_path(ctx.config["fee_system.people"]))
-        layout = QVBoxLayout(self)
+        self.bench = bench or bench_for_device_hub(ctx, {person.key: person for person in self.people})
+        self.traffic = traffic
+        self.traffic_seen = 0
+        outer = QHBoxLayout(self)
+        layout = QVBoxLayout()
+        outer.addLayout(layout)
 
         cards = QGroupBox(self.tr("Cards"))
         box = QVBoxLayout(cards)
@@ -62,6 +79,9 @@ class SimulatorPanel(QWidget):
         pay.setObjectName("sim_pay_order")
         pay.clicked.connect(self.pay_order)
         box.addWidget(pay)
+        self.phone_note = QLabel("")
+        self.phone_note.setWordWrap(True)
+        box.addWidget(self.phone_note)
         layout.addWidget(phone)
 
         printer = QGroupBox(self.tr("Receipt printer"))
@@ -81,12 +101,92 @@ class SimulatorPanel(QWidget):
         self.printed = QLabel("")
         box.addWidget(self.printed)
         layout.addWidget(printer)
+        layout.addWidget(self._faults_box())
+        layout.addWidget(self._pinpad_box())
         layout.addStretch(1)
+        if traffic is not None:
+            self.log = QPlainTextEdit()
+            self.log.setObjectName("sim_traffic_log")
+            self.log.setReadOnly(True)
+            self.log.setMaximumBlockCount(1000)
+            self.log.setMinimumWidth(520)
+            logs = QGroupBox(self.tr("Device traffic (hex and decoded)"))
+            QVBoxLayout(logs).addWidget(self.log)
+            outer.addWidget(logs, 1)
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.timeout.connect(self.refresh)
-        self.refresh_timer.start(1000)
+        self.refresh_timer.start(500)
         self.refresh()
+
+    def _faults_box(self) -> QGroupBox:
+        faults = QGroupBox(self.tr("Faults"))
+        grid = QGridLayout(faults)
+        self.idcard_fault = QComboBox()
+        self.idcard_fault.setObjectName("sim_idcard_fault")
+        for key, text in (
+            ("none", self.tr("ID card reader: no fault")),
+            ("checksum_once", self.tr("ID card reader: one garbled answer")),
+            ("checksum_always", self.tr("ID card reader: every answer garbled")),
+            ("noise", self.tr("ID card reader: noise before answers")),
+            ("pulled_mid_read", self.tr("ID card reader: card pulled halfway")),
+        ):
+            self.idcard_fault.addItem(text, key)
+        self.idcard_fault.currentIndexChanged.connect(
+            lambda: self.act(self.bench.idcard_fault, self.idcard_fault.currentData())
+        )
+        grid.addWidget(self.idcard_fault, 0, 0, 1, 3)
+        for column, (device, text) in enumerate(
+            (("idcard", self.tr("Unplug ID card reader")), ("printer", self.tr("Unplug printer")),
+             ("pinpad", self.tr("Unplug PIN pad")))
+        ):
+            box = QCheckBox(text)
+            box.setObjectName(f"sim_unplug_{device}")
+            box.toggled.connect(lambda unplugged, d=device: self.act(
+                self.bench.unplug if unplugged else self.bench.replug, d))
+            grid.addWidget(box, 1, column)
+        self.fee_mode = QComboBox()
+        self.fee_mode.setObjectName("sim_fee_system")
+        for key, text in (
+            ("ok", self.tr("Fee system: normal")),
+            ("slow", self.tr("Fee system: slow (3 s)")),
+            ("unreachable", self.tr("Fee system: unreachable")),
+            ("fail", self.tr("Fee system: answers errors")),
+        ):
+            self.fee_mode.addItem(text, key)
+        self.fee_mode.setEnabled(self.bench.fee_server is not None)  # the embedded one has no network to cut
+        self.fee_mode.currentIndexChanged.connect(lambda: self.act(self.bench.fee_system, self.fee_mode.currentData()))
+        grid.addWidget(self.fee_mode, 2, 0, 1, 3)
+        self.fault_note = QLabel("")
+        self.fault_note.setWordWrap(True)
+        grid.addWidget(self.fault_note, 3, 0, 1, 3)
+        return faults
+
+    def _pinpad_box(self) -> QGroupBox:
+        pad = QGroupBox(self.tr("PIN pad"))
+        grid = QGridLayout(pad)
+        keys = [*"123456789", "clear", "0", "enter", "cancel"]
+        for index, key in enumerate(keys):
+            button = QPushButton(key if len(key) == 1 else {"clear": self.tr("Clear"), "enter": self.tr("Enter"),
+                                                             "cancel": self.tr("Cancel")}[key])
+            button.setObjectName(f"sim_pinpad_{key}")
+            button.clicked.connect(lambda _=False, k=key: self.act(self.bench.press_pinpad, [k]))
+            grid.addWidget(button, index // 3, index % 3)
+        pad.setEnabled("pinpad" in self.bench.simulators)
+        return pad
+
+    def closeEvent(self, event) -> None:
+        self.refresh_timer.stop()  # the kiosk closes its fee system next: no refresh may reach it
+        super().closeEvent(event)
+
+    def act(self, action, *arguments) -> None:
+        """Run a bench action; what cannot be done is said in the panel, never raised into Qt."""
+        try:
+            action(*arguments)
+        except (BenchError, ValueError) as error:
+            self.fault_note.setText(str(error))
+        else:
+            self.fault_note.setText("")
 
     def place_card(self) -> None:
         person = self.people[self.person.currentIndex()]
@@ -94,7 +194,7 @@ class SimulatorPanel(QWidget):
             self.card_note.setText(self.tr("This person has no ID card in the demo data."))
             return
         self.card_note.setText("")
-        self.ctx.devices.simulators["idcard"].place_card(demo_card(person.id_card_fields()))
+        self.bench.place_id_card(person.key)
 
     def insert_sscard(self) -> None:
         person = self.people[self.person.currentIndex()]
@@ -102,36 +202,36 @@ class SimulatorPanel(QWidget):
             self.card_note.setText(self.tr("This person has no social security card in the demo data."))
             return
         try:
-            self.ctx.devices.simulators["sscard"].insert(demo_sscard(person.sscard_fields()))
-        except (ConnectionError, OSError) as error:
+            self.bench.insert_sscard(person.key)
+        except BenchError as error:
             self.card_note.setText(self.tr("The virtual card slot is not available: {error}").format(error=error))
         else:
             self.card_note.setText("")
 
     def pull_sscard(self) -> None:
-        self.ctx.devices.simulators["sscard"].remove()
+        self.bench.remove_sscard()
 
     def remove_card(self) -> None:
-        self.ctx.devices.simulators["idcard"].place_card(None)
+        self.bench.remove_id_card()
 
     def open_orders(self) -> list:
-        lister = getattr(self.ctx.fee_system, "open_qr_orders", None)
-        return lister() if lister else []
+        return self.bench.open_orders()
 
     def pay_order(self) -> None:
-        orders = self.open_orders()
-        if orders:
-            self.ctx.fee_system.simulate_qr_payment(orders[-1].order_no)
+        """The phone's app scans the code: the order's own channel (Alipay or WeChat) pays it."""
+        try:
+            self.bench.pay_open_order()
+        except BenchError:
+            self.phone_note.setText(self.tr("There is no open order to pay."))
+        else:
+            self.phone_note.setText("")
         self.refresh()
 
     def set_printer_state(self) -> None:
         key = self.paper.currentData()
-        simulator = self.ctx.devices.simulators["printer"]
-        simulator.set_state(
-            paper=key if key in ("ok", "low", "out") else "ok",
-            cover_open=key == "cover",
-            online=key != "offline",
-        )
+        self.bench.set_printer("ok" if key in ("cover", "offline") else key)
+        self.bench.set_printer("cover_open" if key == "cover" else "cover_closed")
+        self.bench.set_printer("offline" if key == "offline" else "online")
 
     def refresh(self) -> None:
         orders = self.open_orders()
@@ -142,6 +242,9 @@ class SimulatorPanel(QWidget):
             )
         else:
             self.order.setText(self.tr("No open order"))
-        simulator = self.ctx.devices.simulators.get("printer")
-        if simulator is not None:
-            self.printed.setText(self.tr("Receipts printed: {count}").format(count=len(simulator.receipts)))
+        if "printer" in self.bench.simulators:
+            self.printed.setText(self.tr("Receipts printed: {count}").format(count=len(self.bench.receipts)))
+        if self.traffic is not None:
+            for entry in self.traffic.since(self.traffic_seen):
+                self.log.appendPlainText(entry.line())
+                self.traffic_seen = entry.number
