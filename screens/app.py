@@ -18,6 +18,7 @@ from kiosk.i18n import install_translators
 from kiosk.single_instance import acquire_or_exit_message
 from kiosk.voice import Voice
 from kiosk.watchdog import SystemdNotifier
+from screens.appearance import Appearance
 from screens.main_window import KioskWindow, TouchActivity
 from screens.style import scale_for, stylesheet
 
@@ -39,21 +40,49 @@ class KioskApp:
         if config["display.fullscreen"] and QGuiApplication.primaryScreen():
             size = QGuiApplication.primaryScreen().size()
             width, height = size.width(), size.height()
-        scale = scale_for(width, height, config["display.font_scale"])
-        app.setStyleSheet(stylesheet(scale))
-        self.ctx: KioskContext = build_context(config, app, scale=scale, **context_options)
+        self.size = (width, height)
+        self.scale = scale_for(width, height, config["display.font_scale"])
+        self.appearance = Appearance(config["terminal.language"])
+        self.apply_style()
+        self.ctx: KioskContext = build_context(config, app, scale=self.scale, **context_options)
         self.voice = Voice(
             enabled=QGuiApplication.platformName() != "offscreen", locale_name=config["terminal.language"]
         )
         self.ctx.speak = self.voice.say
         self.activity = TouchActivity(self.ctx)
         app.installEventFilter(self.activity)
-        self.window = KioskWindow(self.ctx)
+        self.window = KioskWindow(self.ctx, self.appearance)
         self.window.resize(width, height)
+        self.appearance.changed.connect(self.apply_style)
+        self.appearance.language_changed.connect(self.set_language)
+        # The next citizen starts from the hall's defaults (queued: not in the middle of the session's end).
+        self.ctx.flow.session_ended.connect(lambda _reason: QTimer.singleShot(0, self.appearance.reset))
         if config["display.hide_cursor"]:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         self.recovery = RecoveryScheduler(self.ctx)
         self.panel = None
+
+    def apply_style(self) -> None:
+        self.app.setStyleSheet(stylesheet(self.scale, self.appearance.large_text, self.appearance.high_contrast))
+
+    def set_language(self, language: str) -> None:
+        """Swap the translators and build the window again: every screen's text is set when it is built."""
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators = install_translators(self.app, language)
+        self.voice.locale_name = language
+        old = self.window
+        self.window = KioskWindow(self.ctx, self.appearance)
+        self.window.setGeometry(old.geometry())
+        if old.isFullScreen():
+            self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.window.showFullScreen()
+        elif old.isVisible():
+            self.window.show()
+        old.allow_close = True
+        old.retire()
+        old.close()
+        old.deleteLater()
 
     def show(self, with_panel: bool = True) -> None:
         if self.config["display.fullscreen"]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
 from kiosk.flow import STEP_TITLES, Step
+from screens.appearance import Appearance
 from screens.base import Screen, translate
 from screens.certificates import (
     CertificateDoneScreen,
@@ -62,9 +63,10 @@ SCREENS: tuple[type[Screen], ...] = (
 
 
 class KioskWindow(QWidget):
-    def __init__(self, ctx: KioskContext) -> None:
+    def __init__(self, ctx: KioskContext, appearance: Appearance | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.appearance = appearance
         self.allow_close = False
         self.setObjectName("KioskWindow")
         self.setWindowTitle(self.tr("Social insurance fee kiosk"))
@@ -125,8 +127,48 @@ class KioskWindow(QWidget):
         row.addSpacing(px(30, self.ctx.scale))
         row.addWidget(self.home_button)
         row.addStretch(1)
+        self.preference_buttons = self._preference_buttons()
+        for preference in self.preference_buttons:
+            row.addWidget(preference)
         row.addWidget(self.countdown)
         return footer
+
+    def _preference_buttons(self) -> list[QPushButton]:
+        """On Home: large text, high contrast, the other language (the next citizen gets the defaults back)."""
+        appearance = self.appearance
+        if appearance is None:
+            return []
+        large = button(self.tr("Large text"), "nav", "toggle_large_text")
+        large.setCheckable(True)
+        large.setChecked(appearance.large_text)
+        large.toggled.connect(appearance.set_large_text)
+        contrast = button(self.tr("High contrast"), "nav", "toggle_contrast")
+        contrast.setCheckable(True)
+        contrast.setChecked(appearance.high_contrast)
+        contrast.toggled.connect(appearance.set_high_contrast)
+        # The other language's name, in that language: whoever needs it can read it.
+        language = button("English" if appearance.language != "en" else "中文", "nav", "toggle_language")
+        language.clicked.connect(lambda: QTimer.singleShot(0, appearance.toggle_language))
+        appearance.changed.connect(self._sync_preferences)
+        return [large, contrast, language]
+
+    def _sync_preferences(self) -> None:
+        if self.appearance and self.preference_buttons:
+            large, contrast, _ = self.preference_buttons
+            large.setChecked(self.appearance.large_text)
+            contrast.setChecked(self.appearance.high_contrast)
+
+    def retire(self) -> None:
+        """This window is being replaced (language change): let go of the shared flow and countdown."""
+        for signal, slot in (
+            (self.ctx.flow.changed, self.show_step),
+            (self.ctx.countdown.tick, self._show_countdown),
+            (self.ctx.countdown.expired, self._countdown_expired),
+        ):
+            signal.disconnect(slot)
+        if self.appearance:
+            self.appearance.changed.disconnect(self._sync_preferences)
+        self.current.on_leave()
 
     def _update_clock(self) -> None:
         self.clock.setText(self.ctx.clock().strftime("%Y-%m-%d %H:%M"))
@@ -147,6 +189,8 @@ class KioskWindow(QWidget):
         at_home = new.step is Step.HOME
         self.back_button.setVisible(self.ctx.flow.can_go_back())
         self.home_button.setVisible(not at_home)
+        for preference in self.preference_buttons:
+            preference.setVisible(at_home)
         new.on_enter()
         self.stack.setCurrentWidget(new)
         self._restart_countdown()
@@ -186,9 +230,10 @@ class KioskWindow(QWidget):
 class TouchActivity(QObject):
     """Any touch or click anywhere restarts the countdown: the person is still there."""
 
-    def __init__(self, ctx: KioskContext) -> None:
+    def __init__(self, ctx: KioskContext, appearance: Appearance | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.appearance = appearance
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
