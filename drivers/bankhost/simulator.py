@@ -1,0 +1,524 @@
+"""A bank host on loopback that speaks the kiosk's ISO 8583 (drivers.bankhost.messages) from the host's side.
+
+It keeps accounts (PAN, PIN, balance in fen), its own copy of the terminal master key (the same test key as the
+simulated PIN pad: drivers.bankhost.testkeys), issues working keys at sign-on, verifies MACs and PIN blocks,
+answers with real response codes (00, 14, 30, 51, 54, 55, 75, 77, 94, 96, 97, 99, A0), keeps a ledger in which a
+reversal restores the balance (a reversal of an unknown or already reversed transaction is acknowledged, and a
+purchase arriving after its own reversal is refused), and can be told to not answer, answer late, drop the
+connection after receiving, answer with a forced code, or spoil its answer's MAC. Optionally it keeps accounts,
+ledger and keys in a state directory.
+
+Run it alone: ``python -m drivers.bankhost.simulator [--port N] [--state DIR] [--accounts FILE]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hmac
+import itertools
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+from drivers.bankcard.data import mask_pan
+from drivers.bankhost import messages as m
+from drivers.bankhost.accounts import Account, demo_accounts
+from drivers.bankhost.errors import MessageFormatError
+from drivers.bankhost.testkeys import shared_master_key
+from drivers.bankhost.transport import FrameTooLarge, receive_frame
+from drivers.pinpad import crypto
+from drivers.pinpad.crypto import Algorithm, CryptoInputError
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "bankhost.json"
+PIN_TRY_LIMIT = 3
+
+
+class Fault(StrEnum):
+    NO_ANSWER = "no_answer"  # keep the connection, never answer
+    LATE = "late"  # answer after ``delay`` seconds
+    DROP = "drop"  # close the connection right after receiving
+    CODE = "code"  # answer with ``code`` without processing (96 system malfunction, ...)
+    BAD_MAC = "bad_mac"  # process and answer, with a wrong MAC
+
+
+@dataclass
+class PlannedFault:
+    kind: Fault
+    mti: str
+    process: bool = True  # NO_ANSWER / LATE / DROP: book the request anyway (money moves, the kiosk can't know)
+    delay: float = 0.0
+    code: str = "96"
+    remaining: int = 1
+
+
+@dataclass
+class LedgerEntry:
+    terminal_id: str
+    stan: str
+    local_date: str  # MMDD of field 13
+    local_time: str  # hhmmss of field 12
+    pan: str
+    amount_fen: int
+    response_code: str
+    status: str  # approved, declined, reversed
+    rrn: str = ""
+    auth_code: str = ""
+    reversal_reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.terminal_id, self.stan, self.local_date)
+
+    def __repr__(self) -> str:
+        return (
+            f"LedgerEntry({self.terminal_id} {self.stan} {self.local_date} {mask_pan(self.pan)} "
+            f"{self.amount_fen} {self.response_code} {self.status})"
+        )
+
+
+@dataclass
+class TerminalKeys:
+    pin_key: bytes
+    mac_key: bytes
+    batch: str = "000001"
+
+
+@dataclass
+class Received:
+    mti: str
+    stan: str
+    response_code: str = ""  # what the host answered (or would have), "" when it did not get that far
+
+
+class BankHostSimulator:
+    def __init__(
+        self,
+        accounts: Iterable[Account] | None = None,
+        *,
+        algorithm: Algorithm | str = Algorithm.TDES,
+        master_key: bytes | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state_dir: str | os.PathLike[str] | None = None,
+        pin_try_limit: int = PIN_TRY_LIMIT,
+        terminals: Iterable[str] | None = None,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
+        self.algorithm = Algorithm(str(algorithm).lower())
+        self.master_key = master_key or shared_master_key(self.algorithm)
+        crypto.check_key(self.algorithm, self.master_key)
+        self.host = host
+        self.port = port
+        self.state_file = Path(state_dir) / STATE_FILE if state_dir else None
+        self.pin_try_limit = pin_try_limit
+        self.terminals = set(terminals) if terminals is not None else None
+        self.clock = clock
+        self.received: list[Received] = []  # every decoded request, in arrival order (tests look at it)
+        self.on_request: Callable[[m.Fields], None] | None = None  # called with each request before processing
+        self._lock = threading.RLock()
+        self._accounts: dict[str, Account] = {}
+        self._ledger: list[LedgerEntry] = []
+        self._reversed_unknown: set[tuple[str, str, str]] = set()  # reversals that came before their purchase
+        self._keys: dict[str, TerminalKeys] = {}
+        self._faults: list[PlannedFault] = []
+        self._counter = itertools.count(1)
+        self._stop = threading.Event()
+        self._server: socket.socket | None = None
+        self._threads: list[threading.Thread] = []
+        self._connections: set[socket.socket] = set()
+        self._load()
+        for account in demo_accounts() if accounts is None else accounts:
+            self._accounts.setdefault(account.pan, account)
+
+    # -- life cycle ------
+    def start(self) -> BankHostSimulator:
+        if self._server is not None:
+            return self
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind((self.host, self.port))
+        server.listen(16)
+        self.port = server.getsockname()[1]
+        self._server = server
+        self._stop.clear()
+        thread = threading.Thread(target=self._accept_loop, name="bankhost-accept", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        server, self._server = self._server, None
+        if server is not None:
+            with contextlib.suppress(OSError):
+                server.shutdown(socket.SHUT_RDWR)
+            server.close()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            _close(conn)
+        for thread in self._threads:
+            thread.join(timeout=2.0)
+        self._threads.clear()
+
+    def __enter__(self) -> BankHostSimulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.host, self.port
+
+    # -- accounts and ledger ------
+    def add_account(self, account: Account) -> None:
+        with self._lock:
+            self._accounts[account.pan] = account
+            self._save()
+
+    def account(self, pan: str) -> Account:
+        with self._lock:
+            return self._accounts[pan]
+
+    def accounts(self) -> list[Account]:
+        with self._lock:
+            return list(self._accounts.values())
+
+    def balance(self, pan: str) -> int:
+        with self._lock:
+            return self._accounts[pan].balance_fen
+
+    def ledger(self) -> list[LedgerEntry]:
+        with self._lock:
+            return [LedgerEntry(**asdict(entry)) for entry in self._ledger]
+
+    def net_debits(self, terminal_id: str | None = None) -> int:
+        """Fen taken and not given back (approved, not reversed)."""
+        with self._lock:
+            return sum(
+                entry.amount_fen
+                for entry in self._ledger
+                if entry.status == "approved" and terminal_id in (None, entry.terminal_id)
+            )
+
+    def terminal_keys(self, terminal_id: str) -> TerminalKeys | None:
+        with self._lock:
+            return self._keys.get(terminal_id)
+
+    # -- fault injection ------
+    def fault_next(
+        self,
+        kind: Fault | str,
+        mti: str = m.PURCHASE,
+        *,
+        process: bool = True,
+        delay: float = 0.0,
+        code: str = "96",
+        count: int = 1,
+    ) -> None:
+        """The next ``count`` requests of type ``mti`` meet ``kind``."""
+        with self._lock:
+            self._faults.append(PlannedFault(Fault(kind), mti, process, delay, code, count))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _take_fault(self, mti: str) -> PlannedFault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.mti == mti and fault.remaining > 0:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    # -- the network side ------
+    def _accept_loop(self) -> None:
+        server = self._server
+        while server is not None and not self._stop.is_set():
+            try:
+                conn, _peer = server.accept()
+            except OSError:
+                break
+            with self._lock:
+                self._connections.add(conn)
+            thread = threading.Thread(target=self._serve, args=(conn,), name="bankhost-conn", daemon=True)
+            thread.start()
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            while not self._stop.is_set():
+                try:
+                    raw = receive_frame(conn, None)
+                except (OSError, FrameTooLarge) as exc:
+                    log.debug("bank host: connection ended: %s", exc)
+                    return
+                if raw is None:
+                    return
+                if not self._one_message(conn, raw):
+                    return
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+            _close(conn)
+
+    def _one_message(self, conn: socket.socket, raw: bytes) -> bool:
+        """Handle one framed request; False closes the connection."""
+        try:
+            request = m.decode(raw, self.algorithm)
+        except MessageFormatError as exc:
+            log.info("bank host: undecodable request dropped: %s", exc.detail)
+            return False  # nothing we can answer to: the terminal sees the connection close
+        mti = request["t"]
+        if self.on_request is not None:
+            self.on_request(request)
+        fault = self._take_fault(mti)
+        record = Received(mti, request.get("11", ""))
+        with self._lock:
+            self.received.append(record)
+        if fault is not None and fault.kind is Fault.DROP:
+            if fault.process:
+                record.response_code = _code_of(self._process(request, raw), self.algorithm)
+            return False
+        if fault is not None and fault.kind is Fault.CODE:
+            answer = self._answer(request, fault.code, mac=fault.code not in ("A0", "77"))
+        elif fault is not None and not fault.process:
+            answer = b""
+        else:
+            answer = self._process(request, raw)
+        record.response_code = _code_of(answer, self.algorithm)
+        if fault is not None and fault.kind is Fault.NO_ANSWER:
+            return True  # read on: the terminal gives up and closes
+        if fault is not None and fault.kind is Fault.LATE and self._stop.wait(fault.delay):
+            return False
+        if fault is not None and fault.kind is Fault.BAD_MAC and answer:
+            answer = answer[:-1] + bytes([answer[-1] ^ 0x01])
+        if not answer:
+            return True
+        try:
+            conn.sendall(m.frame(answer))
+        except OSError as exc:
+            log.debug("bank host: answer not delivered: %s", exc)
+            return False
+        return True
+
+    # -- processing ------
+    def _process(self, request: m.Fields, raw: bytes) -> bytes:
+        mti = request["t"]
+        with self._lock:
+            if mti == m.SIGN_ON:
+                return self._sign_on(request)
+            if mti == m.PURCHASE:
+                return self._purchase(request, raw)
+            if mti == m.REVERSAL:
+                return self._reversal(request, raw)
+            return self._answer(request, "12", mac=False)
+
+    def _answer(self, request: m.Fields, code: str, extra: m.Fields | None = None, mac: bool = True) -> bytes:
+        mti = m.RESPONSE_OF.get(request["t"], f"{int(request['t']) + 10:04d}")
+        now = self.clock()
+        answer: m.Fields = {"h": m.TPDU_TO_TERMINAL, "t": mti}
+        for name in ("2", "3", "4", "11", "22", "25", "41", "42", "49", "60"):
+            if name in request:
+                answer[name] = request[name]
+        answer |= {"12": now.strftime("%H%M%S"), "13": now.strftime("%m%d"), "39": code}
+        answer |= extra or {}
+        keys = self._keys.get(request.get("41", ""))
+        if not mac or keys is None or request["t"] == m.SIGN_ON:
+            return m.encode(answer, self.algorithm)
+        raw = m.encode({**answer, "64": "00" * m.MAC_BYTES}, self.algorithm)
+        return m.with_mac(raw, crypto.compute_mac(self.algorithm, keys.mac_key, m.mac_data(raw)))
+
+    def _sign_on(self, request: m.Fields) -> bytes:
+        terminal = request.get("41", "")
+        if self.terminals is not None and terminal not in self.terminals:
+            return self._answer(request, "97", mac=False)
+        pin_key, mac_key = os.urandom(16), os.urandom(16)
+        batch = request.get("60", "00000001")[2:8] or "000001"
+        self._keys[terminal] = TerminalKeys(pin_key, mac_key, batch)
+        self._save()
+        field62 = b"".join(
+            crypto.encrypt_ecb(self.algorithm, self.master_key, key) + crypto.check_value(self.algorithm, key)
+            for key in (pin_key, mac_key)
+        )
+        extra = {"37": self._rrn(), "60": m.TYPE_SIGN_ON + batch + m.MANAGEMENT_SIGN_ON, "62": field62.hex().upper()}
+        return self._answer(request, "00", extra, mac=False)
+
+    def _mac_ok(self, keys: TerminalKeys, request: m.Fields, raw: bytes) -> bool:
+        if "64" not in request:
+            return False
+        expected = crypto.compute_mac(self.algorithm, keys.mac_key, m.mac_data(raw))[: m.MAC_BYTES]
+        return hmac.compare_digest(expected, raw[-m.MAC_BYTES :])
+
+    def _purchase(self, request: m.Fields, raw: bytes) -> bytes:
+        keys = self._keys.get(request.get("41", ""))
+        if keys is None:
+            return self._answer(request, "77", mac=False)
+        if not self._mac_ok(keys, request, raw):
+            return self._answer(request, "A0", mac=False)
+        if any(name not in request for name in ("2", "4", "11", "13", "35", "41")):
+            return self._answer(request, "30")
+        key = (request["41"], request["11"], request["13"])
+        if key in self._reversed_unknown or any(entry.key == key for entry in self._ledger):
+            return self._answer(request, "94")
+        pan, amount = request["2"], int(request["4"])
+        code = self._authorise(request, keys, pan, amount)
+        entry = LedgerEntry(
+            terminal_id=request["41"],
+            stan=request["11"],
+            local_date=request["13"],
+            local_time=request.get("12", ""),
+            pan=pan,
+            amount_fen=amount,
+            response_code=code,
+            status="declined",
+        )
+        extra: m.Fields = {"37": self._rrn()}
+        if code == "00":
+            self._accounts[pan].balance_fen -= amount
+            entry.status, entry.rrn, entry.auth_code = "approved", extra["37"], f"{next(self._counter) % 10**6:06d}"
+            extra["38"] = entry.auth_code
+        self._ledger.append(entry)
+        self._save()
+        return self._answer(request, code, extra)
+
+    def _authorise(self, request: m.Fields, keys: TerminalKeys, pan: str, amount: int) -> str:
+        account = self._accounts.get(pan)
+        if account is None or not request["35"].upper().startswith(pan + "D") or amount <= 0:
+            return "14"
+        if account.expiry < self.clock().date():
+            return "54"
+        tries = self.pin_try_limit if account.pin_tries_left is None else account.pin_tries_left
+        if tries <= 0:
+            return "75"
+        if "52" not in request:
+            return "55"
+        try:
+            pin = crypto.decode_pin_block(
+                self.algorithm, keys.pin_key, bytes.fromhex(request["52"]), crypto.pan_field_digits(pan)
+            )
+        except CryptoInputError:
+            return "99"
+        if not hmac.compare_digest(pin.encode(), account.pin.encode()):
+            account.pin_tries_left = tries - 1
+            return "75" if account.pin_tries_left <= 0 else "55"
+        account.pin_tries_left = None
+        if account.balance_fen < amount:
+            return "51"
+        return "00"
+
+    def _reversal(self, request: m.Fields, raw: bytes) -> bytes:
+        keys = self._keys.get(request.get("41", ""))
+        if keys is None:
+            return self._answer(request, "77", mac=False)
+        if not self._mac_ok(keys, request, raw):
+            return self._answer(request, "A0", mac=False)
+        if any(name not in request for name in ("4", "11", "13", "41")):
+            return self._answer(request, "30")
+        key = (request["41"], request["11"], request["13"])
+        original = next((entry for entry in self._ledger if entry.key == key), None)
+        if original is None:
+            self._reversed_unknown.add(key)  # acknowledged; the purchase, should it still come, is refused
+        elif original.status == "approved":
+            if original.amount_fen != int(request["4"]):
+                return self._answer(request, "12")
+            self._accounts[original.pan].balance_fen += original.amount_fen
+            original.status, original.reversal_reason = "reversed", request.get("39", "")
+        self._save()
+        return self._answer(request, "00")
+
+    def _rrn(self) -> str:
+        return f"{self.clock():%H%M%S}{next(self._counter) % 10**6:06d}"
+
+    # -- persistence ------
+    def _load(self) -> None:
+        if self.state_file is None or not self.state_file.exists():
+            return
+        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        self._accounts = {row["pan"]: Account.from_json(row) for row in data.get("accounts", [])}
+        self._ledger = [LedgerEntry(**row) for row in data.get("ledger", [])]
+        self._reversed_unknown = {tuple(key) for key in data.get("reversed_unknown", [])}  # type: ignore[misc]
+        self._keys = {
+            terminal: TerminalKeys(bytes.fromhex(row["pin_key"]), bytes.fromhex(row["mac_key"]), row["batch"])
+            for terminal, row in data.get("keys", {}).items()
+        }
+        self._counter = itertools.count(int(data.get("counter", 1)))
+
+    def _save(self) -> None:
+        if self.state_file is None:
+            return
+        counter = next(self._counter)
+        self._counter = itertools.count(counter)
+        data = {
+            "algorithm": self.algorithm.value,
+            "accounts": [account.to_json() for account in self._accounts.values()],
+            "ledger": [asdict(entry) for entry in self._ledger],
+            "reversed_unknown": sorted(self._reversed_unknown),
+            "keys": {
+                terminal: {"pin_key": keys.pin_key.hex(), "mac_key": keys.mac_key.hex(), "batch": keys.batch}
+                for terminal, keys in self._keys.items()
+            },
+            "counter": counter,
+        }
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.chmod(temporary, 0o600)  # simulated PINs and keys, but still: owner only
+        temporary.replace(self.state_file)
+
+
+def _code_of(answer: bytes, algorithm: Algorithm) -> str:
+    if not answer:
+        return ""
+    try:
+        return m.decode(answer, algorithm).get("39", "")
+    except MessageFormatError:
+        return ""
+
+
+def _close(conn: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_RDWR)
+    conn.close()
+
+
+def main() -> None:
+    import argparse
+    import signal
+
+    from drivers.bankhost.accounts import load_accounts
+
+    parser = argparse.ArgumentParser(description="a simulated bank host (ISO 8583 over TCP) on loopback")
+    parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--state", help="directory that keeps accounts, ledger and keys between runs")
+    parser.add_argument("--accounts", help="TOML or JSON file of accounts (default: the demo accounts)")
+    parser.add_argument("--algorithm", choices=[a.value for a in Algorithm], default="tdes")
+    args = parser.parse_args()
+    accounts = load_accounts(args.accounts) if args.accounts else None
+    with BankHostSimulator(accounts, algorithm=args.algorithm, port=args.port, state_dir=args.state) as simulator:
+        print(json.dumps({"host": simulator.host, "port": simulator.port}), flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""A bank card payment step by step, each state journaled before the outside call it leads to (DESIGN.md §5).
+
+created → auth_sent (with the transaction reference a reversal needs, BEFORE the 0200 goes out) → approved (with
+the host's retrieval reference number) → posted (post_payment with the journal's idempotency key) →
+receipt_printed → done.
+
+An unknown outcome (no answer in time, connection dropped, an answer that cannot be completed, a crash while the
+0200 was out) → reversal_pending: a stored reversal, sent before anything else and again until the host
+acknowledges it → reversed. ``send_pending_reversals(journal, client)`` does that; the application calls it at
+start-up, and ``CardPayments.prepare()`` (before the PIN is entered) and ``authorize`` call it before each new
+card payment, refusing to send a new purchase while a reversal is still undelivered.
+
+A decline (51, 55, 75, ...) or a request that never left the kiosk ends the record without money moving. The
+journal has no state for that yet (see DECLINED_STATE below): until it has, such a record is closed through
+reversal_pending → reversed *without sending a reversal*, with a note saying why.
+
+The PIN is entered by the caller on the pad; these steps take the pad's encrypted PIN block as bytes. They block
+on the network: the application runs them off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from drivers.bankhost import (
+    Approval,
+    BankHostClient,
+    BankHostError,
+    HostDeclined,
+    HostOutcomeUnknown,
+    TransactionRef,
+)
+from drivers.bankhost.client import BankCard
+from drivers.bankhost.errors import MONEY_RETURNING, NO_MONEY_TAKEN, not_signed_on, reversals_pending
+from kiosk.domain.items import PayMethod
+from kiosk.feesystem.api import FeeSystem, FeeSystemError, PaymentRecord, Quote, Unavailable
+from kiosk.payments.journal import TRANSITIONS, Journal, JournalEntry, PaymentState
+
+log = logging.getLogger(__name__)
+
+# A journal end state for "the host refused, or the request never left: no money moved". journal.py has none
+# yet; when it gains PaymentState.DECLINED reachable from auth_sent, it is used instead of the stand-in.
+DECLINED_STATE: PaymentState | None = getattr(PaymentState, "DECLINED", None)
+
+# Records whose 0200 is out right now in this process: send_pending_reversals must not reverse them.
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
+
+
+class CardOutcome(StrEnum):
+    APPROVED = "approved"  # money taken: post it
+    DECLINED = "declined"  # the host refused (response_code says why): no money moved
+    NOT_SENT = "not_sent"  # the request never left the kiosk: no money moved
+    REVERSED = "reversed"  # the outcome was unknown; the host acknowledged the reversal: no money moved
+    REVERSAL_PENDING = "reversal_pending"  # the outcome is unknown; the reversal is stored and will be sent
+
+
+@dataclass(frozen=True)
+class CardAuthorization:
+    outcome: CardOutcome
+    entry: JournalEntry
+    approval: Approval | None = None
+    error: BankHostError | None = None
+
+    @property
+    def response_code(self) -> str | None:
+        if self.approval is not None:
+            return self.approval.response_code
+        return self.error.response_code if isinstance(self.error, HostDeclined) else None
+
+    @property
+    def pin_wrong(self) -> bool:
+        """The host said 55: the citizen may enter the PIN again (a new authorisation, a new record)."""
+        return self.response_code == "55"
+
+    @property
+    def citizen_message(self) -> str | None:
+        """English source string (context "DeviceMessage"); None for an approval."""
+        if self.outcome is CardOutcome.APPROVED:
+            return None
+        if self.outcome is CardOutcome.REVERSED:
+            return NO_MONEY_TAKEN
+        if self.outcome is CardOutcome.REVERSAL_PENDING:
+            return MONEY_RETURNING
+        return self.error.citizen_message if self.error is not None else NO_MONEY_TAKEN
+
+
+@dataclass
+class ReversalReport:
+    reversed: list[JournalEntry] = field(default_factory=list)
+    pending: list[JournalEntry] = field(default_factory=list)
+    errors: list[BankHostError] = field(default_factory=list)
+
+
+def send_pending_reversals(journal: Journal, client: BankHostClient) -> ReversalReport:
+    """Send every stored reversal once; journal each acknowledgement (reversed) or failure (an event).
+
+    A card record left in auth_sent by a crash (not in flight in this process) has an unknown outcome: it becomes
+    reversal_pending first. Safe to call at any time and from any thread; a reversal the host already has is
+    acknowledged again, idempotently.
+    """
+    report = ReversalReport()
+    for entry in journal.unfinished():
+        if entry.pay_method is not PayMethod.BANK_CARD:
+            continue
+        with _in_flight_lock:
+            if entry.journal_no in _in_flight:
+                continue
+        if entry.state is PaymentState.AUTH_SENT:
+            entry = journal.advance(
+                entry.journal_no, PaymentState.REVERSAL_PENDING, note="no answer recorded for the 0200 (restart)"
+            )
+        if entry.state is not PaymentState.REVERSAL_PENDING:
+            continue
+        entry, error = _send_reversal(journal, client, entry)
+        if entry.state is PaymentState.REVERSED:
+            report.reversed.append(entry)
+        else:
+            report.pending.append(entry)
+            if error is not None:
+                report.errors.append(error)
+    return report
+
+
+def _send_reversal(
+    journal: Journal, client: BankHostClient, entry: JournalEntry
+) -> tuple[JournalEntry, BankHostError | None]:
+    try:
+        ref = TransactionRef.from_text(entry.order_no or "")
+    except ValueError:
+        note = "stored reversal has no usable transaction reference: a technician must settle it with the bank"
+        return journal.advance(entry.journal_no, PaymentState.FLAGGED, note=note), None
+    try:
+        if not client.signed_on:
+            client.sign_on()
+        code = client.reverse(ref)
+    except BankHostError as error:
+        log.warning("reversal of %s not acknowledged: %s", entry.journal_no, error.code)
+        note = f"reversal not acknowledged: {error.code}: {error.detail}"
+        return journal.advance(entry.journal_no, PaymentState.REVERSAL_PENDING, note=note), error
+    note = f"reversal acknowledged by the host ({code}), stan {ref.stan}"
+    return journal.advance(entry.journal_no, PaymentState.REVERSED, note=note), None
+
+
+def _end_without_money(journal: Journal, entry: JournalEntry, note: str) -> JournalEntry:
+    """Close a record whose money never moved (declined, or never sent)."""
+    if DECLINED_STATE is not None and DECLINED_STATE in TRANSITIONS[entry.state]:
+        return journal.advance(entry.journal_no, DECLINED_STATE, note=note)
+    # Stand-in until the journal has a declined state: closed as reversed, but no reversal is sent (nothing to
+    # reverse). A recovery that saw the intermediate state would send one: harmless, the host acknowledges it.
+    journal.advance(entry.journal_no, PaymentState.REVERSAL_PENDING, note=f"{note}; no money moved")
+    return journal.advance(entry.journal_no, PaymentState.REVERSED, note="closed without a reversal: no money moved")
+
+
+class CardPayments:
+    def __init__(self, journal: Journal, fee_system: FeeSystem, client: BankHostClient) -> None:
+        self.journal = journal
+        self.fee_system = fee_system
+        self.client = client
+
+    def prepare(self) -> None:
+        """Before the PIN is entered (the screens call it when the card is in): stored reversals go out, and the
+        terminal signs on when it has to (new working keys: a PIN block entered before them would not decrypt).
+        Raises ReversalsPending, SignOnFailed, HostUnreachable...: then card payment is not possible now."""
+        self._send_reversals_first()
+        if not self.client.signed_on:
+            self.client.sign_on()
+
+    def _send_reversals_first(self) -> None:
+        report = send_pending_reversals(self.journal, self.client)
+        if report.pending:
+            raise reversals_pending(f"{len(report.pending)} stored reversal(s) not yet acknowledged")
+
+    def authorize(self, quote: Quote, payer_id_number: str, card: BankCard, pin_block: bytes) -> CardAuthorization:
+        """Send the purchase for ``quote`` and journal what happened. Raises BankHostError (ReversalsPending,
+        NotSignedOn: call prepare() and take the PIN again, ...) only when no record was created and nothing was
+        sent."""
+        if not self.client.signed_on:
+            raise not_signed_on("sign on (prepare()) before the PIN is entered")
+        self._send_reversals_first()
+        ref = self.client.new_transaction(quote.amount_fen)  # checks the amount before a record exists
+        entry = self.journal.create(
+            quote.item, quote.id_number, payer_id_number, quote.quote_id, quote.amount_fen, PayMethod.BANK_CARD
+        )
+        with _in_flight_lock:
+            _in_flight.add(entry.journal_no)
+        try:
+            entry = self.journal.advance(
+                entry.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text(), note=f"0200 stan {ref.stan}"
+            )
+            return self._purchase(entry, card, pin_block, ref)
+        finally:
+            with _in_flight_lock:
+                _in_flight.discard(entry.journal_no)
+
+    def _purchase(
+        self, entry: JournalEntry, card: BankCard, pin_block: bytes, ref: TransactionRef
+    ) -> CardAuthorization:
+        try:
+            approval = self.client.purchase(card, entry.amount_fen, pin_block, ref)
+        except HostDeclined as error:
+            entry = _end_without_money(self.journal, entry, f"declined {error.response_code}")
+            return CardAuthorization(CardOutcome.DECLINED, entry, error=error)
+        except HostOutcomeUnknown as error:
+            return self._unknown(entry, ref, error.reason, f"{error.code}: {error.detail}", error)
+        except BankHostError as error:
+            if error.sent:  # sign-on-like failures after sending do not happen on a purchase; be safe anyway
+                return self._unknown(entry, ref, "06", f"{error.code}: {error.detail}", error)
+            entry = _end_without_money(self.journal, entry, f"not sent: {error.code}")
+            return CardAuthorization(CardOutcome.NOT_SENT, entry, error=error)
+        except Exception as error:  # a bug after the 0200 may have left: treat the outcome as unknown
+            log.exception("card purchase %s ended unexpectedly", entry.journal_no)
+            return self._unknown(entry, ref, "06", f"unexpected: {type(error).__name__}", None)
+        entry = self.journal.advance(
+            entry.journal_no,
+            PaymentState.APPROVED,
+            channel_ref=approval.rrn,
+            note=f"approved, auth {approval.auth_code}",
+        )
+        return CardAuthorization(CardOutcome.APPROVED, entry, approval=approval)
+
+    def _unknown(
+        self, entry: JournalEntry, ref: TransactionRef, reason: str, note: str, error: BankHostError | None
+    ) -> CardAuthorization:
+        entry = self.journal.advance(
+            entry.journal_no,
+            PaymentState.REVERSAL_PENDING,
+            order_no=ref.with_reason(reason).to_text(),
+            note=f"outcome unknown ({note}); reversal stored",
+        )
+        entry, _error = _send_reversal(self.journal, self.client, entry)
+        outcome = CardOutcome.REVERSED if entry.state is PaymentState.REVERSED else CardOutcome.REVERSAL_PENDING
+        return CardAuthorization(outcome, entry, error=error)
+
+    def reverse_approved(self, entry: JournalEntry, reason: str, note: str) -> JournalEntry:
+        """Give the money back for an approved payment that cannot be completed (the fee system refused it):
+        store the reversal and send it once (send_pending_reversals repeats it until acknowledged)."""
+        current = self.journal.get(entry.journal_no)
+        if current.state is not PaymentState.APPROVED:
+            raise ValueError(f"{entry.journal_no} is {current.state}, not approved")
+        ref = TransactionRef.from_text(current.order_no or "").with_reason(reason)
+        current = self.journal.advance(
+            entry.journal_no, PaymentState.REVERSAL_PENDING, order_no=ref.to_text(), note=f"{note}; reversal stored"
+        )
+        return _send_reversal(self.journal, self.client, current)[0]
+
+    def post(self, entry: JournalEntry) -> tuple[JournalEntry, PaymentRecord]:
+        """Post an approved payment to the fee system with the journal's idempotency key.
+
+        Unavailable (the fee system did not answer): the record stays approved and the error is raised; posting
+        again later (same key) posts it once. Any other refusal: the card payment is reversed (the citizen's money
+        goes back), then the error is raised.
+        """
+        current = self.journal.get(entry.journal_no)
+        if current.state not in (PaymentState.APPROVED, PaymentState.POSTED):
+            raise ValueError(f"{entry.journal_no} is {current.state}, not approved")
+        try:
+            record = self.fee_system.post_payment(
+                current.idempotency_key,
+                current.quote_id,
+                PayMethod.BANK_CARD,
+                current.channel_ref or "",
+                current.payer_id_number,
+            )
+        except Unavailable:
+            raise
+        except FeeSystemError as error:
+            if current.state is PaymentState.APPROVED:
+                self.reverse_approved(current, "06", f"fee system refused the payment: {error.code}")
+            raise
+        if record.amount_fen != current.amount_fen:  # never expected: the quote fixes the amount
+            self.journal.advance(entry.journal_no, PaymentState.FLAGGED, note="posted amount differs from the card")
+            raise ValueError("the fee system posted another amount than the card paid")
+        if current.state is PaymentState.APPROVED:
+            current = self.journal.advance(entry.journal_no, PaymentState.POSTED, payment_no=record.payment_no)
+        return current, record
+
+    def receipt_result(self, entry: JournalEntry, error: str | None) -> JournalEntry:
+        """After printing: done, with the failure recorded so that Query can reprint the receipt."""
+        if error is None:
+            self.journal.advance(entry.journal_no, PaymentState.RECEIPT_PRINTED)
+            return self.journal.advance(entry.journal_no, PaymentState.DONE)
+        return self.journal.advance(entry.journal_no, PaymentState.DONE, receipt_error=error)
+
+
+__all__ = [
+    "CardAuthorization",
+    "CardOutcome",
+    "CardPayments",
+    "ReversalReport",
+    "send_pending_reversals",
+]

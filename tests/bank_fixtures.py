@@ -1,0 +1,193 @@
+"""PYTEST_DONT_REWRITE. Shared fixtures of the bank card tests: the bank host simulator, the PIN pad simulator on a
+pty with the shared test master key, the client, a journal, and virtual PBOC cards in vpcd slot 1.
+
+Test modules load them with `pytest_plugins = ["sscard_fixtures", "bank_fixtures"]` (pcscd comes from the first).
+
+vpcd slot 1 ("Virtual PCD 00 01", port 35964) is the kiosk's simulated bank card slot, and the social security
+card tests use it too. Inside one pytest run tests are serial and every fixture pulls its card out; across
+processes (two test runs on one machine) the ``vpcd_slot1`` fixture holds an exclusive file lock while a test
+has a card in the slot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW
+from drivers.bankcard import BankCardData, CardProfile, PcscBankCardReader, VirtualPbocCard
+from drivers.bankcard.reader import card_data_from_records
+from drivers.bankcard.virtual_card import build_records
+from drivers.bankhost import BankHostClient, StanCounter
+from drivers.bankhost.accounts import Account, demo_accounts
+from drivers.bankhost.simulator import BankHostSimulator
+from drivers.bankhost.testkeys import install_test_master_key
+from drivers.pcsc import VirtualCardClient
+from drivers.pinpad import SerialPinPad
+from drivers.pinpad.simulator import PinPadSimulator
+from kiosk.payments.journal import Journal
+
+BANK_READER = "Virtual PCD 00 01"
+BANK_VPCD_PORT = 35964
+SLOT1_LOCK = Path(tempfile.gettempdir()) / "sifee-vpcd-slot1.lock"
+TERMINAL_ID = "SD370001"
+MERCHANT_ID = "898370153990001"
+RESIDENT = "370103197003224422"  # a demo person of config/demo_people.toml with an open resident year
+OTHER_RESIDENT = "370102200103010040"
+
+ACCOUNTS = demo_accounts()
+RICH, SECOND, POOR, EXPIRED, CREDIT = ACCOUNTS  # PINs: 123654 for RICH, 123456 for the others
+
+
+def card_of(account: Account) -> BankCardData:
+    """What the reader returns for the virtual card of ``account`` (the PC/SC path has its own tests)."""
+    profile = CardProfile(account.pan, account.expiry, account.pan_sequence, account.aid)
+    return card_data_from_records(list(build_records(profile).values()), account.aid)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@dataclass
+class PadRig:
+    sim: PinPadSimulator
+    pad: SerialPinPad
+
+    def enter_pin(self, pan: str, pin: str) -> bytes:
+        """A citizen typing ``pin`` while the kiosk waits in read_pin: the pad's encrypted PIN block."""
+
+        def fingers() -> None:
+            if self.sim.wait_for_pin_entry(5.0):
+                self.sim.type_pin(pin)
+
+        thread = threading.Thread(target=fingers, daemon=True)
+        thread.start()
+        block = self.pad.read_pin(pan, timeout=10)
+        thread.join(2.0)
+        return block
+
+
+@pytest.fixture
+def pad_rig() -> Iterator[PadRig]:
+    """The PIN pad simulator on a pty, the real driver on it, the shared test master key loaded."""
+    with PinPadSimulator() as simulator, SerialPinPad(simulator.port, timeout=2.0) as pad:
+        install_test_master_key(pad)
+        yield PadRig(simulator, pad)
+
+
+@pytest.fixture
+def bank_host(tmp_path) -> Iterator[BankHostSimulator]:
+    with BankHostSimulator(demo_accounts(), state_dir=tmp_path / "bankhost", clock=lambda: NOW) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def make_client(bank_host, pad_rig, tmp_path) -> Callable[..., BankHostClient]:
+    def make(timeout: float = 1.0, port: int | None = None, stan_file: str = "stan") -> BankHostClient:
+        return BankHostClient(
+            "127.0.0.1",
+            bank_host.port if port is None else port,
+            TERMINAL_ID,
+            MERCHANT_ID,
+            timeout,
+            pad=pad_rig.pad,
+            stan=StanCounter(tmp_path / stan_file),
+            connect_timeout=1.0,
+            clock=lambda: NOW,
+        )
+
+    return make
+
+
+@pytest.fixture
+def bank_client(make_client) -> BankHostClient:
+    """Signed on: the working keys are in the pad."""
+    client = make_client()
+    client.sign_on()
+    return client
+
+
+@pytest.fixture
+def journal_path(tmp_path) -> Path:
+    return tmp_path / "journal.sqlite3"
+
+
+@pytest.fixture
+def journal(journal_path) -> Iterator[Journal]:
+    journal = Journal(journal_path, "T-BANK", clock=lambda: NOW)
+    yield journal
+    with contextlib.suppress(Exception):
+        journal.close()
+
+
+# -- vpcd slot 1 ------
+@pytest.fixture
+def vpcd_slot1() -> Iterator[None]:
+    """Exclusive use of vpcd slot 1 across processes (another test run may be using it)."""
+    with open(SLOT1_LOCK, "a+") as handle:
+        deadline = time.monotonic() + 90.0
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail("vpcd slot 1 stayed busy for 90 s (another test run?)")
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def card_in_slot(present: bool) -> Callable[[], bool]:
+    reader = PcscBankCardReader(BANK_READER)
+
+    def check() -> bool:
+        try:
+            return reader.card_present() == present
+        except Exception:
+            return False
+
+    return check
+
+
+@pytest.fixture
+def insert_bank_card(pcscd: str, vpcd_slot1: None) -> Iterator[Callable[..., VirtualCardClient]]:
+    """insert_bank_card(card) connects a VirtualPbocCard to vpcd slot 1 and waits until pcscd sees it."""
+    clients: list[VirtualCardClient] = []
+    assert wait_for(card_in_slot(False)), "vpcd slot 1 still holds a card from before"
+
+    def insert(card: VirtualPbocCard, wait: bool = True) -> VirtualCardClient:
+        client = VirtualCardClient(card, port=BANK_VPCD_PORT)
+        client.insert()
+        clients.append(client)
+        if wait:
+            assert wait_for(card_in_slot(True)), "pcscd did not see the virtual bank card"
+        return client
+
+    yield insert
+    for client in clients:
+        client.close()
+    wait_for(card_in_slot(False))
+
+
+@pytest.fixture
+def bank_reader(pcscd: str) -> Iterator[PcscBankCardReader]:
+    reader = PcscBankCardReader(BANK_READER, timeout=3.0, clock=lambda: NOW)
+    yield reader
+    reader.close()
