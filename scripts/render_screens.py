@@ -52,16 +52,13 @@ class Renderer:
         end = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > end:
-                raise TimeoutError(f"the kiosk did not get there: step {self.ctx.flow.step}")
+                shown = " | ".join(w.text() for w in self.kiosk.window.current.findChildren(QLabel) if w.isVisible())
+                raise TimeoutError(f"the kiosk did not get there: step {self.ctx.flow.step}: {shown}")
             self.pump(0.05)
 
     def tap(self, name: str) -> None:
-        def button() -> QPushButton | None:
-            found = [b for b in self.kiosk.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
-            return found[0] if found else None
-
-        self.until(lambda: button() is not None)
-        button().click()
+        self.until(lambda: self.button(name) is not None)
+        self.button(name).click()
         self.pump(0.3)
 
     def shot(self, name: str) -> None:
@@ -77,9 +74,6 @@ class Renderer:
         self.shot("01-home")
         self.tap("resident")
         self.shot("02-menu")
-        self.tap("proxy")
-        self.shot("07-proxy-not-available")
-        self.tap("unavailable_back")
         self.tap("pay")
         self.shot("03-login")
         self.place_card("expired")
@@ -122,9 +116,94 @@ class Renderer:
         self.until(lambda: self.ctx.flow.step.value == "result")
         self.shot("09-resident-medical-cancelled")
         self.tap("finish")
+        self.login("flexible", "flexible", "pay")
+        self.tap("flexible_medical")
+        self.shot("05-flexible-medical-not-available")
+        self.tap("unavailable_back")
+        self.tap("flexible_pension")
+        self.until(lambda: self.button("start_2026-09") is not None)
+        self.tap("start_2026-09")
+        self.tap("end_2026-11")
+        self.shot("04-flexible-pension-months")
+        self.tap("confirm_period")
+        for key in "6000":
+            self.tap(f"key_{key}")
+        self.shot("04-flexible-pension-base")
+        self.tap("confirm_base")
+        self.until(lambda: self.button("start_payment") is not None)
+        self.shot("04-flexible-pension-review")
+        self.tap("start_payment")
+        self.shot("04-flexible-pension-pay-method")
+        self.home()
+        self.login("special", "flexible", "pay")
+        self.tap("special")
+        self.until(lambda: self.button("bill_TS3701042026000137") is not None)
+        self.shot("06-special-payment-bills")
+        self.home()
+        self.login("flexible", "resident", "proxy")
+        for char in "37010220010301004":
+            self.tap(f"key_{char}")
+        self.tap("key_1")
+        self.shot("07-proxy-wrong-check-character")
+        self.tap("key_backspace")
+        self.tap("key_0")
+        self.tap("confirm_payee")
+        self.until(lambda: self.ctx.flow.step.value == "proxy_confirm")
+        self.shot("07-proxy-confirm-payee")
+        self.home()
+        self.login("history", "flexible", "certificates")
+        self.shot("10-certificates-menu")
+        self.tap("tax_certificate")
+        self.tap("cert_year_2025")
+        self.until(lambda: self.button("issue_certificate") is not None)
+        self.shot("10-tax-certificate-records")
+        self.tap("issue_certificate")
+        self.until(lambda: self.ctx.flow.step.value == "cert_preview")
+        self.shot("10-tax-certificate-preview")
+        self.tap("print_certificate")
+        self.until(lambda: self.ctx.flow.step.value == "cert_done", timeout=30)
+        self.shot("10-tax-certificate-take-it")
+        self.tap("cert_more")
+        self.tap("payment_certificate")
+        self.tap("cert_year_2024")
+        self.tap("cert_item_flexible_pension")
+        self.shot("11-payment-certificate-choose")
+        self.home()
+        self.login("history", "flexible", "query")
+        self.tap("query_year_2025")
+        self.until(lambda: self.button("next_page") is not None)
+        self.shot("12-query-records")
+        self.home()
+        self.tap("toggle_large_text")
+        self.tap("toggle_contrast")
+        self.shot("01-home-large-text-high-contrast")
+        self.tap("resident")
+        self.shot("02-menu-large-text-high-contrast")
+        self.home()
+        self.tap("toggle_language")
+        self.pump(0.5)
+        self.shot("01-home-english")
         self.tap("flexible")
         self.ctx.countdown.expired.emit()
         self.shot("02-menu-still-there")
+
+    def button(self, name: str) -> QPushButton | None:
+        found = [b for b in self.kiosk.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]
+        return found[0] if found else None
+
+    def home(self) -> None:
+        self.ctx.flow.end_session("home")
+        self.ctx.devices.simulators["idcard"].place_card(None)
+        self.pump(0.6)
+
+    def login(self, key: str, category: str, module: str) -> None:
+        self.ctx.devices.simulators["idcard"].place_card(None)  # the last person's card is taken away
+        self.pump(0.5)
+        self.tap(category)
+        self.tap(module)
+        self.place_card(key)
+        self.until(lambda: self.ctx.flow.step.value != "login")
+        self.pump(0.3)
 
     def close(self) -> None:
         self.kiosk.close()

@@ -1,4 +1,4 @@
-"""Paying for someone else (flow 7): keypad with check-character validation, masked confirmation, both on the receipt."""
+"""Paying for someone else (flow 7): keypad with check-character validation, masked confirmation, both named."""
 
 from __future__ import annotations
 

@@ -32,23 +32,39 @@ class PaymentState(StrEnum):
     REFUNDED = "refunded"
     REVERSAL_PENDING = "reversal_pending"
     REVERSED = "reversed"
+    DECLINED = "declined"  # the bank refused, or the request never left: no money moved
     FLAGGED = "flagged"  # recovery could not settle it: a technician must
 
 
 END_STATES = frozenset(
-    {PaymentState.DONE, PaymentState.ORDER_CLOSED, PaymentState.REFUNDED, PaymentState.REVERSED, PaymentState.FLAGGED}
+    {
+        PaymentState.DONE,
+        PaymentState.ORDER_CLOSED,
+        PaymentState.REFUNDED,
+        PaymentState.REVERSED,
+        PaymentState.DECLINED,
+        PaymentState.FLAGGED,
+    }
 )
 
 # Which state may follow which (DESIGN.md §5). A posted payment whose receipt failed goes to done with the
 # failure recorded, so that Query can reprint it.
 TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.CREATED: frozenset(
-        {PaymentState.ORDER_OPENED, PaymentState.AUTH_SENT, PaymentState.ORDER_CLOSED, PaymentState.FLAGGED}
+        {
+            PaymentState.ORDER_OPENED,
+            PaymentState.AUTH_SENT,
+            PaymentState.ORDER_CLOSED,
+            PaymentState.DECLINED,
+            PaymentState.FLAGGED,
+        }
     ),
     PaymentState.ORDER_OPENED: frozenset(
         {PaymentState.PAID, PaymentState.ORDER_CLOSED, PaymentState.REFUNDED, PaymentState.FLAGGED}
     ),
-    PaymentState.AUTH_SENT: frozenset({PaymentState.APPROVED, PaymentState.REVERSAL_PENDING, PaymentState.FLAGGED}),
+    PaymentState.AUTH_SENT: frozenset(
+        {PaymentState.APPROVED, PaymentState.DECLINED, PaymentState.REVERSAL_PENDING, PaymentState.FLAGGED}
+    ),
     PaymentState.APPROVED: frozenset({PaymentState.POSTED, PaymentState.REVERSAL_PENDING, PaymentState.FLAGGED}),
     PaymentState.PAID: frozenset({PaymentState.POSTED, PaymentState.REFUNDED, PaymentState.FLAGGED}),
     PaymentState.POSTED: frozenset({PaymentState.RECEIPT_PRINTED, PaymentState.DONE, PaymentState.FLAGGED}),
@@ -59,6 +75,7 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.DONE: frozenset(),
     PaymentState.REFUNDED: frozenset(),
     PaymentState.REVERSED: frozenset(),
+    PaymentState.DECLINED: frozenset(),
 }
 
 SCHEMA_VERSION = 1
