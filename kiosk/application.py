@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from kiosk.card_checkout import CardCheckout
 from kiosk.certificates import CertificateContext, CertificateService, tax_authority_of
 from kiosk.checkout import Checkout
 from kiosk.config import ConfigError, KioskConfig
@@ -69,6 +70,7 @@ def build_context(
         receipts=receipts,
         checkout=Checkout(qr_payments, receipts, clock),
         identity=IdentityWatcher(devices.idcard, devices.sscard, parent),
+        card_checkout=CardCheckout(journal, fee_system, devices, receipts, clock),
         certificates=CertificateService(
             fee_system,
             lambda: CertificateContext(

@@ -8,7 +8,6 @@ never left unposted.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,15 +18,14 @@ from kiosk.payments.journal import JournalEntry
 from kiosk.payments.qr import OpenedQrPayment, QrPayments
 from kiosk.receipts import ReceiptParties, ReceiptService
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class PaymentOutcome:
     state: QrOrderState  # PAID: posted (receipt printed or not); CLOSED / REFUNDED: no money taken
-    entry: JournalEntry
+    entry: JournalEntry | None
     record: PaymentRecord | None = None
     receipt_error: DeviceError | None = None
+    message: str | None = None  # why it ended so (English source, context "DeviceMessage"), for the screen
 
 
 class Checkout:
@@ -44,13 +42,7 @@ class Checkout:
 
     def finish_paid(self, entry: JournalEntry, parties: ReceiptParties) -> PaymentOutcome:
         entry, record = self.qr_payments.settle_paid(entry)
-        document = self.receipts.document(record, parties, entry.journal_no, self.clock(), reference=entry.order_no)
-        receipt_error: DeviceError | None = None
-        try:
-            self.receipts.print(document)
-        except DeviceError as error:
-            log.warning("receipt for %s not printed: %s", entry.journal_no, error.code)
-            receipt_error = error
+        receipt_error = self.receipts.print_for(record, parties, entry.journal_no, self.clock(), entry.order_no)
         entry = self.qr_payments.receipt_result(entry, receipt_error.code if receipt_error else None)
         return PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error)
 

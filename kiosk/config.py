@@ -49,6 +49,13 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
     return check
 
 
+def _length(size: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if len(value) == size else f"expected exactly {size} characters"
+
+    return check
+
+
 def _baud(value: Any) -> str | None:
     return None if value in (9600, 19200, 38400, 57600, 115200) else "expected a baud rate of 9600-115200"
 
@@ -108,6 +115,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "baud": Field(int, 9600, _baud),
         "algorithm": Field(str, "tdes", _one_of("tdes", "sm4")),
     },
+    "devices.bankcard": {
+        "mode": MODE,
+        "reader": Field(str, "Virtual PCD 00 01"),
+    },
     "devices.receipt_printer": {
         "mode": MODE,
         "transport": Field(str, "serial", _one_of("serial", "tcp", "usb")),
@@ -122,6 +133,15 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "devices.a4_printer": {
         "mode": MODE,
         "queue": Field(str, "kiosk-a4"),
+    },
+    # The acquiring bank's host (ISO 8583 over TCP). Field 41 is 8 characters, field 42 is 15.
+    "bank": {
+        "mode": MODE,
+        "host": Field(str, "127.0.0.1"),
+        "port": Field(int, 0, _non_negative),
+        "timeout_seconds": Field(NUMBER, 30, _positive),
+        "terminal_id": Field(str, "37010201", _length(8)),
+        "merchant_id": Field(str, "898370193990001", _length(15)),
     },
     "verification": {
         "hmac_key": Field(str),
@@ -252,5 +272,7 @@ def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
             raise ConfigError(file, f"{section}.port", "missing value: a real device needs its serial port")
         if not os.path.exists(port):
             raise ConfigError(file, f"{section}.port", f"the serial port {port} does not exist")
+    if values["bank"]["mode"] == "real" and not values["bank"]["port"]:
+        raise ConfigError(file, "bank.port", "missing value: the bank host's TCP port")
     if values["fee_system"]["kind"] == "http" and not values["fee_system"]["url"]:
         raise ConfigError(file, "fee_system.url", "missing value: the http fee system needs its URL")

@@ -17,6 +17,7 @@ from kiosk.session import Session
 from kiosk.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from kiosk.card_checkout import CardCheckout
     from kiosk.certificates import CertificateService
     from kiosk.checkout import Checkout
     from kiosk.devices import DeviceHub
@@ -35,6 +36,7 @@ class KioskContext:
     checkout: Checkout
     identity: IdentityWatcher
     certificates: CertificateService
+    card_checkout: CardCheckout
     tasks: TaskRunner
     flow: Flow
     countdown: Countdown

@@ -8,16 +8,24 @@ are the real ones even with no hardware. "real" mode opens the driver on the con
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.bankcard import PcscBankCardReader, VirtualPbocCard
+from drivers.bankhost import BankHostClient, StanCounter
+from drivers.bankhost.accounts import demo_accounts
+from drivers.bankhost.simulator import BankHostSimulator
+from drivers.bankhost.testkeys import install_test_master_key
 from drivers.base import DeviceError
 from drivers.idcard import SerialIdCardReader
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.pcsc.daemon import ensure_pcscd
 from drivers.pcsc.vpcd import VPCD_PORT, VirtualCardClient
-from drivers.sscard import PcscSsCardReader, SsCardData, VirtualSsCard
+from drivers.pinpad import SerialPinPad
+from drivers.pinpad.simulator import PinPadSimulator
+from drivers.sscard import PcscSsCardReader, VirtualSsCard
 from kiosk.config import KioskConfig
 from printers.a4.cups import CupsA4Printer
 from printers.a4.simulator import CupsFilePrinterSimulator, CupsUnavailable
@@ -28,18 +36,23 @@ from printers.escpos.simulator import EscPosPrinterSimulator
 log = logging.getLogger(__name__)
 
 SIMULATED_SSCARD_READER = "Virtual PCD 00 00"  # vpcd's slot 0, reached on VPCD_PORT
+SIMULATED_BANKCARD_READER = "Virtual PCD 00 01"  # vpcd's slot 1
+BANKCARD_VPCD_PORT = VPCD_PORT + 1
 
 
 class VirtualCardSlot:
-    """The simulated card slot: a virtual card inserted into (or pulled from) pcscd's vpcd reader."""
+    """A simulated card slot: a virtual card inserted into (or pulled from) one of pcscd's vpcd readers.
 
-    def __init__(self, port: int = VPCD_PORT) -> None:
+    ``card_factory`` turns what is inserted (a social security card's data, a bank account) into the card."""
+
+    def __init__(self, port: int = VPCD_PORT, card_factory: Callable[[Any], Any] = VirtualSsCard) -> None:
         self.port = port
+        self.card_factory = card_factory
         self.client: VirtualCardClient | None = None
 
-    def insert(self, data: SsCardData) -> None:
+    def insert(self, data: Any) -> None:
         self.remove()
-        self.client = VirtualCardClient(VirtualSsCard(data), port=self.port)
+        self.client = VirtualCardClient(self.card_factory(data), port=self.port)
         self.client.insert()
 
     def remove(self) -> None:
@@ -58,6 +71,9 @@ class DeviceHub:
     printer: ReceiptPrinter | None = None
     sscard: PcscSsCardReader | None = None
     a4_printer: CupsA4Printer | None = None
+    pinpad: SerialPinPad | None = None
+    bankcard: PcscBankCardReader | None = None
+    bank: BankHostClient | None = None
     problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
     simulators: dict[str, Any] = field(default_factory=dict)
 
@@ -66,7 +82,51 @@ class DeviceHub:
         self._start_sscard()
         self._start_printer()
         self._start_a4_printer()
+        self._start_pinpad()
+        self._start_bank()
         return self
+
+    def _start_pinpad(self) -> None:
+        section = self.config.section("devices.pinpad")
+        port = section["port"]
+        if section["mode"] == "simulated":
+            simulator = PinPadSimulator(state_file=self.config.state_path("pinpad.json")).start()
+            self.simulators["pinpad"] = simulator
+            port = simulator.port
+        self.pinpad = SerialPinPad(port, baud=section["baud"], timeout=self.config["timeouts.device_seconds"])
+        if section["mode"] == "simulated":
+            try:
+                self.pinpad.open()
+                # The simulated pad and the simulated bank share a test master key (never a real one).
+                if not self.pinpad.check_values().get("master"):
+                    install_test_master_key(self.pinpad)
+            except DeviceError as error:
+                log.warning("PIN pad simulator not ready: %s", error)
+                self.problems["pinpad"] = str(error)
+
+    def _start_bank(self) -> None:
+        card = self.config.section("devices.bankcard")
+        bank = self.config.section("bank")
+        fragment = card["reader"]
+        if card["mode"] == "simulated":
+            fragment = SIMULATED_BANKCARD_READER
+            self.simulators["bankcard"] = VirtualCardSlot(BANKCARD_VPCD_PORT, VirtualPbocCard)
+        self.bankcard = PcscBankCardReader(fragment, timeout=self.config["timeouts.device_seconds"])
+        host, port = bank["host"], bank["port"]
+        if bank["mode"] == "simulated":
+            simulator = BankHostSimulator(demo_accounts(), state_dir=self.config.state_path("bank")).start()
+            self.simulators["bank"] = simulator
+            host, port = simulator.address
+        self.bank = BankHostClient(
+            host,
+            port,
+            bank["terminal_id"],
+            bank["merchant_id"],
+            timeout=bank["timeout_seconds"],
+            pad=self.pinpad,
+            algorithm=self.config["devices.pinpad.algorithm"],
+            stan=StanCounter(self.config.state_path("bank_stan")),
+        )
 
     def _start_a4_printer(self) -> None:
         section = self.config.section("devices.a4_printer")
@@ -137,7 +197,7 @@ class DeviceHub:
         return self.config["devices.receipt_printer.paper_width_mm"]
 
     def stop(self) -> None:
-        for device in (self.idcard, self.sscard, self.printer):
+        for device in (self.idcard, self.sscard, self.printer, self.pinpad, self.bankcard):
             if device is not None:
                 try:
                     device.close()

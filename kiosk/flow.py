@@ -30,6 +30,7 @@ class Step(StrEnum):
     CHECKOUT_METHOD = "checkout_method"
     RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
+    CARD_PAY = "card_pay"
     RESULT = "result"
     QUERY = "query"
     PROXY_ID = "proxy_id"
@@ -74,14 +75,15 @@ FLOW: dict[Step, dict[str, Step]] = {
     # The pay method after the amount is known; the receipt printer is asked before any money is taken.
     Step.CHECKOUT_METHOD: {
         "qr_chosen": Step.QR_PAY,
+        "card_chosen": Step.CARD_PAY,
         "printer_unavailable": Step.RECEIPT_WARNING,
-        "bank_card_chosen": Step.UNAVAILABLE,
     },
-    Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.UNAVAILABLE},
+    Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.GRADE},
     # Before any money is taken the receipt printer is asked; if it cannot print, the citizen decides.
-    Step.GRADE: {"quoted": Step.QR_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
-    Step.RECEIPT_WARNING: {"continue_without_receipt": Step.QR_PAY},
+    Step.GRADE: {"quoted": Step.QR_PAY, "quoted_card": Step.CARD_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
+    Step.RECEIPT_WARNING: {"continue_without_receipt": Step.QR_PAY, "continue_card_without_receipt": Step.CARD_PAY},
     Step.QR_PAY: {"finished": Step.RESULT},
+    Step.CARD_PAY: {"finished": Step.RESULT},
     Step.RESULT: {"finish": Step.HOME},
     Step.QUERY: {},
     Step.CERT_MENU: {"tax": Step.TAX_CERT, "payment": Step.PAY_CERT},
@@ -93,7 +95,7 @@ FLOW: dict[Step, dict[str, Step]] = {
 }
 
 # Steps after which "back" must not return (money has moved or a card was read: go forward or home).
-NO_RETURN = frozenset({Step.QR_PAY, Step.RESULT, Step.LOGIN, Step.CERT_DONE})
+NO_RETURN = frozenset({Step.QR_PAY, Step.CARD_PAY, Step.RESULT, Step.LOGIN, Step.CERT_DONE})
 
 STEP_TITLES = {
     Step.HOME: QT_TRANSLATE_NOOP("Flow", "Welcome"),
@@ -110,6 +112,7 @@ STEP_TITLES = {
     Step.CHECKOUT_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
     Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
+    Step.CARD_PAY: QT_TRANSLATE_NOOP("Flow", "Pay by bank card"),
     Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
     Step.QUERY: QT_TRANSLATE_NOOP("Flow", "Payment records"),
     Step.PROXY_ID: QT_TRANSLATE_NOOP("Flow", "Pay for someone else"),

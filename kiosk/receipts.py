@@ -126,6 +126,22 @@ class ReceiptService:
             reprint=reprint,
         )
 
+    def print_for(
+        self,
+        record: PaymentRecord,
+        parties: ReceiptParties,
+        journal_no: str,
+        now: dt.datetime,
+        reference: str | None = None,
+    ) -> DeviceError | None:
+        """Print a payment's receipt; the printer's error when it could not (the payment stands: reprint later)."""
+        try:
+            self.print(self.document(record, parties, journal_no, now, reference=reference))
+        except DeviceError as error:
+            log.warning("receipt for %s not printed: %s", journal_no, error.code)
+            return error
+        return None
+
     def reprint(self, record: PaymentRecord, parties: ReceiptParties, journal_no: str | None, now: dt.datetime) -> None:
         """补打: the receipt of a posted payment again, marked as a reprint. Raises the printer's DeviceError."""
         self.print(self.document(record, parties, journal_no or "—", now, reprint=True))

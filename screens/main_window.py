@@ -9,6 +9,7 @@ from kiosk.context import KioskContext
 from kiosk.flow import STEP_TITLES, Step
 from screens.appearance import Appearance
 from screens.base import Screen, translate
+from screens.card_pay import CardPayScreen
 from screens.certificates import (
     CertificateDoneScreen,
     CertificateMenuScreen,
@@ -49,6 +50,7 @@ SCREENS: tuple[type[Screen], ...] = (
     CheckoutMethodScreen,
     ReceiptWarningScreen,
     QrPayScreen,
+    CardPayScreen,
     ResultScreen,
     QueryScreen,
     ProxyIdScreen,

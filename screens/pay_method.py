@@ -50,13 +50,13 @@ class CheckoutMethodScreen(PayMethodScreen):
 
     def choose(self, method: PayMethod) -> None:
         self.ctx.session.pay_method = method
-        if not method.is_qr:
-            self.fire("bank_card_chosen")
-            return
         self.busy.setVisible(True)
         self.ctx.tasks.run(self.ctx.receipts.readiness, on_done=self.printer_checked, on_failed=self.printer_checked)
 
     def printer_checked(self, readiness) -> None:
         self.busy.setVisible(False)
         self.ctx.session.printer = readiness
-        self.fire("qr_chosen" if getattr(readiness, "can_print", False) else "printer_unavailable")
+        if not getattr(readiness, "can_print", False):
+            self.fire("printer_unavailable")
+        else:
+            self.fire("qr_chosen" if self.ctx.session.pay_method.is_qr else "card_chosen")

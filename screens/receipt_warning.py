@@ -27,11 +27,15 @@ class ReceiptWarningScreen(Screen):
         )
         self.layout_.addSpacing(30)
         go_on = button(self.tr("Pay without a receipt"), "primary", "continue_without_receipt")
-        go_on.clicked.connect(lambda: self.fire("continue_without_receipt"))
+        go_on.clicked.connect(self.go_on)
         stop = button(self.tr("Do not pay now"), "choice", "stop_payment")
         stop.clicked.connect(lambda: self.ctx.flow.end_session("home"))
         self.row(go_on, stop)
         self.layout_.addStretch(2)
+
+    def go_on(self) -> None:
+        method = self.ctx.session.pay_method
+        self.fire("continue_without_receipt" if method is None or method.is_qr else "continue_card_without_receipt")
 
     def voice_prompt(self) -> str:
         return self.tr("No receipt can be printed. You may pay without a receipt, or stop.")

@@ -157,7 +157,10 @@ class GradeScreen(Screen):
         self.busy.setVisible(False)
         self.ctx.session.quote = quote
         self.ctx.session.printer = readiness
-        self.fire("quoted" if readiness.can_print else "printer_unavailable")
+        if not readiness.can_print:
+            self.fire("printer_unavailable")
+        else:
+            self.fire("quoted" if self.ctx.session.pay_method.is_qr else "quoted_card")
 
     def quote_failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.checkout import PaymentOutcome
+from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import Step
@@ -43,6 +44,20 @@ class ResultScreen(Screen):
 
     def on_enter(self) -> None:
         outcome: PaymentOutcome | None = self.ctx.session.payment
+        self.show_outcome(outcome)
+        if self.ctx.session.pay_method is PayMethod.BANK_CARD:
+            self.receipt.setText("\n".join(filter(None, [self.receipt.text(), self.tr("Please take your bank card.")])))
+            self._prompt += self.tr(" Please take your bank card.")
+
+    def show_outcome(self, outcome: PaymentOutcome | None) -> None:
+        if outcome is not None and outcome.state is QrOrderState.PAID and outcome.record is None:
+            # Card approved, the fee system did not answer: posted later by recovery.
+            self.heading.setText(self.tr("Payment successful"))
+            self.amount.setText("")
+            self.detail.setText(translate("DeviceMessage", outcome.message or ""))
+            self.receipt.setText("")
+            self._prompt = self.tr("Payment successful.")
+            return
         if outcome is not None and outcome.state is QrOrderState.PAID and outcome.record is not None:
             self.heading.setText(self.tr("Payment successful"))
             self.amount.setText(format_fen(outcome.record.amount_fen))
@@ -64,9 +79,21 @@ class ResultScreen(Screen):
                 )
                 self._prompt = self.tr("Payment successful. The receipt could not be printed.")
         else:
-            timed_out = self.ctx.session.receipt_error == "timeout"
-            self.heading.setText(self.tr("Payment timed out") if timed_out else self.tr("Payment cancelled"))
+            reason = self.ctx.session.receipt_error
+            timed_out = reason == "timeout"
+            if timed_out:
+                self.heading.setText(self.tr("Payment timed out"))
+            elif reason == "cancelled":
+                self.heading.setText(self.tr("Payment cancelled"))
+            else:
+                self.heading.setText(self.tr("Payment not made"))
             self.amount.setText("")
-            self.detail.setText(self.tr("No money was taken."))
+            if outcome is not None and outcome.message:
+                text = translate("DeviceMessage", outcome.message)
+            elif reason and reason not in ("timeout", "cancelled"):
+                text = reason  # already in words (the card screen's own ending)
+            else:
+                text = self.tr("No money was taken.")
+            self.detail.setText(text)
             self.receipt.setText("")
             self._prompt = self.tr("The payment was not made. No money was taken.")

@@ -1,0 +1,109 @@
+"""Paying by bank card (刷卡支付): read the card, the PIN on the pad, the bank's answer, the fee system, the receipt.
+
+Blocking steps for worker threads; the screen strings them together. The money rules live in
+kiosk.payments.card (journal states, stored reversals): here only what the citizen's path needs on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.bankcard import BankCardData
+from drivers.base import QT_TRANSLATE_NOOP
+from drivers.pinpad.errors import PinEntryCanceled
+from kiosk.checkout import PaymentOutcome
+from kiosk.devices import DeviceHub
+from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
+from kiosk.payments.card import CardOutcome, CardPayments
+from kiosk.payments.journal import Journal
+from kiosk.receipts import ReceiptParties, ReceiptService
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CardAttempt", "CardCheckout", "PinEntryCanceled"]  # the screen tells its own cancel from a failure
+
+PIN_LENGTH = 6  # UnionPay debit cards in China: six digits
+PIN_TIMEOUT_SECONDS = 60
+
+MSG_POSTING_LATER = QT_TRANSLATE_NOOP(
+    "DeviceMessage",
+    "Your payment was taken by the bank and will be recorded in the fee system shortly. "
+    "You can print the receipt later under Payment records.",
+)
+MSG_FEE_SYSTEM_REFUSED = QT_TRANSLATE_NOOP(
+    "DeviceMessage", "The fee system did not accept the payment, so the bank has given your money back."
+)
+
+
+@dataclass(frozen=True)
+class CardAttempt:
+    """One PIN entry's result: paid (outcome.record), a wrong PIN (try again), or ended without money."""
+
+    outcome: PaymentOutcome
+    pin_wrong: bool = False
+
+
+class CardCheckout:
+    def __init__(
+        self,
+        journal: Journal,
+        fee_system: FeeSystem,
+        devices: DeviceHub,
+        receipts: ReceiptService,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.devices = devices
+        self.receipts = receipts
+        self.clock = clock
+        self.journal = journal
+        self.payments = CardPayments(journal, fee_system, devices.bank) if devices.bank else None
+
+    @property
+    def available(self) -> bool:
+        return self.payments is not None and self.devices.bankcard is not None and self.devices.pinpad is not None
+
+    def card_present(self) -> bool:
+        return bool(self.devices.bankcard and self.devices.bankcard.card_present())
+
+    def read_card_and_prepare(self) -> BankCardData:
+        """The card's data, then stored reversals out and a sign-on if due: all before the PIN is asked."""
+        assert self.payments and self.devices.bankcard
+        card = self.devices.bankcard.read_card()
+        self.payments.prepare()
+        return card
+
+    def read_pin(self, card: BankCardData, on_key: Callable[[str], None]) -> bytes:
+        """The encrypted PIN block; the application never sees a digit (on_key gets "*", "clear", ...)."""
+        assert self.devices.pinpad
+        return self.devices.pinpad.read_pin(
+            card.pan, min_len=PIN_LENGTH, max_len=PIN_LENGTH, timeout=PIN_TIMEOUT_SECONDS, on_key=on_key
+        )
+
+    def cancel_pin(self) -> None:
+        if self.devices.pinpad:
+            self.devices.pinpad.cancel()
+
+    def pay(
+        self, quote: Quote, payer_id_number: str, card: BankCardData, pin_block: bytes, parties: ReceiptParties
+    ) -> CardAttempt:
+        assert self.payments
+        result = self.payments.authorize(quote, payer_id_number, card, pin_block)
+        if result.outcome is not CardOutcome.APPROVED:
+            outcome = PaymentOutcome(QrOrderState.CLOSED, result.entry, message=result.citizen_message)
+            return CardAttempt(outcome, pin_wrong=result.pin_wrong)
+        try:
+            entry, record = self.payments.post(result.entry)
+        except Unavailable:
+            # The money is taken and the record stays approved: recovery posts it with the same key.
+            log.warning("card payment %s approved, posting deferred", result.entry.journal_no)
+            return CardAttempt(PaymentOutcome(QrOrderState.PAID, result.entry, message=MSG_POSTING_LATER))
+        except FeeSystemError:
+            entry = self.journal.get(result.entry.journal_no)
+            return CardAttempt(PaymentOutcome(QrOrderState.CLOSED, entry, message=MSG_FEE_SYSTEM_REFUSED))
+        reference = result.approval.rrn if result.approval else None
+        receipt_error = self.receipts.print_for(record, parties, entry.journal_no, self.clock(), reference)
+        entry = self.payments.receipt_result(entry, receipt_error.code if receipt_error else None)
+        return CardAttempt(PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error))

@@ -1,0 +1,110 @@
+"""Paying by bank card (刷卡支付): the PBOC card through pcscd + vpcd, the PIN on the pad simulator (pty), ISO 8583
+to the bank host simulator; the journal, the bank's ledger and the fee system agree to the fen."""
+
+from __future__ import annotations
+
+import pytest
+
+from drivers.bankhost.accounts import demo_accounts
+from drivers.pcsc.daemon import ensure_pcscd
+from kiosk.flow import Step
+from kiosk.payments.journal import PaymentState
+from kiosk_driving import Driver
+
+RESIDENT = "370103197003224422"
+ACCOUNTS = {account.name: account for account in demo_accounts()}
+
+
+@pytest.fixture
+def driver(make_kiosk, qtbot):
+    ensure_pcscd()
+    driver = Driver(make_kiosk(), qtbot)
+    yield driver
+    driver.ctx.devices.simulators["bankcard"].remove()
+
+
+def to_card_screen(driver: Driver, grade: str = "G03") -> None:
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    driver.tap("bank_card")
+    driver.tap(f"grade_{grade}")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.CARD_PAY)
+    driver.wait_for_text("请将银行卡插入插卡口")
+
+
+def insert_card_and_wait_for_pin(driver: Driver, holder: str) -> None:
+    driver.ctx.devices.simulators["bankcard"].insert(ACCOUNTS[holder])
+    driver.wait_for_text("请在密码键盘上输入密码", timeout=15000)
+    assert driver.ctx.devices.simulators["pinpad"].wait_for_pin_entry(5.0)
+
+
+def test_card_payment_approved_with_receipt(driver):
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "ZHANG SAN")
+    pad = driver.ctx.devices.simulators["pinpad"]
+    for digit in "123":
+        pad.press(digit)
+    driver.wait_for_text("* * * _ _ _")
+    pad.type_pin("654")
+    driver.wait_for(Step.RESULT, timeout=15000)
+    driver.wait_for_text("缴费成功")
+    assert "请取回您的银行卡" in driver.screen_text()
+    text = "\n".join(driver.printer.wait_for_receipts(1)[0].lines)
+    assert "银行卡" in text and "￥800.00" in text and "交易参考号" in text
+    assert "6230606601007726888" not in text
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state is PaymentState.DONE and entry.amount_fen == 80000
+    [record] = driver.ctx.fee_system.payment_records(RESIDENT)
+    assert record.amount_fen == 80000
+    bank = driver.ctx.devices.simulators["bank"]
+    assert bank.balance(ACCOUNTS["ZHANG SAN"].pan) == ACCOUNTS["ZHANG SAN"].balance_fen - 80000
+
+
+def test_wrong_pin_then_right_pin(driver):
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "LI SI")
+    pad = driver.ctx.devices.simulators["pinpad"]
+    pad.type_pin("111111")
+    driver.wait_for_text("密码错误，请重新输入", timeout=15000)
+    assert pad.wait_for_pin_entry(5.0)
+    pad.type_pin("123456")
+    driver.wait_for(Step.RESULT, timeout=15000)
+    driver.wait_for_text("缴费成功")
+    states = [entry.state for entry in driver.ctx.journal.entries()]
+    assert sorted(states) == sorted([PaymentState.DECLINED, PaymentState.DONE])
+
+
+def test_insufficient_funds_takes_no_money(driver):
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "WANG WU")  # ¥10 on the card
+    driver.ctx.devices.simulators["pinpad"].type_pin("123456")
+    driver.wait_for(Step.RESULT, timeout=15000)
+    assert "缴费成功" not in driver.screen_text()
+    assert "请取回您的银行卡" in driver.screen_text()
+    assert driver.ctx.fee_system.payment_records(RESIDENT) == []
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state is PaymentState.DECLINED
+
+
+def test_card_pulled_during_pin_entry(driver):
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "ZHANG SAN")
+    driver.ctx.devices.simulators["bankcard"].remove()
+    driver.wait_for(Step.RESULT, timeout=15000)
+    driver.wait_for_text("银行卡已拔出")
+    assert driver.ctx.journal.entries() == []
+
+
+def test_bank_not_answering_is_reversed_and_says_no_money_taken(driver):
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "ZHANG SAN")
+    bank = driver.ctx.devices.simulators["bank"]
+    bank.fault_next("drop")  # the purchase is booked, the answer never comes: reversal
+    driver.ctx.devices.simulators["pinpad"].type_pin("123654")
+    driver.wait_for(Step.RESULT, timeout=30000)
+    assert "缴费成功" not in driver.screen_text()
+    [entry] = driver.ctx.journal.entries()
+    assert entry.state in (PaymentState.REVERSED, PaymentState.REVERSAL_PENDING)
+    assert driver.ctx.fee_system.payment_records(RESIDENT) == []
