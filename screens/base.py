@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
+from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import Step
 from screens.style import px
 from screens.widgets import label
@@ -14,6 +15,12 @@ from screens.widgets import label
 def translate(context: str, text: str) -> str:
     """Translate a string marked in kiosk/ or drivers/ with QT_TRANSLATE_NOOP."""
     return QCoreApplication.translate(context, text)
+
+
+def fee_error_text(error: Exception) -> str:
+    """What the citizen reads when a fee-system call failed: its own words, or the general one."""
+    message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
+    return translate("FeeSystem", message)
 
 
 class Screen(QWidget):

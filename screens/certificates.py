@@ -18,18 +18,14 @@ from kiosk.certificates import CATEGORY_NAMES, CertificateService
 from kiosk.domain.items import InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period
-from kiosk.feesystem.api import CertificateKind, FeeSystemError, PaymentRecord
+from kiosk.feesystem.api import CertificateKind, PaymentRecord
 from kiosk.flow import Step
-from screens.base import ButtonRow, Screen, translate
+from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.style import px
 from screens.widgets import busy_bar, button, label
 
 PRINT_TIMEOUT_SECONDS = 90
 
-
-def fee_error_text(error: Exception) -> str:
-    message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-    return translate("FeeSystem", message)
 
 
 class CertificateMenuScreen(Screen):

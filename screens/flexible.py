@@ -9,18 +9,14 @@ from PySide6.QtWidgets import QButtonGroup
 
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period, YearMonth
-from kiosk.feesystem.api import FeeSystemError, FlexibleOffer, Quote
+from kiosk.feesystem.api import FlexibleOffer, Quote
 from kiosk.flow import Step
-from screens.base import ButtonRow, Screen, translate
+from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.keypad import BACKSPACE, Keypad
 from screens.widgets import busy_bar, button, label
 
 MONTHS_PER_ROW = 8
 
-
-def fee_error_text(error: Exception) -> str:
-    message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-    return translate("FeeSystem", message)
 
 
 class MonthPicker:

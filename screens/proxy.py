@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from kiosk.domain.idnumber import InvalidIdNumber, is_valid_prefix, mask_id_number, parse_id_number
 from kiosk.domain.names import mask_name
-from kiosk.feesystem.api import FeeSystemError, NotRegistered
+from kiosk.feesystem.api import NotRegistered
 from kiosk.flow import Step
 from kiosk.session import Person
-from screens.base import Screen, translate
+from screens.base import Screen, fee_error_text
 from screens.keypad import BACKSPACE, Keypad
 from screens.widgets import busy_bar, button, label
 
@@ -106,8 +106,7 @@ class ProxyIdScreen(Screen):
                 self.tr("No social insurance registration was found for this ID number. Please check it.")
             )
         else:
-            message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-            self.hint.setText(translate("FeeSystem", message))
+            self.hint.setText(fee_error_text(error))
 
 
 class ProxyConfirmScreen(Screen):

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.checkout import PaymentOutcome
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
-from kiosk.feesystem.api import FeeSystemError, QrOrderState
+from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import Step
 from kiosk.payments.qr import OpenedQrPayment
 from kiosk.receipts import ReceiptParties
-from screens.base import Screen, translate
+from screens.base import Screen, fee_error_text, translate
 from screens.qr import qr_pixmap
 from screens.style import px
 from screens.widgets import busy_bar, button, label
@@ -174,8 +174,7 @@ class QrPayScreen(Screen):
 
     def failed(self, error: Exception) -> None:
         self.poll_timer.stop()
-        message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-        self.status.setText(translate("FeeSystem", message))
+        self.status.setText(fee_error_text(error))
         self.busy.setVisible(False)
         self.cancel_button.setEnabled(True)
         self._closing = False

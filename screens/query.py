@@ -10,7 +10,7 @@ from kiosk.domain.periods import Period
 from kiosk.feesystem.api import FeeSystemError, PaymentRecord
 from kiosk.flow import Step
 from kiosk.receipts import ReceiptParties
-from screens.base import ButtonRow, Screen, clear_layout, translate
+from screens.base import ButtonRow, Screen, clear_layout, fee_error_text, translate
 from screens.style import px
 from screens.widgets import busy_bar, button, label
 
@@ -84,8 +84,7 @@ class QueryScreen(Screen):
 
     def failed(self, error: Exception) -> None:
         self.busy.setVisible(False)
-        message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-        self.message.setText(translate("FeeSystem", message))
+        self.message.setText(fee_error_text(error))
 
     @property
     def pages(self) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup
 
 from kiosk.domain.money import format_fen
-from kiosk.feesystem.api import FeeSystemError, ResidentOffer
+from kiosk.feesystem.api import ResidentOffer
 from kiosk.flow import Step
-from screens.base import ButtonRow, Screen, translate
+from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.widgets import busy_bar, button, label
 
 
@@ -73,8 +73,7 @@ class ResidentYearScreen(Screen):
 
     def show_failure(self, error: Exception) -> None:
         self.busy.setVisible(False)
-        message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-        self.message.setText(translate("FeeSystem", message))
+        self.message.setText(fee_error_text(error))
 
     def choose(self, year: int) -> None:
         self.ctx.session.year = year
@@ -165,6 +164,5 @@ class GradeScreen(Screen):
     def quote_failed(self, error: Exception) -> None:
         self.busy.setVisible(False)
         self.confirm.setEnabled(True)
-        message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-        self.message.setText(translate("FeeSystem", message))
+        self.message.setText(fee_error_text(error))
         self.message.setVisible(True)

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from kiosk.domain.money import format_fen
-from kiosk.feesystem.api import Bill, FeeSystemError
+from kiosk.feesystem.api import Bill
 from kiosk.flow import Step
-from screens.base import Screen, clear_layout, translate
+from screens.base import Screen, clear_layout, fee_error_text
 from screens.widgets import busy_bar, button, label
-
-
-def fee_error_text(error: Exception) -> str:
-    message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
-    return translate("FeeSystem", message)
 
 
 class SpecialBillsScreen(Screen):

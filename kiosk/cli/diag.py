@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli import diag_idcard, diag_pinpad, diag_printer, diag_sscard
+from kiosk.cli import diag_bank, diag_idcard, diag_pinpad, diag_printer, diag_sscard
 
-DEVICE_MODULES = [diag_idcard, diag_sscard, diag_pinpad, diag_printer]
+DEVICE_MODULES = [diag_idcard, diag_sscard, diag_pinpad, diag_printer, diag_bank]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
