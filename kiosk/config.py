@@ -64,6 +64,14 @@ def _paper(value: Any) -> str | None:
     return None if value in (58, 80) else "expected 58 or 80 (mm)"
 
 
+def _password_hashes(value: Any) -> str | None:
+    """Technician id -> slow-KDF hash written by `kiosk passwd` (never a password in clear)."""
+    for technician, hashed in value.items():
+        if not isinstance(hashed, str) or not hashed.startswith(("scrypt$", "pbkdf2_sha256$")):
+            return f"{technician}: expected a hash written by `kiosk passwd`"
+    return None
+
+
 MODE = Field(str, "simulated", _one_of("simulated", "real"))
 NUMBER = (int, float)
 
@@ -146,6 +154,16 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "verification": {
         "hmac_key": Field(str),
     },
+    # Technician maintenance mode (docs/maintenance.md). Paths are under the state directory unless absolute.
+    "maintenance": {
+        "technicians": Field(dict, {}, _password_hashes),
+        "max_failures": Field(int, 5, _positive),
+        "lockout_minutes": Field(NUMBER, 15, _positive),
+        "audit_log": Field(str, "maintenance_audit.jsonl"),
+        "export_dir": Field(str, "export"),
+        "paper_roll_receipts": Field(int, 400, _positive),
+        "paper_warning_receipts": Field(int, 50, _non_negative),
+    },
 }
 
 # Real serial devices must name a port that exists.
@@ -191,7 +209,7 @@ class KioskConfig:
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false", dict: "a table"}
     if isinstance(kind, tuple):
         return "a number"
     return names.get(kind, kind.__name__)
