@@ -103,6 +103,12 @@ class DeviceHub:
             except DeviceError as error:
                 log.warning("PIN pad simulator not ready: %s", error)
                 self.problems["pinpad"] = str(error)
+        else:
+            try:
+                self.pinpad.open()  # a real pad must be open before sign-on loads working keys into it
+            except DeviceError as error:
+                log.warning("PIN pad not available: %s", error)
+                self.problems["pinpad"] = str(error)
 
     def _start_bank(self) -> None:
         card = self.config.section("devices.bankcard")
