@@ -2,8 +2,7 @@
 
 A table-driven machine on Qt signals rather than QtStateMachine: the whole flow reads as one dictionary, a
 test can walk it without widgets, and "back" is a history stack instead of a web of extra transitions. Screens
-fire events; the main window shows the screen of the current step. Steps not built yet lead to UNAVAILABLE,
-which says so plainly.
+fire events; the main window shows the screen of the current step.
 """
 
 from __future__ import annotations
@@ -26,6 +25,11 @@ class Step(StrEnum):
     FLEX_PERIOD = "flex_period"
     FLEX_BASE = "flex_base"
     FLEX_REVIEW = "flex_review"
+    MED_BINDING = "med_binding"
+    MED_PERIOD = "med_period"
+    MED_METHOD = "med_method"
+    MED_BASE = "med_base"
+    MED_ITEMS = "med_items"
     SPECIAL_BILLS = "special_bills"
     CHECKOUT_METHOD = "checkout_method"
     RECEIPT_WARNING = "receipt_warning"
@@ -40,7 +44,6 @@ class Step(StrEnum):
     PAY_CERT = "pay_cert"
     CERT_PREVIEW = "cert_preview"
     CERT_DONE = "cert_done"
-    UNAVAILABLE = "unavailable"
 
 
 FLOW: dict[Step, dict[str, Step]] = {
@@ -64,7 +67,7 @@ FLOW: dict[Step, dict[str, Step]] = {
         "resident_pension": Step.RESIDENT_YEAR,
         "resident_medical": Step.RESIDENT_YEAR,
         "flexible_pension": Step.FLEX_PERIOD,
-        "flexible_medical": Step.UNAVAILABLE,
+        "flexible_medical": Step.MED_BINDING,
         "special": Step.SPECIAL_BILLS,
     },
     Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
@@ -72,6 +75,12 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.FLEX_BASE: {"base_entered": Step.FLEX_REVIEW},
     Step.FLEX_REVIEW: {"review_confirmed": Step.CHECKOUT_METHOD},
     Step.SPECIAL_BILLS: {"bill_chosen": Step.CHECKOUT_METHOD},
+    # Flexible medical, in the guide's order: binding, months, pay method, base, items, pay.
+    Step.MED_BINDING: {"binding_confirmed": Step.MED_PERIOD},
+    Step.MED_PERIOD: {"period_chosen": Step.MED_METHOD},
+    Step.MED_METHOD: {"qr_chosen": Step.MED_BASE, "bank_card_chosen": Step.MED_BASE},
+    Step.MED_BASE: {"base_entered": Step.MED_ITEMS},
+    Step.MED_ITEMS: {"quoted": Step.QR_PAY, "quoted_card": Step.CARD_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
     # The pay method after the amount is known; the receipt printer is asked before any money is taken.
     Step.CHECKOUT_METHOD: {
         "qr_chosen": Step.QR_PAY,
@@ -91,7 +100,6 @@ FLOW: dict[Step, dict[str, Step]] = {
     Step.PAY_CERT: {"issued": Step.CERT_PREVIEW},
     Step.CERT_PREVIEW: {"printed": Step.CERT_DONE},
     Step.CERT_DONE: {"finish": Step.HOME, "more": Step.CERT_MENU},
-    Step.UNAVAILABLE: {},
 }
 
 # Steps after which "back" must not return (money has moved or a card was read: go forward or home).
@@ -108,6 +116,11 @@ STEP_TITLES = {
     Step.FLEX_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
     Step.FLEX_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
     Step.FLEX_REVIEW: QT_TRANSLATE_NOOP("Flow", "Check your payment"),
+    Step.MED_BINDING: QT_TRANSLATE_NOOP("Flow", "Insurance binding"),
+    Step.MED_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
+    Step.MED_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
+    Step.MED_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
+    Step.MED_ITEMS: QT_TRANSLATE_NOOP("Flow", "Insurance items"),
     Step.SPECIAL_BILLS: QT_TRANSLATE_NOOP("Flow", "Special payment"),
     Step.CHECKOUT_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
     Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
@@ -122,7 +135,6 @@ STEP_TITLES = {
     Step.PAY_CERT: QT_TRANSLATE_NOOP("Flow", "Payment certificate"),
     Step.CERT_PREVIEW: QT_TRANSLATE_NOOP("Flow", "Check and print"),
     Step.CERT_DONE: QT_TRANSLATE_NOOP("Flow", "Take your certificate"),
-    Step.UNAVAILABLE: QT_TRANSLATE_NOOP("Flow", "Not available"),
 }
 
 

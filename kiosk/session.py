@@ -38,6 +38,7 @@ class Session:
     year: int | None = None
     period: Any = None  # the months chosen (flexible employment)
     base_fen: int | None = None  # the contribution base chosen (flexible employment)
+    medical_items: list[Any] = field(default_factory=list)  # the flexible worker's medical binding
     pay_method: PayMethod | None = None
     offers: list[Any] = field(default_factory=list)
     quote: Any = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup
 
+from kiosk.domain.items import InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FlexibleOffer, Quote
@@ -54,7 +55,8 @@ class FlexiblePeriodScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.title(self.tr("Flexible employment pension: choose the months"))
+        self.heading = label("", "Title")
+        self.layout_.addWidget(self.heading)
         self.busy = busy_bar()
         self.layout_.addWidget(self.busy)
         self.message = label("", "Message")
@@ -75,6 +77,11 @@ class FlexiblePeriodScreen(Screen):
 
     def on_enter(self) -> None:
         session = self.ctx.session
+        self.heading.setText(
+            self.tr("Flexible employment medical insurance: choose the months")
+            if session.item is InsuredItem.FLEXIBLE_MEDICAL
+            else self.tr("Flexible employment pension: choose the months")
+        )
         self.offer = None
         self.start.fill([], None)
         self.end.fill([], None)

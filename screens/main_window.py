@@ -21,6 +21,13 @@ from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen, FlexibleR
 from screens.home import HomeScreen
 from screens.items import ItemsScreen
 from screens.login import LoginScreen
+from screens.medical import (
+    MedicalBaseScreen,
+    MedicalBindingScreen,
+    MedicalItemsScreen,
+    MedicalMethodScreen,
+    MedicalPeriodScreen,
+)
 from screens.menu import MenuScreen
 from screens.pay_method import CheckoutMethodScreen, PayMethodScreen
 from screens.proxy import ProxyConfirmScreen, ProxyIdScreen
@@ -32,7 +39,6 @@ from screens.result import ResultScreen
 from screens.special import SpecialBillsScreen
 from screens.still_there import StillThereOverlay
 from screens.style import px
-from screens.unavailable import UnavailableScreen
 from screens.widgets import button, label
 
 SCREENS: tuple[type[Screen], ...] = (
@@ -46,6 +52,11 @@ SCREENS: tuple[type[Screen], ...] = (
     FlexiblePeriodScreen,
     FlexibleBaseScreen,
     FlexibleReviewScreen,
+    MedicalBindingScreen,
+    MedicalPeriodScreen,
+    MedicalMethodScreen,
+    MedicalBaseScreen,
+    MedicalItemsScreen,
     SpecialBillsScreen,
     CheckoutMethodScreen,
     ReceiptWarningScreen,
@@ -60,7 +71,6 @@ SCREENS: tuple[type[Screen], ...] = (
     PaymentCertificateScreen,
     CertificatePreviewScreen,
     CertificateDoneScreen,
-    UnavailableScreen,
 )
 
 

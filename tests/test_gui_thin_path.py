@@ -175,18 +175,6 @@ def test_unregistered_person_is_told_plainly(driver):
     assert driver.step is Step.LOGIN
 
 
-def test_services_not_built_say_so(driver):
-    driver.tap("flexible")
-    driver.tap("pay")
-    driver.place_id_card("flexible")
-    driver.wait_for(Step.ITEMS)
-    driver.tap("flexible_medical")
-    driver.wait_for(Step.UNAVAILABLE)
-    assert "此业务暂未开通" in driver.screen_text()
-    driver.tap("unavailable_back")
-    driver.wait_for(Step.ITEMS)
-
-
 def test_back_never_returns_to_the_card_reader(driver):
     driver.login_resident("resident")
     driver.tap("back")  # items -> back skips login -> menu

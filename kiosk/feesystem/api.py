@@ -94,6 +94,17 @@ class FlexibleOffer:
 
 
 @dataclass(frozen=True)
+class MedicalItem:
+    """One part of a flexible worker's medical insurance (险种绑定): a rate of the base, or a fixed sum a month."""
+
+    code: str  # "basic" (职工基本医疗保险) or "serious_illness" (大额医疗费用补助)
+    name: str  # the official name, as documents print it
+    required: bool
+    rate_percent: int | None = None
+    monthly_fen: int | None = None
+
+
+@dataclass(frozen=True)
 class Quote:
     """The fee system's own calculation of an amount due; ``quote_id`` is what a payment refers to."""
 
@@ -206,7 +217,11 @@ class FeeSystem(Protocol):
 
     def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer: ...
 
-    def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote: ...
+    def medical_items(self, id_number: str, today: dt.date) -> list[MedicalItem]: ...
+
+    def quote_flexible(
+        self, id_number: str, item: InsuredItem, period: Period, base_fen: int, serious_illness: bool = True
+    ) -> Quote: ...
 
     def pending_bills(self, id_number: str) -> list[Bill]: ...
 

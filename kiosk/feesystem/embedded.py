@@ -28,6 +28,7 @@ from kiosk.feesystem.api import (
     FlexibleOffer,
     Grade,
     InvalidRequest,
+    MedicalItem,
     NotAllowed,
     NotRegistered,
     PaymentRecord,
@@ -254,7 +255,19 @@ class EmbeddedFeeSystem:
         )
         return FlexibleOffer(item, str(first), str(last), low, high, rate)
 
-    def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote:
+    def medical_items(self, id_number: str, today: dt.date) -> list[MedicalItem]:
+        """The flexible worker's medical binding: basic medical (a rate of the base, required) and the serious
+        illness supplement (a fixed sum a month, optional in this simulator's example policy)."""
+        self._require_item(id_number, InsuredItem.FLEXIBLE_MEDICAL)
+        year = self.policy.year(today.year)
+        return [
+            MedicalItem("basic", "职工基本医疗保险（灵活就业）", True, rate_percent=year.medical_rate_percent),
+            MedicalItem("serious_illness", "大额医疗费用补助", False, monthly_fen=year.serious_illness_monthly_fen),
+        ]
+
+    def quote_flexible(
+        self, id_number: str, item: InsuredItem, period: Period, base_fen: int, serious_illness: bool = True
+    ) -> Quote:
         offer = self.flexible_offer(id_number, item, self.clock().date())
         allowed = Period(YearMonth.parse(offer.first_month), YearMonth.parse(offer.last_month))
         if period.start not in allowed or period.end not in allowed:
@@ -262,7 +275,7 @@ class EmbeddedFeeSystem:
         if not offer.base_min_fen <= base_fen <= offer.base_max_fen:
             raise InvalidRequest(f"base {base_fen} outside {offer.base_min_fen}..{offer.base_max_fen}")
         monthly = (base_fen * offer.rate_percent + 50) // 100
-        if item is InsuredItem.FLEXIBLE_MEDICAL:
+        if item is InsuredItem.FLEXIBLE_MEDICAL and serious_illness:
             monthly += self.policy.year(period.start.year).serious_illness_monthly_fen
         return self._store_quote(
             Quote(

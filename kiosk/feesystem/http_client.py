@@ -29,6 +29,7 @@ from kiosk.feesystem.api import (
     FeeSystemError,
     FlexibleOffer,
     InvalidRequest,
+    MedicalItem,
     PaymentRecord,
     QrOrder,
     QrOrderStatus,
@@ -112,8 +113,20 @@ class HttpFeeSystem:
     def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer:
         return self.call("flexible_offer", id_number=id_number, item=item, today=today)
 
-    def quote_flexible(self, id_number: str, item: InsuredItem, period: Period, base_fen: int) -> Quote:
-        return self.call("quote_flexible", id_number=id_number, item=item, period=period, base_fen=base_fen)
+    def medical_items(self, id_number: str, today: dt.date) -> list[MedicalItem]:
+        return self.call("medical_items", id_number=id_number, today=today)
+
+    def quote_flexible(
+        self, id_number: str, item: InsuredItem, period: Period, base_fen: int, serious_illness: bool = True
+    ) -> Quote:
+        return self.call(
+            "quote_flexible",
+            id_number=id_number,
+            item=item,
+            period=period,
+            base_fen=base_fen,
+            serious_illness=serious_illness,
+        )
 
     def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder:
         return self.call("open_qr_order", idempotency_key=idempotency_key, quote_id=quote_id, method=method)

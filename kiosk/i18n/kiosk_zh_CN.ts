@@ -67,23 +67,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="338" />
-        <location filename="../../screens/certificates.py" line="356" />
+        <location filename="../../screens/certificates.py" line="334" />
+        <location filename="../../screens/certificates.py" line="352" />
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339" />
+        <location filename="../../screens/certificates.py" line="335" />
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="341" />
+        <location filename="../../screens/certificates.py" line="337" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="343" />
+        <location filename="../../screens/certificates.py" line="339" />
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -91,24 +91,24 @@
 <context>
     <name>CertificateMenuScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="41" />
+        <location filename="../../screens/certificates.py" line="37" />
         <source>Which certificate do you need?</source>
         <translation>请选择要开具的证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="43" />
+        <location filename="../../screens/certificates.py" line="39" />
         <source>Tax payment certificate
 (税收完税证明)</source>
         <translation>开具税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="45" />
+        <location filename="../../screens/certificates.py" line="41" />
         <source>Social insurance payment certificate
 (缴费证明)</source>
         <translation>开具社会保险费缴费证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="51" />
+        <location filename="../../screens/certificates.py" line="47" />
         <source>Please choose the tax payment certificate or the payment certificate.</source>
         <translation>请选择开具税收完税证明或缴费证明。</translation>
     </message>
@@ -116,39 +116,39 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="256" />
+        <location filename="../../screens/certificates.py" line="252" />
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="267" />
+        <location filename="../../screens/certificates.py" line="263" />
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="275" />
+        <location filename="../../screens/certificates.py" line="271" />
         <source>Please check your certificate</source>
         <translation>请核对证明信息</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="285" />
+        <location filename="../../screens/certificates.py" line="281" />
         <source>Number: {number}
 Pages: {pages}</source>
         <translation>证明编号：{number}
 共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="278" />
+        <location filename="../../screens/certificates.py" line="274" />
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="304" />
+        <location filename="../../screens/certificates.py" line="300" />
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="311" />
+        <location filename="../../screens/certificates.py" line="307" />
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -237,17 +237,17 @@ Pages: {pages}</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="212" />
+        <location filename="../feesystem/embedded.py" line="213" />
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="246" />
+        <location filename="../feesystem/embedded.py" line="247" />
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="304" />
+        <location filename="../feesystem/embedded.py" line="317" />
         <source>This bill has already been paid or is not yours.</source>
         <translation>该单据已缴费或不属于您。</translation>
     </message>
@@ -255,47 +255,47 @@ Pages: {pages}</source>
 <context>
     <name>FlexibleBaseScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="135" />
+        <location filename="../../screens/flexible.py" line="138" />
         <source>Enter your contribution base</source>
         <translation>请填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="142" />
+        <location filename="../../screens/flexible.py" line="145" />
         <source>Use the lowest base</source>
         <translation>按最低基数缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="144" />
+        <location filename="../../screens/flexible.py" line="147" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="150" />
+        <location filename="../../screens/flexible.py" line="153" />
         <source>Please enter your contribution base in yuan, within the range shown, then press confirm.</source>
         <translation>请在显示的范围内输入缴费基数（元），然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="159" />
+        <location filename="../../screens/flexible.py" line="162" />
         <source>Allowed: {low} to {high} per month</source>
         <translation>可选范围：每月 {low} 至 {high}</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="186" />
+        <location filename="../../screens/flexible.py" line="189" />
         <source>Type the base in whole yuan.</source>
         <translation>请输入整数金额（元）。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="188" />
+        <location filename="../../screens/flexible.py" line="191" />
         <source>This is below the lowest base allowed.</source>
         <translation>低于最低缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="190" />
+        <location filename="../../screens/flexible.py" line="193" />
         <source>This is above the highest base allowed.</source>
         <translation>高于最高缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="192" />
+        <location filename="../../screens/flexible.py" line="195" />
         <source>Press confirm.</source>
         <translation>请点击确认。</translation>
     </message>
@@ -303,37 +303,42 @@ Pages: {pages}</source>
 <context>
     <name>FlexiblePeriodScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="61" />
+        <location filename="../../screens/flexible.py" line="83" />
         <source>Flexible employment pension: choose the months</source>
         <translation>养老保险费缴纳：请选择缴费起止时间</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="66" />
+        <location filename="../../screens/flexible.py" line="64" />
         <source>From</source>
         <translation>起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="68" />
+        <location filename="../../screens/flexible.py" line="66" />
         <source>To</source>
         <translation>截止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="72" />
+        <location filename="../../screens/flexible.py" line="70" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="78" />
+        <location filename="../../screens/flexible.py" line="76" />
         <source>Please choose the first and the last month you want to pay for.</source>
         <translation>请选择缴费起止月份。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="87" />
+        <location filename="../../screens/flexible.py" line="81" />
+        <source>Flexible employment medical insurance: choose the months</source>
+        <translation>基本医疗保险缴费：请选择缴费年月</translation>
+    </message>
+    <message>
+        <location filename="../../screens/flexible.py" line="90" />
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="109" />
+        <location filename="../../screens/flexible.py" line="112" />
         <source>You can pay for {first} to {last}.</source>
         <translation>可缴费月份：{first} 至 {last}。</translation>
     </message>
@@ -341,29 +346,29 @@ Pages: {pages}</source>
 <context>
     <name>FlexibleReviewScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="208" />
+        <location filename="../../screens/flexible.py" line="211" />
         <source>Please check your payment</source>
         <translation>请核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="217" />
+        <location filename="../../screens/flexible.py" line="220" />
         <source>Start payment</source>
         <translation>开始缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="223" />
+        <location filename="../../screens/flexible.py" line="226" />
         <source>Please check the months, the base and the amount, then start the payment.</source>
         <translation>请核对缴费月份、基数和金额，确认后点击开始缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="243" />
+        <location filename="../../screens/flexible.py" line="246" />
         <source>{item}
 {period}: {months} months × base {base} × {rate}%</source>
         <translation>{item}
 {period}：{months} 个月 × 基数 {base} × {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="251" />
+        <location filename="../../screens/flexible.py" line="254" />
         <source>Amount: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -371,146 +376,154 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="101" />
+        <location filename="../flow.py" line="109" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="102" />
+        <location filename="../flow.py" line="110" />
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="103" />
+        <location filename="../flow.py" line="111" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="104" />
+        <location filename="../flow.py" line="112" />
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="105" />
+        <location filename="../flow.py" line="113" />
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="106" />
-        <location filename="../flow.py" line="112" />
+        <location filename="../flow.py" line="114" />
+        <location filename="../flow.py" line="121" />
+        <location filename="../flow.py" line="125" />
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="107" />
+        <location filename="../flow.py" line="115" />
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="108" />
+        <location filename="../flow.py" line="116" />
+        <location filename="../flow.py" line="120" />
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="109" />
+        <location filename="../flow.py" line="117" />
+        <location filename="../flow.py" line="122" />
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="110" />
+        <location filename="../flow.py" line="118" />
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="111" />
+        <location filename="../flow.py" line="119" />
+        <source>Insurance binding</source>
+        <translation>险种绑定</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="123" />
+        <source>Insurance items</source>
+        <translation>选择缴费险种</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="124" />
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="113" />
+        <location filename="../flow.py" line="126" />
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="114" />
+        <location filename="../flow.py" line="127" />
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="115" />
+        <location filename="../flow.py" line="128" />
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="116" />
+        <location filename="../flow.py" line="129" />
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="117" />
+        <location filename="../flow.py" line="130" />
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="118" />
+        <location filename="../flow.py" line="131" />
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="119" />
+        <location filename="../flow.py" line="132" />
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="120" />
+        <location filename="../flow.py" line="133" />
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="121" />
+        <location filename="../flow.py" line="134" />
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="122" />
+        <location filename="../flow.py" line="135" />
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="123" />
+        <location filename="../flow.py" line="136" />
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="124" />
+        <location filename="../flow.py" line="137" />
         <source>Take your certificate</source>
         <translation>取走证明</translation>
-    </message>
-    <message>
-        <location filename="../flow.py" line="125" />
-        <source>Not available</source>
-        <translation>暂未开通</translation>
     </message>
 </context>
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="103" />
+        <location filename="../../screens/resident.py" line="102" />
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="110" />
+        <location filename="../../screens/resident.py" line="109" />
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="117" />
+        <location filename="../../screens/resident.py" line="116" />
         <source>{item}, year {year}: please choose your grade</source>
         <translation>{item}　{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="138" />
+        <location filename="../../screens/resident.py" line="137" />
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -576,32 +589,32 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="74" />
+        <location filename="../../screens/main_window.py" line="84" />
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="122" />
+        <location filename="../../screens/main_window.py" line="132" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="124" />
+        <location filename="../../screens/main_window.py" line="134" />
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="143" />
+        <location filename="../../screens/main_window.py" line="153" />
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="147" />
+        <location filename="../../screens/main_window.py" line="157" />
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="210" />
+        <location filename="../../screens/main_window.py" line="220" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -663,6 +676,71 @@ or insert your social security card into the card slot.</source>
     </message>
 </context>
 <context>
+    <name>MedicalBindingScreen</name>
+    <message>
+        <location filename="../../screens/medical.py" line="26" />
+        <source>Please confirm your medical insurance</source>
+        <translation>请确认医疗保险险种绑定信息</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="31" />
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="37" />
+        <source>Please check the insurance you are registered for, then confirm.</source>
+        <translation>请核对您的医疗保险险种绑定信息，然后点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="42" />
+        <source>Looking up your insurance...</source>
+        <translation>正在查询险种绑定信息……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="53" />
+        <source>You are registered for:</source>
+        <translation>您已参保的险种：</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalItemsScreen</name>
+    <message>
+        <location filename="../../screens/medical.py" line="84" />
+        <source>Please choose the insurance items to pay</source>
+        <translation>请选择缴费险种</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="92" />
+        <source>Confirm and pay</source>
+        <translation>确认缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="100" />
+        <source>Please choose the insurance items, check the amount, then confirm.</source>
+        <translation>请选择缴费险种，核对金额后点击确认。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="107" />
+        <source>{name}
+{rate}% of the base</source>
+        <translation>{name}
+按缴费基数的 {rate}%</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="109" />
+        <source>{name}
+{amount} a month</source>
+        <translation>{name}
+每月 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/medical.py" line="139" />
+        <source>{months} months: {amount}</source>
+        <translation>{months} 个月，应缴金额：{amount}</translation>
+    </message>
+</context>
+<context>
     <name>MenuScreen</name>
     <message>
         <location filename="../../screens/menu.py" line="16" />
@@ -711,27 +789,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="187" />
+        <location filename="../../screens/certificates.py" line="183" />
         <source>Payment certificate: choose the year and the insurance</source>
         <translation>缴费证明：请选择年度和险种</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="190" />
+        <location filename="../../screens/certificates.py" line="186" />
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="192" />
+        <location filename="../../screens/certificates.py" line="188" />
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="199" />
+        <location filename="../../screens/certificates.py" line="195" />
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="215" />
+        <location filename="../../screens/certificates.py" line="211" />
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
@@ -739,27 +817,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ProxyConfirmScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="119" />
+        <location filename="../../screens/proxy.py" line="118" />
         <source>Is this the person you pay for?</source>
         <translation>请确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="122" />
+        <location filename="../../screens/proxy.py" line="121" />
         <source>The receipt will name you as the payer and this person.</source>
         <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="124" />
+        <location filename="../../screens/proxy.py" line="123" />
         <source>Yes, pay for this person</source>
         <translation>确认，为此人代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="126" />
+        <location filename="../../screens/proxy.py" line="125" />
         <source>No, enter again</source>
         <translation>不是，重新输入</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="132" />
+        <location filename="../../screens/proxy.py" line="131" />
         <source>Please check the name, then confirm.</source>
         <translation>请核对姓名后确认。</translation>
     </message>
@@ -929,34 +1007,34 @@ or insert your social security card into the card slot.</source>
         <translation>{year}年没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="106" />
+        <location filename="../../screens/query.py" line="105" />
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="114" />
+        <location filename="../../screens/query.py" line="113" />
         <source>{period}  {item}
 {amount}   paid {date}   tax voucher {number}</source>
         <translation>{period}　{item}
 {amount}　缴费日期 {date}　电子税票号码 {number}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="124" />
+        <location filename="../../screens/query.py" line="123" />
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="132" />
+        <location filename="../../screens/query.py" line="131" />
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="163" />
+        <location filename="../../screens/query.py" line="162" />
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="165" />
+        <location filename="../../screens/query.py" line="164" />
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
@@ -1126,32 +1204,32 @@ Tax voucher number: {number}</source>
 <context>
     <name>SpecialBillsScreen</name>
     <message>
-        <location filename="../../screens/special.py" line="22" />
+        <location filename="../../screens/special.py" line="17" />
         <source>Special payment: choose the bill to pay</source>
         <translation>特殊缴费：请选择需要缴费的单据</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="31" />
+        <location filename="../../screens/special.py" line="26" />
         <source>Please choose the bill you want to pay.</source>
         <translation>请选择需要缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="36" />
+        <location filename="../../screens/special.py" line="31" />
         <source>Looking up your bills...</source>
         <translation>正在查询待缴单据……</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="47" />
+        <location filename="../../screens/special.py" line="42" />
         <source>You have no bills to pay.</source>
         <translation>您没有待缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="49" />
+        <location filename="../../screens/special.py" line="44" />
         <source>Bills raised by the social insurance agency:</source>
         <translation>社保经办机构核定的待缴单据：</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="51" />
+        <location filename="../../screens/special.py" line="46" />
         <source>{description}
 {agency}
 {amount}</source>
@@ -1181,80 +1259,57 @@ Tax voucher number: {number}</source>
 <context>
     <name>TaxCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="135" />
+        <location filename="../../screens/certificates.py" line="131" />
         <source>Tax payment certificate: choose the year</source>
         <translation>税收完税证明：请选择税款所属年度</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="137" />
+        <location filename="../../screens/certificates.py" line="133" />
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="144" />
+        <location filename="../../screens/certificates.py" line="140" />
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="153" />
+        <location filename="../../screens/certificates.py" line="149" />
         <source>{item}
 {count} payments, {total}</source>
         <translation>{item}
 {count} 笔，{total}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="165" />
+        <location filename="../../screens/certificates.py" line="161" />
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
 </context>
 <context>
-    <name>UnavailableScreen</name>
-    <message>
-        <location filename="../../screens/unavailable.py" line="16" />
-        <source>This service is not available yet</source>
-        <translation>此业务暂未开通</translation>
-    </message>
-    <message>
-        <location filename="../../screens/unavailable.py" line="20" />
-        <source>This kiosk does not offer this service yet. Please go back and choose another service, or ask at the service window.</source>
-        <translation>本终端暂未开通此业务，请返回选择其他业务，或到服务窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/unavailable.py" line="26" />
-        <source>Back</source>
-        <translation>返回</translation>
-    </message>
-    <message>
-        <location filename="../../screens/unavailable.py" line="33" />
-        <source>This service is not available yet. Please choose another service.</source>
-        <translation>此业务暂未开通，请选择其他业务。</translation>
-    </message>
-</context>
-<context>
     <name>YearRecordsScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="74" />
+        <location filename="../../screens/certificates.py" line="70" />
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="81" />
+        <location filename="../../screens/certificates.py" line="77" />
         <source>Please choose the year the payments were for.</source>
         <translation>请选择费款所属年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="87" />
+        <location filename="../../screens/certificates.py" line="83" />
         <source>Looking up your payments...</source>
         <translation>正在查询缴费记录……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="98" />
+        <location filename="../../screens/certificates.py" line="94" />
         <source>No payments were found for {year}.</source>
         <translation>{year}年没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="114" />
+        <location filename="../../screens/certificates.py" line="110" />
         <source>Preparing your certificate...</source>
         <translation>正在开具证明……</translation>
     </message>
