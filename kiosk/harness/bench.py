@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drivers.bankhost.accounts import Account
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import DemoPerson
@@ -18,6 +19,8 @@ PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "
 IDCARD_FAULTS = ("none", "checksum_once", "checksum_always", "noise", "pulled_mid_read", "silent")
 FEE_SYSTEM_MODES = ("ok", "slow", "unreachable", "fail")
 UNPLUGGABLE = ("idcard", "printer", "pinpad")
+# ok; the next purchase meets drop / no_answer / late / code; slow: every message late; unreachable: no listener.
+BANK_HOST_MODES = ("ok", "drop", "no_answer", "late", "code", "slow", "unreachable")
 
 
 class BenchError(Exception):
@@ -30,7 +33,6 @@ class Bench:
     fee_backend: Any  # the embedded fee-system simulator (simulate_qr_payment, open_qr_orders)
     people: dict[str, DemoPerson]
     fee_server: Any = None  # FeeSystemHttpServer when the kiosk reaches the fee system over HTTP
-    bank_host: Any = None  # extension point: the bank host simulator once drivers/bankhost lands
     unplugged: set[str] = field(default_factory=set)
 
     def simulator(self, device: str) -> Any:
@@ -95,6 +97,51 @@ class Bench:
         elif fault == "silent":
             faults.silent = True
 
+    # --- bank card ------------------------------------------------------------------------------------------
+
+    def bank_account(self, who: str) -> Account:
+        """A bank host simulator account by holder name (case-insensitive, "ZHANG SAN") or PAN."""
+        accounts = self.simulator("bank").accounts()
+        wanted = who.strip().upper()
+        for account in accounts:
+            if wanted in (account.pan, account.name.upper()):
+                return account
+        names = ", ".join(account.name or account.pan[-4:] for account in accounts)
+        raise BenchError(f"no bank account {who!r} (accounts: {names})")
+
+    def insert_bankcard(self, who: str) -> None:
+        account = self.bank_account(who)
+        try:
+            self.simulator("bankcard").insert(account)
+        except (ConnectionError, OSError) as error:
+            raise BenchError(f"the virtual bank card slot (pcscd vpcd) is not available: {error}") from None
+
+    def remove_bankcard(self) -> None:
+        self.simulator("bankcard").remove()
+
+    def bank_host(self, mode: str, seconds: float = 3.0, code: str = "96") -> None:
+        """ok / drop, no_answer, late (after ``seconds``), code (answers ``code``): the next purchase (booked by
+        the host all the same, so the kiosk must reverse it) / slow: every message late / unreachable."""
+        if mode not in BANK_HOST_MODES:
+            raise BenchError(f"bank host mode must be one of {', '.join(BANK_HOST_MODES)}, not {mode!r}")
+        bank = self.simulator("bank")
+        bank.clear_faults()
+        if mode != "unreachable" and "bank" in self.unplugged:
+            bank.start()  # listens again on the same port
+            self.unplugged.discard("bank")
+        if mode in ("drop", "no_answer"):
+            bank.fault_next(mode)
+        elif mode == "late":
+            bank.fault_next("late", delay=seconds)
+        elif mode == "code":
+            bank.fault_next("code", code=code, process=False)
+        elif mode == "slow":
+            for mti in ("0800", "0200", "0400"):
+                bank.fault_next("late", mti, delay=seconds, count=1_000_000)
+        elif mode == "unreachable":
+            bank.stop()
+            self.unplugged.add("bank")
+
     # --- the citizen's phone -------------------------------------------------------------------------------
 
     def open_orders(self) -> list[Any]:
@@ -154,6 +201,13 @@ class Bench:
         pad = self.simulator("pinpad")
         for key in list(keys) if isinstance(keys, str) else keys:
             pad.press(key)
+
+    def type_pin(self, pin: str, wait: float = 5.0, enter: bool = True) -> None:
+        """The citizen types a PIN once the pad asks for one (waits up to ``wait`` seconds), then enter."""
+        pad = self.simulator("pinpad")
+        if not pad.wait_for_pin_entry(wait):
+            raise BenchError(f"the PIN pad did not ask for a PIN within {wait:g} s")
+        pad.type_pin(pin, enter=enter)
 
     # --- fee system ----------------------------------------------------------------------------------------
 

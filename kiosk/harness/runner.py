@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -77,6 +79,11 @@ class ScenarioRunner:
         self.ctx = kiosk.ctx
         self.bench = bench
         self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
+        self.a4 = self.ctx.devices.simulators.get("a4_printer")  # the kiosk's own simulated A4 printer (CUPS)
+        self.certificates_before = len(self.a4.printed) if self.a4 is not None else 0
+        bank = bench.simulators.get("bank")
+        self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
+        self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
         self._qt = importlib.import_module("PySide6.QtWidgets")
         self._test = importlib.import_module("PySide6.QtTest").QTest
         self._core = importlib.import_module("PySide6.QtCore")
@@ -229,6 +236,24 @@ class ScenarioRunner:
         except ValueError as error:
             raise StepFailed(f"PIN pad keys 0-9, enter, cancel, clear: {error}") from None
 
+    def do_type_pin(self, pin: str, step: ScenarioStep) -> None:
+        """Once the PIN pad asks for a PIN (within the step's time): its digits, then enter."""
+        pad = self.bench.simulator("pinpad")
+        seconds = self.within(step)
+        if not self.wait_until(lambda: pad.pin_entry_active, seconds):
+            raise StepFailed(f"the PIN pad asking for a PIN within {seconds:g} s", "the pad is not in PIN entry")
+        pad.type_pin(pin)
+        self.pump(POLL_MS)
+
+    def do_insert_bankcard(self, who: str, step: ScenarioStep) -> None:
+        self.bench.insert_bankcard(who)
+
+    def do_remove_bankcard(self, flag: bool, step: ScenarioStep) -> None:
+        self.bench.remove_bankcard()
+
+    def do_bank_host(self, mode: str, step: ScenarioStep) -> None:
+        self.bench.bank_host(mode, float(step.options.get("seconds", 3.0)), str(step.options.get("code", "96")))
+
     def _wait_open_order(self, step: ScenarioStep) -> Any:
         seconds = self.within(step)
         if not self.wait_until(lambda: bool(self.bench.open_orders()), seconds):
@@ -379,6 +404,59 @@ class ScenarioRunner:
         if len(orders) != count:
             raise StepFailed(f"{count} open QR order(s)", f"{len(orders)}")
 
+    def do_expect_bank(self, expected: dict[str, Any], step: ScenarioStep) -> None:
+        """The bank host's books: ``account`` (name or PAN) with ``balance_fen`` or ``debited_fen`` (taken from
+        it since this run started, net of reversals); ``last`` = status of the host's newest ledger entry
+        (approved, declined, reversed); ``entries`` = ledger entries of this run; ``net_debits_fen`` of all."""
+        unknown = set(expected) - {"account", "balance_fen", "debited_fen", "last", "entries", "net_debits_fen"}
+        if unknown:
+            raise StepFailed(f"expect_bank keys account, balance_fen, debited_fen, last, entries, net_debits_fen; "
+                             f"not {sorted(unknown)}")
+        bank = self.bench.simulator("bank")
+
+        def actual() -> dict[str, Any]:
+            ledger = bank.ledger()[self.bank_ledger_before:]
+            values: dict[str, Any] = {
+                "last": ledger[-1].status if ledger else None,
+                "entries": len(ledger),
+                "net_debits_fen": sum(e.amount_fen for e in ledger if e.status == "approved"),
+            }
+            if "account" in expected:
+                account = self.bench.bank_account(str(expected["account"]))
+                values["balance_fen"] = account.balance_fen
+                values["debited_fen"] = self.bank_balances_before.get(account.pan, account.balance_fen) - (
+                    account.balance_fen
+                )
+            return {key: values.get(key) for key in expected if key != "account"}
+
+        wanted = {key: value for key, value in expected.items() if key != "account"}
+        # A reversal goes out from the kiosk's worker: give it the step's time.
+        if not self.wait_until(lambda: actual() == wanted, self.within(step)):
+            raise StepFailed(f"the bank host's books show {wanted}", f"{actual()}")
+
+    def _certificates(self) -> list[Path]:
+        return list(self.a4.printed)[self.certificates_before:] if self.a4 is not None else []
+
+    def do_expect_certificate(self, texts: str | list[str], step: ScenarioStep) -> None:
+        """The last certificate the A4 printer printed in this run contains every text (whitespace ignored)."""
+        if self.a4 is None:
+            raise StepFailed("a simulated A4 printer", "the kiosk has none (devices.a4_printer.mode)")
+        seconds = self.within(step)
+        self.wait_until(lambda: bool(self._certificates()), seconds)
+        printed = self._certificates()
+        if not printed:
+            raise StepFailed(f"a printed certificate within {seconds:g} s", "nothing reached the A4 printer")
+        text = _pdf_text(printed[-1])
+        missing = [each for each in _texts(texts) if re.sub(r"\s+", "", each) not in text]
+        if missing:
+            raise StepFailed(f"the last certificate contains {missing}", f"it reads: {text[:300]}")
+
+    def do_expect_certificate_count(self, count: int, step: ScenarioStep) -> None:
+        if count:
+            self.wait_until(lambda: len(self._certificates()) >= count, self.within(step))
+        if len(self._certificates()) != count:
+            raise StepFailed(f"{count} certificate(s) printed in this run", f"{len(self._certificates())}")
+
     def do_expect_session_wiped(self, flag: bool, step: ScenarioStep) -> None:
         session = self.ctx.session
         left = {
@@ -394,6 +472,15 @@ class ScenarioRunner:
 
 def _texts(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else [str(each) for each in value]
+
+
+def _pdf_text(path: Path) -> str:
+    """A PDF's text with whitespace removed (CJK spacing differs between tools), through poppler's pdftotext."""
+    try:
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise StepFailed(f"the certificate {path.name} readable by pdftotext", str(error)) from None
+    return re.sub(r"\s+", "", out)
 
 
 def _plain(text: str) -> str:

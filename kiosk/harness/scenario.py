@@ -47,6 +47,10 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "replug": TEXT,
     "fee_system": TEXT,
     "pinpad_keys": TEXTS,
+    "type_pin": TEXT,
+    "insert_bankcard": TEXT,
+    "remove_bankcard": FLAG,
+    "bank_host": TEXT,
     # the screen
     "tap": TEXT,
     "tap_text": TEXT,
@@ -68,9 +72,12 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_amount": (int,),
     "expect_open_orders": (int,),
     "expect_session_wiped": FLAG,
+    "expect_bank": TABLE,
+    "expect_certificate": TEXTS,
+    "expect_certificate_count": (int,),
 }
 # Keys a step may carry besides its action.
-OPTIONS: dict[str, tuple[type, ...]] = {"within": NUMBER, "seconds": NUMBER, "note": TEXT}
+OPTIONS: dict[str, tuple[type, ...]] = {"within": NUMBER, "seconds": NUMBER, "note": TEXT, "code": TEXT}
 HEADER_KEYS = {"name", "description", "now", "within", "config", "printer_transport", "tap_traffic"}
 
 

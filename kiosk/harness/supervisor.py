@@ -17,13 +17,24 @@ from typing import Any
 
 import tomli_w
 
+from drivers.bankcard import VirtualPbocCard
+from drivers.bankhost.accounts import demo_accounts
+from drivers.bankhost.simulator import BankHostSimulator
+from drivers.bankhost.testkeys import install_test_master_key
 from drivers.base import DeviceError
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.pcsc.daemon import ensure_pcscd
+from drivers.pinpad import SerialPinPad
+from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
 from kiosk.config import KioskConfig, load_config
 from kiosk.demo import demo_people
-from kiosk.devices import SIMULATED_SSCARD_READER, VirtualCardSlot
+from kiosk.devices import (
+    BANKCARD_VPCD_PORT,
+    SIMULATED_BANKCARD_READER,
+    SIMULATED_SSCARD_READER,
+    VirtualCardSlot,
+)
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.feesystem.http_server import FeeSystemHttpServer
 from kiosk.harness.bench import Bench
@@ -35,8 +46,10 @@ log = logging.getLogger(__name__)
 GENERATED_CONFIG = "kiosk.toml"
 RECEIPTS_DIR = "receipts"
 CERTIFICATES_DIR = "certificates"
-PINPAD_KEYS = "pinpad-keys.json"
-BANK_DIR = "bank"  # reserved for the bank host's ledger (drivers/bankhost has not landed)
+# The same file names a kiosk in simulated mode uses (kiosk/devices.py), so that `kiosk recover --state DIR`
+# finds the pad's keys and the bank host's ledger where the harness left them.
+PINPAD_KEYS = "pinpad.json"
+BANK_DIR = "bank"  # the bank host simulator's state: accounts, ledger, working keys (bankhost.json)
 
 
 @dataclass
@@ -82,6 +95,7 @@ class SimulatorSupervisor:
                 **self._start_idcard(),
                 **self._start_sscard(),
                 **self._start_pinpad(),
+                **self._start_bank(),
                 **self._start_printer(),
                 **self._start_fee_system(),
             }
@@ -149,7 +163,38 @@ class SimulatorSupervisor:
     def _start_pinpad(self) -> dict[str, Any]:
         simulator = PinPadSimulator(state_file=self.state_dir / PINPAD_KEYS).start()
         self.simulators["pinpad"] = simulator
+        self._install_master_key(simulator.port)
         return {"devices.pinpad.mode": "real", "devices.pinpad.port": self._serial_port("pinpad", simulator.port)}
+
+    def _install_master_key(self, port: str) -> None:
+        """The kiosk opens the pad as a real one, so nobody else puts the test master key in: the supervisor
+        does, as DeviceHub does for its own simulated pad (the bank host simulator holds the same key)."""
+        algorithm = Algorithm(self.base_config["devices.pinpad.algorithm"])
+        pad = SerialPinPad(port, timeout=self.base_config["timeouts.device_seconds"])
+        try:
+            pad.open()
+            if not pad.check_values().get("master"):
+                install_test_master_key(pad, algorithm)
+        except DeviceError as error:
+            log.warning("PIN pad simulator has no master key: %s", error)
+            self.problems["pinpad"] = str(error)
+        finally:
+            pad.close()
+
+    def _start_bank(self) -> dict[str, Any]:
+        """The bank host on loopback (ledger in <state>/bank) and a bank card slot on vpcd's second reader."""
+        algorithm = Algorithm(self.base_config["devices.pinpad.algorithm"])
+        bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=self.state_dir / BANK_DIR).start()
+        self.simulators["bank"] = bank
+        self.simulators["bankcard"] = VirtualCardSlot(BANKCARD_VPCD_PORT, VirtualPbocCard)
+        host, port = bank.address
+        return {
+            "bank.mode": "real",
+            "bank.host": host,
+            "bank.port": port,
+            "devices.bankcard.mode": "real",
+            "devices.bankcard.reader": SIMULATED_BANKCARD_READER,
+        }
 
     def _start_printer(self) -> dict[str, Any]:
         transport = self.options.printer_transport
