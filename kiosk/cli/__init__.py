@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import cert, diag, doctor, reconcile, recover, run, sim, verify
+from kiosk.cli import cert, diag, doctor, passwd, reconcile, recover, run, sim, verify
 
-SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, doctor]
+SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, doctor, passwd]
 
 
 def build_parser() -> argparse.ArgumentParser:
