@@ -14,7 +14,7 @@ from screens.base import ButtonRow, Screen, clear_layout, fee_error_text, transl
 from screens.style import px
 from screens.widgets import busy_bar, button, label
 
-PAGE_SIZE = 4
+PAGE_SIZE = 3
 
 
 class QueryScreen(Screen):
@@ -22,7 +22,7 @@ class QueryScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.title(self.tr("Your payment records"))
+        # No title line: the header names the step, and the rows need the height.
         self.years = ButtonRow(self, spacing=30)
         self.year_group = QButtonGroup(self)
         self.busy = busy_bar()
@@ -50,7 +50,7 @@ class QueryScreen(Screen):
             self.year_group.removeButton(old)
         this_year = self.ctx.today().year
         for year in range(this_year - 2, this_year + 2):
-            year_button = button(self.tr("Year {year}").format(year=year), "grade", f"query_year_{year}")
+            year_button = button(self.tr("Year {year}").format(year=year), "month", f"query_year_{year}")
             year_button.setCheckable(True)
             year_button.clicked.connect(lambda _=False, y=year: self.load(y))
             self.year_group.addButton(year_button)
