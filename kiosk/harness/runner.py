@@ -81,6 +81,7 @@ class ScenarioRunner:
         self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
         self.a4 = self.ctx.devices.simulators.get("a4_printer")  # the kiosk's own simulated A4 printer (CUPS)
         self.certificates_before = len(self.a4.printed) if self.a4 is not None else 0
+        self.certificates_checked = 0  # of this run's certificates, how many expect_certificate has read
         bank = bench.simulators.get("bank")
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
@@ -395,8 +396,8 @@ class ScenarioRunner:
                 raise StepFailed(f"the fee system's record {entry.payment_no} of {fen} fen",
                                  f"{record.amount_fen if record else 'no record'}")
         receipts = self._receipts()
-        yuan = f"{fen // 100:,}.{fen % 100:02d}".replace(",", "")
-        if receipts and not any(yuan in line for line in receipts[-1].lines):
+        yuan = f"{fen // 100:,}.{fen % 100:02d}"  # receipts group thousands (3,000.00); accept it either way
+        if receipts and not any(form in line for line in receipts[-1].lines for form in (yuan, yuan.replace(",", ""))):
             raise StepFailed(f"the receipt shows {yuan}", _one_line("\n".join(receipts[-1].lines)))
 
     def do_expect_open_orders(self, count: int, step: ScenarioStep) -> None:
@@ -442,10 +443,12 @@ class ScenarioRunner:
         if self.a4 is None:
             raise StepFailed("a simulated A4 printer", "the kiosk has none (devices.a4_printer.mode)")
         seconds = self.within(step)
-        self.wait_until(lambda: bool(self._certificates()), seconds)
+        # A certificate not yet looked at: the newest one printed since the last expect_certificate.
+        self.wait_until(lambda: len(self._certificates()) > self.certificates_checked, seconds)
         printed = self._certificates()
-        if not printed:
-            raise StepFailed(f"a printed certificate within {seconds:g} s", "nothing reached the A4 printer")
+        if len(printed) <= self.certificates_checked:
+            raise StepFailed(f"a newly printed certificate within {seconds:g} s", "nothing new reached the A4 printer")
+        self.certificates_checked = len(printed)
         text = _pdf_text(printed[-1])
         missing = [each for each in _texts(texts) if re.sub(r"\s+", "", each) not in text]
         if missing:
