@@ -119,6 +119,16 @@ class MedicalItemsScreen(Screen):
         self.error.setVisible(False)
         self.requote()
 
+    def label_item(self, item_button: QPushButton, item: MedicalItem) -> None:
+        """A tick or an empty box in the text: a choice is never shown by colour alone."""
+        if item.rate_percent is not None:
+            text = self.tr("{name}\n{rate}% of the base").format(name=item.name, rate=item.rate_percent)
+        else:
+            text = self.tr("{name}\n{amount} a month").format(name=item.name, amount=format_fen(item.monthly_fen or 0))
+        mark = "☑" if item_button.isChecked() else "☐"
+        required = self.tr(" (required)") if item.required else ""
+        item_button.setText(f"{mark} {text}{required}")
+
     def requote(self) -> None:
         session = self.ctx.session
         serious = self.buttons["serious_illness"].isChecked() if "serious_illness" in self.buttons else True
