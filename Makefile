@@ -26,3 +26,8 @@ translations: setup
 .PHONY: deb
 deb: setup
 	@bash scripts/build_deb.sh
+
+# Benchmarks: every figure of docs/performance.md beside its target, and the machine (BENCH_ARGS="--only memory").
+.PHONY: bench
+bench: setup
+	@QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench/run.py $(BENCH_ARGS)
