@@ -2,8 +2,8 @@
 recovery took; a manual resolution with a written note.
 
 A flagged record is an end state (TRANSITIONS allows nothing after it), so "resolved by a technician" is recorded
-as an event on the record — flagged again, with the note — and the record's note says who resolved it; the money
-side (a refund, a posting) is done outside the kiosk and named in the note.
+as an event on the record — flagged again, its note starting "technician <id>:" — and the money side (a refund, a
+posting) is done outside the kiosk and named in the note.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kiosk.domain.money import format_fen
 from kiosk.logs import mask_personal
 from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, PaymentState
 
-RESOLVED_MARK = "resolved by technician"
+RESOLUTION_PREFIX = "technician "
 MIN_NOTE_LENGTH = 10
 
 
@@ -41,13 +41,16 @@ class JournalRow:
     unresolved: bool
 
 
-def is_unresolved(entry: JournalEntry) -> bool:
+def is_unresolved(journal: Journal, entry: JournalEntry) -> bool:
     if entry.state not in END_STATES:
         return True
-    return entry.state is PaymentState.FLAGGED and not (entry.note or "").startswith(RESOLVED_MARK)
+    if entry.state is not PaymentState.FLAGGED:
+        return False
+    _, state, note = journal.events(entry.journal_no)[-1]
+    return not (state is PaymentState.FLAGGED and (note or "").startswith(RESOLUTION_PREFIX))
 
 
-def _row(entry: JournalEntry) -> JournalRow:
+def _row(entry: JournalEntry, unresolved: bool) -> JournalRow:
     return JournalRow(
         journal_no=entry.journal_no,
         created_at=entry.created_at.isoformat(sep=" ", timespec="seconds"),
@@ -59,7 +62,7 @@ def _row(entry: JournalEntry) -> JournalRow:
         payer_id_number=mask_id_number(entry.payer_id_number),
         payment_no=entry.payment_no or "-",
         note=mask_personal(entry.note or ""),
-        unresolved=is_unresolved(entry),
+        unresolved=unresolved,
     )
 
 
@@ -73,9 +76,10 @@ def browse(
             continue
         if state is not None and entry.state.value != state:
             continue
-        if unresolved_only and not is_unresolved(entry):
+        unresolved = is_unresolved(journal, entry)
+        if unresolved_only and not unresolved:
             continue
-        rows.append(_row(entry))
+        rows.append(_row(entry, unresolved))
     return sorted(rows, key=lambda row: row.created_at, reverse=True)
 
 
@@ -101,5 +105,4 @@ def resolve(journal: Journal, journal_no: str, technician: str, target: PaymentS
     entry = journal.get(journal_no)
     if target not in resolution_targets(entry):
         raise ResolutionError(f"{entry.state.value} cannot become {target.value}")
-    fields = {"note": f"{RESOLVED_MARK} {technician}"} if target is PaymentState.FLAGGED else {}
-    return journal.advance(journal_no, target, note=f"technician {technician}: {note}", **fields)
+    return journal.advance(journal_no, target, note=f"{RESOLUTION_PREFIX}{technician}: {note}")

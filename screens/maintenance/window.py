@@ -1,0 +1,193 @@
+"""The maintenance window: its own full-screen window over the kiosk's, a stack of pages behind a sign-in.
+
+The kiosk window hands over with ``open_maintenance(ctx, parent_window)`` and listens to ``ended`` and to the
+power signals; see docs/maintenance.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.context import KioskContext
+from kiosk.maintenance.service import MaintenanceService
+from screens.maintenance.ceremony_page import CeremonyPage
+from screens.maintenance.common import Page
+from screens.maintenance.config_page import ConfigPage
+from screens.maintenance.devices_page import DevicesPage
+from screens.maintenance.journal_page import JournalPage
+from screens.maintenance.logs_page import AuditPage, LogsPage, PowerPage
+from screens.maintenance.reconcile_page import ReconcilePage
+from screens.maintenance.signin import SignInPanel
+from screens.style import px
+from screens.widgets import button, label
+
+STYLE = """
+QWidget#MaintenanceWindow {{ background: #eef1f5; }}
+QListWidget, QPlainTextEdit, QLineEdit, QComboBox, QCheckBox {{ font-size: {text}px; }}
+QLineEdit, QComboBox {{ min-height: {field}px; }}
+"""
+
+
+class MaintenanceWindow(QWidget):
+    ended = Signal()  # the technician left: show the kiosk window again
+    restart_requested = Signal()  # restart the application (e.g. to apply a configuration change)
+    shutdown_requested = Signal()  # power the machine off
+    exit_to_desktop_requested = Signal()  # quit the kiosk to the desktop (only from here)
+
+    def __init__(self, ctx: KioskContext, config_file: Path | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.service = MaintenanceService(ctx, config_file)
+        self.setObjectName("MaintenanceWindow")
+        self.setWindowTitle(self.tr("Maintenance"))
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE.format(text=px(26, ctx.scale), field=px(64, ctx.scale)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._header())
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.sign_in_panel = SignInPanel(self.service)
+        self.sign_in_panel.signed_in.connect(self._entered)
+        self.stack.addWidget(self._sign_in_page())
+        self.menu = self._menu()
+        self.stack.addWidget(self.menu)
+        self.pages: dict[str, Page] = {
+            "devices": DevicesPage(self.service),
+            "ceremony": CeremonyPage(self.service),
+            "journal": JournalPage(self.service),
+            "reconcile": ReconcilePage(self.service),
+            "config": ConfigPage(self.service),
+            "logs": LogsPage(self.service),
+            "audit": AuditPage(self.service),
+            "power": PowerPage(self.service),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self.pages["config"].restart_requested.connect(lambda: self._power("restart"))
+        self.pages["power"].chosen.connect(self._power)
+        self._show_sign_in()
+
+    # --- layout ----------------------------------------------------------------------------------------
+
+    def _header(self) -> QFrame:
+        header = QFrame()
+        header.setObjectName("Header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(px(30, self.ctx.scale), 0, px(30, self.ctx.scale), 0)
+        row.addWidget(label(self.tr("Maintenance mode"), "HallName", center=False))
+        self.who = label("", "StepTitle", center=False)
+        row.addWidget(self.who, 1)
+        self.back = button(self.tr("Menu"), "nav", "maintenance_menu")
+        self.back.clicked.connect(self.show_menu)
+        leave = button(self.tr("Leave maintenance"), "nav", "maintenance_leave")
+        leave.clicked.connect(self.leave)
+        row.addWidget(self.back)
+        row.addWidget(leave)
+        return header
+
+    def _sign_in_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        margin = px(200, self.ctx.scale)
+        column.setContentsMargins(margin, px(20, self.ctx.scale), margin, px(20, self.ctx.scale))
+        column.addWidget(label(self.tr("Technician sign-in"), "Title"))
+        column.addWidget(self.sign_in_panel)
+        return page
+
+    def _menu(self) -> QWidget:
+        menu = QWidget()
+        grid = QVBoxLayout(menu)
+        entries = [
+            ("devices", self.tr("Devices and paper")),
+            ("ceremony", self.tr("PIN pad key ceremony")),
+            ("journal", self.tr("Payment journal")),
+            ("reconcile", self.tr("Reconciliation")),
+            ("config", self.tr("Configuration")),
+            ("logs", self.tr("Logs")),
+            ("audit", self.tr("Audit log")),
+            ("power", self.tr("Restart or shut down")),
+        ]
+        for start in range(0, len(entries), 2):
+            row = QHBoxLayout()
+            row.addStretch(1)
+            for name, text in entries[start : start + 2]:
+                widget = button(text, "choice", f"open_{name}")
+                widget.clicked.connect(lambda _=False, n=name: self.show_page(n))
+                row.addWidget(widget)
+            row.addStretch(1)
+            grid.addLayout(row)
+        return menu
+
+    # --- navigation ------------------------------------------------------------------------------------
+
+    def _show_sign_in(self) -> None:
+        self.back.setVisible(False)
+        self.who.clear()
+        self.sign_in_panel.reset()
+        self.stack.setCurrentIndex(0)
+
+    def _entered(self, technician: str) -> None:
+        self.who.setText(self.tr("Technician: {who}").format(who=technician))
+        self.show_menu()
+
+    def show_menu(self) -> None:
+        if not self.service.technician:
+            return
+        self._leave_page()
+        self.back.setVisible(True)
+        self.stack.setCurrentWidget(self.menu)
+
+    def show_page(self, name: str) -> None:
+        if not self.service.technician:
+            return
+        self._leave_page()
+        page = self.pages[name]
+        self.stack.setCurrentWidget(page)
+        page.on_enter()
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _leave_page(self) -> None:
+        if self.stack.currentWidget() is self.pages["ceremony"]:
+            self.pages["ceremony"].abandon()
+
+    def leave(self) -> None:
+        """Back to the kiosk: sign everybody out, close, emit ``ended``."""
+        self._leave_page()
+        self.service.leave()
+        self.close()
+        self.ended.emit()
+
+    def _power(self, action: str) -> None:
+        self._leave_page()
+        self.service.leave()
+        signal = {
+            "restart": self.restart_requested,
+            "shutdown": self.shutdown_requested,
+            "exit_to_desktop": self.exit_to_desktop_requested,
+        }[action]
+        signal.emit()
+
+
+def open_maintenance(
+    ctx: KioskContext, parent_window: QWidget | None = None, config_file: Path | None = None
+) -> MaintenanceWindow:
+    """End any customer session, then show the maintenance window over ``parent_window`` (full screen when it
+    is). ``config_file``: the file configuration edits write (default: the one the kiosk was started with)."""
+    ctx.flow.end_session("maintenance")
+    window = MaintenanceWindow(ctx, config_file)
+    if parent_window is not None and parent_window.isFullScreen():
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+    else:
+        if parent_window is not None:
+            window.setGeometry(parent_window.geometry())
+        window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
