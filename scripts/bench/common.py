@@ -4,6 +4,7 @@ result format the runner collects (``RESULT {json}`` on stdout; everything else 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -42,7 +43,7 @@ def parse_results(output: str) -> list[Figure]:
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100) of a non-empty list."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 def median(values: list[float]) -> float:
