@@ -231,4 +231,4 @@ class MaintenanceService:
 
     def power(self, action: str) -> None:
         """restart, shutdown or exit_to_desktop: audited here, done by whoever owns the application."""
-        self.record("power", action=action)
+        self.record("power", what=action)

@@ -94,7 +94,7 @@ class JournalPage(Page):
             return
         journal_no = self.rows[index].journal_no
         try:
-            self.service.resolve(journal_no, self.target.currentData(), self.note.text())
+            self.service.resolve(journal_no, PaymentState(self.target.currentData()), self.note.text())
         except ResolutionError:
             self.say(self.tr("A resolution needs a written note (at least 10 characters)."), error=True)
             return

@@ -1,0 +1,243 @@
+"""The maintenance window on a running kiosk (simulated devices): entry, lock-out, devices, the key ceremony,
+the journal, reconciliation export, configuration edits, logs, and the exit signals."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import QPushButton
+
+from drivers.bankhost.testkeys import TEST_MASTER_COMPONENTS
+from drivers.pinpad import crypto
+from drivers.pinpad.crypto import Algorithm
+from kiosk.config import load_config
+from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.flow import Step
+from kiosk.payments.journal import PaymentState
+from maintenance_fixtures import (  # noqa: F401 (fixtures)
+    WAIT_MS,
+    click,
+    config_copy,
+    enter,
+    maintenance_kiosk,
+    maintenance_window,
+    sign_in,
+)
+
+ID_NUMBER = "11010519491231002X"
+
+
+def audit_actions(window) -> list[str]:
+    return [entry.action for entry in window.service.audit.entries()]
+
+
+def test_entry_ends_the_session_and_needs_the_right_password(maintenance_kiosk, maintenance_window, qtbot):
+    window = maintenance_window
+    assert maintenance_kiosk.ctx.flow.step is Step.HOME
+    sign_in(qtbot, window, "T001", "wrong-password")
+    assert window.sign_in_panel.message.text() and window.current_page() is not window.menu
+    assert window.sign_in_panel.password.text() == ""
+    enter(qtbot, window, "T001")
+    assert audit_actions(window) == ["sign_in_failed", "sign_in"]
+    lines = window.service.audit.path.read_text()
+    assert "wrong-password" not in lines and "alpha-pass-1" not in lines
+    ended = []
+    window.ended.connect(lambda: ended.append(True))
+    click(qtbot, window, "maintenance_leave")
+    assert ended == [True] and audit_actions(window)[-1] == "sign_out"
+
+
+def test_entry_from_a_customer_session_closes_it(maintenance_kiosk, qtbot, config_copy):  # noqa: F811
+    from screens.maintenance import open_maintenance
+
+    ctx = maintenance_kiosk.ctx
+    ctx.flow.fire("category_chosen")
+    assert ctx.flow.step is not Step.HOME
+    ended = []
+    ctx.flow.session_ended.connect(ended.append)
+    window = open_maintenance(ctx, maintenance_kiosk.window, config_copy)
+    qtbot.addWidget(window)
+    assert ctx.flow.step is Step.HOME and ended == ["maintenance"]
+
+
+def test_five_failures_lock_entry_even_for_the_right_password(maintenance_kiosk, maintenance_window, qtbot):
+    window = maintenance_window
+    for _ in range(5):
+        sign_in(qtbot, window, "T001", "wrong-password")
+    assert "locked" in window.sign_in_panel.message.text().lower() or "锁定" in window.sign_in_panel.message.text()
+    sign_in(qtbot, window, "T001")
+    assert window.current_page() is not window.menu
+    assert audit_actions(window) == ["sign_in_failed"] * 5 + ["sign_in_refused"]
+    state = json.loads(window.service.lockout.path.read_text())
+    assert state["failures"] == 5 and state["locked_until"]
+
+
+def test_device_statuses_and_tests_against_the_simulators(maintenance_kiosk, maintenance_window, qtbot):
+    from drivers.idcard.simulator import demo_card
+    from kiosk.demo import demo_people
+
+    window = maintenance_window
+    ctx = maintenance_kiosk.ctx
+    enter(qtbot, window)
+    click(qtbot, window, "open_devices")
+    page = window.pages["devices"]
+    qtbot.waitUntil(lambda: page.statuses.count() == 7 and "…" not in page.statuses.item(0).text(), timeout=WAIT_MS)
+    texts = [page.statuses.item(i).text() for i in range(7)]
+    assert "online" in texts[0]  # ID card reader
+    assert any("paper" in text for text in texts)
+    people = demo_people(ctx.config.config_path(ctx.config["fee_system.people"]))
+    person = next(p for p in people if p.has_id_card)
+    ctx.devices.simulators["idcard"].place_card(demo_card(person.id_card_fields()))
+    click(qtbot, window, "test_idcard")
+    qtbot.waitUntil(lambda: page.result.toPlainText().count("\n") >= 2, timeout=WAIT_MS)
+    assert person.fields["id_number"] in page.result.toPlainText()  # the technician sees the card read
+    click(qtbot, window, "test_pinpad")
+    qtbot.waitUntil(lambda: "MASTER" in page.result.toPlainText(), timeout=WAIT_MS)
+    printed_before = len(list(ctx.devices.simulators["printer"].receipt_dir.glob("*")))
+    click(qtbot, window, "test_receipt")
+    qtbot.waitUntil(lambda: "paper" in page.result.toPlainText(), timeout=WAIT_MS)
+    assert len(list(ctx.devices.simulators["printer"].receipt_dir.glob("*"))) > printed_before
+    assert "1" in page.paper.text()
+    click(qtbot, window, "paper_refill")
+    assert window.service.paper.level().used == 0
+    audit = window.service.audit.path.read_text()
+    assert person.fields["id_number"] not in audit
+    assert audit.count('"device_test"') == 3 and '"paper_refilled"' in audit
+
+
+def test_key_ceremony_with_two_technicians(maintenance_kiosk, maintenance_window, qtbot):
+    window = maintenance_window
+    enter(qtbot, window, "T001")
+    click(qtbot, window, "open_ceremony")
+    page = window.pages["ceremony"]
+    first, second = TEST_MASTER_COMPONENTS[Algorithm.TDES]
+    page.component.setText(first.hex())
+    click(qtbot, window, "load_component")
+    expected_1 = crypto.check_value(Algorithm.TDES, first).hex().upper()
+    qtbot.waitUntil(lambda: expected_1 in page.check_values[0].text(), timeout=WAIT_MS)
+    assert page.component.text() == ""
+    sign_in(qtbot, window, "T001", panel=page.second)  # the same person cannot key both
+    assert not page.second_technician
+    sign_in(qtbot, window, "T002", panel=page.second)
+    assert page.second_technician == "T002"
+    page.component.setText(second.hex())
+    click(qtbot, window, "load_component")
+    expected_2 = crypto.check_value(Algorithm.TDES, second).hex().upper()
+    qtbot.waitUntil(lambda: expected_2 in page.check_values[1].text(), timeout=WAIT_MS)
+    click(qtbot, window, "combine")
+    master = crypto.combine_components(first, second)
+    final = crypto.check_value(Algorithm.TDES, master).hex().upper()
+    qtbot.waitUntil(lambda: final in page.check_values[2].text(), timeout=WAIT_MS)
+    assert maintenance_kiosk.ctx.devices.pinpad.check_values()["master"].hex().upper() == final
+    audit = window.service.audit.path.read_text()
+    assert first.hex().upper() not in audit.upper() and second.hex().upper() not in audit.upper()
+    loaded = [e for e in window.service.audit.entries() if e.action == "key_component_loaded"]
+    assert [(e.technician, e.detail["check_value"]) for e in loaded] == [("T001", expected_1), ("T002", expected_2)]
+
+
+def test_journal_browsing_masked_and_resolution_needs_a_note(maintenance_kiosk, maintenance_window, qtbot):
+    ctx = maintenance_kiosk.ctx
+    entry = ctx.journal.create(InsuredItem.RESIDENT_PENSION, ID_NUMBER, ID_NUMBER, "Q1", 18000, PayMethod.BANK_CARD)
+    ctx.journal.advance(entry.journal_no, PaymentState.AUTH_SENT)
+    ctx.journal.advance(entry.journal_no, PaymentState.FLAGGED, note="recovery: the bank did not answer")
+    window = maintenance_window
+    enter(qtbot, window)
+    click(qtbot, window, "open_journal")
+    page = window.pages["journal"]
+    assert page.list.count() == 1
+    page.list.setCurrentRow(0)
+    details = page.details.toPlainText()
+    assert ID_NUMBER not in details and "1101**********002X" in details
+    assert "auth_sent" in details and "the bank did not answer" in details
+    page.note.setText("ok")
+    click(qtbot, window, "resolve")
+    assert ctx.journal.events(entry.journal_no)[-1][2] == "recovery: the bank did not answer"
+    page.note.setText("bank confirmed no debit by phone")
+    click(qtbot, window, "resolve")
+    assert ctx.journal.events(entry.journal_no)[-1][2] == "technician T001: bank confirmed no debit by phone"
+    resolved = [e for e in window.service.audit.entries() if e.action == "payment_resolved"]
+    assert len(resolved) == 1 and resolved[0].detail["journal_no"] == entry.journal_no
+    page.unresolved.setChecked(True)
+    click(qtbot, window, "journal_search")
+    assert page.list.count() == 0
+
+
+def test_reconciliation_export_csv(maintenance_kiosk, maintenance_window, qtbot):
+    ctx = maintenance_kiosk.ctx
+    entry = ctx.journal.create(InsuredItem.RESIDENT_PENSION, ID_NUMBER, ID_NUMBER, "Q1", 18000, PayMethod.ALIPAY)
+    ctx.journal.advance(entry.journal_no, PaymentState.ORDER_CLOSED)
+    window = maintenance_window
+    enter(qtbot, window)
+    click(qtbot, window, "open_reconcile")
+    page = window.pages["reconcile"]
+    assert page.day.text() == ctx.today().isoformat()
+    click(qtbot, window, "reconcile_run")
+    assert "alipay: 1" in page.result.toPlainText()
+    click(qtbot, window, "reconcile_csv")
+    exported = list(window.service.export_dir().glob("reconciliation-*.csv"))
+    assert len(exported) == 1 and entry.journal_no in exported[0].read_text(encoding="utf-8-sig")
+    click(qtbot, window, "reconcile_receipt")
+    qtbot.waitUntil(lambda: page.outputs[0].isEnabled(), timeout=WAIT_MS)
+    assert "reconciliation_printed" in audit_actions(window)
+
+
+def test_config_edit_is_validated_and_offers_a_restart(maintenance_kiosk, maintenance_window, qtbot, config_copy):  # noqa: F811
+    window = maintenance_window
+    enter(qtbot, window)
+    click(qtbot, window, "open_config")
+    page = window.pages["config"]
+    assert "verification.hmac_key = ***" in page.all.toPlainText()
+    page.key.setCurrentIndex(page.key.findData("timeouts.device_seconds"))
+    page.value.setText("-3")
+    click(qtbot, window, "config_save")
+    assert load_config(config_copy)["timeouts.device_seconds"] == 5
+    assert not page.restart.isVisible()
+    page.value.setText("9")
+    click(qtbot, window, "config_save")
+    assert load_config(config_copy)["timeouts.device_seconds"] == 9
+    restarts = []
+    window.restart_requested.connect(lambda: restarts.append(True))
+    click(qtbot, window, "config_restart")
+    assert restarts == [True]
+    actions = audit_actions(window)
+    assert "config_change_refused" in actions and "config_changed" in actions
+
+
+def test_logs_export_masked_and_power_signals(maintenance_kiosk, maintenance_window, qtbot):
+    window = maintenance_window
+    log_dir = window.service.log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / "kiosk.log").write_text(f"INFO something about {ID_NUMBER}\n")
+    enter(qtbot, window)
+    click(qtbot, window, "open_logs")
+    assert "1101**********002X" in window.pages["logs"].lines.toPlainText()
+    click(qtbot, window, "log_export")
+    exported = list(window.service.export_dir().glob("kiosk-log-*.txt"))
+    assert len(exported) == 1 and ID_NUMBER not in exported[0].read_text()
+    click(qtbot, window, "maintenance_menu")
+    click(qtbot, window, "open_audit")
+    assert "logs_exported" in window.pages["audit"].lines.toPlainText()
+    click(qtbot, window, "maintenance_menu")
+    click(qtbot, window, "open_power")
+    exits = []
+    window.exit_to_desktop_requested.connect(lambda: exits.append(True))
+    click(qtbot, window, "power_exit_to_desktop")
+    assert exits == []  # a second tap confirms
+    click(qtbot, window, "power_confirm")
+    assert exits == [True] and window.service.signed_in == []
+
+
+def test_long_press_calls_back_only_after_holding(qtbot):
+    from PySide6.QtCore import Qt
+
+    from screens.maintenance import LongPress
+
+    widget = QPushButton("hall")
+    qtbot.addWidget(widget)
+    calls = []
+    press = LongPress(widget, 0.05, lambda: calls.append(True))
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton)
+    assert not press.timer.isActive() and calls == []
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: calls == [True], timeout=2000)
