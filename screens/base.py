@@ -42,6 +42,9 @@ class Screen(QWidget):
     def on_leave(self) -> None:
         """Called when another screen replaces this one."""
 
+    def forget(self) -> None:
+        """The session ended: drop whatever this screen keeps of the person (records, card data, typed text)."""
+
     def countdown_seconds(self) -> float | None:
         """How long this screen waits for a touch before asking "still there?"; None: no countdown."""
         return self.ctx.config["timeouts.screen_seconds"]

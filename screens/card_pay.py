@@ -199,6 +199,9 @@ class CardPayScreen(Screen):
         session.receipt_error = text
         self.fire("finished")
 
+    def forget(self) -> None:
+        self.card = None
+
     def on_leave(self) -> None:
         self.poll_timer.stop()
         if self.phase == "pin":

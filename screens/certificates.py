@@ -77,6 +77,10 @@ class YearRecordsScreen(Screen):
         self.message.setText(self.tr("Please choose the year the payments were for."))
         self.show_records()
 
+    def forget(self) -> None:
+        self.records, self.year = [], None
+        self.show_records()
+
     def load(self, year: int) -> None:
         person = self.ctx.session.person
         self.busy.setVisible(True)

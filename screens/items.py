@@ -39,6 +39,9 @@ class ItemsScreen(Screen):
             tile.clicked.connect(lambda _=False, chosen=item: self.choose(chosen))
             self.tiles.add(tile)
 
+    def forget(self) -> None:
+        self.greeting.setText("")
+
     def choose(self, item: InsuredItem) -> None:
         self.ctx.session.item = item
         self.fire(item.value)

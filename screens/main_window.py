@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
         self.overlay.stay.connect(self._restart_countdown)
         self.overlay.gone.connect(lambda: ctx.flow.end_session("timeout"))
         ctx.flow.changed.connect(self.show_step)
+        ctx.flow.session_ended.connect(self.forget_session)
         ctx.countdown.tick.connect(self._show_countdown)
         ctx.countdown.expired.connect(self._countdown_expired)
         self.clock_timer = QTimer(self)
@@ -174,6 +175,7 @@ class KioskWindow(QWidget):
         """This window is being replaced (language change): let go of the shared flow and countdown."""
         for signal, slot in (
             (self.ctx.flow.changed, self.show_step),
+            (self.ctx.flow.session_ended, self.forget_session),
             (self.ctx.countdown.tick, self._show_countdown),
             (self.ctx.countdown.expired, self._countdown_expired),
         ):
@@ -207,6 +209,10 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(new)
         self._restart_countdown()
         self.ctx.speak(new.voice_prompt())
+
+    def forget_session(self, _reason: str) -> None:
+        for screen in self.screens.values():
+            screen.forget()
 
     def _restart_countdown(self) -> None:
         seconds = self.current.countdown_seconds()

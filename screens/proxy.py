@@ -44,6 +44,10 @@ class ProxyIdScreen(Screen):
         self.busy.setVisible(False)
         self.refresh()
 
+    def forget(self) -> None:
+        self.text = ""
+        self.refresh()
+
     def key(self, key: str) -> None:
         if key == BACKSPACE:
             self.text = self.text[:-1]

@@ -60,6 +60,11 @@ class QueryScreen(Screen):
         self.message.setText(self.tr("Please choose a year."))
         self.show_page(0)
 
+    def forget(self) -> None:
+        self.records = []
+        self.show_page(0)
+        self.message.setText("")
+
     def load(self, year: int) -> None:
         person = self.ctx.session.person
         self.busy.setVisible(True)

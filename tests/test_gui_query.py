@@ -59,3 +59,15 @@ def test_a_page_of_records_fits_the_screen_even_in_large_text(make_kiosk, qtbot)
     driver.wait_for_text("共 24 笔缴费")
     hint = driver.kiosk.window.minimumSizeHint()
     assert hint.width() <= 1920 and hint.height() <= 1080
+
+
+def test_the_records_are_gone_when_the_session_ends(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login("history", category="flexible", module="query")
+    driver.tap("query_year_2025")
+    driver.wait_for_text("共 24 笔缴费")
+    screen = driver.kiosk.window.screens[Step.QUERY]
+    driver.tap("home")
+    driver.wait_for(Step.HOME)
+    assert screen.records == [] and not screen.findChildren(type(screen.list_layout.parent()), "RecordRow")
+    assert driver.ctx.session.person is None
