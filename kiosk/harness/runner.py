@@ -232,6 +232,10 @@ class ScenarioRunner:
         self.bench.fee_system(mode, float(step.options.get("seconds", 3.0)))
 
     def do_pinpad_keys(self, keys: str | list[str], step: ScenarioStep) -> None:
+        pad = self.bench.simulators.get("pinpad")
+        if pad is not None and self.step_name() == "card_pay" and "pinpad" not in self.bench.unplugged:
+            # The screen may ask before the pad is in PIN entry; a person's keys land once it is.
+            self.wait_until(lambda: pad.pin_entry_active, self.within(step))
         try:
             self.bench.press_pinpad(keys)
         except ValueError as error:

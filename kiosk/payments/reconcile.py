@@ -14,11 +14,12 @@ only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from kiosk.domain.items import PayMethod
 from kiosk.payments.journal import END_STATES, Journal, JournalEntry, PaymentState
@@ -119,6 +120,60 @@ class SqliteQrLedger:
             )
             for row in rows
         ]
+
+
+class BankHostLedger:
+    """The bank host simulator's ledger (``<state>/bank/bankhost.json``, drivers/bankhost/simulator.py).
+
+    The host knows a purchase by terminal, STAN and local date, not by the kiosk's idempotency key: the journal's
+    card records carry that reference (``order_no``, written before the 0200 left), which maps one to the other.
+    A host entry no journal record claims keeps a key of its own, so it shows up as a missing journal record.
+    """
+
+    channels = frozenset({PayMethod.BANK_CARD})
+    STATUS: ClassVar[dict[str, str]] = {
+        "approved": ChannelState.PAID,
+        "declined": ChannelState.CLOSED,
+        "reversed": ChannelState.REVERSED,
+    }
+
+    def __init__(self, ledger_file: Path, journal: Journal, bank_terminal_id: str) -> None:
+        self.ledger_file = ledger_file
+        self.journal = journal
+        self.bank_terminal_id = bank_terminal_id
+
+    def records(self, key_prefix: str) -> list[ChannelRecord]:
+        from drivers.bankhost import TransactionRef  # only when a bank ledger is reconciled
+
+        data = json.loads(self.ledger_file.read_text(encoding="utf-8")) if self.ledger_file.exists() else {}
+        keys: dict[tuple[str, str], JournalEntry] = {}
+        for entry in self.journal.entries():
+            if entry.pay_method is PayMethod.BANK_CARD and entry.order_no:
+                try:
+                    ref = TransactionRef.from_text(entry.order_no)
+                except ValueError:
+                    continue
+                keys[(ref.stan, f"{ref.local_time:%m%d}")] = entry
+        records = []
+        for row in data.get("ledger", []):
+            if row["terminal_id"] != self.bank_terminal_id:
+                continue
+            claimed = keys.get((row["stan"], row["local_date"]))
+            key = claimed.idempotency_key if claimed else f"{key_prefix}bank-{row['local_date']}-{row['stan']}"
+            at = claimed.created_at if claimed else dt.datetime.strptime(row["local_date"], "%m%d").replace(
+                year=dt.date.today().year
+            )
+            records.append(
+                ChannelRecord(
+                    key,
+                    row.get("rrn") or f"stan {row['stan']}",
+                    PayMethod.BANK_CARD,
+                    int(row["amount_fen"]),
+                    self.STATUS.get(row["status"], row["status"]),
+                    at,
+                )
+            )
+        return records
 
 
 def _like_prefix(prefix: str) -> str:
@@ -305,6 +360,10 @@ class Reconciliation:
             if channel_checked and kept:
                 return diff("reversal_not_seen_by_bank", False, "reversed in the journal, the bank kept the money")
             return diff("reversed_card_payment", True, "card payment reversed: no money kept, nothing posted")
+        if state is PaymentState.DECLINED:
+            if channel_checked and kept:
+                return diff("declined_but_kept", False, "declined in the journal, yet the bank kept the money")
+            return None  # the bank refused (or never got it): no money moved anywhere
         if channel_state == ChannelState.REFUNDED:
             return diff("refunded_late_payment", True, "paid after the order closed: refunded by the channel")
         if state is PaymentState.REFUNDED:
@@ -358,9 +417,25 @@ class Reconciliation:
 
 
 def reconcile_embedded(
-    journal: Journal, terminal_id: str, feesystem_database: Path, day: dt.date
+    journal: Journal,
+    terminal_id: str,
+    feesystem_database: Path,
+    day: dt.date,
+    bank_ledger: Path | None = None,
+    bank_terminal_id: str = "",
 ) -> ReconciliationReport:
-    """Reconcile against the embedded simulator's database (fee-system payments and QR orders)."""
+    """Reconcile against the embedded simulator's database (fee-system payments and QR orders) and, given its
+    file, the bank host simulator's ledger (card payments of ``bank_terminal_id``, field 41)."""
     ledgers: list[ChannelLedger] = [SqliteQrLedger(feesystem_database)]
-    # Extension point: a bank ledger adapter (ChannelLedger with channels {bank_card}) joins this list.
+    if bank_ledger is not None:
+        ledgers.append(BankHostLedger(bank_ledger, journal, bank_terminal_id))
     return Reconciliation(journal, terminal_id, SqliteFeeSystemLedger(feesystem_database), ledgers).run(day)
+
+
+def bank_ledger_file(config: Any) -> Path | None:
+    """The simulated bank host's ledger of this configuration (None when the bank is a real one)."""
+    if config["bank.mode"] != "simulated":
+        return None
+    from drivers.bankhost.simulator import STATE_FILE
+
+    return config.state_path("bank") / STATE_FILE

@@ -113,13 +113,91 @@ class _Pending(Exception):
 
 
 def load_card_hook() -> Callable[..., Any] | None:
-    """The card module's ``send_pending_reversals``, or None while that module does not provide it."""
+    """The card module's ``send_pending_reversals``, or None while that module does not provide it, or when it
+    needs more than the journal (a bank host client: use ``BankReversalHook``)."""
     try:
         module = importlib.import_module(CARD_HOOK_MODULE)
     except ImportError:
         return None
     hook = getattr(module, CARD_HOOK_NAME, None)
-    return hook if callable(hook) else None
+    if not callable(hook):
+        return None
+    required = [
+        p for p in inspect.signature(hook).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return hook if len(required) <= 1 else None
+
+
+class BankReversalHook:
+    """The card hook for `kiosk recover`: ``send_pending_reversals(journal, client)`` with a bank host client
+    built from the configuration on first use (only when card records wait for a reversal).
+
+    Simulated mode (the default configuration, and `--state DIR`) starts the PIN pad simulator on the state dir's
+    ``pinpad.json`` and the bank host simulator on its ``bank/`` directory, the files a kiosk in simulated mode and
+    `kiosk sim --state DIR` keep: the reversal reaches the very ledger that booked the purchase. Real mode opens the
+    configured pad (it computes the MACs) and connects to the configured host. Close it when done.
+    """
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self._client: Any = None
+        self._closers: list[Callable[[], None]] = []
+
+    def __call__(self, journal: Journal) -> Any:
+        from kiosk.payments.card import send_pending_reversals
+
+        return send_pending_reversals(journal, self._client or self._connect())
+
+    def _connect(self) -> Any:
+        # Imported here: recovery of QR payments needs no drivers at all.
+        from drivers.bankhost import BankHostClient, StanCounter
+        from drivers.bankhost.accounts import demo_accounts
+        from drivers.bankhost.simulator import BankHostSimulator
+        from drivers.bankhost.testkeys import install_test_master_key
+        from drivers.pinpad import SerialPinPad
+        from drivers.pinpad.crypto import Algorithm
+        from drivers.pinpad.simulator import PinPadSimulator
+
+        config = self.config
+        algorithm = Algorithm(config["devices.pinpad.algorithm"])
+        port = config["devices.pinpad.port"]
+        if config["devices.pinpad.mode"] == "simulated":
+            pad_simulator = PinPadSimulator(state_file=config.state_path("pinpad.json")).start()
+            self._closers.append(pad_simulator.stop)
+            port = pad_simulator.port
+        pad = SerialPinPad(port, baud=config["devices.pinpad.baud"], timeout=config["timeouts.device_seconds"]).open()
+        self._closers.insert(0, pad.close)
+        if config["devices.pinpad.mode"] == "simulated" and not pad.check_values().get("master"):
+            install_test_master_key(pad, algorithm)
+        host, bank_port = config["bank.host"], config["bank.port"]
+        if config["bank.mode"] == "simulated":
+            bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=config.state_path("bank")).start()
+            self._closers.append(bank.stop)
+            host, bank_port = bank.address
+        self._client = BankHostClient(
+            host,
+            bank_port,
+            config["bank.terminal_id"],
+            config["bank.merchant_id"],
+            timeout=config["bank.timeout_seconds"],
+            pad=pad,
+            algorithm=algorithm,
+            stan=StanCounter(config.state_path("bank_stan")),
+        )
+        return self._client
+
+    def close(self) -> None:
+        closers, self._closers = self._closers, []
+        for close in closers:
+            with contextlib.suppress(Exception):
+                close()
+
+    def __enter__(self) -> BankReversalHook:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class Recovery:
@@ -187,7 +265,10 @@ class Recovery:
 
     def _step(self, entry: JournalEntry, steps: list[str], card_hook_status: str) -> None:
         state = entry.state
-        if self._needs_card_hook(entry):
+        if state is PaymentState.CREATED and not entry.pay_method.is_qr:
+            # auth_sent is journaled BEFORE the 0200 leaves: a card record still created never reached the bank.
+            self._advance(entry, PaymentState.DECLINED, steps, "the purchase was never sent: no money moved")
+        elif self._needs_card_hook(entry):
             self._card_record(entry, steps, card_hook_status)
         elif state is PaymentState.CREATED:
             self._created_qr(entry, steps)
@@ -329,9 +410,7 @@ class Recovery:
 
     @staticmethod
     def _needs_card_hook(entry: JournalEntry) -> bool:
-        if entry.pay_method.is_qr:
-            return False
-        return entry.state in CARD_HOOK_STATES or entry.state is PaymentState.CREATED
+        return not entry.pay_method.is_qr and entry.state in CARD_HOOK_STATES
 
     def _call_card_hook(self) -> str:
         if self.card_hook is None:
