@@ -13,7 +13,7 @@ from kiosk.cli.output import print_error, print_json
 from kiosk.config import ConfigError
 from kiosk.domain.money import format_fen
 from kiosk.payments.journal import Journal
-from kiosk.payments.reconcile import ReconciliationReport, reconcile_embedded
+from kiosk.payments.reconcile import ReconciliationReport, bank_ledger_file, reconcile_embedded
 from kiosk.state import add_state_arguments, config_from_args, feesystem_database, journal_path
 
 
@@ -44,7 +44,9 @@ def run_reconcile(args: argparse.Namespace) -> int:
     day = args.date or dt.date.today()
     journal = Journal(journal_file, config["terminal.id"])
     try:
-        report = reconcile_embedded(journal, config["terminal.id"], database, day)
+        report = reconcile_embedded(
+            journal, config["terminal.id"], database, day, bank_ledger_file(config), config["bank.terminal_id"]
+        )
     finally:
         journal.close()
     if args.json:

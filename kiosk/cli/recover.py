@@ -12,7 +12,7 @@ import sys
 from kiosk.cli.output import print_error, print_json
 from kiosk.config import ConfigError
 from kiosk.domain.money import format_fen
-from kiosk.payments.recovery import Recovery, RecoveryReport
+from kiosk.payments.recovery import BankReversalHook, Recovery, RecoveryReport
 from kiosk.state import add_state_arguments, config_from_args, journal_path, open_stores
 
 
@@ -37,7 +37,8 @@ def run_recover(args: argparse.Namespace) -> int:
         return 0
     stores = open_stores(config)
     try:
-        report = Recovery(stores.journal, stores.fee_system).run()
+        with BankReversalHook(config) as card_hook:  # reaches the bank only when a card record needs a reversal
+            report = Recovery(stores.journal, stores.fee_system, card_hook=card_hook).run()
     finally:
         stores.close()
     if args.json:
