@@ -69,18 +69,28 @@ class JournalPage(Page):
         if not 0 <= index < len(self.rows):
             return
         row = self.rows[index]
-        lines = [
-            f"{self.tr('Journal number')}: {row.journal_no}",
-            f"{self.tr('State')}: {row.state}",
-            f"{self.tr('Insured item')}: {row.item}",
-            f"{self.tr('Amount')}: {row.amount} ({row.pay_method})",
-            f"{self.tr('ID number')}: {row.id_number}  {self.tr('payer')}: {row.payer_id_number}",
-            f"{self.tr('Payment number')}: {row.payment_no}",
-            f"{self.tr('Note')}: {row.note}",
-            "",
-            self.tr("Steps:"),
-            *self.service.journal_steps(row.journal_no),
-        ]
+        names = (
+            self.tr("Journal number"),
+            self.tr("State"),
+            self.tr("Insured item"),
+            self.tr("Amount"),
+            self.tr("ID number"),
+            self.tr("Payer"),
+            self.tr("Payment number"),
+            self.tr("Note"),
+        )
+        values = (
+            row.journal_no,
+            row.state,
+            row.item,
+            f"{row.amount} ({row.pay_method})",
+            row.id_number,
+            row.payer_id_number,
+            row.payment_no,
+            row.note,
+        )
+        lines = [f"{name}: {value}" for name, value in zip(names, values, strict=True)]
+        lines += ["", self.tr("Steps:"), *self.service.journal_steps(row.journal_no)]
         fill(self.details, lines)
         if row.unresolved:
             for state in resolution_targets(self.ctx.journal.get(row.journal_no)):
