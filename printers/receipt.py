@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
-
 from printers.escpos.commands import INITIALIZE, LF, chinese_text, columns_for, display_width
 
 REPRINT_MARK = "** 补打 REPRINT **"
@@ -72,6 +69,11 @@ def row_lines(label: str, value: str, columns: int) -> list[str]:
 
 def render_receipt(doc: ReceiptDocument, paper_width_mm: int) -> bytes:
     columns = columns_for(paper_width_mm)
+    # Imported here, not at the top: python-escpos costs about 50 ms to import, paid by the first receipt rather
+    # than by the kiosk's start.
+    from escpos.constants import QR_ECLEVEL_M
+    from escpos.printer import Dummy
+
     out = Dummy()
     out._raw(INITIALIZE)
 
