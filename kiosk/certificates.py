@@ -29,8 +29,6 @@ from printers.certificates.models import (
     TaxCertificate,
     TaxRow,
 )
-from printers.certificates.payment import render_payment_certificate
-from printers.certificates.tax import render_tax_certificate
 
 # 税种 of the tax certificate per insured item (品目名称 is the item's official name).
 TAX_TYPES = {
@@ -257,6 +255,11 @@ class CertificateService:
 
     @staticmethod
     def render(prepared: PreparedCertificate) -> bytes:
+        # Imported here, not at the top: reportlab costs about 80 ms to import, paid by the first certificate (its
+        # preview shows progress) rather than by the kiosk's start.
+        from printers.certificates.payment import render_payment_certificate
+        from printers.certificates.tax import render_tax_certificate
+
         if isinstance(prepared.document, TaxCertificate):
             return render_tax_certificate(prepared.document)
         return render_payment_certificate(prepared.document)
