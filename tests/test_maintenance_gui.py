@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from maintenance_fixtures)
 """The maintenance window on a running kiosk (simulated devices): entry, lock-out, devices, the key ceremony,
 the journal, reconciliation export, configuration edits, logs, and the exit signals."""
 
@@ -47,7 +48,7 @@ def test_entry_ends_the_session_and_needs_the_right_password(maintenance_kiosk, 
     assert ended == [True] and audit_actions(window)[-1] == "sign_out"
 
 
-def test_entry_from_a_customer_session_closes_it(maintenance_kiosk, qtbot, config_copy):  # noqa: F811
+def test_entry_from_a_customer_session_closes_it(maintenance_kiosk, qtbot, config_copy):
     from screens.maintenance import open_maintenance
 
     ctx = maintenance_kiosk.ctx
@@ -181,7 +182,7 @@ def test_reconciliation_export_csv(maintenance_kiosk, maintenance_window, qtbot)
     assert "reconciliation_printed" in audit_actions(window)
 
 
-def test_config_edit_is_validated_and_offers_a_restart(maintenance_kiosk, maintenance_window, qtbot, config_copy):  # noqa: F811
+def test_config_edit_is_validated_and_offers_a_restart(maintenance_kiosk, maintenance_window, qtbot, config_copy):
     window = maintenance_window
     enter(qtbot, window)
     click(qtbot, window, "open_config")
