@@ -18,3 +18,19 @@ def kiosk_sim(*arguments: str, timeout: float = 60) -> subprocess.CompletedProce
         [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def kiosk_sim_process(*arguments: str) -> subprocess.Popen[str]:
+    """`kiosk sim` started and left running (the caller kills it)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def kiosk_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *arguments],
+        cwd=REPO, capture_output=True, text=True, timeout=timeout,
+    )

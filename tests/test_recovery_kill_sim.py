@@ -1,0 +1,179 @@
+"""Issue 6 from outside: `kiosk sim --headless --scenario FILE --state DIR` killed with SIGKILL in the middle of a
+payment, then `kiosk recover --state DIR`, then `kiosk reconcile --json --state DIR` exits 0.
+
+Each case runs a scenario that stops (a long sleep) at one moment of a QR or a card payment; the test watches the
+state dir's journal (and the QR ledger) from outside and kills the whole process there — simulators, fee-system
+gateway and bank host die with it. Recovery and reconciliation then work on the files alone: the embedded fee
+system on feesystem.sqlite3, the bank host simulator restarted on bank/bankhost.json.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from drivers.bankhost.accounts import demo_accounts
+from drivers.pcsc.daemon import ensure_pcscd
+from harness_fixtures import kiosk_cli, kiosk_sim_process
+
+ZHANG_SAN = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
+RESIDENT = "370103197003224422"
+
+HEADER = """
+[scenario]
+name = "{name}"
+within = 15
+[scenario.config]
+"bank.timeout_seconds" = 60
+"timeouts.qr_payment_seconds" = 300
+"""
+TO_PAY = """
+[[step]]
+tap = "resident"
+[[step]]
+tap = "pay"
+[[step]]
+place_id_card = "resident"
+[[step]]
+wait_screen = "items"
+[[step]]
+tap = "resident_pension"
+[[step]]
+tap = "year_2026"
+[[step]]
+tap = "{method}"
+[[step]]
+tap = "grade_G03"
+[[step]]
+tap = "confirm_grade"
+"""
+HOLD = """
+[[step]]
+sleep = 120
+note = "the test kills the process here"
+"""
+QR_OPEN = """
+[[step]]
+wait_text = "正在等待支付"
+"""
+QR_PAID_UNSEEN = QR_OPEN + """
+[[step]]
+fee_system = "unreachable"
+[[step]]
+pay_qr = "alipay"
+"""
+CARD_IN = """
+[[step]]
+wait_text = "请将银行卡插入插卡口"
+[[step]]
+insert_bankcard = "ZHANG SAN"
+"""
+CARD_NO_ANSWER = CARD_IN + """
+[[step]]
+bank_host = "no_answer"
+[[step]]
+type_pin = "123654"
+"""
+CARD_APPROVED_UNPOSTED = CARD_IN + """
+[[step]]
+fee_system = "unreachable"
+[[step]]
+type_pin = "123654"
+"""
+
+# name: (pay method tap, steps before the hold, the journal state to kill at, the channel's state to wait for
+#        (QR order, or the bank's ledger entry: the host booked it), the journal state recovery must leave,
+#        fen the fee system must hold for the resident)
+CASES = {
+    "qr_order_open": ("alipay", QR_OPEN, "order_opened", None, "order_closed", 0),
+    "qr_paid_not_seen": ("alipay", QR_PAID_UNSEEN, "order_opened", "paid", "done", 80000),
+    "card_auth_sent_no_answer": ("bank_card", CARD_NO_ANSWER, "auth_sent", "approved", "reversed", 0),
+    "card_approved_not_posted": ("bank_card", CARD_APPROVED_UNPOSTED, "approved", "approved", "done", 80000),
+}
+
+
+def _query(database: Path, sql: str) -> list[tuple]:
+    if not database.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # not created yet, or busy: look again
+        return []
+
+
+def _bank_ledger(state: Path) -> list[tuple]:
+    try:
+        data = json.loads((state / "bank" / "bankhost.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not written yet (it is replaced atomically, never half-written)
+        return []
+    return [(row["status"],) for row in data.get("ledger", [])]
+
+
+def _wait_for(condition, process, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail(f"kiosk sim ended before the moment ({process.returncode}): {process.stderr.read()[-2000:]}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the moment never came: {process.stderr.read()[-2000:] if process.stderr else ''}")
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
+    method, steps, kill_state, channel_state, end_state, posted_fen = CASES[case]
+    if method == "bank_card":
+        ensure_pcscd()
+    state = tmp_path / "state"
+    scenario = tmp_path / f"{case}.toml"
+    scenario.write_text(HEADER.format(name=case) + TO_PAY.format(method=method) + steps + HOLD, encoding="utf-8")
+    process = kiosk_sim_process("--headless", "--scenario", str(scenario), "--state", str(state))
+    journal, feesystem = state / "journal.sqlite3", state / "feesystem.sqlite3"
+    try:
+        _wait_for(lambda: [row[0] for row in _query(journal, "SELECT state FROM payments")] == [kill_state], process)
+        if channel_state and method == "bank_card":
+            _wait_for(lambda: _bank_ledger(state) == [(channel_state,)], process)
+        elif channel_state:
+            _wait_for(lambda: _query(feesystem, "SELECT state FROM qr_orders") == [(channel_state,)], process)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    recovered = kiosk_cli("recover", "--state", str(state), "--json")
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    report = json.loads(recovered.stdout)
+    [record] = report["records"]
+    assert (record["from_state"], record["to_state"], record["outcome"]) == (kill_state, end_state, "settled")
+    assert _query(journal, "SELECT state FROM payments") == [(end_state,)]
+    fee_rows = _query(feesystem, f"SELECT amount_fen FROM payments WHERE id_number = '{RESIDENT}'")
+    assert sum(row[0] for row in fee_rows) == posted_fen and len(fee_rows) == (1 if posted_fen else 0)
+    assert _query(feesystem, "SELECT COUNT(*) FROM qr_orders WHERE state = 'open'") == [(0,)]
+
+    reconciled = kiosk_cli("reconcile", "--json", "--state", str(state))
+    assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+    books = json.loads(reconciled.stdout)
+    assert books["ok"] and books["unexplained"] == 0
+    totals = books["totals"][method]
+    assert totals["count"] == 1 and totals["journal_posted_fen"] == posted_fen == totals["fee_system_fen"]
+    assert books["ledgers"][method] == "checked"
+    if method == "bank_card":
+        bank = json.loads((state / "bank" / "bankhost.json").read_text(encoding="utf-8"))
+        balance = next(row["balance_fen"] for row in bank["accounts"] if row["pan"] == ZHANG_SAN.pan)
+        assert ZHANG_SAN.balance_fen - balance == posted_fen == totals["channel_paid_fen"]  # taken once or given back
+        if end_state == "reversed":
+            assert totals["reversed_fen"] == 80000
+            [difference] = books["differences"]
+            assert difference["kind"] == "reversed_card_payment" and difference["explained"]
+            assert difference["channel_state"] == "reversed"
+    again = kiosk_cli("recover", "--state", str(state), "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["records"] == []  # nothing left to do
