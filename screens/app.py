@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
 import sys
 
 from PySide6.QtCore import Qt, QTimer
@@ -23,6 +26,12 @@ from screens.main_window import KioskWindow, TouchActivity
 from screens.style import scale_for, stylesheet
 
 log = logging.getLogger(__name__)
+
+# How the application ends when a technician asks (maintenance mode). The systemd unit restarts the kiosk after
+# any exit (Restart=always); run() restarts it itself when nothing supervises it, and asks systemd to power off.
+EXIT_TO_DESKTOP = 0
+EXIT_RESTART = 75
+EXIT_SHUTDOWN = 76
 
 
 class KioskApp:
@@ -53,6 +62,8 @@ class KioskApp:
         app.installEventFilter(self.activity)
         self.window = KioskWindow(self.ctx, self.appearance)
         self.window.resize(width, height)
+        self.window.maintenance_requested.connect(self.open_maintenance)
+        self.maintenance = None
         self.appearance.changed.connect(self.apply_style)
         self.appearance.language_changed.connect(self.set_language)
         # The next citizen starts from the hall's defaults (queued: not in the middle of the session's end).
@@ -73,6 +84,7 @@ class KioskApp:
         self.voice.locale_name = language
         old = self.window
         self.window = KioskWindow(self.ctx, self.appearance)
+        self.window.maintenance_requested.connect(self.open_maintenance)
         self.window.setGeometry(old.geometry())
         if old.isFullScreen():
             self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -83,6 +95,23 @@ class KioskApp:
         old.retire()
         old.close()
         old.deleteLater()
+
+    def open_maintenance(self) -> None:
+        """The technician's tool, over the kiosk window; the kiosk takes no citizen while it is open."""
+        from screens.maintenance import open_maintenance
+
+        self.recovery.stop()
+        self.maintenance = open_maintenance(self.ctx, self.window)
+        self.maintenance.ended.connect(self.maintenance_ended)
+        self.maintenance.restart_requested.connect(lambda: self.app.exit(EXIT_RESTART))
+        self.maintenance.shutdown_requested.connect(lambda: self.app.exit(EXIT_SHUTDOWN))
+        self.maintenance.exit_to_desktop_requested.connect(lambda: self.app.exit(EXIT_TO_DESKTOP))
+
+    def maintenance_ended(self) -> None:
+        self.maintenance = None
+        self.recovery.start()
+        self.window.raise_()
+        self.window.activateWindow()
 
     def show(self, with_panel: bool = True) -> None:
         if self.config["display.fullscreen"]:
@@ -133,9 +162,19 @@ def run(config: KioskConfig) -> int:
         ping.timeout.connect(notifier.ping)
         ping.start(interval)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         notifier.stopping()
         notifier.close()
         kiosk.close()
         lock.release()
+    return finish(code)
+
+
+def finish(code: int) -> int:
+    """Act on how a technician ended the application."""
+    if code == EXIT_SHUTDOWN and shutil.which("systemctl"):
+        subprocess.run(["systemctl", "poweroff"], check=False, timeout=30)
+    elif code == EXIT_RESTART and not os.environ.get("INVOCATION_ID"):  # no systemd to restart us: do it ourselves
+        os.execv(sys.executable, [sys.executable, "-m", "kiosk.cli", *sys.argv[1:]])
+    return code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
@@ -21,6 +21,7 @@ from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen, FlexibleR
 from screens.home import HomeScreen
 from screens.items import ItemsScreen
 from screens.login import LoginScreen
+from screens.maintenance import LongPress
 from screens.medical import (
     MedicalBaseScreen,
     MedicalBindingScreen,
@@ -74,7 +75,12 @@ SCREENS: tuple[type[Screen], ...] = (
 )
 
 
+MAINTENANCE_HOLD_SECONDS = 5.0
+
+
 class KioskWindow(QWidget):
+    maintenance_requested = Signal()  # the hidden gesture on Home: a 5-second press on the hall's name
+
     def __init__(self, ctx: KioskContext, appearance: Appearance | None = None) -> None:
         super().__init__()
         self.ctx = ctx
@@ -121,6 +127,8 @@ class KioskWindow(QWidget):
         self.clock = label("", "Clock", wrap=False)
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.hall, 3)
+        # Hidden on purpose: only technicians know it; it works on Home only, with no customer session open.
+        self._maintenance_gesture = LongPress(self.hall, MAINTENANCE_HOLD_SECONDS, self._maintenance_gesture_held)
         row.addWidget(self.step_title, 2)
         row.addWidget(self.clock, 1)
         return header
@@ -209,6 +217,10 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(new)
         self._restart_countdown()
         self.ctx.speak(new.voice_prompt())
+
+    def _maintenance_gesture_held(self) -> None:
+        if self.ctx.flow.step is Step.HOME:
+            self.maintenance_requested.emit()
 
     def forget_session(self, _reason: str) -> None:
         for screen in self.screens.values():
