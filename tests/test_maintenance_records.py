@@ -131,12 +131,12 @@ def test_resolution_needs_a_note_and_follows_transitions(journal):
     entry = new_payment(journal)
     journal.advance(entry.journal_no, PaymentState.FLAGGED, note="recovery: could not settle")
     with pytest.raises(journalview.ResolutionError):
-        journalview.resolve(journal, entry.journal_no, "T001", PaymentState.FLAGGED, "  ok  ")
+        journalview.resolve(journal, entry.journal_no, "T001", PaymentState.RESOLVED, "  ok  ")
     with pytest.raises(journalview.ResolutionError):
         journalview.resolve(journal, entry.journal_no, "T001", PaymentState.DONE, "refunded by phone, ref 123")
     assert journalview.is_unresolved(journal, journal.get(entry.journal_no))
-    resolved = journalview.resolve(journal, entry.journal_no, "T001", PaymentState.FLAGGED, "refunded at counter")
-    assert resolved.state is PaymentState.FLAGGED and not journalview.is_unresolved(journal, resolved)
+    resolved = journalview.resolve(journal, entry.journal_no, "T001", PaymentState.RESOLVED, "refunded at counter")
+    assert resolved.state is PaymentState.RESOLVED and not journalview.is_unresolved(journal, resolved)
     assert journal.events(entry.journal_no)[-1][2] == "technician T001: refunded at counter"
     other = new_payment(journal)
     assert PaymentState.ORDER_OPENED in journalview.resolution_targets(other)

@@ -42,12 +42,8 @@ class JournalRow:
 
 
 def is_unresolved(journal: Journal, entry: JournalEntry) -> bool:
-    if entry.state not in END_STATES:
-        return True
-    if entry.state is not PaymentState.FLAGGED:
-        return False
-    _, state, note = journal.events(entry.journal_no)[-1]
-    return not (state is PaymentState.FLAGGED and (note or "").startswith(RESOLUTION_PREFIX))
+    """Not at an end state yet, or flagged for a technician who has not resolved it."""
+    return entry.state not in END_STATES or entry.state is PaymentState.FLAGGED
 
 
 def _row(entry: JournalEntry, unresolved: bool) -> JournalRow:
@@ -93,7 +89,7 @@ def steps(journal: Journal, journal_no: str) -> list[str]:
 def resolution_targets(entry: JournalEntry) -> list[PaymentState]:
     """Where a technician may move the record: TRANSITIONS' next states, or the record itself when flagged."""
     if entry.state is PaymentState.FLAGGED:
-        return [PaymentState.FLAGGED]
+        return [PaymentState.RESOLVED]
     return sorted(TRANSITIONS[entry.state], key=lambda state: state.value)
 
 

@@ -34,6 +34,7 @@ class PaymentState(StrEnum):
     REVERSED = "reversed"
     DECLINED = "declined"  # the bank refused, or the request never left: no money moved
     FLAGGED = "flagged"  # recovery could not settle it: a technician must
+    RESOLVED = "resolved"  # a technician settled a flagged record outside the kiosk (the event note says how)
 
 
 END_STATES = frozenset(
@@ -44,6 +45,7 @@ END_STATES = frozenset(
         PaymentState.REVERSED,
         PaymentState.DECLINED,
         PaymentState.FLAGGED,
+        PaymentState.RESOLVED,
     }
 )
 
@@ -71,7 +73,8 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.RECEIPT_PRINTED: frozenset({PaymentState.DONE}),
     PaymentState.REVERSAL_PENDING: frozenset({PaymentState.REVERSED, PaymentState.FLAGGED}),
     PaymentState.ORDER_CLOSED: frozenset({PaymentState.REFUNDED}),  # a late payment, refunded by the channel
-    PaymentState.FLAGGED: frozenset(),
+    PaymentState.FLAGGED: frozenset({PaymentState.RESOLVED}),
+    PaymentState.RESOLVED: frozenset(),
     PaymentState.DONE: frozenset(),
     PaymentState.REFUNDED: frozenset(),
     PaymentState.REVERSED: frozenset(),
