@@ -1,10 +1,10 @@
 """Fault injection for recovery: a payment driver, kill points at every step boundary, a failing fee system.
 
 Run as a script it is the separate process of the fault suite: it drives one QR payment through Checkout
-against an on-disk journal and fee-system database and kills itself with SIGKILL at the boundary named by
-``KIOSK_KILL_AT``:
+(or one bank card payment through CardPayments, against a bank host simulator the parent runs) against an on-disk
+journal and fee-system database and kills itself with SIGKILL at the boundary named by ``KIOSK_KILL_AT``:
 
-    python tests/recovery_fixtures.py STATE_DIR SCENARIO
+    python tests/recovery_fixtures.py STATE_DIR SCENARIO [BANK_PORT]
 
 A boundary is ``after_<journal state>`` (the state is committed, the next outside call not yet made),
 ``after_<fee-system call>`` (the call returned, its result not yet journaled), ``after_phone_pays``,
@@ -54,6 +54,18 @@ SCENARIOS = {
     "abandon_paid": "the citizen pays just as the kiosk gives up; closing finds it paid; posted",
     "late": "the order is closed; the citizen pays afterwards; the channel refunds",
 }
+
+
+# Bank card scenarios (tests/test_recovery_card_faults.py). The parent runs the bank host simulator; the child
+# holds the terminal's keys in a software security module (the PIN pad's part: MACs and PIN blocks).
+CARD_SCENARIOS = {
+    "card_pay": "approved; posted; receipt printed",
+    "card_declined": "insufficient funds (51): no money moves",
+    "card_unknown": "the host books the 0200 and drops the connection: the kiosk reverses it",
+}
+BANK_TERMINAL = "37010299"
+BANK_MERCHANT = "898370193990001"
+BANK_DIR = "bank"
 
 
 def clock() -> dt.datetime:
@@ -277,11 +289,151 @@ def recover_dir(state_dir: Path, fee_wrapper: Callable[[EmbeddedFeeSystem], Any]
         fee.close()
 
 
+# --- bank card ----------------------------------------------------------------------------------------------
+
+
+def start_bank(state_dir: Path) -> Any:
+    """The bank host simulator of one case, its ledger in ``<case>/bank`` (it outlives the killed child)."""
+    from drivers.bankhost.accounts import demo_accounts
+    from drivers.bankhost.simulator import BankHostSimulator
+
+    return BankHostSimulator(demo_accounts(), state_dir=state_dir / BANK_DIR, clock=clock).start()
+
+
+def bank_client(state_dir: Path, port: int, timeout: float = 1.0) -> Any:
+    from drivers.bankhost import BankHostClient, StanCounter
+    from drivers.bankhost.softpad import SoftwareSecurityModule
+    from drivers.bankhost.testkeys import shared_master_key
+
+    pad = SoftwareSecurityModule(shared_master_key())
+    return BankHostClient(
+        "127.0.0.1", port, BANK_TERMINAL, BANK_MERCHANT, timeout=timeout, pad=pad,
+        stan=StanCounter(state_dir / "bank_stan"), connect_timeout=timeout, clock=clock,
+    )
+
+
+def card_of(account: Any) -> Any:
+    """What the card reader returns for the virtual card of ``account``."""
+    from drivers.bankcard import CardProfile
+    from drivers.bankcard.reader import card_data_from_records
+    from drivers.bankcard.virtual_card import build_records
+
+    profile = CardProfile(account.pan, account.expiry, account.pan_sequence, account.aid)
+    return card_data_from_records(list(build_records(profile).values()), account.aid)
+
+
+def card_account(scenario: str) -> Any:
+    from drivers.bankhost.accounts import demo_accounts
+
+    name = "WANG WU" if scenario == "card_declined" else "ZHANG SAN"  # ¥10 on WANG WU's card
+    return next(account for account in demo_accounts() if account.name == name)
+
+
+def drive_card_payment(state_dir: Path, scenario: str, fee_system: Any, journal: Journal, phone: Any, port: int) -> Any:
+    """One card payment as the card screen does it: prepare (sign-on), authorize, post, receipt."""
+    from kiosk.payments.card import CardOutcome, CardPayments
+
+    client = bank_client(state_dir, port)
+    original_purchase = client.purchase
+
+    def purchase(*args: Any, **kwargs: Any) -> Any:
+        approval = original_purchase(*args, **kwargs)
+        boundary("after_host_answered")  # the host approved, the kiosk has not journaled it
+        return approval
+
+    client.purchase = purchase
+    payments = CardPayments(journal, fee_system, client)
+    payments.prepare()
+    account = card_account(scenario)
+    quote = phone.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G02")
+    pin_block = client.pad.pin_block(account.pin, account.pan)
+    authorization = payments.authorize(quote, RESIDENT, card_of(account), pin_block)
+    if authorization.outcome is CardOutcome.APPROVED:
+        entry, _record = payments.post(authorization.entry)
+        boundary("after_print")
+        payments.receipt_result(entry, None)
+    return authorization
+
+
+@dataclass
+class CardCheck:
+    outcome: str  # kept (the bank kept the money and it is posted) | returned (reversed) | none (never taken)
+    problems: list[str]
+    journal_state: str
+
+
+def check_card_money(state_dir: Path, journal: Journal, bank: Any) -> CardCheck:
+    """The bank kept the money exactly when it is posted once; otherwise reversed or never taken; books clean."""
+    from drivers.bankhost import TransactionRef
+
+    problems: list[str] = []
+    with sqlite3.connect(state_dir / FEE_FILE) as db:
+        rows = db.execute("SELECT idempotency_key FROM payments WHERE idempotency_key LIKE 'kiosk-%'").fetchall()
+    posted = [key for (key,) in rows]
+    entries = journal.entries()
+    if len(entries) > 1:
+        problems.append(f"{len(entries)} journal records")
+    if journal.unfinished():
+        problems.append("unfinished: " + ", ".join(e.state.value for e in journal.unfinished()))
+    if len(posted) != len(set(posted)):
+        problems.append("a payment posted twice")
+    ledger = [entry for entry in bank.ledger() if entry.terminal_id == BANK_TERMINAL]
+    kept = [entry for entry in ledger if entry.status == "approved"]
+    if len(kept) > 1:
+        problems.append("money taken twice")
+    outcome = "kept" if kept else "returned" if any(e.status == "reversed" for e in ledger) else "none"
+    accounts = {card_account(name).pan: card_account(name) for name in CARD_SCENARIOS}
+    taken = sum(account.balance_fen - bank.balance(pan) for pan, account in accounts.items())
+    if taken != sum(entry.amount_fen for entry in kept):
+        problems.append(f"the account is {taken} fen down, the ledger keeps {sum(e.amount_fen for e in kept)}")
+    for entry in entries:
+        ref = TransactionRef.from_text(entry.order_no) if entry.order_no else None
+        booked = [e for e in ledger if ref and (e.stan, e.local_date) == (ref.stan, f"{ref.local_time:%m%d}")]
+        money_kept = any(e.status == "approved" for e in booked)
+        if money_kept and (entry.idempotency_key not in posted or entry.state is not PaymentState.DONE):
+            problems.append(f"the bank kept the money, journal {entry.state}, posted {entry.idempotency_key in posted}")
+        if not money_kept and entry.idempotency_key in posted:
+            problems.append("posted without the bank keeping the money")
+        if not money_kept and entry.state not in (PaymentState.REVERSED, PaymentState.DECLINED):
+            problems.append(f"no money kept, journal {entry.state}")
+    if kept and not entries:
+        problems.append("the bank kept money no journal record knows")
+    from drivers.bankhost.simulator import STATE_FILE
+
+    report = reconcile_embedded(
+        journal, TERMINAL, state_dir / FEE_FILE, NOW.date(), state_dir / BANK_DIR / STATE_FILE, BANK_TERMINAL
+    )
+    problems += [f"reconcile: {d.kind}" for d in report.differences if not d.explained]
+    journal_state = ",".join(entry.state.value for entry in entries) or "-"
+    return CardCheck(outcome, problems, journal_state)
+
+
+def recover_card_dir(state_dir: Path, bank: Any, fee_wrapper: Callable[[EmbeddedFeeSystem], Any] | None = None):
+    """Recovery of a (dead) card kiosk's stores, stored reversals sent to ``bank``; returns (report, check)."""
+    from kiosk.payments.card import send_pending_reversals
+    from kiosk.payments.recovery import Recovery
+
+    fee = open_fee_system(state_dir)
+    journal = Journal(state_dir / JOURNAL_FILE, TERMINAL, clock=clock)
+    client = bank_client(state_dir, bank.port)
+    try:
+        system = fee_wrapper(fee) if fee_wrapper else fee
+        hook = lambda journal: send_pending_reversals(journal, client)  # noqa: E731
+        report = Recovery(journal, system, clock=clock, card_hook=hook).run()
+        return report, check_card_money(state_dir, journal, bank)
+    finally:
+        journal.close()
+        fee.close()
+
+
 def main(argv: list[str]) -> int:
     state_dir, scenario = Path(argv[0]), argv[1]
     fee = open_fee_system(state_dir)
     journal = KillingJournal(state_dir / JOURNAL_FILE, TERMINAL, clock=clock)
-    drive_payment(state_dir, scenario, FaultyFeeSystem(fee, kill_points=True), journal, fee)
+    if scenario in CARD_SCENARIOS:
+        drive_card_payment(state_dir, scenario, FaultyFeeSystem(fee, kill_points=True), journal, fee, int(argv[2]))
+    else:
+        drive_payment(state_dir, scenario, FaultyFeeSystem(fee, kill_points=True), journal, fee)
     journal.close()
     fee.close()
     return 0
