@@ -101,6 +101,7 @@ class SimulatorPanel(QWidget):
         self.printed = QLabel("")
         box.addWidget(self.printed)
         layout.addWidget(printer)
+        layout.addWidget(self._bank_box())
         layout.addWidget(self._faults_box())
         layout.addWidget(self._pinpad_box())
         layout.addStretch(1)
@@ -161,6 +162,46 @@ class SimulatorPanel(QWidget):
         self.fault_note.setWordWrap(True)
         grid.addWidget(self.fault_note, 3, 0, 1, 3)
         return faults
+
+    def _bank_box(self) -> QGroupBox:
+        """Bank card by account (the bank host simulator's accounts) and the bank host's faults."""
+        bank = QGroupBox(self.tr("Bank card and bank host"))
+        box = QVBoxLayout(bank)
+        self.account = QComboBox()
+        self.account.setObjectName("sim_bank_account")
+        host = self.bench.simulators.get("bank")
+        for account in host.accounts() if host is not None else []:
+            self.account.addItem(
+                self.tr("{name} ···{last4} — {yuan} yuan").format(
+                    name=account.name or "?", last4=account.pan[-4:], yuan=account.balance_fen // 100
+                ),
+                account.pan,
+            )
+        box.addWidget(self.account)
+        row = QHBoxLayout()
+        insert = QPushButton(self.tr("Insert bank card"))
+        insert.setObjectName("sim_insert_bankcard")
+        insert.clicked.connect(lambda: self.act(self.bench.insert_bankcard, self.account.currentData() or ""))
+        remove = QPushButton(self.tr("Remove bank card"))
+        remove.setObjectName("sim_remove_bankcard")
+        remove.clicked.connect(lambda: self.act(self.bench.remove_bankcard))
+        row.addWidget(insert)
+        row.addWidget(remove)
+        box.addLayout(row)
+        self.bank_mode = QComboBox()
+        self.bank_mode.setObjectName("sim_bank_host")
+        for key, text in (
+            ("ok", self.tr("Bank host: normal")),
+            ("slow", self.tr("Bank host: slow (3 s)")),
+            ("unreachable", self.tr("Bank host: unreachable")),
+            ("drop", self.tr("Bank host: drops the next purchase")),
+            ("no_answer", self.tr("Bank host: never answers the next purchase")),
+        ):
+            self.bank_mode.addItem(text, key)
+        self.bank_mode.currentIndexChanged.connect(lambda: self.act(self.bench.bank_host, self.bank_mode.currentData()))
+        box.addWidget(self.bank_mode)
+        bank.setEnabled(host is not None and "bankcard" in self.bench.simulators)
+        return bank
 
     def _pinpad_box(self) -> QGroupBox:
         pad = QGroupBox(self.tr("PIN pad"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QPushButton
 
 from conftest import CONFIG_DIR
+from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.config import load_config
 from kiosk.harness.supervisor import SimulatorSupervisor
 from kiosk_driving import Driver
@@ -47,3 +48,26 @@ def test_panel_faults_reach_the_simulators_and_the_log_shows_traffic(sim, qtbot)
     log = panel.findChild(QPlainTextEdit, "sim_traffic_log")
     qtbot.waitUntil(lambda: "idcard →" in log.toPlainText(), timeout=5000)  # the watcher polls the reader
     assert "AA AA AA 96 69" in log.toPlainText()
+
+
+def test_panel_bank_card_and_bank_host_controls_reach_the_simulators(sim, qtbot):
+    ensure_pcscd()
+    supervisor, _kiosk, panel = sim
+    accounts = panel.findChild(QComboBox, "sim_bank_account")
+    bank = supervisor.simulators["bank"]
+    assert accounts.count() == len(bank.accounts()) and "ZHANG SAN" in accounts.itemText(0)
+    slot = supervisor.simulators["bankcard"]
+    accounts.setCurrentIndex(accounts.findData(bank.accounts()[1].pan))
+    panel.findChild(QPushButton, "sim_insert_bankcard").click()
+    try:
+        assert slot.client is not None and slot.client.card.profile.pan == bank.accounts()[1].pan
+    finally:
+        panel.findChild(QPushButton, "sim_remove_bankcard").click()
+    assert slot.client is None
+    host = panel.findChild(QComboBox, "sim_bank_host")
+    host.setCurrentIndex(host.findData("unreachable"))
+    assert "bank" in supervisor.bench.unplugged and bank._server is None
+    host.setCurrentIndex(host.findData("drop"))
+    assert bank._server is not None and bank._faults and bank._faults[0].kind == "drop"
+    host.setCurrentIndex(host.findData("ok"))
+    assert not bank._faults

@@ -199,5 +199,50 @@
         <source>Receipts printed: {count}</source>
         <translation>已打印小票：{count} 张</translation>
     </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank card and bank host</source>
+        <translation>银行卡与银行主机</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>{name} ···{last4} — {yuan} yuan</source>
+        <translation>{name} ···{last4} — {yuan} 元</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Insert bank card</source>
+        <translation>插入银行卡</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Remove bank card</source>
+        <translation>取出银行卡</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank host: normal</source>
+        <translation>银行主机：正常</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank host: slow (3 s)</source>
+        <translation>银行主机：响应慢（3 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank host: unreachable</source>
+        <translation>银行主机：无法连接</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank host: drops the next purchase</source>
+        <translation>银行主机：下一笔消费断开连接</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="160"/>
+        <source>Bank host: never answers the next purchase</source>
+        <translation>银行主机：下一笔消费不应答</translation>
+    </message>
 </context>
 </TS>
