@@ -9,7 +9,9 @@ system on feesystem.sqlite3, the bank host simulator restarted on bank/bankhost.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import sqlite3
 import time
@@ -31,6 +33,7 @@ within = 15
 [scenario.config]
 "bank.timeout_seconds" = 60
 "timeouts.qr_payment_seconds" = 300
+"devices.a4_printer.mode" = "real"   # no private cupsd: a SIGKILLed kiosk would leave it running
 """
 TO_PAY = """
 [[step]]
@@ -115,6 +118,23 @@ def _bank_ledger(state: Path) -> list[tuple]:
     return [(row["status"],) for row in data.get("ledger", [])]
 
 
+def _descendants(pid: int) -> list[int]:
+    """Processes started by ``pid`` (and theirs): a SIGKILLed kiosk cannot stop them itself."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 def _wait_for(condition, process, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -135,6 +155,7 @@ def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
     state = tmp_path / "state"
     scenario = tmp_path / f"{case}.toml"
     scenario.write_text(HEADER.format(name=case) + TO_PAY.format(method=method) + steps + HOLD, encoding="utf-8")
+    left_behind: list[int] = []
     process = kiosk_sim_process("--headless", "--scenario", str(scenario), "--state", str(state))
     journal, feesystem = state / "journal.sqlite3", state / "feesystem.sqlite3"
     try:
@@ -143,10 +164,14 @@ def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
             _wait_for(lambda: _bank_ledger(state) == [(channel_state,)], process)
         elif channel_state:
             _wait_for(lambda: _query(feesystem, "SELECT state FROM qr_orders") == [(channel_state,)], process)
+        left_behind = _descendants(process.pid)
         process.send_signal(signal.SIGKILL)
     finally:
         process.kill()
         process.communicate(timeout=30)
+    for pid in left_behind:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     assert process.returncode == -signal.SIGKILL
 
     recovered = kiosk_cli("recover", "--state", str(state), "--json")
