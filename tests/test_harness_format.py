@@ -46,3 +46,28 @@ def test_header_and_steps_are_read_with_their_lines():
 def test_bad_scenarios_are_refused_with_the_step(text, words):
     with pytest.raises(ScenarioError, match=words.replace("[", r"\[")):
         parse_scenario(text)
+
+
+def test_bank_card_actions_and_their_options():
+    scenario = parse_scenario(
+        '[[step]]\ninsert_bankcard = "ZHANG SAN"\n[[step]]\nbank_host = "code"\ncode = "51"\n'
+        '[[step]]\ntype_pin = "123654"\n[[step]]\nexpect_bank = { account = "ZHANG SAN", debited_fen = 0 }\n'
+        '[[step]]\nexpect_certificate = ["补打"]\n'
+    )
+    actions = [(step.action, step.options) for step in scenario.steps]
+    assert actions[1] == ("bank_host", {"code": "51"})
+    assert [action for action, _ in actions] == [
+        "insert_bankcard", "bank_host", "type_pin", "expect_bank", "expect_certificate"
+    ]
+    with pytest.raises(ScenarioError, match="insert_bankcard: expected str"):
+        parse_scenario("[[step]]\ninsert_bankcard = 6230606601007726888\n")
+
+
+def test_every_flow_and_the_bank_card_cases_have_a_scenario():
+    names = {path.stem for path in SCENARIO_FILES}
+    flows = {"flexible_pension_wechat", "flexible_medical_alipay", "special_payment_alipay", "proxy_payment_alipay",
+             "resident_pension_alipay_receipt", "resident_medical_wechat_sscard", "tax_certificate_and_reprint",
+             "payment_certificate_summary", "query_reprint_receipt"}
+    card = {"card_approved", "card_wrong_pin", "card_insufficient_funds", "card_host_timeout_reversal",
+            "card_removed_during_pin"}
+    assert flows | card <= names
