@@ -349,6 +349,10 @@ class Reconciliation:
             if state is not PaymentState.DONE:
                 return diff("unfinished", False, f"journal record still {state}: run `kiosk recover`")
             return None
+        if state is PaymentState.RESOLVED:  # a technician settled a flagged record outside the kiosk
+            notes = [note for _, s, note in self.journal.events(entry.journal_no) if s is PaymentState.RESOLVED]
+            how = (notes[-1] if notes and notes[-1] else "") or "no note recorded"
+            return diff("resolved", True, f"settled by a technician: {how}")
         if state is PaymentState.FLAGGED:
             reason = self._flag_reason(entry)
             if channel_checked and posted == kept:
