@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +39,16 @@ class _Relay(QObject):
         self._finish("failed", error)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.work = work
-        self.relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except Exception as error:  # handed to the GUI thread, which decides what the citizen sees
-            log.info("task failed: %s", type(error).__name__)
-            self.relay.failed.emit(error)
-        else:
-            self.relay.done.emit(result)
+def _run_job(work: Callable[[], Any], relay: _Relay) -> None:
+    """On a pool thread. Started as a plain callable, not a QRunnable subclass: PySide keeps the Python side of a
+    started QRunnable (with its work, whose closure holds the session's data) after the pool has deleted it."""
+    try:
+        result = work()
+    except Exception as error:  # handed to the GUI thread, which decides what the citizen sees
+        log.info("task failed: %s", type(error).__name__)
+        relay.failed.emit(error)
+    else:
+        relay.done.emit(result)
 
 
 class TaskRunner(QObject):
@@ -85,7 +82,7 @@ class TaskRunner(QObject):
 
         relay = _Relay(finish)
         self._relays.add(relay)
-        self.pool.start(_Job(work, relay))
+        self.pool.start(partial(_run_job, work, relay))
 
     def run_detached(self, work: Callable[[], Any], on_finished: Callable[[Any], None]) -> None:
         """Work that belongs to no session (recovery): ``on_finished`` gets the result or the exception."""
@@ -97,7 +94,7 @@ class TaskRunner(QObject):
 
         relay = _Relay(finish)
         self._relays.add(relay)
-        self.pool.start(_Job(work, relay))
+        self.pool.start(partial(_run_job, work, relay))
 
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)
