@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from common import REPO
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -35,6 +35,12 @@ class Bot:
 
     def mouseClick(self, widget: QWidget, button: Qt.MouseButton) -> None:
         QTest.mouseClick(widget, button)
+
+
+def deliver_deferred_deletes() -> None:
+    """Delete what deleteLater() queued. Qt does that from a running event loop (the kiosk's app.exec()); this
+    process only calls processEvents(), which leaves them queued for a loop that never starts."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def application() -> QApplication:

@@ -16,6 +16,7 @@ import argparse
 import gc
 import sys
 import time
+import tracemalloc
 
 import headless
 from common import Figure, report
@@ -40,6 +41,7 @@ def light_session(hk: headless.HeadlessKiosk) -> None:
     driver.tap("home")
     driver.wait_for(Step.HOME)
     driver.ctx.devices.simulators["idcard"].place_card(None)
+    driver.spoken.clear()  # the driver's own record of voice prompts: not the kiosk's memory
 
 
 def full_session(hk: headless.HeadlessKiosk) -> bool:
@@ -70,10 +72,22 @@ def full_session(hk: headless.HeadlessKiosk) -> bool:
     driver.tap("finish")
     driver.wait_for(Step.HOME)
     driver.ctx.devices.simulators["idcard"].place_card(None)
+    driver.spoken.clear()
     return True
 
 
+def print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> None:
+    stats = after.compare_to(before, "traceback")
+    total = sum(stat.size_diff for stat in stats)
+    print(f"Python heap growth (tracemalloc): {total / 1024:+.0f} KiB; largest:")
+    for stat in stats[:8]:
+        print(f"  {stat.size_diff / 1024:+8.0f} KiB {stat.count_diff:+6d} blocks")
+        for line in stat.traceback.format()[-6:]:
+            print("      " + line)
+
+
 def rss_mb() -> float:
+    headless.deliver_deferred_deletes()
     gc.collect()
     return headless.rss_bytes() / MB
 
@@ -83,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--full-every", type=int, default=250, help="one full QR payment every N sessions")
     parser.add_argument("--warmup", type=int, default=20, help="light sessions after one full one (default 20)")
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: where Python objects grew (slower)")
     args = parser.parse_args(argv)
+    if args.trace:
+        tracemalloc.start(12)
     hk = headless.HeadlessKiosk()
     try:
         hk.settle(0.2)
@@ -91,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         full_session(hk)  # first QR code, receipt, payment screens: allocations that happen once
         for _ in range(args.warmup):
             light_session(hk)
+            headless.deliver_deferred_deletes()
         after_warmup = rss_mb()
+        baseline = tracemalloc.take_snapshot() if args.trace else None
         started = time.monotonic()
         full = 0
         samples: list[tuple[int, float]] = []
@@ -100,11 +119,14 @@ def main(argv: list[str] | None = None) -> int:
                 full += 1
             else:
                 light_session(hk)
+            headless.deliver_deferred_deletes()  # what the kiosk's event loop does between two citizens
             if number % max(1, args.sessions // 10) == 0:
                 samples.append((number, rss_mb()))
                 print(f"  {number:5d} sessions: RSS {samples[-1][1]:.1f} MB", flush=True)
         elapsed = time.monotonic() - started
         after_all = rss_mb()
+        if baseline is not None:
+            print_growth(baseline, tracemalloc.take_snapshot())
     finally:
         hk.close()
     growth = after_all - after_warmup
