@@ -115,6 +115,8 @@ class FlexiblePeriodScreen(Screen):
         self.start_changed()
 
     def start_changed(self) -> None:
+        if self.offer is None:  # a tap before the fee system answered: nothing to choose from yet
+            return
         months = [m for m in self.allowed() if self.start.chosen and m >= self.start.chosen]
         end = self.end.chosen if self.end.chosen in months else months[0] if months else None
         self.end.fill(months, end)

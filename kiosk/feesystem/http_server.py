@@ -13,8 +13,10 @@ They are set from Python (``server.controls``) or over HTTP (``POST /sim/<action
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterable
@@ -210,6 +212,7 @@ class FeeSystemHttpServer:
         self.controls.stopping.set()
         httpd.shutdown()
         httpd.server_close()
+        httpd.close_open_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         log.info("fee-system HTTP server stopped")
@@ -254,6 +257,29 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 overflows when a few clients connect at once (each urllib call is a connection):
     # the kernel then drops or resets connections and clients wait for SYN retransmits (1 s, 2 s...).
     request_queue_size = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """A stopped server answers nothing more, not even on connections kept alive by clients."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
