@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from kiosk.context import KioskContext
 from kiosk.flow import Step
+from kiosk.payments.card import send_pending_reversals
 from kiosk.payments.recovery import Recovery, RecoveryReport
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ class RecoveryScheduler(QObject):
     def __init__(self, ctx: KioskContext, interval_ms: int = IDLE_RECOVERY_MS) -> None:
         super().__init__()
         self.ctx = ctx
-        self.recovery = Recovery(ctx.journal, ctx.fee_system, clock=ctx.clock)
+        bank = ctx.devices.bank
+        # Stored card reversals go out through the kiosk's own bank connection (its PIN pad computes the MACs).
+        card_hook = (lambda journal: send_pending_reversals(journal, bank)) if bank is not None else None
+        self.recovery = Recovery(ctx.journal, ctx.fee_system, clock=ctx.clock, card_hook=card_hook)
         self.running = False
         self.last_report: RecoveryReport | None = None
         self.timer = QTimer(self)

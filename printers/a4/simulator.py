@@ -8,6 +8,7 @@ The printer can be switched offline (cupsdisable) and back.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -16,6 +17,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # A raw queue (no PPD) on a file: device completes jobs without writing anything (seen with CUPS 2.4.2), so the
 # queue gets a PPD whose only filter is gziptoany, CUPS's own pass-through filter.
@@ -47,6 +50,16 @@ PASS_THROUGH_PPD = """*PPD-Adobe: "4.3"
 *DefaultPaperDimension: A4
 *PaperDimension A4/A4: "595 842"
 """
+
+
+def _die_with_parent() -> None:
+    """In the child, before cupsd runs: end it when the process that started it dies (even by SIGKILL), so a
+    killed kiosk leaves no private scheduler behind (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: stop() still ends it on a clean exit
 
 
 class CupsUnavailable(RuntimeError):
@@ -94,6 +107,7 @@ class CupsFilePrinterSimulator:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while True:
