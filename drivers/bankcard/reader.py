@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,11 +32,11 @@ from drivers.bankcard.errors import (
     bankcard_error,
     from_pcsc,
 )
-from drivers.base import Completion, DeviceStatus
+from drivers.base import Completion
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
-from drivers.pcsc.connection import CardConnection, PcscContext
+from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
-from drivers.pcsc.monitor import CardEvent, CardMonitor
+from drivers.pcsc.reader import PcscCardReader
 
 DEFAULT_READER = "Virtual PCD 00 01"  # the kiosk's simulated bank card slot (vpcd slot 1, port 35964)
 DEFAULT_TIMEOUT = 5.0
@@ -208,12 +207,11 @@ class ReadStats:
     seconds: float
 
 
-class PcscBankCardReader:
-    """Reads bank IC cards in the first PC/SC reader whose name contains ``reader_fragment``.
+class PcscBankCardReader(PcscCardReader[BankCardData]):
+    """Reads bank IC cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
-    ``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``status`` and
-    ``card_present`` are cheap queries; ``watch`` starts a CardMonitor calling back on its own thread.
-    """
+    thread_name = "bankcard-read"
+    own_errors = (BankCardError,)
 
     def __init__(
         self,
@@ -221,80 +219,15 @@ class PcscBankCardReader:
         timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
-        self.reader_fragment = reader_fragment
-        self.timeout = timeout
+        super().__init__(reader_fragment, timeout)
         self.clock = clock
         self.last_read: ReadStats | None = None
-        self._context = PcscContext()
-        self._lock = threading.Lock()
 
-    def close(self) -> None:
-        self._context.release()
+    def _error(self, code: str, detail: str, completion: Completion | None = None) -> BankCardError:
+        return bankcard_error(code, detail, completion)
 
-    def status(self) -> DeviceStatus:
-        try:
-            self._context.find_reader(self.reader_fragment)
-        except PcscError as exc:
-            return DeviceStatus.NO_DEVICE if exc.code == "no_reader" else DeviceStatus.OFFLINE
-        return DeviceStatus.ONLINE
-
-    def card_present(self) -> bool:
-        """True when a card sits in the reader; raises BankCardError(no_reader / pcsc_unavailable)."""
-        from smartcard import scard
-
-        try:
-            reader = self._context.find_reader(self.reader_fragment)
-            hresult, states = scard.SCardGetStatusChange(
-                self._context.handle(), 0, [(reader, scard.SCARD_STATE_UNAWARE)]
-            )
-        except PcscError as exc:
-            raise from_pcsc(exc) from exc
-        if hresult != scard.SCARD_S_SUCCESS:
-            self._context.invalidate()
-            raise bankcard_error("pcsc_unavailable", f"SCardGetStatusChange: {scard.SCardGetErrorMessage(hresult)}")
-        return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
-
-    def watch(self, callback: Callable[[CardEvent], None], poll_interval: float = 0.2) -> CardMonitor:
-        """Report insertion, removal and device status changes to ``callback`` (monitor thread); stop() it."""
-        return CardMonitor(self.reader_fragment, callback, poll_interval).start()
-
-    def read_card(self, timeout: float | None = None) -> BankCardData:
-        """Read the card; raises BankCardError with code no_reader, no_card, card_removed, pcsc_unavailable,
-        card_error (also when the card does not answer within ``timeout`` seconds) or card_not_supported."""
-        limit = self.timeout if timeout is None else timeout
-        outcome: list[BankCardData | BaseException] = []
-
-        def work() -> None:
-            try:
-                outcome.append(self._read_locked())
-            except BaseException as exc:
-                outcome.append(exc)
-
-        # SCardTransmit takes no timeout; a silent card would block it, so the read runs in a worker thread.
-        worker = threading.Thread(target=work, name="bankcard-read", daemon=True)
-        worker.start()
-        worker.join(limit)
-        if worker.is_alive():
-            self._context.cancel()
-            raise bankcard_error(
-                CARD_ERROR, f"no complete answer from the card within {limit:.1f} s", Completion.TIMEOUT
-            )
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
-    def _read_locked(self) -> BankCardData:
-        if not self._lock.acquire(timeout=self.timeout):
-            raise bankcard_error(CARD_ERROR, "another read is still running", Completion.TIMEOUT)
-        try:
-            return self._read()
-        except BankCardError:
-            raise
-        except PcscError as exc:
-            raise from_pcsc(exc) from exc
-        finally:
-            self._lock.release()
+    def _from_pcsc(self, error: PcscError) -> BankCardError:
+        return from_pcsc(error)
 
     def _connect(self, started: float) -> tuple[CardConnection, Response, int]:
         """Connect and send SELECT PPSE, retrying while pcscd catches up with a quickly swapped card."""

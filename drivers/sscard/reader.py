@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.base import Completion, DeviceStatus
+from drivers.base import Completion
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
-from drivers.pcsc.connection import CardConnection, PcscContext
+from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
-from drivers.pcsc.monitor import CardEvent, CardMonitor
+from drivers.pcsc.reader import PcscCardReader
 from drivers.sscard.data import SsCardData, data_from_records
 from drivers.sscard.errors import SsCardError, from_pcsc, sscard_error
 from drivers.sscard.records import FILES
@@ -45,88 +43,21 @@ class ReadStats:
     seconds: float
 
 
-class PcscSsCardReader:
-    """Reads social security cards in the first PC/SC reader whose name contains ``reader_fragment``.
+class PcscSsCardReader(PcscCardReader[SsCardData]):
+    """Reads social security cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
-    ``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``status`` and
-    ``card_present`` are cheap queries; ``watch`` starts a CardMonitor calling back on its own thread.
-    """
+    thread_name = "sscard-read"
+    own_errors = (SsCardError,)
 
     def __init__(self, reader_fragment: str = DEFAULT_READER, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.reader_fragment = reader_fragment
-        self.timeout = timeout
+        super().__init__(reader_fragment, timeout)
         self.last_read: ReadStats | None = None
-        self._context = PcscContext()
-        self._lock = threading.Lock()
 
-    def close(self) -> None:
-        self._context.release()
+    def _error(self, code: str, detail: str, completion: Completion | None = None) -> SsCardError:
+        return sscard_error(code, detail, completion)
 
-    # -- queries ------
-    def status(self) -> DeviceStatus:
-        """ONLINE when the reader is there, NO_DEVICE when pcscd runs without it, OFFLINE when pcscd is down."""
-        try:
-            self._context.find_reader(self.reader_fragment)
-        except PcscError as exc:
-            return DeviceStatus.NO_DEVICE if exc.code == "no_reader" else DeviceStatus.OFFLINE
-        return DeviceStatus.ONLINE
-
-    def card_present(self) -> bool:
-        """True when a card sits in the reader; raises SsCardError(no_reader / pcsc_unavailable)."""
-        from smartcard import scard
-
-        try:
-            reader = self._context.find_reader(self.reader_fragment)
-            hresult, states = scard.SCardGetStatusChange(
-                self._context.handle(), 0, [(reader, scard.SCARD_STATE_UNAWARE)]
-            )
-        except PcscError as exc:
-            raise from_pcsc(exc) from exc
-        if hresult != scard.SCARD_S_SUCCESS:
-            self._context.invalidate()
-            raise sscard_error("pcsc_unavailable", f"SCardGetStatusChange: {scard.SCardGetErrorMessage(hresult)}")
-        return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
-
-    def watch(self, callback: Callable[[CardEvent], None], poll_interval: float = 0.2) -> CardMonitor:
-        """Report insertion, removal and device status changes to ``callback`` (monitor thread); stop() it."""
-        return CardMonitor(self.reader_fragment, callback, poll_interval).start()
-
-    # -- the read ------
-    def read_card(self, timeout: float | None = None) -> SsCardData:
-        """Read the holder and card data; raises SsCardError with code no_reader, no_card, card_removed,
-        pcsc_unavailable or card_error (also when the card does not answer within ``timeout`` seconds)."""
-        limit = self.timeout if timeout is None else timeout
-        outcome: list[SsCardData | BaseException] = []
-
-        def work() -> None:
-            try:
-                outcome.append(self._read_locked())
-            except BaseException as exc:
-                outcome.append(exc)
-
-        # SCardTransmit takes no timeout; a silent card would block it, so the read runs in a worker thread.
-        worker = threading.Thread(target=work, name="sscard-read", daemon=True)
-        worker.start()
-        worker.join(limit)
-        if worker.is_alive():
-            self._context.cancel()
-            raise sscard_error(CARD_ERROR, f"no complete answer from the card within {limit:.1f} s", Completion.TIMEOUT)
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
-    def _read_locked(self) -> SsCardData:
-        if not self._lock.acquire(timeout=self.timeout):
-            raise sscard_error(CARD_ERROR, "another read is still running", Completion.TIMEOUT)
-        try:
-            return self._read()
-        except SsCardError:
-            raise
-        except PcscError as exc:
-            raise from_pcsc(exc) from exc
-        finally:
-            self._lock.release()
+    def _from_pcsc(self, error: PcscError) -> SsCardError:
+        return from_pcsc(error)
 
     def _read(self) -> SsCardData:
         started = time.perf_counter()

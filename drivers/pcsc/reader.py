@@ -1,0 +1,111 @@
+"""What every card reader on PC/SC shares (social security card, bank card): finding the reader by a name
+fragment, presence, watching, and a read that cannot hang.
+
+A subclass names its error family and implements ``_read``; ``read_card`` runs it on a worker thread because
+SCardTransmit takes no timeout (a silent card would block it), serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from drivers.base import Completion, DeviceError, DeviceStatus
+from drivers.pcsc.connection import PcscContext
+from drivers.pcsc.errors import CARD_ERROR, PcscError
+from drivers.pcsc.monitor import CardEvent, CardMonitor
+
+CardData = TypeVar("CardData")
+
+
+class PcscCardReader(Generic[CardData]):
+    """``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``status`` and
+    ``card_present`` are cheap queries; ``watch`` starts a CardMonitor calling back on its own thread."""
+
+    thread_name = "pcsc-read"
+    own_errors: tuple[type[DeviceError], ...] = ()  # the subclass's error family: passed through as they are
+
+    def __init__(self, reader_fragment: str, timeout: float) -> None:
+        self.reader_fragment = reader_fragment
+        self.timeout = timeout
+        self._context = PcscContext()
+        self._lock = threading.Lock()
+
+    # -- what a subclass supplies ------
+    def _error(self, code: str, detail: str, completion: Completion | None = None) -> DeviceError:
+        raise NotImplementedError
+
+    def _from_pcsc(self, error: PcscError) -> DeviceError:
+        raise NotImplementedError
+
+    def _read(self) -> CardData:
+        raise NotImplementedError
+
+    # -- queries ------
+    def close(self) -> None:
+        self._context.release()
+
+    def status(self) -> DeviceStatus:
+        """ONLINE when the reader is there, NO_DEVICE when pcscd runs without it, OFFLINE when pcscd is down."""
+        try:
+            self._context.find_reader(self.reader_fragment)
+        except PcscError as exc:
+            return DeviceStatus.NO_DEVICE if exc.code == "no_reader" else DeviceStatus.OFFLINE
+        return DeviceStatus.ONLINE
+
+    def card_present(self) -> bool:
+        """True when a card sits in the reader; raises the family's no_reader / pcsc_unavailable error."""
+        from smartcard import scard
+
+        try:
+            reader = self._context.find_reader(self.reader_fragment)
+            hresult, states = scard.SCardGetStatusChange(
+                self._context.handle(), 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+            )
+        except PcscError as exc:
+            raise self._from_pcsc(exc) from exc
+        if hresult != scard.SCARD_S_SUCCESS:
+            self._context.invalidate()
+            raise self._error("pcsc_unavailable", f"SCardGetStatusChange: {scard.SCardGetErrorMessage(hresult)}")
+        return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+
+    def watch(self, callback: Callable[[CardEvent], None], poll_interval: float = 0.2) -> CardMonitor:
+        """Report insertion, removal and device status changes to ``callback`` (monitor thread); stop() it."""
+        return CardMonitor(self.reader_fragment, callback, poll_interval).start()
+
+    # -- the read ------
+    def read_card(self, timeout: float | None = None) -> CardData:
+        """The card's data, or the family's error (card_error with completion TIMEOUT when the card does not
+        answer within ``timeout`` seconds)."""
+        limit = self.timeout if timeout is None else timeout
+        outcome: list[CardData | BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(self._read_locked())
+            except BaseException as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=work, name=self.thread_name, daemon=True)
+        worker.start()
+        worker.join(limit)
+        if worker.is_alive():
+            self._context.cancel()
+            raise self._error(CARD_ERROR, f"no complete answer from the card within {limit:.1f} s", Completion.TIMEOUT)
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def _read_locked(self) -> CardData:
+        if not self._lock.acquire(timeout=self.timeout):
+            raise self._error(CARD_ERROR, "another read is still running", Completion.TIMEOUT)
+        try:
+            return self._read()
+        except self.own_errors:
+            raise
+        except PcscError as exc:
+            raise self._from_pcsc(exc) from exc
+        finally:
+            self._lock.release()
