@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import argparse
 
-EXIT_FAILURE = 1
-# pcscd notices a freshly inserted card within a few hundred ms: wait at most this long for one to appear.
-CARD_SETTLE_SECONDS = 1.5
-
 
 def register(devices: argparse._SubParsersAction) -> None:
     parser = devices.add_parser("sscard", help="social security card (PC/SC reader)")
@@ -29,24 +25,7 @@ def register(devices: argparse._SubParsersAction) -> None:
 
 
 def read_command(args: argparse.Namespace) -> int:
-    import time
+    from drivers.sscard import PcscSsCardReader
+    from kiosk.cli.card_read import read_and_print
 
-    from drivers.sscard import PcscSsCardReader, SsCardError
-    from kiosk.cli.output import print_error, print_json
-
-    if not args.timeout > 0:
-        print_error("card_error", "--timeout must be a positive number of seconds")
-        return EXIT_FAILURE
-    reader = PcscSsCardReader(args.reader, args.timeout)
-    try:
-        deadline = time.monotonic() + min(args.timeout, CARD_SETTLE_SECONDS)
-        while not reader.card_present() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        card = reader.read_card()
-    except SsCardError as error:
-        print_error(error.code, error.detail)
-        return EXIT_FAILURE
-    finally:
-        reader.close()
-    print_json(card.to_json())
-    return 0
+    return read_and_print(PcscSsCardReader, args.reader, args.timeout)
