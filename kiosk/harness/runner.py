@@ -20,17 +20,14 @@ from typing import Any
 from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.harness.bench import Bench, BenchError
+from kiosk.harness.failure import StepFailed
+from kiosk.harness.maintenance_steps import MaintenanceSteps
 from kiosk.harness.scenario import Scenario, ScenarioStep, load_scenario
 from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
 
 POLL_MS = 20
 
-
-class StepFailed(Exception):
-    def __init__(self, expected: str, actual: str = "") -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.actual = actual
+__all__ = ["ScenarioReport", "ScenarioRunner", "StepFailed", "run_scenario_file"]
 
 
 @dataclass
@@ -70,7 +67,7 @@ class ScenarioReport:
         return "\n".join(lines)
 
 
-class ScenarioRunner:
+class ScenarioRunner(MaintenanceSteps):
     """Drives a started kiosk (screens.app.KioskApp) and its bench through a scenario's steps."""
 
     def __init__(self, scenario: Scenario, kiosk: Any, bench: Bench) -> None:

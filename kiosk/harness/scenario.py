@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.harness.maintenance_steps import MAINTENANCE_ACTIONS
+
 TEXT = (str,)
 FLAG = (bool,)
 WHO = (str, dict)  # a demo person's key or a table of typed card fields
@@ -76,6 +78,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_certificate": TEXTS,
     "expect_certificate_count": (int,),
 }
+ACTIONS.update(MAINTENANCE_ACTIONS)
 # Keys a step may carry besides its action.
 OPTIONS: dict[str, tuple[type, ...]] = {"within": NUMBER, "seconds": NUMBER, "note": TEXT, "code": TEXT}
 HEADER_KEYS = {"name", "description", "now", "within", "config", "printer_transport", "tap_traffic"}
