@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.context import KioskContext
 from kiosk.maintenance.service import MaintenanceService
+from screens.long_press import LongPress  # noqa: F401  (re-exported: the gesture's old home)
 from screens.style import px
 from screens.widgets import button, label
 
@@ -38,30 +39,6 @@ def run_task(
         (on_failed if isinstance(value, Exception) else on_done)(value)
 
     ctx.tasks.run_detached(work, finished)
-
-
-class LongPress(QObject):
-    """Calls ``callback`` when ``widget`` is held down for ``seconds`` (the hidden gesture on Home).
-
-    Install it once: ``LongPress(home.hall_name_label, 5.0, open_it)``; keep a reference (it is the widget's
-    child, so it lives as long as the widget)."""
-
-    def __init__(self, widget: QWidget, seconds: float, callback: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self.callback = callback
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(int(seconds * 1000))
-        self.timer.timeout.connect(callback)
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            self.timer.start()
-        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.Leave):
-            self.timer.stop()
-        return False
 
 
 class Keyboard(QWidget):
