@@ -42,6 +42,20 @@ def test_password_rules():
     assert password_problem("short") is not None
     assert password_problem(" leading-space") is not None
     assert password_problem("long-enough-1") is None
+    assert password_problem("Demo-2026!") is None and password_problem("Demo-2026?") is None
+    # The kiosk has only its on-screen keyboard: a character not on it could never be typed at the kiosk.
+    assert "~" in (password_problem("tilde~password") or "")
+    assert password_problem("密码密码密码密码") is not None
+
+
+def test_every_typeable_character_is_a_key_of_the_on_screen_keyboard(qtbot):
+    from kiosk.maintenance.credentials import TYPEABLE
+    from screens.maintenance.common import Keyboard
+
+    keyboard = Keyboard(1.0)
+    qtbot.addWidget(keyboard)
+    keys = {key for key in keyboard.keys if len(key) == 1}
+    assert {c for c in TYPEABLE if c != " "} == keys | {key.lower() for key in keys} and "space" in keyboard.keys
 
 
 def test_five_failures_lock_for_fifteen_minutes_across_a_restart(tmp_path):

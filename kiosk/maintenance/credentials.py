@@ -16,6 +16,10 @@ import re
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
 TECHNICIAN_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # a bare TOML key
+# The maintenance window's on-screen keyboard (screens/maintenance/common.py): letters in both cases by Shift,
+# plus Space. A kiosk has no other keyboard, so a password with another character could never be typed there.
+KEYBOARD_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM_.:", "!@#$%&*?+=")
+TYPEABLE = frozenset("".join(KEYBOARD_ROWS) + "".join(KEYBOARD_ROWS).lower() + " ")
 
 
 def _b64(data: bytes) -> str:
@@ -65,6 +69,9 @@ def password_problem(password: str) -> str | None:
         return f"at least {MIN_PASSWORD_LENGTH} characters"
     if password.strip() != password:
         return "no leading or trailing spaces"
+    untypeable = sorted(set(password) - TYPEABLE)
+    if untypeable:
+        return f"only characters of the kiosk's on-screen keyboard (not {''.join(untypeable)})"
     return None
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.context import KioskContext
+from kiosk.maintenance.credentials import KEYBOARD_ROWS
 from kiosk.maintenance.service import MaintenanceService
 from screens.long_press import LongPress  # noqa: F401  (re-exported: the gesture's old home)
 from screens.style import px
@@ -45,7 +46,7 @@ class Keyboard(QWidget):
     """Big keys that type into the focused line edit of the window (keys never take the focus)."""
 
     typed = Signal(str)
-    ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM_.:")
+    ROWS = KEYBOARD_ROWS  # the symbols row: passwords use them (`kiosk passwd` refuses what is not here)
 
     def __init__(self, scale: float, hex_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
