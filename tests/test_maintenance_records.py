@@ -7,6 +7,7 @@ import argparse
 import csv
 import datetime as dt
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from maintenance_fixtures import Clock, config_copy  # noqa: F401 (fixture)
 
 NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
 ID_NUMBER = "11010519491231002X"
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "simulated.toml"
 
 
 @pytest.fixture
@@ -226,3 +228,19 @@ def test_ceremony_needs_two_different_technicians_and_valid_components():
         ceremony.combine()
     ceremony.abandon()
     assert pad.calls == ["AL", "MC1", "RS"]
+
+
+def test_reconciliation_reads_the_local_ledgers_like_kiosk_reconcile(tmp_path, journal):
+    from kiosk.application import build_fee_system
+
+    base = load_config(REPO_CONFIG).with_overrides({"paths.state_dir": str(tmp_path / "state")})
+    remote = base.with_overrides({"fee_system.kind": "http", "fee_system.url": "https://fees.example.cn/api"})
+    with pytest.raises(reconciliation.ReconciliationUnavailable, match="HTTP"):
+        reconciliation.run_reconciliation(remote, journal, NOW.date())
+    build_fee_system(base, lambda: NOW).close()  # the embedded simulator's database
+    report = reconciliation.run_reconciliation(base, journal, NOW.date())
+    # The card channel is checked against the simulated bank host's ledger, as `kiosk reconcile` does.
+    assert report.ledgers["bank_card"] == "checked" and report.ledgers["alipay"] == "checked"
+    # `kiosk sim`: the HTTP gateway on this machine serves the state dir's database.
+    harness = base.with_overrides({"fee_system.kind": "http", "fee_system.url": "http://127.0.0.1:8123/"})
+    assert reconciliation.run_reconciliation(harness, journal, NOW.date()).ledgers["fee_system"] == "checked"

@@ -101,7 +101,8 @@ class MaintenanceSteps:
         return None
 
     def maintenance_texts(self) -> list[str]:
-        """Everything the maintenance window shows: labels, buttons, text boxes, list rows, chosen combo items."""
+        """Everything the maintenance window shows: labels, buttons, text boxes, list rows, fields (not password
+        fields), chosen combo items."""
         window = self._window()
         if window is None:
             return []
@@ -116,6 +117,8 @@ class MaintenanceSteps:
                 texts.append(widget.toPlainText())
             elif isinstance(widget, qt.QListWidget):
                 texts += [widget.item(row).text() for row in range(widget.count())]
+            elif isinstance(widget, qt.QLineEdit) and widget.echoMode() == qt.QLineEdit.EchoMode.Normal:
+                texts.append(widget.text())  # what a field holds; never a password field's
             elif isinstance(widget, qt.QComboBox):
                 texts.append(widget.currentText())
         return [text for text in texts if text]
