@@ -176,3 +176,17 @@ def test_special_payment_bill_is_paid_once(fee_system):
     with pytest.raises(NotAllowed):
         fee_system.quote_bill(debtor, bill.bill_no)
     assert fee_system.pending_bills(RESIDENT) == []
+
+
+def test_terminal_payments_of_a_day(fee_system):
+    """Reconciliation's listing: the payments whose keys a terminal made (kiosk-<terminal>-...), posted that day."""
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
+    key = "kiosk-SD370102-ZZ01-20261127100000-AAAAAA"
+    fee_system.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, "R1", RESIDENT)
+    other = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    fee_system.post_payment("kiosk-SD370102-ZZ0%-X", other.quote_id, PayMethod.BANK_CARD, "R2", RESIDENT)
+    [mine] = fee_system.terminal_payments("SD370102-ZZ01", TODAY)
+    assert mine.amount_fen == quote.amount_fen and mine.channel_ref == "R1"
+    assert fee_system.terminal_payments("SD370102-ZZ01", TODAY - dt.timedelta(days=1)) == []
+    assert [p.channel_ref for p in fee_system.terminal_payments("SD370102-ZZ0%", TODAY)] == ["R2"]  # LIKE escaped
+    assert fee_system.terminal_payments("SD370102-ZZ02", TODAY) == []

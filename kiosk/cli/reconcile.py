@@ -1,6 +1,8 @@
 """`kiosk reconcile [--date YYYY-MM-DD] [--json] [--config FILE | --state DIR]`: the day's three ledgers compared.
 
-Exit 0 when there is no unexplained difference, 1 when there is, 2 when the ledgers cannot be read.
+Exit 0 when there is no unexplained difference, 1 when there is, 2 when the ledgers cannot be read (a file
+missing, the configuration bad, the fee system unreachable). The fee system is read through its interface
+(embedded or over HTTP).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import sys
 from kiosk.cli.output import print_error, print_json
 from kiosk.config import ConfigError
 from kiosk.domain.money import format_fen
-from kiosk.payments.journal import Journal
-from kiosk.payments.reconcile import ReconciliationReport, bank_ledger_file, reconcile_embedded
-from kiosk.state import add_state_arguments, config_from_args, feesystem_database, journal_path
+from kiosk.feesystem.api import FeeSystemError
+from kiosk.payments.reconcile import ReconciliationReport, reconcile_stores
+from kiosk.state import add_state_arguments, config_from_args, feesystem_database, journal_path, open_stores
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,18 +39,23 @@ def run_reconcile(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except ConfigError as error:
         return _fail(args, "config_error", str(error))
-    journal_file, database = journal_path(config), feesystem_database(config)
-    for path, what in ((journal_file, "journal"), (database, "fee-system database")):
+    required = [(journal_path(config), "journal")]
+    if config["fee_system.kind"] == "embedded":  # opening a missing database would create a fresh, empty one
+        required.append((feesystem_database(config), "fee-system database"))
+    for path, what in required:
         if not path.exists():
             return _fail(args, "missing_ledger", f"no {what} at {path}")
     day = args.date or dt.date.today()
-    journal = Journal(journal_file, config["terminal.id"])
     try:
-        report = reconcile_embedded(
-            journal, config["terminal.id"], database, day, bank_ledger_file(config), config["bank.terminal_id"]
-        )
+        stores = open_stores(config)
+    except ConfigError as error:
+        return _fail(args, "config_error", str(error))
+    try:
+        report = reconcile_stores(config, stores.journal, stores.fee_system, day)
+    except FeeSystemError as error:  # the fee system's ledger cannot be read now (unreachable, refused)
+        return _fail(args, "fee_system_unavailable", f"the fee system's payments cannot be read: {error.code}")
     finally:
-        journal.close()
+        stores.close()
     if args.json:
         print_json(report.as_json())
     else:

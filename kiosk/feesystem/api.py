@@ -241,6 +241,10 @@ class FeeSystem(Protocol):
 
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]: ...
 
+    def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
+        """The payments a kiosk terminal posted on ``day`` (the fee system's date of posting), for reconciliation."""
+        ...
+
     def issue_certificate(
         self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
     ) -> CertificateIssue: ...

@@ -495,6 +495,18 @@ class EmbeddedFeeSystem:
             records = [record for record in records if record.period.overlaps(period)]
         return records
 
+    def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
+        """A terminal's payments are those whose idempotency key it made (``kiosk-<terminal id>-...``, the journal's
+        keys); a real gateway knows the terminal that called it."""
+        prefix = f"kiosk-{terminal_id}-".replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM payments WHERE idempotency_key LIKE ? ESCAPE '\\' AND substr(paid_at, 1, 10) = ?"
+                " ORDER BY paid_at, payment_no",
+                (prefix + "%", day.isoformat()),
+            ).fetchall()
+        return [_payment_from_row(row) for row in rows]
+
     # --- certificates -------------------------------------------------------------------------------------
 
     def issue_certificate(

@@ -190,6 +190,9 @@ class HttpFeeSystem:
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]:
         return self.call("payment_records", id_number=id_number, period=period)
 
+    def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
+        return self.call("terminal_payments", terminal_id=terminal_id, day=day)
+
     def issue_certificate(
         self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
     ) -> CertificateIssue:

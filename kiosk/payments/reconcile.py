@@ -5,10 +5,11 @@ matched by key, never by amount or time. A key belongs to the day its journal re
 journal record, the day the channel or the fee system first saw it), so a payment that crosses midnight is counted
 once. Only this terminal's keys (``kiosk-<terminal id>-``) are considered: the fee system holds everybody's.
 
-Ledgers are small read-only adapters (``FeeSystemLedger``, ``ChannelLedger``): the embedded simulator's SQLite
-tables today; the bank host's ledger (bank_card) and an HTTP fee system's listing plug in as further adapters —
-until then ``ledgers`` in the report says "not_available" and card payments are checked against the fee system
-only.
+Ledgers are small read-only adapters (``FeeSystemLedger``, ``ChannelLedger``). The fee system's side comes through
+the FeeSystem interface (``FeeSystemPayments``: the day's ``terminal_payments`` and ``find_payment`` for the
+journal's other keys), so an HTTP fee system reconciles as the embedded one does. The channels: the simulated QR
+channel's own table (embedded), the QR orders' status through the fee system (HTTP), the bank host simulator's
+ledger; a channel with no ledger is "not_available" in the report.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from kiosk.domain.items import PayMethod
+from kiosk.feesystem.api import FeeSystem, PaymentRecord, UnknownRecord
 from kiosk.payments.journal import END_STATES, Journal, JournalEntry, PaymentState
 
 CHANNELS = (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
@@ -94,6 +96,83 @@ class SqliteFeeSystemLedger:
             )
             for row in rows
         ]
+
+
+class FeeSystemPayments:
+    """The fee system's side through the FeeSystem interface, for one day.
+
+    ``terminal_payments(terminal, day)`` lists what the fee system posted for this terminal that day (payments no
+    journal record claims show up there); a journal record of the day posted on another day (recovery after
+    midnight) is looked up by its key with ``find_payment``.
+    """
+
+    def __init__(self, fee_system: FeeSystem, terminal_id: str, day: dt.date, journal: Journal) -> None:
+        self.fee_system = fee_system
+        self.terminal_id = terminal_id
+        self.day = day
+        self.journal = journal
+
+    def payments(self, key_prefix: str) -> list[FeePayment]:
+        found = {
+            record.idempotency_key: record
+            for record in self.fee_system.terminal_payments(self.terminal_id, self.day)
+            if record.idempotency_key.startswith(key_prefix)
+        }
+        for entry in self.journal.entries():
+            key = entry.idempotency_key
+            if entry.created_at.date() == self.day and key.startswith(key_prefix) and key not in found:
+                record = self.fee_system.find_payment(key)
+                if record is not None:
+                    found[key] = record
+        return [_fee_payment(record) for record in found.values()]
+
+
+def _fee_payment(record: PaymentRecord) -> FeePayment:
+    period = record.period
+    return FeePayment(
+        record.idempotency_key,
+        record.payment_no,
+        record.amount_fen,
+        record.pay_method,
+        record.paid_at,
+        (record.id_number, record.item.value, str(period.start), str(period.end)),
+    )
+
+
+class FeeSystemQrLedger:
+    """The QR channel as a kiosk on an HTTP fee system sees it: each order of the day's journal records, asked
+    with ``qr_order_status``. An order no journal record names cannot be listed this way (the journal record is
+    written before the order is opened, so only a lost journal would leave one)."""
+
+    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT})
+
+    def __init__(self, fee_system: FeeSystem, journal: Journal, day: dt.date) -> None:
+        self.fee_system = fee_system
+        self.journal = journal
+        self.day = day
+
+    def records(self, key_prefix: str) -> list[ChannelRecord]:
+        records = []
+        for entry in self.journal.entries():
+            if not (entry.pay_method in self.channels and entry.order_no and entry.created_at.date() == self.day):
+                continue
+            if not entry.idempotency_key.startswith(key_prefix):
+                continue
+            try:
+                status = self.fee_system.qr_order_status(entry.order_no)
+            except UnknownRecord:  # the channel never had it: no channel record (a difference if money was posted)
+                continue
+            records.append(
+                ChannelRecord(
+                    entry.idempotency_key,
+                    status.order_no,
+                    entry.pay_method,
+                    status.amount_fen,
+                    status.state.value,
+                    entry.created_at,
+                )
+            )
+        return records
 
 
 class SqliteQrLedger:
@@ -434,6 +513,25 @@ def reconcile_embedded(
     if bank_ledger is not None:
         ledgers.append(BankHostLedger(bank_ledger, journal, bank_terminal_id))
     return Reconciliation(journal, terminal_id, SqliteFeeSystemLedger(feesystem_database), ledgers).run(day)
+
+
+def reconcile_stores(
+    config: Any, journal: Journal, fee_system: FeeSystem, day: dt.date
+) -> ReconciliationReport:
+    """Reconcile a kiosk's configuration: the fee system through its interface (embedded or HTTP), the QR channel
+    from the simulator's own table (embedded) or order by order through the fee system (HTTP), and the bank host
+    simulator's ledger in simulated bank mode. Fee-system errors (Unavailable, ...) propagate."""
+    terminal_id = config["terminal.id"]
+    ledgers: list[ChannelLedger] = []
+    if config["fee_system.kind"] == "embedded":
+        ledgers.append(SqliteQrLedger(config.state_path(config["fee_system.database"])))
+    else:
+        ledgers.append(FeeSystemQrLedger(fee_system, journal, day))
+    bank_file = bank_ledger_file(config)
+    if bank_file is not None:
+        ledgers.append(BankHostLedger(bank_file, journal, config["bank.terminal_id"]))
+    fee_ledger = FeeSystemPayments(fee_system, terminal_id, day, journal)
+    return Reconciliation(journal, terminal_id, fee_ledger, ledgers).run(day)
 
 
 def bank_ledger_file(config: Any) -> Path | None:
