@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from drivers.bankcard import BankCardData
 from drivers.base import QT_TRANSLATE_NOOP
-from drivers.pinpad.errors import PinEntryCanceled
+from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryCanceled, PinPadError
 from kiosk.checkout import PaymentOutcome
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
@@ -60,10 +60,28 @@ class CardCheckout:
         self.clock = clock
         self.journal = journal
         self.payments = CardPayments(journal, fee_system, devices.bank) if devices.bank else None
+        # True from the card read until the card is seen leaving: the result screen then asks for it back.
+        self.card_in_slot = False
 
     @property
     def available(self) -> bool:
         return self.payments is not None and self.devices.bankcard is not None and self.devices.pinpad is not None
+
+    def pad_problem(self) -> str | None:
+        """Why the PIN pad cannot take a PIN now (a "DeviceMessage" source text), or None when it can.
+
+        Asked before the citizen is told to insert the card. Blocking: a silent pad takes the device timeout."""
+        if self.devices.pinpad is None:
+            return MSG_UNAVAILABLE
+        try:
+            state = self.devices.pinpad.status()
+        except PinPadError as error:
+            log.warning("PIN pad not ready: %s", error)
+            return error.citizen_message or MSG_UNAVAILABLE
+        if state.tampered or not state.master_key:
+            log.warning("PIN pad out of service: tampered=%s master key=%s", state.tampered, state.master_key)
+            return MSG_OUT_OF_SERVICE
+        return None
 
     def card_present(self) -> bool:
         return bool(self.devices.bankcard and self.devices.bankcard.card_present())

@@ -1,9 +1,10 @@
 """Paying by bank card (刷卡支付): insert the card, enter the PIN on the PIN pad, wait for the bank, take the card.
 
-One screen with phases, each wait shown: waiting for the card → reading it and signing on → the PIN (an asterisk
-per key the pad reports, never a digit) → processing → the result screen ("请取回银行卡"). A wrong PIN asks again
-(the bank counts the tries); a card pulled out, a PIN pad that does not answer, a bank that does not answer
-(reversed: no money taken) each end in words, with no money taken.
+One screen with phases, each wait shown: the PIN pad asked whether it can take a PIN → waiting for the card →
+reading it and signing on → the PIN (an asterisk per key the pad reports, never a digit) → processing → the result
+screen ("请取回银行卡" when a card was read). A wrong PIN asks again (the bank counts the tries); a card pulled
+out, a PIN pad that does not answer (before the card or during the PIN), a bank that does not answer (reversed: no
+money taken) each end in words, with no money taken.
 """
 
 from __future__ import annotations
@@ -88,12 +89,24 @@ class CardPayScreen(Screen):
         self.error.setVisible(False)
         self.stars.setText("")
         self.cancel_button.setEnabled(True)
+        self.checkout.card_in_slot = False
         if not self.checkout.available:
             self.end_without_money(self.tr("Card payment is not available on this kiosk now. No money was taken."))
             return
+        # A dead PIN pad is found before the citizen gives up the card, not with the card in the slot.
+        self.phase = "checking"
+        self.instruction.setText(self.tr("Getting ready, please wait..."))
+        self.busy.setVisible(True)
+        self.ctx.tasks.run(self.checkout.pad_problem, on_done=self.pad_checked, on_failed=self.fail)
+
+    def pad_checked(self, problem: str | None) -> None:
+        if self.phase != "checking":
+            return  # cancelled or left meanwhile
+        if problem:
+            self.end_without_money(self.with_no_money(translate("DeviceMessage", problem)))
+            return
         self.phase = "card"
         self.instruction.setText(self.tr("Please insert your bank card into the card slot, chip first."))
-        self.busy.setVisible(True)
         self.poll_timer.start()
 
     def poll_card(self) -> None:
@@ -112,9 +125,11 @@ class CardPayScreen(Screen):
         self._polling = False
         if self.phase == "card" and present:
             self.phase = "reading"
+            self.checkout.card_in_slot = True
             self.instruction.setText(self.tr("Reading your card..."))
             self.ctx.tasks.run(self.checkout.read_card_and_prepare, on_done=self.card_read, on_failed=self.fail)
         elif self.phase == "pin" and not present:
+            self.checkout.card_in_slot = False
             self.checkout.cancel_pin()
             self.end_without_money(self.tr("The bank card was taken out. No money was taken."))
 
@@ -180,8 +195,24 @@ class CardPayScreen(Screen):
         if isinstance(error, PinEntryCanceled) and self.phase != "pin":
             return  # our own cancel: the ending is already on its way
         message = getattr(error, "citizen_message", None)
-        text = translate("DeviceMessage", message) if isinstance(error, DeviceError) and message else ""
-        self.end_without_money(text or self.tr("The card payment could not be made. No money was taken."))
+        if isinstance(error, DeviceError) and message:
+            # A device failed before the bank was asked (reader, PIN pad): no money can have moved.
+            self.end_without_money(self.with_no_money(translate("DeviceMessage", message)))
+        elif self.phase == "processing":
+            # pay() broke after the bank may have answered: promise nothing about the money; the journal knows.
+            self.end_without_money(
+                self.tr(
+                    "The payment could not be completed. Please ask staff for help: they can see whether money "
+                    "was taken from your card."
+                )
+            )
+        else:
+            self.end_without_money(self.tr("The card payment could not be made. No money was taken."))
+
+    def with_no_money(self, text: str) -> str:
+        """A device's own words, then the sentence every card ending without money carries."""
+        no_money = self.tr("No money was taken.")
+        return text if no_money in text else f"{text}\n{no_money}"
 
     def end_without_money(self, text: str) -> None:
         """``text``: what happened, in words ("cancelled" / "timeout" get the result screen's own wording)."""
@@ -201,6 +232,7 @@ class CardPayScreen(Screen):
 
     def forget(self) -> None:
         self.card = None
+        self.checkout.card_in_slot = False
 
     def on_leave(self) -> None:
         self.poll_timer.stop()

@@ -1,11 +1,16 @@
-"""How to pay: Alipay, bank card, WeChat Pay (the guide's three buttons, in its order)."""
+"""How to pay: Alipay, bank card, WeChat Pay (the guide's three buttons, in its order).
+
+Bank card needs the PIN pad: it is asked when the citizen chooses the card, so that a dead pad is said in words
+here, with Alipay and WeChat Pay still on the screen, and not later with the card in the slot."""
 
 from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
 
 from kiosk.domain.items import PayMethod
 from kiosk.flow import Step
 from screens.base import Screen, translate
-from screens.widgets import busy_bar, button
+from screens.widgets import busy_bar, button, label
 
 
 class PayMethodScreen(Screen):
@@ -16,20 +21,63 @@ class PayMethodScreen(Screen):
         self.layout_.addStretch(1)
         self.title(self.tr("Please choose how to pay"))
         self.layout_.addSpacing(30)
-        tiles = []
+        self.tiles: dict[PayMethod, QPushButton] = {}
         for method in (PayMethod.ALIPAY, PayMethod.BANK_CARD, PayMethod.WECHAT):
             tile = button(translate("Domain", method.label), "tile", method.value)
             tile.clicked.connect(lambda _=False, m=method: self.choose(m))
-            tiles.append(tile)
-        self.row(*tiles, spacing=50)
+            self.tiles[method] = tile
+        self.row(*self.tiles.values(), spacing=50)
+        self.notice = label("", "Error")
+        self.notice.setVisible(False)
+        self.layout_.addWidget(self.notice)
+        self.busy = busy_bar()
+        self.busy.setVisible(False)
+        self.layout_.addWidget(self.busy)
         self.layout_.addStretch(2)
 
     def voice_prompt(self) -> str:
         return self.tr("Please choose Alipay, bank card or WeChat Pay.")
 
+    def on_enter(self) -> None:
+        self.busy.setVisible(False)
+        self.notice.setVisible(False)
+        self.setEnabled(True)
+        self.tiles[PayMethod.BANK_CARD].setEnabled(True)
+
     def choose(self, method: PayMethod) -> None:
         self.ctx.session.pay_method = method
-        self.fire("qr_chosen" if method.is_qr else "bank_card_chosen")
+        if method.is_qr:
+            self.chosen()
+            return
+        self.notice.setVisible(False)
+        self.busy.setVisible(True)
+        self.setEnabled(False)  # one choice at a time while the pad is asked
+        self.ctx.tasks.run(self.ctx.card_checkout.pad_problem, on_done=self.pad_checked, on_failed=self.pad_failed)
+
+    def pad_failed(self, error: Exception) -> None:
+        self.pad_checked("unexpected")  # the check itself broke: the pad cannot be trusted either
+
+    def pad_checked(self, problem: str | None) -> None:
+        if self.ctx.flow.step is not self.step:
+            return  # the session ended while the pad was asked
+        self.busy.setVisible(False)
+        self.setEnabled(True)
+        if problem is None:
+            self.chosen()
+            return
+        self.ctx.session.pay_method = None
+        self.tiles[PayMethod.BANK_CARD].setEnabled(False)
+        text = self.tr(
+            "Bank card payment cannot be used now: the PIN pad is not working. No money was taken.\n"
+            "Please choose Alipay or WeChat Pay."
+        )
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+        self.ctx.speak(text)
+
+    def chosen(self) -> None:
+        """The method is settled (for a card, the PIN pad answered): on to the next step."""
+        self.fire("qr_chosen" if self.ctx.session.pay_method.is_qr else "bank_card_chosen")
 
 
 class CheckoutMethodScreen(PayMethodScreen):
@@ -38,23 +86,14 @@ class CheckoutMethodScreen(PayMethodScreen):
 
     step = Step.CHECKOUT_METHOD
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.busy = busy_bar()
-        self.busy.setVisible(False)
-        self.layout_.insertWidget(self.layout_.count() - 1, self.busy)
-
-    def on_enter(self) -> None:
-        self.busy.setVisible(False)
-        self.setEnabled(True)
-
-    def choose(self, method: PayMethod) -> None:
-        self.ctx.session.pay_method = method
+    def chosen(self) -> None:
         self.busy.setVisible(True)
+        self.setEnabled(False)
         self.ctx.tasks.run(self.ctx.receipts.readiness, on_done=self.printer_checked, on_failed=self.printer_checked)
 
     def printer_checked(self, readiness) -> None:
         self.busy.setVisible(False)
+        self.setEnabled(True)
         self.ctx.session.printer = readiness
         if not getattr(readiness, "can_print", False):
             self.fire("printer_unavailable")

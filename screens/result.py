@@ -45,7 +45,7 @@ class ResultScreen(Screen):
     def on_enter(self) -> None:
         outcome: PaymentOutcome | None = self.ctx.session.payment
         self.show_outcome(outcome)
-        if self.ctx.session.pay_method is PayMethod.BANK_CARD:
+        if self.ctx.session.pay_method is PayMethod.BANK_CARD and self.ctx.card_checkout.card_in_slot:
             self.receipt.setText("\n".join(filter(None, [self.receipt.text(), self.tr("Please take your bank card.")])))
             self._prompt += self.tr(" Please take your bank card.")
 

@@ -108,3 +108,80 @@ def test_bank_not_answering_is_reversed_and_says_no_money_taken(driver):
     [entry] = driver.ctx.journal.entries()
     assert entry.state in (PaymentState.REVERSED, PaymentState.REVERSAL_PENDING)
     assert driver.ctx.fee_system.payment_records(RESIDENT) == []
+
+
+# --- the PIN pad unplugged (XFS "offline"): said in words, no money moves, a safe way on ---------------------
+
+PAD_OFFLINE = "密码键盘暂时无法使用"
+FAST_DEVICES = {"timeouts.device_seconds": 1}  # a silent pad is called offline after this
+
+
+def bank_untouched(driver: Driver) -> None:
+    assert driver.ctx.journal.entries() == []
+    assert driver.ctx.fee_system.payment_records(RESIDENT) == []
+    bank = driver.ctx.devices.simulators["bank"]
+    assert bank.ledger() == []
+    for account in ACCOUNTS.values():
+        assert bank.balance(account.pan) == account.balance_fen
+
+
+@pytest.fixture
+def fast_driver(make_kiosk, qtbot):
+    ensure_pcscd()
+    driver = Driver(make_kiosk(**FAST_DEVICES), qtbot)
+    yield driver
+    driver.ctx.devices.simulators["pinpad"].set_offline(False)
+    driver.ctx.devices.simulators["bankcard"].remove()
+
+
+def test_pinpad_unplugged_when_choosing_bank_card_offers_qr(fast_driver):
+    driver = fast_driver
+    driver.ctx.devices.simulators["pinpad"].set_offline(True)
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    driver.tap("bank_card")
+    driver.wait_for_text(PAD_OFFLINE, timeout=5000)
+    text = driver.screen_text()
+    assert "请选择支付宝或微信支付" in text and "未扣取任何费用" in text
+    assert driver.step is Step.PAY_METHOD  # the citizen never gave up the card
+    assert any(PAD_OFFLINE in line for line in driver.spoken)
+    assert driver._enabled_button("bank_card") is None  # not offered again in this session
+    driver.tap("wechat")  # the safe way on: the same payment by QR
+    driver.wait_for(Step.GRADE)
+    bank_untouched(driver)
+
+
+def test_pinpad_unplugged_before_the_card_screen_asks_for_no_card(fast_driver):
+    driver = fast_driver
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    driver.tap("bank_card")
+    driver.tap("grade_G03")
+    driver.ctx.devices.simulators["pinpad"].set_offline(True)  # after the pay method screen asked it
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.RESULT, timeout=8000)
+    text = driver.screen_text()
+    assert PAD_OFFLINE in text and "未扣取任何费用" in text and "缴费成功" not in text
+    assert "请取回您的银行卡" not in text  # no card was ever asked for
+    bank_untouched(driver)
+
+
+def test_pinpad_unplugged_during_pin_entry_gives_the_card_back(fast_driver):
+    driver = fast_driver
+    to_card_screen(driver)
+    insert_card_and_wait_for_pin(driver, "ZHANG SAN")
+    pad = driver.ctx.devices.simulators["pinpad"]
+    for digit in "12":
+        pad.press(digit)
+    driver.wait_for_text("* * _ _ _ _")
+    pad.set_offline(True)
+    # The pad says nothing during PIN entry: the driver's heartbeat finds it gone in seconds, not after 60.
+    driver.wait_for(Step.RESULT, timeout=5000)
+    text = driver.screen_text()
+    assert PAD_OFFLINE in text and "未扣取任何费用" in text and "缴费成功" not in text
+    assert "请取回您的银行卡" in text
+    bank_untouched(driver)
+    driver.tap("finish")
+    driver.wait_for(Step.HOME)

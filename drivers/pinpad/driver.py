@@ -35,6 +35,9 @@ from drivers.pinpad.protocol import (
 
 DEFAULT_TIMEOUT = 2.0  # seconds for one command's answer; the pad answers in milliseconds
 PIN_SILENCE_MARGIN = 3.0  # beyond the pad's own PIN timeout, before we call the pad silent
+# During PIN entry the pad sends nothing until the citizen presses a key, so silence proves nothing: every
+# PIN_HEARTBEAT seconds we ask ST (allowed during PIN entry) and call the pad gone when it does not answer.
+PIN_HEARTBEAT = 1.0
 MAC_CHUNK = 480  # data bytes per MA frame: 2 hex digits each, plus "MA,M," stays under 999
 KeyKind = Literal["pin", "mac"]
 KEY_NAMES = {"TMK": "master", "TPK": "pin", "TAK": "mac"}
@@ -226,7 +229,7 @@ class SerialPinPad:
                 if self._cancel_requested.is_set():  # cancel() came before the pad entered PIN mode
                     self._send(Request(Command.CANCEL))
                 response = self._await(
-                    Command.PIN_RESULT, time.monotonic() + timeout + PIN_SILENCE_MARGIN, on_key
+                    Command.PIN_RESULT, time.monotonic() + timeout + PIN_SILENCE_MARGIN, on_key, PIN_HEARTBEAT
                 )
             except BaseException:
                 self._send_quietly(Request(Command.CANCEL))  # never leave the pad in PIN mode behind us
@@ -268,12 +271,24 @@ class SerialPinPad:
             raise status_error(response.status, request.command)
         return response
 
-    def _await(self, command: str, deadline: float, on_key: Callable[[str], None] | None) -> Response:
+    def _await(
+        self, command: str, deadline: float, on_key: Callable[[str], None] | None, heartbeat: float | None = None
+    ) -> Response:
+        """The answer to ``command``. With ``heartbeat``, an ST goes out after that many quiet seconds and the
+        pad must answer it within the driver timeout (a long wait is then never a dead pad's wait)."""
         ser = self._port()
+        next_probe = time.monotonic() + heartbeat if heartbeat else None
+        probe_sent: float | None = None  # when the unanswered ST went out
         while True:
             while not self._pending:
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if now >= deadline:
                     raise make_error("pinpad_no_response", f"{command}: no answer from {self.port}")
+                if probe_sent is not None and now - probe_sent >= self.timeout:
+                    raise make_error("pinpad_no_response", f"{command}: ST unanswered, {self.port} went silent")
+                if next_probe is not None and probe_sent is None and now >= next_probe:
+                    self._send(Request(Command.STATUS))
+                    probe_sent = now
                 try:
                     data = ser.read(max(1, ser.in_waiting))
                 except (OSError, TypeError) as exc:  # pyserial: SerialException (an OSError) on a lost port
@@ -290,6 +305,8 @@ class SerialPinPad:
                     response = parse_response(item.payload)
                     if response.command in (command, Command.ERROR):
                         return response
+                    if heartbeat and response.command == Command.STATUS:  # the pad is alive
+                        probe_sent, next_probe = None, time.monotonic() + heartbeat
                     # else: a late answer to an earlier command (cancel's "CA,00"): not ours, skip it
 
     def _send(self, request: Request) -> None:

@@ -160,9 +160,13 @@ class PinPadSimulator:
 
     # -- fault injection ----------------------------------------------------------------------------------
     def set_offline(self, offline: bool) -> None:
-        """Offline: the pad reads and drops everything and answers nothing."""
+        """Offline: the pad reads and drops everything and answers nothing. Losing power ends a PIN entry
+        without a result (the keys stay: they are in battery-backed secure memory)."""
         with self._lock:
             self._offline = offline
+            if offline:
+                self._pin = None
+                self._pin_started.clear()
 
     def send_garbage(self, data: bytes) -> None:
         with self._lock:

@@ -1,89 +1,105 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="52" />
+        <location filename="../../screens/card_pay.py" line="53"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="79" />
+        <location filename="../../screens/card_pay.py" line="80"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="86" />
+        <location filename="../../screens/card_pay.py" line="87"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="92" />
+        <location filename="../../screens/card_pay.py" line="94"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="95" />
+        <location filename="../../screens/card_pay.py" line="98"/>
+        <source>Getting ready, please wait...</source>
+        <translation>正在准备，请稍候……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/card_pay.py" line="109"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="115" />
+        <location filename="../../screens/card_pay.py" line="129"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="119" />
+        <location filename="../../screens/card_pay.py" line="134"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="128" />
-        <location filename="../../screens/card_pay.py" line="143" />
+        <location filename="../../screens/card_pay.py" line="143"/>
+        <location filename="../../screens/card_pay.py" line="158"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="129" />
+        <location filename="../../screens/card_pay.py" line="144"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="151" />
+        <location filename="../../screens/card_pay.py" line="166"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="166" />
+        <location filename="../../screens/card_pay.py" line="181"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="184" />
+        <location filename="../../screens/card_pay.py" line="205"/>
+        <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
+        <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/card_pay.py" line="210"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/card_pay.py" line="214"/>
+        <source>No money was taken.</source>
+        <translation>未扣取任何费用。</translation>
     </message>
 </context>
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="334" />
-        <location filename="../../screens/certificates.py" line="352" />
+        <location filename="../../screens/certificates.py" line="338"/>
+        <location filename="../../screens/certificates.py" line="356"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="335" />
+        <location filename="../../screens/certificates.py" line="339"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="337" />
+        <location filename="../../screens/certificates.py" line="341"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339" />
+        <location filename="../../screens/certificates.py" line="343"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -91,24 +107,24 @@
 <context>
     <name>CertificateMenuScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="37" />
+        <location filename="../../screens/certificates.py" line="37"/>
         <source>Which certificate do you need?</source>
         <translation>请选择要开具的证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="39" />
+        <location filename="../../screens/certificates.py" line="39"/>
         <source>Tax payment certificate
 (税收完税证明)</source>
         <translation>开具税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="41" />
+        <location filename="../../screens/certificates.py" line="41"/>
         <source>Social insurance payment certificate
 (缴费证明)</source>
         <translation>开具社会保险费缴费证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="47" />
+        <location filename="../../screens/certificates.py" line="47"/>
         <source>Please choose the tax payment certificate or the payment certificate.</source>
         <translation>请选择开具税收完税证明或缴费证明。</translation>
     </message>
@@ -116,39 +132,39 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="252" />
+        <location filename="../../screens/certificates.py" line="256"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="263" />
+        <location filename="../../screens/certificates.py" line="267"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="271" />
+        <location filename="../../screens/certificates.py" line="275"/>
         <source>Please check your certificate</source>
         <translation>请核对证明信息</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="281" />
+        <location filename="../../screens/certificates.py" line="285"/>
         <source>Number: {number}
 Pages: {pages}</source>
         <translation>证明编号：{number}
 共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="274" />
+        <location filename="../../screens/certificates.py" line="278"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="300" />
+        <location filename="../../screens/certificates.py" line="304"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="307" />
+        <location filename="../../screens/certificates.py" line="311"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -156,17 +172,17 @@ Pages: {pages}</source>
 <context>
     <name>DeviceMessage</name>
     <message>
-        <location filename="../../drivers/base.py" line="65" />
+        <location filename="../../drivers/base.py" line="65"/>
         <source>The device is not available. Please ask staff for help.</source>
         <translation>设备暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="31" />
+        <location filename="../card_checkout.py" line="31"/>
         <source>Your payment was taken by the bank and will be recorded in the fee system shortly. You can print the receipt later under Payment records.</source>
         <translation>银行已扣款，缴费信息将稍后入库。您可稍后在“社保缴费信息查询”中补打缴费小票。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="36" />
+        <location filename="../card_checkout.py" line="36"/>
         <source>The fee system did not accept the payment, so the bank has given your money back.</source>
         <translation>缴费系统未受理本次缴费，银行已将款项退回。</translation>
     </message>
@@ -174,42 +190,42 @@ Pages: {pages}</source>
 <context>
     <name>Domain</name>
     <message>
-        <location filename="../domain/items.py" line="44" />
+        <location filename="../domain/items.py" line="44"/>
         <source>Flexible employment pension insurance</source>
         <translation>灵活就业人员基本养老保险</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="45" />
+        <location filename="../domain/items.py" line="45"/>
         <source>Flexible employment medical insurance</source>
         <translation>灵活就业人员基本医疗保险</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="46" />
+        <location filename="../domain/items.py" line="46"/>
         <source>Resident basic pension insurance</source>
         <translation>城乡居民基本养老保险</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="47" />
+        <location filename="../domain/items.py" line="47"/>
         <source>Resident basic medical insurance</source>
         <translation>城乡居民基本医疗保险</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="48" />
+        <location filename="../domain/items.py" line="48"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="80" />
+        <location filename="../domain/items.py" line="80"/>
         <source>Bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="81" />
+        <location filename="../domain/items.py" line="81"/>
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="82" />
+        <location filename="../domain/items.py" line="82"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
@@ -217,37 +233,37 @@ Pages: {pages}</source>
 <context>
     <name>FeeSystem</name>
     <message>
-        <location filename="../feesystem/api.py" line="20" />
+        <location filename="../feesystem/api.py" line="20"/>
         <source>The fee system cannot handle this request now.</source>
         <translation>缴费系统暂时无法办理此业务。</translation>
     </message>
     <message>
-        <location filename="../feesystem/api.py" line="31" />
+        <location filename="../feesystem/api.py" line="31"/>
         <source>No social insurance registration was found for this ID. Please ask at the service window.</source>
         <translation>未查询到您的社保参保登记信息，请到服务窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../feesystem/api.py" line="39" />
+        <location filename="../feesystem/api.py" line="39"/>
         <source>This payment is not possible for you at present.</source>
         <translation>您目前不能办理此项缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/api.py" line="48" />
+        <location filename="../feesystem/api.py" line="48"/>
         <source>The fee system is not reachable at the moment. Please try again later.</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="213" />
+        <location filename="../feesystem/embedded.py" line="213"/>
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="247" />
+        <location filename="../feesystem/embedded.py" line="247"/>
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="317" />
+        <location filename="../feesystem/embedded.py" line="317"/>
         <source>This bill has already been paid or is not yours.</source>
         <translation>该单据已缴费或不属于您。</translation>
     </message>
@@ -255,47 +271,47 @@ Pages: {pages}</source>
 <context>
     <name>FlexibleBaseScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="138" />
+        <location filename="../../screens/flexible.py" line="140"/>
         <source>Enter your contribution base</source>
         <translation>请填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="145" />
+        <location filename="../../screens/flexible.py" line="147"/>
         <source>Use the lowest base</source>
         <translation>按最低基数缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="147" />
+        <location filename="../../screens/flexible.py" line="149"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="153" />
+        <location filename="../../screens/flexible.py" line="155"/>
         <source>Please enter your contribution base in yuan, within the range shown, then press confirm.</source>
         <translation>请在显示的范围内输入缴费基数（元），然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="162" />
+        <location filename="../../screens/flexible.py" line="164"/>
         <source>Allowed: {low} to {high} per month</source>
         <translation>可选范围：每月 {low} 至 {high}</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="189" />
+        <location filename="../../screens/flexible.py" line="191"/>
         <source>Type the base in whole yuan.</source>
         <translation>请输入整数金额（元）。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="191" />
+        <location filename="../../screens/flexible.py" line="193"/>
         <source>This is below the lowest base allowed.</source>
         <translation>低于最低缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="193" />
+        <location filename="../../screens/flexible.py" line="195"/>
         <source>This is above the highest base allowed.</source>
         <translation>高于最高缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="195" />
+        <location filename="../../screens/flexible.py" line="197"/>
         <source>Press confirm.</source>
         <translation>请点击确认。</translation>
     </message>
@@ -303,42 +319,42 @@ Pages: {pages}</source>
 <context>
     <name>FlexiblePeriodScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="83" />
+        <location filename="../../screens/flexible.py" line="83"/>
         <source>Flexible employment pension: choose the months</source>
         <translation>养老保险费缴纳：请选择缴费起止时间</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="64" />
+        <location filename="../../screens/flexible.py" line="64"/>
         <source>From</source>
         <translation>起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="66" />
+        <location filename="../../screens/flexible.py" line="66"/>
         <source>To</source>
         <translation>截止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="70" />
+        <location filename="../../screens/flexible.py" line="70"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="76" />
+        <location filename="../../screens/flexible.py" line="76"/>
         <source>Please choose the first and the last month you want to pay for.</source>
         <translation>请选择缴费起止月份。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="81" />
+        <location filename="../../screens/flexible.py" line="81"/>
         <source>Flexible employment medical insurance: choose the months</source>
         <translation>基本医疗保险缴费：请选择缴费年月</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="90" />
+        <location filename="../../screens/flexible.py" line="90"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="112" />
+        <location filename="../../screens/flexible.py" line="112"/>
         <source>You can pay for {first} to {last}.</source>
         <translation>可缴费月份：{first} 至 {last}。</translation>
     </message>
@@ -346,29 +362,29 @@ Pages: {pages}</source>
 <context>
     <name>FlexibleReviewScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="211" />
+        <location filename="../../screens/flexible.py" line="213"/>
         <source>Please check your payment</source>
         <translation>请核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="220" />
+        <location filename="../../screens/flexible.py" line="222"/>
         <source>Start payment</source>
         <translation>开始缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="226" />
+        <location filename="../../screens/flexible.py" line="228"/>
         <source>Please check the months, the base and the amount, then start the payment.</source>
         <translation>请核对缴费月份、基数和金额，确认后点击开始缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="246" />
+        <location filename="../../screens/flexible.py" line="248"/>
         <source>{item}
 {period}: {months} months × base {base} × {rate}%</source>
         <translation>{item}
 {period}：{months} 个月 × 基数 {base} × {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="254" />
+        <location filename="../../screens/flexible.py" line="256"/>
         <source>Amount: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -376,131 +392,131 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="109" />
+        <location filename="../flow.py" line="109"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="110" />
+        <location filename="../flow.py" line="110"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="111" />
+        <location filename="../flow.py" line="111"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="112" />
+        <location filename="../flow.py" line="112"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="113" />
+        <location filename="../flow.py" line="113"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="114" />
-        <location filename="../flow.py" line="121" />
-        <location filename="../flow.py" line="125" />
+        <location filename="../flow.py" line="114"/>
+        <location filename="../flow.py" line="121"/>
+        <location filename="../flow.py" line="125"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="115" />
+        <location filename="../flow.py" line="115"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="116" />
-        <location filename="../flow.py" line="120" />
+        <location filename="../flow.py" line="116"/>
+        <location filename="../flow.py" line="120"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="117" />
-        <location filename="../flow.py" line="122" />
+        <location filename="../flow.py" line="117"/>
+        <location filename="../flow.py" line="122"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="118" />
+        <location filename="../flow.py" line="118"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="119" />
+        <location filename="../flow.py" line="119"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="123" />
+        <location filename="../flow.py" line="123"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="124" />
+        <location filename="../flow.py" line="124"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="126" />
+        <location filename="../flow.py" line="126"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="127" />
+        <location filename="../flow.py" line="127"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="128" />
+        <location filename="../flow.py" line="128"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="129" />
+        <location filename="../flow.py" line="129"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="130" />
+        <location filename="../flow.py" line="130"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="131" />
+        <location filename="../flow.py" line="131"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="132" />
+        <location filename="../flow.py" line="132"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="133" />
+        <location filename="../flow.py" line="133"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="134" />
+        <location filename="../flow.py" line="134"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="135" />
+        <location filename="../flow.py" line="135"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="136" />
+        <location filename="../flow.py" line="136"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="137" />
+        <location filename="../flow.py" line="137"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -508,22 +524,22 @@ Pages: {pages}</source>
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="102" />
+        <location filename="../../screens/resident.py" line="102"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="109" />
+        <location filename="../../screens/resident.py" line="109"/>
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="116" />
+        <location filename="../../screens/resident.py" line="116"/>
         <source>{item}, year {year}: please choose your grade</source>
-        <translation>{item}　{year}年度：请选择缴费档次</translation>
+        <translation>{item}&#x3000;{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="137" />
+        <location filename="../../screens/resident.py" line="137"/>
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -531,31 +547,31 @@ Pages: {pages}</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../screens/home.py" line="17" />
+        <location filename="../../screens/home.py" line="17"/>
         <source>Social insurance fee self-service</source>
         <translation>社保费自助缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="18" />
+        <location filename="../../screens/home.py" line="18"/>
         <source>Please choose who you are</source>
         <translation>请选择人员类型</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="20" />
+        <location filename="../../screens/home.py" line="20"/>
         <source>Flexible employment
 (flexible-employment social insurance)</source>
         <translation>灵活就业
 （灵活就业社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="21" />
+        <location filename="../../screens/home.py" line="21"/>
         <source>Urban and rural resident
 (resident social insurance)</source>
         <translation>城乡居民
 （城乡居民社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="31" />
+        <location filename="../../screens/home.py" line="31"/>
         <source>Welcome. Please choose flexible employment or urban and rural resident.</source>
         <translation>欢迎使用社保费自助缴费终端，请选择灵活就业或城乡居民。</translation>
     </message>
@@ -563,17 +579,17 @@ Pages: {pages}</source>
 <context>
     <name>ItemsScreen</name>
     <message>
-        <location filename="../../screens/items.py" line="24" />
+        <location filename="../../screens/items.py" line="24"/>
         <source>Which insurance do you want to pay?</source>
         <translation>请选择要缴纳的险种</translation>
     </message>
     <message>
-        <location filename="../../screens/items.py" line="29" />
+        <location filename="../../screens/items.py" line="29"/>
         <source>Please choose the insurance you want to pay.</source>
         <translation>请选择要缴纳的险种。</translation>
     </message>
     <message>
-        <location filename="../../screens/items.py" line="34" />
+        <location filename="../../screens/items.py" line="34"/>
         <source>Hello, {name} ({id_number})</source>
         <translation>您好，{name}（{id_number}）</translation>
     </message>
@@ -581,7 +597,7 @@ Pages: {pages}</source>
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../screens/keypad.py" line="28" />
+        <location filename="../../screens/keypad.py" line="28"/>
         <source>Delete</source>
         <translation>退格</translation>
     </message>
@@ -589,32 +605,32 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="84" />
+        <location filename="../../screens/main_window.py" line="98"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="132" />
+        <location filename="../../screens/main_window.py" line="170"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="134" />
+        <location filename="../../screens/main_window.py" line="172"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="153" />
+        <location filename="../../screens/main_window.py" line="191"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="157" />
+        <location filename="../../screens/main_window.py" line="195"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="220" />
+        <location filename="../../screens/main_window.py" line="267"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -622,55 +638,55 @@ Pages: {pages}</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../screens/login.py" line="29" />
+        <location filename="../../screens/login.py" line="29"/>
         <source>Please log in with your card</source>
         <translation>请刷卡登录</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="32" />
+        <location filename="../../screens/login.py" line="32"/>
         <source>Lay your resident ID card flat on the card reader below the screen,
 or insert your social security card into the card slot.</source>
         <translation>请将居民身份证平放在屏幕下方的读卡区，
 或将社保卡插入插卡口。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="50" />
+        <location filename="../../screens/login.py" line="50"/>
         <source>Please place your ID card on the reader, or insert your social security card.</source>
         <translation>请将身份证放在读卡区，或插入社保卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="55" />
-        <location filename="../../screens/login.py" line="68" />
+        <location filename="../../screens/login.py" line="55"/>
+        <location filename="../../screens/login.py" line="68"/>
         <source>Waiting for your card...</source>
         <translation>正在等待读卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="79" />
+        <location filename="../../screens/login.py" line="79"/>
         <source>The ID card reader is not working. Please insert your social security card instead.</source>
         <translation>身份证读卡器暂不可用，请插入社保卡登录。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="83" />
+        <location filename="../../screens/login.py" line="83"/>
         <source>The social security card slot is not working. Please use your resident ID card instead.</source>
         <translation>社保卡读卡器暂不可用，请使用居民身份证登录。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="86" />
+        <location filename="../../screens/login.py" line="86"/>
         <source>The card readers are not working. Please ask at the service window.</source>
         <translation>读卡设备暂不可用，请到服务窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="97" />
+        <location filename="../../screens/login.py" line="97"/>
         <source>This card has expired. Please use a valid card or ask at the service window.</source>
         <translation>此证件已过有效期，请使用有效证件或到服务窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="102" />
+        <location filename="../../screens/login.py" line="102"/>
         <source>Card read. Checking your registration...</source>
         <translation>读卡成功，正在查询参保信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="120" />
+        <location filename="../../screens/login.py" line="120"/>
         <source>Your registration could not be checked. Please try again later.</source>
         <translation>暂时无法查询您的参保信息，请稍后再试。</translation>
     </message>
@@ -678,27 +694,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalBindingScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="26" />
+        <location filename="../../screens/medical.py" line="26"/>
         <source>Please confirm your medical insurance</source>
         <translation>请确认医疗保险险种绑定信息</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="31" />
+        <location filename="../../screens/medical.py" line="31"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="37" />
+        <location filename="../../screens/medical.py" line="37"/>
         <source>Please check the insurance you are registered for, then confirm.</source>
         <translation>请核对您的医疗保险险种绑定信息，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="42" />
+        <location filename="../../screens/medical.py" line="42"/>
         <source>Looking up your insurance...</source>
         <translation>正在查询险种绑定信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="53" />
+        <location filename="../../screens/medical.py" line="53"/>
         <source>You are registered for:</source>
         <translation>您已参保的险种：</translation>
     </message>
@@ -706,43 +722,43 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalItemsScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="84" />
+        <location filename="../../screens/medical.py" line="84"/>
         <source>Please choose the insurance items to pay</source>
         <translation>请选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="92" />
+        <location filename="../../screens/medical.py" line="92"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="100" />
+        <location filename="../../screens/medical.py" line="100"/>
         <source>Please choose the insurance items, check the amount, then confirm.</source>
         <translation>请选择缴费险种，核对金额后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="107" />
-        <location filename="../../screens/medical.py" line="125" />
+        <location filename="../../screens/medical.py" line="107"/>
+        <location filename="../../screens/medical.py" line="125"/>
         <source>{name}
 {rate}% of the base</source>
         <translation>{name}
 按缴费基数的 {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="109" />
-        <location filename="../../screens/medical.py" line="127" />
+        <location filename="../../screens/medical.py" line="109"/>
+        <location filename="../../screens/medical.py" line="127"/>
         <source>{name}
 {amount} a month</source>
         <translation>{name}
 每月 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="129" />
+        <location filename="../../screens/medical.py" line="129"/>
         <source> (required)</source>
         <translation>（必缴）</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="149" />
+        <location filename="../../screens/medical.py" line="149"/>
         <source>{months} months: {amount}</source>
         <translation>{months} 个月，应缴金额：{amount}</translation>
     </message>
@@ -750,32 +766,32 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MenuScreen</name>
     <message>
-        <location filename="../../screens/menu.py" line="16" />
+        <location filename="../../screens/menu.py" line="16"/>
         <source>Please choose a service</source>
         <translation>请选择业务</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="19" />
+        <location filename="../../screens/menu.py" line="19"/>
         <source>Pay social insurance</source>
         <translation>社保费缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="20" />
+        <location filename="../../screens/menu.py" line="20"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="21" />
+        <location filename="../../screens/menu.py" line="21"/>
         <source>Print certificates</source>
         <translation>社保费凭证打印</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="22" />
+        <location filename="../../screens/menu.py" line="22"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="35" />
+        <location filename="../../screens/menu.py" line="35"/>
         <source>Please choose a service.</source>
         <translation>请选择要办理的业务。</translation>
     </message>
@@ -783,40 +799,47 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>PayMethodScreen</name>
     <message>
-        <location filename="../../screens/pay_method.py" line="17" />
+        <location filename="../../screens/pay_method.py" line="22"/>
         <source>Please choose how to pay</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="28" />
+        <location filename="../../screens/pay_method.py" line="39"/>
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="71"/>
+        <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
+Please choose Alipay or WeChat Pay.</source>
+        <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
+请选择支付宝或微信支付。</translation>
     </message>
 </context>
 <context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="183" />
+        <location filename="../../screens/certificates.py" line="187"/>
         <source>Payment certificate: choose the year and the insurance</source>
         <translation>缴费证明：请选择年度和险种</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="186" />
+        <location filename="../../screens/certificates.py" line="190"/>
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="188" />
+        <location filename="../../screens/certificates.py" line="192"/>
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="195" />
+        <location filename="../../screens/certificates.py" line="199"/>
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="211" />
+        <location filename="../../screens/certificates.py" line="215"/>
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
@@ -824,27 +847,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ProxyConfirmScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="118" />
+        <location filename="../../screens/proxy.py" line="122"/>
         <source>Is this the person you pay for?</source>
         <translation>请确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="121" />
+        <location filename="../../screens/proxy.py" line="125"/>
         <source>The receipt will name you as the payer and this person.</source>
         <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="123" />
+        <location filename="../../screens/proxy.py" line="127"/>
         <source>Yes, pay for this person</source>
         <translation>确认，为此人代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="125" />
+        <location filename="../../screens/proxy.py" line="129"/>
         <source>No, enter again</source>
         <translation>不是，重新输入</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="131" />
+        <location filename="../../screens/proxy.py" line="135"/>
         <source>Please check the name, then confirm.</source>
         <translation>请核对姓名后确认。</translation>
     </message>
@@ -852,52 +875,52 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ProxyIdScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="26" />
+        <location filename="../../screens/proxy.py" line="26"/>
         <source>Pay for someone else: enter their ID number</source>
         <translation>社保费代缴：请输入被代缴人身份证号</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="33" />
+        <location filename="../../screens/proxy.py" line="33"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="39" />
+        <location filename="../../screens/proxy.py" line="39"/>
         <source>Please enter the ID number of the person you pay for, then press confirm.</source>
         <translation>请使用数字键盘输入被代缴人的身份证号码，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="67" />
+        <location filename="../../screens/proxy.py" line="71"/>
         <source>{left} digits to go. X can only be the last character.</source>
         <translation>还需输入 {left} 位，X 只能是最后一位。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="72" />
+        <location filename="../../screens/proxy.py" line="76"/>
         <source>The number is complete. Press confirm.</source>
         <translation>号码已输入完整，请点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="80" />
+        <location filename="../../screens/proxy.py" line="84"/>
         <source>This ID number is not right (its last character does not match). Please check it.</source>
         <translation>身份证号码有误（校验位不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="82" />
+        <location filename="../../screens/proxy.py" line="86"/>
         <source>This ID number is not right (the birth date in it is not a date). Please check it.</source>
         <translation>身份证号码有误（出生日期不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="83" />
+        <location filename="../../screens/proxy.py" line="87"/>
         <source>This ID number is not right. Please check it.</source>
         <translation>身份证号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="88" />
+        <location filename="../../screens/proxy.py" line="92"/>
         <source>This is your own ID number. To pay for yourself choose Pay social insurance.</source>
         <translation>这是您本人的证件号码。为本人缴费请选择“社保费缴费”。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="106" />
+        <location filename="../../screens/proxy.py" line="110"/>
         <source>No social insurance registration was found for this ID number. Please check it.</source>
         <translation>未查询到此证件号码的社保参保登记信息，请核对。</translation>
     </message>
@@ -905,63 +928,63 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>QrPayScreen</name>
     <message>
-        <location filename="../../screens/qr_pay.py" line="58" />
+        <location filename="../../screens/qr_pay.py" line="58"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="78" />
+        <location filename="../../screens/qr_pay.py" line="78"/>
         <source>Please scan the code with WeChat to pay.</source>
         <translation>请使用微信扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="79" />
+        <location filename="../../screens/qr_pay.py" line="79"/>
         <source>Please scan the code with Alipay to pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="98" />
-        <location filename="../../screens/qr_pay.py" line="110" />
+        <location filename="../../screens/qr_pay.py" line="98"/>
+        <location filename="../../screens/qr_pay.py" line="110"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="100" />
+        <location filename="../../screens/qr_pay.py" line="100"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="100" />
+        <location filename="../../screens/qr_pay.py" line="100"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="104" />
+        <location filename="../../screens/qr_pay.py" line="104"/>
         <source>{item}, {period}</source>
-        <translation>{item}　{period}</translation>
+        <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="106" />
+        <location filename="../../screens/qr_pay.py" line="106"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="108" />
+        <location filename="../../screens/qr_pay.py" line="108"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="124" />
+        <location filename="../../screens/qr_pay.py" line="124"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="144" />
+        <location filename="../../screens/qr_pay.py" line="144"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="159" />
+        <location filename="../../screens/qr_pay.py" line="159"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -969,74 +992,74 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>QueryScreen</name>
     <message>
-        <location filename="../../screens/query.py" line="35" />
+        <location filename="../../screens/query.py" line="35"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="38" />
+        <location filename="../../screens/query.py" line="38"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="45" />
+        <location filename="../../screens/query.py" line="45"/>
         <source>Please choose a year to see your payments.</source>
         <translation>请选择年度，查询您的缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="53" />
+        <location filename="../../screens/query.py" line="53"/>
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="60" />
+        <location filename="../../screens/query.py" line="60"/>
         <source>Please choose a year.</source>
         <translation>请选择要查询的年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="66" />
+        <location filename="../../screens/query.py" line="71"/>
         <source>Looking up your payments...</source>
         <translation>正在查询缴费记录……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="79" />
+        <location filename="../../screens/query.py" line="84"/>
         <source>{year}: {count} payments, {total} in all.</source>
         <translation>{year}：共 {count} 笔缴费，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="82" />
+        <location filename="../../screens/query.py" line="87"/>
         <source>No payments were found for {year}.</source>
         <translation>{year}年没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="105" />
+        <location filename="../../screens/query.py" line="110"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="113" />
+        <location filename="../../screens/query.py" line="118"/>
         <source>{period}  {item}
 {amount}   paid {date}   tax voucher {number}</source>
-        <translation>{period}　{item}
-{amount}　缴费日期 {date}　电子税票号码 {number}</translation>
+        <translation>{period}&#x3000;{item}
+{amount}&#x3000;缴费日期 {date}&#x3000;电子税票号码 {number}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="123" />
+        <location filename="../../screens/query.py" line="128"/>
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="131" />
+        <location filename="../../screens/query.py" line="136"/>
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="162" />
+        <location filename="../../screens/query.py" line="167"/>
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="164" />
+        <location filename="../../screens/query.py" line="169"/>
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
@@ -1044,42 +1067,42 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ReceiptWarningScreen</name>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="16" />
+        <location filename="../../screens/receipt_warning.py" line="16"/>
         <source>No receipt can be printed</source>
         <translation>暂时无法打印缴费小票</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="22" />
+        <location filename="../../screens/receipt_warning.py" line="22"/>
         <source>You can still pay now. Your payment is recorded as usual, and you can print the receipt later under Payment records on any kiosk.</source>
         <translation>您仍可继续缴费，缴费信息将正常入库，之后可在任一自助终端的“社保缴费信息查询”中补打缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="29" />
+        <location filename="../../screens/receipt_warning.py" line="29"/>
         <source>Pay without a receipt</source>
         <translation>继续缴费（不打印小票）</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="31" />
+        <location filename="../../screens/receipt_warning.py" line="31"/>
         <source>Do not pay now</source>
         <translation>暂不缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="41" />
+        <location filename="../../screens/receipt_warning.py" line="41"/>
         <source>No receipt can be printed. You may pay without a receipt, or stop.</source>
         <translation>暂时无法打印缴费小票，您可以继续缴费，或暂不缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="47" />
+        <location filename="../../screens/receipt_warning.py" line="47"/>
         <source>The receipt printer is out of paper.</source>
         <translation>小票打印机缺纸。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="49" />
-        <source>The receipt printer's cover is open.</source>
+        <location filename="../../screens/receipt_warning.py" line="49"/>
+        <source>The receipt printer&apos;s cover is open.</source>
         <translation>小票打印机上盖打开。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="53" />
+        <location filename="../../screens/receipt_warning.py" line="53"/>
         <source>The receipt printer is not working.</source>
         <translation>小票打印机暂不可用。</translation>
     </message>
@@ -1087,37 +1110,37 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ResidentYearScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="22" />
+        <location filename="../../screens/resident.py" line="22"/>
         <source>Please choose the year to pay for</source>
         <translation>请选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="31" />
+        <location filename="../../screens/resident.py" line="31"/>
         <source>Please choose the year you want to pay for.</source>
         <translation>请选择要缴费的年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="37" />
+        <location filename="../../screens/resident.py" line="37"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="53" />
+        <location filename="../../screens/resident.py" line="53"/>
         <source>Payments for {year} can be made from {opens} to {closes}.</source>
         <translation>{year}年度的缴费时间为{opens}至{closes}。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="62" />
+        <location filename="../../screens/resident.py" line="62"/>
         <source>There is nothing to pay at present.</source>
         <translation>您目前没有需要缴纳的费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="66" />
+        <location filename="../../screens/resident.py" line="66"/>
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="68" />
+        <location filename="../../screens/resident.py" line="68"/>
         <source>(already paid)</source>
         <translation>（已缴费）</translation>
     </message>
@@ -1125,80 +1148,80 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../screens/result.py" line="29" />
+        <location filename="../../screens/result.py" line="29"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="49" />
+        <location filename="../../screens/result.py" line="49"/>
         <source>Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="50" />
+        <location filename="../../screens/result.py" line="50"/>
         <source> Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="55" />
-        <location filename="../../screens/result.py" line="62" />
+        <location filename="../../screens/result.py" line="55"/>
+        <location filename="../../screens/result.py" line="62"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="59" />
+        <location filename="../../screens/result.py" line="59"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="66" />
+        <location filename="../../screens/result.py" line="66"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
-        <translation>{item}　{period}
+        <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="71" />
+        <location filename="../../screens/result.py" line="71"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="72" />
+        <location filename="../../screens/result.py" line="72"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="76" />
+        <location filename="../../screens/result.py" line="76"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="80" />
+        <location filename="../../screens/result.py" line="80"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="85" />
+        <location filename="../../screens/result.py" line="85"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="87" />
+        <location filename="../../screens/result.py" line="87"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="89" />
+        <location filename="../../screens/result.py" line="89"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="96" />
+        <location filename="../../screens/result.py" line="96"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="99" />
+        <location filename="../../screens/result.py" line="99"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
@@ -1206,32 +1229,32 @@ Tax voucher number: {number}</source>
 <context>
     <name>SpecialBillsScreen</name>
     <message>
-        <location filename="../../screens/special.py" line="17" />
+        <location filename="../../screens/special.py" line="17"/>
         <source>Special payment: choose the bill to pay</source>
         <translation>特殊缴费：请选择需要缴费的单据</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="26" />
+        <location filename="../../screens/special.py" line="26"/>
         <source>Please choose the bill you want to pay.</source>
         <translation>请选择需要缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="31" />
+        <location filename="../../screens/special.py" line="31"/>
         <source>Looking up your bills...</source>
         <translation>正在查询待缴单据……</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="42" />
+        <location filename="../../screens/special.py" line="42"/>
         <source>You have no bills to pay.</source>
         <translation>您没有待缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="44" />
+        <location filename="../../screens/special.py" line="44"/>
         <source>Bills raised by the social insurance agency:</source>
         <translation>社保经办机构核定的待缴单据：</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="46" />
+        <location filename="../../screens/special.py" line="46"/>
         <source>{description}
 {agency}
 {amount}</source>
@@ -1243,17 +1266,17 @@ Tax voucher number: {number}</source>
 <context>
     <name>StillThereOverlay</name>
     <message>
-        <location filename="../../screens/still_there.py" line="28" />
+        <location filename="../../screens/still_there.py" line="28"/>
         <source>Are you still there?</source>
         <translation>您还在吗？</translation>
     </message>
     <message>
-        <location filename="../../screens/still_there.py" line="31" />
+        <location filename="../../screens/still_there.py" line="31"/>
         <source>Yes, continue</source>
         <translation>我还在，继续办理</translation>
     </message>
     <message>
-        <location filename="../../screens/still_there.py" line="54" />
+        <location filename="../../screens/still_there.py" line="54"/>
         <source>Your session ends in {seconds} seconds and your data will be cleared.</source>
         <translation>{seconds} 秒后将退出登录并清除您的信息。</translation>
     </message>
@@ -1261,29 +1284,29 @@ Tax voucher number: {number}</source>
 <context>
     <name>TaxCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="131" />
+        <location filename="../../screens/certificates.py" line="135"/>
         <source>Tax payment certificate: choose the year</source>
         <translation>税收完税证明：请选择税款所属年度</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="133" />
+        <location filename="../../screens/certificates.py" line="137"/>
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="140" />
+        <location filename="../../screens/certificates.py" line="144"/>
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="149" />
+        <location filename="../../screens/certificates.py" line="153"/>
         <source>{item}
 {count} payments, {total}</source>
         <translation>{item}
 {count} 笔，{total}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="161" />
+        <location filename="../../screens/certificates.py" line="165"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
@@ -1291,27 +1314,27 @@ Tax voucher number: {number}</source>
 <context>
     <name>YearRecordsScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="70" />
+        <location filename="../../screens/certificates.py" line="70"/>
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="77" />
+        <location filename="../../screens/certificates.py" line="77"/>
         <source>Please choose the year the payments were for.</source>
         <translation>请选择费款所属年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="83" />
+        <location filename="../../screens/certificates.py" line="87"/>
         <source>Looking up your payments...</source>
         <translation>正在查询缴费记录……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="94" />
+        <location filename="../../screens/certificates.py" line="98"/>
         <source>No payments were found for {year}.</source>
         <translation>{year}年没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="110" />
+        <location filename="../../screens/certificates.py" line="114"/>
         <source>Preparing your certificate...</source>
         <translation>正在开具证明……</translation>
     </message>
