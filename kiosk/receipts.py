@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.base import DeviceError
@@ -58,6 +59,9 @@ class ReceiptService:
         self.paper_width_mm = paper_width_mm
         # What a technician must see (maintenance mode): device -> warning code, e.g. paper_low.
         self.technician_warnings: dict[str, str] = {}
+        # Told of every receipt the printer cut, with its kind (payment, reprint, document): the paper counter
+        # (kiosk/maintenance/paper.py) listens, so that reprints and technicians' slips use up paper too.
+        self.cut_listeners: list[Callable[[str], None]] = []
 
     def _note_paper(self, paper_low: bool) -> None:
         if paper_low and self.technician_warnings.get("receipt_printer") != "paper_low":
@@ -136,7 +140,7 @@ class ReceiptService:
     ) -> DeviceError | None:
         """Print a payment's receipt; the printer's error when it could not (the payment stands: reprint later)."""
         try:
-            self.print(self.document(record, parties, journal_no, now, reference=reference))
+            self.print(self.document(record, parties, journal_no, now, reference=reference), kind="payment")
         except DeviceError as error:
             log.warning("receipt for %s not printed: %s", journal_no, error.code)
             return error
@@ -144,14 +148,19 @@ class ReceiptService:
 
     def reprint(self, record: PaymentRecord, parties: ReceiptParties, journal_no: str | None, now: dt.datetime) -> None:
         """补打: the receipt of a posted payment again, marked as a reprint. Raises the printer's DeviceError."""
-        self.print(self.document(record, parties, journal_no or "—", now, reprint=True))
+        self.print(self.document(record, parties, journal_no or "—", now, reprint=True), kind="reprint")
 
     def render(self, document: ReceiptDocument) -> bytes:
         return render_receipt(document, self.paper_width_mm)
 
-    def print(self, document: ReceiptDocument) -> None:
+    def print(self, document: ReceiptDocument, kind: str = "document") -> None:
         """Raises the printer's DeviceError when it cannot print (the payment stands: reprint from Query)."""
         if self.printer is None:
             raise RuntimeError("no receipt printer configured")
         after = self.printer.print_receipt(self.render(document))
+        for listener in list(self.cut_listeners):
+            try:
+                listener(kind)
+            except Exception:  # counting paper must never turn a printed receipt into a failure
+                log.exception("receipt cut listener failed")
         self._note_paper(after.paper == "low")

@@ -242,3 +242,40 @@ def test_long_press_calls_back_only_after_holding(qtbot):
     assert not press.timer.isActive() and calls == []
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: calls == [True], timeout=2000)
+
+
+def test_reprints_count_on_the_paper_counter_and_the_menu_warns_when_it_runs_low(make_kiosk, qtbot, config_copy):
+    from kiosk.maintenance.paper import listen_for_paper
+    from maintenance_fixtures import HASHES
+    from screens.maintenance import open_maintenance
+
+    kiosk = make_kiosk(**{"maintenance.technicians": dict(HASHES), "maintenance.paper_roll_receipts": 3,
+                          "maintenance.paper_warning_receipts": 1})
+    ctx = kiosk.ctx
+    counter = listen_for_paper(ctx)  # as at start-up
+    slip = reconciliation_document(ctx)
+    ctx.receipts.print(slip, kind="reprint")  # what Query's 补打 does through ReceiptService.reprint
+    assert counter.level().used == 1
+    window = open_maintenance(ctx, kiosk.window, config_copy)
+    qtbot.addWidget(window)
+    assert len(ctx.receipts.cut_listeners) == 1  # the visit's counter is the same count, not a second one
+    enter(qtbot, window)
+    assert not window.paper_warning.isVisible()
+    click(qtbot, window, "maintenance_leave")
+    ctx.receipts.print(slip, kind="reprint")
+    window = open_maintenance(ctx, kiosk.window, config_copy)
+    qtbot.addWidget(window)
+    enter(qtbot, window)
+    assert window.paper_warning.isVisible() and "1" in window.paper_warning.text()
+
+
+def reconciliation_document(ctx):
+    from kiosk.maintenance.reconciliation import receipt_document
+    from kiosk.payments.reconcile import Reconciliation
+
+    class NoFees:
+        def payments(self, key_prefix):
+            return []
+
+    report = Reconciliation(ctx.journal, ctx.config["terminal.id"], NoFees(), []).run(ctx.today())
+    return receipt_document(report, ctx.clock())

@@ -244,3 +244,54 @@ def test_reconciliation_reads_the_local_ledgers_like_kiosk_reconcile(tmp_path, j
     # `kiosk sim`: the HTTP gateway on this machine serves the state dir's database.
     harness = base.with_overrides({"fee_system.kind": "http", "fee_system.url": "http://127.0.0.1:8123/"})
     assert reconciliation.run_reconciliation(harness, journal, NOW.date()).ledgers["fee_system"] == "checked"
+
+
+def test_every_receipt_cut_counts_on_the_paper_counter_reprints_too(tmp_path, journal):
+    from kiosk.domain.periods import Period
+    from kiosk.feesystem.api import PaymentRecord
+    from kiosk.receipts import ReceiptParties, ReceiptService
+    from printers.escpos.status import PrinterStatus
+
+    class Printer:
+        cuts = 0
+
+        def print_receipt(self, data: bytes) -> PrinterStatus:
+            Printer.cuts += 1
+            return PrinterStatus(online=True, paper="ok", cover_open=False)
+
+    receipts = ReceiptService(Printer(), "测试办税服务厅", "SD370102-ZZ01", "test-key", 80)  # type: ignore[arg-type]
+    counter = PaperCounter(tmp_path / "paper.json", journal, roll=400, warning_at=50, clock=lambda: NOW)
+    counter.listen(receipts)
+    PaperCounter(tmp_path / "paper.json", journal, roll=400, warning_at=50, clock=lambda: NOW).listen(receipts)
+    assert len(receipts.cut_listeners) == 1  # each maintenance visit listens again: still one count per cut
+    entry = new_payment(journal)
+    for state in (PaymentState.ORDER_OPENED, PaymentState.PAID, PaymentState.POSTED):
+        journal.advance(entry.journal_no, state)
+    record = PaymentRecord(
+        "3370000000001", f"kiosk-{entry.journal_no}", ID_NUMBER, ID_NUMBER, InsuredItem.RESIDENT_PENSION,
+        Period.year(2026), 18000, PayMethod.ALIPAY, "ORDER1", NOW,
+    )
+    parties = ReceiptParties("张三", ID_NUMBER)
+    assert receipts.print_for(record, parties, entry.journal_no, NOW) is None
+    journal.advance(entry.journal_no, PaymentState.RECEIPT_PRINTED)
+    assert counter.level().used == 1  # the payment's receipt: counted once (the journal's step)
+    receipts.reprint(record, parties, entry.journal_no, NOW)  # 补打 from Query
+    receipts.print(reconciliation.receipt_document(reconciliation_report(journal), NOW))
+    assert Printer.cuts == 3 and counter.level().used == 3
+
+    def broken(kind: str) -> None:
+        raise OSError("disk full")
+
+    receipts.cut_listeners.insert(0, broken)
+    receipts.reprint(record, parties, entry.journal_no, NOW)  # the receipt is out: no failure for the citizen
+    assert counter.level().used == 4
+
+
+def reconciliation_report(journal: Journal):
+    from kiosk.payments.reconcile import Reconciliation
+
+    class NoFees:
+        def payments(self, key_prefix):
+            return []
+
+    return Reconciliation(journal, "SD370102-ZZ01", NoFees(), []).run(NOW.date())

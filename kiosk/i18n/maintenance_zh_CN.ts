@@ -1,9 +1,10 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="36" />
+        <location filename="../../screens/maintenance/logs_page.py" line="36"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
@@ -11,62 +12,62 @@
 <context>
     <name>CeremonyPage</name>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="15" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="15"/>
         <source>PIN pad master key ceremony</source>
         <translation>密码键盘主密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="23" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="23"/>
         <source>Load component</source>
         <translation>输入分量</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="25" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="25"/>
         <source>Component (32 hexadecimal digits)</source>
         <translation>分量（32位十六进制数字）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="35" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="35"/>
         <source>Combine the master key</source>
         <translation>合成主密钥</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="76" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="76"/>
         <source>Technician {who}: key in master key component 1.</source>
         <translation>技术人员{who}：请输入主密钥分量1。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="78" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="78"/>
         <source>A second technician signs in to key component 2.</source>
         <translation>请第二名技术人员登录，输入分量2。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="81" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="81"/>
         <source>Technician {who}: key in master key component 2.</source>
         <translation>技术人员{who}：请输入主密钥分量2。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="83" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="83"/>
         <source>Both components loaded. Combine them into the master key.</source>
         <translation>两个分量均已输入，请合成主密钥。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="85" />
-        <source>Done. Compare the final check value with the key custodians' record.</source>
+        <location filename="../../screens/maintenance/ceremony_page.py" line="85"/>
+        <source>Done. Compare the final check value with the key custodians&apos; record.</source>
         <translation>完成。请将最终校验值与密钥保管人的记录核对。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="111" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="111"/>
         <source>Check value of component {n}: {kcv}</source>
         <translation>分量{n}校验值：{kcv}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="125" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="125"/>
         <source>Final check value: {kcv}</source>
         <translation>最终校验值：{kcv}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/ceremony_page.py" line="136" />
+        <location filename="../../screens/maintenance/ceremony_page.py" line="136"/>
         <source>Not accepted: {error}</source>
         <translation>未被接受：{error}</translation>
     </message>
@@ -74,27 +75,27 @@
 <context>
     <name>ConfigPage</name>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="19" />
+        <location filename="../../screens/maintenance/config_page.py" line="19"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="28" />
+        <location filename="../../screens/maintenance/config_page.py" line="28"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="31" />
+        <location filename="../../screens/maintenance/config_page.py" line="31"/>
         <source>Restart to apply</source>
         <translation>重启以生效</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="60" />
+        <location filename="../../screens/maintenance/config_page.py" line="60"/>
         <source>Not saved: {problem}</source>
         <translation>未保存：{problem}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="64" />
+        <location filename="../../screens/maintenance/config_page.py" line="64"/>
         <source>Saved. The change takes effect when the kiosk restarts.</source>
         <translation>已保存。终端重启后生效。</translation>
     </message>
@@ -102,117 +103,117 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="14" />
+        <location filename="../../screens/maintenance/devices_page.py" line="14"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="16" />
+        <location filename="../../screens/maintenance/devices_page.py" line="16"/>
         <source>ID card reader</source>
         <translation>身份证阅读器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="17" />
+        <location filename="../../screens/maintenance/devices_page.py" line="17"/>
         <source>Social security card reader</source>
         <translation>社保卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="18" />
+        <location filename="../../screens/maintenance/devices_page.py" line="18"/>
         <source>PIN pad</source>
         <translation>密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="19" />
+        <location filename="../../screens/maintenance/devices_page.py" line="19"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="20" />
+        <location filename="../../screens/maintenance/devices_page.py" line="20"/>
         <source>A4 printer</source>
         <translation>A4打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="21" />
+        <location filename="../../screens/maintenance/devices_page.py" line="21"/>
         <source>Bank card reader</source>
         <translation>银行卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="22" />
+        <location filename="../../screens/maintenance/devices_page.py" line="22"/>
         <source>Bank host</source>
         <translation>银行主机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="27" />
+        <location filename="../../screens/maintenance/devices_page.py" line="27"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="30" />
+        <location filename="../../screens/maintenance/devices_page.py" line="30"/>
         <source>Read an ID card</source>
         <translation>读身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="31" />
+        <location filename="../../screens/maintenance/devices_page.py" line="31"/>
         <source>Read a social security card</source>
         <translation>读社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="32" />
+        <location filename="../../screens/maintenance/devices_page.py" line="32"/>
         <source>PIN pad check values</source>
         <translation>密码键盘校验值</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="33" />
+        <location filename="../../screens/maintenance/devices_page.py" line="33"/>
         <source>Test receipt</source>
         <translation>测试小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="34" />
+        <location filename="../../screens/maintenance/devices_page.py" line="34"/>
         <source>Test A4 page</source>
         <translation>测试A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="47" />
+        <location filename="../../screens/maintenance/devices_page.py" line="47"/>
         <source>New paper roll put in</source>
         <translation>已换新纸卷</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="54" />
+        <location filename="../../screens/maintenance/devices_page.py" line="54"/>
         <source>Asking the devices…</source>
         <translation>正在查询设备…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="68" />
+        <location filename="../../screens/maintenance/devices_page.py" line="68"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="74" />
+        <location filename="../../screens/maintenance/devices_page.py" line="74"/>
         <source>Test passed</source>
         <translation>测试通过</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="74" />
+        <location filename="../../screens/maintenance/devices_page.py" line="74"/>
         <source>Test failed</source>
         <translation>测试失败</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="81" />
+        <location filename="../../screens/maintenance/devices_page.py" line="81"/>
         <source>The device did not answer: {error}</source>
         <translation>设备无应答：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="85" />
+        <location filename="../../screens/maintenance/devices_page.py" line="85"/>
         <source>Receipt paper: {used} receipts since the last roll, about {left} left.</source>
         <translation>小票纸：换纸后已打印{used}张，约剩{left}张。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="88" />
+        <location filename="../../screens/maintenance/devices_page.py" line="88"/>
         <source>Paper is running out: put in a new roll.</source>
         <translation>纸张即将用完：请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="94" />
+        <location filename="../../screens/maintenance/devices_page.py" line="94"/>
         <source>Paper counter reset.</source>
         <translation>纸张计数已清零。</translation>
     </message>
@@ -220,117 +221,117 @@
 <context>
     <name>JournalPage</name>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="17" />
+        <location filename="../../screens/maintenance/journal_page.py" line="17"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="21" />
+        <location filename="../../screens/maintenance/journal_page.py" line="21"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="24" />
+        <location filename="../../screens/maintenance/journal_page.py" line="24"/>
         <source>Unresolved only</source>
         <translation>仅未处理</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="26" />
+        <location filename="../../screens/maintenance/journal_page.py" line="26"/>
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="28" />
+        <location filename="../../screens/maintenance/journal_page.py" line="28"/>
         <source>Day (YYYY-MM-DD, empty: all)</source>
         <translation>日期（年-月-日，留空为全部）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="38" />
+        <location filename="../../screens/maintenance/journal_page.py" line="38"/>
         <source>Note: what you checked and what you did</source>
         <translation>说明：核查了什么、做了什么</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="39" />
+        <location filename="../../screens/maintenance/journal_page.py" line="39"/>
         <source>Resolve</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="56" />
+        <location filename="../../screens/maintenance/journal_page.py" line="56"/>
         <source>Write the day as YYYY-MM-DD.</source>
         <translation>请按“年-月-日”格式填写日期。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="65" />
+        <location filename="../../screens/maintenance/journal_page.py" line="65"/>
         <source>{n} records</source>
         <translation>共{n}条</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="73" />
+        <location filename="../../screens/maintenance/journal_page.py" line="73"/>
         <source>Journal number</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="74" />
+        <location filename="../../screens/maintenance/journal_page.py" line="74"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="75" />
+        <location filename="../../screens/maintenance/journal_page.py" line="75"/>
         <source>Insured item</source>
         <translation>险种</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="76" />
+        <location filename="../../screens/maintenance/journal_page.py" line="76"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="77" />
+        <location filename="../../screens/maintenance/journal_page.py" line="77"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="78" />
+        <location filename="../../screens/maintenance/journal_page.py" line="78"/>
         <source>Payer</source>
         <translation>缴费人</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="79" />
+        <location filename="../../screens/maintenance/journal_page.py" line="79"/>
         <source>Payment number</source>
         <translation>电子税票号码</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="80" />
+        <location filename="../../screens/maintenance/journal_page.py" line="80"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="93" />
+        <location filename="../../screens/maintenance/journal_page.py" line="93"/>
         <source>Steps:</source>
         <translation>处理步骤：</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="97" />
+        <location filename="../../screens/maintenance/journal_page.py" line="97"/>
         <source>Mark resolved (stays flagged)</source>
         <translation>标记为已处理（保持待人工状态）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="103" />
+        <location filename="../../screens/maintenance/journal_page.py" line="103"/>
         <source>Choose an unresolved payment first.</source>
         <translation>请先选择一笔未处理的缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="109" />
+        <location filename="../../screens/maintenance/journal_page.py" line="109"/>
         <source>A resolution needs a written note (at least 10 characters).</source>
         <translation>人工处理必须填写说明（至少10个字符）。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="112" />
+        <location filename="../../screens/maintenance/journal_page.py" line="112"/>
         <source>The journal refused: {error}</source>
         <translation>流水拒绝了此操作：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="116" />
+        <location filename="../../screens/maintenance/journal_page.py" line="116"/>
         <source>Payment {no} resolved.</source>
         <translation>缴费 {no} 已处理。</translation>
     </message>
@@ -338,17 +339,17 @@
 <context>
     <name>Keyboard</name>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="85" />
+        <location filename="../../screens/maintenance/common.py" line="63"/>
         <source>Shift</source>
         <translation>大小写</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="86" />
+        <location filename="../../screens/maintenance/common.py" line="64"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="87" />
+        <location filename="../../screens/maintenance/common.py" line="65"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -356,27 +357,27 @@
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="13" />
+        <location filename="../../screens/maintenance/logs_page.py" line="13"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="16" />
+        <location filename="../../screens/maintenance/logs_page.py" line="16"/>
         <source>Export logs (personal data masked)</source>
         <translation>导出日志（个人信息已脱敏）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="22" />
+        <location filename="../../screens/maintenance/logs_page.py" line="22"/>
         <source>The log is empty.</source>
         <translation>日志为空。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="29" />
+        <location filename="../../screens/maintenance/logs_page.py" line="29"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="31" />
+        <location filename="../../screens/maintenance/logs_page.py" line="31"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
@@ -384,100 +385,105 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="45" />
+        <location filename="../../screens/maintenance/window.py" line="45"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="81" />
+        <location filename="../../screens/maintenance/window.py" line="81"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="84" />
+        <location filename="../../screens/maintenance/window.py" line="84"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="86" />
+        <location filename="../../screens/maintenance/window.py" line="86"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="97" />
+        <location filename="../../screens/maintenance/window.py" line="97"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="105" />
+        <location filename="../../screens/maintenance/window.py" line="108"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="106" />
+        <location filename="../../screens/maintenance/window.py" line="109"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="107" />
+        <location filename="../../screens/maintenance/window.py" line="110"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="108" />
+        <location filename="../../screens/maintenance/window.py" line="111"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="109" />
+        <location filename="../../screens/maintenance/window.py" line="112"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="110" />
+        <location filename="../../screens/maintenance/window.py" line="113"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="111" />
+        <location filename="../../screens/maintenance/window.py" line="114"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="112" />
+        <location filename="../../screens/maintenance/window.py" line="115"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="134" />
+        <location filename="../../screens/maintenance/window.py" line="137"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="146"/>
+        <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
+        <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
     </message>
 </context>
 <context>
     <name>PowerPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="51" />
+        <location filename="../../screens/maintenance/logs_page.py" line="51"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="53" />
+        <location filename="../../screens/maintenance/logs_page.py" line="53"/>
         <source>Restart the application</source>
         <translation>重启程序</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="54" />
+        <location filename="../../screens/maintenance/logs_page.py" line="54"/>
         <source>Shut down the kiosk</source>
         <translation>关闭终端</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="55" />
+        <location filename="../../screens/maintenance/logs_page.py" line="55"/>
         <source>Exit to the desktop</source>
         <translation>退出到桌面</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="77" />
+        <location filename="../../screens/maintenance/logs_page.py" line="77"/>
         <source>Confirm: {action}</source>
         <translation>确认：{action}</translation>
     </message>
@@ -485,72 +491,72 @@
 <context>
     <name>ReconcilePage</name>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="15" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="15"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="17" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="17"/>
         <source>Reconcile</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="19" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="19"/>
         <source>Day (YYYY-MM-DD)</source>
         <translation>日期（年-月-日）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="23" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="23"/>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="24" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="24"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="25" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="25"/>
         <source>Print A4 page</source>
         <translation>打印A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="47" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="47"/>
         <source>Write the day as YYYY-MM-DD.</source>
         <translation>请按“年-月-日”格式填写日期。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="54" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="54"/>
         <source>Cannot reconcile: {error}</source>
         <translation>无法对账：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="57" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="57"/>
         <source>No unexplained difference.</source>
         <translation>没有未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="59" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="59"/>
         <source>{n} unexplained difference(s).</source>
         <translation>{n}笔未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="71" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="71"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="73" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="73"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="84" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="84"/>
         <source>Printed.</source>
         <translation>已打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="88" />
+        <location filename="../../screens/maintenance/reconcile_page.py" line="88"/>
         <source>Printing failed: {error}</source>
         <translation>打印失败：{error}</translation>
     </message>
@@ -558,42 +564,42 @@
 <context>
     <name>SignInPanel</name>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="34" />
+        <location filename="../../screens/maintenance/signin.py" line="34"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="39" />
+        <location filename="../../screens/maintenance/signin.py" line="39"/>
         <source>Technician ID</source>
         <translation>技术人员编号</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="41" />
+        <location filename="../../screens/maintenance/signin.py" line="41"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="60" />
+        <location filename="../../screens/maintenance/signin.py" line="60"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="75" />
+        <location filename="../../screens/maintenance/signin.py" line="75"/>
         <source>Too many failed attempts. Maintenance is locked until {time}.</source>
         <translation>失败次数过多，维护模式已锁定至{time}。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="78" />
+        <location filename="../../screens/maintenance/signin.py" line="78"/>
         <source>This technician is already signed in. A second technician is needed.</source>
         <translation>该技术人员已登录，需要另一名技术人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="80" />
+        <location filename="../../screens/maintenance/signin.py" line="80"/>
         <source>Wrong technician ID or password.</source>
         <translation>技术人员编号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/signin.py" line="84" />
+        <location filename="../../screens/maintenance/signin.py" line="84"/>
         <source>Sign-in failed: {error}</source>
         <translation>登录失败：{error}</translation>
     </message>

@@ -1,8 +1,10 @@
 """Receipt paper: how many receipts were printed since the technician last put in a new roll.
 
-Counted from the journal (every payment receipt is a ``receipt_printed`` step) plus the technician's own test
-prints; reprints from Query are not in the journal and so are not counted (a hook in ReceiptService would). The
-refill time is kept in the state directory.
+Payment receipts are counted from the journal (each is a ``receipt_printed`` step, so they count even before
+anybody listens); every other cut — a reprint from Query (补打), a reconciliation slip, a test receipt — is counted
+here as it happens: ``listen(receipts)`` hooks the counter to ReceiptService's cuts. The maintenance service
+listens while it lives; the application should listen from start-up (``listen_for_paper``) so that reprints made
+before the first maintenance visit count too. The refill time and the extra cuts are kept in the state directory.
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.payments.journal import Journal, PaymentState
+
+PAPER_FILE = "receipt_paper.json"
+JOURNAL_COUNTED = "payment"  # ReceiptService's kind of cut that the journal records already
+_LOCK = threading.Lock()  # cuts are counted from worker threads: one read-modify-write at a time
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,42 @@ class PaperCounter:
         return PaperLevel(printed + extra, self.roll, self.warning_at, refilled_at)
 
     def add_test_print(self) -> None:
-        refilled_at, extra = self._load()
-        self._save(refilled_at, extra + 1)
+        """A cut that did not go through ReceiptService (the device test's receipt)."""
+        with _LOCK:
+            refilled_at, extra = self._load()
+            self._save(refilled_at, extra + 1)
+
+    def count_cut(self, kind: str) -> None:
+        """ReceiptService cut a receipt of ``kind``; payment receipts are the journal's to count."""
+        if kind != JOURNAL_COUNTED:
+            self.add_test_print()
+
+    def listen(self, receipts: Any) -> None:
+        """Count ``receipts``' (a ReceiptService) cuts; once per counter file, however often it is called."""
+        for listener in receipts.cut_listeners:
+            owner = getattr(listener, "__self__", None)
+            if isinstance(owner, PaperCounter) and owner.path == self.path:
+                return
+        receipts.cut_listeners.append(self.count_cut)
 
     def refill(self) -> None:
-        self._save(self.clock(), 0)
+        with _LOCK:
+            self._save(self.clock(), 0)
+
+
+def paper_counter(config: Any, journal: Journal, clock: Callable[[], dt.datetime] = dt.datetime.now) -> PaperCounter:
+    section = config.section("maintenance")
+    return PaperCounter(
+        config.state_path(PAPER_FILE),
+        journal,
+        section["paper_roll_receipts"],
+        section["paper_warning_receipts"],
+        clock,
+    )
+
+
+def listen_for_paper(ctx: Any) -> PaperCounter:
+    """At start-up (kiosk/application.py): every receipt the kiosk cuts from now on is counted."""
+    counter = paper_counter(ctx.config, ctx.journal, ctx.clock)
+    counter.listen(ctx.receipts)
+    return counter

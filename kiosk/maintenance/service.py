@@ -18,12 +18,11 @@ from kiosk.maintenance.ceremony import KeyCeremony
 from kiosk.maintenance.configedit import ConfigEditor
 from kiosk.maintenance.credentials import check_technician
 from kiosk.maintenance.lockout import Lockout
-from kiosk.maintenance.paper import PaperCounter
+from kiosk.maintenance.paper import paper_counter
 from kiosk.payments.journal import JournalEntry, PaymentState
 from kiosk.payments.reconcile import ReconciliationReport
 
 LOCKOUT_FILE = "maintenance_lockout.json"
-PAPER_FILE = "receipt_paper.json"
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,8 @@ class MaintenanceService:
         self.lockout = Lockout(
             config.state_path(LOCKOUT_FILE), section["max_failures"], section["lockout_minutes"], ctx.clock
         )
-        self.paper = PaperCounter(
-            config.state_path(PAPER_FILE),
-            ctx.journal,
-            section["paper_roll_receipts"],
-            section["paper_warning_receipts"],
-            ctx.clock,
-        )
+        self.paper = paper_counter(config, ctx.journal, ctx.clock)
+        self.paper.listen(ctx.receipts)  # idempotent: the application may listen from start-up already
         self.editor = ConfigEditor(Path(config_file) if config_file else config.source)
         self.signed_in: list[str] = []  # the first opened maintenance; a second joins for the key ceremony
 
@@ -190,8 +184,7 @@ class MaintenanceService:
         return path
 
     def print_reconciliation_receipt(self, report: ReconciliationReport) -> None:
-        self.ctx.receipts.print(reconciliation.receipt_document(report, self.ctx.clock()))
-        self.paper.add_test_print()
+        self.ctx.receipts.print(reconciliation.receipt_document(report, self.ctx.clock()))  # counted as a cut
         self.record("reconciliation_printed", day=report.date.isoformat(), on="receipt")
 
     def print_reconciliation_page(self, report: ReconciliationReport) -> str:

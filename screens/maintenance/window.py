@@ -101,6 +101,9 @@ class MaintenanceWindow(QWidget):
     def _menu(self) -> QWidget:
         menu = QWidget()
         grid = QVBoxLayout(menu)
+        # The paper counter's warning where every visit starts, not only on the devices page.
+        self.paper_warning = label("", "Error")
+        grid.addWidget(self.paper_warning)
         entries = [
             ("devices", self.tr("Devices and paper")),
             ("ceremony", self.tr("PIN pad key ceremony")),
@@ -139,6 +142,10 @@ class MaintenanceWindow(QWidget):
             return
         self._leave_page()
         self.back.setVisible(True)
+        level = self.service.paper.level()
+        text = self.tr("Receipt paper is running out: about {left} receipts left. Put in a new roll.")
+        self.paper_warning.setText(text.format(left=level.left) if level.low else "")
+        self.paper_warning.setVisible(level.low)
         self.stack.setCurrentWidget(self.menu)
 
     def show_page(self, name: str) -> None:
