@@ -255,3 +255,46 @@ def test_approved_card_payment_is_posted(journal, fee_system, quote):
     [record] = fee_system.payment_records(RESIDENT)
     assert after.state is PaymentState.DONE and record.pay_method is PayMethod.BANK_CARD
     assert record.channel_ref == "BANKREF1"
+
+
+def test_approved_card_payment_the_fee_system_refuses_is_reversed_in_the_same_run(journal, fee_system):
+    """A card payment recovery cannot post (the fee system refuses: quote gone, year paid elsewhere) is given back,
+    as the session does: approved -> reversal_pending (reason 06), sent by the card hook in the same run."""
+    from drivers.bankhost import TransactionRef
+
+    entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "no-such-quote", 100, PayMethod.BANK_CARD)
+    ref = TransactionRef("000042", NOW, 100, "000001")
+    journal.advance(entry.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text())
+    journal.advance(entry.journal_no, PaymentState.APPROVED, channel_ref="BANKREF1")
+    sent = []
+
+    def send_pending_reversals(j):
+        for pending in j.unfinished():
+            if pending.state is PaymentState.REVERSAL_PENDING:
+                sent.append(TransactionRef.from_text(pending.order_no))
+                j.advance(pending.journal_no, PaymentState.REVERSED, note="host acknowledged the reversal")
+
+    report = recover(journal, fee_system, card_hook=send_pending_reversals)
+    [record] = report.records
+    assert (record.from_state, record.to_state, record.outcome) == ("approved", "reversed", Outcome.SETTLED)
+    assert report.ok and report.card_hook == "called"
+    assert [(r.stan, r.reason) for r in sent] == [("000042", "06")]
+    assert fee_system.find_payment(entry.idempotency_key) is None
+
+
+def test_a_refused_card_payment_stays_reversal_pending_without_the_card_hook(journal, fee_system):
+    from drivers.bankhost import TransactionRef
+
+    stored = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "no-such-quote", 100, PayMethod.BANK_CARD)
+    ref = TransactionRef("000043", NOW, 100, "000001")
+    journal.advance(stored.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text())
+    journal.advance(stored.journal_no, PaymentState.APPROVED, channel_ref="BANKREF2")
+    blind = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "no-such-quote", 100, PayMethod.BANK_CARD)
+    journal.advance(blind.journal_no, PaymentState.AUTH_SENT, order_no="not a reference")
+    journal.advance(blind.journal_no, PaymentState.APPROVED, channel_ref="BANKREF1")
+    report = recover(journal, fee_system, card_hook=None)
+    assert journal.get(stored.journal_no).state is PaymentState.REVERSAL_PENDING  # sent by the next run with a hook
+    assert journal.get(blind.journal_no).state is PaymentState.FLAGGED  # nothing to reverse it with: technician
+    by_no = {record.journal_no: record for record in report.records}
+    assert by_no[stored.journal_no].outcome == Outcome.PENDING and not report.ok
+    assert "no reference" in by_no[blind.journal_no].error

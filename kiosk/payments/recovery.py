@@ -7,7 +7,9 @@ idempotent by the record's key, so a recovery that is itself interrupted simply 
     created          the order may or may not exist: open it again with the same key (same order), then as below
     order_opened     ask the channel: open -> close it (order_closed); paid -> paid; closed -> order_closed;
                      refunded -> refunded
-    paid, approved   post with the same key (posted); a refusal by the fee system is flagged (money was taken)
+    paid, approved   post with the same key (posted); a refusal by the fee system: a QR payment is flagged (money
+                     was taken, the kiosk cannot refund it), a card payment is reversed (reversal_pending, then the
+                     card hook in the same run), as the session itself does
     posted           the receipt is not known to be printed: done, receipt_error "not_printed" (Query reprints it)
     receipt_printed  done
     order_closed     (end state) a late payment refunded by the channel: refunded
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.domain.idnumber import mask_id_number
+from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Unavailable, UnknownRecord
 from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, JournalError, PaymentState
 
@@ -43,6 +46,7 @@ LATE_REFUND_LOOKBACK = dt.timedelta(days=2)
 # Card states only the card module can settle (it holds the bank messages and stored reversals).
 CARD_HOOK_STATES = frozenset({PaymentState.AUTH_SENT, PaymentState.REVERSAL_PENDING})
 MAX_STEPS = 8  # a record needs at most five; more means a loop
+REVERSAL_REASON = "06"  # ISO 8583 field 39 of a reversal the kiosk decides on (drivers.bankhost REASON_OTHER)
 
 # Errors that say "not now" rather than "no": the record stays as it is and the next run tries again.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (Unavailable, TimeoutError, ConnectionError, OSError)
@@ -231,6 +235,7 @@ class Recovery:
                 report.records.append(self._report(entry, entry, Outcome.UNCHANGED, ["recent: left to the session"]))
                 continue
             report.records.append(self._recover(entry, report.card_hook))
+        self._send_reversals_stored_now(report)
         for entry in self._closed_orders_to_check(cutoff):
             record = self._check_late_refund(entry)
             if record is not None:
@@ -241,6 +246,25 @@ class Recovery:
                     "recovery %s: %s -> %s (%s)", record.journal_no, record.from_state, record.to_state, record.outcome
                 )
         return report
+
+    def _send_reversals_stored_now(self, report: RecoveryReport) -> None:
+        """Reversals this run stored (a card payment the fee system refused) go out now, not a run later."""
+        stored = [
+            record
+            for record in report.records
+            if record.outcome == Outcome.PENDING and record.to_state == PaymentState.REVERSAL_PENDING.value
+            and record.from_state not in CARD_HOOK_STATES
+        ]
+        if not stored:
+            return
+        report.card_hook = self._call_card_hook()
+        for record in stored:
+            current = self.journal.get(record.journal_no)
+            record.to_state = current.state.value
+            record.steps.append(f"card hook {report.card_hook}: {current.state}")
+            if current.state in END_STATES:
+                record.outcome = Outcome.FLAGGED if current.state is PaymentState.FLAGGED else Outcome.SETTLED
+                record.error = self._flag_reason(current)
 
     def _recover(self, entry: JournalEntry, card_hook_status: str) -> RecordReport:
         steps: list[str] = []
@@ -395,6 +419,10 @@ class Recovery:
                     entry.payer_id_number,
                 )
         except FeeSystemError as error:
+            if entry.pay_method is PayMethod.BANK_CARD and entry.state is PaymentState.APPROVED:
+                # As the session does (CardPayments.post): the card payment cannot be completed, give it back.
+                self._store_reversal(entry, steps, f"the fee system refused the card payment: {error.code}")
+                return
             self._flag(
                 entry,
                 steps,
@@ -407,6 +435,18 @@ class Recovery:
         self._advance(entry, PaymentState.POSTED, steps, f"posted as {record.payment_no}", payment_no=record.payment_no)
 
     # --- bank card --------------------------------------------------------------------------------------
+
+    def _store_reversal(self, entry: JournalEntry, steps: list[str], reason: str) -> None:
+        """approved -> reversal_pending with the purchase's reference (reason 06): the card hook sends it, in this
+        run and every later one until the host acknowledges it."""
+        from drivers.bankhost import TransactionRef  # only card records need the bank's references
+
+        try:
+            ref = TransactionRef.from_text(entry.order_no or "").with_reason(REVERSAL_REASON)
+        except ValueError:
+            self._flag(entry, steps, f"{reason}, and the record has no reference to reverse it: technician")
+            return
+        self._advance(entry, PaymentState.REVERSAL_PENDING, steps, f"{reason}; reversal stored", order_no=ref.to_text())
 
     @staticmethod
     def _needs_card_hook(entry: JournalEntry) -> bool:
