@@ -189,6 +189,31 @@ def test_late_payment_after_close_is_recorded_refunded(journal, fee_system, quot
     assert report.records[0].from_state == "order_closed" and report.records[0].to_state == "refunded"
 
 
+
+def test_a_closed_order_the_channel_kept_is_flagged_for_a_technician(journal, fee_system, quote):
+    """The channel should refund a payment to a closed order; one that kept it cannot be posted nor refunded by the
+    kiosk: flagged (it was left pending for ever, and `kiosk recover` exited 1 on every run)."""
+    payments = QrPayments(journal, fee_system)
+    opened = payments.open(quote, PayMethod.WECHAT, RESIDENT)
+    payments.cancel(opened.entry)
+    with fee_system._transaction() as db:  # a channel misbehaving: paid, not refunded
+        db.execute("UPDATE qr_orders SET state = 'paid' WHERE order_no = ?", (opened.order.order_no,))
+    report = recover(journal, fee_system)
+    [record] = report.records
+    assert (record.from_state, record.to_state, record.outcome) == ("order_closed", "flagged", Outcome.FLAGGED)
+    assert "channel kept" in record.error and report.ok
+    assert fee_system.find_payment(opened.entry.idempotency_key) is None
+
+
+def test_cancel_of_an_order_already_refunded_records_the_refund(journal, fee_system, quote):
+    payments = QrPayments(journal, fee_system)
+    opened = payments.open(quote, PayMethod.ALIPAY, RESIDENT)
+    fee_system.close_qr_order(opened.order.order_no)  # closed by a recovery pass, say
+    fee_system.simulate_qr_payment(opened.order.order_no)  # paid late: refunded by the channel
+    assert payments.cancel(opened.entry) is QrOrderState.REFUNDED
+    after = journal.get(opened.entry.journal_no)
+    assert after.state is PaymentState.REFUNDED and after.channel_ref
+
 def test_report_masks_the_person(journal, fee_system, quote):
     created(journal, quote)
     report = recover(journal, fee_system)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.payments import crashpoint
 
 
 class PaymentState(StrEnum):
@@ -72,7 +73,8 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.POSTED: frozenset({PaymentState.RECEIPT_PRINTED, PaymentState.DONE, PaymentState.FLAGGED}),
     PaymentState.RECEIPT_PRINTED: frozenset({PaymentState.DONE}),
     PaymentState.REVERSAL_PENDING: frozenset({PaymentState.REVERSED, PaymentState.FLAGGED}),
-    PaymentState.ORDER_CLOSED: frozenset({PaymentState.REFUNDED}),  # a late payment, refunded by the channel
+    # A late payment, refunded by the channel; or kept by it (it should have refunded): a technician settles it.
+    PaymentState.ORDER_CLOSED: frozenset({PaymentState.REFUNDED, PaymentState.FLAGGED}),
     PaymentState.FLAGGED: frozenset({PaymentState.RESOLVED}),
     PaymentState.RESOLVED: frozenset(),
     PaymentState.DONE: frozenset(),
@@ -198,6 +200,7 @@ class Journal:
         journal_no = self._new_journal_no()
         now = self.clock().isoformat(timespec="seconds")
         with self._lock:
+            crashpoint.before_commit()
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT INTO payments (journal_no, idempotency_key, state, item, id_number, payer_id_number,"
@@ -221,6 +224,7 @@ class Journal:
                 (journal_no, now, PaymentState.CREATED.value),
             )
             self._db.execute("COMMIT")
+            crashpoint.after_commit()
         return self.get(journal_no)
 
     def advance(
@@ -232,6 +236,7 @@ class Journal:
             raise JournalError(f"cannot update {sorted(unknown)}")
         now = self.clock().isoformat(timespec="seconds")
         with self._lock:
+            crashpoint.before_commit()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 row = self._db.execute("SELECT state FROM payments WHERE journal_no = ?", (journal_no,)).fetchone()
@@ -251,6 +256,7 @@ class Journal:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            crashpoint.after_commit()
         return self.get(journal_no)
 
     def get(self, journal_no: str) -> JournalEntry:

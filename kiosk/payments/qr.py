@@ -68,6 +68,9 @@ class QrPayments:
         status = self.fee_system.close_qr_order(entry.order_no)
         if status.state is QrOrderState.CLOSED:
             self.journal.advance(entry.journal_no, PaymentState.ORDER_CLOSED, note="closed unpaid")
+        elif status.state is QrOrderState.REFUNDED:  # closed earlier and paid late: the channel gave it back
+            note = "paid after closing: refunded"
+            self.journal.advance(entry.journal_no, PaymentState.REFUNDED, note=note, channel_ref=status.channel_txn)
         return status.state
 
     def receipt_result(self, entry: JournalEntry, error: str | None) -> JournalEntry:

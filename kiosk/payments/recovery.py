@@ -391,14 +391,12 @@ class Recovery:
             )
             return self._report(entry, current, Outcome.SETTLED, steps)
         if status.state is QrOrderState.PAID:
-            # The journal allows no way out of order_closed but refunded: a technician must look at it.
-            return self._report(
-                entry,
-                entry,
-                Outcome.PENDING,
-                steps,
-                f"order {entry.order_no} is paid but the journal says closed: technician",
+            # The channel kept money for an order the kiosk closed (it should have refunded it): nothing is posted
+            # and the kiosk cannot refund, so a technician settles it (reconciliation shows it until then).
+            current = self._flag(
+                entry, steps, f"order {entry.order_no} closed, yet the channel kept {status.amount_fen} fen: technician"
             )
+            return self._report(entry, current, Outcome.FLAGGED, steps, self._flag_reason(current))
         return None
 
     # --- posting (QR paid, card approved) -----------------------------------------------------------------
