@@ -279,3 +279,22 @@ def reconciliation_document(ctx):
 
     report = Reconciliation(ctx.journal, ctx.config["terminal.id"], NoFees(), []).run(ctx.today())
     return receipt_document(report, ctx.clock())
+
+
+def test_export_to_a_removable_drive_that_is_not_there_says_so(make_kiosk, qtbot, config_copy, tmp_path):
+    from maintenance_fixtures import HASHES
+    from screens.maintenance import open_maintenance
+
+    drive = tmp_path / "media" / "usb"  # absolute: a mount point
+    kiosk = make_kiosk(**{"maintenance.technicians": dict(HASHES), "maintenance.export_dir": str(drive)})
+    window = open_maintenance(kiosk.ctx, kiosk.window, config_copy)
+    qtbot.addWidget(window)
+    enter(qtbot, window)
+    click(qtbot, window, "open_logs")
+    click(qtbot, window, "log_export")
+    page = window.pages["logs"]
+    assert str(drive) in page.message.text() and not drive.exists()  # nothing written to the kiosk's own disk
+    assert "export_failed" in audit_actions(window)
+    drive.mkdir(parents=True)  # the drive is mounted
+    click(qtbot, window, "log_export")
+    assert len(list(drive.glob("kiosk-log-*.txt"))) == 1 and audit_actions(window)[-1] == "logs_exported"

@@ -4,7 +4,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="36"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="41"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
@@ -357,27 +357,32 @@
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="13"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="14"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="16"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="17"/>
         <source>Export logs (personal data masked)</source>
         <translation>导出日志（个人信息已脱敏）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="22"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="23"/>
         <source>The log is empty.</source>
         <translation>日志为空。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="29"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="30"/>
+        <source>The export folder {folder} is not there: plug in the removable drive.</source>
+        <translation>导出目录{folder}不存在：请插入移动存储设备。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/logs_page.py" line="34"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="31"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="36"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
@@ -463,27 +468,27 @@
 <context>
     <name>PowerPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="51"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="56"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="53"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="58"/>
         <source>Restart the application</source>
         <translation>重启程序</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="54"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="59"/>
         <source>Shut down the kiosk</source>
         <translation>关闭终端</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="55"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="60"/>
         <source>Exit to the desktop</source>
         <translation>退出到桌面</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="77"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="82"/>
         <source>Confirm: {action}</source>
         <translation>确认：{action}</translation>
     </message>
@@ -491,72 +496,77 @@
 <context>
     <name>ReconcilePage</name>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="15"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="16"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="17"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="18"/>
         <source>Reconcile</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="19"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="20"/>
         <source>Day (YYYY-MM-DD)</source>
         <translation>日期（年-月-日）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="23"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="24"/>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="24"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="25"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="25"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="26"/>
         <source>Print A4 page</source>
         <translation>打印A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="47"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="48"/>
         <source>Write the day as YYYY-MM-DD.</source>
         <translation>请按“年-月-日”格式填写日期。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="54"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="55"/>
         <source>Cannot reconcile: {error}</source>
         <translation>无法对账：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="57"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="58"/>
         <source>No unexplained difference.</source>
         <translation>没有未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="59"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="60"/>
         <source>{n} unexplained difference(s).</source>
         <translation>{n}笔未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="71"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="72"/>
+        <source>The export folder {folder} is not there: plug in the removable drive.</source>
+        <translation>导出目录{folder}不存在：请插入移动存储设备。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="76"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="73"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="78"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="84"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="89"/>
         <source>Printed.</source>
         <translation>已打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="88"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="93"/>
         <source>Printing failed: {error}</source>
         <translation>打印失败：{error}</translation>
     </message>

@@ -25,6 +25,12 @@ from kiosk.payments.reconcile import ReconciliationReport
 LOCKOUT_FILE = "maintenance_lockout.json"
 
 
+class ExportFolderMissing(OSError):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"the export folder {folder} is not there (is the drive plugged in?)")
+        self.folder = folder
+
+
 @dataclass(frozen=True)
 class SignIn:
     ok: bool
@@ -56,7 +62,13 @@ class MaintenanceService:
         return self.ctx.config
 
     def export_dir(self) -> Path:
-        return self.config.state_path(self.config["maintenance.export_dir"])
+        """Where exports go. An absolute folder is a removable drive's mount point: it must be there, or the
+        file would land on the kiosk's own disk in an empty folder that only looks like the drive."""
+        configured = self.config["maintenance.export_dir"]
+        folder = self.config.state_path(configured)
+        if Path(configured).is_absolute() and not folder.is_dir():
+            raise ExportFolderMissing(folder)
+        return folder
 
     def log_dir(self) -> Path:
         return self.config.state_path(self.config["paths.logs"])
@@ -179,7 +191,11 @@ class MaintenanceService:
         return report
 
     def export_reconciliation(self, report: ReconciliationReport) -> Path:
-        path = reconciliation.write_csv(report, self.export_dir())
+        try:
+            path = reconciliation.write_csv(report, self.export_dir())
+        except OSError as error:
+            self.record("export_failed", what="reconciliation", day=report.date.isoformat(), reason=str(error))
+            raise
         self.record("reconciliation_exported", day=report.date.isoformat(), file=str(path))
         return path
 
@@ -218,7 +234,13 @@ class MaintenanceService:
         return logexport.recent_lines(self.log_dir(), count)
 
     def export_logs(self) -> Path:
-        path = logexport.export_logs(self.log_dir(), self.export_dir(), self.config["terminal.id"], self.ctx.clock())
+        try:
+            path = logexport.export_logs(
+                self.log_dir(), self.export_dir(), self.config["terminal.id"], self.ctx.clock()
+            )
+        except OSError as error:
+            self.record("export_failed", what="logs", reason=str(error))
+            raise
         self.record("logs_exported", file=str(path))
         return path
 

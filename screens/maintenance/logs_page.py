@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 
+from kiosk.maintenance.service import ExportFolderMissing
 from screens.maintenance.common import Page, fill
 from screens.widgets import button
 
@@ -25,6 +26,10 @@ class LogsPage(Page):
     def export(self) -> None:
         try:
             path = self.service.export_logs()
+        except ExportFolderMissing as missing:
+            text = self.tr("The export folder {folder} is not there: plug in the removable drive.")
+            self.say(text.format(folder=missing.folder), error=True)
+            return
         except OSError as error:
             self.say(self.tr("Export failed: {error}").format(error=error), error=True)
             return

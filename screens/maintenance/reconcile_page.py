@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.maintenance.reconciliation import ReconciliationUnavailable, summary_lines
+from kiosk.maintenance.service import ExportFolderMissing
 from kiosk.payments.reconcile import ReconciliationReport
 from screens.maintenance.common import Page, field_label, fill, run_task
 from screens.widgets import button
@@ -67,6 +68,10 @@ class ReconcilePage(Page):
             return
         try:
             path = self.service.export_reconciliation(self.report)
+        except ExportFolderMissing as missing:
+            text = self.tr("The export folder {folder} is not there: plug in the removable drive.")
+            self.say(text.format(folder=missing.folder), error=True)
+            return
         except OSError as error:
             self.say(self.tr("Export failed: {error}").format(error=error), error=True)
             return
