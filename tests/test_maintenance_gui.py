@@ -298,3 +298,16 @@ def test_export_to_a_removable_drive_that_is_not_there_says_so(make_kiosk, qtbot
     drive.mkdir(parents=True)  # the drive is mounted
     click(qtbot, window, "log_export")
     assert len(list(drive.glob("kiosk-log-*.txt"))) == 1 and audit_actions(window)[-1] == "logs_exported"
+
+
+def test_a_maintenance_window_left_alone_signs_out_and_gives_the_kiosk_back(maintenance_window, qtbot):
+    window = maintenance_window
+    enter(qtbot, window)
+    window.idle.timer.setInterval(300)
+    click(qtbot, window, "open_devices")  # a touch: the five minutes start again
+    assert window.idle.timer.isActive() and window.isVisible()
+    ended = []
+    window.ended.connect(lambda: ended.append(True))
+    qtbot.waitUntil(lambda: ended == [True], timeout=3000)
+    assert not window.isVisible() and window.service.signed_in == []
+    assert audit_actions(window)[-2:] == ["left_idle", "sign_out"]

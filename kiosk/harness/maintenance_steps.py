@@ -164,7 +164,7 @@ class MaintenanceSteps:
         works on Home only). ``long_press`` does the real hold."""
         widgets, core, test = self._m_qt()
         self._begin()
-        common = importlib.import_module("screens.maintenance.common")
+        common = importlib.import_module("screens.long_press")
         hall = next((w for w in self.kiosk.window.findChildren(widgets.QWidget, HALL_NAME) if w.isVisible()), None)
         gesture = next(iter(hall.findChildren(common.LongPress)), None) if hall is not None else None
         if gesture is None:

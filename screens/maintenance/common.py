@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -40,6 +40,32 @@ def run_task(
         (on_failed if isinstance(value, Exception) else on_done)(value)
 
     ctx.tasks.run_detached(work, finished)
+
+
+class IdleGuard(QObject):
+    """Calls ``callback`` once ``window`` has had no touch, click or key for ``seconds``: a maintenance window
+    left open would leave the kiosk out of service and its tools to whoever comes by."""
+
+    ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
+
+    def __init__(self, window: QWidget, seconds: float, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(int(seconds * 1000))
+        self.timer.timeout.connect(callback)
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.ACTIVITY and isinstance(watched, QWidget) and watched.window() is self.window:
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self)
 
 
 class Keyboard(QWidget):

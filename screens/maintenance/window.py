@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 from kiosk.context import KioskContext
 from kiosk.maintenance.service import MaintenanceService
 from screens.maintenance.ceremony_page import CeremonyPage
-from screens.maintenance.common import Page
+from screens.maintenance.common import IdleGuard, Page
 from screens.maintenance.config_page import ConfigPage
 from screens.maintenance.devices_page import DevicesPage
 from screens.maintenance.journal_page import JournalPage
@@ -23,6 +23,8 @@ from screens.maintenance.reconcile_page import ReconcilePage
 from screens.maintenance.signin import SignInPanel
 from screens.style import px
 from screens.widgets import button, label
+
+IDLE_SECONDS = 300.0  # no touch for five minutes: everybody is signed out and the kiosk takes citizens again
 
 STYLE = """
 QWidget#MaintenanceWindow {{ background: #eef1f5; }}
@@ -70,6 +72,7 @@ class MaintenanceWindow(QWidget):
         self.pages["config"].restart_requested.connect(lambda: self._power("restart"))
         self.pages["power"].chosen.connect(self._power)
         self._show_sign_in()
+        self.idle = IdleGuard(self, IDLE_SECONDS, self._idle)
 
     # --- layout ----------------------------------------------------------------------------------------
 
@@ -163,14 +166,20 @@ class MaintenanceWindow(QWidget):
         if self.stack.currentWidget() is self.pages["ceremony"]:
             self.pages["ceremony"].abandon()
 
+    def _idle(self) -> None:
+        self.service.record("left_idle", minutes=round(self.idle.timer.interval() / 60000, 1))
+        self.leave()
+
     def leave(self) -> None:
         """Back to the kiosk: sign everybody out, close, emit ``ended``."""
+        self.idle.stop()
         self._leave_page()
         self.service.leave()
         self.close()
         self.ended.emit()
 
     def _power(self, action: str) -> None:
+        self.idle.stop()
         self._leave_page()
         self.service.leave()
         signal = {
