@@ -15,8 +15,8 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.context import KioskContext
 from kiosk.countdown import Countdown
 from kiosk.devices import DeviceHub
+from kiosk.feesystem.api import FeeSystem
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
-from kiosk.feesystem.http_client import HttpFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.payments.journal import Journal
@@ -27,9 +27,11 @@ from kiosk.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
-def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> EmbeddedFeeSystem | HttpFeeSystem:
+def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> FeeSystem:
     section = config.section("fee_system")
     if section["kind"] == "http":
+        from kiosk.feesystem.http_client import HttpFeeSystem  # http.client and ssl only where it is used
+
         try:
             return HttpFeeSystem(section["url"], timeout_seconds=section["timeout_seconds"])
         except ValueError as error:  # e.g. a URL that is not http(s)

@@ -8,6 +8,7 @@ are the real ones even with no hardware. "real" mode opens the driver on the con
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,12 +71,13 @@ class DeviceHub:
     idcard: SerialIdCardReader | None = None
     printer: ReceiptPrinter | None = None
     sscard: PcscSsCardReader | None = None
-    a4_printer: CupsA4Printer | None = None
+    _a4_printer: CupsA4Printer | None = None
     pinpad: SerialPinPad | None = None
     bankcard: PcscBankCardReader | None = None
     bank: BankHostClient | None = None
     problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
     simulators: dict[str, Any] = field(default_factory=dict)
+    _a4_starting: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> DeviceHub:
         self._start_idcard()
@@ -137,17 +139,45 @@ class DeviceHub:
     def _start_a4_printer(self) -> None:
         section = self.config.section("devices.a4_printer")
         if section["mode"] == "real":
-            self.a4_printer = CupsA4Printer(section["queue"])
+            self._a4_printer = CupsA4Printer(section["queue"])
             return
+        simulator = CupsFilePrinterSimulator(self.config.state_path("certificates"), section["queue"])
         try:
-            simulator = CupsFilePrinterSimulator(self.config.state_path("certificates"), section["queue"]).start()
+            simulator.launch()  # on this thread: cupsd dies with the thread that started it
         except CupsUnavailable as error:
-            # The kiosk still takes payments; the certificate screens say the printer is out of order.
-            log.warning("A4 printer simulator unavailable: %s", error)
-            self.problems["a4_printer"] = str(error)
+            self._a4_unavailable(error)
             return
         self.simulators["a4_printer"] = simulator
-        self.a4_printer = CupsA4Printer(simulator.queue, server=simulator.socket)
+        self._a4_printer = CupsA4Printer(simulator.queue, server=simulator.socket)
+        # Its private cupsd takes ~0.1 s to answer: that wait is the simulator's, not the kiosk's, so it runs beside
+        # the first frame (docs/performance.md). wait_until_started() joins it before anyone prints or stops it.
+        self._a4_starting = threading.Thread(target=self._wait_for_a4_simulator, args=(simulator,), name="a4-start")
+        self._a4_starting.start()
+
+    def _wait_for_a4_simulator(self, simulator: CupsFilePrinterSimulator) -> None:
+        try:
+            simulator.wait_ready()
+        except CupsUnavailable as error:
+            self._a4_unavailable(error)
+
+    def _a4_unavailable(self, error: CupsUnavailable) -> None:
+        # The kiosk still takes payments; the certificate screens say the printer is out of order.
+        log.warning("A4 printer simulator unavailable: %s", error)
+        self.problems["a4_printer"] = str(error)
+        self._a4_printer = None
+        self.simulators.pop("a4_printer", None)
+
+    @property
+    def a4_printer(self) -> CupsA4Printer | None:
+        self.wait_until_started()
+        return self._a4_printer
+
+    def wait_until_started(self) -> DeviceHub:
+        """Every simulator started in the background has answered (or failed and said why in ``problems``)."""
+        starting = self._a4_starting
+        if starting is not None:
+            starting.join()
+        return self
 
     def _start_idcard(self) -> None:
         section = self.config.section("devices.idcard")
@@ -203,6 +233,7 @@ class DeviceHub:
         return self.config["devices.receipt_printer.paper_width_mm"]
 
     def stop(self) -> None:
+        self.wait_until_started()  # a cupsd still starting would outlive the kiosk
         for device in (self.idcard, self.sscard, self.printer, self.pinpad, self.bankcard):
             if device is not None:
                 try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -9,70 +12,75 @@ from kiosk.context import KioskContext
 from kiosk.flow import STEP_TITLES, Step
 from screens.appearance import Appearance
 from screens.base import Screen, translate
-from screens.card_pay import CardPayScreen
-from screens.certificates import (
-    CertificateDoneScreen,
-    CertificateMenuScreen,
-    CertificatePreviewScreen,
-    PaymentCertificateScreen,
-    TaxCertificateScreen,
-)
-from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen, FlexibleReviewScreen
-from screens.home import HomeScreen
-from screens.items import ItemsScreen
-from screens.login import LoginScreen
-from screens.maintenance import LongPress
-from screens.medical import (
-    MedicalBaseScreen,
-    MedicalBindingScreen,
-    MedicalItemsScreen,
-    MedicalMethodScreen,
-    MedicalPeriodScreen,
-)
-from screens.menu import MenuScreen
-from screens.pay_method import CheckoutMethodScreen, PayMethodScreen
-from screens.proxy import ProxyConfirmScreen, ProxyIdScreen
-from screens.qr_pay import QrPayScreen
-from screens.query import QueryScreen
-from screens.receipt_warning import ReceiptWarningScreen
-from screens.resident import GradeScreen, ResidentYearScreen
-from screens.result import ResultScreen
-from screens.special import SpecialBillsScreen
+from screens.long_press import LongPress
 from screens.still_there import StillThereOverlay
 from screens.style import px
 from screens.widgets import button, label
 
-SCREENS: tuple[type[Screen], ...] = (
-    HomeScreen,
-    MenuScreen,
-    LoginScreen,
-    ItemsScreen,
-    ResidentYearScreen,
-    PayMethodScreen,
-    GradeScreen,
-    FlexiblePeriodScreen,
-    FlexibleBaseScreen,
-    FlexibleReviewScreen,
-    MedicalBindingScreen,
-    MedicalPeriodScreen,
-    MedicalMethodScreen,
-    MedicalBaseScreen,
-    MedicalItemsScreen,
-    SpecialBillsScreen,
-    CheckoutMethodScreen,
-    ReceiptWarningScreen,
-    QrPayScreen,
-    CardPayScreen,
-    ResultScreen,
-    QueryScreen,
-    ProxyIdScreen,
-    ProxyConfirmScreen,
-    CertificateMenuScreen,
-    TaxCertificateScreen,
-    PaymentCertificateScreen,
-    CertificatePreviewScreen,
-    CertificateDoneScreen,
-)
+# Step -> "module:class" of its screen. Only the first screen is imported and built before the first frame; the
+# others right after it, one per turn of the event loop, or when first needed if that comes sooner: a citizen never
+# waits for them, and the kiosk's first frame does not wait for 28 screens nobody sees yet (docs/performance.md).
+SCREEN_CLASSES: dict[Step, str] = {
+    Step.HOME: "screens.home:HomeScreen",
+    Step.MENU: "screens.menu:MenuScreen",
+    Step.LOGIN: "screens.login:LoginScreen",
+    Step.ITEMS: "screens.items:ItemsScreen",
+    Step.RESIDENT_YEAR: "screens.resident:ResidentYearScreen",
+    Step.PAY_METHOD: "screens.pay_method:PayMethodScreen",
+    Step.GRADE: "screens.resident:GradeScreen",
+    Step.FLEX_PERIOD: "screens.flexible:FlexiblePeriodScreen",
+    Step.FLEX_BASE: "screens.flexible:FlexibleBaseScreen",
+    Step.FLEX_REVIEW: "screens.flexible:FlexibleReviewScreen",
+    Step.MED_BINDING: "screens.medical:MedicalBindingScreen",
+    Step.MED_PERIOD: "screens.medical:MedicalPeriodScreen",
+    Step.MED_METHOD: "screens.medical:MedicalMethodScreen",
+    Step.MED_BASE: "screens.medical:MedicalBaseScreen",
+    Step.MED_ITEMS: "screens.medical:MedicalItemsScreen",
+    Step.SPECIAL_BILLS: "screens.special:SpecialBillsScreen",
+    Step.CHECKOUT_METHOD: "screens.pay_method:CheckoutMethodScreen",
+    Step.RECEIPT_WARNING: "screens.receipt_warning:ReceiptWarningScreen",
+    Step.QR_PAY: "screens.qr_pay:QrPayScreen",
+    Step.CARD_PAY: "screens.card_pay:CardPayScreen",
+    Step.RESULT: "screens.result:ResultScreen",
+    Step.QUERY: "screens.query:QueryScreen",
+    Step.PROXY_ID: "screens.proxy:ProxyIdScreen",
+    Step.PROXY_CONFIRM: "screens.proxy:ProxyConfirmScreen",
+    Step.CERT_MENU: "screens.certificates:CertificateMenuScreen",
+    Step.TAX_CERT: "screens.certificates:TaxCertificateScreen",
+    Step.PAY_CERT: "screens.certificates:PaymentCertificateScreen",
+    Step.CERT_PREVIEW: "screens.certificates:CertificatePreviewScreen",
+    Step.CERT_DONE: "screens.certificates:CertificateDoneScreen",
+}
+
+
+def screen_class(step: Step) -> type[Screen]:
+    module_name, class_name = SCREEN_CLASSES[step].split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+class ScreenTable(Mapping[Step, Screen]):
+    """Every step's screen, built the first time it is asked for; iterating builds them all."""
+
+    def __init__(self, build: Callable[[Step], Screen]) -> None:
+        self._build = build
+        self._built: dict[Step, Screen] = {}
+
+    def __getitem__(self, step: Step) -> Screen:
+        if step not in self._built:
+            self._built[step] = self._build(step)
+        return self._built[step]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(SCREEN_CLASSES)
+
+    def __len__(self) -> int:
+        return len(SCREEN_CLASSES)
+
+    def built(self) -> list[Screen]:
+        return list(self._built.values())
+
+    def next_unbuilt(self) -> Step | None:
+        return next((step for step in SCREEN_CLASSES if step not in self._built), None)
 
 
 MAINTENANCE_HOLD_SECONDS = 5.0
@@ -97,11 +105,7 @@ class KioskWindow(QWidget):
         self.stack.setObjectName("ScreenStack")
         layout.addWidget(self.stack, 1)
         layout.addWidget(self._footer())
-        self.screens: dict[Step, Screen] = {}
-        for screen_class in SCREENS:
-            screen = screen_class(ctx)
-            self.screens[screen.step] = screen
-            self.stack.addWidget(screen)
+        self.screens = ScreenTable(self._build_screen)
         self.overlay = StillThereOverlay(self, ctx.scale)
         self.overlay.stay.connect(self._restart_countdown)
         self.overlay.gone.connect(lambda: ctx.flow.end_session("timeout"))
@@ -113,7 +117,32 @@ class KioskWindow(QWidget):
         self.clock_timer.timeout.connect(self._update_clock)
         self.clock_timer.start(1000)
         self._update_clock()
+        # The window's own timer: it dies with the window, so a window closed early leaves nothing queued behind.
+        self._warm_up = QTimer(self)
+        self._warm_up.setSingleShot(True)
+        self._warm_up.setInterval(0)
+        self._warm_up.timeout.connect(self._build_next_screen)
+        self._first_paint_seen = False
         self.show_step(ctx.flow.step.value, ctx.flow.step.value)
+
+    def _build_screen(self, step: Step) -> Screen:
+        screen = screen_class(step)(self.ctx)
+        self.stack.addWidget(screen)
+        return screen
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._first_paint_seen:
+            self._first_paint_seen = True
+            self._warm_up.start()
+        return handled
+
+    def _build_next_screen(self) -> None:
+        """After the first frame: the screens not built yet, one per turn, so a tap is never kept waiting long."""
+        step = self.screens.next_unbuilt()
+        if step is not None:
+            self.screens[step]
+            self._warm_up.start()
 
     # --- frame ------------------------------------------------------------------------------------------
 
@@ -223,7 +252,7 @@ class KioskWindow(QWidget):
             self.maintenance_requested.emit()
 
     def forget_session(self, _reason: str) -> None:
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             screen.forget()
 
     def _restart_countdown(self) -> None:

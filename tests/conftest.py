@@ -50,6 +50,7 @@ def make_kiosk(qapp, tmp_path, clock):
         config = load_config(CONFIG_DIR / "simulated.toml").with_overrides(values)
         kiosk = KioskApp(config, qapp, clock=clock)
         kiosk.show(with_panel=False)
+        kiosk.ctx.devices.wait_until_started()  # tests reach into the simulators (the A4 printer's cupsd) at once
         started.append(kiosk)
         return kiosk
 

@@ -84,6 +84,11 @@ class CupsFilePrinterSimulator:
         return {**os.environ, "CUPS_SERVER": self.socket, "LANG": "C", "LC_ALL": "C"}
 
     def start(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> CupsFilePrinterSimulator:
+        """Start cupsd and return at once. Call it on a thread that outlives cupsd: cupsd is told to die with
+        the thread that started it (PR_SET_PDEATHSIG), so wait_ready() may run on any thread, this may not."""
         cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
         if not cupsd or not shutil.which("lpadmin"):
             raise CupsUnavailable("cupsd/lpadmin are not installed (Debian package cups)")
@@ -109,6 +114,12 @@ class CupsFilePrinterSimulator:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
+        return self
+
+    def wait_ready(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
+        """Wait until the launched cupsd answers, then add the printer queue and start collecting its jobs."""
+        assert self._process is not None, "launch() first"
+        root = self.root
         deadline = time.monotonic() + timeout
         while True:
             if self._process.poll() is not None:

@@ -82,7 +82,18 @@ def child(kind: str, t0: float) -> int:
 
     def frame_done() -> None:
         mark("painted")
-        app.quit()
+        if kiosk is None:
+            app.quit()
+        else:
+            QTimer.singleShot(0, screens_warm)
+
+    def screens_warm() -> None:
+        """The kiosk builds its other screens after the first frame, one per turn: when is the last one ready?"""
+        if kiosk.window.screens.next_unbuilt() is None:
+            mark("screens_ready")
+            app.quit()
+        else:
+            QTimer.singleShot(1, screens_warm)
 
     watcher = FirstPaint()
     window.installEventFilter(watcher)
@@ -120,7 +131,21 @@ def start_once(kind: str) -> dict[str, float]:
     raise SystemExit(f"{kind} start failed (exit {done.returncode}): {done.stderr[-2000:]}")
 
 
-PHASES = ("interpreter", "imports", "qapplication", "fonts_style", "devices", "window_built", "shown", "painted")
+PHASES = (
+    "interpreter", "imports", "qapplication", "fonts_style", "devices", "window_built", "shown", "painted",
+    "screens_ready",
+)
+
+
+def compile_bytecode() -> None:
+    """An installed kiosk has its modules' bytecode (pip compiles a wheel at install); a checkout may not have it
+    (PYTHONDONTWRITEBYTECODE), and compiling every module at each start is not what a hall's kiosk pays."""
+    import compileall
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for package in ("kiosk", "screens", "drivers", "printers"):
+        compileall.compile_dir(root / package, quiet=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from common import Figure, median, report
 
+    compile_bytecode()
     runs: dict[str, list[dict[str, float]]] = {"bare": [], "kiosk": []}
     for _ in range(args.repeat):  # interleaved, so both kinds see the same machine load
         for kind in runs:
@@ -164,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     report(Figure("  of which window build + first paint", f"{(total - before_window) * 1000:.0f} ms", "", None,
                   f"build {(kiosk['window_built'] - kiosk['devices']) * 1000:.0f} ms, "
                   f"show+paint {(total - kiosk['window_built']) * 1000:.0f} ms"))
+    if "screens_ready" in kiosk:
+        ready = f"{kiosk['screens_ready'] * 1000:.0f} ms"
+        after = f"{(kiosk['screens_ready'] - total) * 1000:.0f} ms after it"
+        report(Figure("  then the other screens built, after the first frame", ready, "", None,
+                      f"{after}, one screen per turn of the event loop (a tap in between is handled at once)"))
     return 0
 
 
