@@ -93,6 +93,7 @@ def clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget():
+            item.widget().hide()  # until deleteLater runs, a stale button must be neither seen nor tapped
             item.widget().deleteLater()
         elif item.layout():
             clear_layout(item.layout())

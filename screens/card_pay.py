@@ -107,6 +107,7 @@ class CardPayScreen(Screen):
             return
         self.phase = "card"
         self.instruction.setText(self.tr("Please insert your bank card into the card slot, chip first."))
+        self.busy.setVisible(False)  # now the citizen acts: a progress bar would say "wait"
         self.poll_timer.start()
 
     def poll_card(self) -> None:
@@ -126,6 +127,7 @@ class CardPayScreen(Screen):
         if self.phase == "card" and present:
             self.phase = "reading"
             self.checkout.card_in_slot = True
+            self.busy.setVisible(True)
             self.instruction.setText(self.tr("Reading your card..."))
             self.ctx.tasks.run(self.checkout.read_card_and_prepare, on_done=self.card_read, on_failed=self.fail)
         elif self.phase == "pin" and not present:
@@ -139,6 +141,7 @@ class CardPayScreen(Screen):
 
     def ask_pin(self, retry_note: str = "") -> None:
         self.phase = "pin"
+        self.busy.setVisible(False)
         self.digits = 0
         self.stars.setText(self.tr("PIN: {stars}").format(stars="_ " * 6))
         self.instruction.setText(self.tr("Please enter your PIN on the PIN pad and press Enter."))
@@ -162,6 +165,7 @@ class CardPayScreen(Screen):
         self.poll_timer.stop()
         self.ctx.countdown.stop()
         self.cancel_button.setEnabled(False)
+        self.busy.setVisible(True)
         self.error.setVisible(False)
         self.instruction.setText(self.tr("Processing with your bank, please wait..."))
         self.stars.setText("")

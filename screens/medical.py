@@ -103,17 +103,13 @@ class MedicalItemsScreen(Screen):
         self.items.clear()
         self.buttons = {}
         for item in self.ctx.session.medical_items:
-            if item.rate_percent is not None:
-                text = self.tr("{name}\n{rate}% of the base").format(name=item.name, rate=item.rate_percent)
-            else:
-                text = self.tr("{name}\n{amount} a month").format(
-                    name=item.name, amount=format_fen(item.monthly_fen or 0)
-                )
-            item_button = button(text, "bill", f"med_item_{item.code}")
+            item_button = button("", "bill", f"med_item_{item.code}")
             item_button.setCheckable(True)
             item_button.setChecked(True)
             item_button.setEnabled(not item.required)  # the basic insurance cannot be left out
             item_button.toggled.connect(self.requote)
+            item_button.toggled.connect(lambda _=False, b=item_button, i=item: self.label_item(b, i))
+            self.label_item(item_button, item)
             self.buttons[item.code] = item_button
             self.items.add(item_button)
         self.error.setVisible(False)

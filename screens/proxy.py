@@ -13,7 +13,7 @@ from kiosk.flow import Step
 from kiosk.session import Person
 from screens.base import Screen, fee_error_text
 from screens.keypad import BACKSPACE, Keypad
-from screens.widgets import busy_bar, button, label
+from screens.widgets import busy_bar, button, label, set_kind
 
 ID_LENGTH = 18
 
@@ -65,19 +65,24 @@ class ProxyIdScreen(Screen):
                 parse_id_number(self.text, today=self.ctx.today())
                 valid = True
             except InvalidIdNumber as error:
-                self.hint.setText(self.problem_text(error.reason))
+                self.show_hint(self.problem_text(error.reason), error=True)
         else:
-            self.hint.setText(
+            self.show_hint(
                 self.tr("{left} digits to go. X can only be the last character.").format(
                     left=ID_LENGTH - len(self.text)
                 )
             )
         if valid:
-            self.hint.setText(self.tr("The number is complete. Press confirm."))
+            self.show_hint(self.tr("The number is complete. Press confirm."))
         self.keypad.keys["X"].setEnabled(len(self.text) == ID_LENGTH - 1)
         for digit in "0123456789":
             self.keypad.keys[digit].setEnabled(not complete)
         self.confirm.setEnabled(valid)
+
+    def show_hint(self, text: str, error: bool = False) -> None:
+        """Help in plain hint text; a problem framed and bold (never colour alone)."""
+        set_kind(self.hint, "Error" if error else "Hint")
+        self.hint.setText(text)
 
     def problem_text(self, reason: str) -> str:
         if reason == "checksum":
@@ -89,7 +94,9 @@ class ProxyIdScreen(Screen):
     def look_up(self) -> None:
         number = self.text
         if self.ctx.session.person and number == self.ctx.session.person.id_number:
-            self.hint.setText(self.tr("This is your own ID number. To pay for yourself choose Pay social insurance."))
+            self.show_hint(
+                self.tr("This is your own ID number. To pay for yourself choose Pay social insurance."), error=True
+            )
             return
         self.confirm.setEnabled(False)
         self.busy.setVisible(True)
@@ -106,11 +113,11 @@ class ProxyIdScreen(Screen):
         self.busy.setVisible(False)
         self.confirm.setEnabled(True)
         if isinstance(error, NotRegistered):
-            self.hint.setText(
-                self.tr("No social insurance registration was found for this ID number. Please check it.")
+            self.show_hint(
+                self.tr("No social insurance registration was found for this ID number. Please check it."), error=True
             )
         else:
-            self.hint.setText(fee_error_text(error))
+            self.show_hint(fee_error_text(error), error=True)
 
 
 class ProxyConfirmScreen(Screen):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import Bill
 from kiosk.flow import Step
 from screens.base import Screen, clear_layout, fee_error_text
+from screens.style import px
 from screens.widgets import busy_bar, button, label
 
 
@@ -19,7 +23,10 @@ class SpecialBillsScreen(Screen):
         self.layout_.addWidget(self.busy)
         self.message = label("", "Message")
         self.layout_.addWidget(self.message)
-        self.bill_area = self.row()
+        # One bill per line, the width of the screen: a bill's description is long and must not be cut off.
+        self.bill_area = QVBoxLayout()
+        self.bill_area.setSpacing(px(24, ctx.scale))
+        self.layout_.addLayout(self.bill_area)
         self.layout_.addStretch(1)
 
     def voice_prompt(self) -> str:
@@ -37,7 +44,6 @@ class SpecialBillsScreen(Screen):
     def show_bills(self, bills: list[Bill]) -> None:
         self.busy.setVisible(False)
         clear_layout(self.bill_area)
-        self.bill_area.addStretch(1)
         if not bills:
             self.message.setText(self.tr("You have no bills to pay."))
         else:
@@ -47,9 +53,9 @@ class SpecialBillsScreen(Screen):
                 description=bill.description, agency=bill.agency, amount=format_fen(bill.amount_fen)
             )
             bill_button = button(text, "bill", f"bill_{bill.bill_no}")
+            bill_button.setProperty("wide", True)
             bill_button.clicked.connect(lambda _=False, b=bill: self.choose(b))
-            self.bill_area.addWidget(bill_button)
-        self.bill_area.addStretch(1)
+            self.bill_area.addWidget(bill_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

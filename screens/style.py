@@ -22,13 +22,18 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+NOT_ENLARGED = r"\s*/\*\s*not enlarged\s*\*/"
+
+
 def _scaled(text: str, scale: float, text_factor: float) -> str:
-    """``font-size: NNpx`` × scale × text_factor; every other ``NNpx`` × scale (at least 1 px)."""
-    text = re.sub(
-        r"font-size:\s*(\d+)px",
-        lambda m: f"font-size: {max(1, round(int(m.group(1)) * scale * text_factor))}px",
-        text,
-    )
+    """``font-size: NNpx`` × scale × text_factor (× scale only when marked ``/* not enlarged */``); every other
+    ``NNpx`` × scale (at least 1 px)."""
+
+    def font(match: re.Match[str]) -> str:
+        factor = 1.0 if match.group(2) else text_factor
+        return f"font-size: {max(1, round(int(match.group(1)) * scale * factor))}px"
+
+    text = re.sub(rf"font-size:\s*(\d+)px({NOT_ENLARGED})?", font, text)
     return re.sub(r"(?<!font-size: )\b(\d+)px", lambda m: f"{max(1, round(int(m.group(1)) * scale))}px", text)
 
 

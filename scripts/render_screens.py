@@ -8,6 +8,7 @@ Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py [OUT
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sys
 import tempfile
@@ -77,17 +78,18 @@ class Renderer:
         self.tap("pay")
         self.shot("03-login")
         self.place_card("expired")
-        self.until(lambda: "过有效期" in self.kiosk.window.current.findChild(QLabel, "Error").text())
+        self.until(lambda: self.shows("过有效期"))
         self.shot("03-login-expired-card")
         self.ctx.devices.simulators["idcard"].place_card(None)
         self.place_card("resident")
         self.until(lambda: self.ctx.flow.step.value == "items")
         self.shot("08-resident-items")
         self.tap("resident_pension")
-        self.tap("year_2026")
+        self.until(lambda: self.button("year_2026") is not None)
         self.shot("08-resident-pension-year")
-        self.tap("alipay")
+        self.tap("year_2026")
         self.shot("08-resident-pension-pay-method")
+        self.tap("alipay")
         self.tap("grade_G03")
         self.shot("08-resident-pension-grade")
         self.tap("confirm_grade")
@@ -98,6 +100,7 @@ class Renderer:
         self.pump(0.5)
         self.shot("08-resident-pension-paid")
         self.tap("finish")
+        self.card_payment()
         self.tap("resident")
         self.tap("pay")
         self.ctx.devices.simulators["idcard"].place_card(None)
@@ -192,12 +195,73 @@ class Renderer:
         self.tap("resident")
         self.shot("02-menu-large-text-high-contrast")
         self.home()
+        self.tap("toggle_large_text")
+        self.login("permit", "resident", "pay")  # one who has not paid 2026 yet
+        self.tap("resident_pension")
+        self.tap("year_2026")
+        self.tap("wechat")
+        self.tap("grade_G03")
+        self.shot("08-resident-pension-grade-large-text")
+        self.home()
+        self.tap("resident")
+        self.ctx.countdown.expired.emit()
+        self.shot("02-menu-still-there")
+        self.home()
         self.tap("toggle_language")
         self.pump(0.5)
         self.shot("01-home-english")
         self.tap("flexible")
         self.ctx.countdown.expired.emit()
-        self.shot("02-menu-still-there")
+        self.shot("02-menu-still-there-english")
+
+    def card_payment(self) -> None:
+        """Flow 8 by bank card (刷卡支付): the PIN pad unplugged first (said on the pay method screen), then the
+        card in, the PIN as asterisks, paid, "take your card"."""
+        from drivers.pcsc.daemon import ensure_pcscd
+
+        ensure_pcscd()
+        with open(Path(tempfile.gettempdir()) / "sifee-vpcd-slot1.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the bank card slot is shared with test runs (tests/bank_fixtures.py)
+            try:
+                self._card_payment()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _card_payment(self) -> None:
+        from drivers.bankhost.accounts import demo_accounts
+
+        pad, slot = self.ctx.devices.simulators["pinpad"], self.ctx.devices.simulators["bankcard"]
+        self.login("young", "resident", "pay")  # "resident" has paid 2026 by Alipay above
+        self.tap("resident_pension")
+        self.tap("year_2026")
+        pad.set_offline(True)
+        self.tap("bank_card")
+        self.until(lambda: self.button("bank_card") is None and self.button("wechat") is not None)
+        self.shot("08-resident-pension-card-pinpad-offline")
+        pad.set_offline(False)
+        self.home()
+        self.login("young", "resident", "pay")
+        self.tap("resident_pension")
+        self.tap("year_2026")
+        self.tap("bank_card")
+        self.tap("grade_G03")
+        self.tap("confirm_grade")
+        self.until(lambda: self.ctx.flow.step.value == "card_pay" and self.shows("插卡口"))
+        self.shot("08-resident-pension-card-insert")
+        slot.insert(next(a for a in demo_accounts() if a.name == "ZHANG SAN"))
+        self.until(lambda: pad.pin_entry_active, timeout=15)
+        for digit in "123":
+            pad.press(digit)
+        self.until(lambda: self.shows("* * * _ _ _"))
+        self.shot("08-resident-pension-card-pin")
+        pad.type_pin("654")
+        self.until(lambda: self.ctx.flow.step.value == "result", timeout=20)
+        self.shot("08-resident-pension-card-paid")
+        slot.remove()
+        self.tap("finish")
+
+    def shows(self, text: str) -> bool:
+        return any(text in w.text() for w in self.kiosk.window.current.findChildren(QLabel) if w.isVisible())
 
     def button(self, name: str) -> QPushButton | None:
         found = [b for b in self.kiosk.window.findChildren(QPushButton, name) if b.isVisible() and b.isEnabled()]

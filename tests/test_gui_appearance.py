@@ -20,6 +20,7 @@ def test_large_text_and_high_contrast_then_reset(make_kiosk, qtbot):
     assert title_pixel_size(driver) >= normal * 1.2
     driver.tap("toggle_contrast")
     assert "#ffff00" in driver.kiosk.app.styleSheet()
+    assert "已开启大字模式和高对比度，办理结束后自动恢复。" in driver.screen_text()  # said in words on Home
     driver.tap("resident")
     driver.wait_for(Step.MENU)
     assert driver.kiosk.appearance.large_text and driver.kiosk.appearance.high_contrast
@@ -29,6 +30,7 @@ def test_large_text_and_high_contrast_then_reset(make_kiosk, qtbot):
     assert not driver.kiosk.appearance.high_contrast
     assert "#ffff00" not in driver.kiosk.app.styleSheet()
     assert title_pixel_size(driver) == normal
+    assert "已开启" not in driver.screen_text()
 
 
 def test_english_for_one_session(make_kiosk, qtbot):

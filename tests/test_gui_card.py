@@ -11,12 +11,14 @@ from kiosk.flow import Step
 from kiosk.payments.journal import PaymentState
 from kiosk_driving import Driver
 
+pytest_plugins = ["bank_fixtures"]  # vpcd_slot1: the bank card slot is shared with other test runs
+
 RESIDENT = "370103197003224422"
 ACCOUNTS = {account.name: account for account in demo_accounts()}
 
 
 @pytest.fixture
-def driver(make_kiosk, qtbot):
+def driver(vpcd_slot1, make_kiosk, qtbot):
     ensure_pcscd()
     driver = Driver(make_kiosk(), qtbot)
     yield driver
@@ -126,7 +128,7 @@ def bank_untouched(driver: Driver) -> None:
 
 
 @pytest.fixture
-def fast_driver(make_kiosk, qtbot):
+def fast_driver(vpcd_slot1, make_kiosk, qtbot):
     ensure_pcscd()
     driver = Driver(make_kiosk(**FAST_DEVICES), qtbot)
     yield driver

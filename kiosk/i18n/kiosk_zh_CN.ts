@@ -34,48 +34,48 @@
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="129"/>
+        <location filename="../../screens/card_pay.py" line="131"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="134"/>
+        <location filename="../../screens/card_pay.py" line="136"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="143"/>
-        <location filename="../../screens/card_pay.py" line="158"/>
+        <location filename="../../screens/card_pay.py" line="146"/>
+        <location filename="../../screens/card_pay.py" line="161"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="144"/>
+        <location filename="../../screens/card_pay.py" line="147"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="166"/>
+        <location filename="../../screens/card_pay.py" line="170"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="181"/>
+        <location filename="../../screens/card_pay.py" line="185"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="205"/>
+        <location filename="../../screens/card_pay.py" line="209"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="210"/>
+        <location filename="../../screens/card_pay.py" line="214"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="214"/>
+        <location filename="../../screens/card_pay.py" line="218"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -547,33 +547,48 @@ Pages: {pages}</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../screens/home.py" line="17"/>
+        <location filename="../../screens/home.py" line="20"/>
         <source>Social insurance fee self-service</source>
         <translation>社保费自助缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="18"/>
+        <location filename="../../screens/home.py" line="21"/>
         <source>Please choose who you are</source>
         <translation>请选择人员类型</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="20"/>
+        <location filename="../../screens/home.py" line="23"/>
         <source>Flexible employment
 (flexible-employment social insurance)</source>
         <translation>灵活就业
 （灵活就业社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="21"/>
+        <location filename="../../screens/home.py" line="24"/>
         <source>Urban and rural resident
 (resident social insurance)</source>
         <translation>城乡居民
 （城乡居民社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="31"/>
+        <location filename="../../screens/home.py" line="39"/>
         <source>Welcome. Please choose flexible employment or urban and rural resident.</source>
         <translation>欢迎使用社保费自助缴费终端，请选择灵活就业或城乡居民。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="54"/>
+        <source>Large text and high contrast are on. They go back to normal when you finish.</source>
+        <translation>已开启大字模式和高对比度，办理结束后自动恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="56"/>
+        <source>Large text is on. It goes back to normal when you finish.</source>
+        <translation>已开启大字模式，办理结束后自动恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="58"/>
+        <source>High contrast is on. It goes back to normal when you finish.</source>
+        <translation>已开启高对比度，办理结束后自动恢复。</translation>
     </message>
 </context>
 <context>
@@ -737,28 +752,26 @@ or insert your social security card into the card slot.</source>
         <translation>请选择缴费险种，核对金额后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="107"/>
-        <location filename="../../screens/medical.py" line="125"/>
+        <location filename="../../screens/medical.py" line="121"/>
         <source>{name}
 {rate}% of the base</source>
         <translation>{name}
 按缴费基数的 {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="109"/>
-        <location filename="../../screens/medical.py" line="127"/>
+        <location filename="../../screens/medical.py" line="123"/>
         <source>{name}
 {amount} a month</source>
         <translation>{name}
 每月 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="129"/>
+        <location filename="../../screens/medical.py" line="125"/>
         <source> (required)</source>
         <translation>（必缴）</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="149"/>
+        <location filename="../../screens/medical.py" line="145"/>
         <source>{months} months: {amount}</source>
         <translation>{months} 个月，应缴金额：{amount}</translation>
     </message>
@@ -847,27 +860,27 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ProxyConfirmScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="122"/>
+        <location filename="../../screens/proxy.py" line="129"/>
         <source>Is this the person you pay for?</source>
         <translation>请确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="125"/>
+        <location filename="../../screens/proxy.py" line="132"/>
         <source>The receipt will name you as the payer and this person.</source>
         <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="127"/>
+        <location filename="../../screens/proxy.py" line="134"/>
         <source>Yes, pay for this person</source>
         <translation>确认，为此人代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="129"/>
+        <location filename="../../screens/proxy.py" line="136"/>
         <source>No, enter again</source>
         <translation>不是，重新输入</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="135"/>
+        <location filename="../../screens/proxy.py" line="142"/>
         <source>Please check the name, then confirm.</source>
         <translation>请核对姓名后确认。</translation>
     </message>
@@ -900,27 +913,27 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>号码已输入完整，请点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="84"/>
+        <location filename="../../screens/proxy.py" line="89"/>
         <source>This ID number is not right (its last character does not match). Please check it.</source>
         <translation>身份证号码有误（校验位不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="86"/>
+        <location filename="../../screens/proxy.py" line="91"/>
         <source>This ID number is not right (the birth date in it is not a date). Please check it.</source>
         <translation>身份证号码有误（出生日期不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="87"/>
+        <location filename="../../screens/proxy.py" line="92"/>
         <source>This ID number is not right. Please check it.</source>
         <translation>身份证号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="92"/>
+        <location filename="../../screens/proxy.py" line="98"/>
         <source>This is your own ID number. To pay for yourself choose Pay social insurance.</source>
         <translation>这是您本人的证件号码。为本人缴费请选择“社保费缴费”。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="110"/>
+        <location filename="../../screens/proxy.py" line="117"/>
         <source>No social insurance registration was found for this ID number. Please check it.</source>
         <translation>未查询到此证件号码的社保参保登记信息，请核对。</translation>
     </message>
@@ -928,63 +941,63 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QrPayScreen</name>
     <message>
-        <location filename="../../screens/qr_pay.py" line="58"/>
+        <location filename="../../screens/qr_pay.py" line="56"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="78"/>
+        <location filename="../../screens/qr_pay.py" line="76"/>
         <source>Please scan the code with WeChat to pay.</source>
         <translation>请使用微信扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="79"/>
+        <location filename="../../screens/qr_pay.py" line="77"/>
         <source>Please scan the code with Alipay to pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="98"/>
-        <location filename="../../screens/qr_pay.py" line="110"/>
+        <location filename="../../screens/qr_pay.py" line="96"/>
+        <location filename="../../screens/qr_pay.py" line="108"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="100"/>
+        <location filename="../../screens/qr_pay.py" line="98"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="100"/>
+        <location filename="../../screens/qr_pay.py" line="98"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="104"/>
+        <location filename="../../screens/qr_pay.py" line="102"/>
         <source>{item}, {period}</source>
         <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="106"/>
+        <location filename="../../screens/qr_pay.py" line="104"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="108"/>
+        <location filename="../../screens/qr_pay.py" line="106"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="124"/>
+        <location filename="../../screens/qr_pay.py" line="122"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="144"/>
+        <location filename="../../screens/qr_pay.py" line="142"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="159"/>
+        <location filename="../../screens/qr_pay.py" line="157"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -1229,32 +1242,32 @@ Tax voucher number: {number}</source>
 <context>
     <name>SpecialBillsScreen</name>
     <message>
-        <location filename="../../screens/special.py" line="17"/>
+        <location filename="../../screens/special.py" line="21"/>
         <source>Special payment: choose the bill to pay</source>
         <translation>特殊缴费：请选择需要缴费的单据</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="26"/>
+        <location filename="../../screens/special.py" line="33"/>
         <source>Please choose the bill you want to pay.</source>
         <translation>请选择需要缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="31"/>
+        <location filename="../../screens/special.py" line="38"/>
         <source>Looking up your bills...</source>
         <translation>正在查询待缴单据……</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="42"/>
+        <location filename="../../screens/special.py" line="48"/>
         <source>You have no bills to pay.</source>
         <translation>您没有待缴费的单据。</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="44"/>
+        <location filename="../../screens/special.py" line="50"/>
         <source>Bills raised by the social insurance agency:</source>
         <translation>社保经办机构核定的待缴单据：</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="46"/>
+        <location filename="../../screens/special.py" line="52"/>
         <source>{description}
 {agency}
 {amount}</source>
