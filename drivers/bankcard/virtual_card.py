@@ -11,24 +11,24 @@ equivalent data and a PIN verified by the host (docs/bank.md says why).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 
 from drivers.bankcard import tlv
 from drivers.bankcard.data import PPSE_NAME, UNIONPAY_DEBIT, check_pan
-from drivers.pcsc.vpcd import CardPulled
+from drivers.pcsc.virtual_card import (
+    SW_CLA_UNKNOWN,
+    SW_CONDITIONS,
+    SW_INS_UNKNOWN,
+    SW_NOT_FOUND,
+    SW_RECORD_NOT_FOUND,
+    SW_WRONG_LENGTH,
+    SW_WRONG_P1P2,
+    LinkFaults,
+    VirtualT0Card,
+)
 
 # T=0, historical bytes "PBOC30" (ours): a real card's ATR names its chip and OS.
 DEFAULT_ATR = bytes.fromhex("3B660000") + b"PBOC30"
-
-SW_OK = b"\x90\x00"
-SW_WRONG_LENGTH = b"\x67\x00"
-SW_CONDITIONS = b"\x69\x85"
-SW_NOT_FOUND = b"\x6a\x82"
-SW_RECORD_NOT_FOUND = b"\x6a\x83"
-SW_WRONG_P1P2 = b"\x6a\x86"
-SW_INS_UNKNOWN = b"\x6d\x00"
-SW_CLA_UNKNOWN = b"\x6e\x00"
 
 # Data object list the card asks for in GET PROCESSING OPTIONS (PBOC cards ask for these four).
 DEFAULT_PDOL = bytes.fromhex("9F7A019F02065F2A029A03")
@@ -66,12 +66,9 @@ def profile_of(account: object) -> CardProfile:
 
 
 @dataclass
-class CardFaults:
-    """What goes wrong. APDU counts include every C-APDU the card received since it was built."""
+class CardFaults(LinkFaults):
+    """What goes wrong: the link's faults and the bank card's own."""
 
-    pull_after: int | None = None  # pulled out of the reader on APDU number pull_after + 1
-    silent_after: int | None = None  # stops answering from APDU number silent_after + 1 (link stays open)
-    forced_sw: dict[tuple[int, int], int] = field(default_factory=dict)  # (INS, P1) -> status word answered
     records: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (SFI, record) -> raw record data
     no_ppse: bool = False  # the card has no PPSE: the reader must try the AIDs one by one
     gpo_answer: bytes | None = None  # raw GPO answer data (without status word) replacing the good one
@@ -125,8 +122,10 @@ def build_records(profile: CardProfile) -> dict[tuple[int, int], bytes]:
 AFL = bytes.fromhex("080101001001010118010100")  # SFI 1 rec 1; SFI 2 rec 1 (signed); SFI 3 rec 1
 
 
-class VirtualPbocCard:
+class VirtualPbocCard(VirtualT0Card):
     """The card. Safe for one vpcd client thread plus a test thread changing faults."""
+
+    faults: CardFaults
 
     def __init__(
         self,
@@ -139,32 +138,19 @@ class VirtualPbocCard:
         faults: CardFaults | None = None,
         atr: bytes = DEFAULT_ATR,
     ) -> None:
+        super().__init__(
+            faults=faults or CardFaults(), atr=atr, strict_le=strict_le, use_get_response=use_get_response
+        )
         self.profile = profile_of(account)
-        self.atr = atr
-        self.strict_le = strict_le
-        self.use_get_response = use_get_response
         self.gpo_format = gpo_format
         self.pdol = pdol
-        self.faults = faults or CardFaults()
-        self.apdu_count = 0
-        self.log: list[bytes] = []  # C-APDUs received, for tests
         self.gpo_data: bytes | None = None  # what the terminal sent for the PDOL (tests look at it)
-        self._lock = threading.Lock()
         self._records = build_records(self.profile)
         self._reset_state()
 
     def _reset_state(self) -> None:
+        super()._reset_state()
         self._selected: bytes | None = None
-        self._pending = b""
-
-    def power_on(self) -> None:
-        self._reset_state()
-
-    def power_off(self) -> None:
-        self._reset_state()
-
-    def reset(self) -> None:
-        self._reset_state()
 
     # -- what the card holds ------
     def ppse_fci(self) -> bytes:
@@ -201,26 +187,13 @@ class VirtualPbocCard:
         return sum(length for _tag, length in tlv.parse_dol(self.pdol or b""))
 
     # -- the APDU loop ------
-    def process_apdu(self, apdu: bytes) -> bytes | None:
-        with self._lock:
-            self.apdu_count += 1
-            self.log.append(bytes(apdu))
-            faults = self.faults
-            if faults.pull_after is not None and self.apdu_count > faults.pull_after:
-                raise CardPulled
-            if faults.silent_after is not None and self.apdu_count > faults.silent_after:
-                return None
-            if len(apdu) < 4:
-                return SW_WRONG_LENGTH
-            cla, ins, p1, _p2 = apdu[:4]
-            if (ins, p1) in faults.forced_sw:
-                return faults.forced_sw[(ins, p1)].to_bytes(2, "big")
-            if (cla, ins) == (0x80, 0xA8):
-                return self._gpo(apdu)
-            if cla != 0x00:
-                return SW_CLA_UNKNOWN
-            handler = {0xA4: self._select, 0xB2: self._read_record, 0xC0: self._get_response}.get(ins)
-            return handler(apdu) if handler else SW_INS_UNKNOWN
+    def answer(self, cla: int, ins: int, apdu: bytes) -> bytes:
+        if (cla, ins) == (0x80, 0xA8):
+            return self._gpo(apdu)
+        if cla != 0x00:
+            return SW_CLA_UNKNOWN
+        handler = {0xA4: self._select, 0xB2: self._read_record}.get(ins)
+        return handler(apdu) if handler else SW_INS_UNKNOWN
 
     @staticmethod
     def _body(apdu: bytes) -> bytes | None:
@@ -240,10 +213,10 @@ class VirtualPbocCard:
             return SW_WRONG_LENGTH
         if name == PPSE_NAME and not self.faults.no_ppse:
             self._selected = None
-            return self._answer(self.ppse_fci(), apdu)
+            return self.case4_answer(self.ppse_fci())
         if name == self.profile.aid:
             self._selected = name
-            return self._answer(self.application_fci(), apdu)
+            return self.case4_answer(self.application_fci())
         return SW_NOT_FOUND
 
     def _gpo(self, apdu: bytes) -> bytes:
@@ -263,7 +236,7 @@ class VirtualPbocCard:
             answer = tlv.encode(0x80, AIP + AFL)
         else:
             answer = tlv.encode_constructed(0x77, tlv.encode(0x82, AIP), tlv.encode(0x94, AFL))
-        return self._answer(answer, apdu)
+        return self.case4_answer(answer)
 
     def _read_record(self, apdu: bytes) -> bytes:
         record, p2 = apdu[2], apdu[3]
@@ -275,26 +248,4 @@ class VirtualPbocCard:
         data = self.faults.records.get(key, self._records.get(key))
         if data is None:
             return SW_RECORD_NOT_FOUND
-        if self.use_get_response:
-            self._pending = data
-            return bytes([0x61, len(data) & 0xFF])
-        le = apdu[4] if len(apdu) == 5 else 0
-        if self.strict_le and le != len(data) & 0xFF:
-            return bytes([0x6C, len(data) & 0xFF])
-        return data + SW_OK
-
-    def _answer(self, data: bytes, apdu: bytes) -> bytes:
-        """Case-4 commands: a T=0 card announces the data with 61 xx; a lenient one answers at once."""
-        if self.use_get_response:
-            self._pending = data
-            return bytes([0x61, len(data) & 0xFF])
-        return data + SW_OK
-
-    def _get_response(self, apdu: bytes) -> bytes:
-        if not self._pending:
-            return SW_CONDITIONS
-        le = apdu[4] if len(apdu) == 5 else 0
-        if le != len(self._pending) & 0xFF:
-            return bytes([0x6C, len(self._pending) & 0xFF])
-        data, self._pending = self._pending, b""
-        return data + SW_OK
+        return self.case2_answer(data, apdu)

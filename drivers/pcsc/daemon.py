@@ -32,8 +32,9 @@ def vpcd_readers() -> list[str]:
 def ensure_pcscd(timeout: float = 10.0) -> str:
     """Return a one-line description once pcscd answers with a vpcd reader; start pcscd when we may.
 
-    Raises PcscError(pcsc_unavailable) with the reason and how to fix it when pcscd is not running and we are not
-    root, when the vpcd driver is not configured, or when pcscd does not come up within ``timeout`` seconds.
+    A pcscd that runs without the vpcd reader is restarted when we are root. Raises PcscError(pcsc_unavailable)
+    with the reason and how to fix it when pcscd is not running (or lacks the reader) and we are not root, when the
+    vpcd driver is not configured, or when pcscd does not come up with the reader within ``timeout`` seconds.
     """
     try:
         readers: list[str] | None = vpcd_readers()
@@ -42,7 +43,11 @@ def ensure_pcscd(timeout: float = 10.0) -> str:
     if readers:
         return f"pcscd running with {', '.join(readers)}"
     if readers == []:
-        raise pcsc_unavailable(f"pcscd runs but offers no vpcd reader; restart it. {HOW_TO_START}")
+        # A pcscd started while vpcd's ports were still held (a pcscd just stopped) runs without the reader for
+        # good. Only the simulator needs vpcd, and only root may restart pcscd.
+        if os.geteuid() != 0 or not VPCD_CONF.exists():
+            raise pcsc_unavailable(f"pcscd runs but offers no vpcd reader; restart it. {HOW_TO_START}")
+        _stop_pcscd()
     if not VPCD_CONF.exists():
         raise pcsc_unavailable(f"{VPCD_CONF} missing: install vsmartcard-vpcd; then {HOW_TO_START}")
     if os.geteuid() != 0:
@@ -59,6 +64,17 @@ def ensure_pcscd(timeout: float = 10.0) -> str:
             last = exc.detail
         time.sleep(0.1)
     raise pcsc_unavailable(f"pcscd started ({how}) but gave no vpcd reader within {timeout:.0f} s: {last}")
+
+
+def _stop_pcscd(timeout: float = 10.0) -> None:
+    subprocess.run(["pkill", "-x", PCSCD], capture_output=True, timeout=15, check=False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _pcscd_running():
+        time.sleep(0.05)
+
+
+def _pcscd_running() -> bool:
+    return subprocess.run(["pgrep", "-x", PCSCD], capture_output=True, timeout=15, check=False).returncode == 0
 
 
 def _start_pcscd() -> str:

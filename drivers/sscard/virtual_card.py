@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from drivers.pcsc.vpcd import CardPulled
+from drivers.pcsc.virtual_card import (
+    SW_CLA_UNKNOWN,
+    SW_INS_UNKNOWN,
+    SW_NO_CURRENT_EF,
+    SW_NOT_FOUND,
+    SW_OK,
+    SW_RECORD_NOT_FOUND,
+    SW_WRONG_LENGTH,
+    SW_WRONG_P1P2,
+    LinkFaults,
+    VirtualT0Card,
+)
 from drivers.sscard.data import SsCardData, records_from_data
 from drivers.sscard.records import EF05, EF05_FIELDS, EF06, EF06_FIELDS
 
@@ -22,29 +32,17 @@ SSSE_AID = bytes.fromhex("7378312E73682EC9E7BBE1B1A3D5CF")
 # T=0 card, TB1/TC1 = 00, eight historical bytes (our own: "SSCARD30"), no checksum byte for T=0 only.
 DEFAULT_ATR = bytes.fromhex("3B680000") + b"SSCARD30"
 
-SW_OK = b"\x90\x00"
-SW_WRONG_LENGTH = b"\x67\x00"
-SW_NO_CURRENT_EF = b"\x69\x86"
-SW_NOT_FOUND = b"\x6a\x82"
-SW_RECORD_NOT_FOUND = b"\x6a\x83"
-SW_WRONG_P1P2 = b"\x6a\x86"
-SW_CONDITIONS = b"\x69\x85"
-SW_INS_UNKNOWN = b"\x6d\x00"
-SW_CLA_UNKNOWN = b"\x6e\x00"
-
-
 @dataclass
-class CardFaults:
-    """What goes wrong. APDU counts include every C-APDU the card received since it was built or reset_faults()."""
+class CardFaults(LinkFaults):
+    """What goes wrong: the link's faults and the social security card's own."""
 
-    pull_after: int | None = None  # disconnect from vpcd (the card is pulled) on APDU number pull_after + 1
-    silent_after: int | None = None  # stop answering from APDU number silent_after + 1 (keeps the link open)
-    forced_sw: dict[tuple[int, int], int] = field(default_factory=dict)  # (INS, P1) -> status word to answer
     records: dict[int, bytes] = field(default_factory=dict)  # tag -> raw record replacing the good one
 
 
-class VirtualSsCard:
+class VirtualSsCard(VirtualT0Card):
     """The card. Thread-safe enough for one vpcd client thread plus a test thread changing faults."""
+
+    faults: CardFaults
 
     def __init__(
         self,
@@ -55,14 +53,10 @@ class VirtualSsCard:
         faults: CardFaults | None = None,
         atr: bytes = DEFAULT_ATR,
     ) -> None:
+        super().__init__(
+            faults=faults or CardFaults(), atr=atr, strict_le=strict_le, use_get_response=use_get_response
+        )
         self.data = data
-        self.atr = atr
-        self.strict_le = strict_le
-        self.use_get_response = use_get_response
-        self.faults = faults or CardFaults()
-        self.apdu_count = 0
-        self.log: list[bytes] = []  # C-APDUs received, for tests and the benchmark
-        self._lock = threading.Lock()
         self._records = {EF05: {}, EF06: {}}
         good = records_from_data(data)
         for file_id, fields_of_file in ((EF05, EF05_FIELDS), (EF06, EF06_FIELDS)):
@@ -71,38 +65,15 @@ class VirtualSsCard:
         self._reset_state()
 
     def _reset_state(self) -> None:
+        super()._reset_state()
         self._app_selected = False
         self._current_ef: int | None = None
-        self._pending: bytes = b""
 
-    # vpcd control hooks
-    def power_on(self) -> None:
-        self._reset_state()
-
-    def power_off(self) -> None:
-        self._reset_state()
-
-    def reset(self) -> None:
-        self._reset_state()
-
-    def process_apdu(self, apdu: bytes) -> bytes | None:
-        with self._lock:
-            self.apdu_count += 1
-            self.log.append(bytes(apdu))
-            faults = self.faults
-            if faults.pull_after is not None and self.apdu_count > faults.pull_after:
-                raise CardPulled
-            if faults.silent_after is not None and self.apdu_count > faults.silent_after:
-                return None
-            if len(apdu) < 4:
-                return SW_WRONG_LENGTH
-            cla, ins, p1, _p2 = apdu[:4]
-            if (ins, p1) in faults.forced_sw:
-                return faults.forced_sw[(ins, p1)].to_bytes(2, "big")
-            if cla != 0x00:
-                return SW_CLA_UNKNOWN
-            handler = {0xA4: self._select, 0xB2: self._read_record, 0xC0: self._get_response}.get(ins)
-            return handler(apdu) if handler else SW_INS_UNKNOWN
+    def answer(self, cla: int, ins: int, apdu: bytes) -> bytes:
+        if cla != 0x00:
+            return SW_CLA_UNKNOWN
+        handler = {0xA4: self._select, 0xB2: self._read_record}.get(ins)
+        return handler(apdu) if handler else SW_INS_UNKNOWN
 
     # -- commands ------
     def _select(self, apdu: bytes) -> bytes:
@@ -115,7 +86,7 @@ class VirtualSsCard:
                 return SW_NOT_FOUND
             self._app_selected, self._current_ef = True, None
             fci = bytes([0x6F, len(SSSE_AID) + 2, 0x84, len(SSSE_AID)]) + SSSE_AID
-            return self._answer(fci) if self.use_get_response else SW_OK
+            return self.announce(fci) if self.use_get_response else SW_OK
         if p1 == 0x02:  # EF under the current DF, by file identifier
             file_id = int.from_bytes(body, "big")
             if not self._app_selected or file_id not in self._records:
@@ -133,25 +104,7 @@ class VirtualSsCard:
         record = self.faults.records.get(record_number, self._records[self._current_ef].get(record_number))
         if record_number not in self._records[self._current_ef] or record is None:
             return SW_RECORD_NOT_FOUND
-        if self.use_get_response:
-            return self._answer(record)
-        le = apdu[4] if len(apdu) == 5 else 0
-        if self.strict_le and le != len(record) & 0xFF:
-            return bytes([0x6C, len(record) & 0xFF])
-        return record + SW_OK
-
-    def _answer(self, data: bytes) -> bytes:
-        self._pending = data
-        return bytes([0x61, len(data) & 0xFF])
-
-    def _get_response(self, apdu: bytes) -> bytes:
-        if not self._pending:
-            return SW_CONDITIONS
-        le = apdu[4] if len(apdu) == 5 else 0
-        if le != len(self._pending) & 0xFF:
-            return bytes([0x6C, len(self._pending) & 0xFF])
-        data, self._pending = self._pending, b""
-        return data + SW_OK
+        return self.case2_answer(record, apdu)
 
 
 # -- demo cards ------
