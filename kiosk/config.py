@@ -85,6 +85,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "screen_seconds": Field(NUMBER, 90, _positive),
         "still_there_seconds": Field(NUMBER, 20, _positive),
         "qr_payment_seconds": Field(NUMBER, 180, _positive),
+        # How often the QR screen asks the fee system whether the phone has paid: a hall's gateway is remote.
+        "qr_poll_seconds": Field(NUMBER, 1.5, _positive),
         "device_seconds": Field(NUMBER, 5, _positive),
         "result_seconds": Field(NUMBER, 15, _positive),
     },

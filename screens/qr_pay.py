@@ -21,8 +21,6 @@ from screens.qr import qr_pixmap
 from screens.style import px
 from screens.widgets import busy_bar, button, label
 
-POLL_MS = 1500
-
 
 class QrPayScreen(Screen):
     step = Step.QR_PAY
@@ -59,7 +57,7 @@ class QrPayScreen(Screen):
         self.cancel_button.clicked.connect(self.cancel)
         self.row(self.cancel_button)
         self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.setInterval(round(ctx.config["timeouts.qr_poll_seconds"] * 1000))
         self.poll_timer.timeout.connect(self.poll)
         self.payment: OpenedQrPayment | None = None
         self._busy_polling = False

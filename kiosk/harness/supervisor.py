@@ -113,6 +113,8 @@ class SimulatorSupervisor:
         return self
 
     def stop(self) -> None:
+        for tap in self.taps:  # each relay notices within its select() timeout: let them all count down at once
+            tap.request_stop()
         for tap in self.taps:
             tap.stop()
         self.taps.clear()

@@ -98,6 +98,10 @@ class SerialTap:
         self._thread.start()
         return self
 
+    def request_stop(self) -> None:
+        """Tell the relay to end without waiting for it (the supervisor ends every tap at once)."""
+        self._stop.set()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
