@@ -19,6 +19,7 @@ from kiosk.feesystem.api import FeeSystem
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
+from kiosk.maintenance.paper import listen_for_paper
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
@@ -91,6 +92,7 @@ def build_context(
     ctx.flow.session_ended.connect(lambda reason: end_session(ctx, reason))
     ctx.identity.sscard_removed.connect(lambda: card_removed(ctx))
     ctx.identity.start()
+    listen_for_paper(ctx)  # every receipt cut from start-up on counts against the roll (maintenance mode shows it)
     return ctx
 
 

@@ -129,6 +129,9 @@ class KioskApp:
 
     def close(self) -> None:
         self.recovery.stop()
+        if self.maintenance is not None:
+            self.maintenance.close()
+            self.maintenance = None
         if self.panel:
             self.panel.close()
         self.window.allow_close = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 
@@ -19,6 +19,8 @@ class LongPress(QObject):
         self.callback = callback
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        # A coarse timer may fire up to 5 % late, after a technician holding for exactly the time has let go.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(int(seconds * 1000))
         self.timer.timeout.connect(callback)
         widget.installEventFilter(self)

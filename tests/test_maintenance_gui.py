@@ -245,14 +245,15 @@ def test_long_press_calls_back_only_after_holding(qtbot):
 
 
 def test_reprints_count_on_the_paper_counter_and_the_menu_warns_when_it_runs_low(make_kiosk, qtbot, config_copy):
-    from kiosk.maintenance.paper import listen_for_paper
+    from kiosk.maintenance.paper import paper_counter
     from maintenance_fixtures import HASHES
     from screens.maintenance import open_maintenance
 
     kiosk = make_kiosk(**{"maintenance.technicians": dict(HASHES), "maintenance.paper_roll_receipts": 3,
                           "maintenance.paper_warning_receipts": 1})
     ctx = kiosk.ctx
-    counter = listen_for_paper(ctx)  # as at start-up
+    assert len(ctx.receipts.cut_listeners) == 1  # the kiosk counts cuts from start-up (kiosk/application.py)
+    counter = paper_counter(ctx.config, ctx.journal, ctx.clock)
     slip = reconciliation_document(ctx)
     ctx.receipts.print(slip, kind="reprint")  # what Query's 补打 does through ReceiptService.reprint
     assert counter.level().used == 1

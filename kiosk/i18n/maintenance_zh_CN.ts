@@ -339,17 +339,17 @@
 <context>
     <name>Keyboard</name>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="63"/>
+        <location filename="../../screens/maintenance/common.py" line="89"/>
         <source>Shift</source>
         <translation>大小写</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="64"/>
+        <location filename="../../screens/maintenance/common.py" line="90"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="65"/>
+        <location filename="../../screens/maintenance/common.py" line="91"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -390,77 +390,77 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="45"/>
+        <location filename="../../screens/maintenance/window.py" line="47"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="81"/>
+        <location filename="../../screens/maintenance/window.py" line="84"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="84"/>
+        <location filename="../../screens/maintenance/window.py" line="87"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="86"/>
+        <location filename="../../screens/maintenance/window.py" line="89"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="97"/>
+        <location filename="../../screens/maintenance/window.py" line="100"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="108"/>
+        <location filename="../../screens/maintenance/window.py" line="111"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="109"/>
+        <location filename="../../screens/maintenance/window.py" line="112"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="110"/>
+        <location filename="../../screens/maintenance/window.py" line="113"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="111"/>
+        <location filename="../../screens/maintenance/window.py" line="114"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="112"/>
+        <location filename="../../screens/maintenance/window.py" line="115"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="113"/>
+        <location filename="../../screens/maintenance/window.py" line="116"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="114"/>
+        <location filename="../../screens/maintenance/window.py" line="117"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="115"/>
+        <location filename="../../screens/maintenance/window.py" line="118"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="137"/>
+        <location filename="../../screens/maintenance/window.py" line="140"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="146"/>
+        <location filename="../../screens/maintenance/window.py" line="149"/>
         <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
         <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
     </message>
