@@ -53,7 +53,7 @@ PAYER = next(account for account in demo_accounts() if account.name == "ZHANG SA
 # created, order_opened, order_closed; created, auth_sent, reversal_pending, reversed.
 COMMITS = {"alipay": 6, "wechat": 6, "bank_card": 6, "wechat_cancel": 3, "card_no_answer": 4}
 # Seconds from the first journal record to its end state in a healthy run (a loaded machine is slower).
-SPAN_SECONDS = {"alipay": 2.5, "wechat": 2.5, "bank_card": 1.0, "wechat_cancel": 1.5, "card_no_answer": 1.8}
+SPAN_SECONDS = {"alipay": 2.0, "wechat": 2.0, "bank_card": 1.0, "wechat_cancel": 1.5, "card_no_answer": 1.8}
 METHOD = {"wechat_cancel": "wechat", "card_no_answer": "bank_card"}
 END_STATES = {"done", "order_closed", "refunded", "reversed", "declined", "resolved"}
 RUN_TIMEOUT = 90
