@@ -7,18 +7,14 @@ Faults are switched on through ``simulator.faults`` (a plain dataclass; assign f
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
-import pty
 import select
 import threading
 import time
-import tty
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Literal
 
 from drivers.idcard.codes import Sex, nation_code
@@ -36,6 +32,7 @@ from drivers.idcard.protocol import (
     parse_request_body,
 )
 from drivers.idcard.text import LONG_TERM, TYPE_FLAG_OFFSET, CardType, IdCardData, encode_text_block
+from drivers.pty_simulator import PtySimulator
 
 # Status bytes the simulator uses (GA 467).
 SW3_SELECT_FAILED = 0x81
@@ -65,10 +62,13 @@ class Faults:
     status_override: dict[Command, int] = field(default_factory=dict)  # answer this SW3 for a command
 
 
-class IdCardReaderSimulator:
+class IdCardReaderSimulator(PtySimulator):
     """A SAM_V reader on a pty. ``pace_baud`` (bits/s, 10 bits a byte) paces its writes like a real UART."""
 
+    thread_name = "idcard-simulator"
+
     def __init__(self, card: IdCardData | None = None, pace_baud: int | None = None) -> None:
+        super().__init__()
         self.faults = Faults()
         self.pace_baud = pace_baud
         self.requests: list[Command | None] = []  # every request served, for tests
@@ -77,13 +77,7 @@ class IdCardReaderSimulator:
         self._card = card
         self._selected = False
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._master, self._slave = pty.openpty()
-        # Raw mode on the terminal: no echo, no CR/LF translation, no signals; 8-bit clean.
-        tty.setraw(self._slave)
         os.set_blocking(self._master, False)  # a write must never block the thread past stop()
-        self.port = os.ttyname(self._slave)
 
     # --- control ---------------------------------------------------------------------------------
 
@@ -97,33 +91,9 @@ class IdCardReaderSimulator:
     def card(self) -> IdCardData | None:
         return self._card
 
-    def start(self) -> IdCardReaderSimulator:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="idcard-simulator", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._master = self._slave = -1
-
-    def __enter__(self) -> IdCardReaderSimulator:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     # --- serving ---------------------------------------------------------------------------------
 
-    def _serve(self) -> None:
+    def serve(self) -> None:
         decoder = FrameDecoder(min_len=MIN_REQUEST_LEN)
         while not self._stop.is_set():
             try:

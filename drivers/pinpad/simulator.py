@@ -12,20 +12,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pty
 import select
 import threading
 import time
-import tty
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm, CryptoInputError
 from drivers.pinpad.errors import PinPadProtocolError
 from drivers.pinpad.framing import KEY_TO_BYTE, Frame, FrameDecoder, Key, encode_frame
 from drivers.pinpad.protocol import Command, PadStatus, Request, Response, parse_request, strict_unhex
+from drivers.pty_simulator import PtySimulator
 
 MODEL = "ZT588-SIM"
 MAC_DATA_LIMIT = 16384  # bytes of MAC data the pad buffers across MA chunks
@@ -62,10 +60,13 @@ class _PinEntry:
     digits: list[str] = field(default_factory=list)
 
 
-class PinPadSimulator:
+class PinPadSimulator(PtySimulator):
     """The device end of a pty. ``port`` is the path the driver opens."""
 
+    thread_name = "pinpad-sim"
+
     def __init__(self, state_file: str | os.PathLike[str] | None = None) -> None:
+        super().__init__()
         self.state_file = Path(state_file) if state_file else None
         self._lock = threading.RLock()
         self._algorithm = Algorithm.TDES
@@ -80,37 +81,6 @@ class PinPadSimulator:
         self._decoder = FrameDecoder()
         self._last_byte = 0.0
         self._load()
-        self._master_fd, self._slave_fd = pty.openpty()
-        tty.setraw(self._master_fd)
-        tty.setraw(self._slave_fd)  # no echo, no line discipline: bytes pass unchanged both ways
-        self.port = os.ttyname(self._slave_fd)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    # -- life cycle ---------------------------------------------------------------------------------------
-    def start(self) -> PinPadSimulator:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="pinpad-sim", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        for fd in (self._master_fd, self._slave_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._master_fd = self._slave_fd = -1
-
-    def __enter__(self) -> PinPadSimulator:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- the citizen's fingers ----------------------------------------------------------------------------
     def press(self, key: str) -> None:
@@ -202,11 +172,11 @@ class PinPadSimulator:
             return KeySet(keys.master, keys.pin, keys.mac, dict(keys.components))
 
     # -- the pad's firmware -------------------------------------------------------------------------------
-    def _run(self) -> None:
+    def serve(self) -> None:
         while not self._stop.is_set():
             try:
-                readable, _, _ = select.select([self._master_fd], [], [], 0.05)
-                data = os.read(self._master_fd, 4096) if readable else b""
+                readable, _, _ = select.select([self._master], [], [], 0.05)
+                data = os.read(self._master, 4096) if readable else b""
             except OSError:  # the slave side was closed and reopened, or we are stopping
                 time.sleep(0.05)
                 continue
@@ -250,7 +220,7 @@ class PinPadSimulator:
     def _write(self, data: bytes) -> None:
         # Nobody listening: a real pad's bytes would be lost on the wire too.
         with contextlib.suppress(OSError):
-            os.write(self._master_fd, data)
+            os.write(self._master, data)
 
     def _execute(self, payload: bytes) -> Response:
         try:
