@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import os
 import re
 import tempfile
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from drivers.base import DeviceError
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord
@@ -39,6 +41,7 @@ TAX_TYPES = {
     "special": "社会保险费",
 }
 CATEGORY_NAMES = {"flexible": "灵活就业人员", "resident": "城乡居民"}
+log = logging.getLogger(__name__)
 
 
 class CertificateContext:
@@ -271,8 +274,10 @@ class CertificateService:
     def print_on(self, prepared: PreparedCertificate, printer: CupsA4Printer, spool_dir: Path, timeout: float) -> None:
         """Send the certificate to the A4 printer, wait until CUPS has printed it, then count the print.
 
-        Raises the printer's DeviceError (nothing is counted: the next attempt is not a reprint). The PDF is
-        written 0600 for CUPS and removed afterwards: it names the person.
+        Raises the printer's DeviceError (nothing is counted: the next attempt is not a reprint, and the fee
+        system gives these records the same number again). A job the printer holds (paper out, jam, unplugged) is
+        canceled: it must not come out later for nobody, uncounted. The PDF is written 0600 for CUPS and removed
+        afterwards: it names the person.
         """
         spool_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, name = tempfile.mkstemp(prefix="certificate-", suffix=".pdf", dir=spool_dir)
@@ -281,7 +286,18 @@ class CertificateService:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(self.render(prepared))
             job = printer.print_pdf(path, title=prepared.issue.number)
-            printer.wait_for_job(job, timeout)
+            try:
+                printer.wait_for_job(job, timeout)
+            except DeviceError:
+                _cancel_quietly(printer, job)
+                raise
         finally:
             path.unlink(missing_ok=True)
         self.printed(prepared)
+
+
+def _cancel_quietly(printer: CupsA4Printer, job: str) -> None:
+    try:
+        printer.cancel(job)
+    except DeviceError as error:  # the printer's own error is what the citizen must hear, not this one
+        log.warning("could not cancel certificate job %s: %s", job, error)

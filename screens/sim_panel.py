@@ -1,5 +1,6 @@
-"""The simulator's control window beside the kiosk: lay an ID card, pay the open QR order, set the printer,
-inject the devices' faults, press the PIN pad, slow or cut the fee system, and watch each device's traffic.
+"""The simulator's control window beside the kiosk: lay an ID card, pay the open QR order, set the receipt and
+certificate printers, choose the bank host's answer, inject the devices' faults, press the PIN pad, slow or cut
+the fee system, and watch each device's traffic.
 
 Only on simulated hardware. It acts through the harness bench (kiosk/harness/bench.py) on the device simulators
 and the fee-system simulator, never on the kiosk's screens: what the kiosk shows follows from the devices.
@@ -37,6 +38,8 @@ class SimulatorPanel(QWidget):
         self.setStyleSheet(PANEL_STYLE)
         self.people = demo_people(ctx.config.config_path(ctx.config["fee_system.people"]))
         self.bench = bench or bench_for_device_hub(ctx, {person.key: person for person in self.people})
+        if self.bench.a4_printer is None:  # the certificate printer is the kiosk's own simulator, not the bench's
+            self.bench.a4_printer = ctx.devices.simulators.get("a4_printer")
         self.traffic = traffic
         self.traffic_seen = 0
         outer = QHBoxLayout(self)
@@ -101,6 +104,7 @@ class SimulatorPanel(QWidget):
         self.printed = QLabel("")
         box.addWidget(self.printed)
         layout.addWidget(printer)
+        layout.addWidget(self._a4_box())
         layout.addWidget(self._bank_box())
         layout.addWidget(self._faults_box())
         layout.addWidget(self._pinpad_box())
@@ -163,6 +167,29 @@ class SimulatorPanel(QWidget):
         grid.addWidget(self.fault_note, 3, 0, 1, 3)
         return faults
 
+    def _a4_box(self) -> QGroupBox:
+        """The certificate printer (CUPS): what CUPS reports when a job meets it (printers/a4/sim_backend.py)."""
+        a4 = QGroupBox(self.tr("Certificate printer (A4)"))
+        box = QVBoxLayout(a4)
+        self.a4_state = QComboBox()
+        self.a4_state.setObjectName("sim_a4_printer")
+        for key, text in (
+            ("ok", self.tr("Ready")),
+            ("out", self.tr("Paper out")),
+            ("jammed", self.tr("Paper jam")),
+            ("offline", self.tr("Queue stopped (offline)")),
+            ("unplugged", self.tr("Unplugged")),
+        ):
+            self.a4_state.addItem(text, key)
+        self.a4_state.currentIndexChanged.connect(
+            lambda: self.act(self.bench.set_a4_printer, self.a4_state.currentData())
+        )
+        box.addWidget(self.a4_state)
+        self.a4_printed = QLabel("")
+        box.addWidget(self.a4_printed)
+        a4.setEnabled(self.bench.a4_printer is not None)
+        return a4
+
     def _bank_box(self) -> QGroupBox:
         """Bank card by account (the bank host simulator's accounts) and the bank host's faults."""
         bank = QGroupBox(self.tr("Bank card and bank host"))
@@ -196,12 +223,38 @@ class SimulatorPanel(QWidget):
             ("unreachable", self.tr("Bank host: unreachable")),
             ("drop", self.tr("Bank host: drops the next purchase")),
             ("no_answer", self.tr("Bank host: never answers the next purchase")),
+            ("late", self.tr("Bank host: answers the next purchase 3 s late")),
+            ("code", self.tr("Bank host: answers the next purchase with the code below")),
         ):
             self.bank_mode.addItem(text, key)
-        self.bank_mode.currentIndexChanged.connect(lambda: self.act(self.bench.bank_host, self.bank_mode.currentData()))
+        self.bank_mode.currentIndexChanged.connect(self.set_bank_host)
         box.addWidget(self.bank_mode)
+        self.bank_code = QComboBox()
+        self.bank_code.setObjectName("sim_bank_code")
+        for code, text in (
+            ("96", self.tr("96 system malfunction")),
+            ("51", self.tr("51 insufficient funds")),
+            ("55", self.tr("55 incorrect PIN")),
+            ("75", self.tr("75 PIN tries exceeded")),
+            ("54", self.tr("54 expired card")),
+            ("14", self.tr("14 invalid card number")),
+            ("A0", self.tr("A0 MAC verification failed")),
+            ("00", self.tr("00 approved (without booking it)")),
+        ):
+            self.bank_code.addItem(text, code)
+        self.bank_code.setEnabled(False)  # only with the mode "code"
+        self.bank_code.currentIndexChanged.connect(
+            lambda: self.set_bank_host() if self.bank_mode.currentData() == "code" else None
+        )
+        box.addWidget(self.bank_code)
         bank.setEnabled(host is not None and "bankcard" in self.bench.simulators)
         return bank
+
+    def set_bank_host(self) -> None:
+        """The chosen mode; a response code applies to the next purchase, so choosing another one re-arms it."""
+        mode = self.bank_mode.currentData()
+        self.bank_code.setEnabled(mode == "code")
+        self.act(self.bench.bank_host, mode, 3.0, self.bank_code.currentData())
 
     def _pinpad_box(self) -> QGroupBox:
         pad = QGroupBox(self.tr("PIN pad"))
@@ -285,6 +338,9 @@ class SimulatorPanel(QWidget):
             self.order.setText(self.tr("No open order"))
         if "printer" in self.bench.simulators:
             self.printed.setText(self.tr("Receipts printed: {count}").format(count=len(self.bench.receipts)))
+        if self.bench.a4_printer is not None:
+            count = len(self.bench.a4_printer.printed)
+            self.a4_printed.setText(self.tr("Certificates printed: {count}").format(count=count))
         if self.traffic is not None:
             for entry in self.traffic.since(self.traffic_seen):
                 self.log.appendPlainText(entry.line())

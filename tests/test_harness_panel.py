@@ -71,3 +71,37 @@ def test_panel_bank_card_and_bank_host_controls_reach_the_simulators(sim, qtbot)
     assert bank._server is not None and bank._faults and bank._faults[0].kind == "drop"
     host.setCurrentIndex(host.findData("ok"))
     assert not bank._faults
+
+
+def test_panel_bank_host_answers_the_next_purchase_with_the_chosen_code_or_late(sim):
+    supervisor, _kiosk, panel = sim
+    bank = supervisor.simulators["bank"]
+    host = panel.findChild(QComboBox, "sim_bank_host")
+    codes = panel.findChild(QComboBox, "sim_bank_code")
+    assert {"00", "51", "55", "75", "96", "A0"} <= {codes.itemData(i) for i in range(codes.count())}
+    assert {"ok", "drop", "no_answer", "late", "code", "slow", "unreachable"} == {
+        host.itemData(i) for i in range(host.count())
+    }
+    assert not codes.isEnabled()  # a code means nothing until the mode says "answer with a code"
+    host.setCurrentIndex(host.findData("code"))
+    assert codes.isEnabled()
+    codes.setCurrentIndex(codes.findData("51"))
+    assert [(f.kind, f.code, f.process) for f in bank._faults] == [("code", "51", False)]  # re-armed, not added
+    host.setCurrentIndex(host.findData("late"))
+    assert [(f.kind, f.delay) for f in bank._faults] == [("late", 3.0)] and not codes.isEnabled()
+    host.setCurrentIndex(host.findData("ok"))
+    assert not bank._faults
+
+
+def test_panel_a4_printer_faults_reach_cups(sim):
+    _supervisor, kiosk, panel = sim
+    printer = kiosk.ctx.devices.a4_printer
+    states = panel.findChild(QComboBox, "sim_a4_printer")
+    assert states.isEnabled() and printer is not None
+    states.setCurrentIndex(states.findData("offline"))
+    assert printer.status().blocking_reason == "offline"  # the queue is stopped: CUPS says so before any job
+    states.setCurrentIndex(states.findData("out"))
+    assert printer.status().blocking_reason is None  # paper out is heard from the backend when a job is sent
+    assert panel.bench.a4_printer.fault == "out"
+    states.setCurrentIndex(states.findData("ok"))
+    assert panel.bench.a4_printer.fault == "ok" and printer.status().blocking_reason is None

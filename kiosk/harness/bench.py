@@ -6,6 +6,7 @@ whoever started them: the harness supervisor (`kiosk sim`) or the kiosk's own De
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +15,10 @@ from drivers.bankhost.accounts import Account
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import DemoPerson
+from printers.a4.sim_backend import FAULTS as A4_FAULTS
 
 PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "online")
+A4_PRINTER_STATES = A4_FAULTS  # ok, out, jammed, unplugged, offline (printers/a4/sim_backend.py)
 IDCARD_FAULTS = ("none", "checksum_once", "checksum_always", "noise", "pulled_mid_read", "silent")
 FEE_SYSTEM_MODES = ("ok", "slow", "unreachable", "fail")
 UNPLUGGABLE = ("idcard", "printer", "pinpad")
@@ -34,6 +37,9 @@ class Bench:
     people: dict[str, DemoPerson]
     fee_server: Any = None  # FeeSystemHttpServer when the kiosk reaches the fee system over HTTP
     unplugged: set[str] = field(default_factory=set)
+    # The certificate printer is the kiosk's own simulator (a private cupsd in its DeviceHub), not the supervisor's:
+    # whoever holds the kiosk (runner, panel) puts it here.
+    a4_printer: Any = None
 
     def simulator(self, device: str) -> Any:
         simulator = self.simulators.get(device)
@@ -169,6 +175,19 @@ class Bench:
             printer.set_state(cover_open=state == "cover_open")
         else:
             printer.set_state(online=state == "online")
+
+    def set_a4_printer(self, state: str) -> None:
+        """The certificate printer: ok, out (paper), jammed, unplugged (CUPS hears it from the backend when a job
+        is sent), offline (the queue stopped). ok loads paper, clears the jam, plugs in and starts the queue."""
+        if state not in A4_PRINTER_STATES:
+            raise BenchError(f"A4 printer state must be one of {', '.join(A4_PRINTER_STATES)}, not {state!r}")
+        simulator = self.a4_printer or self.simulators.get("a4_printer")
+        if simulator is None:
+            raise BenchError("the A4 printer is not simulated in this run (devices.a4_printer.mode, or no CUPS)")
+        try:
+            simulator.set_fault(state)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise BenchError(f"the A4 printer simulator's cupsd did not take it: {error}") from None
 
     @property
     def receipts(self) -> list[Any]:

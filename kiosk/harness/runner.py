@@ -76,9 +76,12 @@ class ScenarioRunner(MaintenanceSteps):
         self.ctx = kiosk.ctx
         self.bench = bench
         self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
+        self.ctx.devices.a4_printer  # noqa: B018 -- waits for the A4 printer simulator's cupsd, which may start late
         self.a4 = self.ctx.devices.simulators.get("a4_printer")  # the kiosk's own simulated A4 printer (CUPS)
         self.certificates_before = len(self.a4.printed) if self.a4 is not None else 0
         self.certificates_checked = 0  # of this run's certificates, how many expect_certificate has read
+        if bench.a4_printer is None:
+            bench.a4_printer = self.a4
         bank = bench.simulators.get("bank")
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
@@ -218,6 +221,9 @@ class ScenarioRunner(MaintenanceSteps):
 
     def do_printer(self, state: str, step: ScenarioStep) -> None:
         self.bench.set_printer(state)
+
+    def do_a4_printer(self, state: str, step: ScenarioStep) -> None:
+        self.bench.set_a4_printer(state)
 
     def do_unplug(self, device: str, step: ScenarioStep) -> None:
         self.bench.unplug(device)
@@ -454,6 +460,16 @@ class ScenarioRunner(MaintenanceSteps):
         missing = [each for each in _texts(texts) if re.sub(r"\s+", "", each) not in text]
         if missing:
             raise StepFailed(f"the last certificate contains {missing}", f"it reads: {text[:300]}")
+
+    def do_expect_no_certificate_text(self, texts: str | list[str], step: ScenarioStep) -> None:
+        """The newest certificate of this run (there must be one) contains none of the texts."""
+        printed = self._certificates()
+        if not printed:
+            raise StepFailed("a certificate printed in this run to read", "none was printed")
+        text = _pdf_text(printed[-1])
+        present = [each for each in _texts(texts) if re.sub(r"\s+", "", each) in text]
+        if present:
+            raise StepFailed(f"the last certificate without {present}", f"it reads: {text[:300]}")
 
     def do_expect_certificate_count(self, count: int, step: ScenarioStep) -> None:
         if count:

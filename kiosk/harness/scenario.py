@@ -45,6 +45,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "pay_qr": TEXT,
     "abandon_qr": FLAG,
     "printer": TEXT,
+    "a4_printer": TEXT,
     "unplug": TEXT,
     "replug": TEXT,
     "fee_system": TEXT,
@@ -77,6 +78,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_bank": TABLE,
     "expect_certificate": TEXTS,
     "expect_certificate_count": (int,),
+    "expect_no_certificate_text": TEXTS,
 }
 ACTIONS.update(MAINTENANCE_ACTIONS)
 # Keys a step may carry besides its action.

@@ -24,6 +24,11 @@ MSG_A4_PAPER_OUT = QT_TRANSLATE_NOOP(
 )
 REQUEST_ID = re.compile(r"request id is (\S+)")
 POLL_SECONDS = 0.1
+STATUS_EVERY_SECONDS = 0.5  # while a job waits: how often to ask CUPS why (two lpstat runs each time)
+# A job held for a reason that may pass by itself (a network printer being connected to) fails after this long;
+# paper out, a jam, an open cover or a stopped queue need a person, and fail at once.
+STALL_SECONDS = 3.0
+PASSING_REASONS = {"connecting-to-device", "timed-out"}
 
 
 @dataclass
@@ -70,8 +75,10 @@ class CupsA4Printer:
         if not pdf.is_file():
             raise A4PrinterError("invalid_data", Completion.INVALID_DATA, f"no such PDF: {pdf}")
         status = self.status()
-        if status.blocking_reason:
+        if status.state == "stopped" or not status.accepting:
             raise not_ready_error(status)
+        # Reasons on an idle queue are what the backend said during the last job (CUPS keeps "-error" reasons after
+        # a canceled job): the paper may have been loaded since, so the job is sent and wait_for_job watches it.
         out = self._run("lp", "-d", self.queue, "-t", title, "-n", str(copies), "--", str(pdf))
         match = REQUEST_ID.search(out)
         if not match:
@@ -84,19 +91,34 @@ class CupsA4Printer:
         return any(line.split()[:1] == [job_id] for line in completed.splitlines())
 
     def wait_for_job(self, job_id: str, timeout: float) -> None:
-        """Block until the job has left the queue; A4PrinterError job_timeout (or the printer's own
-        blocking reason, when it stopped) if it has not within ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
+        """Block until the job has left the queue. A4PrinterError with the printer's reason as soon as the job is
+        held by one that needs a person (paper out, jam, cover, stopped queue), or by another for STALL_SECONDS;
+        job_timeout if it has not printed within ``timeout`` seconds. The job stays queued: cancel() it."""
+        started = time.monotonic()
+        deadline = started + timeout
+        next_status = started + STATUS_EVERY_SECONDS
+        blocked_since: float | None = None
         while True:
             if self.job_done(job_id):
                 return
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 status = self.status()
                 if status.blocking_reason:
                     raise not_ready_error(status)
                 raise A4PrinterError(
                     "job_timeout", Completion.TIMEOUT, f"job {job_id} not printed within {timeout:.1f} s"
                 )
+            if now >= next_status:
+                next_status = now + STATUS_EVERY_SECONDS
+                status = self.status()
+                if not status.blocking_reason:
+                    blocked_since = None
+                else:
+                    blocked_since = now if blocked_since is None else blocked_since
+                    passing = status.state != "stopped" and status.keywords <= PASSING_REASONS
+                    if not passing or now - blocked_since >= STALL_SECONDS:
+                        raise not_ready_error(status)
             time.sleep(POLL_SECONDS)
 
     def cancel(self, job_id: str) -> None:

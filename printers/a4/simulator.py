@@ -3,7 +3,8 @@
 The kiosk's real driver (CupsA4Printer) talks to it with the real CUPS tools over the private scheduler's
 socket (CUPS_SERVER), so a certificate goes through CUPS exactly as it would to paper. Each finished job is
 copied out of the device file into ``out_dir`` as certificate-NNNN.pdf (a file: device overwrites itself).
-The printer can be switched offline (cupsdisable) and back.
+The queue's device is the simulator's own backend (printers/a4/sim_backend.py), so that the printer can run out
+of paper, jam or be unplugged the way CUPS reports it; it can also be switched offline (cupsdisable) and back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from printers.a4.sim_backend import FAULTS, SCHEME, install_server_bin, write_fault
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -71,6 +74,7 @@ class CupsFilePrinterSimulator:
         self.out_dir = Path(out_dir)
         self.queue = queue
         self.printed: list[Path] = []
+        self.fault = "ok"
         self._process: subprocess.Popen | None = None
         # Not under a 0700 folder: CUPS filters run as user lp and must reach the spool.
         self.root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
@@ -102,8 +106,10 @@ class CupsFilePrinterSimulator:
             "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
         )
         root = self.root
+        server_bin = install_server_bin(root)
+        write_fault(root, "ok")
         (root / "cups-files.conf").write_text(
-            f"FileDevice Yes\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
+            f"ServerBin {server_bin}\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
             f"RequestRoot {root}/spool\nTempDir {root}/tmp\nErrorLog {root}/log/error_log\n"
             f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\nSystemGroup root\n"
         )
@@ -134,7 +140,7 @@ class CupsFilePrinterSimulator:
             time.sleep(0.1)
         ppd = root / "kiosk-a4.ppd"
         ppd.write_text(PASS_THROUGH_PPD)
-        self._lpadmin("-p", self.queue, "-E", "-v", f"file://{self.device_file}", "-P", str(ppd))
+        self._lpadmin("-p", self.queue, "-E", "-v", f"{SCHEME}:{self.device_file}", "-P", str(ppd))
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._watcher = threading.Thread(target=self._collect, name="a4-sim", daemon=True)
         self._watcher.start()
@@ -146,6 +152,15 @@ class CupsFilePrinterSimulator:
     def set_online(self, online: bool) -> None:
         command = "cupsenable" if online else "cupsdisable"
         subprocess.run([command, self.queue], env=self.env, capture_output=True, timeout=20, check=True)
+
+    def set_fault(self, fault: str) -> None:
+        """ok, out (paper), jammed, unplugged (the backend holds the job and reports it, sim_backend.py) or
+        offline (the queue stopped). ok also starts a stopped queue again, as a technician would."""
+        if fault not in FAULTS:
+            raise ValueError(f"A4 printer faults: {', '.join(FAULTS)}; not {fault!r}")
+        write_fault(self.root, "ok" if fault == "offline" else fault)
+        self.set_online(fault != "offline")
+        self.fault = fault
 
     def _collect(self) -> None:
         """Copy each finished job out of the device file (it is rewritten by the next job)."""
