@@ -230,20 +230,29 @@ def test_ceremony_needs_two_different_technicians_and_valid_components():
     assert pad.calls == ["AL", "MC1", "RS"]
 
 
-def test_reconciliation_reads_the_local_ledgers_like_kiosk_reconcile(tmp_path, journal):
+def test_reconciliation_reads_the_fee_system_through_its_interface_like_kiosk_reconcile(tmp_path, journal):
     from kiosk.application import build_fee_system
+    from kiosk.feesystem.http_client import HttpFeeSystem
+    from kiosk.feesystem.http_server import FeeSystemHttpServer
 
     base = load_config(REPO_CONFIG).with_overrides({"paths.state_dir": str(tmp_path / "state")})
-    remote = base.with_overrides({"fee_system.kind": "http", "fee_system.url": "https://fees.example.cn/api"})
-    with pytest.raises(reconciliation.ReconciliationUnavailable, match="HTTP"):
-        reconciliation.run_reconciliation(remote, journal, NOW.date())
-    build_fee_system(base, lambda: NOW).close()  # the embedded simulator's database
-    report = reconciliation.run_reconciliation(base, journal, NOW.date())
-    # The card channel is checked against the simulated bank host's ledger, as `kiosk reconcile` does.
-    assert report.ledgers["bank_card"] == "checked" and report.ledgers["alipay"] == "checked"
-    # `kiosk sim`: the HTTP gateway on this machine serves the state dir's database.
-    harness = base.with_overrides({"fee_system.kind": "http", "fee_system.url": "http://127.0.0.1:8123/"})
-    assert reconciliation.run_reconciliation(harness, journal, NOW.date()).ledgers["fee_system"] == "checked"
+    embedded = build_fee_system(base, lambda: NOW)
+    try:
+        report = reconciliation.run_reconciliation(base, journal, embedded, NOW.date())
+        # The card channel is checked against the simulated bank host's ledger, as `kiosk reconcile` does.
+        assert report.ledgers["bank_card"] == "checked" and report.ledgers["alipay"] == "checked"
+        # Over HTTP (a real bureau's fee system, or the harness's gateway): the same questions through the API.
+        with FeeSystemHttpServer(embedded) as server:
+            remote = base.with_overrides({"fee_system.kind": "http", "fee_system.url": server.url})
+            client = HttpFeeSystem(server.url, timeout_seconds=5)
+            assert reconciliation.run_reconciliation(remote, journal, client, NOW.date()).ledgers["fee_system"] == (
+                "checked"
+            )
+        # A fee system that does not answer: said in words, not a crash.
+        with pytest.raises(reconciliation.ReconciliationUnavailable, match="did not answer"):
+            reconciliation.run_reconciliation(remote, journal, client, NOW.date())
+    finally:
+        embedded.close()
 
 
 def test_every_receipt_cut_counts_on_the_paper_counter_reprints_too(tmp_path, journal):

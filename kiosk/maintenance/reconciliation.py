@@ -7,13 +7,12 @@ import csv
 import datetime as dt
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from kiosk.config import KioskConfig
 from kiosk.domain.money import format_fen
+from kiosk.feesystem.api import FeeSystem, FeeSystemError
 from kiosk.payments.journal import Journal
-from kiosk.payments.reconcile import ReconciliationReport, bank_ledger_file, reconcile_embedded
-from kiosk.state import feesystem_database
+from kiosk.payments.reconcile import ReconciliationReport, reconcile_stores
 from printers.receipt import ReceiptDocument
 
 TOTAL_COLUMNS = (
@@ -43,23 +42,15 @@ class ReconciliationUnavailable(Exception):
     pass
 
 
-def run_reconciliation(config: KioskConfig, journal: Journal, day: dt.date) -> ReconciliationReport:
-    """As `kiosk reconcile`: the fee system's database where the kiosk can read it (embedded, or the harness's
-    HTTP gateway serving the state dir's file), and the simulated bank host's ledger for card payments."""
-    if config["fee_system.kind"] != "embedded" and not _local_gateway(config["fee_system.url"]):
-        raise ReconciliationUnavailable("the HTTP fee system's ledgers cannot be read from the kiosk yet")
-    database = feesystem_database(config)
-    if not database.exists():
-        raise ReconciliationUnavailable(f"no fee-system database at {database}")
-    return reconcile_embedded(
-        journal, config["terminal.id"], database, day, bank_ledger_file(config), config["bank.terminal_id"]
-    )
-
-
-def _local_gateway(url: str) -> bool:
-    """An HTTP fee system on this machine is the simulator's gateway (`kiosk sim`) over the state dir's database;
-    a stale file must not stand in for a real fee system's ledger."""
-    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+def run_reconciliation(
+    config: KioskConfig, journal: Journal, fee_system: FeeSystem, day: dt.date
+) -> ReconciliationReport:
+    """As `kiosk reconcile`: the fee system through its interface (embedded or over HTTP), the QR channel, and the
+    simulated bank host's ledger for card payments."""
+    try:
+        return reconcile_stores(config, journal, fee_system, day)
+    except FeeSystemError as error:
+        raise ReconciliationUnavailable(f"the fee system did not answer: {error}") from error
 
 
 def write_csv(report: ReconciliationReport, folder: Path) -> Path:

@@ -186,7 +186,7 @@ class MaintenanceService:
     # --- reconciliation --------------------------------------------------------------------------------
 
     def reconcile(self, day: dt.date) -> ReconciliationReport:
-        report = reconciliation.run_reconciliation(self.config, self.ctx.journal, day)
+        report = reconciliation.run_reconciliation(self.config, self.ctx.journal, self.ctx.fee_system, day)
         self.record("reconciled", day=day.isoformat(), unexplained=report.unexplained)
         return report
 
