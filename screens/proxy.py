@@ -13,7 +13,7 @@ from kiosk.flow import Step
 from kiosk.session import Person
 from screens.base import Screen, fee_error_text
 from screens.keypad import BACKSPACE, Keypad
-from screens.widgets import busy_bar, button, label, set_kind
+from screens.widgets import busy_bar, button, label
 
 ID_LENGTH = 18
 
@@ -27,12 +27,14 @@ class ProxyIdScreen(Screen):
         self.number = label("", "Amount")
         self.number.setObjectName("IdEntry")
         self.hint = label("", "Hint")
+        self.problem = label("", "Error")  # a wrong number: framed and bold, not grey hint text
+        self.problem.setVisible(False)
         self.keypad = Keypad(with_x=True)
         self.keypad.pressed.connect(self.key)
         self.busy = busy_bar()
         self.confirm = button(self.tr("Confirm"), "primary", "confirm_payee")
         self.confirm.clicked.connect(self.look_up)
-        self.beside([self.number, self.hint, self.busy, self.confirm], self.keypad)
+        self.beside([self.number, self.hint, self.problem, self.busy, self.confirm], self.keypad)
         self.text = ""
 
     def voice_prompt(self) -> str:
@@ -81,8 +83,10 @@ class ProxyIdScreen(Screen):
 
     def show_hint(self, text: str, error: bool = False) -> None:
         """Help in plain hint text; a problem framed and bold (never colour alone)."""
-        set_kind(self.hint, "Error" if error else "Hint")
-        self.hint.setText(text)
+        self.hint.setText("" if error else text)
+        self.hint.setVisible(not error)
+        self.problem.setText(text if error else "")
+        self.problem.setVisible(error)
 
     def problem_text(self, reason: str) -> str:
         if reason == "checksum":

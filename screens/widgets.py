@@ -26,14 +26,6 @@ def label(text: str = "", kind: str = "Message", wrap: bool = True, center: bool
     return widget
 
 
-def set_kind(widget: QLabel, kind: str) -> None:
-    """Give a label another role (a hint becomes an error): the stylesheet is applied again."""
-    if widget.objectName() != kind:
-        widget.setObjectName(kind)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-
-
 def busy_bar() -> QProgressBar:
     """An indeterminate progress bar: every wait longer than half a second shows one."""
     bar = QProgressBar()
