@@ -23,6 +23,7 @@ from drivers.pinpad import (
     crypto,
 )
 from drivers.pinpad.crypto import Algorithm
+from drivers.pinpad.driver import PIN_HEARTBEAT
 from drivers.pinpad.errors import ERROR_TABLE, PinPadError
 from drivers.pinpad.framing import Frame, FrameDecoder, encode_frame
 from drivers.pinpad.protocol import STATUS_CODES, PadStatus, parse_response, status_error
@@ -375,3 +376,28 @@ def test_keys_persist_in_the_state_file(tmp_path: Path) -> None:
     assert state.stat().st_mode & 0o077 == 0
     with PinPadSimulator(state) as second, SerialPinPad(second.port) as pad:
         assert pad.check_values() == expected
+
+
+def test_a_pad_that_dies_during_pin_entry_is_found_by_the_heartbeat(rig: Rig) -> None:
+    """The pad sends nothing until a key is pressed: only the driver's ST heartbeat can tell a dead pad from a
+    citizen who is thinking, long before the PIN timeout (60 s here)."""
+    load_all_keys(rig.pad, Algorithm.TDES)
+    when_pin_entry(rig.sim, lambda sim: (sim.press("1"), sim.set_offline(True)))
+    started = time.monotonic()
+    with pytest.raises(PinPadUnavailable) as caught:
+        rig.pad.read_pin(PAN, timeout=60)
+    assert caught.value.code == "pinpad_no_response"
+    assert time.monotonic() - started < PIN_HEARTBEAT + rig.pad.timeout + 2.0
+    rig.sim.set_offline(False)
+
+
+def test_a_live_pad_answers_the_heartbeat_and_the_pin_entry_goes_on(rig: Rig) -> None:
+    load_all_keys(rig.pad, Algorithm.TDES)
+
+    def slow_fingers(sim: PinPadSimulator) -> None:
+        sim.type_pin(PIN[:2], enter=False)
+        time.sleep(PIN_HEARTBEAT * 2.5)  # two heartbeats answered while the citizen thinks
+        sim.type_pin(PIN[2:])
+
+    block, keys = _read_pin(rig, slow_fingers, timeout=30)
+    assert keys == ["*"] * len(PIN) + ["enter"] and len(block) == 8
