@@ -16,9 +16,9 @@ from drivers.base import QT_TRANSLATE_NOOP
 from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryCanceled, PinPadError
 from kiosk.checkout import PaymentOutcome
 from kiosk.devices import DeviceHub
-from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
+from kiosk.feesystem.api import AlreadyPaid, FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
 from kiosk.payments.card import CardOutcome, CardPayments
-from kiosk.payments.journal import Journal
+from kiosk.payments.journal import Journal, PaymentState
 from kiosk.receipts import ReceiptParties, ReceiptService
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,20 @@ MSG_POSTING_LATER = QT_TRANSLATE_NOOP(
 )
 MSG_FEE_SYSTEM_REFUSED = QT_TRANSLATE_NOOP(
     "DeviceMessage", "The fee system did not accept the payment, so the bank has given your money back."
+)
+# Said only when the bank has acknowledged the reversal; a stored one (sent again until acknowledged) is "being
+# returned". AlreadyPaid (the period was paid meanwhile, e.g. at another kiosk) says why.
+MSG_FEE_SYSTEM_REFUSED_RETURNING = QT_TRANSLATE_NOOP(
+    "DeviceMessage", "The fee system did not accept the payment. Your money is being returned to your card."
+)
+MSG_ALREADY_PAID_RETURNED = QT_TRANSLATE_NOOP(
+    "DeviceMessage",
+    "This period had already been paid, so this payment was not recorded. The bank has given your money back.",
+)
+MSG_ALREADY_PAID_RETURNING = QT_TRANSLATE_NOOP(
+    "DeviceMessage",
+    "This period had already been paid, so this payment was not recorded. Your money is being returned to your "
+    "card.",
 )
 
 
@@ -118,9 +132,14 @@ class CardCheckout:
             # The money is taken and the record stays approved: recovery posts it with the same key.
             log.warning("card payment %s approved, posting deferred", result.entry.journal_no)
             return CardAttempt(PaymentOutcome(QrOrderState.PAID, result.entry, message=MSG_POSTING_LATER))
-        except FeeSystemError:
+        except FeeSystemError as error:  # CardPayments.post stored the reversal and sent it once
             entry = self.journal.get(result.entry.journal_no)
-            return CardAttempt(PaymentOutcome(QrOrderState.CLOSED, entry, message=MSG_FEE_SYSTEM_REFUSED))
+            returned = entry.state is PaymentState.REVERSED
+            if isinstance(error, AlreadyPaid):
+                message = MSG_ALREADY_PAID_RETURNED if returned else MSG_ALREADY_PAID_RETURNING
+            else:
+                message = MSG_FEE_SYSTEM_REFUSED if returned else MSG_FEE_SYSTEM_REFUSED_RETURNING
+            return CardAttempt(PaymentOutcome(QrOrderState.CLOSED, entry, message=message))
         reference = result.approval.rrn if result.approval else None
         receipt_error = self.receipts.print_for(record, parties, entry.journal_no, self.clock(), reference)
         entry = self.payments.receipt_result(entry, receipt_error.code if receipt_error else None)

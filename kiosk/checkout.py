@@ -2,7 +2,8 @@
 
 Blocking: called from worker threads. Whatever happens on screen (cancel, timeout, the citizen walking away),
 ``abandon`` closes the order and, if the money came in meanwhile, posts it and prints its receipt: money paid is
-never left unposted.
+never left unposted. A posting the fee system refuses because the period was paid meanwhile (another kiosk, a
+quote left open) is refunded by the channel: the outcome is REFUNDED, with words for the citizen and no receipt.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.base import DeviceError
+from drivers.base import QT_TRANSLATE_NOOP, DeviceError
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import PaymentRecord, QrOrderState, Quote
 from kiosk.payments.journal import JournalEntry
-from kiosk.payments.qr import OpenedQrPayment, QrPayments
+from kiosk.payments.qr import OpenedQrPayment, PostingRefused, QrPayments
 from kiosk.receipts import ReceiptParties, ReceiptService
+
+MSG_ALREADY_PAID_REFUNDED = QT_TRANSLATE_NOOP(
+    "DeviceMessage",
+    "This period had already been paid, so this payment was not recorded. Your money has been returned: "
+    "nothing was taken.",
+)
 
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    state: QrOrderState  # PAID: posted (receipt printed or not); CLOSED / REFUNDED: no money taken
+    state: QrOrderState  # PAID: posted (receipt printed or not); CLOSED / REFUNDED: no money taken (or given back)
     entry: JournalEntry | None
     record: PaymentRecord | None = None
     receipt_error: DeviceError | None = None
@@ -41,7 +48,10 @@ class Checkout:
         return self.qr_payments.poll(entry)
 
     def finish_paid(self, entry: JournalEntry, parties: ReceiptParties) -> PaymentOutcome:
-        entry, record = self.qr_payments.settle_paid(entry)
+        try:
+            entry, record = self.qr_payments.settle_paid(entry)
+        except PostingRefused as refused:
+            return PaymentOutcome(QrOrderState.REFUNDED, refused.entry, message=MSG_ALREADY_PAID_REFUNDED)
         receipt_error = self.receipts.print_for(record, parties, entry.journal_no, self.clock(), entry.order_no)
         entry = self.qr_payments.receipt_result(entry, receipt_error.code if receipt_error else None)
         return PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error)

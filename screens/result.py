@@ -81,7 +81,11 @@ class ResultScreen(Screen):
         else:
             reason = self.ctx.session.receipt_error
             timed_out = reason == "timeout"
-            if timed_out:
+            # Paid, but refused by the fee system (already paid) and given back: say so, whatever ended the screen.
+            given_back = outcome is not None and outcome.state is QrOrderState.REFUNDED and bool(outcome.message)
+            if given_back:
+                self.heading.setText(self.tr("Payment returned"))
+            elif timed_out:
                 self.heading.setText(self.tr("Payment timed out"))
             elif reason == "cancelled":
                 self.heading.setText(self.tr("Payment cancelled"))
@@ -96,4 +100,4 @@ class ResultScreen(Screen):
                 text = self.tr("No money was taken.")
             self.detail.setText(text)
             self.receipt.setText("")
-            self._prompt = self.tr("The payment was not made. No money was taken.")
+            self._prompt = text if given_back else self.tr("The payment was not made. No money was taken.")

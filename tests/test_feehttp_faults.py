@@ -16,11 +16,13 @@ from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED, pay_resi
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
+    AlreadyPaid,
     CertificateKind,
     FeeSystemError,
     InvalidRequest,
     NotAllowed,
     NotRegistered,
+    QrOrderState,
     Unavailable,
     UnknownRecord,
 )
@@ -133,6 +135,41 @@ def test_a_special_citizen_message_crosses_the_wire(client):
     with pytest.raises(NotAllowed) as raised:
         client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
     assert raised.value.citizen_message == "This year has already been paid."
+
+
+def test_already_paid_travels_by_its_code_with_the_refund_and_no_retry(served, client):
+    """A second posting of a paid year: 409 with code already_paid, raised as AlreadyPaid (a NotAllowed) at once,
+    the citizen message intact; the simulated channel refunded the second order; the same key is refused again."""
+    second = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")  # before the year is paid
+    order = client.open_qr_order("key-2", second.quote_id, PayMethod.ALIPAY)
+    paid = client.simulate_qr_payment(order.order_no)
+    first = pay_resident_pension(client, "key-1")
+    arguments = {"idempotency_key": "key-2", "quote_id": second.quote_id, "pay_method": "alipay",
+                 "channel_ref": paid.channel_txn, "payer_id_number": RESIDENT}
+    status, answer = raw_post(served.url + "/rpc/post_payment", json.dumps(arguments).encode())
+    assert (status, answer["error"]["code"]) == (409, "already_paid")
+    assert first.payment_no in answer["error"]["detail"]
+    before = served.controls.calls
+    with pytest.raises(AlreadyPaid) as raised:
+        client.post_payment("key-2", second.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
+    assert served.controls.calls - before == 1  # a refusal is final: not retried
+    assert isinstance(raised.value, NotAllowed) and raised.value.code == "already_paid"
+    assert raised.value.citizen_message == AlreadyPaid.citizen_message
+    assert client.qr_order_status(order.order_no).state is QrOrderState.REFUNDED
+    assert client.find_payment("key-2") is None and client.post_payment(
+        "key-1", first_quote_id(served, "key-1"), PayMethod.WECHAT, first.channel_ref, RESIDENT
+    ) == first  # the paid key is still idempotent
+    third = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    client.post_payment("key-3", third.quote_id, PayMethod.BANK_CARD, "RRN", RESIDENT)
+    with pytest.raises(AlreadyPaid) as at_open:  # the cheap check before any money moves, over HTTP too
+        client.open_qr_order("key-4", third.quote_id, PayMethod.WECHAT)
+    assert at_open.value.citizen_message == "This period has already been paid. No money was taken."
+
+
+def first_quote_id(served, key: str) -> str:
+    """The quote a QR order was opened with (the simulator's table): to post a key again as the kiosk would."""
+    row = served.backend._db.execute("SELECT quote_id FROM qr_orders WHERE idempotency_key = ?", (key,)).fetchone()
+    return row[0]
 
 
 def test_unavailable_after_retries_of_5xx(served, client):
@@ -307,19 +344,33 @@ def test_controls_can_be_switched_off(fee_system):
 
 
 def test_twenty_client_threads_at_once(served, client):
+    """20 kiosks post the same month at once, each twice under its key: one posting wins, every other key is
+    refused (AlreadyPaid, again on the repeat), and the winner's repeat returns its record."""
     offer = client.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, dt.date(2026, 11, 27))
     period = Period(YearMonth(2026, 9), YearMonth(2026, 9))
     errors: list[BaseException] = []
     records = []
+    refused: list[str] = []
     lock = threading.Lock()
+    # All quoted before any is paid (once September is paid it is no longer offered, nor quoted).
+    quotes = [
+        client.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, period, offer.base_min_fen) for _ in range(60)
+    ]
 
     def worker(number: int) -> None:
         try:
             for round_ in range(3):
                 assert client.registration(RESIDENT).name == "李秀英"
-                quote = client.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, period, offer.base_min_fen)
+                quote = quotes[number * 3 + round_]
                 key = f"thread-{number}-{round_}"
-                record = client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, f"ref-{key}", FLEXIBLE)
+                try:
+                    record = client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, f"ref-{key}", FLEXIBLE)
+                except AlreadyPaid:
+                    with pytest.raises(AlreadyPaid):
+                        client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, f"ref-{key}", FLEXIBLE)
+                    with lock:
+                        refused.append(key)
+                    continue
                 again = client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, f"ref-{key}", FLEXIBLE)
                 assert record == again
                 with lock:
@@ -334,5 +385,5 @@ def test_twenty_client_threads_at_once(served, client):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert len(records) == 60 == len({r.payment_no for r in records})
-    assert len(served.backend.payment_records(FLEXIBLE)) == 60
+    assert len(records) == 1 and len(refused) == 59
+    assert served.backend.payment_records(FLEXIBLE, period) == records

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from feehttp_fixtures import RESIDENT
+from feehttp_fixtures import ELDERLY, RESIDENT
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.feesystem.http_client import HttpFeeSystem
@@ -116,7 +116,8 @@ def test_a_posting_no_journal_record_claims_is_unexplained_over_http(kiosk):
     pay(client, journal, PayMethod.ALIPAY)
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     client.post_payment(f"kiosk-{TERMINAL}-GHOST", quote.quote_id, PayMethod.WECHAT, "WX-UNKNOWN", RESIDENT)
-    client.post_payment("kiosk-SD370102-ZZ02-OTHER", quote.quote_id, PayMethod.WECHAT, "WX-OTHER", RESIDENT)
+    other = client.quote_resident(ELDERLY, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")  # the year above is paid
+    client.post_payment("kiosk-SD370102-ZZ02-OTHER", other.quote_id, PayMethod.WECHAT, "WX-OTHER", ELDERLY)
     done = reconcile(config_file, "--date", DAY)
     assert done.returncode == 1, done.stdout + done.stderr
     books = json.loads(done.stdout)

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.domain.items import Category, InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
-from kiosk.feesystem.api import InvalidRequest, NotAllowed, NotRegistered, QrOrderState
+from kiosk.feesystem.api import AlreadyPaid, InvalidRequest, NotAllowed, NotRegistered, QrOrderState
 
 RESIDENT = "370103197003224422"  # 李秀英
 ELDERLY = "370102194805060028"  # 孙桂兰, 78
@@ -190,3 +190,77 @@ def test_terminal_payments_of_a_day(fee_system):
     assert fee_system.terminal_payments("SD370102-ZZ01", TODAY - dt.timedelta(days=1)) == []
     assert [p.channel_ref for p in fee_system.terminal_payments("SD370102-ZZ0%", TODAY)] == ["R2"]  # LIKE escaped
     assert fee_system.terminal_payments("SD370102-ZZ02", TODAY) == []
+
+
+# --- a period paid twice (two quotes taken before either was paid) ---------------------------------------------
+
+
+def test_a_second_posting_of_a_paid_year_is_refused_and_its_qr_money_refunded(fee_system):
+    first = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
+    second = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")  # another kiosk
+    order_1 = fee_system.open_qr_order("key-1", first.quote_id, PayMethod.ALIPAY)
+    order_2 = fee_system.open_qr_order("key-2", second.quote_id, PayMethod.WECHAT)
+    paid_1 = fee_system.simulate_qr_payment(order_1.order_no)
+    paid_2 = fee_system.simulate_qr_payment(order_2.order_no)
+    record = fee_system.post_payment("key-1", first.quote_id, PayMethod.ALIPAY, paid_1.channel_txn, RESIDENT)
+    with pytest.raises(AlreadyPaid) as refused:
+        fee_system.post_payment("key-2", second.quote_id, PayMethod.WECHAT, paid_2.channel_txn, RESIDENT)
+    assert isinstance(refused.value, NotAllowed) and refused.value.code == "already_paid"
+    assert "being returned" in refused.value.citizen_message and record.payment_no in refused.value.detail
+    assert RESIDENT not in refused.value.detail  # the technician's detail holds no ID number
+    status = fee_system.qr_order_status(order_2.order_no)
+    assert status.state is QrOrderState.REFUNDED and status.channel_txn == paid_2.channel_txn
+    # The refusal is as repeatable as a posting: the same key is refused again, the refund is not repeated.
+    with pytest.raises(AlreadyPaid):
+        fee_system.post_payment("key-2", second.quote_id, PayMethod.WECHAT, paid_2.channel_txn, RESIDENT)
+    assert fee_system.find_payment("key-2") is None
+    # The first payment's key still returns its own record (idempotency), and its order stays paid.
+    assert fee_system.post_payment("key-1", first.quote_id, PayMethod.ALIPAY, paid_1.channel_txn, RESIDENT) == record
+    assert fee_system.qr_order_status(order_1.order_no).state is QrOrderState.PAID
+    assert [r.payment_no for r in fee_system.payment_records(RESIDENT)] == [record.payment_no]
+
+
+def test_no_order_opens_for_a_period_already_paid_but_a_known_key_gets_its_order(fee_system):
+    first = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    second = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    opened = fee_system.open_qr_order("key-2", second.quote_id, PayMethod.WECHAT)
+    fee_system.post_payment("key-1", first.quote_id, PayMethod.BANK_CARD, "RRN1", RESIDENT)
+    with pytest.raises(AlreadyPaid) as refused:
+        fee_system.open_qr_order("key-3", second.quote_id, PayMethod.ALIPAY)
+    assert refused.value.citizen_message == "This period has already been paid. No money was taken."
+    assert fee_system.open_qr_order("key-2", second.quote_id, PayMethod.WECHAT) == opened  # idempotent by key
+    with pytest.raises(AlreadyPaid):  # a card posting is refused too; the bank reversal is the kiosk's part
+        fee_system.post_payment("key-4", second.quote_id, PayMethod.BANK_CARD, "RRN2", RESIDENT)
+    assert fee_system.qr_order_status(opened.order_no).state is QrOrderState.OPEN  # unpaid: nothing to refund
+
+
+def test_a_bill_paid_twice_is_refused(fee_system):
+    debtor = "370104197809091530"  # 王建国
+    [bill] = fee_system.pending_bills(debtor)
+    first = fee_system.quote_bill(debtor, bill.bill_no)
+    second = fee_system.quote_bill(debtor, bill.bill_no)
+    order = fee_system.open_qr_order("bill-2", second.quote_id, PayMethod.ALIPAY)
+    paid = fee_system.simulate_qr_payment(order.order_no)
+    record = fee_system.post_payment("bill-1", first.quote_id, PayMethod.BANK_CARD, "RRN1", debtor)
+    with pytest.raises(AlreadyPaid) as refused:
+        fee_system.post_payment("bill-2", second.quote_id, PayMethod.ALIPAY, paid.channel_txn, debtor)
+    assert record.payment_no in refused.value.detail
+    assert fee_system.qr_order_status(order.order_no).state is QrOrderState.REFUNDED
+    assert [r.payment_no for r in fee_system.payment_records(debtor) if r.item is InsuredItem.SPECIAL] == [
+        record.payment_no
+    ]
+
+
+def test_overlapping_flexible_months_are_refused_and_paid_months_not_offered(fee_system):
+    offer = fee_system.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, TODAY)
+    september_october = Period(YearMonth(2026, 9), YearMonth(2026, 10))
+    october_november = Period(YearMonth(2026, 10), YearMonth(2026, 11))
+    first = fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, september_october, offer.base_min_fen)
+    second = fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, october_november, offer.base_min_fen)
+    fee_system.post_payment("flex-1", first.quote_id, PayMethod.BANK_CARD, "RRN1", FLEXIBLE)
+    with pytest.raises(AlreadyPaid):
+        fee_system.post_payment("flex-2", second.quote_id, PayMethod.BANK_CARD, "RRN2", FLEXIBLE)
+    assert fee_system.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, TODAY).first_month == "2026-11"
+    # Another item of the same months is not the same payment.
+    medical = fee_system.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_MEDICAL, september_october, offer.base_min_fen)
+    fee_system.post_payment("flex-3", medical.quote_id, PayMethod.BANK_CARD, "RRN3", FLEXIBLE)

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.feesystem.api import AlreadyPaid
 from kiosk.payments.journal import Journal, PaymentState
 from kiosk.payments.qr import QrPayments
 from kiosk.payments.reconcile import reconcile_embedded
@@ -50,12 +51,12 @@ def test_clean_day_totals_and_explained_differences(state):
     directory, journal, fee, payments = state
     q = quote(fee)
     paid = payments.open(q, PayMethod.ALIPAY, RESIDENT)
+    closed = payments.open(q, PayMethod.WECHAT, RESIDENT)  # opened before the year was paid: no order after it
+    late = payments.open(q, PayMethod.WECHAT, RESIDENT)
     fee.simulate_qr_payment(paid.order.order_no)
     entry, _ = payments.settle_paid(paid.entry)
     payments.receipt_result(entry, None)
-    closed = payments.open(q, PayMethod.WECHAT, RESIDENT)
     payments.cancel(closed.entry)
-    late = payments.open(q, PayMethod.WECHAT, RESIDENT)
     payments.cancel(late.entry)
     fee.simulate_qr_payment(late.order.order_no)
     journal.advance(late.entry.journal_no, PaymentState.REFUNDED)
@@ -87,7 +88,15 @@ def test_posting_without_journal_and_duplicates_are_unexplained(state):
     report = reconcile(directory, journal)
     kinds = sorted(d.kind for d in report.differences)
     assert kinds == ["missing_journal_record"] and report.unexplained == 1
-    fee.post_payment(f"kiosk-{TERMINAL}-ghost2", q.quote_id, PayMethod.ALIPAY, "TXN2", RESIDENT)
+    with pytest.raises(AlreadyPaid):  # this fee system refuses a second posting of the year ...
+        fee.post_payment(f"kiosk-{TERMINAL}-ghost2", q.quote_id, PayMethod.ALIPAY, "TXN2", RESIDENT)
+    with sqlite3.connect(directory / FEE_FILE) as db:  # ... one that accepted it is caught by reconciliation
+        db.execute(
+            "INSERT INTO payments SELECT 'X2', ?, id_number, payer_id_number, item, period_start, period_end, months,"
+            " amount_fen, base_fen, grade_code, bill_no, pay_method, 'TXN2', paid_at FROM payments"
+            " WHERE idempotency_key = ?",
+            (f"kiosk-{TERMINAL}-ghost2", f"kiosk-{TERMINAL}-ghost"),
+        )
     assert "duplicate_posting" in [d.kind for d in reconcile(directory, journal).differences]
 
 
@@ -98,7 +107,8 @@ def test_amount_mismatch_and_other_terminals_payments(state):
     fee.simulate_qr_payment(opened.order.order_no)
     entry, _ = payments.settle_paid(opened.entry)
     payments.receipt_result(entry, "paper_out")
-    fee.post_payment("kiosk-OTHER-1", q.quote_id, PayMethod.WECHAT, "T", RESIDENT)  # not ours
+    other = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    fee.post_payment("kiosk-OTHER-1", other.quote_id, PayMethod.WECHAT, "T", RESIDENT)  # not ours
     assert reconcile(directory, journal).ok
     with sqlite3.connect(directory / FEE_FILE) as db:
         db.execute("UPDATE payments SET amount_fen = 1 WHERE idempotency_key = ?", (entry.idempotency_key,))

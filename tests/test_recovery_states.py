@@ -146,7 +146,8 @@ def test_posted_and_receipt_printed_end_done(journal, fee_system, quote):
     posted = payments.open(quote, PayMethod.ALIPAY, RESIDENT)
     fee_system.simulate_qr_payment(posted.order.order_no)
     payments.settle_paid(posted.entry)
-    printed = payments.open(quote, PayMethod.WECHAT, RESIDENT)
+    medical = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")  # 2026's is paid
+    printed = payments.open(medical, PayMethod.WECHAT, RESIDENT)
     fee_system.simulate_qr_payment(printed.order.order_no)
     payments.settle_paid(printed.entry)
     journal.advance(printed.entry.journal_no, PaymentState.RECEIPT_PRINTED)

@@ -39,6 +39,17 @@ class NotAllowed(FeeSystemError):
     citizen_message = QT_TRANSLATE_NOOP("FeeSystem", "This payment is not possible for you at present.")
 
 
+class AlreadyPaid(NotAllowed):
+    """A payment already posted covers this period of the person's item (or this bill): a second posting would
+    take the money twice. Refused at posting (the channel then gives this payment's money back) and, before any
+    money moves, when a QR order is opened."""
+
+    code = "already_paid"
+    citizen_message = QT_TRANSLATE_NOOP(
+        "FeeSystem", "This period has already been paid. The money of this payment is being returned."
+    )
+
+
 class InvalidRequest(FeeSystemError):
     code = "invalid_request"
 

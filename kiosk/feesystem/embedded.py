@@ -21,6 +21,7 @@ from kiosk.domain.items import Category, InsuredItem, PayMethod
 from kiosk.domain.names import mask_name
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
+    AlreadyPaid,
     Bill,
     CertificateIssue,
     CertificateKind,
@@ -235,11 +236,17 @@ class EmbeddedFeeSystem:
         self._require_item(id_number, item)
         with self._lock:
             row = self._db.execute("SELECT paid_through FROM people WHERE id_number = ?", (id_number,)).fetchone()
+            posted = self._db.execute(
+                "SELECT max(period_end) FROM payments WHERE id_number = ? AND item = ?", (id_number, item.value)
+            ).fetchone()[0]
         current = YearMonth.of(today)
         earliest = current.plus(-self.policy.flexible_months_back)
         first = earliest
-        if row["paid_through"]:
-            first = max(earliest, YearMonth.parse(row["paid_through"]).plus(1))
+        # Paid through the seeded month or the last month posted since, whichever is later: a month already paid is
+        # not offered again (posting it twice would be refused as AlreadyPaid).
+        for paid_through in (row["paid_through"], posted):
+            if paid_through:
+                first = max(first, YearMonth.parse(paid_through).plus(1))
         last = min(current.plus(self.policy.flexible_months_ahead), YearMonth(current.year, 12))
         if first > last:
             raise NotAllowed(
@@ -355,6 +362,24 @@ class EmbeddedFeeSystem:
             raise UnknownRecord(f"unknown quote {quote_id}")
         return row
 
+    @staticmethod
+    def _paid_by(db: sqlite3.Connection, quote: sqlite3.Row) -> sqlite3.Row | None:
+        """The payment already posted that this quote would pay again: the same bill, or (other items) the same
+        person and item over an overlapping period. Two bills may cover the same months (a pension and a medical
+        arrear are both "special"), so bills are matched by number only."""
+        if quote["bill_no"]:
+            return db.execute(
+                "SELECT * FROM payments WHERE bill_no = ? UNION ALL SELECT p.* FROM payments p JOIN bills b"
+                " ON b.paid_by = p.payment_no WHERE b.bill_no = ? LIMIT 1",
+                (quote["bill_no"], quote["bill_no"]),
+            ).fetchone()
+        # Periods are "YYYY-MM" text: they compare as months do.
+        return db.execute(
+            "SELECT * FROM payments WHERE id_number = ? AND item = ? AND period_start <= ? AND period_end >= ?"
+            " ORDER BY paid_at LIMIT 1",
+            (quote["id_number"], quote["item"], quote["period_end"], quote["period_start"]),
+        ).fetchone()
+
     # --- the QR channel (Alipay / WeChat Pay) -------------------------------------------------------------
 
     def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder:
@@ -365,6 +390,15 @@ class EmbeddedFeeSystem:
             row = db.execute("SELECT * FROM qr_orders WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
             if row is None:
                 quote = self._quote_row(db, quote_id)
+                # Checked before any money moves; a payment posted while this order is open is still refused at
+                # posting (post_payment), where this order's money is then refunded.
+                if self._paid_by(db, quote) is not None:
+                    raise AlreadyPaid(
+                        f"{quote['item']} {quote['period_start']}..{quote['period_end']} already paid: no order opened",
+                        citizen_message=QT_TRANSLATE_NOOP(
+                            "FeeSystem", "This period has already been paid. No money was taken."
+                        ),
+                    )
                 now = self.clock()
                 number = self._next_number(db, "qr_order")
                 prefix = "ALI" if method is PayMethod.ALIPAY else "WX"
@@ -447,11 +481,26 @@ class EmbeddedFeeSystem:
     def post_payment(
         self, idempotency_key: str, quote_id: str, pay_method: PayMethod, channel_ref: str, payer_id_number: str
     ) -> PaymentRecord:
-        """Record a payment the channel confirmed. Posting the same key twice posts it once."""
+        """Record a payment the channel confirmed. Posting the same key twice posts it once.
+
+        A new key for a period (or bill) another posting already holds is refused with AlreadyPaid. When the money
+        came through this simulator's own QR channel (an order paid under the same key), that order is refunded in
+        the same transaction as the refusal, as a bureau's unified payment platform gives back a payment it cannot
+        book: there is no moment at which the refusal is known and the refund not yet due (docs/recovery.md).
+        """
+        refused: str | None = None
         with self._transaction() as db:
             existing = db.execute("SELECT * FROM payments WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
             if existing is None:
                 quote = self._quote_row(db, quote_id)
+                holder = self._paid_by(db, quote)
+                if holder is not None:
+                    refunded = self._refund_paid_order(db, idempotency_key) if pay_method.is_qr else None
+                    refused = (
+                        f"{quote['item']} {quote['period_start']}..{quote['period_end']} already posted as"
+                        f" {holder['payment_no']}" + (f"; order {refunded} refunded" if refunded else "")
+                    )
+            if refused is None and existing is None:
                 now = self.clock()
                 number = self._next_number(db, "payment")
                 payment_no = f"3{TAX_OFFICE_CODE}{now:%y%m%d}{number:05d}"
@@ -478,7 +527,24 @@ class EmbeddedFeeSystem:
                 if quote["bill_no"]:
                     db.execute("UPDATE bills SET paid_by = ? WHERE bill_no = ?", (payment_no, quote["bill_no"]))
                 existing = db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchone()
+        if refused is not None:  # raised after the commit: the refund must not roll back with the refusal
+            raise AlreadyPaid(refused)
         return _payment_from_row(existing)
+
+    def _refund_paid_order(self, db: sqlite3.Connection, idempotency_key: str) -> str | None:
+        """Give back the money of the paid QR order under this key (the posting of it was refused). Idempotent:
+        an order already refunded stays so. The order number, or None when no paid order has this key."""
+        row = db.execute(
+            "SELECT order_no, state FROM qr_orders WHERE idempotency_key = ?", (idempotency_key,)
+        ).fetchone()
+        if row is None or row["state"] not in (QrOrderState.PAID, QrOrderState.REFUNDED):
+            return None
+        if row["state"] == QrOrderState.PAID:
+            db.execute(
+                "UPDATE qr_orders SET state = ?, refunded_at = ? WHERE order_no = ?",
+                (QrOrderState.REFUNDED.value, self.clock().isoformat(), row["order_no"]),
+            )
+        return row["order_no"]
 
     def find_payment(self, idempotency_key: str) -> PaymentRecord | None:
         with self._lock:

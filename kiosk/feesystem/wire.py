@@ -22,6 +22,7 @@ from typing import Any
 
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
+    AlreadyPaid,
     FeeSystem,
     FeeSystemError,
     InvalidRequest,
@@ -43,6 +44,7 @@ AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print"})
 # and is what the client trusts (both "not found" kinds share 404).
 ERROR_STATUS: dict[type[FeeSystemError], int] = {
     InvalidRequest: 400,
+    AlreadyPaid: 409,  # Conflict: a posting already holds the period (the code, not the status, names it)
     NotAllowed: 403,
     NotRegistered: 404,
     UnknownRecord: 404,

@@ -186,6 +186,26 @@ Pages: {pages}</source>
         <source>The fee system did not accept the payment, so the bank has given your money back.</source>
         <translation>缴费系统未受理本次缴费，银行已将款项退回。</translation>
     </message>
+    <message>
+        <location filename="../card_checkout.py" line="41"/>
+        <source>The fee system did not accept the payment. Your money is being returned to your card.</source>
+        <translation>缴费系统未受理本次缴费，款项正在退回您的银行卡。</translation>
+    </message>
+    <message>
+        <location filename="../card_checkout.py" line="44"/>
+        <source>This period had already been paid, so this payment was not recorded. The bank has given your money back.</source>
+        <translation>该期间已缴费，本次缴费未入账，银行已将款项退回。</translation>
+    </message>
+    <message>
+        <location filename="../card_checkout.py" line="48"/>
+        <source>This period had already been paid, so this payment was not recorded. Your money is being returned to your card.</source>
+        <translation>该期间已缴费，本次缴费未入账，款项正在退回您的银行卡。</translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="22"/>
+        <source>This period had already been paid, so this payment was not recorded. Your money has been returned: nothing was taken.</source>
+        <translation>该期间已缴费，本次缴费未入账。款项已原路退回，未扣取任何费用。</translation>
+    </message>
 </context>
 <context>
     <name>Domain</name>
@@ -249,23 +269,33 @@ Pages: {pages}</source>
     </message>
     <message>
         <location filename="../feesystem/api.py" line="48"/>
+        <source>This period has already been paid. The money of this payment is being returned.</source>
+        <translation>该期间已缴费，本次所付款项正在原路退回。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/api.py" line="59"/>
         <source>The fee system is not reachable at the moment. Please try again later.</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="213"/>
+        <location filename="../feesystem/embedded.py" line="214"/>
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="247"/>
+        <location filename="../feesystem/embedded.py" line="254"/>
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
     </message>
     <message>
-        <location filename="../feesystem/embedded.py" line="317"/>
+        <location filename="../feesystem/embedded.py" line="324"/>
         <source>This bill has already been paid or is not yours.</source>
         <translation>该单据已缴费或不属于您。</translation>
+    </message>
+    <message>
+        <location filename="../feesystem/embedded.py" line="398"/>
+        <source>This period has already been paid. No money was taken.</source>
+        <translation>该期间已缴费，未扣取任何费用。</translation>
     </message>
 </context>
 <context>
@@ -860,27 +890,27 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ProxyConfirmScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="129"/>
+        <location filename="../../screens/proxy.py" line="133"/>
         <source>Is this the person you pay for?</source>
         <translation>请确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="132"/>
+        <location filename="../../screens/proxy.py" line="136"/>
         <source>The receipt will name you as the payer and this person.</source>
         <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="134"/>
+        <location filename="../../screens/proxy.py" line="138"/>
         <source>Yes, pay for this person</source>
         <translation>确认，为此人代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="136"/>
+        <location filename="../../screens/proxy.py" line="140"/>
         <source>No, enter again</source>
         <translation>不是，重新输入</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="142"/>
+        <location filename="../../screens/proxy.py" line="146"/>
         <source>Please check the name, then confirm.</source>
         <translation>请核对姓名后确认。</translation>
     </message>
@@ -893,47 +923,47 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>社保费代缴：请输入被代缴人身份证号</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="33"/>
+        <location filename="../../screens/proxy.py" line="35"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="39"/>
+        <location filename="../../screens/proxy.py" line="41"/>
         <source>Please enter the ID number of the person you pay for, then press confirm.</source>
         <translation>请使用数字键盘输入被代缴人的身份证号码，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="71"/>
+        <location filename="../../screens/proxy.py" line="73"/>
         <source>{left} digits to go. X can only be the last character.</source>
         <translation>还需输入 {left} 位，X 只能是最后一位。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="76"/>
+        <location filename="../../screens/proxy.py" line="78"/>
         <source>The number is complete. Press confirm.</source>
         <translation>号码已输入完整，请点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="89"/>
+        <location filename="../../screens/proxy.py" line="93"/>
         <source>This ID number is not right (its last character does not match). Please check it.</source>
         <translation>身份证号码有误（校验位不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="91"/>
+        <location filename="../../screens/proxy.py" line="95"/>
         <source>This ID number is not right (the birth date in it is not a date). Please check it.</source>
         <translation>身份证号码有误（出生日期不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="92"/>
+        <location filename="../../screens/proxy.py" line="96"/>
         <source>This ID number is not right. Please check it.</source>
         <translation>身份证号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="98"/>
+        <location filename="../../screens/proxy.py" line="102"/>
         <source>This is your own ID number. To pay for yourself choose Pay social insurance.</source>
         <translation>这是您本人的证件号码。为本人缴费请选择“社保费缴费”。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="117"/>
+        <location filename="../../screens/proxy.py" line="121"/>
         <source>No social insurance registration was found for this ID number. Please check it.</source>
         <translation>未查询到此证件号码的社保参保登记信息，请核对。</translation>
     </message>
@@ -1214,27 +1244,32 @@ Tax voucher number: {number}</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="85"/>
+        <location filename="../../screens/result.py" line="87"/>
+        <source>Payment returned</source>
+        <translation>款项已退回</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="89"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="87"/>
+        <location filename="../../screens/result.py" line="91"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="89"/>
+        <location filename="../../screens/result.py" line="93"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="96"/>
+        <location filename="../../screens/result.py" line="100"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="99"/>
+        <location filename="../../screens/result.py" line="103"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>

@@ -2,6 +2,8 @@
 
 created → order_opened → paid → posted → receipt_printed → done; a timeout or cancel closes the order
 (order_closed), unless the channel says it was paid meanwhile, in which case the payment is posted as usual.
+A posting the fee system refuses (AlreadyPaid: the period was paid meanwhile) is refunded by the channel:
+paid → refunded. A quote already paid opens no order: created → order_closed.
 The steps block on the fee system: the application runs them off the GUI thread.
 """
 
@@ -10,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.domain.items import PayMethod
-from kiosk.feesystem.api import FeeSystem, PaymentRecord, QrOrder, QrOrderState, Quote
+from kiosk.feesystem.api import (
+    AlreadyPaid,
+    FeeSystem,
+    FeeSystemError,
+    InvalidRequest,
+    NotAllowed,
+    PaymentRecord,
+    QrOrder,
+    QrOrderState,
+    Quote,
+    UnknownRecord,
+)
 from kiosk.payments.journal import Journal, JournalEntry, PaymentState
 
 
@@ -18,6 +31,17 @@ from kiosk.payments.journal import Journal, JournalEntry, PaymentState
 class OpenedQrPayment:
     entry: JournalEntry
     order: QrOrder
+
+
+class PostingRefused(Exception):
+    """The fee system refused to post a paid QR payment and the channel gave the money back (journal refunded).
+
+    ``error`` is the fee system's refusal (AlreadyPaid when the period was paid meanwhile)."""
+
+    def __init__(self, entry: JournalEntry, error: FeeSystemError) -> None:
+        super().__init__(f"{entry.journal_no}: posting refused ({error.code}), refunded by the channel")
+        self.entry = entry
+        self.error = error
 
 
 class QrPayments:
@@ -30,7 +54,12 @@ class QrPayments:
             quote.item, quote.id_number, payer_id_number, quote.quote_id, quote.amount_fen, method
         )
         # The key is journaled before the call: a crash here reopens the same order, never a second one.
-        order = self.fee_system.open_qr_order(entry.idempotency_key, quote.quote_id, method)
+        try:
+            order = self.fee_system.open_qr_order(entry.idempotency_key, quote.quote_id, method)
+        except (NotAllowed, UnknownRecord, InvalidRequest) as error:
+            # A refusal opened no order (a known key would have got its order back): nothing can be paid.
+            self.journal.advance(entry.journal_no, PaymentState.ORDER_CLOSED, note=f"no order: {error.code}")
+            raise
         if order.amount_fen != entry.amount_fen:
             self.journal.advance(entry.journal_no, PaymentState.FLAGGED, note="order amount differs from quote")
             raise ValueError("the channel's order amount differs from the quote")
@@ -51,16 +80,36 @@ class QrPayments:
         current = self.journal.get(entry.journal_no)
         if current.state is PaymentState.ORDER_OPENED:
             current = self.journal.advance(entry.journal_no, PaymentState.PAID, channel_ref=status.channel_txn)
-        record = self.fee_system.post_payment(
-            current.idempotency_key,
-            current.quote_id,
-            current.pay_method,
-            current.channel_ref or "",
-            current.payer_id_number,
-        )
+        try:
+            record = self.fee_system.post_payment(
+                current.idempotency_key,
+                current.quote_id,
+                current.pay_method,
+                current.channel_ref or "",
+                current.payer_id_number,
+            )
+        except AlreadyPaid as error:
+            if current.state is PaymentState.PAID:
+                self.refunded_after_refusal(current, error)
+            raise
         if current.state is PaymentState.PAID:
             current = self.journal.advance(entry.journal_no, PaymentState.POSTED, payment_no=record.payment_no)
         return current, record
+
+    def refunded_after_refusal(self, entry: JournalEntry, error: AlreadyPaid) -> None:
+        """The fee system refused the posting: record the channel's refund and raise PostingRefused. When the
+        channel does not say refunded yet (a platform that refunds later), the record stays paid with a note and
+        ``error`` is left to the caller: recovery posts again (refused again) until the refund is seen."""
+        assert entry.order_no
+        status = self.fee_system.qr_order_status(entry.order_no)
+        note = f"fee system refused the posting ({error.code}): {error.detail}"
+        if status.state is not QrOrderState.REFUNDED:
+            self.journal.advance(entry.journal_no, entry.state, note=f"{note}; the channel says {status.state}")
+            return
+        refunded = self.journal.advance(
+            entry.journal_no, PaymentState.REFUNDED, note=f"{note}; refunded by the channel"
+        )
+        raise PostingRefused(refunded, error) from error
 
     def cancel(self, entry: JournalEntry) -> QrOrderState:
         """Close the order (timeout, cancel, session end). Returns PAID when the money came in meanwhile."""

@@ -448,6 +448,11 @@ class Reconciliation:
                 return diff("declined_but_kept", False, "declined in the journal, yet the bank kept the money")
             return None  # the bank refused (or never got it): no money moved anywhere
         if channel_state == ChannelState.REFUNDED:
+            if state is PaymentState.REFUNDED and self._was_paid(entry):
+                # Paid in time, then the fee system refused the posting (the period was paid meanwhile).
+                return diff(
+                    "refunded_refused_posting", True, "the fee system refused to post it: refunded by the channel"
+                )
             return diff("refunded_late_payment", True, "paid after the order closed: refunded by the channel")
         if state is PaymentState.REFUNDED:
             return diff(
@@ -475,6 +480,9 @@ class Reconciliation:
                 )
             seen.setdefault(key.fee.subject, key)
         return found
+
+    def _was_paid(self, entry: JournalEntry) -> bool:
+        return any(state is PaymentState.PAID for _, state, _ in self.journal.events(entry.journal_no))
 
     def _flag_reason(self, entry: JournalEntry) -> str:
         notes = [note for _, state, note in self.journal.events(entry.journal_no) if state is PaymentState.FLAGGED]

@@ -7,8 +7,9 @@ idempotent by the record's key, so a recovery that is itself interrupted simply 
     created          the order may or may not exist: open it again with the same key (same order), then as below
     order_opened     ask the channel: open -> close it (order_closed); paid -> paid; closed -> order_closed;
                      refunded -> refunded
-    paid, approved   post with the same key (posted); a refusal by the fee system: a QR payment is flagged (money
-                     was taken, the kiosk cannot refund it), a card payment is reversed (reversal_pending, then the
+    paid, approved   post with the same key (posted); a refusal by the fee system: a QR payment the channel
+                     refunded (AlreadyPaid: the fee system has it refunded) -> refunded, otherwise flagged (money was
+                     taken, the kiosk has no refund call); a card payment is reversed (reversal_pending, then the
                      card hook in the same run), as the session itself does
     posted           the receipt is not known to be printed: done, receipt_error "not_printed" (Query reprints it)
     receipt_printed  done
@@ -33,7 +34,14 @@ from typing import Any
 
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.items import PayMethod
-from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState, Unavailable, UnknownRecord
+from kiosk.feesystem.api import (
+    AlreadyPaid,
+    FeeSystem,
+    FeeSystemError,
+    QrOrderState,
+    Unavailable,
+    UnknownRecord,
+)
 from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, JournalError, PaymentState
 
 log = logging.getLogger(__name__)
@@ -330,6 +338,9 @@ class Recovery:
         except UnknownRecord:
             self._advance(entry, PaymentState.ORDER_CLOSED, steps, "no order: the quote is unknown to the channel")
             return
+        except AlreadyPaid:  # a known key gets its order back: this refusal means none was opened
+            self._advance(entry, PaymentState.ORDER_CLOSED, steps, "no order: the period was paid meanwhile")
+            return
         except FeeSystemError as error:
             self._flag(entry, steps, f"the channel refused to look the order up again: {error.code}")
             return
@@ -421,6 +432,9 @@ class Recovery:
                 # As the session does (CardPayments.post): the card payment cannot be completed, give it back.
                 self._store_reversal(entry, steps, f"the fee system refused the card payment: {error.code}")
                 return
+            if entry.pay_method.is_qr and entry.order_no:
+                self._refused_qr(entry, steps, error)
+                return
             self._flag(
                 entry,
                 steps,
@@ -431,6 +445,31 @@ class Recovery:
             self._flag(entry, steps, f"posted {record.amount_fen} fen, the journal says {entry.amount_fen}")
             return
         self._advance(entry, PaymentState.POSTED, steps, f"posted as {record.payment_no}", payment_no=record.payment_no)
+
+    def _refused_qr(self, entry: JournalEntry, steps: list[str], error: FeeSystemError) -> None:
+        """A paid QR payment the fee system will not post: the channel refunds it (the fee system has it refunded
+        with an AlreadyPaid refusal), so record the refund as the session does (QrPayments.settle_paid)."""
+        assert entry.order_no
+        refusal = f"the fee system refused to post it ({error.code})"
+        try:
+            status = self._call(entry, steps, "qr_order_status", self.fee_system.qr_order_status, entry.order_no)
+        except FeeSystemError as lookup:
+            self._flag(entry, steps, f"money taken ({entry.amount_fen} fen), {refusal}, order: {lookup.code}")
+            return
+        if status.state is QrOrderState.REFUNDED:
+            self._advance(entry, PaymentState.REFUNDED, steps, f"{refusal}: refunded by the channel")
+        elif (
+            isinstance(error, AlreadyPaid)
+            and status.state is QrOrderState.PAID
+            and self.clock() - entry.created_at < self.late_refund_lookback
+        ):
+            # A platform that refunds later: not settled yet, and nothing a technician must do before it has had
+            # its time; posting again is refused again (never posted), so the next run simply asks again.
+            raise _Pending(f"{refusal}: the channel's refund is under way")
+        else:
+            self._flag(
+                entry, steps, f"money taken ({entry.amount_fen} fen) but {refusal}; the channel says {status.state}"
+            )
 
     # --- bank card --------------------------------------------------------------------------------------
 
