@@ -1,9 +1,11 @@
 """Login by card: the ID card reader and the social security card slot, watched at once.
 
-While the login screen is up, a thread polls the ID card reader ("find card" a few times a second, DESIGN.md
-§3.1) and reads a social security card as soon as one is inserted. The card slot is watched all the time: a
-social security card pulled out during a session ends that session (the card is the login). Results reach the GUI
-thread through Qt signals. A reader that is offline is reported and retried, so the other method keeps working.
+While the login screen is up, one thread polls the ID card reader ("find card" a few times a second, DESIGN.md
+§3.1) and another reads a social security card as soon as one is inserted: an ID card reader that stopped
+answering (each poll then waits out the device timeout) never holds up the other card. The card slot is watched
+all the time: a social security card pulled out during a session ends that session (the card is the login).
+Results reach the GUI thread through Qt signals. A reader that is offline is reported and retried, so the other
+method keeps working.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class IdentityWatcher(QObject):
         self._polling = threading.Event()
         self._stop = threading.Event()
         self._sscard_inserted = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._monitor: CardMonitor | None = None
         self._idcard_retry_at = 0.0
 
@@ -69,10 +71,14 @@ class IdentityWatcher(QObject):
         """Start watching the card slot and the polling thread (idle until ``start_polling``)."""
         if self.sscard is not None and self._monitor is None:
             self._monitor = self.sscard.watch(self._on_sscard_event)
-        if self._thread is None:
+        if not self._threads:
             self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="identity", daemon=True)
-            self._thread.start()
+            self._threads = [
+                threading.Thread(target=loop, name=name, daemon=True)
+                for loop, name in ((self._run_idcard, "identity-idcard"), (self._run_sscard, "identity-sscard"))
+            ]
+            for thread in self._threads:
+                thread.start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -80,9 +86,9 @@ class IdentityWatcher(QObject):
         if self._monitor is not None:
             self._monitor.stop()
             self._monitor = None
-        if self._thread is not None:
-            self._thread.join(timeout=3)
-            self._thread = None
+        for thread in self._threads:
+            thread.join(timeout=3)
+        self._threads = []
 
     def start_polling(self) -> None:
         """The login screen is up: read cards. A social security card already inserted is read at once."""
@@ -113,17 +119,22 @@ class IdentityWatcher(QObject):
 
     # --- the polling thread -------------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _run_idcard(self) -> None:
         clock = dt.datetime.now
         while not self._stop.is_set():
             if not self._polling.wait(timeout=0.5):
                 continue
-            if self._sscard_inserted.is_set():
-                self._sscard_inserted.clear()
-                self._read_sscard()
             if self.idcard is not None and clock().timestamp() >= self._idcard_retry_at:
                 self._poll_idcard(clock)
             self._stop.wait(POLL_SECONDS)
+
+    def _run_sscard(self) -> None:
+        while not self._stop.is_set():
+            if not self._polling.wait(timeout=0.5):
+                continue
+            if self._sscard_inserted.wait(timeout=0.5) and self._polling.is_set():
+                self._sscard_inserted.clear()
+                self._read_sscard()
 
     def _poll_idcard(self, clock) -> None:
         assert self.idcard is not None

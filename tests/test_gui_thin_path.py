@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drivers.base import DeviceStatus
 from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.flow import Step
 from kiosk.payments.journal import PaymentState
@@ -218,6 +219,20 @@ def test_unreadable_card_is_said_in_words(driver):
     assert driver.step is Step.LOGIN
     driver.ctx.devices.simulators["idcard"].faults.corrupt_checksum = None
     driver.wait_for(Step.ITEMS)  # the card still on the reader reads fine once the fault is gone
+
+
+def test_a_silent_id_card_reader_does_not_hold_up_the_social_security_card(driver):
+    """Each poll of a reader that stopped answering waits out the device timeout (5 s): the card slot is read on
+    its own thread, so the citizen with a social security card is in before the ID reader is even given up."""
+    driver.ctx.devices.simulators["idcard"].faults.silent = True
+    driver.tap("resident")
+    driver.tap("pay")
+    driver.wait_for(Step.LOGIN)
+    ensure_pcscd()
+    driver.insert_sscard("resident")
+    driver.wait_for(Step.ITEMS)
+    assert driver.ctx.identity.statuses["idcard"] is not DeviceStatus.OFFLINE  # its first poll is still waiting
+    driver.pull_sscard()
 
 
 def test_offline_id_card_reader_points_to_the_other_method(driver):
