@@ -8,9 +8,13 @@ refused the same way; reconciliation explains it.
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 
+import kiosk.payments.card as card_module
+from bank_fixtures import RICH, card_of
+from kiosk.card_checkout import MSG_ALREADY_PAID_RETURNED, MSG_ALREADY_PAID_RETURNING, CardCheckout
 from kiosk.checkout import MSG_ALREADY_PAID_REFUNDED, Checkout
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import AlreadyPaid, QrOrderState
@@ -22,6 +26,8 @@ from kiosk.payments.recovery import Outcome, Recovery
 from kiosk.receipts import ReceiptParties
 from kiosk_driving import Driver
 from recovery_fixtures import FEE_FILE, JOURNAL_FILE, NOW, RESIDENT, clock, open_fee_system
+
+pytest_plugins = ["bank_fixtures"]
 
 TERMINAL = "SD370102-ZZ01"
 PARTIES = ReceiptParties(payer_name="李秀英", payer_id=RESIDENT)
@@ -143,6 +149,32 @@ def test_recovery_waits_for_a_refund_under_way_then_flags_it_when_overdue(books)
     assert record.outcome == Outcome.PENDING and "refund is under way" in record.error
     later = Recovery(journal, RefundsLater(), clock=lambda: NOW + dt.timedelta(days=3)).run()
     assert later.records[0].outcome == Outcome.FLAGGED and "the channel says paid" in later.records[0].error
+
+
+# --- bank card: the refusal is reversed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("acknowledged", [True, False])
+def test_a_card_payment_of_a_paid_period_is_reversed_with_the_right_words(
+    acknowledged, journal, fee_system, bank_host, bank_client, pad_rig, monkeypatch
+):
+    first_quote, second_quote = two_quotes(fee_system)
+    fee_system.post_payment("kiosk-elsewhere-1", first_quote.quote_id, PayMethod.ALIPAY, "TXN", RESIDENT)
+    if not acknowledged:  # the reversal is stored but the host's answer never comes: sent again later
+        monkeypatch.setattr(card_module, "_send_reversal", lambda journal, client, entry: (entry, None))
+    devices = types.SimpleNamespace(bank=bank_client, bankcard=None, pinpad=None)
+    checkout = CardCheckout(journal, fee_system, devices, Printer(), clock)  # type: ignore[arg-type]
+    block = pad_rig.enter_pin(RICH.pan, RICH.pin)
+    attempt = checkout.pay(second_quote, RESIDENT, card_of(RICH), block, PARTIES)
+    entry = attempt.outcome.entry
+    assert attempt.outcome.state is QrOrderState.CLOSED and attempt.outcome.record is None
+    if acknowledged:
+        assert entry.state is PaymentState.REVERSED and attempt.outcome.message == MSG_ALREADY_PAID_RETURNED
+        assert bank_host.balance(RICH.pan) == RICH.balance_fen
+    else:
+        assert entry.state is PaymentState.REVERSAL_PENDING and attempt.outcome.message == MSG_ALREADY_PAID_RETURNING
+        assert "being returned" in attempt.outcome.message and "given your money back" not in attempt.outcome.message
+    assert fee_system.find_payment(entry.idempotency_key) is None
 
 
 # --- on screen ------------------------------------------------------------------------------------------------

@@ -66,6 +66,23 @@ def test_transitions_follow_design(journal):
     assert journal.unfinished() == []
 
 
+def test_a_paid_payment_refused_by_the_fee_system_may_end_refunded_only_from_paid(journal):
+    """paid -> refunded (the channel gave back a payment the fee system would not post) is a transition of the
+    state machine; posted money never becomes refunded, and refunded is an end state."""
+    entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q1", 80000, PayMethod.ALIPAY)
+    journal.advance(entry.journal_no, PaymentState.ORDER_OPENED, order_no="ALI1")
+    journal.advance(entry.journal_no, PaymentState.PAID, channel_ref="TXN")
+    refunded = journal.advance(entry.journal_no, PaymentState.REFUNDED, note="refused (already_paid): refunded")
+    assert refunded.finished and refunded.payment_no is None
+    with pytest.raises(JournalError):
+        journal.advance(entry.journal_no, PaymentState.POSTED)
+    posted = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q2", 80000, PayMethod.ALIPAY)
+    for state in (PaymentState.ORDER_OPENED, PaymentState.PAID, PaymentState.POSTED):
+        journal.advance(posted.journal_no, state)
+    with pytest.raises(JournalError):
+        journal.advance(posted.journal_no, PaymentState.REFUNDED)
+
+
 def test_amounts_are_positive_integer_fen(journal):
     for bad in (0, -5, 12.5):
         with pytest.raises(JournalError):
