@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -72,6 +72,7 @@ class KioskApp:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         self.recovery = RecoveryScheduler(self.ctx)
         self.panel = None
+        self.closed = False
 
     def apply_style(self) -> None:
         self.app.setStyleSheet(stylesheet(self.scale, self.appearance.large_text, self.appearance.high_contrast))
@@ -128,14 +129,20 @@ class KioskApp:
             self.panel.show()
 
     def close(self) -> None:
+        """Close and delete the kiosk's windows, then stop its services. Deleted at once: a process that starts
+        kiosks one after another (the harness, the tests) would otherwise restyle every earlier window with each
+        later kiosk's stylesheet (0.1 s more per kiosk already run). Closing twice does nothing more."""
+        if self.closed:
+            return
+        self.closed = True
         self.recovery.stop()
-        if self.maintenance is not None:
-            self.maintenance.close()
-            self.maintenance = None
-        if self.panel:
-            self.panel.close()
         self.window.allow_close = True
-        self.window.close()
+        for window in (self.maintenance, self.panel, self.window):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        self.maintenance = self.panel = None
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.app.removeEventFilter(self.activity)
         for translator in self.translators:
             self.app.removeTranslator(translator)

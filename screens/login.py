@@ -24,7 +24,9 @@ class LoginScreen(Screen):
         self.watcher = ctx.identity
         self.watcher.card_read.connect(self.on_card_read)
         self.watcher.failed.connect(self.on_read_failed)
-        self.watcher.reader_status.connect(lambda device, status: self.show_reader_statuses())
+        # A bound method, not a lambda: Qt drops the connection when this screen is deleted (a language switch
+        # builds the window again), while a lambda would outlive the screen and touch its deleted labels.
+        self.watcher.reader_status.connect(self.on_reader_status)
         self.layout_.addStretch(1)
         self.title(self.tr("Please log in with your card"))
         self.instruction = label(
@@ -68,6 +70,9 @@ class LoginScreen(Screen):
         self.status.setText(self.tr("Waiting for your card..."))
         self.error.setText(text)
         self.error.setVisible(True)
+
+    def on_reader_status(self, _device: str, _status: str) -> None:
+        self.show_reader_statuses()
 
     def show_reader_statuses(self) -> None:
         """Say which reader is out of order and which method still works."""

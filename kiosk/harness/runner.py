@@ -546,18 +546,6 @@ def run_scenario_file(
                 return ScenarioRunner(scenario, kiosk, supervisor.bench).run()
             finally:
                 kiosk.close()
-                _dispose(kiosk)
-
-
-def _dispose(kiosk: Any) -> None:
-    """Delete the closed kiosk's windows now. KioskApp.close() only closes them (the kiosk's process ends next);
-    scenarios run one after another in one process, and every window left alive would be restyled by each later
-    kiosk's QApplication.setStyleSheet: start-up grew by about 0.1 s per scenario already run."""
-    core = importlib.import_module("PySide6.QtCore")
-    for window in (kiosk.window, kiosk.panel):
-        if window is not None:
-            window.deleteLater()
-    core.QCoreApplication.sendPostedEvents(None, core.QEvent.Type.DeferredDelete)
 
 
 def _show_panel(kiosk: Any, supervisor: SimulatorSupervisor) -> None:
