@@ -122,6 +122,20 @@ def test_recovery_drives_a_paid_record_whose_posting_is_refused_to_refunded(book
     assert report.ok and [d.kind for d in report.differences] == ["refunded_refused_posting"]
 
 
+def test_recovery_closes_a_created_record_whose_period_was_paid_before_its_order_opened(books):
+    """A crash after `created`, before the order was opened; meanwhile the year was paid elsewhere. Opening it again
+    by key is refused (no order exists under that key): order_closed, nothing to pay, nothing flagged."""
+    _, journal, fee = books
+    first_quote, second_quote = two_quotes(fee)
+    entry = journal.create(
+        second_quote.item, RESIDENT, RESIDENT, second_quote.quote_id, second_quote.amount_fen, PayMethod.WECHAT
+    )
+    fee.post_payment("kiosk-elsewhere-1", first_quote.quote_id, PayMethod.BANK_CARD, "RRN", RESIDENT)
+    [record] = Recovery(journal, fee, clock=clock).run().records
+    assert (record.to_state, record.outcome) == ("order_closed", Outcome.SETTLED)
+    assert journal.get(entry.journal_no).order_no is None and fee.open_qr_orders() == []
+
+
 def test_recovery_waits_for_a_refund_under_way_then_flags_it_when_overdue(books):
     """A platform that refunds later: paid with the posting refused, the order still paid. Recovery leaves it
     pending (not a technician's yet), and flags it once the refund is overdue (late-refund lookback)."""
