@@ -7,8 +7,10 @@ The server runs in its own process (as the fee system does for the kiosk), over 
 SQLite file in a temporary state directory (WAL, synchronous=FULL: every posting is an fsync). Each client
 thread has its own HttpFeeSystem and loops over the chosen mix: "read" asks registration and resident offers;
 "pay" asks the flexible offer, quotes, opens a QR order, has it paid and posts it (5 calls, 4 of them
-writes). Latency is per HTTP
-call, measured by the client, retries included.
+writes). A month paid once cannot be paid again (the fee system refuses a second posting), so the pay mix runs on
+synthetic flexible-employment workers written into the state directory, each with a few months due; a thread
+moves to its next worker when one has paid everything. Latency is per HTTP call, measured by the client,
+retries included.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from kiosk.domain.idnumber import check_character  # noqa: E402
 from kiosk.domain.items import InsuredItem, PayMethod  # noqa: E402
 from kiosk.domain.periods import Period, YearMonth  # noqa: E402
-from kiosk.feesystem.api import FeeSystemError  # noqa: E402
+from kiosk.feesystem.api import FeeSystemError, NotAllowed  # noqa: E402
 from kiosk.feesystem.http_client import HttpFeeSystem  # noqa: E402
 
 RESIDENT = "370103197003224422"
-FLEXIBLE = "37010219850715231X"
 TODAY = dt.date(2026, 11, 27)
 
 
@@ -62,29 +64,82 @@ def read_round(client: Timed, number: int) -> None:
     client.resident_offers(RESIDENT, InsuredItem.RESIDENT_MEDICAL, TODAY)
 
 
-def pay_round(client: Timed, number: int) -> None:
-    # Flexible employment: a month can be quoted again and again, so every round can pay.
-    offer = client.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, dt.date.today())
+SYNTHETIC_WORKERS = 800  # each has the months 2026-08..12 due (policy: 3 months back): 4,000 payments in all
+
+
+def synthetic_id(number: int) -> str:
+    """A valid GB 11643 number of Jinan's Lixia district (370102), born 1980-01-01 plus ``number`` days."""
+    birth = dt.date(1980, 1, 1) + dt.timedelta(days=number // 900)
+    first17 = f"370102{birth:%Y%m%d}{number % 900 + 100:03d}"
+    return first17 + check_character(first17)
+
+
+def write_workers(state: Path, count: int) -> Path:
+    """The demo people (the read mix asks about them) and ``count`` synthetic workers."""
+    people = state / "bench_people.toml"
+    lines = [(REPO / "config" / "demo_people.toml").read_text(encoding="utf-8"), ""]
+    for number in range(count):
+        lines += [
+            "[[person]]", f'key = "bench{number}"', f'name = "测试{number}"', f'id_number = "{synthetic_id(number)}"',
+            'category = "flexible"', 'registrations = ["flexible_pension"]', 'paid_through = "2020-12"', "",
+        ]
+    people.write_text("\n".join(lines), encoding="utf-8")
+    return people
+
+
+class Workers:
+    """Hands each thread workers of its own, one at a time: two threads never pay the same month."""
+
+    def __init__(self, count: int) -> None:
+        self._next = 0
+        self._count = count
+        self._lock = threading.Lock()
+
+    def take(self) -> str:
+        with self._lock:
+            if self._next >= self._count:
+                raise SystemExit("the pay mix ran out of synthetic workers: raise SYNTHETIC_WORKERS")
+            self._next += 1
+            return synthetic_id(self._next - 1)
+
+
+def pay_round(client: Timed, number: int, worker: list[str], workers: Workers) -> None:
+    try:
+        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, TODAY)
+    except NotAllowed:  # everything due is paid: the next worker
+        worker[0] = workers.take()
+        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, TODAY)
     month = YearMonth.parse(offer.first_month)
-    quote = client.quote_flexible(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, Period(month, month), offer.base_min_fen)
+    quote = client.quote_flexible(worker[0], InsuredItem.FLEXIBLE_PENSION, Period(month, month), offer.base_min_fen)
     key = f"bench-{threading.get_ident()}-{number}"
     order = client.open_qr_order(key, quote.quote_id, PayMethod.WECHAT)
     paid = client.simulate_qr_payment(order.order_no)
-    client.post_payment(key, quote.quote_id, PayMethod.WECHAT, paid.channel_txn or "", FLEXIBLE)
+    client.post_payment(key, quote.quote_id, PayMethod.WECHAT, paid.channel_txn or "", worker[0])
 
 
-def start_server(state: Path, in_process: bool):
+def start_server(state: Path, in_process: bool, people: Path):
     if in_process:
         from kiosk.application import build_fee_system
         from kiosk.config import load_config
         from kiosk.feesystem.http_server import FeeSystemHttpServer
 
-        config = load_config(REPO / "config" / "simulated.toml").with_overrides({"paths.state_dir": str(state)})
+        config = load_config(REPO / "config" / "simulated.toml").with_overrides(
+            {"paths.state_dir": str(state), "fee_system.people": str(people)}
+        )
         config.state_dir.mkdir(parents=True, exist_ok=True)
         server = FeeSystemHttpServer(build_fee_system(config, dt.datetime.now)).start()
         return server.url, server.stop
+    # The simulated configuration with the synthetic workers as the fee system's people.
+    config_text = (REPO / "config" / "simulated.toml").read_text(encoding="utf-8")
+    config_file = state / "bench.toml"
+    config_file.write_text(
+        config_text.replace('people = "demo_people.toml"', f'people = "{people}"').replace(
+            'policy = "policy.toml"', f'policy = "{REPO / "config" / "policy.toml"}"'
+        ),
+        encoding="utf-8",
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.feesystem.http_server", "--config", str(REPO / "config" / "simulated.toml"),
+        [sys.executable, "-m", "kiosk.feesystem.http_server", "--config", str(config_file),
          "--state", str(state), "--port", "0", "--no-controls"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
@@ -107,10 +162,11 @@ def main() -> int:
     parser.add_argument("--mix", choices=("read", "pay"), default="read")
     parser.add_argument("--in-process", action="store_true", help="serve from this process (shares the GIL)")
     args = parser.parse_args()
-    round_of = read_round if args.mix == "read" else pay_round
+    workers = Workers(SYNTHETIC_WORKERS)
 
     with tempfile.TemporaryDirectory() as state:
-        url, stop = start_server(Path(state), args.in_process)
+        people = write_workers(Path(state), SYNTHETIC_WORKERS)
+        url, stop = start_server(Path(state), args.in_process, people)
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -119,9 +175,13 @@ def main() -> int:
         def worker() -> None:
             client = Timed(HttpFeeSystem(url, timeout_seconds=5), latencies, lock)
             number = 0
+            worker_id = [workers.take()] if args.mix == "pay" else []
             while time.monotonic() < deadline:
                 try:
-                    round_of(client, number)
+                    if args.mix == "pay":
+                        pay_round(client, number, worker_id, workers)
+                    else:
+                        read_round(client, number)
                 except FeeSystemError as error:
                     with lock:
                         errors.append(f"{type(error).__name__}: {error.detail}")
