@@ -110,6 +110,8 @@ class KioskApp:
 
     def maintenance_ended(self) -> None:
         self.maintenance = None
+        if self.closed:  # the kiosk closing closed maintenance too: nothing to hand back to
+            return
         self.recovery.start()
         self.window.raise_()
         self.window.activateWindow()
