@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from drivers.base import DeviceError, DeviceStatus
 from drivers.idcard import SerialIdCardReader
+from drivers.idcard.errors import IdCardAnswerCut
 from drivers.pcsc.monitor import CardEvent, CardMonitor
 from drivers.sscard import PcscSsCardReader
 
@@ -146,10 +147,11 @@ class IdentityWatcher(QObject):
                 card = self.idcard.read_card()
                 self.card_read.emit(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
         except DeviceError as error:
-            # The diag category groups the reader's many codes: no_device/timeout mean the reader is gone.
+            # The diag category groups the reader's many codes: no_device/timeout mean the reader is gone, unless
+            # it was talking when the answer stopped (the card left mid-read: the citizen is asked to lay it again).
             category = getattr(error, "category", error.code)
             log.info("ID card reader: %s", error.code)
-            if category in ("no_device", "timeout"):
+            if category in ("no_device", "timeout") and not isinstance(error, IdCardAnswerCut):
                 self.idcard.close()
                 self._set_status("idcard", DeviceStatus.OFFLINE)
                 self._idcard_retry_at = clock().timestamp() + REOPEN_SECONDS

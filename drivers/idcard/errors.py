@@ -74,6 +74,14 @@ class IdCardTimeout(IdCardError):
     default_citizen_message = _MSG_READER_FAULT
 
 
+class IdCardAnswerCut(IdCardTimeout):
+    """Part of an answer, then silence: the reader was alive and talking, so it is not gone; most likely the card
+    left it mid-transfer. The citizen is asked to lay the card again (a timeout to diag, as before)."""
+
+    default_code = "answer_cut"
+    default_citizen_message = _MSG_REPLACE_CARD
+
+
 class IdCardChecksumError(IdCardError):
     """An answer whose CHK byte did not match the XOR we computed (line noise, a corrupted transfer)."""
 

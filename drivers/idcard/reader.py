@@ -18,6 +18,7 @@ import serial
 
 from drivers.base import DeviceStatus
 from drivers.idcard.errors import (
+    IdCardAnswerCut,
     IdCardChecksumError,
     IdCardError,
     IdCardFrameError,
@@ -213,9 +214,7 @@ class SerialIdCardReader:
         if false_frame is not None:
             raise false_frame
         if decoder.pending:
-            raise IdCardTimeout(
-                f"{self.port}: only part of an answer ({decoder.pending} bytes) in {self.timeout} s"
-            )
+            raise IdCardAnswerCut(f"{self.port}: only part of an answer ({decoder.pending} bytes) in {self.timeout} s")
         raise IdCardTimeout(f"{self.port}: no answer in {self.timeout} s")
 
 

@@ -110,7 +110,12 @@ class ScenarioRunner(MaintenanceSteps):
         return report
 
     def pump(self, ms: int) -> None:
-        self._test.qWait(ms)
+        """Run the kiosk's event loop for ``ms``. Not QTest.qWait: PySide keeps the GIL through it, so the kiosk's
+        worker threads (fee system, printer, PIN pad, bank) crawled at a fifth of their speed or less while a
+        scenario waited; a QEventLoop lets them run."""
+        loop = self._core.QEventLoop()
+        self._core.QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     def within(self, step: ScenarioStep) -> float:
         return float(step.options.get("within", self.scenario.within))
