@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import signal
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,8 @@ from drivers.pcsc.daemon import ensure_pcscd
 from harness_fixtures import REPO, kiosk_cli, kiosk_sim_process
 
 sys.path.insert(0, str(REPO / "scripts"))
-from kill_sweep import format_matrix, sample_cases, sweep
+from kill_sweep import TO_PAY, format_matrix, sample_cases, sweep
+from kill_sweep import query as _query
 
 ZHANG_SAN = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
 RESIDENT = "370103197003224422"
@@ -42,26 +42,6 @@ within = 15
 "bank.timeout_seconds" = 60
 "timeouts.qr_payment_seconds" = 300
 "devices.a4_printer.mode" = "real"   # no private cupsd: a SIGKILLed kiosk would leave it running
-"""
-TO_PAY = """
-[[step]]
-tap = "resident"
-[[step]]
-tap = "pay"
-[[step]]
-place_id_card = "resident"
-[[step]]
-wait_screen = "items"
-[[step]]
-tap = "resident_pension"
-[[step]]
-tap = "year_2026"
-[[step]]
-tap = "{method}"
-[[step]]
-tap = "grade_G03"
-[[step]]
-tap = "confirm_grade"
 """
 HOLD = """
 [[step]]
@@ -106,16 +86,6 @@ CASES = {
     "card_auth_sent_no_answer": ("bank_card", CARD_NO_ANSWER, "auth_sent", "approved", "reversed", 0),
     "card_approved_not_posted": ("bank_card", CARD_APPROVED_UNPOSTED, "approved", "approved", "done", 80000),
 }
-
-
-def _query(database: Path, sql: str) -> list[tuple]:
-    if not database.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute(sql).fetchall()
-    except sqlite3.OperationalError:  # not created yet, or busy: look again
-        return []
 
 
 def _bank_ledger(state: Path) -> list[tuple]:
