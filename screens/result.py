@@ -25,6 +25,10 @@ class ResultScreen(Screen):
         self.layout_.addWidget(self.detail)
         self.receipt = label("", "Subtitle")
         self.layout_.addWidget(self.receipt)
+        # The card left in the slot is the one thing a citizen must not walk away from: large, framed, apart.
+        self.take_card = label(self.tr("Please take your bank card."), "TakeCard")
+        self.take_card.setVisible(False)
+        self.layout_.addWidget(self.take_card)
         self.layout_.addSpacing(30)
         self.finish_button = button(self.tr("Finish"), "primary", "finish")
         self.finish_button.clicked.connect(lambda: self.fire("finish"))
@@ -45,8 +49,9 @@ class ResultScreen(Screen):
     def on_enter(self) -> None:
         outcome: PaymentOutcome | None = self.ctx.session.payment
         self.show_outcome(outcome)
-        if self.ctx.session.pay_method is PayMethod.BANK_CARD and self.ctx.card_checkout.card_in_slot:
-            self.receipt.setText("\n".join(filter(None, [self.receipt.text(), self.tr("Please take your bank card.")])))
+        card_left = self.ctx.session.pay_method is PayMethod.BANK_CARD and self.ctx.card_checkout.card_in_slot
+        self.take_card.setVisible(card_left)
+        if card_left:
             self._prompt += self.tr(" Please take your bank card.")
 
     def show_outcome(self, outcome: PaymentOutcome | None) -> None:

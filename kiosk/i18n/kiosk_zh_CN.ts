@@ -683,55 +683,55 @@ Pages: {pages}</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../screens/login.py" line="29"/>
+        <location filename="../../screens/login.py" line="31"/>
         <source>Please log in with your card</source>
         <translation>请刷卡登录</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="32"/>
+        <location filename="../../screens/login.py" line="34"/>
         <source>Lay your resident ID card flat on the card reader below the screen,
 or insert your social security card into the card slot.</source>
         <translation>请将居民身份证平放在屏幕下方的读卡区，
 或将社保卡插入插卡口。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="50"/>
+        <location filename="../../screens/login.py" line="52"/>
         <source>Please place your ID card on the reader, or insert your social security card.</source>
         <translation>请将身份证放在读卡区，或插入社保卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="55"/>
-        <location filename="../../screens/login.py" line="68"/>
+        <location filename="../../screens/login.py" line="57"/>
+        <location filename="../../screens/login.py" line="70"/>
         <source>Waiting for your card...</source>
         <translation>正在等待读卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="79"/>
+        <location filename="../../screens/login.py" line="84"/>
         <source>The ID card reader is not working. Please insert your social security card instead.</source>
         <translation>身份证读卡器暂不可用，请插入社保卡登录。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="83"/>
+        <location filename="../../screens/login.py" line="88"/>
         <source>The social security card slot is not working. Please use your resident ID card instead.</source>
         <translation>社保卡读卡器暂不可用，请使用居民身份证登录。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="86"/>
+        <location filename="../../screens/login.py" line="91"/>
         <source>The card readers are not working. Please ask at the service window.</source>
         <translation>读卡设备暂不可用，请到服务窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="97"/>
+        <location filename="../../screens/login.py" line="102"/>
         <source>This card has expired. Please use a valid card or ask at the service window.</source>
         <translation>此证件已过有效期，请使用有效证件或到服务窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="102"/>
+        <location filename="../../screens/login.py" line="107"/>
         <source>Card read. Checking your registration...</source>
         <translation>读卡成功，正在查询参保信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="120"/>
+        <location filename="../../screens/login.py" line="125"/>
         <source>Your registration could not be checked. Please try again later.</source>
         <translation>暂时无法查询您的参保信息，请稍后再试。</translation>
     </message>
@@ -1191,85 +1191,85 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../screens/result.py" line="29"/>
+        <location filename="../../screens/result.py" line="33"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="49"/>
+        <location filename="../../screens/result.py" line="29"/>
         <source>Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="50"/>
+        <location filename="../../screens/result.py" line="55"/>
         <source> Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="55"/>
-        <location filename="../../screens/result.py" line="62"/>
+        <location filename="../../screens/result.py" line="60"/>
+        <location filename="../../screens/result.py" line="67"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="59"/>
+        <location filename="../../screens/result.py" line="64"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="66"/>
+        <location filename="../../screens/result.py" line="71"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="71"/>
+        <location filename="../../screens/result.py" line="76"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="72"/>
+        <location filename="../../screens/result.py" line="77"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="76"/>
+        <location filename="../../screens/result.py" line="81"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="80"/>
+        <location filename="../../screens/result.py" line="85"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="87"/>
+        <location filename="../../screens/result.py" line="92"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="89"/>
+        <location filename="../../screens/result.py" line="94"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="91"/>
+        <location filename="../../screens/result.py" line="96"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="93"/>
+        <location filename="../../screens/result.py" line="98"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="100"/>
+        <location filename="../../screens/result.py" line="105"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="103"/>
+        <location filename="../../screens/result.py" line="108"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
