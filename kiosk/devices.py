@@ -29,7 +29,8 @@ from drivers.pinpad.simulator import PinPadSimulator
 from drivers.sscard import PcscSsCardReader, VirtualSsCard
 from kiosk.config import KioskConfig
 from printers.a4.cups import CupsA4Printer
-from printers.a4.simulator import CupsFilePrinterSimulator, CupsUnavailable
+from printers.a4.private_cupsd import CupsUnavailable
+from printers.a4.simulator import CupsFilePrinterSimulator
 from printers.escpos.config import ReceiptPrinterConfig
 from printers.escpos.driver import ReceiptPrinter
 from printers.escpos.simulator import EscPosPrinterSimulator

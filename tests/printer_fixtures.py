@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from printers.a4.private_cupsd import CupsUnavailable, PrivateCupsd
 from printers.a4.simulator import PASS_THROUGH_PPD
 from printers.escpos import ReceiptPrinter, ReceiptPrinterConfig
 from printers.escpos.simulator import EscPosPrinterSimulator
@@ -77,68 +71,19 @@ def sample_receipt(*, reprint: bool = False) -> ReceiptDocument:
 
 
 
-@dataclass
-class CupsServer:
-    root: Path
-    socket: str
-    env: dict[str, str]
-
-    def run(self, *command: str) -> str:
-        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=20, check=False)
-        assert result.returncode == 0, f"{command}: {result.stderr}"
-        return result.stdout
+CupsServer = PrivateCupsd  # the tests' name for it
 
 
 @pytest.fixture(name="cups_server", scope="module")
-def cups_server_fixture() -> Iterator[CupsServer]:
-    cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
-    if not cupsd or not shutil.which("lpadmin"):
-        pytest.skip("cupsd/lpadmin not installed: cannot run a private CUPS scheduler on this machine")
-    # Not under pytest's tmp_path: its parents are 0700 and CUPS filters run as user lp.
-    root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
-    root.chmod(0o755)
-    for sub in ("state", "cache", "spool", "tmp", "log", "ppd", "out"):
-        (root / sub).mkdir()
-    (root / "out").chmod(0o777)
-    sock = str(root / "cups.sock")
-    (root / "cupsd.conf").write_text(
-        f"Listen {sock}\nLogLevel warn\nWebInterface No\nBrowsing No\nDefaultAuthType None\n"
-        "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-        "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
-    )
-    (root / "cups-files.conf").write_text(
-        f"FileDevice Yes\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
-        f"RequestRoot {root}/spool\nTempDir {root}/tmp\nErrorLog {root}/log/error_log\n"
-        f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\nSystemGroup root\n"
-    )
-    process = subprocess.Popen(
-        [cupsd, "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    env = {**os.environ, "CUPS_SERVER": sock, "LANG": "C", "LC_ALL": "C"}
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            pytest.skip(f"a private cupsd would not start on this machine: {error.strip()[:300]}")
-        probe = subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True, check=False)
-        if "scheduler is running" in probe.stdout:
-            break
-        time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.skip("a private cupsd did not answer within 10 s on this machine")
+def cups_server_fixture() -> Iterator[PrivateCupsd]:
     try:
-        yield CupsServer(root=root, socket=sock, env=env)
+        server = PrivateCupsd().launch().wait_ready()
+    except CupsUnavailable as error:
+        pytest.skip(f"no private CUPS scheduler on this machine: {error}")
+    try:
+        yield server
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 def add_file_queue(server: CupsServer, name: str) -> Path:

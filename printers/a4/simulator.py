@@ -9,19 +9,14 @@ of paper, jam or be unplugged the way CUPS reports it; it can also be switched o
 
 from __future__ import annotations
 
-import ctypes
-import os
 import shutil
-import signal
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+from printers.a4.private_cupsd import PrivateCupsd
 from printers.a4.sim_backend import FAULTS, SCHEME, install_server_bin, write_fault
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # A raw queue (no PPD) on a file: device completes jobs without writing anything (seen with CUPS 2.4.2), so the
 # queue gets a PPD whose only filter is gziptoany, CUPS's own pass-through filter.
@@ -55,37 +50,22 @@ PASS_THROUGH_PPD = """*PPD-Adobe: "4.3"
 """
 
 
-def _die_with_parent() -> None:
-    """In the child, before cupsd runs: end it when the process that started it dies (even by SIGKILL), so a
-    killed kiosk leaves no private scheduler behind (Linux prctl PR_SET_PDEATHSIG)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass  # not Linux: stop() still ends it on a clean exit
-
-
-class CupsUnavailable(RuntimeError):
-    """cupsd is not installed or would not start here (the message says why)."""
-
-
 class CupsFilePrinterSimulator:
     def __init__(self, out_dir: Path | str, queue: str = "kiosk-a4") -> None:
         self.out_dir = Path(out_dir)
         self.queue = queue
         self.printed: list[Path] = []
         self.fault = "ok"
-        self._process: subprocess.Popen | None = None
-        # Not under a 0700 folder: CUPS filters run as user lp and must reach the spool.
-        self.root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
-        self.socket = str(self.root / "cups.sock")
+        self.cupsd = PrivateCupsd()
+        self.root = self.cupsd.root
+        self.socket = self.cupsd.socket
         self.device_file = self.root / "out" / f"{queue}.pdf"
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "CUPS_SERVER": self.socket, "LANG": "C", "LC_ALL": "C"}
+        return self.cupsd.env
 
     def start(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
         return self.launch().wait_ready(timeout)
@@ -93,51 +73,15 @@ class CupsFilePrinterSimulator:
     def launch(self) -> CupsFilePrinterSimulator:
         """Start cupsd and return at once. Call it on a thread that outlives cupsd: cupsd is told to die with
         the thread that started it (PR_SET_PDEATHSIG), so wait_ready() may run on any thread, this may not."""
-        cupsd = shutil.which("cupsd") or ("/usr/sbin/cupsd" if os.path.exists("/usr/sbin/cupsd") else None)
-        if not cupsd or not shutil.which("lpadmin"):
-            raise CupsUnavailable("cupsd/lpadmin are not installed (Debian package cups)")
-        self.root.chmod(0o755)
-        for sub in ("state", "cache", "spool", "tmp", "log", "out"):
-            (self.root / sub).mkdir(exist_ok=True)
-        (self.root / "out").chmod(0o777)
-        (self.root / "cupsd.conf").write_text(
-            f"Listen {self.socket}\nLogLevel warn\nWebInterface No\nBrowsing No\nDefaultAuthType None\n"
-            "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-            "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
-        )
-        root = self.root
-        server_bin = install_server_bin(root)
-        write_fault(root, "ok")
-        (root / "cups-files.conf").write_text(
-            f"ServerBin {server_bin}\nServerRoot {root}\nStateDir {root}/state\nCacheDir {root}/cache\n"
-            f"RequestRoot {root}/spool\nTempDir {root}/tmp\nErrorLog {root}/log/error_log\n"
-            f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\nSystemGroup root\n"
-        )
-        self._process = subprocess.Popen(
-            [cupsd, "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
+        server_bin = install_server_bin(self.root)
+        write_fault(self.root, "ok")
+        self.cupsd.launch(f"ServerBin {server_bin}\n")
         return self
 
     def wait_ready(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
         """Wait until the launched cupsd answers, then add the printer queue and start collecting its jobs."""
-        assert self._process is not None, "launch() first"
+        self.cupsd.wait_ready(timeout)
         root = self.root
-        deadline = time.monotonic() + timeout
-        while True:
-            if self._process.poll() is not None:
-                error = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
-                raise CupsUnavailable(f"cupsd would not start: {error.strip()[:300]}")
-            probe = subprocess.run(["lpstat", "-r"], env=self.env, capture_output=True, text=True, check=False)
-            if "scheduler is running" in probe.stdout:
-                break
-            if time.monotonic() > deadline:
-                self.stop()
-                raise CupsUnavailable(f"cupsd did not answer within {timeout:.0f} s")
-            time.sleep(0.1)
         ppd = root / "kiosk-a4.ppd"
         ppd.write_text(PASS_THROUGH_PPD)
         self._lpadmin("-p", self.queue, "-E", "-v", f"{SCHEME}:{self.device_file}", "-P", str(ppd))
@@ -191,10 +135,4 @@ class CupsFilePrinterSimulator:
         self._stop.set()
         if self._watcher:
             self._watcher.join(timeout=2)
-        if self._process and self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGTERM)
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, signal.SIGKILL)
-        shutil.rmtree(self.root, ignore_errors=True)
+        self.cupsd.stop()
