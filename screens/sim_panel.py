@@ -8,7 +8,8 @@ and the fee-system simulator, never on the kiosk's screens: what the kiosk shows
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -43,8 +45,15 @@ class SimulatorPanel(QWidget):
         self.traffic = traffic
         self.traffic_seen = 0
         outer = QHBoxLayout(self)
-        layout = QVBoxLayout()
-        outer.addLayout(layout)
+        # The controls are taller than many screens: they scroll, so the PIN pad's keys stay reachable.
+        controls = QWidget()
+        layout = QVBoxLayout(controls)
+        scroll = QScrollArea()
+        scroll.setObjectName("sim_controls")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(controls)
+        outer.addWidget(scroll)
 
         cards = QGroupBox(self.tr("Cards"))
         box = QVBoxLayout(cards)
@@ -119,6 +128,11 @@ class SimulatorPanel(QWidget):
             QVBoxLayout(logs).addWidget(self.log)
             outer.addWidget(logs, 1)
 
+        scroll.setMinimumWidth(controls.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # as tall as the screen allows, the controls scrolling within
+            fitting = min(controls.sizeHint().height() + 40, screen.availableGeometry().height() - 80)
+            self.resize(self.sizeHint().width(), fitting)
         self.refresh_timer = QTimer(self)
         self.refresh_timer.timeout.connect(self.refresh)
         self.refresh_timer.start(500)
