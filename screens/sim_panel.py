@@ -60,7 +60,9 @@ class SimulatorPanel(QWidget):
         self.person = QComboBox()
         self.person.setObjectName("sim_person")
         for person in self.people:
-            self.person.addItem(f"{person.name} — {person.note}", person.key)
+            # The demo key is what scenario files name (place_id_card = "flexible"); the note says who it is.
+            self.person.addItem(f"{person.name}（{person.key}）", person.key)
+            self.person.setItemData(self.person.count() - 1, person.note, Qt.ItemDataRole.ToolTipRole)
         box.addWidget(self.person)
         place = QPushButton(self.tr("Place ID card"))
         place.setObjectName("sim_place_card")
