@@ -36,7 +36,7 @@ from drivers.base import Completion
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
 from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
-from drivers.pcsc.reader import PcscCardReader
+from drivers.pcsc.reader import PcscCardReader, ReadStats
 
 DEFAULT_READER = "Virtual PCD 00 01"  # the kiosk's simulated bank card slot (vpcd slot 1, port 35964)
 DEFAULT_TIMEOUT = 5.0
@@ -201,12 +201,6 @@ def _last_day(yymm: str) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class ReadStats:
-    apdus: int
-    seconds: float
-
-
 class PcscBankCardReader(PcscCardReader[BankCardData]):
     """Reads bank IC cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
@@ -221,7 +215,6 @@ class PcscBankCardReader(PcscCardReader[BankCardData]):
     ) -> None:
         super().__init__(reader_fragment, timeout)
         self.clock = clock
-        self.last_read: ReadStats | None = None
 
     def _error(self, code: str, detail: str, completion: Completion | None = None) -> BankCardError:
         return bankcard_error(code, detail, completion)

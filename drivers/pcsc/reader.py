@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from drivers.base import Completion, DeviceError, DeviceStatus
@@ -17,6 +18,14 @@ from drivers.pcsc.errors import CARD_ERROR, PcscError
 from drivers.pcsc.monitor import CardEvent, CardMonitor
 
 CardData = TypeVar("CardData")
+
+
+@dataclass(frozen=True)
+class ReadStats:
+    """How the last read went (for the benchmark and the technician)."""
+
+    apdus: int
+    seconds: float
 
 
 class PcscCardReader(Generic[CardData]):
@@ -31,6 +40,7 @@ class PcscCardReader(Generic[CardData]):
         self.timeout = timeout
         self._context = PcscContext()
         self._lock = threading.Lock()
+        self.last_read: ReadStats | None = None
 
     # -- what a subclass supplies ------
     def _error(self, code: str, detail: str, completion: Completion | None = None) -> DeviceError:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from drivers.base import Completion
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
 from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
-from drivers.pcsc.reader import PcscCardReader
+from drivers.pcsc.reader import PcscCardReader, ReadStats
 from drivers.sscard.data import SsCardData, data_from_records
 from drivers.sscard.errors import SsCardError, from_pcsc, sscard_error
 from drivers.sscard.records import FILES
@@ -35,14 +34,6 @@ def read_record_apdu(record: int) -> bytes:
     return bytes([0x00, 0xB2, record, 0x04, 0x00])
 
 
-@dataclass(frozen=True)
-class ReadStats:
-    """How the last read went (for the benchmark and the technician)."""
-
-    apdus: int
-    seconds: float
-
-
 class PcscSsCardReader(PcscCardReader[SsCardData]):
     """Reads social security cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
@@ -51,7 +42,6 @@ class PcscSsCardReader(PcscCardReader[SsCardData]):
 
     def __init__(self, reader_fragment: str = DEFAULT_READER, timeout: float = DEFAULT_TIMEOUT) -> None:
         super().__init__(reader_fragment, timeout)
-        self.last_read: ReadStats | None = None
 
     def _error(self, code: str, detail: str, completion: Completion | None = None) -> SsCardError:
         return sscard_error(code, detail, completion)
