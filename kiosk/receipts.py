@@ -16,6 +16,7 @@ from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.names import mask_name
 from kiosk.feesystem.api import PaymentRecord
+from kiosk.session import Session
 from kiosk.verification import make_code
 from printers.escpos.driver import ReceiptPrinter
 from printers.receipt import ReceiptDocument, render_receipt
@@ -46,6 +47,17 @@ class ReceiptParties:
     payer_id: str
     payee_name: str | None = None  # a proxy payment (代缴)
     payee_id: str | None = None
+
+
+def session_parties(session: Session) -> ReceiptParties:
+    """Who the receipt of this session's payment names: the person logged in, and the payee of a proxy payment."""
+    payer, payee = session.person, session.payee
+    return ReceiptParties(
+        payer_name=payer.name if payer else "",
+        payer_id=payer.id_number if payer else "",
+        payee_name=payee.name if payee else None,
+        payee_id=payee.id_number if payee else None,
+    )
 
 
 class ReceiptService:

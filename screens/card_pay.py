@@ -17,7 +17,7 @@ from kiosk.checkout import PaymentOutcome
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import Step
-from kiosk.receipts import ReceiptParties
+from kiosk.receipts import session_parties
 from screens.base import Screen, translate
 from screens.widgets import busy_bar, button, label
 
@@ -172,7 +172,7 @@ class CardPayScreen(Screen):
         session = self.ctx.session
         quote, card = session.quote, self.card
         payer = session.person.id_number if session.person else quote.id_number
-        parties = self._parties()
+        parties = session_parties(self.ctx.session)
         self.ctx.tasks.run(
             lambda: self.checkout.pay(quote, payer, card, pin_block, parties), on_done=self.paid, on_failed=self.fail
         )
@@ -244,12 +244,3 @@ class CardPayScreen(Screen):
             self.checkout.cancel_pin()
         self.phase = "idle"
 
-    def _parties(self) -> ReceiptParties:
-        session = self.ctx.session
-        payer, payee = session.person, session.payee
-        return ReceiptParties(
-            payer_name=payer.name if payer else "",
-            payer_id=payer.id_number if payer else "",
-            payee_name=payee.name if payee else None,
-            payee_id=payee.id_number if payee else None,
-        )

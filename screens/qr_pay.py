@@ -15,7 +15,7 @@ from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import Step
 from kiosk.payments.qr import OpenedQrPayment
-from kiosk.receipts import ReceiptParties
+from kiosk.receipts import session_parties
 from screens.base import Screen, fee_error_text, translate
 from screens.qr import qr_pixmap
 from screens.style import px
@@ -76,16 +76,6 @@ class QrPayScreen(Screen):
             return self.tr("Please scan the code with WeChat to pay.")
         return self.tr("Please scan the code with Alipay to pay.")
 
-    def _parties(self) -> ReceiptParties:
-        session = self.ctx.session
-        payer, payee = session.person, session.payee
-        return ReceiptParties(
-            payer_name=payer.name if payer else "",
-            payer_id=payer.id_number if payer else "",
-            payee_name=payee.name if payee else None,
-            payee_id=payee.id_number if payee else None,
-        )
-
     def on_enter(self) -> None:
         session = self.ctx.session
         method = session.pay_method or PayMethod.ALIPAY
@@ -140,7 +130,7 @@ class QrPayScreen(Screen):
             self.ctx.countdown.stop()
             self.cancel_button.setEnabled(False)
             self.status.setText(self.tr("Payment received. Recording it and printing your receipt..."))
-            entry, parties = self.payment.entry, self._parties()
+            entry, parties = self.payment.entry, session_parties(self.ctx.session)
             self.ctx.tasks.run(
                 lambda: self.ctx.checkout.finish_paid(entry, parties), on_done=self.done, on_failed=self.failed
             )
@@ -159,7 +149,7 @@ class QrPayScreen(Screen):
             self.ctx.session.record = None
             self.fire("finished")
             return
-        entry, parties = self.payment.entry, self._parties()
+        entry, parties = self.payment.entry, session_parties(self.ctx.session)
         self.ctx.session.receipt_error = "timeout" if timeout else "cancelled"
         self.ctx.tasks.run(lambda: self.ctx.checkout.abandon(entry, parties), on_done=self.done, on_failed=self.failed)
 
@@ -181,6 +171,6 @@ class QrPayScreen(Screen):
         """Leaving without an outcome (session end): close the order in the background, post if it was paid."""
         self.poll_timer.stop()
         if self.payment is not None and not self._closing:
-            entry, parties = self.payment.entry, self._parties()
+            entry, parties = self.payment.entry, session_parties(self.ctx.session)
             self.ctx.tasks.run(lambda: self.ctx.checkout.abandon(entry, parties))
         self.payment = None

@@ -295,6 +295,7 @@ def test_export_to_a_removable_drive_that_is_not_there_says_so(make_kiosk, qtbot
     click(qtbot, window, "log_export")
     page = window.pages["logs"]
     assert str(drive) in page.message.text() and not drive.exists()  # nothing written to the kiosk's own disk
+    assert "请插入移动存储设备" in page.message.text()  # said in the technician's language
     assert "export_failed" in audit_actions(window)
     drive.mkdir(parents=True)  # the drive is mounted
     click(qtbot, window, "log_export")

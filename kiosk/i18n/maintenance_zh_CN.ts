@@ -4,7 +4,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="41"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="31"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
@@ -339,17 +339,17 @@
 <context>
     <name>Keyboard</name>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="89"/>
+        <location filename="../../screens/maintenance/common.py" line="90"/>
         <source>Shift</source>
         <translation>大小写</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="90"/>
+        <location filename="../../screens/maintenance/common.py" line="91"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="91"/>
+        <location filename="../../screens/maintenance/common.py" line="92"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -357,32 +357,35 @@
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="14"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="13"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="17"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="16"/>
         <source>Export logs (personal data masked)</source>
         <translation>导出日志（个人信息已脱敏）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="23"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="22"/>
         <source>The log is empty.</source>
         <translation>日志为空。</translation>
     </message>
+</context>
+<context>
+    <name>MaintenancePage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="30"/>
+        <location filename="../../screens/maintenance/common.py" line="148"/>
         <source>The export folder {folder} is not there: plug in the removable drive.</source>
         <translation>导出目录{folder}不存在：请插入移动存储设备。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="34"/>
+        <location filename="../../screens/maintenance/common.py" line="154"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="36"/>
+        <location filename="../../screens/maintenance/common.py" line="156"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
@@ -468,27 +471,27 @@
 <context>
     <name>PowerPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="56"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="46"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="58"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="48"/>
         <source>Restart the application</source>
         <translation>重启程序</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="59"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="49"/>
         <source>Shut down the kiosk</source>
         <translation>关闭终端</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="60"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="50"/>
         <source>Exit to the desktop</source>
         <translation>退出到桌面</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="82"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="72"/>
         <source>Confirm: {action}</source>
         <translation>确认：{action}</translation>
     </message>
@@ -496,77 +499,62 @@
 <context>
     <name>ReconcilePage</name>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="16"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="15"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="18"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="17"/>
         <source>Reconcile</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="20"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="19"/>
         <source>Day (YYYY-MM-DD)</source>
         <translation>日期（年-月-日）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="24"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="23"/>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="25"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="24"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="26"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="25"/>
         <source>Print A4 page</source>
         <translation>打印A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="48"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="47"/>
         <source>Write the day as YYYY-MM-DD.</source>
         <translation>请按“年-月-日”格式填写日期。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="55"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="54"/>
         <source>Cannot reconcile: {error}</source>
         <translation>无法对账：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="58"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="57"/>
         <source>No unexplained difference.</source>
         <translation>没有未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="60"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="59"/>
         <source>{n} unexplained difference(s).</source>
         <translation>{n}笔未解释的差异。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="72"/>
-        <source>The export folder {folder} is not there: plug in the removable drive.</source>
-        <translation>导出目录{folder}不存在：请插入移动存储设备。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="76"/>
-        <source>Export failed: {error}</source>
-        <translation>导出失败：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="78"/>
-        <source>Exported to {path}</source>
-        <translation>已导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="89"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="79"/>
         <source>Printed.</source>
         <translation>已打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/reconcile_page.py" line="93"/>
+        <location filename="../../screens/maintenance/reconcile_page.py" line="83"/>
         <source>Printing failed: {error}</source>
         <translation>打印失败：{error}</translation>
     </message>

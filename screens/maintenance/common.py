@@ -4,9 +4,10 @@ long press that opens maintenance from Home."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.context import KioskContext
 from kiosk.maintenance.credentials import KEYBOARD_ROWS
-from kiosk.maintenance.service import MaintenanceService
+from kiosk.maintenance.service import ExportFolderMissing, MaintenanceService
 from screens.long_press import LongPress  # noqa: F401  (re-exported: the gesture's old home)
 from screens.style import px
 from screens.widgets import button, label
@@ -138,6 +139,21 @@ class Page(QWidget):
         self.message.setObjectName("Error" if error else "Hint")
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+
+    def export_and_say(self, export: Callable[[], Path]) -> None:
+        """Run an export; say where the file went, or why it did not (an unplugged drive in plain words)."""
+        try:
+            path = export()
+        except ExportFolderMissing as missing:
+            text = QCoreApplication.translate(
+                "MaintenancePage", "The export folder {folder} is not there: plug in the removable drive."
+            )
+            self.say(text.format(folder=missing.folder), error=True)
+            return
+        except OSError as error:
+            self.say(QCoreApplication.translate("MaintenancePage", "Export failed: {error}").format(error=error), True)
+            return
+        self.say(QCoreApplication.translate("MaintenancePage", "Exported to {path}").format(path=path))
 
     def row(self, *widgets: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()

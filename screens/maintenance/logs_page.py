@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 
-from kiosk.maintenance.service import ExportFolderMissing
 from screens.maintenance.common import Page, fill
 from screens.widgets import button
 
@@ -24,16 +23,7 @@ class LogsPage(Page):
         self.lines.verticalScrollBar().setValue(self.lines.verticalScrollBar().maximum())
 
     def export(self) -> None:
-        try:
-            path = self.service.export_logs()
-        except ExportFolderMissing as missing:
-            text = self.tr("The export folder {folder} is not there: plug in the removable drive.")
-            self.say(text.format(folder=missing.folder), error=True)
-            return
-        except OSError as error:
-            self.say(self.tr("Export failed: {error}").format(error=error), error=True)
-            return
-        self.say(self.tr("Exported to {path}").format(path=path))
+        self.export_and_say(lambda: self.service.export_logs())
 
 
 class AuditPage(Page):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.maintenance.reconciliation import ReconciliationUnavailable, summary_lines
-from kiosk.maintenance.service import ExportFolderMissing
 from kiosk.payments.reconcile import ReconciliationReport
 from screens.maintenance.common import Page, field_label, fill, run_task
 from screens.widgets import button
@@ -66,16 +65,7 @@ class ReconcilePage(Page):
     def export_csv(self) -> None:
         if self.report is None:
             return
-        try:
-            path = self.service.export_reconciliation(self.report)
-        except ExportFolderMissing as missing:
-            text = self.tr("The export folder {folder} is not there: plug in the removable drive.")
-            self.say(text.format(folder=missing.folder), error=True)
-            return
-        except OSError as error:
-            self.say(self.tr("Export failed: {error}").format(error=error), error=True)
-            return
-        self.say(self.tr("Exported to {path}").format(path=path))
+        self.export_and_say(lambda: self.service.export_reconciliation(self.report))
 
     def _print(self, action) -> None:
         if self.report is None:
