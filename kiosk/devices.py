@@ -25,6 +25,7 @@ from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.pcsc.daemon import ensure_pcscd
 from drivers.pcsc.vpcd import VPCD_PORT, VirtualCardClient
 from drivers.pinpad import SerialPinPad
+from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
 from drivers.sscard import PcscSsCardReader, VirtualSsCard
 from kiosk.config import KioskConfig
@@ -89,6 +90,14 @@ class DeviceHub:
         self._start_bank()
         return self
 
+    def start_bank_connection(self) -> BankHostClient:
+        """Only what talks to the bank host: the PIN pad (it computes the MACs) and the host, as configured
+        (`kiosk recover` sends stored reversals with it). stop() ends them."""
+        self._start_pinpad()
+        self._start_bank()
+        assert self.bank is not None
+        return self.bank
+
     def _start_pinpad(self) -> None:
         section = self.config.section("devices.pinpad")
         port = section["port"]
@@ -102,7 +111,7 @@ class DeviceHub:
                 self.pinpad.open()
                 # The simulated pad and the simulated bank share a test master key (never a real one).
                 if not self.pinpad.check_values().get("master"):
-                    install_test_master_key(self.pinpad)
+                    install_test_master_key(self.pinpad, Algorithm(section["algorithm"]))
             except DeviceError as error:
                 log.warning("PIN pad simulator not ready: %s", error)
                 self.problems["pinpad"] = str(error)
@@ -123,7 +132,11 @@ class DeviceHub:
         self.bankcard = PcscBankCardReader(fragment, timeout=self.config["timeouts.device_seconds"])
         host, port = bank["host"], bank["port"]
         if bank["mode"] == "simulated":
-            simulator = BankHostSimulator(demo_accounts(), state_dir=self.config.state_path("bank")).start()
+            simulator = BankHostSimulator(
+                demo_accounts(),
+                algorithm=self.config["devices.pinpad.algorithm"],
+                state_dir=self.config.state_path("bank"),
+            ).start()
             self.simulators["bank"] = simulator
             host, port = simulator.address
         self.bank = BankHostClient(

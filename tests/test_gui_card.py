@@ -187,3 +187,20 @@ def test_pinpad_unplugged_during_pin_entry_gives_the_card_back(fast_driver):
     bank_untouched(driver)
     driver.tap("finish")
     driver.wait_for(Step.HOME)
+
+
+def test_an_sm4_kiosk_pays_on_its_simulated_pad_and_host(vpcd_slot1, make_kiosk, qtbot):
+    """devices.pinpad.algorithm = "sm4": the simulated pad gets the SM4 test master key and the simulated host
+    works in SM4 too (both were TDES whatever the configuration said)."""
+    ensure_pcscd()
+    driver = Driver(make_kiosk(**{"devices.pinpad.algorithm": "sm4"}), qtbot)
+    try:
+        to_card_screen(driver)
+        insert_card_and_wait_for_pin(driver, "ZHANG SAN")
+        driver.ctx.devices.simulators["pinpad"].type_pin("123654")
+        driver.wait_for(Step.RESULT, timeout=15000)
+        driver.wait_for_text("缴费成功")
+        [entry] = driver.ctx.journal.entries()
+        assert entry.state is PaymentState.DONE and entry.amount_fen == 80000
+    finally:
+        driver.ctx.devices.simulators["bankcard"].remove()

@@ -163,40 +163,11 @@ class BankReversalHook:
 
     def _connect(self) -> Any:
         # Imported here: recovery of QR payments needs no drivers at all.
-        from drivers.bankhost import BankHostClient, StanCounter
-        from drivers.bankhost.accounts import demo_accounts
-        from drivers.bankhost.simulator import BankHostSimulator
-        from drivers.bankhost.testkeys import install_test_master_key
-        from drivers.pinpad import SerialPinPad
-        from drivers.pinpad.crypto import Algorithm
-        from drivers.pinpad.simulator import PinPadSimulator
+        from kiosk.devices import DeviceHub
 
-        config = self.config
-        algorithm = Algorithm(config["devices.pinpad.algorithm"])
-        port = config["devices.pinpad.port"]
-        if config["devices.pinpad.mode"] == "simulated":
-            pad_simulator = PinPadSimulator(state_file=config.state_path("pinpad.json")).start()
-            self._closers.append(pad_simulator.stop)
-            port = pad_simulator.port
-        pad = SerialPinPad(port, baud=config["devices.pinpad.baud"], timeout=config["timeouts.device_seconds"]).open()
-        self._closers.insert(0, pad.close)
-        if config["devices.pinpad.mode"] == "simulated" and not pad.check_values().get("master"):
-            install_test_master_key(pad, algorithm)
-        host, bank_port = config["bank.host"], config["bank.port"]
-        if config["bank.mode"] == "simulated":
-            bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=config.state_path("bank")).start()
-            self._closers.append(bank.stop)
-            host, bank_port = bank.address
-        self._client = BankHostClient(
-            host,
-            bank_port,
-            config["bank.terminal_id"],
-            config["bank.merchant_id"],
-            timeout=config["bank.timeout_seconds"],
-            pad=pad,
-            algorithm=algorithm,
-            stan=StanCounter(config.state_path("bank_stan")),
-        )
+        hub = DeviceHub(self.config)
+        self._closers.append(hub.stop)
+        self._client = hub.start_bank_connection()
         return self._client
 
     def close(self) -> None:
