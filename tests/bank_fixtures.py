@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW
-from drivers.bankcard import BankCardData, CardProfile, PcscBankCardReader, VirtualPbocCard
+from drivers.bankcard import BankCardData, CardProfile, PcscBankCardReader
 from drivers.bankcard.reader import card_data_from_records
 from drivers.bankcard.virtual_card import build_records
 from drivers.bankhost import BankHostClient, StanCounter
@@ -34,6 +34,7 @@ from drivers.pcsc import VirtualCardClient
 from drivers.pinpad import SerialPinPad
 from drivers.pinpad.simulator import PinPadSimulator
 from kiosk.payments.journal import Journal
+from sscard_fixtures import card_inserter, card_presence, wait_for
 
 BANK_READER = "Virtual PCD 00 01"
 BANK_VPCD_PORT = 35964
@@ -51,15 +52,6 @@ def card_of(account: Account) -> BankCardData:
     """What the reader returns for the virtual card of ``account`` (the PC/SC path has its own tests)."""
     profile = CardProfile(account.pan, account.expiry, account.pan_sequence, account.aid)
     return card_data_from_records(list(build_records(profile).values()), account.aid)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 @dataclass
@@ -155,35 +147,14 @@ def vpcd_slot1() -> Iterator[None]:
 
 
 def card_in_slot(present: bool) -> Callable[[], bool]:
-    reader = PcscBankCardReader(BANK_READER)
-
-    def check() -> bool:
-        try:
-            return reader.card_present() == present
-        except Exception:
-            return False
-
-    return check
+    return card_presence(PcscBankCardReader(BANK_READER), present)
 
 
 @pytest.fixture
 def insert_bank_card(pcscd: str, vpcd_slot1: None) -> Iterator[Callable[..., VirtualCardClient]]:
     """insert_bank_card(card) connects a VirtualPbocCard to vpcd slot 1 and waits until pcscd sees it."""
-    clients: list[VirtualCardClient] = []
     assert wait_for(card_in_slot(False)), "vpcd slot 1 still holds a card from before"
-
-    def insert(card: VirtualPbocCard, wait: bool = True) -> VirtualCardClient:
-        client = VirtualCardClient(card, port=BANK_VPCD_PORT)
-        client.insert()
-        clients.append(client)
-        if wait:
-            assert wait_for(card_in_slot(True)), "pcscd did not see the virtual bank card"
-        return client
-
-    yield insert
-    for client in clients:
-        client.close()
-    wait_for(card_in_slot(False))
+    yield from card_inserter(BANK_VPCD_PORT, card_in_slot, "virtual bank card")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,8 +40,8 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     return condition()
 
 
-def card_in_reader(present: bool) -> Callable[[], bool]:
-    reader = PcscSsCardReader(READER)
+def card_presence(reader: Any, present: bool) -> Callable[[], bool]:
+    """A condition for wait_for: ``reader`` (a PC/SC card reader driver) holds a card, or not."""
 
     def check() -> bool:
         try:
@@ -49,6 +50,31 @@ def card_in_reader(present: bool) -> Callable[[], bool]:
             return False
 
     return check
+
+
+def card_in_reader(present: bool) -> Callable[[], bool]:
+    return card_presence(PcscSsCardReader(READER), present)
+
+
+def card_inserter(
+    port: int, presence: Callable[[bool], Callable[[], bool]], what: str
+) -> Iterator[Callable[..., VirtualCardClient]]:
+    """For a fixture: yields insert(card, wait=True), which connects a virtual card to the vpcd slot on ``port``
+    and waits until pcscd sees it; afterwards every card is pulled and the slot seen empty."""
+    clients: list[VirtualCardClient] = []
+
+    def insert(card: Any, wait: bool = True) -> VirtualCardClient:
+        client = VirtualCardClient(card, port=port)
+        client.insert()
+        clients.append(client)
+        if wait:
+            assert wait_for(presence(True)), f"pcscd did not see the {what}"
+        return client
+
+    yield insert
+    for client in clients:
+        client.close()
+    wait_for(presence(False))
 
 
 @pytest.fixture(scope="session")
@@ -64,21 +90,8 @@ def demo_data() -> SsCardData:
 
 @pytest.fixture
 def insert_card(pcscd: str) -> Iterator[Callable[[VirtualSsCard], VirtualCardClient]]:
-    """insert_card(card) connects the virtual card to vpcd slot 1 and waits until pcscd sees it."""
-    clients: list[VirtualCardClient] = []
-
-    def insert(card: VirtualSsCard, wait: bool = True) -> VirtualCardClient:
-        client = VirtualCardClient(card, port=VPCD_PORT)
-        client.insert()
-        clients.append(client)
-        if wait:
-            assert wait_for(card_in_reader(True)), "pcscd did not see the virtual card"
-        return client
-
-    yield insert
-    for client in clients:
-        client.close()
-    wait_for(card_in_reader(False))
+    """insert_card(card) connects the virtual card to vpcd slot 0 and waits until pcscd sees it."""
+    yield from card_inserter(VPCD_PORT, card_in_reader, "virtual card")
 
 
 @pytest.fixture
