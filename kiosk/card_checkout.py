@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.bankcard import BankCardData
-from drivers.base import QT_TRANSLATE_NOOP
+from drivers.bankcard.errors import CITIZEN_MESSAGES as CARD_MESSAGES
+from drivers.base import QT_TRANSLATE_NOOP, DeviceStatus
+from drivers.pcsc.errors import NO_READER
 from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryCanceled, PinPadError
 from kiosk.checkout import PaymentOutcome
 from kiosk.devices import DeviceHub
@@ -81,10 +83,20 @@ class CardCheckout:
     def available(self) -> bool:
         return self.payments is not None and self.devices.bankcard is not None and self.devices.pinpad is not None
 
+    def device_problem(self) -> tuple[str, str] | None:
+        """Which device cannot serve a card payment now, "reader" or "pad", and why (a "DeviceMessage" source
+        text); None when both can. Asked before the citizen is told to insert the card."""
+        reader = self.devices.bankcard
+        if reader is None or reader.status() is not DeviceStatus.ONLINE:
+            log.warning("bank card reader not available: %s", reader.status().value if reader else "not configured")
+            return "reader", CARD_MESSAGES[NO_READER]
+        problem = self.pad_problem()
+        return ("pad", problem) if problem else None
+
     def pad_problem(self) -> str | None:
         """Why the PIN pad cannot take a PIN now (a "DeviceMessage" source text), or None when it can.
 
-        Asked before the citizen is told to insert the card. Blocking: a silent pad takes the device timeout."""
+        Blocking: a silent pad takes the device timeout."""
         if self.devices.pinpad is None:
             return MSG_UNAVAILABLE
         try:

@@ -46,22 +46,42 @@ BANKCARD_VPCD_PORT = VPCD_PORT + 1
 class VirtualCardSlot:
     """A simulated card slot: a virtual card inserted into (or pulled from) one of pcscd's vpcd readers.
 
-    ``card_factory`` turns what is inserted (a social security card's data, a bank account) into the card."""
+    ``card_factory`` turns what is inserted (a social security card's data, a bank account) into the card. A card
+    stays in the slot while its reader loses power (``detach``: pcscd restarts, the reader is unplugged) and
+    answers again on ``attach``, as a card left in a real reader does."""
 
     def __init__(self, port: int = VPCD_PORT, card_factory: Callable[[Any], Any] = VirtualSsCard) -> None:
         self.port = port
         self.card_factory = card_factory
         self.client: VirtualCardClient | None = None
+        self.powered = True
+
+    @property
+    def card(self) -> Any:
+        return self.client.card if self.client is not None else None
 
     def insert(self, data: Any) -> None:
         self.remove()
         self.client = VirtualCardClient(self.card_factory(data), port=self.port)
-        self.client.insert()
+        if self.powered:
+            self.client.insert()
 
     def remove(self) -> None:
         if self.client is not None:
             self.client.close()
             self.client = None
+
+    def detach(self) -> None:
+        """The reader goes dark: the card's link ends, the card stays in the slot."""
+        self.powered = False
+        if self.client is not None:
+            self.client.close()
+
+    def attach(self) -> None:
+        """The reader is back: a card left in the slot is seen again."""
+        self.powered = True
+        if self.client is not None and not self.client.inserted:
+            self.client.insert()
 
     def stop(self) -> None:
         self.remove()

@@ -93,17 +93,17 @@ class CardPayScreen(Screen):
         if not self.checkout.available:
             self.end_without_money(self.tr("Card payment is not available on this kiosk now. No money was taken."))
             return
-        # A dead PIN pad is found before the citizen gives up the card, not with the card in the slot.
+        # A dead PIN pad or card reader is found before the citizen gives up the card, not with it in the slot.
         self.phase = "checking"
         self.instruction.setText(self.tr("Getting ready, please wait..."))
         self.busy.setVisible(True)
-        self.ctx.tasks.run(self.checkout.pad_problem, on_done=self.pad_checked, on_failed=self.fail)
+        self.ctx.tasks.run(self.checkout.device_problem, on_done=self.devices_checked, on_failed=self.fail)
 
-    def pad_checked(self, problem: str | None) -> None:
+    def devices_checked(self, problem: tuple[str, str] | None) -> None:
         if self.phase != "checking":
             return  # cancelled or left meanwhile
         if problem:
-            self.end_without_money(self.with_no_money(translate("DeviceMessage", problem)))
+            self.end_without_money(self.with_no_money(translate("DeviceMessage", problem[1])))
             return
         self.phase = "card"
         self.instruction.setText(self.tr("Please insert your bank card into the card slot, chip first."))

@@ -51,13 +51,15 @@ class PayMethodScreen(Screen):
             return
         self.notice.setVisible(False)
         self.busy.setVisible(True)
-        self.setEnabled(False)  # one choice at a time while the pad is asked
-        self.ctx.tasks.run(self.ctx.card_checkout.pad_problem, on_done=self.pad_checked, on_failed=self.pad_failed)
+        self.setEnabled(False)  # one choice at a time while the devices are asked
+        self.ctx.tasks.run(
+            self.ctx.card_checkout.device_problem, on_done=self.devices_checked, on_failed=self.check_failed
+        )
 
-    def pad_failed(self, error: Exception) -> None:
-        self.pad_checked("unexpected")  # the check itself broke: the pad cannot be trusted either
+    def check_failed(self, error: Exception) -> None:
+        self.devices_checked(("pad", "unexpected"))  # the check itself broke: the devices cannot be trusted
 
-    def pad_checked(self, problem: str | None) -> None:
+    def devices_checked(self, problem: tuple[str, str] | None) -> None:
         if self.ctx.flow.step is not self.step:
             return  # the session ended while the pad was asked
         self.busy.setVisible(False)
@@ -67,16 +69,22 @@ class PayMethodScreen(Screen):
             return
         self.ctx.session.pay_method = None
         self.tiles[PayMethod.BANK_CARD].setEnabled(False)
-        text = self.tr(
-            "Bank card payment cannot be used now: the PIN pad is not working. No money was taken.\n"
-            "Please choose Alipay or WeChat Pay."
-        )
+        if problem[0] == "reader":
+            text = self.tr(
+                "Bank card payment cannot be used now: the bank card reader is not working. No money was taken.\n"
+                "Please choose Alipay or WeChat Pay."
+            )
+        else:
+            text = self.tr(
+                "Bank card payment cannot be used now: the PIN pad is not working. No money was taken.\n"
+                "Please choose Alipay or WeChat Pay."
+            )
         self.notice.setText(text)
         self.notice.setVisible(True)
         self.ctx.speak(text)
 
     def chosen(self) -> None:
-        """The method is settled (for a card, the PIN pad answered): on to the next step."""
+        """The method is settled (for a card, the reader and the PIN pad answered): on to the next step."""
         self.fire("qr_chosen" if self.ctx.session.pay_method.is_qr else "bank_card_chosen")
 
 

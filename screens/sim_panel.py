@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
-from kiosk.harness.bench import Bench, BenchError, bench_for_device_hub
+from kiosk.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
 from kiosk.harness.traffic import TrafficLog
 
 PANEL_STYLE = "QWidget { font-size: 15px; } QPushButton { min-height: 30px; min-width: 0; font-size: 15px; }"
@@ -157,15 +157,19 @@ class SimulatorPanel(QWidget):
             lambda: self.act(self.bench.idcard_fault, self.idcard_fault.currentData())
         )
         grid.addWidget(self.idcard_fault, 0, 0, 1, 3)
-        for column, (device, text) in enumerate(
+        for index, (device, text) in enumerate(
             (("idcard", self.tr("Unplug ID card reader")), ("printer", self.tr("Unplug printer")),
-             ("pinpad", self.tr("Unplug PIN pad")))
+             ("pinpad", self.tr("Unplug PIN pad")), ("sscard", self.tr("Unplug social security card reader")),
+             ("bankcard", self.tr("Unplug bank card reader")))
         ):
             box = QCheckBox(text)
             box.setObjectName(f"sim_unplug_{device}")
             box.toggled.connect(lambda unplugged, d=device: self.act(
                 self.bench.unplug if unplugged else self.bench.replug, d))
-            grid.addWidget(box, 1, column)
+            if device in PCSC_READERS and self.bench.pcscd is None:
+                box.setEnabled(False)  # the machine's pcscd cannot drop a vpcd reader: say why on hover
+                box.setToolTip(self.bench.pcscd_problem)
+            grid.addWidget(box, 1 + index // 3, index % 3)
         self.fee_mode = QComboBox()
         self.fee_mode.setObjectName("sim_fee_system")
         for key, text in (
@@ -177,10 +181,10 @@ class SimulatorPanel(QWidget):
             self.fee_mode.addItem(text, key)
         self.fee_mode.setEnabled(self.bench.fee_server is not None)  # the embedded one has no network to cut
         self.fee_mode.currentIndexChanged.connect(lambda: self.act(self.bench.fee_system, self.fee_mode.currentData()))
-        grid.addWidget(self.fee_mode, 2, 0, 1, 3)
+        grid.addWidget(self.fee_mode, 3, 0, 1, 3)
         self.fault_note = QLabel("")
         self.fault_note.setWordWrap(True)
-        grid.addWidget(self.fault_note, 3, 0, 1, 3)
+        grid.addWidget(self.fault_note, 4, 0, 1, 3)
         return faults
 
     def _a4_box(self) -> QGroupBox:

@@ -10,6 +10,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "tests" / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.toml"))
+# Scenarios that unplug a card reader need the simulator's own pcscd, which a process picks before its first PC/SC
+# call: they run as `kiosk sim --headless` in a process of their own, the others in the test process.
+OWN_PCSCD_FILES = [path for path in SCENARIO_FILES if 'pcscd = "own"' in path.read_text(encoding="utf-8")]
+IN_PROCESS_FILES = [path for path in SCENARIO_FILES if path not in OWN_PCSCD_FILES]
 
 
 def kiosk_sim(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from harness_fixtures import SCENARIO_FILES
+from kiosk.harness.bench import UNPLUGGABLE
 from kiosk.harness.scenario import ACTIONS, ScenarioError, load_scenario, parse_scenario
 
 
@@ -41,6 +42,7 @@ def test_header_and_steps_are_read_with_their_lines():
         ('[scenario]\nnow = "tomorrow"\n[[step]]\ntap = "x"\n', "local date-time"),
         ('[[step]]\ntap = "x"\nwithin = "long"\n', "within"),
         ("[[step]\n", "not valid TOML"),
+        ('[scenario]\npcscd = "mine"\n[[step]]\ntap = "x"\n', "pcscd: expected one of shared, own, auto"),
     ],
 )
 def test_bad_scenarios_are_refused_with_the_step(text, words):
@@ -71,3 +73,15 @@ def test_every_flow_and_the_bank_card_cases_have_a_scenario():
     card = {"card_approved", "card_wrong_pin", "card_insufficient_funds", "card_host_timeout_reversal",
             "card_removed_during_pin"}
     assert flows | card <= names
+
+
+def test_every_device_the_panel_can_unplug_has_a_scenario_that_unplugs_it():
+    unplugged = {step.value for path in SCENARIO_FILES for step in load_scenario(path).steps if step.action == "unplug"}
+    assert set(UNPLUGGABLE) <= unplugged
+
+
+def test_a_scenario_may_ask_for_its_own_pcscd_and_wait_for_a_text_to_go():
+    scenario = parse_scenario('[scenario]\npcscd = "own"\n[[step]]\nunplug = "sscard"\n[[step]]\nwait_no_text = "x"\n')
+    assert scenario.pcscd == "own"
+    assert [step.action for step in scenario.steps] == ["unplug", "wait_no_text"]
+    assert parse_scenario('[[step]]\ntap = "x"\n').pcscd is None  # the caller's choice

@@ -6,6 +6,7 @@ context is stale for good (pyscard issues #27 and #82), so a fresh one is establ
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +24,21 @@ READER_GONE = frozenset({scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAV
 CARD_GONE = frozenset(
     {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_RESET_CARD, scard.SCARD_W_UNPOWERED_CARD}
 )
+
+
+DEFAULT_SOCKET = "/run/pcscd/pcscd.comm"  # libpcsclite's compiled-in PCSCLITE_CSOCK_NAME
+_socket_in_use: str | None = None  # the pcscd socket libpcsclite fixed for this process at its first call
+
+
+def socket_in_use() -> str | None:
+    """The pcscd socket this process's PC/SC calls go to, or None before the first one."""
+    return _socket_in_use
+
+
+def _note_socket() -> None:
+    global _socket_in_use
+    if _socket_in_use is None:
+        _socket_in_use = os.environ.get("PCSCLITE_CSOCK_NAME") or DEFAULT_SOCKET
 
 
 def describe(hresult: int) -> str:
@@ -55,6 +71,7 @@ class PcscContext:
     def handle(self) -> int:
         with self._lock:
             if self._handle is None:
+                _note_socket()
                 hresult, handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
                 if hresult != scard.SCARD_S_SUCCESS:
                     raise pcsc_unavailable(

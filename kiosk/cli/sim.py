@@ -30,6 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--printer-transport", choices=("pty", "tcp"), default="pty", help="receipt printer on a pty or loopback TCP"
     )
+    parser.add_argument(
+        "--pcscd",
+        choices=("auto", "own", "shared"),
+        default="auto",
+        help="card readers on a pcscd of the simulator's own (the panel can unplug them; needs root), on the "
+        "machine's shared pcscd, or own when possible (default)",
+    )
     parser.set_defaults(func=run_simulated)
 
 
@@ -57,7 +64,9 @@ def run_scenario(args: argparse.Namespace, base) -> int:
     if state:
         setup_logging(state / base["paths.logs"])
     try:
-        report = run_scenario_file(args.scenario, state_dir=state, base_config=base, show=not args.headless)
+        report = run_scenario_file(
+            args.scenario, state_dir=state, base_config=base, show=not args.headless, pcscd=args.pcscd
+        )
     except ScenarioError as error:
         print(f"kiosk sim: {error}", file=sys.stderr)
         return 2
@@ -74,7 +83,7 @@ def run_interactive(args: argparse.Namespace, base) -> int:
     scratch = None if args.state else tempfile.TemporaryDirectory(prefix="kiosk-sim-")
     state = Path(args.state or Path(scratch.name) / "state").resolve()
     setup_logging(state / base["paths.logs"])
-    options = SupervisorOptions(printer_transport=args.printer_transport)
+    options = SupervisorOptions(printer_transport=args.printer_transport, pcscd=args.pcscd)
     with SimulatorSupervisor(base, state, clock=dt.datetime.now, options=options) as supervisor:
         print(f"kiosk sim: state in {state}; generated configuration {supervisor.config_path}", flush=True)
         for device, problem in supervisor.problems.items():

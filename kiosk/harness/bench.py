@@ -21,7 +21,8 @@ PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "
 A4_PRINTER_STATES = A4_FAULTS  # ok, out, jammed, unplugged, offline (printers/a4/sim_backend.py)
 IDCARD_FAULTS = ("none", "checksum_once", "checksum_always", "noise", "pulled_mid_read", "silent")
 FEE_SYSTEM_MODES = ("ok", "slow", "unreachable", "fail")
-UNPLUGGABLE = ("idcard", "printer", "pinpad")
+UNPLUGGABLE = ("idcard", "printer", "pinpad", "sscard", "bankcard")
+PCSC_READERS = ("sscard", "bankcard")  # unplugged by restarting our own pcscd without them
 # ok; the next purchase meets drop / no_answer / late / code; slow: every message late; unreachable: no listener.
 BANK_HOST_MODES = ("ok", "drop", "no_answer", "late", "code", "slow", "unreachable")
 
@@ -40,6 +41,10 @@ class Bench:
     # The certificate printer is the kiosk's own simulator (a private cupsd in its DeviceHub), not the supervisor's:
     # whoever holds the kiosk (runner, panel) puts it here.
     a4_printer: Any = None
+    # The simulator's own pcscd (drivers/pcsc/private_pcscd.py), whose readers can be unplugged; None on the
+    # machine's shared pcscd, and then ``pcscd_problem`` says why.
+    pcscd: Any = None
+    pcscd_problem: str = "these card slots are on the machine's pcscd; `kiosk sim` runs a pcscd of its own"
 
     def simulator(self, device: str) -> Any:
         simulator = self.simulators.get(device)
@@ -205,6 +210,9 @@ class Bench:
     def _plug(self, device: str, plugged: bool) -> None:
         if device not in UNPLUGGABLE:
             raise BenchError(f"only {', '.join(UNPLUGGABLE)} can be unplugged here, not {device!r}")
+        if device in PCSC_READERS:
+            self._plug_reader(device, plugged)
+            return
         simulator = self.simulator(device)
         (self.unplugged.discard if plugged else self.unplugged.add)(device)
         if device == "printer":
@@ -213,6 +221,23 @@ class Bench:
             simulator.faults.silent = not plugged  # a reader without power answers nothing
         else:
             simulator.set_offline(not plugged)
+
+    def _plug_reader(self, device: str, plugged: bool) -> None:
+        """pcscd restarts with the readers now plugged: every card slot loses its link for those milliseconds,
+        and a card left in a slot is seen again when its reader is back."""
+        if self.pcscd is None:
+            raise BenchError(f"the {device} reader cannot be unplugged on a shared pcscd: {self.pcscd_problem}")
+        slots = {name: self.simulators[name] for name in PCSC_READERS if name in self.simulators}
+        (self.unplugged.discard if plugged else self.unplugged.add)(device)
+        for slot in slots.values():
+            slot.detach()
+        try:
+            self.pcscd.set_plugged(device, plugged)
+        except Exception as error:  # PcscError and OSError alike: the panel and the scenario say it in words
+            raise BenchError(f"the simulator's pcscd did not restart: {error}") from None
+        for name, slot in slots.items():
+            if name not in self.unplugged:
+                slot.attach()
 
     # --- PIN pad -------------------------------------------------------------------------------------------
 

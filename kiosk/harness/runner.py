@@ -22,8 +22,8 @@ from kiosk.domain.idnumber import mask_id_number
 from kiosk.harness.bench import Bench, BenchError
 from kiosk.harness.failure import StepFailed
 from kiosk.harness.maintenance_steps import MaintenanceSteps
-from kiosk.harness.scenario import Scenario, ScenarioStep, load_scenario
-from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
+from kiosk.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_scenario
+from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
 
 POLL_MS = 20
 
@@ -203,6 +203,11 @@ class ScenarioRunner(MaintenanceSteps):
         seconds = self.within(step)
         if not self.wait_until(lambda: self.screen_shows(text), seconds):
             raise StepFailed(f"the text {text!r} on screen within {seconds:g} s")
+
+    def do_wait_no_text(self, text: str, step: ScenarioStep) -> None:
+        seconds = self.within(step)
+        if not self.wait_until(lambda: not self.screen_shows(text), seconds):
+            raise StepFailed(f"the text {text!r} gone from the screen within {seconds:g} s", "it is still shown")
 
     def do_sleep(self, seconds: float, step: ScenarioStep) -> None:
         self.pump(int(seconds * 1000))
@@ -526,9 +531,16 @@ def run_scenario_file(
     base_config: KioskConfig | None = None,
     app: Any = None,
     show: bool = False,
+    pcscd: str = "shared",
 ) -> ScenarioReport:
-    """Start the simulators and the kiosk (in this process, on ``app`` or a new QApplication), run, stop."""
+    """Start the simulators and the kiosk (in this process, on ``app`` or a new QApplication), run, stop.
+
+    ``pcscd`` ("shared", "own", "auto": SupervisorOptions) applies unless the scenario names its own."""
     scenario = load_scenario(path)
+    pcscd = scenario.pcscd or pcscd
+    if pcscd == "own" and (reason := own_pcscd_unavailable()):
+        raise ScenarioError(f"{scenario.source}: the scenario unplugs card readers, which needs the simulator's "
+                            f"own pcscd: {reason}")
     base = base_config or load_config(DEFAULT_CONFIG)
     with tempfile.TemporaryDirectory(prefix="kiosk-scenario-") as scratch:
         state = Path(state_dir) if state_dir else Path(scratch) / "state"
@@ -538,6 +550,7 @@ def run_scenario_file(
             printer_transport=scenario.printer_transport,
             tap_traffic=scenario.tap_traffic,
             config_overrides=scenario.config,
+            pcscd=pcscd,
         )
         with SimulatorSupervisor(base, state, clock=clock, options=options) as supervisor:
             widgets = importlib.import_module("PySide6.QtWidgets")

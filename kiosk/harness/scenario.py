@@ -61,6 +61,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     # waits
     "wait_screen": TEXT,
     "wait_text": TEXT,
+    "wait_no_text": TEXT,
     "sleep": NUMBER,
     # assertions
     "expect_screen": TEXT,
@@ -83,7 +84,8 @@ ACTIONS: dict[str, tuple[type, ...]] = {
 ACTIONS.update(MAINTENANCE_ACTIONS)
 # Keys a step may carry besides its action.
 OPTIONS: dict[str, tuple[type, ...]] = {"within": NUMBER, "seconds": NUMBER, "note": TEXT, "code": TEXT}
-HEADER_KEYS = {"name", "description", "now", "within", "config", "printer_transport", "tap_traffic"}
+HEADER_KEYS = {"name", "description", "now", "within", "config", "printer_transport", "tap_traffic", "pcscd"}
+PCSCD_MODES = ("shared", "own", "auto")  # SupervisorOptions.pcscd
 
 
 class ScenarioError(Exception):
@@ -114,6 +116,7 @@ class Scenario:
     printer_transport: str
     tap_traffic: bool
     steps: list[ScenarioStep]
+    pcscd: str | None = None  # "own" when a step unplugs a card reader (None: the caller's choice)
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -144,6 +147,9 @@ def parse_scenario(text: str, source: Path = Path("<scenario>")) -> Scenario:
     transport = header.get("printer_transport", "pty")
     if transport not in ("pty", "tcp"):
         raise ScenarioError(f"{source}: [scenario] printer_transport: expected \"pty\" or \"tcp\", got {transport!r}")
+    pcscd = header.get("pcscd")
+    if pcscd is not None and pcscd not in PCSCD_MODES:
+        raise ScenarioError(f"{source}: [scenario] pcscd: expected one of {', '.join(PCSCD_MODES)}, got {pcscd!r}")
     raw_steps = data.get("step", [])
     if not raw_steps:
         raise ScenarioError(f"{source}: no [[step]] tables")
@@ -162,6 +168,7 @@ def parse_scenario(text: str, source: Path = Path("<scenario>")) -> Scenario:
         printer_transport=transport,
         tap_traffic=bool(header.get("tap_traffic", True)),
         steps=steps,
+        pcscd=pcscd,
     )
 
 

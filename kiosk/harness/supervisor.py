@@ -23,7 +23,10 @@ from drivers.bankhost.simulator import BankHostSimulator
 from drivers.bankhost.testkeys import install_test_master_key
 from drivers.base import DeviceError
 from drivers.idcard.simulator import IdCardReaderSimulator
+from drivers.pcsc import connection, private_pcscd
 from drivers.pcsc.daemon import ensure_pcscd
+from drivers.pcsc.private_pcscd import PrivatePcscd, VirtualReader
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
 from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
@@ -57,6 +60,20 @@ class SupervisorOptions:
     printer_transport: str = "pty"  # "pty" or "tcp" (the network printer on a loopback port)
     tap_traffic: bool = True  # relay the serial devices through a tap that logs every frame
     config_overrides: dict[str, Any] = field(default_factory=dict)  # dotted keys for the kiosk (scenarios)
+    # "own": a pcscd of the simulator's own, whose readers the panel can unplug (root, and a process that has not
+    # spoken to another pcscd); "shared": the machine's pcscd and its vpcd reader; "auto": own when it can be.
+    pcscd: str = "shared"
+
+
+PCSC_READERS = ("sscard", "bankcard")  # the card slots on pcscd, by the bench's device names
+OWN_READER_NAMES = {"sscard": "Kiosk Sim SSCard", "bankcard": "Kiosk Sim Bank Card"}  # FRIENDLYNAMEs in our pcscd
+
+
+def own_pcscd_unavailable() -> str | None:
+    """Why the simulator cannot run a pcscd of its own in this process, or None when it can."""
+    if connection.socket_in_use() is not None:
+        return "this process already spoke to the machine's pcscd (libpcsclite picks its socket once)"
+    return private_pcscd.unavailable_reason()
 
 
 class SimulatorSupervisor:
@@ -81,6 +98,7 @@ class SimulatorSupervisor:
         self.fee_server: FeeSystemHttpServer | None = None
         self.config: KioskConfig | None = None
         self.bench: Bench | None = None
+        self.pcscd: PrivatePcscd | None = None  # our own pcscd, when the readers run on one
 
     @property
     def config_path(self) -> Path:
@@ -91,6 +109,7 @@ class SimulatorSupervisor:
         for name in (RECEIPTS_DIR, CERTIFICATES_DIR):
             (self.state_dir / name).mkdir(exist_ok=True)
         try:
+            self._start_own_pcscd()
             overrides = {
                 **self._start_idcard(),
                 **self._start_sscard(),
@@ -109,6 +128,8 @@ class SimulatorSupervisor:
             fee_backend=self.fee_backend,
             people={person.key: person for person in people},
             fee_server=self.fee_server,
+            pcscd=self.pcscd,
+            pcscd_problem=self.problems.get("pcscd", ""),
         )
         return self
 
@@ -124,6 +145,9 @@ class SimulatorSupervisor:
             except Exception:  # one broken simulator must not keep the others running
                 log.exception("stopping a simulator failed")
         self.simulators.clear()
+        if self.pcscd is not None:
+            self.pcscd.stop()
+            self.pcscd = None
         if self.fee_server is not None:
             self.fee_server.stop()
             self.fee_server = None
@@ -152,15 +176,35 @@ class SimulatorSupervisor:
         self.simulators["idcard"] = simulator
         return {"devices.idcard.mode": "real", "devices.idcard.port": self._serial_port("idcard", simulator.port)}
 
+    def _start_own_pcscd(self) -> None:
+        """Our own pcscd with a vpcd reader per card slot, when asked for (or possible, for "auto")."""
+        mode = self.options.pcscd
+        reason = own_pcscd_unavailable()
+        if mode == "shared" or (mode == "auto" and reason):
+            self.problems["pcscd"] = reason or "the machine's pcscd is shared: its readers cannot be unplugged"
+            return
+        readers = {device: VirtualReader(OWN_READER_NAMES[device], private_pcscd.free_port_pair())
+                   for device in PCSC_READERS}
+        self.pcscd = PrivatePcscd(readers, root=self.state_dir / "pcscd").start()
+
+    def _reader(self, device: str, shared_name: str, shared_port: int) -> tuple[str, int]:
+        """The reader name fragment the kiosk looks for and the vpcd port its card slot connects to."""
+        if self.pcscd is None:
+            return shared_name, shared_port
+        reader = self.pcscd.readers[device]
+        return reader.slot_name, reader.port
+
     def _start_sscard(self) -> dict[str, Any]:
-        try:
-            ensure_pcscd()
-        except DeviceError as error:
-            # The kiosk still runs (login by ID card); the panel and the scenario say why the slot is missing.
-            log.warning("social security card slot unavailable: %s", error)
-            self.problems["sscard"] = str(error)
-        self.simulators["sscard"] = VirtualCardSlot()
-        return {"devices.sscard.mode": "real", "devices.sscard.reader": SIMULATED_SSCARD_READER}
+        if self.pcscd is None:
+            try:
+                ensure_pcscd()
+            except DeviceError as error:
+                # The kiosk still runs (login by ID card); the panel and the scenario say why the slot is missing.
+                log.warning("social security card slot unavailable: %s", error)
+                self.problems["sscard"] = str(error)
+        reader, port = self._reader("sscard", SIMULATED_SSCARD_READER, VPCD_PORT)
+        self.simulators["sscard"] = VirtualCardSlot(port)
+        return {"devices.sscard.mode": "real", "devices.sscard.reader": reader}
 
     def _start_pinpad(self) -> dict[str, Any]:
         simulator = PinPadSimulator(state_file=self.state_dir / PINPAD_KEYS).start()
@@ -188,14 +232,15 @@ class SimulatorSupervisor:
         algorithm = Algorithm(self.base_config["devices.pinpad.algorithm"])
         bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=self.state_dir / BANK_DIR).start()
         self.simulators["bank"] = bank
-        self.simulators["bankcard"] = VirtualCardSlot(BANKCARD_VPCD_PORT, VirtualPbocCard)
+        reader, slot_port = self._reader("bankcard", SIMULATED_BANKCARD_READER, BANKCARD_VPCD_PORT)
+        self.simulators["bankcard"] = VirtualCardSlot(slot_port, VirtualPbocCard)
         host, port = bank.address
         return {
             "bank.mode": "real",
             "bank.host": host,
             "bank.port": port,
             "devices.bankcard.mode": "real",
-            "devices.bankcard.reader": SIMULATED_BANKCARD_READER,
+            "devices.bankcard.reader": reader,
         }
 
     def _start_printer(self) -> dict[str, Any]:

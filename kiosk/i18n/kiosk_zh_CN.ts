@@ -177,27 +177,27 @@ Pages: {pages}</source>
         <translation>设备暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="31"/>
+        <location filename="../card_checkout.py" line="33"/>
         <source>Your payment was taken by the bank and will be recorded in the fee system shortly. You can print the receipt later under Payment records.</source>
         <translation>银行已扣款，缴费信息将稍后入库。您可稍后在“社保缴费信息查询”中补打缴费小票。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="36"/>
+        <location filename="../card_checkout.py" line="38"/>
         <source>The fee system did not accept the payment, so the bank has given your money back.</source>
         <translation>缴费系统未受理本次缴费，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="41"/>
+        <location filename="../card_checkout.py" line="43"/>
         <source>The fee system did not accept the payment. Your money is being returned to your card.</source>
         <translation>缴费系统未受理本次缴费，款项正在退回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="44"/>
+        <location filename="../card_checkout.py" line="46"/>
         <source>This period had already been paid, so this payment was not recorded. The bank has given your money back.</source>
         <translation>该期间已缴费，本次缴费未入账，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="48"/>
+        <location filename="../card_checkout.py" line="50"/>
         <source>This period had already been paid, so this payment was not recorded. Your money is being returned to your card.</source>
         <translation>该期间已缴费，本次缴费未入账，款项正在退回您的银行卡。</translation>
     </message>
@@ -852,7 +852,14 @@ or insert your social security card into the card slot.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="71"/>
+        <location filename="../../screens/pay_method.py" line="74"/>
+        <source>Bank card payment cannot be used now: the bank card reader is not working. No money was taken.
+Please choose Alipay or WeChat Pay.</source>
+        <translation>银行卡读卡器暂时无法使用，现在不能刷卡支付，未扣取任何费用。
+请选择支付宝或微信支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="79"/>
         <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
@@ -986,48 +993,48 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="96"/>
-        <location filename="../../screens/qr_pay.py" line="108"/>
+        <location filename="../../screens/qr_pay.py" line="86"/>
+        <location filename="../../screens/qr_pay.py" line="98"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="98"/>
+        <location filename="../../screens/qr_pay.py" line="88"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="98"/>
+        <location filename="../../screens/qr_pay.py" line="88"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="102"/>
+        <location filename="../../screens/qr_pay.py" line="92"/>
         <source>{item}, {period}</source>
         <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="104"/>
+        <location filename="../../screens/qr_pay.py" line="94"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="106"/>
+        <location filename="../../screens/qr_pay.py" line="96"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="122"/>
+        <location filename="../../screens/qr_pay.py" line="112"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="142"/>
+        <location filename="../../screens/qr_pay.py" line="132"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="157"/>
+        <location filename="../../screens/qr_pay.py" line="147"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>

@@ -6,7 +6,6 @@ under a 0700 folder: CUPS filters run as user lp and must reach the spool.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import signal
@@ -15,21 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+from drivers.process import die_with_parent
 
 
 class CupsUnavailable(RuntimeError):
     """cupsd is not installed or would not start here (the message says why)."""
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: cupsd gets SIGTERM when the thread that started it ends, so a SIGKILLed kiosk
-    leaves no private scheduler behind (Linux prctl PR_SET_PDEATHSIG)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass  # not Linux: stop() still ends it on a clean exit
 
 
 class PrivateCupsd:
@@ -68,7 +57,7 @@ class PrivateCupsd:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         return self
 
