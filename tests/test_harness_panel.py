@@ -105,3 +105,12 @@ def test_panel_a4_printer_faults_reach_cups(sim):
     assert panel.bench.a4_printer.fault == "out"
     states.setCurrentIndex(states.findData("ok"))
     assert panel.bench.a4_printer.fault == "ok" and printer.status().blocking_reason is None
+
+
+def test_panel_on_the_shared_pcscd_greys_out_the_card_reader_plugs_and_says_why(sim):
+    supervisor, _kiosk, panel = sim
+    assert supervisor.bench.pcscd is None  # the test process speaks to the machine's pcscd
+    for device in ("sscard", "bankcard"):
+        box = panel.findChild(QCheckBox, f"sim_unplug_{device}")
+        assert not box.isEnabled() and box.toolTip() == supervisor.bench.pcscd_problem
+    assert panel.findChild(QCheckBox, "sim_unplug_idcard").isEnabled()

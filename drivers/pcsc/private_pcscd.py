@@ -96,10 +96,12 @@ class PrivatePcscd:
 
     Start it on a thread that outlives it (pcscd dies with the thread that started it, PR_SET_PDEATHSIG)."""
 
-    def __init__(self, readers: dict[str, VirtualReader], root: Path | None = None) -> None:
+    def __init__(self, readers: dict[str, VirtualReader], log_file: Path | None = None) -> None:
         self.readers = dict(readers)
         self.plugged = set(readers)
-        self.root = root or Path(tempfile.mkdtemp(prefix="kiosk-pcscd-"))
+        # Short on purpose: a Unix socket's path has at most 107 bytes.
+        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pcscd-"))
+        self.log_file = log_file or self.root / "pcscd.log"
         self.process: subprocess.Popen | None = None
 
     @property
@@ -112,6 +114,11 @@ class PrivatePcscd:
         if used is not None and used != self.socket_path:
             raise pcsc_unavailable(f"this process already uses the pcscd at {used}; it cannot switch")
         os.environ[SOCKET_ENV] = self.socket_path
+
+    def release_process(self) -> None:
+        """Undo claim_process when no PC/SC call was made yet (this pcscd did not start)."""
+        if connection.socket_in_use() is None and os.environ.get(SOCKET_ENV) == self.socket_path:
+            del os.environ[SOCKET_ENV]
 
     def start(self, timeout: float = 10.0) -> PrivatePcscd:
         reason = unavailable_reason()
@@ -153,7 +160,7 @@ class PrivatePcscd:
         pcscd = _pcscd_binary() or "pcscd"
         self.process = subprocess.Popen(
             ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, pcscd, str(run), str(conf),
-             str(self.root / "pcscd.log")],
+             str(self.log_file)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -53,6 +53,7 @@ CERTIFICATES_DIR = "certificates"
 # finds the pad's keys and the bank host's ledger where the harness left them.
 PINPAD_KEYS = "pinpad.json"
 BANK_DIR = "bank"  # the bank host simulator's state: accounts, ledger, working keys (bankhost.json)
+PCSCD_LOG = "pcscd.log"  # what the simulator's own pcscd says (errors only)
 
 
 @dataclass
@@ -185,7 +186,17 @@ class SimulatorSupervisor:
             return
         readers = {device: VirtualReader(OWN_READER_NAMES[device], private_pcscd.free_port_pair())
                    for device in PCSC_READERS}
-        self.pcscd = PrivatePcscd(readers, root=self.state_dir / "pcscd").start()
+        pcscd = PrivatePcscd(readers, log_file=self.state_dir / PCSCD_LOG)
+        try:
+            self.pcscd = pcscd.start()
+        except DeviceError as error:
+            pcscd.stop()
+            if mode == "own" or connection.socket_in_use() is not None:
+                raise
+            # "auto": e.g. root in a container without the right to mount; the shared pcscd serves the slots.
+            pcscd.release_process()
+            log.warning("no pcscd of our own, the machine's serves the card slots: %s", error)
+            self.problems["pcscd"] = str(error)
 
     def _reader(self, device: str, shared_name: str, shared_port: int) -> tuple[str, int]:
         """The reader name fragment the kiosk looks for and the vpcd port its card slot connects to."""
