@@ -109,6 +109,6 @@ def test_auto_falls_back_to_the_shared_pcscd_in_a_process_already_on_it(monkeypa
     monkeypatch.setattr(connection, "_socket_in_use", connection.DEFAULT_SOCKET)
     options = SupervisorOptions(pcscd="auto")
     with SimulatorSupervisor(load_config(CONFIG_DIR / "simulated.toml"), tmp_path, clock=clock, options=options) as sim:
-        assert sim.pcscd is None and "already spoke" in sim.problems["pcscd"]
+        assert sim.pcscd is None and "already spoke" in sim.pcscd_problem
         assert sim.config["devices.sscard.reader"] == SIMULATED_SSCARD_READER
         assert sim.bench.pcscd is None and "already spoke" in sim.bench.pcscd_problem

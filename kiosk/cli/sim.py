@@ -88,6 +88,9 @@ def run_interactive(args: argparse.Namespace, base) -> int:
         print(f"kiosk sim: state in {state}; generated configuration {supervisor.config_path}", flush=True)
         for device, problem in supervisor.problems.items():
             print(f"kiosk sim: {device}: {problem}", file=sys.stderr)
+        if supervisor.pcscd is None:
+            print(f"kiosk sim: the card readers are on the machine's pcscd, the panel cannot unplug them: "
+                  f"{supervisor.pcscd_problem}", file=sys.stderr)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setApplicationName("sifee-kiosk")
         screens_app = importlib.import_module("screens.app")  # the one place kiosk/ starts the top layer

@@ -40,7 +40,7 @@ from kiosk.devices import (
 )
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.feesystem.http_server import FeeSystemHttpServer
-from kiosk.harness.bench import Bench
+from kiosk.harness.bench import PCSC_READERS, Bench
 from kiosk.harness.traffic import SerialTap, TrafficLog
 from printers.escpos.simulator import EscPosPrinterSimulator
 
@@ -66,7 +66,6 @@ class SupervisorOptions:
     pcscd: str = "shared"
 
 
-PCSC_READERS = ("sscard", "bankcard")  # the card slots on pcscd, by the bench's device names
 OWN_READER_NAMES = {"sscard": "Kiosk Sim SSCard", "bankcard": "Kiosk Sim Bank Card"}  # FRIENDLYNAMEs in our pcscd
 
 
@@ -100,6 +99,7 @@ class SimulatorSupervisor:
         self.config: KioskConfig | None = None
         self.bench: Bench | None = None
         self.pcscd: PrivatePcscd | None = None  # our own pcscd, when the readers run on one
+        self.pcscd_problem = ""  # why they do not (the panel's tooltip on the reader plugs)
 
     @property
     def config_path(self) -> Path:
@@ -130,7 +130,7 @@ class SimulatorSupervisor:
             people={person.key: person for person in people},
             fee_server=self.fee_server,
             pcscd=self.pcscd,
-            pcscd_problem=self.problems.get("pcscd", ""),
+            pcscd_problem=self.pcscd_problem,
         )
         return self
 
@@ -182,7 +182,7 @@ class SimulatorSupervisor:
         mode = self.options.pcscd
         reason = own_pcscd_unavailable()
         if mode == "shared" or (mode == "auto" and reason):
-            self.problems["pcscd"] = reason or "the machine's pcscd is shared: its readers cannot be unplugged"
+            self.pcscd_problem = reason or "the machine's pcscd is shared: its readers cannot be unplugged"
             return
         readers = {device: VirtualReader(OWN_READER_NAMES[device], private_pcscd.free_port_pair())
                    for device in PCSC_READERS}
@@ -196,7 +196,7 @@ class SimulatorSupervisor:
             # "auto": e.g. root in a container without the right to mount; the shared pcscd serves the slots.
             pcscd.release_process()
             log.warning("no pcscd of our own, the machine's serves the card slots: %s", error)
-            self.problems["pcscd"] = str(error)
+            self.pcscd_problem = str(error)
 
     def _reader(self, device: str, shared_name: str, shared_port: int) -> tuple[str, int]:
         """The reader name fragment the kiosk looks for and the vpcd port its card slot connects to."""
