@@ -50,9 +50,15 @@ class VirtualCardSlot:
     stays in the slot while its reader loses power (``detach``: pcscd restarts, the reader is unplugged) and
     answers again on ``attach``, as a card left in a real reader does."""
 
-    def __init__(self, port: int = VPCD_PORT, card_factory: Callable[[Any], Any] = VirtualSsCard) -> None:
+    def __init__(
+        self,
+        port: int = VPCD_PORT,
+        card_factory: Callable[[Any], Any] = VirtualSsCard,
+        on_message: Callable[[str, bytes], None] | None = None,
+    ) -> None:
         self.port = port
         self.card_factory = card_factory
+        self.on_message = on_message  # every vpcd message, for the simulator panel's traffic log
         self.client: VirtualCardClient | None = None
         self.powered = True
 
@@ -62,7 +68,7 @@ class VirtualCardSlot:
 
     def insert(self, data: Any) -> None:
         self.remove()
-        self.client = VirtualCardClient(self.card_factory(data), port=self.port)
+        self.client = VirtualCardClient(self.card_factory(data), port=self.port, on_message=self.on_message)
         if self.powered:
             self.client.insert()
 

@@ -114,3 +114,27 @@ def test_panel_on_the_shared_pcscd_greys_out_the_card_reader_plugs_and_says_why(
         box = panel.findChild(QCheckBox, f"sim_unplug_{device}")
         assert not box.isEnabled() and box.toolTip() == supervisor.bench.pcscd_problem
     assert panel.findChild(QCheckBox, "sim_unplug_idcard").isEnabled()
+
+
+def test_panel_log_shows_the_social_security_cards_apdus_by_name_never_its_data(sim, qtbot):
+    ensure_pcscd()
+    supervisor, kiosk, panel = sim
+    people = panel.findChild(QComboBox, "sim_person")
+    people.setCurrentIndex(people.findData("young"))
+    driver = Driver(kiosk, qtbot)
+    driver.tap("resident")
+    driver.tap("pay")
+    panel.findChild(QPushButton, "sim_insert_sscard").click()
+    try:
+        qtbot.waitUntil(lambda: kiosk.ctx.flow.step.value == "items", timeout=10000)
+    finally:
+        panel.findChild(QPushButton, "sim_pull_sscard").click()
+    lines = [entry.line() for entry in supervisor.traffic.entries("sscard")]
+    assert any("sscard → 00 A4" in line and "[SELECT P1 04 P2 00]" in line for line in lines)
+    assert any("sscard ←" in line and "[SW 9000," in line for line in lines)
+    assert any("[ATR, 12 bytes]" in line for line in lines)
+    decoded = " ".join(entry.decoded for entry in supervisor.traffic.entries("sscard"))
+    person = supervisor.bench.person("young")
+    assert person.fields["id_number"] not in decoded and person.name not in decoded
+    log = panel.findChild(QPlainTextEdit, "sim_traffic_log")
+    qtbot.waitUntil(lambda: "sscard →" in log.toPlainText(), timeout=5000)

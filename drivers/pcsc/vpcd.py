@@ -14,6 +14,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,22 @@ class VirtualCardClient:
     """Connects ``card`` to vpcd and answers pcscd from a background thread.
 
     Thread-safe: insert/remove/close may be called from any thread. Power on/off/reset are forwarded to the card's
-    optional ``power_on()``, ``power_off()`` and ``reset()`` methods.
+    optional ``power_on()``, ``power_off()`` and ``reset()`` methods. ``on_message(kind, payload)``, when given,
+    sees every message on the link, on the serving thread: "control" (from vpcd: one byte), "c-apdu", and the
+    card's "atr" or "r-apdu".
     """
 
-    def __init__(self, card: VirtualCard, host: str = VPCD_HOST, port: int = VPCD_PORT) -> None:
+    def __init__(
+        self,
+        card: VirtualCard,
+        host: str = VPCD_HOST,
+        port: int = VPCD_PORT,
+        on_message: Callable[[str, bytes], None] | None = None,
+    ) -> None:
         self.card = card
         self.host = host
         self.port = port
+        self.on_message = on_message
         self.apdu_count = 0
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
@@ -113,8 +123,10 @@ class VirtualCardClient:
                 payload = _receive_message(sock)
                 if payload is None:
                     break
+                self._observe("control" if len(payload) == 1 else "c-apdu", payload)
                 answer = self._answer(payload)
                 if answer is not None:
+                    self._observe("atr" if payload == bytes([CONTROL_GET_ATR]) else "r-apdu", answer)
                     sock.sendall(len(answer).to_bytes(2, "big") + answer)
         except CardPulled:
             log.debug("virtual card pulled itself out")
@@ -125,6 +137,13 @@ class VirtualCardClient:
                 if self._sock is sock:
                     self._sock, self._thread = None, None
             _close_socket(sock)
+
+    def _observe(self, kind: str, payload: bytes) -> None:
+        if self.on_message is not None:
+            try:
+                self.on_message(kind, payload)
+            except Exception:  # a broken observer must not pull the card
+                log.exception("vpcd traffic observer failed")
 
     def _answer(self, payload: bytes) -> bytes | None:
         if len(payload) == 1:

@@ -172,6 +172,10 @@ class SimulatorSupervisor:
         self.taps.append(tap)
         return tap.port
 
+    def _card_tap(self, device: str) -> Callable[[str, bytes], None] | None:
+        """The vpcd link's messages (ATR, APDUs) into the traffic log, as a card sniffer would show them."""
+        return self.traffic.card_observer(device) if self.options.tap_traffic else None
+
     def _start_idcard(self) -> dict[str, Any]:
         simulator = IdCardReaderSimulator().start()
         self.simulators["idcard"] = simulator
@@ -214,7 +218,7 @@ class SimulatorSupervisor:
                 log.warning("social security card slot unavailable: %s", error)
                 self.problems["sscard"] = str(error)
         reader, port = self._reader("sscard", SIMULATED_SSCARD_READER, VPCD_PORT)
-        self.simulators["sscard"] = VirtualCardSlot(port)
+        self.simulators["sscard"] = VirtualCardSlot(port, on_message=self._card_tap("sscard"))
         return {"devices.sscard.mode": "real", "devices.sscard.reader": reader}
 
     def _start_pinpad(self) -> dict[str, Any]:
@@ -244,7 +248,9 @@ class SimulatorSupervisor:
         bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=self.state_dir / BANK_DIR).start()
         self.simulators["bank"] = bank
         reader, slot_port = self._reader("bankcard", SIMULATED_BANKCARD_READER, BANKCARD_VPCD_PORT)
-        self.simulators["bankcard"] = VirtualCardSlot(slot_port, VirtualPbocCard)
+        self.simulators["bankcard"] = VirtualCardSlot(
+            slot_port, VirtualPbocCard, on_message=self._card_tap("bankcard")
+        )
         host, port = bank.address
         return {
             "bank.mode": "real",

@@ -1,7 +1,8 @@
-"""A tap on a serial device's line: the kiosk opens the tap's pseudo-terminal, the tap relays every byte to the
-simulator's and logs each chunk (in practice one frame) both ways, in hex and decoded, for the panel's live log.
+"""The simulator panel's live log of device traffic, in hex and decoded.
 
-The simulators need no hook for this: the tap sits on the wire, as a serial sniffer would.
+Serial devices: a tap on the line. The kiosk opens the tap's pseudo-terminal, the tap relays every byte to the
+simulator's and logs each chunk (in practice one frame) both ways; the simulators need no hook, as with a serial
+sniffer. Card slots: the virtual card's vpcd link reports each message (control code, C-APDU, ATR, R-APDU).
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ import threading
 import time
 import tty
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 POLL_SECONDS = 0.05
 KEEP_ENTRIES = 2000
 IDCARD_PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
+# vpcd's one-byte control messages (drivers/pcsc/vpcd.py) and the instructions our two cards are sent
+# (ISO/IEC 7816-4; EMV Book 3 for GET PROCESSING OPTIONS and GENERATE AC).
+VPCD_CONTROLS = {0x00: "power off", 0x01: "power on", 0x02: "reset", 0x04: "get ATR"}
+APDU_INSTRUCTIONS = {
+    0xA4: "SELECT", 0xB0: "READ BINARY", 0xB2: "READ RECORD", 0xC0: "GET RESPONSE", 0xCA: "GET DATA",
+    0xA8: "GET PROCESSING OPTIONS", 0xAE: "GENERATE AC", 0x84: "GET CHALLENGE", 0x88: "INTERNAL AUTHENTICATE",
+    0x20: "VERIFY",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class TrafficEntry:
     device: str
     direction: str  # "kiosk->device" or "device->kiosk"
     data: bytes
+    note: str = ""  # what the sender knew the chunk to be (card messages); empty: decoded from the bytes
 
     @property
     def hex(self) -> str:
@@ -36,7 +47,7 @@ class TrafficEntry:
 
     @property
     def decoded(self) -> str:
-        return decode(self.device, self.data)
+        return self.note or decode(self.device, self.data)
 
     def line(self) -> str:
         arrow = "→" if self.direction == "kiosk->device" else "←"
@@ -55,6 +66,21 @@ def decode(device: str, data: bytes) -> str:
     return printable[:60]
 
 
+def describe_card_message(kind: str, data: bytes) -> str:
+    """A vpcd message's meaning: the control code, the C-APDU's instruction, the ATR, or the R-APDU's status word
+    (never the data: a card's records carry a name and an ID number)."""
+    if kind == "control" and data:
+        return f"vpcd: {VPCD_CONTROLS.get(data[0], f'control {data[0]:02X}')}"
+    if kind == "c-apdu" and len(data) >= 4:
+        name = APDU_INSTRUCTIONS.get(data[1], f"INS {data[1]:02X}")
+        return f"{name} P1 {data[2]:02X} P2 {data[3]:02X}"
+    if kind == "atr":
+        return f"ATR, {len(data)} bytes"
+    if kind == "r-apdu" and len(data) >= 2:
+        return f"SW {data[-2:].hex().upper()}, {len(data) - 2} data bytes"
+    return f"{kind}, {len(data)} bytes"
+
+
 class TrafficLog:
     """The last KEEP_ENTRIES chunks of every tapped device. Thread-safe; readers poll with ``since(number)``."""
 
@@ -63,10 +89,19 @@ class TrafficLog:
         self._entries: deque[TrafficEntry] = deque(maxlen=KEEP_ENTRIES)
         self._count = 0
 
-    def add(self, device: str, direction: str, data: bytes) -> None:
+    def add(self, device: str, direction: str, data: bytes, note: str = "") -> None:
         with self._lock:
             self._count += 1
-            self._entries.append(TrafficEntry(self._count, time.time(), device, direction, data))
+            self._entries.append(TrafficEntry(self._count, time.time(), device, direction, data, note))
+
+    def card_observer(self, device: str) -> Callable[[str, bytes], None]:
+        """A vpcd link observer (drivers/pcsc/vpcd.py) that logs the card's messages under ``device``."""
+
+        def observe(kind: str, data: bytes) -> None:
+            direction = "kiosk->device" if kind in ("control", "c-apdu") else "device->kiosk"
+            self.add(device, direction, data, describe_card_message(kind, data))
+
+        return observe
 
     def since(self, number: int) -> list[TrafficEntry]:
         with self._lock:
