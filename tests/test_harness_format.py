@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from harness_fixtures import SCENARIO_FILES
-from kiosk.harness.bench import UNPLUGGABLE
+from kiosk.harness.bench import (
+    A4_PRINTER_STATES,
+    BANK_HOST_MODES,
+    FEE_SYSTEM_MODES,
+    IDCARD_FAULTS,
+    PRINTER_STATES,
+    UNPLUGGABLE,
+)
 from kiosk.harness.scenario import ACTIONS, ScenarioError, load_scenario, parse_scenario
 
 
@@ -75,9 +82,23 @@ def test_every_flow_and_the_bank_card_cases_have_a_scenario():
     assert flows | card <= names
 
 
-def test_every_device_the_panel_can_unplug_has_a_scenario_that_unplugs_it():
-    unplugged = {step.value for path in SCENARIO_FILES for step in load_scenario(path).steps if step.action == "unplug"}
-    assert set(UNPLUGGABLE) <= unplugged
+def test_every_fault_the_panel_can_inject_has_a_scenario():
+    used: dict[str, set[str]] = {}
+    for path in SCENARIO_FILES:
+        for step in load_scenario(path).steps:
+            if isinstance(step.value, str):
+                used.setdefault(step.action, set()).add(step.value)
+    recoveries = {"ok", "none", "cover_closed", "online"}
+    faults = {
+        "unplug": set(UNPLUGGABLE),
+        "idcard_fault": set(IDCARD_FAULTS) - {"silent"},  # silent is what unplug does; the panel has no item
+        "printer": set(PRINTER_STATES),
+        "a4_printer": set(A4_PRINTER_STATES),
+        "fee_system": set(FEE_SYSTEM_MODES),
+        "bank_host": set(BANK_HOST_MODES),
+    }
+    missing = {action: sorted(values - recoveries - used.get(action, set())) for action, values in faults.items()}
+    assert not any(missing.values()), missing
 
 
 def test_a_scenario_may_ask_for_its_own_pcscd_and_wait_for_a_text_to_go():
