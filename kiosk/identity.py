@@ -17,16 +17,22 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from drivers.base import DeviceError, DeviceStatus
+from drivers.base import QT_TRANSLATE_NOOP, DeviceError, DeviceStatus
 from drivers.idcard import SerialIdCardReader
 from drivers.idcard.errors import IdCardAnswerCut
 from drivers.pcsc.monitor import CardEvent, CardMonitor
 from drivers.sscard import PcscSsCardReader
+from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.3
 REOPEN_SECONDS = 3.0
+INVALID_ID_NUMBER = "invalid_id_number"
+MSG_INVALID_ID_NUMBER = QT_TRANSLATE_NOOP(
+    "DeviceMessage",
+    "The ID number read from this card is not valid. Please lay the card again, or ask at the service window.",
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class IdentityWatcher(QObject):
             self._set_status("idcard", DeviceStatus.ONLINE)
             if found and self._polling.is_set():
                 card = self.idcard.read_card()
-                self.card_read.emit(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
+                self._emit_read(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
         except DeviceError as error:
             # The diag category groups the reader's many codes: no_device/timeout mean the reader is gone, unless
             # it was talking when the answer stopped (the card left mid-read: the citizen is asked to lay it again).
@@ -167,4 +173,16 @@ class IdentityWatcher(QObject):
             if error.code != "card_removed":
                 self.failed.emit(error.code, error.citizen_message)
             return
-        self.card_read.emit(IdentityRead("sscard", card.id_number, card.name, card.expiry_date))
+        self._emit_read(IdentityRead("sscard", card.id_number, card.name, card.expiry_date))
+
+    def _emit_read(self, read: IdentityRead) -> None:
+        """A card's identity goes on only with a number that can be right: a forged card or a misread one is
+        refused here, not looked up as somebody who is not registered."""
+        if len(read.id_number) == 18:  # the old 15-character foreigner card has no check character to test
+            try:
+                parse_id_number(read.id_number)
+            except InvalidIdNumber as error:
+                log.warning("%s card gave an ID number that cannot be right (%s)", read.method, error.reason)
+                self.failed.emit(INVALID_ID_NUMBER, MSG_INVALID_ID_NUMBER)
+                return
+        self.card_read.emit(read)

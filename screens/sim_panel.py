@@ -1,6 +1,6 @@
-"""The simulator's control window beside the kiosk: lay an ID card, pay the open QR order, set the receipt and
-certificate printers, choose the bank host's answer, inject the devices' faults, press the PIN pad, slow or cut
-the fee system, and watch each device's traffic.
+"""The simulator's control window beside the kiosk: lay an ID card (a demo person's or a typed one), pay the
+open QR order, set the receipt and certificate printers, choose the bank host's answer, inject the devices' faults,
+unplug them, press the PIN pad, slow or cut the fee system, and watch each device's traffic.
 
 Only on simulated hardware. It acts through the harness bench (kiosk/harness/bench.py) on the device simulators
 and the fee-system simulator, never on the kiosk's screens: what the kiosk shows follows from the devices.
@@ -28,6 +28,7 @@ from kiosk.context import KioskContext
 from kiosk.demo import demo_people
 from kiosk.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
 from kiosk.harness.traffic import TrafficLog
+from screens.sim_typed_card import TypedIdCardBox
 
 PANEL_STYLE = "QWidget { font-size: 15px; } QPushButton { min-height: 30px; min-width: 0; font-size: 15px; }"
 
@@ -84,6 +85,7 @@ class SimulatorPanel(QWidget):
         self.card_note.setWordWrap(True)
         box.addWidget(self.card_note)
         layout.addWidget(cards)
+        layout.addWidget(TypedIdCardBox(self.bench.place_id_card))
 
         phone = QGroupBox(self.tr("Citizen's phone (QR payment)"))
         box = QVBoxLayout(phone)

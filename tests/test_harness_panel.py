@@ -138,3 +138,30 @@ def test_panel_log_shows_the_social_security_cards_apdus_by_name_never_its_data(
     assert person.fields["id_number"] not in decoded and person.name not in decoded
     log = panel.findChild(QPlainTextEdit, "sim_traffic_log")
     qtbot.waitUntil(lambda: "sscard →" in log.toPlainText(), timeout=5000)
+
+
+def test_panel_typed_id_card_reaches_the_kiosk_as_typed(sim, qtbot):
+    from kiosk.domain.idnumber import check_character
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    _supervisor, kiosk, panel = sim
+    driver = Driver(kiosk, qtbot)
+    driver.tap("flexible")
+    driver.tap("pay")
+    note = panel.findChild(QLabel, "sim_typed_note")
+    panel.findChild(QPushButton, "sim_place_typed_card").click()
+    assert "姓名" in note.text() or "name" in note.text()  # nothing typed: said, nothing laid
+
+    body = "37010219900101123"
+    wrong = "0" if check_character(body) != "0" else "1"
+    panel.findChild(QLineEdit, "sim_typed_name").setText("王小明")
+    panel.findChild(QLineEdit, "sim_typed_id_number").setText(body + wrong)
+    panel.findChild(QPushButton, "sim_place_typed_card").click()
+    driver.wait_for_text("证件号码无效")  # the kiosk judges the number, not the simulator
+    assert kiosk.ctx.flow.step.value == "login"
+
+    panel.findChild(QPushButton, "sim_remove_card").click()
+    panel.findChild(QLineEdit, "sim_typed_id_number").setText(body + check_character(body))
+    panel.findChild(QLineEdit, "sim_typed_valid_to").setText("长期")
+    panel.findChild(QPushButton, "sim_place_typed_card").click()
+    driver.wait_for_text("未查询到您的社保参保登记信息")  # a valid number nobody registered

@@ -4,336 +4,424 @@
 <context>
     <name>SimulatorPanel</name>
     <message>
-        <location filename="../../screens/sim_panel.py" line="39"/>
+        <location filename="../../screens/sim_panel.py" line="40"/>
         <source>Kiosk simulator</source>
         <translation>自助终端模拟器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="58"/>
+        <location filename="../../screens/sim_panel.py" line="59"/>
         <source>Cards</source>
         <translation>卡片</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="67"/>
+        <location filename="../../screens/sim_panel.py" line="68"/>
         <source>Place ID card</source>
         <translation>放置身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="70"/>
+        <location filename="../../screens/sim_panel.py" line="71"/>
         <source>Remove ID card</source>
         <translation>取走身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="75"/>
+        <location filename="../../screens/sim_panel.py" line="76"/>
         <source>Insert social security card</source>
         <translation>插入社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="78"/>
+        <location filename="../../screens/sim_panel.py" line="79"/>
         <source>Pull social security card</source>
         <translation>拔出社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="88"/>
+        <location filename="../../screens/sim_panel.py" line="90"/>
         <source>Citizen&apos;s phone (QR payment)</source>
         <translation>群众的手机（扫码支付）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="90"/>
-        <location filename="../../screens/sim_panel.py" line="358"/>
+        <location filename="../../screens/sim_panel.py" line="92"/>
+        <location filename="../../screens/sim_panel.py" line="360"/>
         <source>No open order</source>
         <translation>没有待支付订单</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="92"/>
+        <location filename="../../screens/sim_panel.py" line="94"/>
         <source>Pay this order</source>
         <translation>支付此订单</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="101"/>
+        <location filename="../../screens/sim_panel.py" line="103"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="106"/>
+        <location filename="../../screens/sim_panel.py" line="108"/>
         <source>Paper OK</source>
         <translation>纸张正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="107"/>
+        <location filename="../../screens/sim_panel.py" line="109"/>
         <source>Paper low</source>
         <translation>纸将尽</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="108"/>
-        <location filename="../../screens/sim_panel.py" line="198"/>
+        <location filename="../../screens/sim_panel.py" line="110"/>
+        <location filename="../../screens/sim_panel.py" line="200"/>
         <source>Paper out</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="109"/>
+        <location filename="../../screens/sim_panel.py" line="111"/>
         <source>Cover open</source>
         <translation>上盖打开</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="110"/>
+        <location filename="../../screens/sim_panel.py" line="112"/>
         <source>Offline</source>
         <translation>脱机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="129"/>
+        <location filename="../../screens/sim_panel.py" line="131"/>
         <source>Device traffic (hex and decoded)</source>
         <translation>设备通信（十六进制与解码）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="144"/>
+        <location filename="../../screens/sim_panel.py" line="146"/>
         <source>Faults</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="149"/>
+        <location filename="../../screens/sim_panel.py" line="151"/>
         <source>ID card reader: no fault</source>
         <translation>身份证读卡器：无故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="150"/>
+        <location filename="../../screens/sim_panel.py" line="152"/>
         <source>ID card reader: one garbled answer</source>
         <translation>身份证读卡器：一次应答校验错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="151"/>
+        <location filename="../../screens/sim_panel.py" line="153"/>
         <source>ID card reader: every answer garbled</source>
         <translation>身份证读卡器：每次应答校验错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="152"/>
+        <location filename="../../screens/sim_panel.py" line="154"/>
         <source>ID card reader: noise before answers</source>
         <translation>身份证读卡器：应答前有杂波</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="153"/>
+        <location filename="../../screens/sim_panel.py" line="155"/>
         <source>ID card reader: card pulled halfway</source>
         <translation>身份证读卡器：读卡中途拿走</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="161"/>
+        <location filename="../../screens/sim_panel.py" line="163"/>
         <source>Unplug ID card reader</source>
         <translation>拔下身份证读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="161"/>
+        <location filename="../../screens/sim_panel.py" line="163"/>
         <source>Unplug printer</source>
         <translation>拔下打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="162"/>
+        <location filename="../../screens/sim_panel.py" line="164"/>
         <source>Unplug PIN pad</source>
         <translation>拔下密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="162"/>
+        <location filename="../../screens/sim_panel.py" line="164"/>
         <source>Unplug social security card reader</source>
         <translation>拔下社保卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="163"/>
+        <location filename="../../screens/sim_panel.py" line="165"/>
         <source>Unplug bank card reader</source>
         <translation>拔下银行卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="176"/>
+        <location filename="../../screens/sim_panel.py" line="178"/>
         <source>Fee system: normal</source>
         <translation>费款系统：正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="177"/>
+        <location filename="../../screens/sim_panel.py" line="179"/>
         <source>Fee system: slow (3 s)</source>
         <translation>费款系统：响应慢（3 秒）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="178"/>
+        <location filename="../../screens/sim_panel.py" line="180"/>
         <source>Fee system: unreachable</source>
         <translation>费款系统：无法连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="179"/>
+        <location filename="../../screens/sim_panel.py" line="181"/>
         <source>Fee system: answers errors</source>
         <translation>费款系统：返回错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="192"/>
+        <location filename="../../screens/sim_panel.py" line="194"/>
         <source>Certificate printer (A4)</source>
         <translation>证明打印机（A4）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="197"/>
+        <location filename="../../screens/sim_panel.py" line="199"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="199"/>
+        <location filename="../../screens/sim_panel.py" line="201"/>
         <source>Paper jam</source>
         <translation>卡纸</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="200"/>
+        <location filename="../../screens/sim_panel.py" line="202"/>
         <source>Queue stopped (offline)</source>
         <translation>打印队列已停止（脱机）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="201"/>
+        <location filename="../../screens/sim_panel.py" line="203"/>
         <source>Unplugged</source>
         <translation>已拔出</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="246"/>
+        <location filename="../../screens/sim_panel.py" line="248"/>
         <source>Bank host: answers the next purchase 3 s late</source>
         <translation>银行主机：下一笔消费晚 3 秒应答</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="247"/>
+        <location filename="../../screens/sim_panel.py" line="249"/>
         <source>Bank host: answers the next purchase with the code below</source>
         <translation>银行主机：下一笔消费按下方应答码应答</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="255"/>
+        <location filename="../../screens/sim_panel.py" line="257"/>
         <source>96 system malfunction</source>
         <translation>96 系统故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="256"/>
+        <location filename="../../screens/sim_panel.py" line="258"/>
         <source>51 insufficient funds</source>
         <translation>51 余额不足</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="257"/>
+        <location filename="../../screens/sim_panel.py" line="259"/>
         <source>55 incorrect PIN</source>
         <translation>55 密码错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="258"/>
+        <location filename="../../screens/sim_panel.py" line="260"/>
         <source>75 PIN tries exceeded</source>
         <translation>75 密码错误次数超限</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="259"/>
+        <location filename="../../screens/sim_panel.py" line="261"/>
         <source>54 expired card</source>
         <translation>54 过期卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="260"/>
+        <location filename="../../screens/sim_panel.py" line="262"/>
         <source>14 invalid card number</source>
         <translation>14 无效卡号</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="261"/>
+        <location filename="../../screens/sim_panel.py" line="263"/>
         <source>A0 MAC verification failed</source>
         <translation>A0 MAC 校验错</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="262"/>
+        <location filename="../../screens/sim_panel.py" line="264"/>
         <source>00 approved (without booking it)</source>
         <translation>00 批准（主机不记账）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="280"/>
+        <location filename="../../screens/sim_panel.py" line="282"/>
         <source>PIN pad</source>
         <translation>密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="284"/>
+        <location filename="../../screens/sim_panel.py" line="286"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="284"/>
+        <location filename="../../screens/sim_panel.py" line="286"/>
         <source>Enter</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="285"/>
+        <location filename="../../screens/sim_panel.py" line="287"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="308"/>
+        <location filename="../../screens/sim_panel.py" line="310"/>
         <source>This person has no ID card in the demo data.</source>
         <translation>演示数据中此人没有身份证。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="316"/>
+        <location filename="../../screens/sim_panel.py" line="318"/>
         <source>This person has no social security card in the demo data.</source>
         <translation>演示数据中此人没有社保卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="321"/>
+        <location filename="../../screens/sim_panel.py" line="323"/>
         <source>The virtual card slot is not available: {error}</source>
         <translation>虚拟插卡口不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="339"/>
+        <location filename="../../screens/sim_panel.py" line="341"/>
         <source>There is no open order to pay.</source>
         <translation>没有可支付的订单。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="355"/>
+        <location filename="../../screens/sim_panel.py" line="357"/>
         <source>Open order {order}: {fen} fen</source>
         <translation>待支付订单 {order}：{fen} 分</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="360"/>
+        <location filename="../../screens/sim_panel.py" line="362"/>
         <source>Receipts printed: {count}</source>
         <translation>已打印小票：{count} 张</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="363"/>
+        <location filename="../../screens/sim_panel.py" line="365"/>
         <source>Certificates printed: {count}</source>
         <translation>已打印证明：{count}</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="215"/>
+        <location filename="../../screens/sim_panel.py" line="217"/>
         <source>Bank card and bank host</source>
         <translation>银行卡与银行主机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="222"/>
+        <location filename="../../screens/sim_panel.py" line="224"/>
         <source>{name} ···{last4} — {yuan} yuan</source>
         <translation>{name} ···{last4} — {yuan} 元</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="229"/>
+        <location filename="../../screens/sim_panel.py" line="231"/>
         <source>Insert bank card</source>
         <translation>插入银行卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="232"/>
+        <location filename="../../screens/sim_panel.py" line="234"/>
         <source>Remove bank card</source>
         <translation>取出银行卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="241"/>
+        <location filename="../../screens/sim_panel.py" line="243"/>
         <source>Bank host: normal</source>
         <translation>银行主机：正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="242"/>
+        <location filename="../../screens/sim_panel.py" line="244"/>
         <source>Bank host: slow (3 s)</source>
         <translation>银行主机：响应慢（3 秒）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="243"/>
+        <location filename="../../screens/sim_panel.py" line="245"/>
         <source>Bank host: unreachable</source>
         <translation>银行主机：无法连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="244"/>
+        <location filename="../../screens/sim_panel.py" line="246"/>
         <source>Bank host: drops the next purchase</source>
         <translation>银行主机：下一笔消费断开连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="245"/>
+        <location filename="../../screens/sim_panel.py" line="247"/>
         <source>Bank host: never answers the next purchase</source>
         <translation>银行主机：下一笔消费不应答</translation>
+    </message>
+</context>
+<context>
+    <name>TypedIdCardBox</name>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="20"/>
+        <source>Type an ID card</source>
+        <translation>输入身份证信息</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="25"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="26"/>
+        <source>ID number</source>
+        <translation>公民身份号码</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="27"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="27"/>
+        <source>男 / 女 (empty: from the ID number)</source>
+        <translation>男 / 女（留空：按身份证号）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="28"/>
+        <source>Nation</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="28"/>
+        <source>汉 or 01 (empty: 01)</source>
+        <translation>汉 或 01（留空：01）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="29"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="29"/>
+        <source>YYYY-MM-DD (empty: from the ID number)</source>
+        <translation>YYYY-MM-DD（留空：按身份证号）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="30"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="31"/>
+        <source>Valid from</source>
+        <translation>有效期起</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="32"/>
+        <source>Valid to</source>
+        <translation>有效期止</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="32"/>
+        <source>YYYY-MM-DD or 长期</source>
+        <translation>YYYY-MM-DD 或 长期</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="39"/>
+        <source>Place this card</source>
+        <translation>放置此身份证</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="54"/>
+        <source>A card needs at least a name and an ID number.</source>
+        <translation>至少需要填写姓名和公民身份号码。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="59"/>
+        <source>The simulator cannot make this card: {error}</source>
+        <translation>模拟器无法制作此身份证：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_typed_card.py" line="61"/>
+        <source>Card placed on the reader.</source>
+        <translation>身份证已放到读卡区。</translation>
     </message>
 </context>
 </TS>

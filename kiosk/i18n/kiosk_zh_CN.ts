@@ -206,6 +206,11 @@ Pages: {pages}</source>
         <source>This period had already been paid, so this payment was not recorded. Your money has been returned: nothing was taken.</source>
         <translation>该期间已缴费，本次缴费未入账。款项已原路退回，未扣取任何费用。</translation>
     </message>
+    <message>
+        <location filename="../identity.py" line="32"/>
+        <source>The ID number read from this card is not valid. Please lay the card again, or ask at the service window.</source>
+        <translation>从此证件读出的证件号码无效，请重新放置证件，或到服务窗口咨询。</translation>
+    </message>
 </context>
 <context>
     <name>Domain</name>
