@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
+from kiosk.domain.money import format_fen
 from kiosk.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
 from kiosk.harness.traffic import TrafficLog
 from screens.sim_typed_card import TypedIdCardBox
@@ -91,10 +92,17 @@ class SimulatorPanel(QWidget):
         box = QVBoxLayout(phone)
         self.order = QLabel(self.tr("No open order"))
         box.addWidget(self.order)
-        pay = QPushButton(self.tr("Pay this order"))
-        pay.setObjectName("sim_pay_order")
-        pay.clicked.connect(self.pay_order)
-        box.addWidget(pay)
+        apps = QHBoxLayout()
+        for app, text in (("alipay", self.tr("Pay with Alipay")), ("wechat", self.tr("Pay with WeChat Pay"))):
+            pay = QPushButton(text)
+            pay.setObjectName(f"sim_pay_{app}")
+            pay.clicked.connect(lambda _checked=False, a=app: self.pay_order(a))
+            apps.addWidget(pay)
+        box.addLayout(apps)
+        walk_away = QPushButton(self.tr("Walk away without paying"))
+        walk_away.setObjectName("sim_abandon_order")
+        walk_away.clicked.connect(self.abandon_order)
+        box.addWidget(walk_away)
         self.phone_note = QLabel("")
         self.phone_note.setWordWrap(True)
         box.addWidget(self.phone_note)
@@ -333,15 +341,26 @@ class SimulatorPanel(QWidget):
     def open_orders(self) -> list:
         return self.bench.open_orders()
 
-    def pay_order(self) -> None:
-        """The phone's app scans the code: the order's own channel (Alipay or WeChat) pays it."""
-        try:
-            self.bench.pay_open_order()
-        except BenchError:
+    def pay_order(self, app: str) -> None:
+        """The phone's app scans the code and pays; the other channel's app cannot."""
+        orders = self.open_orders()
+        if not orders:
             self.phone_note.setText(self.tr("There is no open order to pay."))
+            return
+        try:
+            self.bench.pay_open_order(app)
+        except BenchError:
+            self.phone_note.setText(self.tr("This code is not for this app: the order is not paid."))
         else:
             self.phone_note.setText("")
         self.refresh()
+
+    def abandon_order(self) -> None:
+        """The citizen looks at the code and walks away: nothing reaches the channel, the order stays open."""
+        if not self.open_orders():
+            self.phone_note.setText(self.tr("There is no open order."))
+            return
+        self.phone_note.setText(self.tr("Nobody pays: the kiosk closes the order when its countdown ends."))
 
     def set_printer_state(self) -> None:
         key = self.paper.currentData()
@@ -353,8 +372,12 @@ class SimulatorPanel(QWidget):
         orders = self.open_orders()
         if orders:
             last = orders[-1]
+            apps = {"alipay": self.tr("Alipay"), "wechat": self.tr("WeChat Pay")}
+            app = apps.get(self.bench.order_method(last.order_no), "")
             self.order.setText(
-                self.tr("Open order {order}: {fen} fen").format(order=last.order_no, fen=last.amount_fen)
+                self.tr("Open order {order} ({app}): {amount}").format(
+                    order=last.order_no, app=app, amount=format_fen(last.amount_fen)
+                )
             )
         else:
             self.order.setText(self.tr("No open order"))

@@ -165,3 +165,33 @@ def test_panel_typed_id_card_reaches_the_kiosk_as_typed(sim, qtbot):
     panel.findChild(QLineEdit, "sim_typed_valid_to").setText("长期")
     panel.findChild(QPushButton, "sim_place_typed_card").click()
     driver.wait_for_text("未查询到您的社保参保登记信息")  # a valid number nobody registered
+
+
+def test_panel_phone_pays_only_with_the_orders_own_app_and_can_walk_away(sim, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.flow import Step
+
+    supervisor, kiosk, panel = sim
+    driver = Driver(kiosk, qtbot)
+    driver.tap("resident")
+    driver.tap("pay")
+    supervisor.bench.place_id_card("resident")  # on the supervisor's reader simulator, which the kiosk reads
+    driver.wait_for(Step.ITEMS)
+    driver.tap("resident_pension")
+    driver.tap("year_2026")
+    driver.tap("wechat")
+    driver.tap("grade_G01")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.QR_PAY)
+    qtbot.waitUntil(lambda: bool(supervisor.bench.open_orders()), timeout=5000)
+    panel.refresh()
+    texts = " ".join(label.text() for label in panel.findChildren(QLabel))
+    assert "微信支付" in texts and "¥" in texts  # the open order says which app's code it is, in yuan
+    panel.findChild(QPushButton, "sim_abandon_order").click()
+    panel.findChild(QPushButton, "sim_pay_alipay").click()  # an Alipay app cannot pay a WeChat Pay code
+    assert supervisor.bench.open_orders(), "the order was paid by the wrong app"
+    assert "不属于" in " ".join(label.text() for label in panel.findChildren(QLabel))
+    panel.findChild(QPushButton, "sim_pay_wechat").click()
+    driver.wait_for_text("缴费成功")
+    assert not supervisor.bench.open_orders()

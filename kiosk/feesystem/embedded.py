@@ -471,6 +471,14 @@ class EmbeddedFeeSystem:
             row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
         return self._order_status(row)
 
+    def qr_order_method(self, order_no: str) -> PayMethod:
+        """Which app's code the order is (the simulator's phone: an Alipay code cannot be paid with WeChat Pay)."""
+        with self._lock:
+            row = self._db.execute("SELECT method FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+        if row is None:
+            raise UnknownRecord(f"unknown order {order_no}")
+        return PayMethod(row["method"])
+
     def open_qr_orders(self) -> list[QrOrderStatus]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM qr_orders WHERE state = 'open' ORDER BY created_at").fetchall()

@@ -159,14 +159,22 @@ class Bench:
         lister = getattr(self.fee_backend, "open_qr_orders", None)
         return lister() if lister else []
 
-    def pay_open_order(self) -> str:
-        """Pay the newest open QR order; its order number."""
+    def pay_open_order(self, app: str = "any") -> str:
+        """The citizen's phone pays the newest open QR order with ``app`` ("alipay", "wechat", or "any": the
+        order's own); its order number. An app cannot pay the other channel's code."""
         orders = self.open_orders()
         if not orders:
             raise BenchError("no open QR order to pay")
         order_no = orders[-1].order_no
+        if app != "any":
+            method = self.fee_backend.qr_order_method(order_no).value
+            if method != app:
+                raise BenchError(f"order {order_no} is a {method} code: the {app} app cannot pay it")
         self.fee_backend.simulate_qr_payment(order_no)
         return order_no
+
+    def order_method(self, order_no: str) -> str:
+        return self.fee_backend.qr_order_method(order_no).value
 
     # --- printer -------------------------------------------------------------------------------------------
 

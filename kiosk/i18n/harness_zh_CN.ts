@@ -4,334 +4,369 @@
 <context>
     <name>SimulatorPanel</name>
     <message>
-        <location filename="../../screens/sim_panel.py" line="40"/>
+        <location filename="../../screens/sim_panel.py" line="41"/>
         <source>Kiosk simulator</source>
         <translation>自助终端模拟器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="59"/>
+        <location filename="../../screens/sim_panel.py" line="60"/>
         <source>Cards</source>
         <translation>卡片</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="68"/>
+        <location filename="../../screens/sim_panel.py" line="69"/>
         <source>Place ID card</source>
         <translation>放置身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="71"/>
+        <location filename="../../screens/sim_panel.py" line="72"/>
         <source>Remove ID card</source>
         <translation>取走身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="76"/>
+        <location filename="../../screens/sim_panel.py" line="77"/>
         <source>Insert social security card</source>
         <translation>插入社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="79"/>
+        <location filename="../../screens/sim_panel.py" line="80"/>
         <source>Pull social security card</source>
         <translation>拔出社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="90"/>
+        <location filename="../../screens/sim_panel.py" line="91"/>
         <source>Citizen&apos;s phone (QR payment)</source>
         <translation>群众的手机（扫码支付）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="92"/>
-        <location filename="../../screens/sim_panel.py" line="360"/>
+        <location filename="../../screens/sim_panel.py" line="93"/>
+        <location filename="../../screens/sim_panel.py" line="383"/>
         <source>No open order</source>
         <translation>没有待支付订单</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="94"/>
-        <source>Pay this order</source>
-        <translation>支付此订单</translation>
-    </message>
-    <message>
-        <location filename="../../screens/sim_panel.py" line="103"/>
+        <location filename="../../screens/sim_panel.py" line="111"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="108"/>
+        <location filename="../../screens/sim_panel.py" line="116"/>
         <source>Paper OK</source>
         <translation>纸张正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="109"/>
+        <location filename="../../screens/sim_panel.py" line="117"/>
         <source>Paper low</source>
         <translation>纸将尽</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="110"/>
-        <location filename="../../screens/sim_panel.py" line="200"/>
+        <location filename="../../screens/sim_panel.py" line="118"/>
+        <location filename="../../screens/sim_panel.py" line="208"/>
         <source>Paper out</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="111"/>
+        <location filename="../../screens/sim_panel.py" line="119"/>
         <source>Cover open</source>
         <translation>上盖打开</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="112"/>
+        <location filename="../../screens/sim_panel.py" line="120"/>
         <source>Offline</source>
         <translation>脱机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="131"/>
+        <location filename="../../screens/sim_panel.py" line="139"/>
         <source>Device traffic (hex and decoded)</source>
         <translation>设备通信（十六进制与解码）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="146"/>
+        <location filename="../../screens/sim_panel.py" line="154"/>
         <source>Faults</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="151"/>
+        <location filename="../../screens/sim_panel.py" line="159"/>
         <source>ID card reader: no fault</source>
         <translation>身份证读卡器：无故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="152"/>
+        <location filename="../../screens/sim_panel.py" line="160"/>
         <source>ID card reader: one garbled answer</source>
         <translation>身份证读卡器：一次应答校验错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="153"/>
+        <location filename="../../screens/sim_panel.py" line="161"/>
         <source>ID card reader: every answer garbled</source>
         <translation>身份证读卡器：每次应答校验错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="154"/>
+        <location filename="../../screens/sim_panel.py" line="162"/>
         <source>ID card reader: noise before answers</source>
         <translation>身份证读卡器：应答前有杂波</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="155"/>
+        <location filename="../../screens/sim_panel.py" line="163"/>
         <source>ID card reader: card pulled halfway</source>
         <translation>身份证读卡器：读卡中途拿走</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="163"/>
+        <location filename="../../screens/sim_panel.py" line="171"/>
         <source>Unplug ID card reader</source>
         <translation>拔下身份证读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="163"/>
+        <location filename="../../screens/sim_panel.py" line="171"/>
         <source>Unplug printer</source>
         <translation>拔下打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="164"/>
+        <location filename="../../screens/sim_panel.py" line="172"/>
         <source>Unplug PIN pad</source>
         <translation>拔下密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="164"/>
+        <location filename="../../screens/sim_panel.py" line="172"/>
         <source>Unplug social security card reader</source>
         <translation>拔下社保卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="165"/>
+        <location filename="../../screens/sim_panel.py" line="173"/>
         <source>Unplug bank card reader</source>
         <translation>拔下银行卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="178"/>
+        <location filename="../../screens/sim_panel.py" line="186"/>
         <source>Fee system: normal</source>
         <translation>费款系统：正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="179"/>
+        <location filename="../../screens/sim_panel.py" line="187"/>
         <source>Fee system: slow (3 s)</source>
         <translation>费款系统：响应慢（3 秒）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="180"/>
+        <location filename="../../screens/sim_panel.py" line="188"/>
         <source>Fee system: unreachable</source>
         <translation>费款系统：无法连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="181"/>
+        <location filename="../../screens/sim_panel.py" line="189"/>
         <source>Fee system: answers errors</source>
         <translation>费款系统：返回错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="194"/>
+        <location filename="../../screens/sim_panel.py" line="202"/>
         <source>Certificate printer (A4)</source>
         <translation>证明打印机（A4）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="199"/>
+        <location filename="../../screens/sim_panel.py" line="207"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="201"/>
+        <location filename="../../screens/sim_panel.py" line="209"/>
         <source>Paper jam</source>
         <translation>卡纸</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="202"/>
+        <location filename="../../screens/sim_panel.py" line="210"/>
         <source>Queue stopped (offline)</source>
         <translation>打印队列已停止（脱机）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="203"/>
+        <location filename="../../screens/sim_panel.py" line="211"/>
         <source>Unplugged</source>
         <translation>已拔出</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="248"/>
+        <location filename="../../screens/sim_panel.py" line="256"/>
         <source>Bank host: answers the next purchase 3 s late</source>
         <translation>银行主机：下一笔消费晚 3 秒应答</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="249"/>
+        <location filename="../../screens/sim_panel.py" line="257"/>
         <source>Bank host: answers the next purchase with the code below</source>
         <translation>银行主机：下一笔消费按下方应答码应答</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="257"/>
+        <location filename="../../screens/sim_panel.py" line="265"/>
         <source>96 system malfunction</source>
         <translation>96 系统故障</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="258"/>
+        <location filename="../../screens/sim_panel.py" line="266"/>
         <source>51 insufficient funds</source>
         <translation>51 余额不足</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="259"/>
+        <location filename="../../screens/sim_panel.py" line="267"/>
         <source>55 incorrect PIN</source>
         <translation>55 密码错误</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="260"/>
+        <location filename="../../screens/sim_panel.py" line="268"/>
         <source>75 PIN tries exceeded</source>
         <translation>75 密码错误次数超限</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="261"/>
+        <location filename="../../screens/sim_panel.py" line="269"/>
         <source>54 expired card</source>
         <translation>54 过期卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="262"/>
+        <location filename="../../screens/sim_panel.py" line="270"/>
         <source>14 invalid card number</source>
         <translation>14 无效卡号</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="263"/>
+        <location filename="../../screens/sim_panel.py" line="271"/>
         <source>A0 MAC verification failed</source>
         <translation>A0 MAC 校验错</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="264"/>
+        <location filename="../../screens/sim_panel.py" line="272"/>
         <source>00 approved (without booking it)</source>
         <translation>00 批准（主机不记账）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="282"/>
+        <location filename="../../screens/sim_panel.py" line="290"/>
         <source>PIN pad</source>
         <translation>密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="286"/>
+        <location filename="../../screens/sim_panel.py" line="294"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="286"/>
+        <location filename="../../screens/sim_panel.py" line="294"/>
         <source>Enter</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="287"/>
+        <location filename="../../screens/sim_panel.py" line="295"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="310"/>
+        <location filename="../../screens/sim_panel.py" line="318"/>
         <source>This person has no ID card in the demo data.</source>
         <translation>演示数据中此人没有身份证。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="318"/>
+        <location filename="../../screens/sim_panel.py" line="326"/>
         <source>This person has no social security card in the demo data.</source>
         <translation>演示数据中此人没有社保卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="323"/>
+        <location filename="../../screens/sim_panel.py" line="331"/>
         <source>The virtual card slot is not available: {error}</source>
         <translation>虚拟插卡口不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="341"/>
+        <location filename="../../screens/sim_panel.py" line="348"/>
         <source>There is no open order to pay.</source>
         <translation>没有可支付的订单。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="357"/>
-        <source>Open order {order}: {fen} fen</source>
-        <translation>待支付订单 {order}：{fen} 分</translation>
+        <location filename="../../screens/sim_panel.py" line="353"/>
+        <source>This code is not for this app: the order is not paid.</source>
+        <translation>此二维码不属于该应用，订单未支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="362"/>
+        <location filename="../../screens/sim_panel.py" line="361"/>
+        <source>There is no open order.</source>
+        <translation>没有待支付订单。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="363"/>
+        <source>Nobody pays: the kiosk closes the order when its countdown ends.</source>
+        <translation>无人支付：倒计时结束时自助机将关闭此订单。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="375"/>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="375"/>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="378"/>
+        <source>Open order {order} ({app}): {amount}</source>
+        <translation>待支付订单 {order}（{app}）：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="385"/>
         <source>Receipts printed: {count}</source>
         <translation>已打印小票：{count} 张</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="365"/>
+        <location filename="../../screens/sim_panel.py" line="388"/>
         <source>Certificates printed: {count}</source>
         <translation>已打印证明：{count}</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="217"/>
+        <location filename="../../screens/sim_panel.py" line="225"/>
         <source>Bank card and bank host</source>
         <translation>银行卡与银行主机</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="224"/>
+        <location filename="../../screens/sim_panel.py" line="96"/>
+        <source>Pay with Alipay</source>
+        <translation>用支付宝支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="96"/>
+        <source>Pay with WeChat Pay</source>
+        <translation>用微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="102"/>
+        <source>Walk away without paying</source>
+        <translation>不支付，离开</translation>
+    </message>
+    <message>
+        <location filename="../../screens/sim_panel.py" line="232"/>
         <source>{name} ···{last4} — {yuan} yuan</source>
         <translation>{name} ···{last4} — {yuan} 元</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="231"/>
+        <location filename="../../screens/sim_panel.py" line="239"/>
         <source>Insert bank card</source>
         <translation>插入银行卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="234"/>
+        <location filename="../../screens/sim_panel.py" line="242"/>
         <source>Remove bank card</source>
         <translation>取出银行卡</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="243"/>
+        <location filename="../../screens/sim_panel.py" line="251"/>
         <source>Bank host: normal</source>
         <translation>银行主机：正常</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="244"/>
+        <location filename="../../screens/sim_panel.py" line="252"/>
         <source>Bank host: slow (3 s)</source>
         <translation>银行主机：响应慢（3 秒）</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="245"/>
+        <location filename="../../screens/sim_panel.py" line="253"/>
         <source>Bank host: unreachable</source>
         <translation>银行主机：无法连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="246"/>
+        <location filename="../../screens/sim_panel.py" line="254"/>
         <source>Bank host: drops the next purchase</source>
         <translation>银行主机：下一笔消费断开连接</translation>
     </message>
     <message>
-        <location filename="../../screens/sim_panel.py" line="247"/>
+        <location filename="../../screens/sim_panel.py" line="255"/>
         <source>Bank host: never answers the next purchase</source>
         <translation>银行主机：下一笔消费不应答</translation>
     </message>
