@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from conftest import CONFIG_DIR
 from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.config import load_config
+from kiosk.domain.idnumber import check_character
+from kiosk.flow import Step
 from kiosk.harness.supervisor import SimulatorSupervisor
 from kiosk_driving import Driver
 
@@ -141,9 +143,6 @@ def test_panel_log_shows_the_social_security_cards_apdus_by_name_never_its_data(
 
 
 def test_panel_typed_id_card_reaches_the_kiosk_as_typed(sim, qtbot):
-    from kiosk.domain.idnumber import check_character
-    from PySide6.QtWidgets import QLabel, QLineEdit
-
     _supervisor, kiosk, panel = sim
     driver = Driver(kiosk, qtbot)
     driver.tap("flexible")
@@ -168,10 +167,6 @@ def test_panel_typed_id_card_reaches_the_kiosk_as_typed(sim, qtbot):
 
 
 def test_panel_phone_pays_only_with_the_orders_own_app_and_can_walk_away(sim, qtbot):
-    from PySide6.QtWidgets import QLabel
-
-    from kiosk.flow import Step
-
     supervisor, kiosk, panel = sim
     driver = Driver(kiosk, qtbot)
     driver.tap("resident")
