@@ -207,7 +207,9 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
     workdir.mkdir(parents=True, exist_ok=True)
     state, scenario_file = workdir / "state", workdir / "scenario.toml"
     scenario_file.write_text(scenario(payment), encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # The killed kiosk's temporary folders stay in its case folder, not in /tmp.
+    (workdir / "tmp").mkdir(exist_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(workdir / "tmp")}
     env.pop(KILL_ENVIRONMENT, None)
     if moment.kind in ("before", "after"):
         env[KILL_ENVIRONMENT] = f"{moment.kind}:{int(moment.value)}"

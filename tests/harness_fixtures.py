@@ -24,9 +24,13 @@ def kiosk_sim(*arguments: str, timeout: float = 60) -> subprocess.CompletedProce
     )
 
 
-def kiosk_sim_process(*arguments: str) -> subprocess.Popen[str]:
-    """`kiosk sim` started and left running (the caller kills it)."""
+def kiosk_sim_process(*arguments: str, tmpdir: Path | None = None) -> subprocess.Popen[str]:
+    """`kiosk sim` started and left running (the caller kills it). ``tmpdir``: its TMPDIR, where a SIGKILLed run
+    leaves its temporary folders (inside the test's own tmp_path, not in /tmp)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if tmpdir is not None:
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmpdir)
     return subprocess.Popen(
         [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

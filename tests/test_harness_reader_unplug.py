@@ -112,3 +112,13 @@ def test_auto_falls_back_to_the_shared_pcscd_in_a_process_already_on_it(monkeypa
         assert sim.pcscd is None and "already spoke" in sim.pcscd_problem
         assert sim.config["devices.sscard.reader"] == SIMULATED_SSCARD_READER
         assert sim.bench.pcscd is None and "already spoke" in sim.bench.pcscd_problem
+
+
+def test_a_scenario_that_unplugs_a_reader_says_why_it_cannot_run_in_a_process_on_the_shared_pcscd(monkeypatch):
+    from harness_fixtures import OWN_PCSCD_FILES
+    from kiosk.harness.runner import run_scenario_file
+    from kiosk.harness.scenario import ScenarioError
+
+    monkeypatch.setattr(connection, "_socket_in_use", connection.DEFAULT_SOCKET)
+    with pytest.raises(ScenarioError, match="needs the simulator's own pcscd: this process already spoke"):
+        run_scenario_file(OWN_PCSCD_FILES[0])

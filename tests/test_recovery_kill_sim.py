@@ -134,7 +134,8 @@ def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
     scenario = tmp_path / f"{case}.toml"
     scenario.write_text(HEADER.format(name=case) + TO_PAY.format(method=method) + steps + HOLD, encoding="utf-8")
     left_behind: list[int] = []
-    process = kiosk_sim_process("--headless", "--scenario", str(scenario), "--state", str(state))
+    arguments = ("--headless", "--scenario", str(scenario), "--state", str(state))
+    process = kiosk_sim_process(*arguments, tmpdir=tmp_path / "tmp")
     journal, feesystem = state / "journal.sqlite3", state / "feesystem.sqlite3"
     try:
         _wait_for(lambda: [row[0] for row in _query(journal, "SELECT state FROM payments")] == [kill_state], process)

@@ -86,6 +86,12 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _short_temp_dir() -> str:
+    """TMPDIR when the socket's path fits under it, else /tmp: a Unix socket's path has at most 107 bytes."""
+    base = tempfile.gettempdir()
+    return base if len(base) + len("/kiosk-pcscd-XXXXXXXX/run/pcscd.comm") < 100 else "/tmp"
+
+
 def _pcscd_binary() -> str | None:
     found = shutil.which("pcscd") or "/usr/sbin/pcscd"
     return found if os.path.exists(found) else None
@@ -99,8 +105,7 @@ class PrivatePcscd:
     def __init__(self, readers: dict[str, VirtualReader], log_file: Path | None = None) -> None:
         self.readers = dict(readers)
         self.plugged = set(readers)
-        # Short on purpose: a Unix socket's path has at most 107 bytes.
-        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pcscd-"))
+        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pcscd-", dir=_short_temp_dir()))
         self.log_file = log_file or self.root / "pcscd.log"
         self.process: subprocess.Popen | None = None
 

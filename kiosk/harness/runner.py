@@ -6,6 +6,7 @@ and what the screen showed. The kiosk's screens are loaded lazily (kiosk/ does n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import re
@@ -540,7 +541,9 @@ def run_scenario_file(
         raise ScenarioError(f"{scenario.source}: the scenario unplugs card readers, which needs the simulator's "
                             f"own pcscd: {reason}")
     base = base_config or load_config(DEFAULT_CONFIG)
-    with tempfile.TemporaryDirectory(prefix="kiosk-scenario-") as scratch:
+    # A scratch state directory only when none is given (a killed run leaves nothing behind in /tmp then).
+    scratch_dir = contextlib.nullcontext(None) if state_dir else tempfile.TemporaryDirectory(prefix="kiosk-scenario-")
+    with scratch_dir as scratch:
         state = Path(state_dir) if state_dir else Path(scratch) / "state"
         now = scenario.now
         clock: Callable[[], dt.datetime] = (lambda: now) if now else dt.datetime.now

@@ -2,9 +2,12 @@
 
 At import, python-escpos parses its capabilities file (YAML, about 90 ms on a 2-core kiosk) unless it finds the
 pickle of a previous parse, and by default it looks for that pickle in a new ``mkdtemp()`` of every process: never
-found, and one temporary directory left behind per start. Point it at a private per-user cache directory instead
-(never a shared one: a pickle is code). Does nothing when the variable is already set or no such directory can be
-had; python-escpos then behaves as before.
+found. Point it at a private per-user cache directory instead (never a shared one: a pickle is code). Does nothing
+when the variable is already set or no such directory can be had; python-escpos then behaves as before.
+
+python-escpos 3.1 still makes that empty temporary directory on every import, variable set or not
+(``environ.get(VARIABLE, mkdtemp())`` evaluates its default first): one empty folder in the temporary directory per
+kiosk start, which a reboot clears. Not worked around.
 """
 
 from __future__ import annotations
