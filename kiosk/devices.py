@@ -62,10 +62,6 @@ class VirtualCardSlot:
         self.client: VirtualCardClient | None = None
         self.powered = True
 
-    @property
-    def card(self) -> Any:
-        return self.client.card if self.client is not None else None
-
     def insert(self, data: Any) -> None:
         self.remove()
         self.client = VirtualCardClient(self.card_factory(data), port=self.port, on_message=self.on_message)

@@ -81,6 +81,7 @@ def test_answers_split_into_small_pieces_with_pauses_are_assembled() -> None:
         assert reader.read_card() == resident_card()
         simulator.faults.split_size = 1
         simulator.faults.split_pause = 0.0
+        simulator.place_card(resident_card())  # laid again: a card read to the end is halted until then
         assert reader.find_card() is True
 
 
@@ -212,3 +213,14 @@ def test_a_polling_thread_and_a_reading_thread_do_not_interleave() -> None:
             stop.set()
             poller.join(timeout=5)
     assert failures == []
+
+
+def test_a_card_read_to_the_end_is_not_found_again_until_it_is_laid_again() -> None:
+    """ISO/IEC 14443-B: the SAM halts the card it read; find sees it again only after it left the field."""
+    with simulated_reader(resident_card()) as (simulator, reader):
+        assert reader.find_card() is True
+        assert reader.read_card() == resident_card()
+        assert reader.find_card() is False
+        simulator.place_card(None)
+        simulator.place_card(resident_card())
+        assert reader.find_card() is True

@@ -76,6 +76,9 @@ class IdCardReaderSimulator(PtySimulator):
         self.bytes_sent = 0
         self._card = card
         self._selected = False
+        # A card read to the end is halted (ISO/IEC 14443-B HLTB): find does not see it again until it leaves the
+        # field and is laid again, so a card left on the reader is not read over and over.
+        self._halted = False
         self._lock = threading.Lock()
         os.set_blocking(self._master, False)  # a write must never block the thread past stop()
 
@@ -86,6 +89,7 @@ class IdCardReaderSimulator(PtySimulator):
         with self._lock:
             self._card = data
             self._selected = False
+            self._halted = False
 
     @property
     def card(self) -> IdCardData | None:
@@ -141,7 +145,7 @@ class IdCardReaderSimulator(PtySimulator):
         if command is Command.READ_SAM_ID:
             return build_response(SW3_OK, _SAM_ID), False
         if command is Command.FIND_CARD:
-            return build_response(SW3_FIND_OK if card else SW3_NO_CARD, _FIND_DATA), False
+            return build_response(SW3_FIND_OK if card and not self._halted else SW3_NO_CARD, _FIND_DATA), False
         if command is Command.SELECT_CARD:
             self._selected = card is not None
             return build_response(SW3_OK if card else SW3_SELECT_FAILED, bytes(8)), False
@@ -154,6 +158,7 @@ class IdCardReaderSimulator(PtySimulator):
                 if pulled == "status":
                     return build_response(SW3_READ_FAILED), False
             data = read_answer_data(card, self.faults.type_flag)
+            self._halted = not pulled
             return build_response(SW3_OK, data), pulled == "halfway"
         return build_response(SW3_COMMAND_ERROR), False
 

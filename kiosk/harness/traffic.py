@@ -67,8 +67,9 @@ def decode(device: str, data: bytes) -> str:
 
 
 def describe_card_message(kind: str, data: bytes) -> str:
-    """A vpcd message's meaning: the control code, the C-APDU's instruction, the ATR, or the R-APDU's status word
-    (never the data: a card's records carry a name and an ID number)."""
+    """A vpcd message's meaning: the control code, the C-APDU's instruction, the ATR, or the R-APDU's status word.
+    Never the data in words: a card's records carry a name and an ID number (the hex column shows the bytes, as a
+    sniffer on the line would, and only demo people's cards reach a simulator)."""
     if kind == "control" and data:
         return f"vpcd: {VPCD_CONTROLS.get(data[0], f'control {data[0]:02X}')}"
     if kind == "c-apdu" and len(data) >= 4:
