@@ -132,7 +132,6 @@ class CardPayScreen(Screen):
             self.ctx.tasks.run(self.checkout.read_card_and_prepare, on_done=self.card_read, on_failed=self.fail)
         elif self.phase == "pin" and not present:
             self.checkout.card_in_slot = False
-            self.checkout.cancel_pin()
             self.end_without_money(self.tr("The bank card was taken out. No money was taken."))
 
     def card_read(self, card) -> None:
@@ -189,8 +188,6 @@ class CardPayScreen(Screen):
     # --- endings ------------------------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        if self.phase == "pin":
-            self.checkout.cancel_pin()
         self.end_without_money("cancelled")
 
     def fail(self, error: Exception) -> None:
@@ -225,6 +222,10 @@ class CardPayScreen(Screen):
     def finish(self, outcome: PaymentOutcome, text: str | None = None) -> None:
         if self.phase == "done":
             return
+        if self.phase == "pin":
+            # Whatever ended it (the reader gone, a countdown, a cancel), the pad must leave PIN entry now: left in
+            # it, the next citizen's card payment would find the pad busy until its own 60 s timeout.
+            self.checkout.cancel_pin()
         self.phase = "done"
         self.poll_timer.stop()
         self.busy.setVisible(False)
