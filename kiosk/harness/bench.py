@@ -44,7 +44,7 @@ class Bench:
     # The simulator's own pcscd (drivers/pcsc/private_pcscd.py), whose readers can be unplugged; None on the
     # machine's shared pcscd, and then ``pcscd_problem`` says why.
     pcscd: Any = None
-    pcscd_problem: str = "these card slots are on the machine's pcscd; `kiosk sim` runs a pcscd of its own"
+    pcscd_problem: str = "these card slots are on the machine's pcscd: `kiosk sim` (make sim) unplugs them"
 
     def simulator(self, device: str) -> Any:
         simulator = self.simulators.get(device)
