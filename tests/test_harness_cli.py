@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 import tomllib
 
-from harness_fixtures import SCENARIOS, kiosk_sim
+import pytest
+
+from drivers.pcsc.private_pcscd import unavailable_reason
+from harness_fixtures import SCENARIOS, kiosk_sim, kiosk_sim_process
 
 FAILING = """
 [scenario]
@@ -62,3 +67,37 @@ def test_a_broken_scenario_file_exits_2(tmp_path):
 def test_headless_needs_a_scenario():
     result = kiosk_sim("--headless")
     assert result.returncode == 2 and "--scenario" in result.stderr
+
+
+@pytest.mark.timeout(60)
+def test_kiosk_sim_with_its_panel_starts_on_a_pcscd_of_its_own(tmp_path):
+    """The interactive `kiosk sim` (offscreen here): up with its generated configuration naming the run's own
+    card readers, and its own pcscd gone with it."""
+    if reason := unavailable_reason():
+        pytest.skip(f"needs a pcscd of our own: {reason}")  # CI runs as root: it runs there
+    state = tmp_path / "state"
+    before = _private_pcscds()
+    process = kiosk_sim_process("--state", str(state), tmpdir=tmp_path / "tmp")
+    try:
+        deadline = time.monotonic() + 40
+        while not (state / "kiosk.toml").exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        generated = tomllib.loads((state / "kiosk.toml").read_text(encoding="utf-8"))
+        assert generated["devices"]["sscard"]["reader"] == "Kiosk Sim SSCard 00 00"
+        assert generated["devices"]["bankcard"]["reader"] == "Kiosk Sim Bank Card 00 00"
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        ours = _private_pcscds() - before
+        assert ours, "no pcscd of its own is running"
+    finally:
+        process.kill()  # no clean exit: the pcscd must die with the process that started it
+        process.wait(timeout=20)
+    deadline = time.monotonic() + 5
+    while ours & _private_pcscds() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not ours & _private_pcscds()  # PR_SET_PDEATHSIG
+
+
+def _private_pcscds() -> set[str]:
+    """Process ids of the pcscds started as the simulator starts its own (foreground, a conf directory)."""
+    found = subprocess.run(["pgrep", "-f", "pcscd -f -c "], capture_output=True, text=True, check=False).stdout
+    return set(found.split())
