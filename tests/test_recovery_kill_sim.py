@@ -28,7 +28,8 @@ from drivers.pcsc.daemon import ensure_pcscd
 from harness_fixtures import REPO, kiosk_cli, kiosk_sim_process
 
 sys.path.insert(0, str(REPO / "scripts"))
-from kill_sweep import TO_PAY, format_matrix, sample_cases, sweep
+from kill_sweep import CARD_IN, TO_PAY, format_matrix, sample_cases, sweep
+from kill_sweep import QR_SHOWN as QR_OPEN
 from kill_sweep import query as _query
 
 ZHANG_SAN = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
@@ -48,21 +49,11 @@ HOLD = """
 sleep = 120
 note = "the test kills the process here"
 """
-QR_OPEN = """
-[[step]]
-wait_text = "正在等待支付"
-"""
 QR_PAID_UNSEEN = QR_OPEN + """
 [[step]]
 fee_system = "unreachable"
 [[step]]
 pay_qr = "alipay"
-"""
-CARD_IN = """
-[[step]]
-wait_text = "请将银行卡插入插卡口"
-[[step]]
-insert_bankcard = "ZHANG SAN"
 """
 CARD_NO_ANSWER = CARD_IN + """
 [[step]]
