@@ -61,6 +61,15 @@ def error_for(hresult: int, action: str) -> PcscError:
     return card_error(detail)
 
 
+def readers_now() -> list[str]:
+    """The readers pcscd offers now, through a context of its own; raises PcscError(pcsc_unavailable)."""
+    context = PcscContext()
+    try:
+        return context.list_readers()
+    finally:
+        context.release()
+
+
 class PcscContext:
     """One SCARDCONTEXT, re-established on demand. Thread-safe (one lock around establish/release)."""
 

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from drivers.pcsc.connection import PcscContext
+from drivers.pcsc.connection import readers_now
 from drivers.pcsc.errors import PcscError, pcsc_unavailable
 from drivers.pcsc.vpcd import VPCD_READER_PREFIX
 
@@ -22,11 +22,7 @@ HOW_TO_START = (
 
 def vpcd_readers() -> list[str]:
     """The vpcd readers pcscd offers now; raises PcscError(pcsc_unavailable) when pcscd does not answer."""
-    context = PcscContext()
-    try:
-        return [name for name in context.list_readers() if name.startswith(VPCD_READER_PREFIX)]
-    finally:
-        context.release()
+    return [name for name in readers_now() if name.startswith(VPCD_READER_PREFIX)]
 
 
 def ensure_pcscd(timeout: float = 10.0) -> str:

@@ -193,7 +193,7 @@ class PrivatePcscd:
                 raise pcsc_unavailable(f"the simulator's pcscd exited: {problem.strip() or self.process.returncode}")
             if os.path.exists(self.socket_path):
                 try:
-                    seen = {name for name in _list_readers() if name.endswith(" 00 00")}
+                    seen = {name for name in connection.readers_now() if name.endswith(" 00 00")}
                 except PcscError as error:
                     seen = error.detail
                 if seen == wanted:
@@ -214,11 +214,3 @@ class PrivatePcscd:
             process.wait(timeout=5)
         if process.stderr:
             process.stderr.close()
-
-
-def _list_readers() -> list[str]:
-    context = connection.PcscContext()
-    try:
-        return context.list_readers()
-    finally:
-        context.release()

@@ -326,15 +326,12 @@ def _a4_real(config: KioskConfig, values: dict[str, Any]) -> tuple[str, str]:
 
 def check_pcscd() -> tuple[str, str]:
     from drivers.base import DeviceError
-    from drivers.pcsc.connection import PcscContext
+    from drivers.pcsc.connection import readers_now
 
-    context = PcscContext()
     try:
-        readers = context.list_readers()
+        readers = readers_now()
     except DeviceError as error:
         return FAIL, f"pcscd does not answer: {error} (systemctl start pcscd.socket)"
-    finally:
-        context.release()
     return OK, f"pcscd answers; readers: {', '.join(readers) or 'none'}"
 
 
