@@ -86,9 +86,9 @@ class CardCheckout:
     def device_problem(self) -> tuple[str, str] | None:
         """Which device cannot serve a card payment now, "reader" or "pad", and why (a "DeviceMessage" source
         text); None when both can. Asked before the citizen is told to insert the card."""
-        reader = self.devices.bankcard
-        if reader is None or reader.status() is not DeviceStatus.ONLINE:
-            log.warning("bank card reader not available: %s", reader.status().value if reader else "not configured")
+        status = self.devices.bankcard.status() if self.devices.bankcard else None
+        if status is not DeviceStatus.ONLINE:
+            log.warning("bank card reader not available: %s", status.value if status else "not configured")
             return "reader", CARD_MESSAGES[NO_READER]
         problem = self.pad_problem()
         return ("pad", problem) if problem else None
