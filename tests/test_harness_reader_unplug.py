@@ -55,9 +55,7 @@ def seen():
 slots["sscard"].insert(demo_sscard({"name": "张三", "id_number": "370102197001011234"}))
 slots["bankcard"].insert(demo_accounts()[0])
 steps = {"start": seen()}
-began = time.monotonic()
 bench.unplug("sscard")
-steps["unplug_ms"] = round((time.monotonic() - began) * 1000)
 steps["unplugged"] = seen()
 steps["unplugged_set"] = sorted(bench.unplugged)
 bench.replug("sscard")
@@ -79,7 +77,6 @@ def test_unplugging_one_reader_keeps_the_other_and_both_cards_stay_in_their_slot
     assert steps["unplugged"] == {"Test Bank Card 00 00": True}  # the bank card, back after the restart
     assert steps["unplugged_set"] == ["sscard"]
     assert steps["replugged"] == both  # the card left in the unplugged reader is seen again
-    assert steps["unplug_ms"] < 5000  # generous: the restart itself is ~15 ms (docs/harness.md)
 
 
 def test_a_process_that_spoke_to_the_shared_pcscd_cannot_switch(monkeypatch):
