@@ -23,7 +23,7 @@ class TypedIdCardBox(QGroupBox):
         self.fields: dict[str, QLineEdit] = {}
         for key, text, hint in (
             ("name", self.tr("Name"), "王小明"),
-            ("id_number", self.tr("ID number"), "370102199001011234"),
+            ("id_number", self.tr("ID number"), "370102199001011231"),  # a number that can be right
             ("sex", self.tr("Sex"), self.tr("男 / 女 (empty: from the ID number)")),
             ("nation", self.tr("Nation"), self.tr("汉 or 01 (empty: 01)")),
             ("birth_date", self.tr("Birth date"), self.tr("YYYY-MM-DD (empty: from the ID number)")),
