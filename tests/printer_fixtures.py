@@ -67,9 +67,7 @@ def sample_receipt(*, reprint: bool = False) -> ReceiptDocument:
     )
 
 
-# -- a private cupsd with a file-device queue -------------------------------------------------------------
-
-
+# -- a private cupsd with a queue on the simulator's backend ------------------------------------------------
 
 CupsServer = PrivateCupsd  # the tests' name for it
 
@@ -86,10 +84,11 @@ def cups_server_fixture() -> Iterator[PrivateCupsd]:
         server.stop()
 
 
-def add_file_queue(server: CupsServer, name: str) -> Path:
-    """A queue whose device is a file in the server's out/ folder; returns that file's path."""
+def add_backend_queue(server: CupsServer, name: str) -> Path:
+    """A queue that prints into a file in the server's out/ folder through the simulator's backend (not CUPS's
+    file: device, which current CUPS builds refuse to open); returns that file's path."""
     ppd = server.root / "kiosk-a4.ppd"
     ppd.write_text(PASS_THROUGH_PPD)
-    out = server.root / "out" / f"{name}.pdf"
-    server.run("lpadmin", "-p", name, "-E", "-v", f"file://{out}", "-P", str(ppd))
+    uri, out = server.device_uri(name)
+    server.run("lpadmin", "-p", name, "-E", "-v", uri, "-P", str(ppd))
     return out

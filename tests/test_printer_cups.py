@@ -1,4 +1,4 @@
-"""The A4 printer through a private cupsd whose queue writes into a file (FileDevice Yes)."""
+"""The A4 printer through a private cupsd whose queue writes into a file through the simulator's backend."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from drivers.base import DeviceStatus, PaperStatus
 from printers.a4 import A4PrinterError, CupsA4Printer, parse_lpstat
-from tests.printer_fixtures import CupsServer, add_file_queue, cups_server_fixture  # noqa: F401 - fixture
+from printers.a4.simulator import PASS_THROUGH_PPD
+from tests.printer_fixtures import CupsServer, add_backend_queue, cups_server_fixture  # noqa: F401 - fixture
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -14,7 +15,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 @pytest.fixture
 def queue(cups_server: CupsServer, request: pytest.FixtureRequest):
     name = "kiosk_a4_" + str(abs(hash(request.node.name)) % 10**8)
-    out = add_file_queue(cups_server, name)
+    out = add_backend_queue(cups_server, name)
     yield CupsA4Printer(name, server=cups_server.socket), out
     cups_server.run("lpadmin", "-x", name)
 
@@ -26,13 +27,16 @@ def test_idle_queue_is_online(queue):
     assert status.device_status is DeviceStatus.ONLINE and status.blocking_reason is None
 
 
-def test_pdf_reaches_the_file_device(queue, tmp_path):
+def test_pdf_reaches_the_device(queue, cups_server: CupsServer, tmp_path):
     printer, out = queue
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(PDF)
     job_id = printer.print_pdf(pdf, title="完税证明")
     assert job_id.startswith(printer.queue + "-")
-    printer.wait_for_job(job_id, timeout=20)
+    try:
+        printer.wait_for_job(job_id, timeout=20)
+    except A4PrinterError as error:  # say CUPS's own reason, not only that time ran out
+        pytest.fail(f"{error}\ncupsd's error log:\n{cups_server.errors() or '(no error lines)'}")
     assert out.read_bytes() == PDF
 
 
@@ -116,3 +120,21 @@ def test_printing_state_is_busy():
 def test_garbage_lpstat_output_is_rejected():
     with pytest.raises(ValueError):
         parse_lpstat("lpstat: something else", ACCEPTING)
+
+
+def test_queue_that_cannot_print_fails_with_cups_reason(cups_server: CupsServer, tmp_path):
+    """The backend cannot write its device: the job waits, and the timeout says the job's reason as CUPS gives it."""
+    ppd = cups_server.root / "kiosk-a4.ppd"
+    ppd.write_text(PASS_THROUGH_PPD)
+    cups_server.run("lpadmin", "-p", "kiosk_a4_broken", "-E", "-v", "kioska4:/proc/no/such/device.pdf", "-P", str(ppd))
+    printer = CupsA4Printer("kiosk_a4_broken", server=cups_server.socket)
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(PDF)
+    job_id = printer.print_pdf(pdf)
+    with pytest.raises(A4PrinterError) as caught:
+        printer.wait_for_job(job_id, timeout=3)
+    assert caught.value.code == "job_timeout"
+    assert "Alerts: resources-are-not-ready" in str(caught.value)  # the job's state reason, from CUPS
+    assert "Backend returned status 1" in (cups_server.root / "log" / "error_log").read_text()
+    printer.cancel(job_id)
+    cups_server.run("lpadmin", "-x", "kiosk_a4_broken")

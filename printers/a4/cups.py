@@ -107,7 +107,9 @@ class CupsA4Printer:
                 if status.blocking_reason:
                     raise not_ready_error(status)
                 raise A4PrinterError(
-                    "job_timeout", Completion.TIMEOUT, f"job {job_id} not printed within {timeout:.1f} s"
+                    "job_timeout",
+                    Completion.TIMEOUT,
+                    f"job {job_id} not printed within {timeout:.1f} s; CUPS says: {self.job_state(job_id)}",
                 )
             if now >= next_status:
                 next_status = now + STATUS_EVERY_SECONDS
@@ -120,6 +122,21 @@ class CupsA4Printer:
                     if not passing or now - blocked_since >= STALL_SECONDS:
                         raise not_ready_error(status)
             time.sleep(POLL_SECONDS)
+
+    def job_state(self, job_id: str) -> str:
+        """The job's Status and Alerts lines as lpstat shows them (its job-state-reasons, such as
+        resources-are-not-ready when the backend failed), for error messages."""
+        listing = self._run("lpstat", "-l", "-o", self.queue).splitlines()
+        for index, line in enumerate(listing):
+            if line.split()[:1] == [job_id]:
+                details = []
+                for detail in listing[index + 1 :]:
+                    if not detail.startswith("\t"):
+                        break
+                    if detail.strip().startswith(("Status:", "Alerts:")):
+                        details.append(detail.strip())
+                return "; ".join(details) or "no reason given"
+        return "the job is not queued"
 
     def cancel(self, job_id: str) -> None:
         self._run("cancel", job_id)

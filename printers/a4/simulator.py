@@ -2,7 +2,7 @@
 
 The kiosk's real driver (CupsA4Printer) talks to it with the real CUPS tools over the private scheduler's
 socket (CUPS_SERVER), so a certificate goes through CUPS exactly as it would to paper. Each finished job is
-copied out of the device file into ``out_dir`` as certificate-NNNN.pdf (a file: device overwrites itself).
+copied out of the device file into ``out_dir`` as certificate-NNNN.pdf (the backend overwrites it with each job).
 The queue's device is the simulator's own backend (printers/a4/sim_backend.py), so that the printer can run out
 of paper, jam or be unplugged the way CUPS reports it; it can also be switched offline (cupsdisable) and back.
 """
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from printers.a4.private_cupsd import PrivateCupsd
-from printers.a4.sim_backend import FAULTS, SCHEME, install_server_bin, write_fault
+from printers.a4.sim_backend import FAULTS, write_fault
 
 # A raw queue (no PPD) on a file: device completes jobs without writing anything (seen with CUPS 2.4.2), so the
 # queue gets a PPD whose only filter is gziptoany, CUPS's own pass-through filter.
@@ -59,7 +59,7 @@ class CupsFilePrinterSimulator:
         self.cupsd = PrivateCupsd()
         self.root = self.cupsd.root
         self.socket = self.cupsd.socket
-        self.device_file = self.root / "out" / f"{queue}.pdf"
+        self.device_uri, self.device_file = self.cupsd.device_uri(queue)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -73,9 +73,8 @@ class CupsFilePrinterSimulator:
     def launch(self) -> CupsFilePrinterSimulator:
         """Start cupsd and return at once. Call it on a thread that outlives cupsd: cupsd is told to die with
         the thread that started it (PR_SET_PDEATHSIG), so wait_ready() may run on any thread, this may not."""
-        server_bin = install_server_bin(self.root)
         write_fault(self.root, "ok")
-        self.cupsd.launch(f"ServerBin {server_bin}\n")
+        self.cupsd.launch()
         return self
 
     def wait_ready(self, timeout: float = 10.0) -> CupsFilePrinterSimulator:
@@ -84,7 +83,7 @@ class CupsFilePrinterSimulator:
         root = self.root
         ppd = root / "kiosk-a4.ppd"
         ppd.write_text(PASS_THROUGH_PPD)
-        self._lpadmin("-p", self.queue, "-E", "-v", f"{SCHEME}:{self.device_file}", "-P", str(ppd))
+        self._lpadmin("-p", self.queue, "-E", "-v", self.device_uri, "-P", str(ppd))
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._watcher = threading.Thread(target=self._collect, name="a4-sim", daemon=True)
         self._watcher.start()
