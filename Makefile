@@ -1,5 +1,5 @@
 # The two commands of README.md: `make run` and `make test`. Both install what is missing first (idempotent).
-.PHONY: setup run sim test lint screens translations
+.PHONY: setup run sim test lint screens translations lock
 
 setup:
 	@bash scripts/setup.sh
@@ -31,3 +31,7 @@ deb: setup
 .PHONY: bench
 bench: setup
 	@QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench/run.py $(BENCH_ARGS)
+
+# requirements.lock: the newest versions pyproject.toml allows, with hashes (scripts/lock.sh); commit the result.
+lock: setup
+	@bash scripts/lock.sh
