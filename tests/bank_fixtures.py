@@ -3,10 +3,10 @@ pty with the shared test master key, the client, a journal, and virtual PBOC car
 
 Test modules load them with `pytest_plugins = ["sscard_fixtures", "bank_fixtures"]` (pcscd comes from the first).
 
-vpcd slot 1 ("Virtual PCD 00 01", port 35964) is the kiosk's simulated bank card slot, and the social security
-card tests use it too. Inside one pytest run tests are serial and every fixture pulls its card out; across
-processes (two test runs on one machine) the ``vpcd_slot1`` fixture holds an exclusive file lock while a test
-has a card in the slot.
+vpcd slot 1 ("Virtual PCD 00 01", the port after slot 0's) is the kiosk's simulated bank card slot, and the social
+security card tests use it too. Inside one test process tests are serial and every fixture pulls its card out; each
+process has a pcscd of its own (tests/worker_pcscd.py). Where processes share the machine's pcscd (not root), the
+``vpcd_slot1`` fixture holds an exclusive file lock, named by the slot's port, while a test has a card in it.
 """
 
 from __future__ import annotations
@@ -31,14 +31,15 @@ from drivers.bankhost.accounts import Account, demo_accounts
 from drivers.bankhost.simulator import BankHostSimulator
 from drivers.bankhost.testkeys import install_test_master_key
 from drivers.pcsc import VirtualCardClient
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
 from drivers.pinpad.simulator import PinPadSimulator
 from kiosk.payments.journal import Journal
 from sscard_fixtures import card_inserter, card_presence, wait_for
 
 BANK_READER = "Virtual PCD 00 01"
-BANK_VPCD_PORT = 35964
-SLOT1_LOCK = Path(tempfile.gettempdir()) / "sifee-vpcd-slot1.lock"
+BANK_VPCD_PORT = VPCD_PORT + 1
+SLOT1_LOCK = Path(tempfile.gettempdir()) / f"sifee-vpcd-{BANK_VPCD_PORT}.lock"
 TERMINAL_ID = "SD370001"
 MERCHANT_ID = "898370153990001"
 RESIDENT = "370103197003224422"  # a demo person of config/demo_people.toml with an open resident year

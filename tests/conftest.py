@@ -12,6 +12,39 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO / "config"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each process that runs tests (every xdist worker, or the only one) gets a pcscd of its own, before any test
+    module imports drivers.pcsc. An xdist controller runs no test and needs none."""
+    if getattr(config, "workerinput", None) is not None or not _xdist_controller(config):
+        import worker_pcscd
+
+        worker_pcscd.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import worker_pcscd
+
+    worker_pcscd.stop()
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    workers = getattr(config.option, "numprocesses", None)
+    return bool(workers) and config.getoption("dist", "no") != "no"
+
+
+@pytest.fixture(scope="session")
+def own_pcscd():
+    """This test process's pcscd (tests/worker_pcscd.py), to stop and start; skips where there is none (not root)."""
+    import worker_pcscd
+
+    pcscd = worker_pcscd.own()
+    if pcscd is None:
+        pytest.skip(worker_pcscd.problem())
+    return pcscd
+
+
 # A fixed "now" inside both collection windows of the example policy (resident pension 2026, medical 2027).
 NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
 

@@ -5,22 +5,19 @@ Test modules load them with `pytest_plugins = ["sscard_fixtures"]` (tests/ is on
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from drivers.pcsc import PcscContext, VirtualCardClient, ensure_pcscd
+from drivers.pcsc import VirtualCardClient, ensure_pcscd
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.sscard import PcscSsCardReader, SsCardData, VirtualSsCard, demo_sscard
 
-# Slot 1 of vpcd (port 35964) so that a kiosk or another test session on slot 0 is not disturbed.
+# Slot 1 of vpcd (the port after slot 0's) so that a kiosk on slot 0 is not disturbed.
 READER = "Virtual PCD 00 01"
-VPCD_PORT = 35964
-PCSCD_PIDFILE = Path("/run/pcscd/pcscd.pid")
+SLOT1_PORT = VPCD_PORT + 1
 
 DEMO_PERSON = {
     "name": "欧阳娜娜",
@@ -91,7 +88,7 @@ def demo_data() -> SsCardData:
 @pytest.fixture
 def insert_card(pcscd: str) -> Iterator[Callable[[VirtualSsCard], VirtualCardClient]]:
     """insert_card(card) connects the virtual card to vpcd slot 0 and waits until pcscd sees it."""
-    yield from card_inserter(VPCD_PORT, card_in_reader, "virtual card")
+    yield from card_inserter(SLOT1_PORT, card_in_reader, "virtual card")
 
 
 @pytest.fixture
@@ -99,34 +96,3 @@ def reader(pcscd: str) -> Iterator[PcscSsCardReader]:
     sscard_reader = PcscSsCardReader(READER, timeout=3.0)
     yield sscard_reader
     sscard_reader.close()
-
-
-def readers_now() -> list[str]:
-    context = PcscContext()
-    try:
-        return context.list_readers()
-    finally:
-        context.release()
-
-
-def stop_pcscd() -> None:
-    """Stop the pcscd the fixture made sure of, by its own pid file, and wait until it is gone."""
-    pid = int(PCSCD_PIDFILE.read_text().strip("\x00\n "))
-    os.kill(pid, signal.SIGTERM)
-    assert wait_for(lambda: not Path(f"/proc/{pid}").exists() or _is_zombie(pid), timeout=10.0)
-    assert wait_for(lambda: _pcscd_gone(), timeout=5.0)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-    except OSError:
-        return True
-
-
-def _pcscd_gone() -> bool:
-    try:
-        readers_now()
-    except Exception:
-        return True
-    return False

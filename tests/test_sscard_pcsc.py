@@ -8,9 +8,9 @@ import time
 import pytest
 
 from drivers.base import Completion, DeviceStatus
-from drivers.pcsc import CardEvent, ensure_pcscd
+from drivers.pcsc import CardEvent
 from drivers.sscard import CardFaults, PcscSsCardReader, SsCardError, VirtualSsCard
-from sscard_fixtures import READER, card_in_reader, stop_pcscd, wait_for
+from sscard_fixtures import READER, card_in_reader, wait_for
 
 pytestmark = pytest.mark.pcsc
 pytest_plugins = ["sscard_fixtures"]  # pcscd, demo_data, insert_card, reader
@@ -103,8 +103,9 @@ def test_monitor_reports_insertion_and_removal(reader, insert_card, demo_data) -
         monitor.stop()
 
 
-def test_pcscd_stop_and_restart(reader, insert_card, demo_data) -> None:
-    """pcscd goes away: status offline, typed errors, monitor survives; it comes back: everything reconnects."""
+def test_pcscd_stop_and_restart(own_pcscd, reader, insert_card, demo_data) -> None:
+    """pcscd goes away: status offline, typed errors, monitor survives; it comes back: everything reconnects.
+    The pcscd is the test process's own (tests/worker_pcscd.py), never the machine's."""
     events: queue.Queue[CardEvent] = queue.Queue()
     monitor = reader.watch(events.put, poll_interval=0.05)
     try:
@@ -112,7 +113,7 @@ def test_pcscd_stop_and_restart(reader, insert_card, demo_data) -> None:
         assert reader.read_card() == demo_data
         next_event(events, "inserted")
 
-        stop_pcscd()
+        own_pcscd.stop_daemon()
         assert next_event(events, "removed").status is DeviceStatus.OFFLINE
         assert wait_for(lambda: monitor.status is DeviceStatus.OFFLINE)
         assert reader.status() is DeviceStatus.OFFLINE
@@ -120,14 +121,15 @@ def test_pcscd_stop_and_restart(reader, insert_card, demo_data) -> None:
             reader.read_card()
         assert caught.value.code == "pcsc_unavailable"
 
-        ensure_pcscd(timeout=15.0)
+        own_pcscd.start_daemon(timeout=15.0)
         assert wait_for(lambda: monitor.status is DeviceStatus.ONLINE, timeout=10.0)
         insert_card(VirtualSsCard(demo_data))  # the old socket died with pcscd; the card goes in again
         assert reader.read_card() == demo_data  # same reader object: a fresh context replaced the stale one
         assert next_event(events, "inserted").status is DeviceStatus.ONLINE
     finally:
         monitor.stop()
-        ensure_pcscd(timeout=15.0)
+        if own_pcscd.process is None:
+            own_pcscd.start_daemon(timeout=15.0)
 
 
 def next_event(events: queue.Queue[CardEvent], kind: str, timeout: float = 5.0) -> CardEvent:

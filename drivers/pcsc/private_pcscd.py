@@ -17,13 +17,13 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from drivers.netports import free_port_run
 from drivers.pcsc import connection
 from drivers.pcsc.errors import PcscError, pcsc_unavailable
 from drivers.process import die_with_parent
@@ -68,22 +68,10 @@ def unavailable_reason() -> str | None:
 
 def free_port_pair() -> int:
     """A port P with P and P + 1 free on loopback (vpcd listens on one port per slot)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port < 65535 and all(_port_free(port + slot) for slot in range(SLOTS_PER_READER)):
-            return port
-    raise pcsc_unavailable("no two adjacent free TCP ports for a vpcd reader")
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))  # vpcd listens on every address
-        except OSError:
-            return False
-    return True
+    port = free_port_run(SLOTS_PER_READER)
+    if port is None:
+        raise pcsc_unavailable("no two adjacent free TCP ports for a vpcd reader")
+    return port
 
 
 def _short_temp_dir() -> str:
@@ -140,7 +128,14 @@ class PrivatePcscd:
         if name not in self.readers:
             raise KeyError(name)
         (self.plugged.add if plugged else self.plugged.discard)(name)
+        self.stop_daemon()
+        self.start_daemon(timeout)
+
+    def stop_daemon(self) -> None:
+        """pcscd goes away, as when its service stops; start_daemon() brings it back on the same socket."""
         self._terminate()
+
+    def start_daemon(self, timeout: float = 10.0) -> None:
         self._launch()
         self._wait_for(self.plugged, timeout)
 

@@ -2,7 +2,8 @@
 
 Wire facts (vsmartcard vpcd, DESIGN.md §3.2): the card is a TCP client of pcscd's vpcd driver, port 35963 for
 the reader "Virtual PCD 00 00" and 35964 for "Virtual PCD 00 01" (CHANNELID 0x8C7B in
-/etc/reader.conf.d/vpcd). Every message both ways is a 2-byte big-endian length and a payload. A 1-byte payload
+/etc/reader.conf.d/vpcd; KIOSK_VPCD_PORT names another slot-0 port, for a pcscd configured otherwise, such as a
+test worker's own). Every message both ways is a 2-byte big-endian length and a payload. A 1-byte payload
 from vpcd is a control code (00 power off, 01 power on, 02 reset, 04 get ATR, answered with the ATR); a longer
 payload is a C-APDU, answered with the R-APDU. A connected socket is an inserted card; closing it removes the card.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import threading
 import time
@@ -20,7 +22,10 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 VPCD_HOST = "127.0.0.1"
-VPCD_PORT = 35963  # 0x8C7B, CHANNELID of /etc/reader.conf.d/vpcd: reader slot 0
+VPCD_PORT_ENV = "KIOSK_VPCD_PORT"
+# 35963 = 0x8C7B, CHANNELID of /etc/reader.conf.d/vpcd: reader slot 0 (slot 1 listens on the next port). Read once,
+# at import: default arguments below are bound to it.
+VPCD_PORT = int(os.environ.get(VPCD_PORT_ENV) or 35963)
 VPCD_READER_PREFIX = "Virtual PCD"
 
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
