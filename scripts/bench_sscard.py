@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drivers.pcsc import VirtualCardClient, ensure_pcscd
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.sscard import PcscSsCardReader, VirtualSsCard, demo_sscard
 
 PERSON = {"name": "欧阳娜娜", "id_number": "37010219800101002X", "nation": "03"}
@@ -55,7 +56,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reads", type=int, default=50)
     parser.add_argument("--reader", default="Virtual PCD 00 01")
-    parser.add_argument("--port", type=int, default=35964)
+    parser.add_argument("--port", type=int, default=VPCD_PORT + 1, help="vpcd slot 1's port (after slot 0's)")
     args = parser.parse_args()
     print(json.dumps({"pcscd": ensure_pcscd()}, ensure_ascii=False))
     reader = PcscSsCardReader(args.reader, timeout=5.0)

@@ -138,3 +138,44 @@ def test_queue_that_cannot_print_fails_with_cups_reason(cups_server: CupsServer,
     assert "Backend returned status 1" in (cups_server.root / "log" / "error_log").read_text()
     printer.cancel(job_id)
     cups_server.run("lpadmin", "-x", "kiosk_a4_broken")
+
+
+class ScriptedPrinter(CupsA4Printer):
+    """A driver whose lpstat answers come from a script: (printer text, job done) per poll."""
+
+    def __init__(self, script: list[tuple[str, bool]]) -> None:
+        super().__init__("kiosk_a4")
+        self.script = script
+
+    def _step(self) -> tuple[str, bool]:
+        return self.script[0] if len(self.script) == 1 else self.script.pop(0)
+
+    def status(self):
+        return parse_lpstat(self._step()[0], ACCEPTING)
+
+    def job_done(self, job_id: str) -> bool:
+        return self.script[0][1]
+
+
+PAPER_OUT_LEFT_OVER = IDLE.format("media-empty-error")
+PRINTING_PAPER_OUT = (
+    "printer kiosk_a4 now printing kiosk_a4-2.  enabled since Mon 03 Nov 2025\n\tAlerts: media-empty-error\n"
+)
+
+
+def test_a_reason_left_on_an_idle_queue_does_not_fail_the_next_job(monkeypatch):
+    """Paper loaded after a paper-out: the idle queue still lists media-empty-error until the next job's backend
+    takes it back. The new job must not fail on it before it has started."""
+    monkeypatch.setattr("printers.a4.cups.STATUS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("printers.a4.cups.POLL_SECONDS", 0.0)
+    printer = ScriptedPrinter([(PAPER_OUT_LEFT_OVER, False)] * 6 + [(IDLE.format("none"), True)])
+    printer.wait_for_job("kiosk_a4-2", timeout=5)
+
+
+def test_a_printing_queue_out_of_paper_fails_the_job_at_once(monkeypatch):
+    monkeypatch.setattr("printers.a4.cups.STATUS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("printers.a4.cups.POLL_SECONDS", 0.0)
+    printer = ScriptedPrinter([(PRINTING_PAPER_OUT, False)])
+    with pytest.raises(A4PrinterError) as caught:
+        printer.wait_for_job("kiosk_a4-2", timeout=5)
+    assert caught.value.code == "paper_out"

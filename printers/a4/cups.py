@@ -114,7 +114,12 @@ class CupsA4Printer:
             if now >= next_status:
                 next_status = now + STATUS_EVERY_SECONDS
                 status = self.status()
-                if not status.blocking_reason:
+                if status.state == "idle":
+                    # The job has not reached the backend yet: reasons on an idle queue are left over from the last
+                    # job (CUPS keeps "-error" reasons after a canceled one) and say nothing of this one. Seen on a
+                    # loaded machine: paper loaded, the stale media-empty-error failed the new job before it started.
+                    blocked_since = None
+                elif not status.blocking_reason:
                     blocked_since = None
                 else:
                     blocked_since = now if blocked_since is None else blocked_since

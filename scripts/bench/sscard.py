@@ -18,6 +18,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from bench_sscard import BEHAVIOURS, bench
 
 from drivers.pcsc import ensure_pcscd
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.sscard import PcscSsCardReader
 
 TARGET_MS = 300.0
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reads", type=int, default=50)
     parser.add_argument("--reader", default="Virtual PCD 00 01")
-    parser.add_argument("--port", type=int, default=35964)
+    parser.add_argument("--port", type=int, default=VPCD_PORT + 1, help="vpcd slot 1's port (after slot 0's)")
     args = parser.parse_args(argv)
     ensure_pcscd()
     reader = PcscSsCardReader(args.reader, timeout=5.0)
