@@ -6,9 +6,7 @@ the fee system say, and when. The same paths run on the real devices in tests/te
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
@@ -19,49 +17,10 @@ from kiosk.card_checkout_machine import CardCheckoutMachine, CardDelays, CardFin
 from kiosk.checkout import PaymentOutcome
 from kiosk.feesystem.api import QrOrderState
 from kiosk.session import Session
+from machine_fixtures import Clock, HandRunner
 
 CARD = object()  # the card's data: the machine only hands it on
 PIN_BLOCK = b"\x01" * 8
-
-
-@dataclass
-class Job:
-    name: str
-    work: Callable[[], Any]
-    done: Callable[[Any], None]
-    failed: Callable[[Exception], None]
-
-
-class HandRunner:
-    """Keeps the jobs; answer(name, value) or fail(name, error) ends the oldest one of that name."""
-
-    def __init__(self) -> None:
-        self.jobs: list[Job] = []
-
-    def __call__(self, work, done, failed) -> None:
-        name = getattr(work, "__name__", "job")
-        self.jobs.append(Job(name, work, done, failed))
-
-    def names(self) -> list[str]:
-        return [job.name for job in self.jobs]
-
-    def _take(self, name: str) -> Job:
-        for job in self.jobs:
-            if job.name == name:
-                self.jobs.remove(job)
-                return job
-        raise AssertionError(f"no {name!r} job waiting; waiting: {self.names()}")
-
-    def answer(self, name: str, value: Any = None) -> None:
-        self._take(name).done(value)
-
-    def fail(self, name: str, error: Exception) -> None:
-        self._take(name).failed(error)
-
-    def run(self, name: str) -> None:
-        """Run the job's own work (the fake checkout's method) and hand on what it returns."""
-        job = self._take(name)
-        job.done(job.work())
 
 
 @dataclass
@@ -98,14 +57,6 @@ class FakeCheckout:
 class Quote:
     id_number: str = "370103197003224422"
     amount_fen: int = 80000
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
