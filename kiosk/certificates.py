@@ -216,6 +216,21 @@ def _detail_rows(records: Sequence[PaymentRecord]) -> list:
     return rows
 
 
+def render_certificate(document: TaxCertificate | PaymentCertificate, output: Path | None = None) -> bytes:
+    """The certificate as PDF bytes; also written to ``output`` (its folder made) when given. For the kiosk's
+    certificates and for the technician's sample (`kiosk cert sample`, maintenance mode's A4 test page)."""
+    # Imported here, not at the top: reportlab costs about 80 ms to import, paid by the first certificate (its
+    # preview shows progress) rather than by the kiosk's start.
+    from printers.certificates.payment import render_payment_certificate
+    from printers.certificates.tax import render_tax_certificate
+
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(document, TaxCertificate):
+        return render_tax_certificate(document, output)
+    return render_payment_certificate(document, output)
+
+
 @dataclass(frozen=True)
 class PreparedCertificate:
     issue: CertificateIssue
@@ -258,14 +273,7 @@ class CertificateService:
 
     @staticmethod
     def render(prepared: PreparedCertificate) -> bytes:
-        # Imported here, not at the top: reportlab costs about 80 ms to import, paid by the first certificate (its
-        # preview shows progress) rather than by the kiosk's start.
-        from printers.certificates.payment import render_payment_certificate
-        from printers.certificates.tax import render_tax_certificate
-
-        if isinstance(prepared.document, TaxCertificate):
-            return render_tax_certificate(prepared.document)
-        return render_payment_certificate(prepared.document)
+        return render_certificate(prepared.document)
 
     def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
         """The page came out of the printer: the next print of these records is a reprint."""

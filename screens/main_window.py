@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator, Mapping
+from types import ModuleType
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
@@ -17,45 +17,145 @@ from screens.still_there import StillThereOverlay
 from screens.style import px
 from screens.widgets import button, label
 
-# Step -> "module:class" of its screen. Only the first screen is imported and built before the first frame; the
-# others right after it, one per turn of the event loop, or when first needed if that comes sooner: a citizen never
-# waits for them, and the kiosk's first frame does not wait for 28 screens nobody sees yet (docs/performance.md).
-SCREEN_CLASSES: dict[Step, str] = {
-    Step.HOME: "screens.home:HomeScreen",
-    Step.MENU: "screens.menu:MenuScreen",
-    Step.LOGIN: "screens.login:LoginScreen",
-    Step.ITEMS: "screens.items:ItemsScreen",
-    Step.RESIDENT_YEAR: "screens.resident:ResidentYearScreen",
-    Step.PAY_METHOD: "screens.pay_method:PayMethodScreen",
-    Step.GRADE: "screens.resident:GradeScreen",
-    Step.FLEX_PERIOD: "screens.flexible:FlexiblePeriodScreen",
-    Step.FLEX_BASE: "screens.flexible:FlexibleBaseScreen",
-    Step.FLEX_REVIEW: "screens.flexible:FlexibleReviewScreen",
-    Step.MED_BINDING: "screens.medical:MedicalBindingScreen",
-    Step.MED_PERIOD: "screens.medical:MedicalPeriodScreen",
-    Step.MED_METHOD: "screens.medical:MedicalMethodScreen",
-    Step.MED_BASE: "screens.medical:MedicalBaseScreen",
-    Step.MED_ITEMS: "screens.medical:MedicalItemsScreen",
-    Step.SPECIAL_BILLS: "screens.special:SpecialBillsScreen",
-    Step.CHECKOUT_METHOD: "screens.pay_method:CheckoutMethodScreen",
-    Step.RECEIPT_WARNING: "screens.receipt_warning:ReceiptWarningScreen",
-    Step.QR_PAY: "screens.qr_pay:QrPayScreen",
-    Step.CARD_PAY: "screens.card_pay:CardPayScreen",
-    Step.RESULT: "screens.result:ResultScreen",
-    Step.QUERY: "screens.query:QueryScreen",
-    Step.PROXY_ID: "screens.proxy:ProxyIdScreen",
-    Step.PROXY_CONFIRM: "screens.proxy:ProxyConfirmScreen",
-    Step.CERT_MENU: "screens.certificates:CertificateMenuScreen",
-    Step.TAX_CERT: "screens.certificates:TaxCertificateScreen",
-    Step.PAY_CERT: "screens.certificates:PaymentCertificateScreen",
-    Step.CERT_PREVIEW: "screens.certificates:CertificatePreviewScreen",
-    Step.CERT_DONE: "screens.certificates:CertificateDoneScreen",
+
+# Each screens module, imported when first asked for: plain imports inside functions, so that import-linter sees
+# them (docs/architecture.md) and the kiosk's first frame waits for the first screen's module only.
+def _home() -> ModuleType:
+    from screens import home
+
+    return home
+
+
+def _menu() -> ModuleType:
+    from screens import menu
+
+    return menu
+
+
+def _login() -> ModuleType:
+    from screens import login
+
+    return login
+
+
+def _items() -> ModuleType:
+    from screens import items
+
+    return items
+
+
+def _resident() -> ModuleType:
+    from screens import resident
+
+    return resident
+
+
+def _pay_method() -> ModuleType:
+    from screens import pay_method
+
+    return pay_method
+
+
+def _flexible() -> ModuleType:
+    from screens import flexible
+
+    return flexible
+
+
+def _medical() -> ModuleType:
+    from screens import medical
+
+    return medical
+
+
+def _special() -> ModuleType:
+    from screens import special
+
+    return special
+
+
+def _receipt_warning() -> ModuleType:
+    from screens import receipt_warning
+
+    return receipt_warning
+
+
+def _qr_pay() -> ModuleType:
+    from screens import qr_pay
+
+    return qr_pay
+
+
+def _card_pay() -> ModuleType:
+    from screens import card_pay
+
+    return card_pay
+
+
+def _result() -> ModuleType:
+    from screens import result
+
+    return result
+
+
+def _query() -> ModuleType:
+    from screens import query
+
+    return query
+
+
+def _proxy() -> ModuleType:
+    from screens import proxy
+
+    return proxy
+
+
+def _certificates() -> ModuleType:
+    from screens import certificates
+
+    return certificates
+
+
+# Step -> (its screen's module, the class in it). Only the first screen is imported and built before the first
+# frame; the others right after it, one per turn of the event loop, or when first needed if that comes sooner: a
+# citizen never waits for them, and the kiosk's first frame does not wait for 28 screens nobody sees yet
+# (docs/performance.md).
+SCREEN_CLASSES: dict[Step, tuple[Callable[[], ModuleType], str]] = {
+    Step.HOME: (_home, "HomeScreen"),
+    Step.MENU: (_menu, "MenuScreen"),
+    Step.LOGIN: (_login, "LoginScreen"),
+    Step.ITEMS: (_items, "ItemsScreen"),
+    Step.RESIDENT_YEAR: (_resident, "ResidentYearScreen"),
+    Step.PAY_METHOD: (_pay_method, "PayMethodScreen"),
+    Step.GRADE: (_resident, "GradeScreen"),
+    Step.FLEX_PERIOD: (_flexible, "FlexiblePeriodScreen"),
+    Step.FLEX_BASE: (_flexible, "FlexibleBaseScreen"),
+    Step.FLEX_REVIEW: (_flexible, "FlexibleReviewScreen"),
+    Step.MED_BINDING: (_medical, "MedicalBindingScreen"),
+    Step.MED_PERIOD: (_medical, "MedicalPeriodScreen"),
+    Step.MED_METHOD: (_medical, "MedicalMethodScreen"),
+    Step.MED_BASE: (_medical, "MedicalBaseScreen"),
+    Step.MED_ITEMS: (_medical, "MedicalItemsScreen"),
+    Step.SPECIAL_BILLS: (_special, "SpecialBillsScreen"),
+    Step.CHECKOUT_METHOD: (_pay_method, "CheckoutMethodScreen"),
+    Step.RECEIPT_WARNING: (_receipt_warning, "ReceiptWarningScreen"),
+    Step.QR_PAY: (_qr_pay, "QrPayScreen"),
+    Step.CARD_PAY: (_card_pay, "CardPayScreen"),
+    Step.RESULT: (_result, "ResultScreen"),
+    Step.QUERY: (_query, "QueryScreen"),
+    Step.PROXY_ID: (_proxy, "ProxyIdScreen"),
+    Step.PROXY_CONFIRM: (_proxy, "ProxyConfirmScreen"),
+    Step.CERT_MENU: (_certificates, "CertificateMenuScreen"),
+    Step.TAX_CERT: (_certificates, "TaxCertificateScreen"),
+    Step.PAY_CERT: (_certificates, "PaymentCertificateScreen"),
+    Step.CERT_PREVIEW: (_certificates, "CertificatePreviewScreen"),
+    Step.CERT_DONE: (_certificates, "CertificateDoneScreen"),
 }
 
 
 def screen_class(step: Step) -> type[Screen]:
-    module_name, class_name = SCREEN_CLASSES[step].split(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    module, class_name = SCREEN_CLASSES[step]
+    return getattr(module(), class_name)
 
 
 class ScreenTable(Mapping[Step, Screen]):

@@ -76,28 +76,9 @@ def run_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def test_receipt(terminal_id: str, paper_width_mm: int) -> bytes:
-    from datetime import datetime
-
-    from printers.receipt import ReceiptDocument, render_receipt
-
-    now = datetime.now()
-    doc = ReceiptDocument(
-        title="打印测试",
-        rows=[
-            ("终端号：", terminal_id),
-            ("日期：", now.strftime("%Y-%m-%d %H:%M:%S")),
-            ("字符：", "、，。：；（）¥￥"),
-        ],
-        qr_payload=f"TEST/{terminal_id}/{now:%Y%m%d%H%M%S}",
-        qr_caption="扫描二维码检查打印质量",
-        footer_lines=["社保费自助缴费终端 打印测试"],
-    )
-    return render_receipt(doc, paper_width_mm)
-
-
 def run_test(args: argparse.Namespace) -> int:
     from kiosk.cli.output import print_error, print_json
+    from kiosk.maintenance.samples import diagnostic_receipt
     from printers.escpos import PrinterError, ReceiptPrinter
 
     try:
@@ -105,7 +86,7 @@ def run_test(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print_error("bad_argument", str(exc))
         return EXIT_NO_ANSWER
-    data = test_receipt(args.terminal_id, args.paper_width)
+    data = diagnostic_receipt(args.terminal_id, args.paper_width)
     try:
         with ReceiptPrinter(config) as printer:
             after = printer.print_receipt(data)

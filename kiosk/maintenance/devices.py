@@ -120,10 +120,10 @@ def pinpad_check_values(hub: DeviceHub) -> TestResult:
 
 
 def print_test_receipt(hub: DeviceHub, config: KioskConfig) -> TestResult:
-    from kiosk.cli.diag_printer import test_receipt
+    from kiosk.maintenance.samples import diagnostic_receipt
 
     try:
-        after = hub.printer.print_receipt(test_receipt(config["terminal.id"], hub.paper_width_mm))
+        after = hub.printer.print_receipt(diagnostic_receipt(config["terminal.id"], hub.paper_width_mm))
     except Exception as error:
         return _failed("printer", error)
     return TestResult("printer", True, [f"paper: {after.paper_status.value}"], "test receipt printed")
@@ -131,7 +131,8 @@ def print_test_receipt(hub: DeviceHub, config: KioskConfig) -> TestResult:
 
 def print_test_page(hub: DeviceHub, config: KioskConfig, today: dt.date) -> TestResult:
     """The sample certificate (样张) of `kiosk cert sample`, through the A4 printer's queue."""
-    from kiosk.cli.cert import _render, sample_document
+    from kiosk.certificates import render_certificate
+    from kiosk.cli.cert import sample_document
 
     if hub.a4_printer is None:
         return TestResult("a4_printer", False, [hub.problems.get("a4_printer", "no A4 printer")], "failed: no_device")
@@ -139,7 +140,7 @@ def print_test_page(hub: DeviceHub, config: KioskConfig, today: dt.date) -> Test
         document = sample_document(config, "tax", today)
         with tempfile.TemporaryDirectory() as folder:
             pdf = Path(folder) / "sample.pdf"
-            _render(document, pdf)
+            render_certificate(document, pdf)
             job = hub.a4_printer.print_pdf(pdf, title="test page")
     except Exception as error:
         return _failed("a4_printer", error)

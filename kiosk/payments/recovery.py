@@ -15,7 +15,8 @@ idempotent by the record's key, so a recovery that is itself interrupted simply 
     receipt_printed  done
     order_closed     (end state) a late payment refunded by the channel: refunded
     auth_sent, reversal_pending, card created
-                     the card module's hook ``kiosk.payments.card.send_pending_reversals``
+                     the card hook the caller passes: ``kiosk.payments.card.send_pending_reversals`` with a bank
+                     host client (the kiosk's background recovery, ``BankReversalHook`` for `kiosk recover`)
 
 A failure to reach the fee system leaves the record as it is (outcome "pending", retried next run); an answer
 that settles nothing (unknown order, refused posting) flags it for a technician with the reason.
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import inspect
 import logging
 from collections.abc import Callable
@@ -46,8 +46,6 @@ from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntr
 
 log = logging.getLogger(__name__)
 
-CARD_HOOK_MODULE = "kiosk.payments.card"
-CARD_HOOK_NAME = "send_pending_reversals"
 NOT_PRINTED = "not_printed"
 # How far back recovery looks for closed orders that the channel may have refunded since.
 LATE_REFUND_LOOKBACK = dt.timedelta(days=2)
@@ -124,23 +122,6 @@ class _Pending(Exception):
     """Stop working on this record for now (transient failure)."""
 
 
-def load_card_hook() -> Callable[..., Any] | None:
-    """The card module's ``send_pending_reversals``, or None while that module does not provide it, or when it
-    needs more than the journal (a bank host client: use ``BankReversalHook``)."""
-    try:
-        module = importlib.import_module(CARD_HOOK_MODULE)
-    except ImportError:
-        return None
-    hook = getattr(module, CARD_HOOK_NAME, None)
-    if not callable(hook):
-        return None
-    required = [
-        p for p in inspect.signature(hook).parameters.values()
-        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
-    return hook if len(required) <= 1 else None
-
-
 class BankReversalHook:
     """The card hook for `kiosk recover`: ``send_pending_reversals(journal, client)`` with a bank host client
     built from the configuration on first use (only when card records wait for a reversal).
@@ -189,13 +170,14 @@ class Recovery:
         journal: Journal,
         fee_system: FeeSystem,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
-        card_hook: Callable[..., Any] | str | None = "auto",
+        card_hook: Callable[..., Any] | None = None,
         late_refund_lookback: dt.timedelta = LATE_REFUND_LOOKBACK,
     ) -> None:
         self.journal = journal
         self.fee_system = fee_system
         self.clock = clock
-        self.card_hook = load_card_hook() if card_hook == "auto" else card_hook
+        # Settles card records (auth_sent, reversal_pending): hook(journal), or hook(). None: they wait.
+        self.card_hook = card_hook
         self.late_refund_lookback = late_refund_lookback
 
     # --- the run ----------------------------------------------------------------------------------------
@@ -462,7 +444,7 @@ class Recovery:
 
     def _call_card_hook(self) -> str:
         if self.card_hook is None:
-            log.warning("card recovery unavailable: %s.%s is missing", CARD_HOOK_MODULE, CARD_HOOK_NAME)
+            log.warning("card recovery unavailable: no card hook")
             return "unavailable"
         try:
             # Contract: send_pending_reversals(journal) settles auth_sent / reversal_pending / created card records.
@@ -477,7 +459,7 @@ class Recovery:
 
     def _card_record(self, entry: JournalEntry, steps: list[str], card_hook_status: str) -> None:
         if card_hook_status == "unavailable":
-            raise _Pending(f"card recovery unavailable ({CARD_HOOK_MODULE}.{CARD_HOOK_NAME} missing)")
+            raise _Pending("card recovery unavailable (no card hook)")
         if card_hook_status == "failed":
             raise _Pending("card recovery failed: retry next run")
         steps.append(f"card module left it {entry.state}")
