@@ -8,9 +8,10 @@ SQLite file in a temporary state directory (WAL, synchronous=FULL: every posting
 thread has its own HttpFeeSystem and loops over the chosen mix: "read" asks registration and resident offers;
 "pay" asks the flexible offer, quotes, opens a QR order, has it paid and posts it (5 calls, 4 of them
 writes). A month paid once cannot be paid again (the fee system refuses a second posting), so the pay mix runs on
-synthetic flexible-employment workers written into the state directory, each with a few months due; a thread
-moves to its next worker when one has paid everything. Latency is per HTTP call, measured by the client,
-retries included.
+synthetic flexible-employment workers written into the state directory (scripts/bench/synthetic_people.py), each
+with a few months due; a thread pays the first month the fee system offers and moves to its next worker when one
+has paid everything. The server runs on the machine's clock, so the clients ask about the machine's today (on any
+date). Latency is per HTTP call, measured by the client, retries included.
 """
 
 from __future__ import annotations
@@ -27,15 +28,21 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts" / "bench"))
 
-from kiosk.domain.idnumber import check_character  # noqa: E402
+from synthetic_people import synthetic_id, write_people  # noqa: E402
+
 from kiosk.domain.items import InsuredItem, PayMethod  # noqa: E402
 from kiosk.domain.periods import Period, YearMonth  # noqa: E402
 from kiosk.feesystem.api import FeeSystemError, NotAllowed  # noqa: E402
 from kiosk.feesystem.http_client import HttpFeeSystem  # noqa: E402
 
 RESIDENT = "370103197003224422"
-TODAY = dt.date(2026, 11, 27)
+
+
+def today() -> dt.date:
+    """The server's today: it runs on this machine's clock, and offers outside it are refused at the quote."""
+    return dt.date.today()
 
 
 class Timed:
@@ -61,30 +68,12 @@ class Timed:
 
 def read_round(client: Timed, number: int) -> None:
     client.registration(RESIDENT)
-    client.resident_offers(RESIDENT, InsuredItem.RESIDENT_MEDICAL, TODAY)
+    client.resident_offers(RESIDENT, InsuredItem.RESIDENT_MEDICAL, today())
 
 
-SYNTHETIC_WORKERS = 800  # each has the months 2026-08..12 due (policy: 3 months back): 4,000 payments in all
-
-
-def synthetic_id(number: int) -> str:
-    """A valid GB 11643 number of Jinan's Lixia district (370102), born 1980-01-01 plus ``number`` days."""
-    birth = dt.date(1980, 1, 1) + dt.timedelta(days=number // 900)
-    first17 = f"370102{birth:%Y%m%d}{number % 900 + 100:03d}"
-    return first17 + check_character(first17)
-
-
-def write_workers(state: Path, count: int) -> Path:
-    """The demo people (the read mix asks about them) and ``count`` synthetic workers."""
-    people = state / "bench_people.toml"
-    lines = [(REPO / "config" / "demo_people.toml").read_text(encoding="utf-8"), ""]
-    for number in range(count):
-        lines += [
-            "[[person]]", f'key = "bench{number}"', f'name = "测试{number}"', f'id_number = "{synthetic_id(number)}"',
-            'category = "flexible"', 'registrations = ["flexible_pension"]', 'paid_through = "2020-12"', "",
-        ]
-    people.write_text("\n".join(lines), encoding="utf-8")
-    return people
+# Each has at least 4 months due (policy: 3 months back and the current month; more before December): 8,000
+# payments at the least, several times what 20 clients post in 5 s.
+SYNTHETIC_WORKERS = 2000
 
 
 class Workers:
@@ -105,10 +94,10 @@ class Workers:
 
 def pay_round(client: Timed, number: int, worker: list[str], workers: Workers) -> None:
     try:
-        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, TODAY)
+        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, today())
     except NotAllowed:  # everything due is paid: the next worker
         worker[0] = workers.take()
-        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, TODAY)
+        offer = client.flexible_offer(worker[0], InsuredItem.FLEXIBLE_PENSION, today())
     month = YearMonth.parse(offer.first_month)
     quote = client.quote_flexible(worker[0], InsuredItem.FLEXIBLE_PENSION, Period(month, month), offer.base_min_fen)
     key = f"bench-{threading.get_ident()}-{number}"
@@ -165,7 +154,7 @@ def main() -> int:
     workers = Workers(SYNTHETIC_WORKERS)
 
     with tempfile.TemporaryDirectory() as state:
-        people = write_workers(Path(state), SYNTHETIC_WORKERS)
+        people = write_people(Path(state) / "bench_people.toml", SYNTHETIC_WORKERS)
         url, stop = start_server(Path(state), args.in_process, people)
         latencies: list[float] = []
         errors: list[str] = []

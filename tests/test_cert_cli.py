@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -66,9 +67,11 @@ def test_cert_sample_renders_a_watermarked_certificate_that_verifies(tmp_path: P
     assert "样张" in out["number"]
     text = pdf_text(output)
     assert "样张" in text and "赵敏" in text and "370102199002140625" in text
-    # 赵敏's 2024-2025 flexible pension and medical, from the simulator's records.
+    # 赵敏's flexible pension and medical of the two years before this one (2024-2025 in 2026), from the simulator's
+    # records, seeded as of today.
     assert "企业职工基本养老保险费（灵活就业）" in text and "职工基本医疗保险费（灵活就业）" in text
-    assert "2024" in text and "2025" in text
+    this_year = dt.date.today().year
+    assert str(this_year - 2) in text and str(this_year - 1) in text
     pages = page_count(output)
     codes = decode_qr(output, pages)
     assert codes == [out["verification_code"]]

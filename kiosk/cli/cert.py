@@ -1,8 +1,9 @@
 """`kiosk cert sample --kind tax|payment-summary|payment-detail --output FILE.pdf [--config FILE]`.
 
 Renders a certificate from the demo data so a technician can test the A4 printer: 赵敏 (demo person "history")
-and her 2024–2025 monthly flexible pension and medical payments, read from the embedded fee-system simulator
-(an in-memory database seeded from the configuration's demo people and policy files, so nothing is written).
+and her seeded history (the two years before this one) of monthly flexible pension and medical payments, read from
+the embedded fee-system simulator (an in-memory database seeded as of today from the configuration's demo people
+and policy files, so nothing is written).
 The fee system does not number certificates yet, so samples carry a number of their own that says 样张, and
 every page is watermarked 样张: a sample can never pass as a real certificate.
 Prints JSON (output file, number, verification code); exit 0 on success, 1 when it cannot render, 3 on a bad
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +21,10 @@ from kiosk.cli.output import print_error, print_json
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
-    from kiosk.feesystem.api import PaymentRecord
     from printers.certificates.models import PaymentCertificate, TaxCertificate
 
 KINDS = ("tax", "payment-summary", "payment-detail")
 SAMPLE_PERSON_KEY = "history"
-SAMPLE_YEARS = (2024, 2025)
 EXIT_FAILED = 1
 EXIT_CONFIG = 3
 
@@ -94,9 +92,13 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
 
     people_file = config.config_path(config["fee_system.people"])
     person = next(p for p in load_people(people_file) if p["key"] == SAMPLE_PERSON_KEY)
-    fee_system = EmbeddedFeeSystem(":memory:", config.config_path(config["fee_system.policy"]), people_file)
+    # Seeded as of ``today``: the history's relative years (demo_dates) are counted back from it.
+    seeded_at = dt.datetime.combine(today, dt.time(10, 0))
+    fee_system = EmbeddedFeeSystem(
+        ":memory:", config.config_path(config["fee_system.policy"]), people_file, clock=lambda: seeded_at
+    )
     try:
-        records = _records_of_years(fee_system, person["id_number"], SAMPLE_YEARS)
+        records = fee_system.payment_records(person["id_number"])  # a fresh database: the seeded history only
     finally:
         fee_system.close()
     if not records:
@@ -116,9 +118,3 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
     number = f"({today.year})鲁社证 样张00000001"
     return payment_certificate(context, form, number, name, id_number, category, records, sample=True)
 
-
-def _records_of_years(fee_system, id_number: str, years: Sequence[int]) -> list[PaymentRecord]:
-    from kiosk.domain.periods import Period, YearMonth
-
-    period = Period(YearMonth(min(years), 1), YearMonth(max(years), 12))
-    return fee_system.payment_records(id_number, period)

@@ -184,9 +184,7 @@ class EmbeddedFeeSystem:
                 raise NotAllowed(f"age {age} outside the contribution ages of the resident pension")
         offers: list[ResidentOffer] = []
         upcoming: list[ResidentOffer] = []
-        for year in (today.year, today.year + 1):
-            if year not in self.policy.years:
-                continue
+        for year in (today.year, today.year + 1):  # every year has figures (policy.py: carried over if unlisted)
             opens, closes = self._resident_window(item, year)
             offer = ResidentOffer(
                 item=item,

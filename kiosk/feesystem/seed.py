@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.feesystem.demo_dates import anchored
 from kiosk.feesystem.policy import Policy
 
 TAX_OFFICE_CODE = "137010"
@@ -21,7 +22,8 @@ def load_people(path: Path) -> list[dict[str, Any]]:
 
 
 def seed_database(db: sqlite3.Connection, people_file: Path, policy: Policy, now: dt.datetime) -> None:
-    for person in load_people(people_file):
+    """People as of ``now`` (the fee system's clock): relative dates are counted back from it (demo_dates)."""
+    for person in (anchored(entry, now.date()) for entry in load_people(people_file)):
         db.execute(
             "INSERT INTO people VALUES (?,?,?,?,?,?)",
             (

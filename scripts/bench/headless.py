@@ -48,15 +48,17 @@ def application() -> QApplication:
 
 
 class HeadlessKiosk:
-    """KioskApp on config/simulated.toml in a temporary state directory; close() removes it."""
+    """KioskApp on config/simulated.toml in a temporary state directory; close() removes it. ``people``: another
+    demo people file for the fee system and the simulators' cards (synthetic_people.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, people: Path | None = None) -> None:
         from kiosk.config import load_config
         from kiosk_driving import Driver
         from screens.app import KioskApp
 
         self.state = tempfile.mkdtemp(prefix="bench-kiosk-")
-        config = load_config(REPO / "config" / "simulated.toml").with_overrides({"paths.state_dir": self.state})
+        overrides = {"paths.state_dir": self.state} | ({"fee_system.people": str(people)} if people else {})
+        config = load_config(REPO / "config" / "simulated.toml").with_overrides(overrides)
         self.app = application()
         self.kiosk = KioskApp(config, self.app, clock=lambda: NOW)
         self.kiosk.show(with_panel=False)

@@ -6,8 +6,10 @@
 The kiosk runs in this process (offscreen) on simulated hardware. A light session is Home -> category -> module
 -> login by ID card (the reader's real protocol over a pty) -> items -> resident year -> Home. Every
 --full-every sessions one is a full QR payment of a flexible-employment month (period, base, review, WeChat, the
-phone pays, receipt printed, finish). RSS is read from /proc after a garbage collection. Target: growth under 5 MB
-between the end of the warm-up and the last session.
+phone pays, receipt printed, finish): the first month the fee system offers, each time for a fresh synthetic worker
+(synthetic_people.py), so there is always a month due however many full sessions run. The kiosk runs on the
+benchmarks' fixed clock (headless.NOW), so every run does the same work whatever the date. RSS is read from /proc
+after a garbage collection. Target: growth under 5 MB between the end of the warm-up and the last session.
 """
 
 from __future__ import annotations
@@ -15,17 +17,19 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 import headless
 from common import Figure, report
+from synthetic_people import synthetic_id, worker_key, write_people
 
 from kiosk.domain.items import InsuredItem
 from kiosk.flow import Step
 
 TARGET_GROWTH_MB = 5.0
-FLEXIBLE = "37010219850715231X"  # 张三丰: months 2026-09 to 2026-12 open, one paid per full session
 MB = 1024 * 1024
 
 
@@ -44,14 +48,12 @@ def light_session(hk: headless.HeadlessKiosk) -> None:
     driver.spoken.clear()  # the driver's own record of voice prompts: not the kiosk's memory
 
 
-def full_session(hk: headless.HeadlessKiosk) -> bool:
-    """A flexible-employment month paid by QR; False when no month is left to pay."""
+def full_session(hk: headless.HeadlessKiosk, worker: int) -> None:
+    """The first month due of synthetic worker number ``worker`` (one of its own per session), paid by QR."""
     driver = hk.driver
-    offer = driver.ctx.fee_system.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_PENSION, headless.NOW.date())
-    if not offer.first_month:
-        return False
+    offer = driver.ctx.fee_system.flexible_offer(synthetic_id(worker), InsuredItem.FLEXIBLE_PENSION, driver.ctx.today())
     receipts = len(driver.printer.receipts)
-    driver.login("flexible", category="flexible", module="pay")
+    driver.login(worker_key(worker), category="flexible", module="pay")
     driver.wait_for(Step.ITEMS)
     driver.tap("flexible_pension")
     driver.wait_for(Step.FLEX_PERIOD)
@@ -73,7 +75,6 @@ def full_session(hk: headless.HeadlessKiosk) -> bool:
     driver.wait_for(Step.HOME)
     driver.ctx.devices.simulators["idcard"].place_card(None)
     driver.spoken.clear()
-    return True
 
 
 def print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> None:
@@ -101,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.trace:
         tracemalloc.start(12)
-    hk = headless.HeadlessKiosk()
+    full_sessions = 1 + (args.sessions // args.full_every if args.full_every else 0)
+    people_dir = tempfile.TemporaryDirectory(prefix="bench-memory-")
+    hk = headless.HeadlessKiosk(write_people(Path(people_dir.name) / "people.toml", full_sessions, id_cards=True))
     try:
         hk.settle(0.2)
         after_start = rss_mb()
-        full_session(hk)  # first QR code, receipt, payment screens: allocations that happen once
+        full_session(hk, 0)  # first QR code, receipt, payment screens: allocations that happen once
         for _ in range(args.warmup):
             light_session(hk)
             headless.deliver_deferred_deletes()
@@ -115,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         full = 0
         samples: list[tuple[int, float]] = []
         for number in range(1, args.sessions + 1):
-            if args.full_every and number % args.full_every == 0 and full_session(hk):
+            if args.full_every and number % args.full_every == 0:
                 full += 1
+                full_session(hk, full)
             else:
                 light_session(hk)
             headless.deliver_deferred_deletes()  # what the kiosk's event loop does between two citizens
@@ -129,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             print_growth(baseline, tracemalloc.take_snapshot())
     finally:
         hk.close()
+        people_dir.cleanup()
     growth = after_all - after_warmup
     per_minute = args.sessions / elapsed * 60
     print(f"RSS after start {after_start:.1f} MB, after warm-up {after_warmup:.1f} MB, "
