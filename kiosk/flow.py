@@ -7,11 +7,16 @@ fire events; the main window shows the screen of the current step.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
 from drivers.base import QT_TRANSLATE_NOOP
+from kiosk.domain.items import InsuredItem
+
+log = logging.getLogger(__name__)
 
 
 class Step(StrEnum):
@@ -46,96 +51,161 @@ class Step(StrEnum):
     CERT_DONE = "cert_done"
 
 
-FLOW: dict[Step, dict[str, Step]] = {
-    Step.HOME: {"category_chosen": Step.MENU},
-    Step.MENU: {
-        "pay": Step.LOGIN,
-        "proxy": Step.LOGIN,  # the payer logs in first: the receipt names both
-        "certificates": Step.LOGIN,
-        "query": Step.LOGIN,
-    },
-    # The login leads on to the module chosen on the menu.
-    Step.LOGIN: {
-        "logged_in_pay": Step.ITEMS,
-        "logged_in_query": Step.QUERY,
-        "logged_in_certificates": Step.CERT_MENU,
-        "logged_in_proxy": Step.PROXY_ID,
-    },
-    Step.PROXY_ID: {"payee_found": Step.PROXY_CONFIRM},
-    Step.PROXY_CONFIRM: {"payee_confirmed": Step.ITEMS},
-    Step.ITEMS: {
-        "resident_pension": Step.RESIDENT_YEAR,
-        "resident_medical": Step.RESIDENT_YEAR,
-        "flexible_pension": Step.FLEX_PERIOD,
-        "flexible_medical": Step.MED_BINDING,
-        "special": Step.SPECIAL_BILLS,
-    },
-    Step.RESIDENT_YEAR: {"year_chosen": Step.PAY_METHOD},
-    Step.FLEX_PERIOD: {"period_chosen": Step.FLEX_BASE},
-    Step.FLEX_BASE: {"base_entered": Step.FLEX_REVIEW},
-    Step.FLEX_REVIEW: {"review_confirmed": Step.CHECKOUT_METHOD},
-    Step.SPECIAL_BILLS: {"bill_chosen": Step.CHECKOUT_METHOD},
+class FlowEvent(StrEnum):
+    """What a screen tells the flow. Declared, never built from strings at run time."""
+
+    CATEGORY_CHOSEN = "category_chosen"
+    PAY = "pay"
+    PROXY = "proxy"
+    CERTIFICATES = "certificates"
+    QUERY = "query"
+    LOGGED_IN_PAY = "logged_in_pay"
+    LOGGED_IN_PROXY = "logged_in_proxy"
+    LOGGED_IN_CERTIFICATES = "logged_in_certificates"
+    LOGGED_IN_QUERY = "logged_in_query"
+    PAYEE_FOUND = "payee_found"
+    PAYEE_CONFIRMED = "payee_confirmed"
+    RESIDENT_PENSION = "resident_pension"
+    RESIDENT_MEDICAL = "resident_medical"
+    FLEXIBLE_PENSION = "flexible_pension"
+    FLEXIBLE_MEDICAL = "flexible_medical"
+    SPECIAL = "special"
+    YEAR_CHOSEN = "year_chosen"
+    PERIOD_CHOSEN = "period_chosen"
+    BASE_ENTERED = "base_entered"
+    REVIEW_CONFIRMED = "review_confirmed"
+    BILL_CHOSEN = "bill_chosen"
+    BINDING_CONFIRMED = "binding_confirmed"
+    QR_CHOSEN = "qr_chosen"  # the pay method, before the amount is known
+    BANK_CARD_CHOSEN = "bank_card_chosen"
+    # The amount is known and the receipt printer was asked (kiosk.checkout_gate): pay, or decide without receipt.
+    PAY_BY_QR = "pay_by_qr"
+    PAY_BY_CARD = "pay_by_card"
+    PRINTER_UNAVAILABLE = "printer_unavailable"
+    CONTINUE_WITHOUT_RECEIPT = "continue_without_receipt"
+    CONTINUE_CARD_WITHOUT_RECEIPT = "continue_card_without_receipt"
+    FINISHED = "finished"
+    FINISH = "finish"
+    TAX = "tax"
+    PAYMENT = "payment"
+    ISSUED = "issued"
+    PRINTED = "printed"
+    MORE = "more"
+
+
+# After the menu, the login leads on to the module chosen there.
+LOGGED_IN = {
+    "pay": FlowEvent.LOGGED_IN_PAY,
+    "proxy": FlowEvent.LOGGED_IN_PROXY,
+    "certificates": FlowEvent.LOGGED_IN_CERTIFICATES,
+    "query": FlowEvent.LOGGED_IN_QUERY,
+}
+# The insurance chosen on the items screen.
+ITEM_CHOSEN = {
+    InsuredItem.RESIDENT_PENSION: FlowEvent.RESIDENT_PENSION,
+    InsuredItem.RESIDENT_MEDICAL: FlowEvent.RESIDENT_MEDICAL,
+    InsuredItem.FLEXIBLE_PENSION: FlowEvent.FLEXIBLE_PENSION,
+    InsuredItem.FLEXIBLE_MEDICAL: FlowEvent.FLEXIBLE_MEDICAL,
+    InsuredItem.SPECIAL: FlowEvent.SPECIAL,
+}
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step, declared once: its title in the header, where its events lead, whether "back" may return."""
+
+    title: str
+    on: dict[FlowEvent, Step] = field(default_factory=dict)
+    no_return: bool = False  # money has moved or a card was read after it: go forward or home
+
+
+E = FlowEvent
+# Before any money is taken the receipt printer is asked; if it cannot print, the citizen decides.
+PAY_AFTER_PRINTER_CHECK = {
+    E.PAY_BY_QR: Step.QR_PAY,
+    E.PAY_BY_CARD: Step.CARD_PAY,
+    E.PRINTER_UNAVAILABLE: Step.RECEIPT_WARNING,
+}
+
+STEPS: dict[Step, StepSpec] = {
+    Step.HOME: StepSpec(QT_TRANSLATE_NOOP("Flow", "Welcome"), {E.CATEGORY_CHOSEN: Step.MENU}),
+    Step.MENU: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Choose a service"),
+        # proxy: the payer logs in first: the receipt names both
+        {E.PAY: Step.LOGIN, E.PROXY: Step.LOGIN, E.CERTIFICATES: Step.LOGIN, E.QUERY: Step.LOGIN},
+    ),
+    Step.LOGIN: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Log in"),
+        {
+            E.LOGGED_IN_PAY: Step.ITEMS,
+            E.LOGGED_IN_QUERY: Step.QUERY,
+            E.LOGGED_IN_CERTIFICATES: Step.CERT_MENU,
+            E.LOGGED_IN_PROXY: Step.PROXY_ID,
+        },
+        no_return=True,
+    ),
+    Step.PROXY_ID: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay for someone else"), {E.PAYEE_FOUND: Step.PROXY_CONFIRM}),
+    Step.PROXY_CONFIRM: StepSpec(QT_TRANSLATE_NOOP("Flow", "Confirm the person"), {E.PAYEE_CONFIRMED: Step.ITEMS}),
+    Step.ITEMS: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Choose an insurance"),
+        {
+            E.RESIDENT_PENSION: Step.RESIDENT_YEAR,
+            E.RESIDENT_MEDICAL: Step.RESIDENT_YEAR,
+            E.FLEXIBLE_PENSION: Step.FLEX_PERIOD,
+            E.FLEXIBLE_MEDICAL: Step.MED_BINDING,
+            E.SPECIAL: Step.SPECIAL_BILLS,
+        },
+    ),
+    Step.RESIDENT_YEAR: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the year"), {E.YEAR_CHOSEN: Step.PAY_METHOD}),
+    Step.PAY_METHOD: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Choose how to pay"), {E.QR_CHOSEN: Step.GRADE, E.BANK_CARD_CHOSEN: Step.GRADE}
+    ),
+    Step.GRADE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the grade"), PAY_AFTER_PRINTER_CHECK),
+    Step.FLEX_PERIOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the months"), {E.PERIOD_CHOSEN: Step.FLEX_BASE}),
+    Step.FLEX_BASE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Contribution base"), {E.BASE_ENTERED: Step.FLEX_REVIEW}),
+    Step.FLEX_REVIEW: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Check your payment"), {E.REVIEW_CONFIRMED: Step.CHECKOUT_METHOD}
+    ),
     # Flexible medical, in the guide's order: binding, months, pay method, base, items, pay.
-    Step.MED_BINDING: {"binding_confirmed": Step.MED_PERIOD},
-    Step.MED_PERIOD: {"period_chosen": Step.MED_METHOD},
-    Step.MED_METHOD: {"qr_chosen": Step.MED_BASE, "bank_card_chosen": Step.MED_BASE},
-    Step.MED_BASE: {"base_entered": Step.MED_ITEMS},
-    Step.MED_ITEMS: {"quoted": Step.QR_PAY, "quoted_card": Step.CARD_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
-    # The pay method after the amount is known; the receipt printer is asked before any money is taken.
-    Step.CHECKOUT_METHOD: {
-        "qr_chosen": Step.QR_PAY,
-        "card_chosen": Step.CARD_PAY,
-        "printer_unavailable": Step.RECEIPT_WARNING,
-    },
-    Step.PAY_METHOD: {"qr_chosen": Step.GRADE, "bank_card_chosen": Step.GRADE},
-    # Before any money is taken the receipt printer is asked; if it cannot print, the citizen decides.
-    Step.GRADE: {"quoted": Step.QR_PAY, "quoted_card": Step.CARD_PAY, "printer_unavailable": Step.RECEIPT_WARNING},
-    Step.RECEIPT_WARNING: {"continue_without_receipt": Step.QR_PAY, "continue_card_without_receipt": Step.CARD_PAY},
-    Step.QR_PAY: {"finished": Step.RESULT},
-    Step.CARD_PAY: {"finished": Step.RESULT},
-    Step.RESULT: {"finish": Step.HOME},
-    Step.QUERY: {},
-    Step.CERT_MENU: {"tax": Step.TAX_CERT, "payment": Step.PAY_CERT},
-    Step.TAX_CERT: {"issued": Step.CERT_PREVIEW},
-    Step.PAY_CERT: {"issued": Step.CERT_PREVIEW},
-    Step.CERT_PREVIEW: {"printed": Step.CERT_DONE},
-    Step.CERT_DONE: {"finish": Step.HOME, "more": Step.CERT_MENU},
+    Step.MED_BINDING: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Insurance binding"), {E.BINDING_CONFIRMED: Step.MED_PERIOD}
+    ),
+    Step.MED_PERIOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the months"), {E.PERIOD_CHOSEN: Step.MED_METHOD}),
+    Step.MED_METHOD: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Choose how to pay"), {E.QR_CHOSEN: Step.MED_BASE, E.BANK_CARD_CHOSEN: Step.MED_BASE}
+    ),
+    Step.MED_BASE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Contribution base"), {E.BASE_ENTERED: Step.MED_ITEMS}),
+    Step.MED_ITEMS: StepSpec(QT_TRANSLATE_NOOP("Flow", "Insurance items"), PAY_AFTER_PRINTER_CHECK),
+    Step.SPECIAL_BILLS: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Special payment"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD}
+    ),
+    # The pay method after the amount is known (flexible pension, special payment).
+    Step.CHECKOUT_METHOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose how to pay"), PAY_AFTER_PRINTER_CHECK),
+    Step.RECEIPT_WARNING: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "No receipt"),
+        {E.CONTINUE_WITHOUT_RECEIPT: Step.QR_PAY, E.CONTINUE_CARD_WITHOUT_RECEIPT: Step.CARD_PAY},
+    ),
+    Step.QR_PAY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay"), {E.FINISHED: Step.RESULT}, no_return=True),
+    Step.CARD_PAY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay by bank card"), {E.FINISHED: Step.RESULT}, no_return=True),
+    Step.RESULT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Result"), {E.FINISH: Step.HOME}, no_return=True),
+    Step.QUERY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Payment records")),
+    Step.CERT_MENU: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Certificates"), {E.TAX: Step.TAX_CERT, E.PAYMENT: Step.PAY_CERT}
+    ),
+    Step.TAX_CERT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Tax payment certificate"), {E.ISSUED: Step.CERT_PREVIEW}),
+    Step.PAY_CERT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Payment certificate"), {E.ISSUED: Step.CERT_PREVIEW}),
+    Step.CERT_PREVIEW: StepSpec(QT_TRANSLATE_NOOP("Flow", "Check and print"), {E.PRINTED: Step.CERT_DONE}),
+    Step.CERT_DONE: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Take your certificate"),
+        {E.FINISH: Step.HOME, E.MORE: Step.CERT_MENU},
+        no_return=True,
+    ),
 }
 
-# Steps after which "back" must not return (money has moved or a card was read: go forward or home).
-NO_RETURN = frozenset({Step.QR_PAY, Step.CARD_PAY, Step.RESULT, Step.LOGIN, Step.CERT_DONE})
-
-STEP_TITLES = {
-    Step.HOME: QT_TRANSLATE_NOOP("Flow", "Welcome"),
-    Step.MENU: QT_TRANSLATE_NOOP("Flow", "Choose a service"),
-    Step.LOGIN: QT_TRANSLATE_NOOP("Flow", "Log in"),
-    Step.ITEMS: QT_TRANSLATE_NOOP("Flow", "Choose an insurance"),
-    Step.RESIDENT_YEAR: QT_TRANSLATE_NOOP("Flow", "Choose the year"),
-    Step.PAY_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
-    Step.GRADE: QT_TRANSLATE_NOOP("Flow", "Choose the grade"),
-    Step.FLEX_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
-    Step.FLEX_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
-    Step.FLEX_REVIEW: QT_TRANSLATE_NOOP("Flow", "Check your payment"),
-    Step.MED_BINDING: QT_TRANSLATE_NOOP("Flow", "Insurance binding"),
-    Step.MED_PERIOD: QT_TRANSLATE_NOOP("Flow", "Choose the months"),
-    Step.MED_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
-    Step.MED_BASE: QT_TRANSLATE_NOOP("Flow", "Contribution base"),
-    Step.MED_ITEMS: QT_TRANSLATE_NOOP("Flow", "Insurance items"),
-    Step.SPECIAL_BILLS: QT_TRANSLATE_NOOP("Flow", "Special payment"),
-    Step.CHECKOUT_METHOD: QT_TRANSLATE_NOOP("Flow", "Choose how to pay"),
-    Step.RECEIPT_WARNING: QT_TRANSLATE_NOOP("Flow", "No receipt"),
-    Step.QR_PAY: QT_TRANSLATE_NOOP("Flow", "Pay"),
-    Step.CARD_PAY: QT_TRANSLATE_NOOP("Flow", "Pay by bank card"),
-    Step.RESULT: QT_TRANSLATE_NOOP("Flow", "Result"),
-    Step.QUERY: QT_TRANSLATE_NOOP("Flow", "Payment records"),
-    Step.PROXY_ID: QT_TRANSLATE_NOOP("Flow", "Pay for someone else"),
-    Step.PROXY_CONFIRM: QT_TRANSLATE_NOOP("Flow", "Confirm the person"),
-    Step.CERT_MENU: QT_TRANSLATE_NOOP("Flow", "Certificates"),
-    Step.TAX_CERT: QT_TRANSLATE_NOOP("Flow", "Tax payment certificate"),
-    Step.PAY_CERT: QT_TRANSLATE_NOOP("Flow", "Payment certificate"),
-    Step.CERT_PREVIEW: QT_TRANSLATE_NOOP("Flow", "Check and print"),
-    Step.CERT_DONE: QT_TRANSLATE_NOOP("Flow", "Take your certificate"),
-}
+# Views of the one declaration, for the flow and the header.
+FLOW: dict[Step, dict[FlowEvent, Step]] = {step: spec.on for step, spec in STEPS.items()}
+STEP_TITLES: dict[Step, str] = {step: spec.title for step, spec in STEPS.items()}
+NO_RETURN = frozenset(step for step, spec in STEPS.items() if spec.no_return)
 
 
 class FlowError(Exception):
@@ -153,10 +223,11 @@ class Flow(QObject):
         self.step = Step.HOME
         self.history: list[Step] = []
 
-    def fire(self, event: str) -> Step:
+    def fire(self, event: FlowEvent) -> Step:
         target = FLOW[self.step].get(event)
         if target is None:
             raise FlowError(f"no transition for {event!r} on {self.step}")
+        log.info("FLOW_EVENT %s on %s -> %s", FlowEvent(event).value, self.step.value, target.value)
         if target is Step.HOME:
             self.end_session("finished")
             return self.step
@@ -179,6 +250,7 @@ class Flow(QObject):
 
     def end_session(self, reason: str) -> None:
         """Back to Home; listeners wipe the session."""
+        log.info("FLOW_SESSION_ENDED %s on %s", reason, self.step.value)
         self.history.clear()
         previous, self.step = self.step, Step.HOME
         self.session_ended.emit(reason)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
 from kiosk.feesystem.api import FeeSystemError
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.style import px
 from screens.widgets import label
 
@@ -55,7 +55,7 @@ class Screen(QWidget):
 
     # --- helpers ----------------------------------------------------------------------------------------
 
-    def fire(self, event: str) -> None:
+    def fire(self, event: FlowEvent) -> None:
         self.ctx.flow.fire(event)
 
     def title(self, text: str) -> None:

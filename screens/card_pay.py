@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.card_checkout_machine import CardCheckoutMachine, CardDelays, CardFinish, CardPhase, CardView, Ending, Prompt
 from kiosk.domain.money import format_fen
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate
 from screens.widgets import busy_bar, button, label
 
@@ -125,7 +125,7 @@ class CardPayScreen(Screen):
     def finished(self, finish: CardFinish) -> None:
         self.tick_timer.stop()
         self.ctx.session.receipt_error = self.words_for(finish)
-        self.fire("finished")
+        self.fire(FlowEvent.FINISHED)
 
     def words_for(self, finish: CardFinish) -> str | None:
         """What the result screen says besides the outcome's own message ("cancelled" / "timeout" get the

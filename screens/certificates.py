@@ -19,7 +19,7 @@ from kiosk.domain.items import InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import CertificateKind, PaymentRecord
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.style import px
 from screens.widgets import busy_bar, button, label
@@ -37,9 +37,9 @@ class CertificateMenuScreen(Screen):
         self.title(self.tr("Which certificate do you need?"))
         self.layout_.addSpacing(30)
         tax = button(self.tr("Tax payment certificate\n(税收完税证明)"), "tile", "tax_certificate")
-        tax.clicked.connect(lambda: self.fire("tax"))
+        tax.clicked.connect(lambda: self.fire(FlowEvent.TAX))
         payment = button(self.tr("Social insurance payment certificate\n(缴费证明)"), "tile", "payment_certificate")
-        payment.clicked.connect(lambda: self.fire("payment"))
+        payment.clicked.connect(lambda: self.fire(FlowEvent.PAYMENT))
         self.row(tax, payment, spacing=80)
         self.layout_.addStretch(2)
 
@@ -122,7 +122,7 @@ class YearRecordsScreen(Screen):
     def issued(self, result) -> None:
         self.busy.setVisible(False)
         self.ctx.session.certificate, self.ctx.session.certificate_pdf = result
-        self.fire("issued")
+        self.fire(FlowEvent.ISSUED)
 
 
 class TaxCertificateScreen(YearRecordsScreen):
@@ -311,7 +311,7 @@ class CertificatePreviewScreen(Screen):
         self.details.setText(self.tr("Printing... please wait."))
         self.ctx.tasks.run(
             lambda: self.ctx.certificates.print_on(prepared, printer, spool, PRINT_TIMEOUT_SECONDS),
-            on_done=lambda _: self.fire("printed"),
+            on_done=lambda _: self.fire(FlowEvent.PRINTED),
             on_failed=self.print_failed,
         )
 
@@ -339,9 +339,9 @@ class CertificateDoneScreen(Screen):
         self.layout_.addWidget(label(self.tr("It is in the tray below the screen."), "Subtitle"))
         self.layout_.addSpacing(30)
         finish = button(self.tr("Finish"), "primary", "finish")
-        finish.clicked.connect(lambda: self.fire("finish"))
+        finish.clicked.connect(lambda: self.fire(FlowEvent.FINISH))
         more = button(self.tr("Another certificate"), "choice", "cert_more")
-        more.clicked.connect(lambda: self.fire("more"))
+        more.clicked.connect(lambda: self.fire(FlowEvent.MORE))
         self.row(finish, more)
         self.layout_.addStretch(2)
 
@@ -349,7 +349,7 @@ class CertificateDoneScreen(Screen):
         return self.ctx.config["timeouts.result_seconds"]
 
     def on_countdown_expired(self) -> bool:
-        self.fire("finish")
+        self.fire(FlowEvent.FINISH)
         return True
 
     def voice_prompt(self) -> str:

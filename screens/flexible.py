@@ -11,7 +11,7 @@ from kiosk.domain.items import InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FlexibleOffer, Quote
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.keypad import BACKSPACE, Keypad
 from screens.widgets import busy_bar, button, label
@@ -127,7 +127,7 @@ class FlexiblePeriodScreen(Screen):
 
     def confirmed(self) -> None:
         self.ctx.session.period = Period(self.start.chosen, self.end.chosen)
-        self.fire("period_chosen")
+        self.fire(FlowEvent.PERIOD_CHOSEN)
 
 
 class FlexibleBaseScreen(Screen):
@@ -199,7 +199,7 @@ class FlexibleBaseScreen(Screen):
 
     def confirmed(self) -> None:
         self.ctx.session.base_fen = self.base_fen()
-        self.fire("base_entered")
+        self.fire(FlowEvent.BASE_ENTERED)
 
 
 class FlexibleReviewScreen(Screen):
@@ -220,7 +220,7 @@ class FlexibleReviewScreen(Screen):
         self.error = label("", "Error")
         self.layout_.addWidget(self.error)
         self.start = button(self.tr("Start payment"), "primary", "start_payment")
-        self.start.clicked.connect(lambda: self.fire("review_confirmed"))
+        self.start.clicked.connect(lambda: self.fire(FlowEvent.REVIEW_CONFIRMED))
         self.row(self.start)
         self.layout_.addStretch(2)
 

@@ -6,7 +6,7 @@ the next citizen gets the normal screen back, so a citizen who pressed one by ch
 from __future__ import annotations
 
 from kiosk.domain.items import Category
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen
 from screens.widgets import button, label
 
@@ -63,4 +63,4 @@ class HomeScreen(Screen):
 
     def choose(self, category: Category) -> None:
         self.ctx.session.category = category
-        self.fire("category_chosen")
+        self.fire(FlowEvent.CATEGORY_CHOSEN)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.domain.items import Category, InsuredItem
-from kiosk.flow import Step
+from kiosk.flow import ITEM_CHOSEN, Step
 from screens.base import ButtonRow, Screen, translate
 from screens.widgets import button, label
 
@@ -44,4 +44,4 @@ class ItemsScreen(Screen):
 
     def choose(self, item: InsuredItem) -> None:
         self.ctx.session.item = item
-        self.fire(item.value)
+        self.fire(ITEM_CHOSEN[item])

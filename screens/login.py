@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from drivers.base import DeviceStatus
 from kiosk.feesystem.api import FeeSystemError
-from kiosk.flow import Step
+from kiosk.flow import LOGGED_IN, Step
 from kiosk.identity import IdentityRead
 from kiosk.session import Person
 from screens.base import Screen, translate
@@ -115,7 +115,7 @@ class LoginScreen(Screen):
         self._checking = False
         self.ctx.session.login_method = read.method
         self.ctx.session.person = Person(registration.id_number, registration.name)
-        self.fire(f"logged_in_{self.ctx.session.module or 'pay'}")
+        self.fire(LOGGED_IN[self.ctx.session.module or "pay"])
 
     def registration_failed(self, error: Exception) -> None:
         self._checking = False

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.checkout_gate import pay_event
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import MedicalItem, Quote
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, fee_error_text
 from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen
 from screens.pay_method import PayMethodScreen
@@ -29,7 +30,7 @@ class MedicalBindingScreen(Screen):
         self.binding = label("", "Subtitle")
         self.layout_.addWidget(self.binding)
         self.confirm = button(self.tr("Confirm"), "primary", "confirm_binding")
-        self.confirm.clicked.connect(lambda: self.fire("binding_confirmed"))
+        self.confirm.clicked.connect(lambda: self.fire(FlowEvent.BINDING_CONFIRMED))
         self.row(self.confirm)
         self.layout_.addStretch(2)
 
@@ -159,8 +160,4 @@ class MedicalItemsScreen(Screen):
 
     def printer_checked(self, readiness) -> None:
         self.busy.setVisible(False)
-        self.ctx.session.printer = readiness
-        if not getattr(readiness, "can_print", False):
-            self.fire("printer_unavailable")
-        else:
-            self.fire("quoted" if self.ctx.session.pay_method.is_qr else "quoted_card")
+        self.fire(pay_event(self.ctx.session, readiness))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.checkout_gate import pay_event
 from kiosk.domain.items import PayMethod
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate
 from screens.widgets import busy_bar, button, label
 
@@ -85,7 +86,7 @@ class PayMethodScreen(Screen):
 
     def chosen(self) -> None:
         """The method is settled (for a card, the reader and the PIN pad answered): on to the next step."""
-        self.fire("qr_chosen" if self.ctx.session.pay_method.is_qr else "bank_card_chosen")
+        self.fire(FlowEvent.QR_CHOSEN if self.ctx.session.pay_method.is_qr else FlowEvent.BANK_CARD_CHOSEN)
 
 
 class CheckoutMethodScreen(PayMethodScreen):
@@ -102,8 +103,4 @@ class CheckoutMethodScreen(PayMethodScreen):
     def printer_checked(self, readiness) -> None:
         self.busy.setVisible(False)
         self.setEnabled(True)
-        self.ctx.session.printer = readiness
-        if not getattr(readiness, "can_print", False):
-            self.fire("printer_unavailable")
-        else:
-            self.fire("qr_chosen" if self.ctx.session.pay_method.is_qr else "card_chosen")
+        self.fire(pay_event(self.ctx.session, readiness))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kiosk.domain.idnumber import InvalidIdNumber, is_valid_prefix, mask_id_number, parse_id_number
 from kiosk.domain.names import mask_name
 from kiosk.feesystem.api import NotRegistered
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from kiosk.session import Person
 from screens.base import Screen, fee_error_text
 from screens.keypad import BACKSPACE, Keypad
@@ -111,7 +111,7 @@ class ProxyIdScreen(Screen):
     def found(self, registration) -> None:
         self.busy.setVisible(False)
         self.ctx.session.payee = Person(registration.id_number, registration.name)
-        self.fire("payee_found")
+        self.fire(FlowEvent.PAYEE_FOUND)
 
     def not_found(self, error: Exception) -> None:
         self.busy.setVisible(False)
@@ -136,7 +136,7 @@ class ProxyConfirmScreen(Screen):
         self.layout_.addWidget(label(self.tr("The receipt will name you as the payer and this person."), "Hint"))
         self.layout_.addSpacing(30)
         yes = button(self.tr("Yes, pay for this person"), "primary", "payee_confirmed")
-        yes.clicked.connect(lambda: self.fire("payee_confirmed"))
+        yes.clicked.connect(lambda: self.fire(FlowEvent.PAYEE_CONFIRMED))
         no = button(self.tr("No, enter again"), "choice", "payee_wrong")
         no.clicked.connect(self.ctx.flow.back)
         self.row(yes, no)

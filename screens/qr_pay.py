@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from kiosk.qr_checkout_machine import QrCheckoutMachine, QrDelays, QrPhase, QrView
 from screens.base import Screen, fee_error_text, translate
 from screens.qr import qr_pixmap
@@ -66,7 +66,7 @@ class QrPayScreen(Screen):
             ctx.checkout,
             lambda work, done, failed: ctx.tasks.run(work, on_done=done, on_failed=failed),
             on_view=self.draw,
-            on_finished=lambda: self.fire("finished"),
+            on_finished=lambda: self.fire(FlowEvent.FINISHED),
             delays=delays,
         )
         self._shown_payload: str | None = None

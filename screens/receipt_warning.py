@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate
 from screens.widgets import button, label
 
@@ -35,7 +35,11 @@ class ReceiptWarningScreen(Screen):
 
     def go_on(self) -> None:
         method = self.ctx.session.pay_method
-        self.fire("continue_without_receipt" if method is None or method.is_qr else "continue_card_without_receipt")
+        self.fire(
+            FlowEvent.CONTINUE_WITHOUT_RECEIPT
+            if method is None or method.is_qr
+            else FlowEvent.CONTINUE_CARD_WITHOUT_RECEIPT
+        )
 
     def voice_prompt(self) -> str:
         return self.tr("No receipt can be printed. You may pay without a receipt, or stop.")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup
 
+from kiosk.checkout_gate import pay_event
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import ResidentOffer
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, fee_error_text, translate
 from screens.widgets import busy_bar, button, label
 
@@ -77,7 +78,7 @@ class ResidentYearScreen(Screen):
 
     def choose(self, year: int) -> None:
         self.ctx.session.year = year
-        self.fire("year_chosen")
+        self.fire(FlowEvent.YEAR_CHOSEN)
 
 
 class GradeScreen(Screen):
@@ -155,11 +156,7 @@ class GradeScreen(Screen):
         quote, readiness = result
         self.busy.setVisible(False)
         self.ctx.session.quote = quote
-        self.ctx.session.printer = readiness
-        if not readiness.can_print:
-            self.fire("printer_unavailable")
-        else:
-            self.fire("quoted" if self.ctx.session.pay_method.is_qr else "quoted_card")
+        self.fire(pay_event(self.ctx.session, readiness))
 
     def quote_failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

@@ -6,7 +6,7 @@ from kiosk.checkout import PaymentOutcome
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate
 from screens.widgets import button, label
 
@@ -31,7 +31,7 @@ class ResultScreen(Screen):
         self.layout_.addWidget(self.take_card)
         self.layout_.addSpacing(30)
         self.finish_button = button(self.tr("Finish"), "primary", "finish")
-        self.finish_button.clicked.connect(lambda: self.fire("finish"))
+        self.finish_button.clicked.connect(lambda: self.fire(FlowEvent.FINISH))
         self.row(self.finish_button)
         self.layout_.addStretch(2)
         self._prompt = ""
@@ -40,7 +40,7 @@ class ResultScreen(Screen):
         return self.ctx.config["timeouts.result_seconds"]
 
     def on_countdown_expired(self) -> bool:
-        self.fire("finish")  # nothing left to decide: go home without asking
+        self.fire(FlowEvent.FINISH)  # nothing left to decide: go home without asking
         return True
 
     def voice_prompt(self) -> str:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import Bill
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, clear_layout, fee_error_text
 from screens.style import px
 from screens.widgets import busy_bar, button, label
@@ -73,4 +73,4 @@ class SpecialBillsScreen(Screen):
     def quoted(self, quote) -> None:
         self.busy.setVisible(False)
         self.ctx.session.quote = quote
-        self.fire("bill_chosen")
+        self.fire(FlowEvent.BILL_CHOSEN)

@@ -13,7 +13,7 @@ from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm
 from kiosk.config import load_config
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.flow import Step
+from kiosk.flow import FlowEvent, Step
 from kiosk.payments.journal import PaymentState
 from maintenance_fixtures import (  # noqa: F401 (fixtures)
     WAIT_MS,
@@ -52,7 +52,7 @@ def test_entry_from_a_customer_session_closes_it(maintenance_kiosk, qtbot, confi
     from screens.maintenance import open_maintenance
 
     ctx = maintenance_kiosk.ctx
-    ctx.flow.fire("category_chosen")
+    ctx.flow.fire(FlowEvent.CATEGORY_CHOSEN)
     assert ctx.flow.step is not Step.HOME
     ended = []
     ctx.flow.session_ended.connect(ended.append)
