@@ -196,7 +196,7 @@ def bank_state(state: Path) -> dict:
 
 def kiosk(*arguments: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *arguments],
+        [sys.executable, "-m", "kiosk", *arguments],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
@@ -215,7 +215,7 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
         env[KILL_ENVIRONMENT] = f"{moment.kind}:{int(moment.value)}"
     # Its own process group: whatever the kiosk started dies with it (a SIGKILLed kiosk cannot stop it).
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "sim", "--headless", "--scenario", str(scenario_file), "--state",
+        [sys.executable, "-m", "kiosk", "sim", "--headless", "--scenario", str(scenario_file), "--state",
          str(state)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )

@@ -22,10 +22,10 @@ sys.path.insert(0, str(REPO))
 
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
 
+from app.kiosk_app import KioskApp  # noqa: E402
 from drivers.idcard.simulator import demo_card  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.demo import demo_people  # noqa: E402
-from screens.app import KioskApp  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
 

@@ -73,8 +73,8 @@ def fee_system(clock):
 @pytest.fixture
 def make_kiosk(qapp, tmp_path, clock):
     """Start the whole kiosk (window, simulators on their real transports) with optional config overrides."""
+    from app.kiosk_app import KioskApp
     from kiosk.config import load_config
-    from screens.app import KioskApp
 
     started = []
 

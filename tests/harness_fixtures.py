@@ -19,7 +19,7 @@ IN_PROCESS_FILES = [path for path in SCENARIO_FILES if path not in OWN_PCSCD_FIL
 def kiosk_sim(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
+        [sys.executable, "-m", "kiosk", "sim", *arguments],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -32,13 +32,13 @@ def kiosk_sim_process(*arguments: str, tmpdir: Path | None = None) -> subprocess
         tmpdir.mkdir(parents=True, exist_ok=True)
         env["TMPDIR"] = str(tmpdir)
     return subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "sim", *arguments],
+        [sys.executable, "-m", "kiosk", "sim", *arguments],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 
 def kiosk_cli(*arguments: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *arguments],
+        [sys.executable, "-m", "kiosk", *arguments],
         cwd=REPO, capture_output=True, text=True, timeout=timeout,
     )

@@ -63,7 +63,7 @@ def kiosk(tmp_path):
 
 def reconcile(config_file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "reconcile", "--json", "--config", str(config_file), *extra],
+        [sys.executable, "-m", "kiosk", "reconcile", "--json", "--config", str(config_file), *extra],
         cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
     )
 

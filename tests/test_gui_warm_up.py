@@ -19,7 +19,7 @@ def test_only_home_is_imported_and_built_before_the_first_frame(tmp_path):
         import sys
         from PySide6.QtWidgets import QApplication
         from kiosk.config import load_config
-        from screens.app import KioskApp
+        from app.kiosk_app import KioskApp
         app = QApplication([])
         config = load_config({str(ROOT / "config" / "simulated.toml")!r}).with_overrides(
             {{"paths.state_dir": {str(tmp_path / "state")!r}}})

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from harness_fixtures import SCENARIO_FILES
-from kiosk.harness.bench import (
+from app.harness.bench import (
     A4_PRINTER_STATES,
     BANK_HOST_MODES,
     FEE_SYSTEM_MODES,
@@ -15,7 +14,8 @@ from kiosk.harness.bench import (
     PRINTER_STATES,
     UNPLUGGABLE,
 )
-from kiosk.harness.scenario import ACTIONS, ScenarioError, load_scenario, parse_scenario
+from app.harness.scenario import ACTIONS, ScenarioError, load_scenario, parse_scenario
+from harness_fixtures import SCENARIO_FILES
 
 
 def test_every_shipped_scenario_parses_and_uses_known_actions():

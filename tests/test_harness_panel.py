@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
+from app.harness.supervisor import SimulatorSupervisor
 from conftest import CONFIG_DIR
 from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.config import load_config
 from kiosk.domain.idnumber import check_character
 from kiosk.flow import Step
-from kiosk.harness.supervisor import SimulatorSupervisor
 from kiosk_driving import Driver
 
 
 @pytest.fixture
 def sim(qapp, tmp_path, clock):
-    from screens.app import KioskApp
-    from screens.sim_panel import SimulatorPanel
+    from app.harness.sim_panel import SimulatorPanel
+    from app.kiosk_app import KioskApp
 
     supervisor = SimulatorSupervisor(load_config(CONFIG_DIR / "simulated.toml"), tmp_path / "state", clock=clock)
     supervisor.start()

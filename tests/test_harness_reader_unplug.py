@@ -11,12 +11,12 @@ import sys
 
 import pytest
 
+from app.harness.bench import Bench, BenchError
+from app.harness.supervisor import own_pcscd_unavailable
 from drivers.pcsc import connection
 from drivers.pcsc.errors import PcscError
 from drivers.pcsc.private_pcscd import PrivatePcscd, VirtualReader, unavailable_reason
 from harness_fixtures import REPO
-from kiosk.harness.bench import Bench, BenchError
-from kiosk.harness.supervisor import own_pcscd_unavailable
 
 SCRIPT = r"""
 import json, time
@@ -27,7 +27,7 @@ from drivers.bankcard import VirtualPbocCard
 from drivers.bankhost.accounts import demo_accounts
 from drivers.sscard import demo_sscard
 from kiosk.devices import VirtualCardSlot
-from kiosk.harness.bench import Bench
+from app.harness.bench import Bench
 
 readers = {"sscard": VirtualReader("Test SSCard", free_port_pair()),
            "bankcard": VirtualReader("Test Bank Card", free_port_pair())}
@@ -98,10 +98,10 @@ def test_a_bench_on_the_shared_pcscd_says_why_a_reader_cannot_be_unplugged():
 
 
 def test_auto_falls_back_to_the_shared_pcscd_in_a_process_already_on_it(monkeypatch, tmp_path, clock):
+    from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions
     from conftest import CONFIG_DIR
     from kiosk.config import load_config
     from kiosk.devices import SIMULATED_SSCARD_READER
-    from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
 
     monkeypatch.setattr(connection, "_socket_in_use", connection.DEFAULT_SOCKET)
     options = SupervisorOptions(pcscd="auto")
@@ -112,9 +112,9 @@ def test_auto_falls_back_to_the_shared_pcscd_in_a_process_already_on_it(monkeypa
 
 
 def test_a_scenario_that_unplugs_a_reader_says_why_it_cannot_run_in_a_process_on_the_shared_pcscd(monkeypatch):
+    from app.harness.runner import run_scenario_file
+    from app.harness.scenario import ScenarioError
     from harness_fixtures import OWN_PCSCD_FILES
-    from kiosk.harness.runner import run_scenario_file
-    from kiosk.harness.scenario import ScenarioError
 
     monkeypatch.setattr(connection, "_socket_in_use", connection.DEFAULT_SOCKET)
     with pytest.raises(ScenarioError, match="needs the simulator's own pcscd: this process already spoke"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.harness.runner import run_scenario_file
+from app.harness.scenario import load_scenario
 from drivers.pcsc.private_pcscd import unavailable_reason
 from harness_fixtures import IN_PROCESS_FILES, OWN_PCSCD_FILES, kiosk_sim
-from kiosk.harness.runner import run_scenario_file
-from kiosk.harness.scenario import load_scenario
 
 
 @pytest.mark.timeout(60)

@@ -21,7 +21,7 @@ COMMON_KEYS = {
 
 
 def run_diag(*args: str) -> tuple[int, dict[str, Any]]:
-    command = [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())"]
+    command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
     result = subprocess.run(
         [*command, "diag", "idcard", "read", *args], capture_output=True, text=True, timeout=60, check=False
     )

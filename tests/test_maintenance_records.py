@@ -102,7 +102,7 @@ def test_kiosk_passwd_writes_only_a_hash(config_copy, monkeypatch, capsys):  # n
 
 
 def test_passwd_is_a_kiosk_subcommand():
-    from kiosk.cli import build_parser
+    from app.cli import build_parser
 
     args = build_parser().parse_args(["passwd", "--config", "x.toml", "T001"])
     assert args.technician_id == "T001" and args.config == "x.toml"

@@ -31,7 +31,7 @@ def write_config(tmp_path: Path, **device_overrides: dict) -> Path:
 
 def run_doctor(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(config), *extra],
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(config), *extra],
         cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
     )
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from kiosk.cli import main
+from app.cli import main
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import AlreadyPaid
 from kiosk.payments.journal import Journal, PaymentState

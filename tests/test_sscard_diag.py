@@ -18,7 +18,7 @@ pytest_plugins = ["sscard_fixtures"]  # pcscd, demo_data, insert_card, reader
 
 def run_diag(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict]:
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())", "diag", "sscard", *args],
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "diag", "sscard", *args],
         capture_output=True,
         text=True,
         timeout=30,

@@ -1,43 +1,15 @@
-"""The `kiosk` command: run, sim, diag, and the technician subcommands.
+"""The `kiosk` command's subcommands that need no window: diag, cert, verify, recover, reconcile, doctor, passwd.
 
-Each subcommand lives in its own module with a ``register(subparsers)`` function that adds its parser and
-sets ``func`` (taking the parsed arguments, returning the exit code). Imports of Qt and of device libraries
-happen inside the ``func``s, so that ``kiosk --help`` and the diag commands start fast.
+Each lives in its own module with a ``register(subparsers)`` function that adds its parser and sets ``func``
+(taking the parsed arguments, returning the exit code). The command itself (its parser, ``main``, and the ``run`` and
+``sim`` subcommands that start the application) is app/cli, the top layer, which registers these.
 """
 
-from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Sequence
+def main(argv=None) -> int:
+    """TEMPORARY (issue 18): the kiosk command is app.cli.main. This alias stays only until tests/test_cert_cli.py,
+    which another change is editing, imports app.cli; then it goes, with its line in pyproject.toml's
+    import-linter ignore_imports."""
+    from app.cli import main as kiosk_main
 
-from kiosk.cli import cert, diag, doctor, passwd, reconcile, recover, run, sim, verify
-
-SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, doctor, passwd]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kiosk",
-        description="Self-service social-insurance fee kiosk. Without a subcommand: `kiosk run`.",
-    )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in SUBCOMMAND_MODULES:
-        module.register(subparsers)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
-        args_list = ["run", *args_list]
-    args = parser.parse_args(args_list)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return kiosk_main(argv)

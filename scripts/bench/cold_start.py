@@ -41,7 +41,7 @@ def child(kind: str, t0: float) -> int:
         from pathlib import Path
 
         sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-        import screens.app as screens_app
+        import app.kiosk_app as kiosk_app
         from kiosk.config import load_config
 
         mark("imports")
@@ -53,9 +53,9 @@ def child(kind: str, t0: float) -> int:
     kiosk = None
     if kind == "kiosk":
         state = tempfile.mkdtemp(prefix="bench-cold-")
-        config = load_config(Path(screens_app.__file__).resolve().parents[1] / "config" / "simulated.toml")
+        config = load_config(Path(kiosk_app.__file__).resolve().parents[1] / "config" / "simulated.toml")
         config = config.with_overrides({"paths.state_dir": state})
-        build_context = screens_app.build_context
+        build_context = kiosk_app.build_context
 
         def timed_build_context(*args, **kwargs):
             mark("fonts_style")  # translators, CJK font check, stylesheet: what KioskApp does before the context
@@ -64,8 +64,8 @@ def child(kind: str, t0: float) -> int:
             finally:
                 mark("devices")  # fee system, journal, device hub with its simulators (ptys, cupsd, bank host)
 
-        screens_app.build_context = timed_build_context
-        kiosk = screens_app.KioskApp(config, app)
+        kiosk_app.build_context = timed_build_context
+        kiosk = kiosk_app.KioskApp(config, app)
         mark("window_built")
         window = kiosk.window
     else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import sys
 import tempfile
@@ -57,8 +56,8 @@ def run_simulated(args: argparse.Namespace) -> int:
 
 
 def run_scenario(args: argparse.Namespace, base) -> int:
-    from kiosk.harness.runner import run_scenario_file
-    from kiosk.harness.scenario import ScenarioError
+    from app.harness.runner import run_scenario_file
+    from app.harness.scenario import ScenarioError
 
     state = Path(args.state).resolve() if args.state else None
     if state:
@@ -77,8 +76,10 @@ def run_scenario(args: argparse.Namespace, base) -> int:
 def run_interactive(args: argparse.Namespace, base) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from app.harness.sim_panel import show_simulator_panel
+    from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions
+    from app.kiosk_app import KioskApp
     from kiosk.fonts import MissingCjkFont
-    from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions
 
     scratch = None if args.state else tempfile.TemporaryDirectory(prefix="kiosk-sim-")
     state = Path(args.state or Path(scratch.name) / "state").resolve()
@@ -93,17 +94,13 @@ def run_interactive(args: argparse.Namespace, base) -> int:
                   f"{supervisor.pcscd_problem}", file=sys.stderr)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setApplicationName("sifee-kiosk")
-        screens_app = importlib.import_module("screens.app")  # the one place kiosk/ starts the top layer
-        panel_module = importlib.import_module("screens.sim_panel")
         try:
-            kiosk = screens_app.KioskApp(supervisor.config, app)
+            kiosk = KioskApp(supervisor.config, app)
         except MissingCjkFont as error:
             print(f"kiosk: {error}", file=sys.stderr)
             return 3
         kiosk.show(with_panel=False)
-        kiosk.panel = panel_module.SimulatorPanel(kiosk.ctx, supervisor.bench, supervisor.traffic)
-        kiosk.panel.move(kiosk.window.x() + kiosk.window.width() + 20, kiosk.window.y())
-        kiosk.panel.show()
+        show_simulator_panel(kiosk, supervisor.bench, supervisor.traffic)
         try:
             return app.exec()
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
@@ -23,11 +22,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2
     setup_logging(config.state_path(config["paths.logs"]))
-    # The command line sits in kiosk/ (DESIGN.md §2) but starts the top layer: load it by name here, the one
-    # place where kiosk/ reaches up to screens/.
-    screens_app = importlib.import_module("screens.app")
+    from app.kiosk_app import run as run_kiosk  # Qt and the screens: imported only when the kiosk starts
+
     try:
-        return screens_app.run(config)
+        return run_kiosk(config)
     except ConfigError as error:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2

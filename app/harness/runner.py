@@ -1,14 +1,13 @@
 """Runs a scenario against the whole kiosk: its real drivers on the simulators, its window (offscreen or shown).
 
 Each step is one action; the first that fails stops the run, and the report says which step, what was expected
-and what the screen showed. The kiosk's screens are loaded lazily (kiosk/ does not import screens/ at module level).
+and what the screen showed. The kiosk is app.kiosk_app.KioskApp, on the simulators of app.harness.supervisor.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import re
 import subprocess
 import tempfile
@@ -18,13 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtTest import QTest
+
+from app.harness.bench import Bench, BenchError
+from app.harness.failure import StepFailed
+from app.harness.maintenance_steps import MaintenanceSteps
+from app.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_scenario
+from app.harness.sim_panel import show_simulator_panel
+from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
+from app.kiosk_app import KioskApp
 from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
 from kiosk.domain.idnumber import mask_id_number
-from kiosk.harness.bench import Bench, BenchError
-from kiosk.harness.failure import StepFailed
-from kiosk.harness.maintenance_steps import MaintenanceSteps
-from kiosk.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_scenario
-from kiosk.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
 
 POLL_MS = 20
 
@@ -69,7 +73,7 @@ class ScenarioReport:
 
 
 class ScenarioRunner(MaintenanceSteps):
-    """Drives a started kiosk (screens.app.KioskApp) and its bench through a scenario's steps."""
+    """Drives a started kiosk (app.kiosk_app.KioskApp) and its bench through a scenario's steps."""
 
     def __init__(self, scenario: Scenario, kiosk: Any, bench: Bench) -> None:
         self.scenario = scenario
@@ -86,9 +90,6 @@ class ScenarioRunner(MaintenanceSteps):
         bank = bench.simulators.get("bank")
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
-        self._qt = importlib.import_module("PySide6.QtWidgets")
-        self._test = importlib.import_module("PySide6.QtTest").QTest
-        self._core = importlib.import_module("PySide6.QtCore")
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -114,8 +115,8 @@ class ScenarioRunner(MaintenanceSteps):
         """Run the kiosk's event loop for ``ms``. Not QTest.qWait: PySide keeps the GIL through it, so the kiosk's
         worker threads (fee system, printer, PIN pad, bank) crawled at a fifth of their speed or less while a
         scenario waited; a QEventLoop lets them run."""
-        loop = self._core.QEventLoop()
-        self._core.QTimer.singleShot(ms, loop.quit)
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
     def within(self, step: ScenarioStep) -> float:
@@ -136,7 +137,7 @@ class ScenarioRunner(MaintenanceSteps):
         return self.ctx.flow.step.value
 
     def visible_texts(self) -> list[str]:
-        qt = self._qt
+        qt = QtWidgets
         window = self.kiosk.window
         widgets = window.findChildren(qt.QLabel) + window.findChildren(qt.QAbstractButton)
         return [widget.text() for widget in widgets if widget.isVisible() and widget.text()]
@@ -145,13 +146,13 @@ class ScenarioRunner(MaintenanceSteps):
         return any(text in shown for shown in self.visible_texts())
 
     def button(self, match: Callable[[Any], bool]) -> Any:
-        for button in self.kiosk.window.findChildren(self._qt.QAbstractButton):
+        for button in self.kiosk.window.findChildren(QtWidgets.QAbstractButton):
             if button.isVisible() and button.isEnabled() and match(button):
                 return button
         return None
 
     def click(self, button: Any) -> None:
-        self._test.mouseClick(button, self._core.Qt.MouseButton.LeftButton)
+        QTest.mouseClick(button, QtCore.Qt.MouseButton.LeftButton)
         self.pump(POLL_MS)
 
     # --- the screen ----------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ class ScenarioRunner(MaintenanceSteps):
     def _buttons_shown(self) -> str:
         buttons = [
             f"{b.objectName() or '?'} ({_plain(b.text())})"
-            for b in self.kiosk.window.findChildren(self._qt.QAbstractButton)
+            for b in self.kiosk.window.findChildren(QtWidgets.QAbstractButton)
             if b.isVisible()
         ]
         return "buttons on screen: " + (", ".join(buttons) or "none")
@@ -554,21 +555,13 @@ def run_scenario_file(
             pcscd=pcscd,
         )
         with SimulatorSupervisor(base, state, clock=clock, options=options) as supervisor:
-            widgets = importlib.import_module("PySide6.QtWidgets")
-            qapp = app or widgets.QApplication.instance() or widgets.QApplication(["kiosk-sim"])
-            screens_app = importlib.import_module("screens.app")
-            kiosk = screens_app.KioskApp(supervisor.config, qapp, clock=clock)
+            qapp = app or QtWidgets.QApplication.instance() or QtWidgets.QApplication(["kiosk-sim"])
+            kiosk = KioskApp(supervisor.config, qapp, clock=clock)
             try:
                 kiosk.show(with_panel=False)
                 if show:
-                    _show_panel(kiosk, supervisor)
+                    show_simulator_panel(kiosk, supervisor.bench, supervisor.traffic)
                 return ScenarioRunner(scenario, kiosk, supervisor.bench).run()
             finally:
                 kiosk.close()
 
-
-def _show_panel(kiosk: Any, supervisor: SimulatorSupervisor) -> None:
-    panel_module = importlib.import_module("screens.sim_panel")
-    kiosk.panel = panel_module.SimulatorPanel(kiosk.ctx, supervisor.bench, supervisor.traffic)
-    kiosk.panel.move(kiosk.window.x() + kiosk.window.width() + 20, kiosk.window.y())
-    kiosk.panel.show()

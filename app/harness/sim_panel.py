@@ -2,11 +2,15 @@
 open QR order, set the receipt and certificate printers, choose the bank host's answer, inject the devices' faults,
 unplug them, press the PIN pad, slow or cut the fee system, and watch each device's traffic.
 
-Only on simulated hardware. It acts through the harness bench (kiosk/harness/bench.py) on the device simulators
+Only on simulated hardware. It acts through the harness bench (app/harness/bench.py) on the device simulators
 and the fee-system simulator, never on the kiosk's screens: what the kiosk shows follows from the devices.
+``show_simulator_panel`` is the one place that sets it up beside a kiosk (`kiosk run` on simulated devices,
+`kiosk sim`, a scenario run with windows shown).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -24,12 +28,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
+from app.harness.sim_typed_card import TypedIdCardBox
+from app.harness.traffic import TrafficLog
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
 from kiosk.domain.money import format_fen
-from kiosk.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
-from kiosk.harness.traffic import TrafficLog
-from screens.sim_typed_card import TypedIdCardBox
+
+PANEL_GAP = 20  # pixels between the kiosk's window and the panel, to its right
+
+
+def show_simulator_panel(kiosk: Any, bench: Bench | None = None, traffic: TrafficLog | None = None) -> SimulatorPanel:
+    """The simulator's control panel beside ``kiosk``'s window (an app.kiosk_app.KioskApp, which closes it with
+    itself). ``bench``/``traffic``: the supervisor's (`kiosk sim`); none: a bench on the kiosk's own DeviceHub
+    simulators (`kiosk run` on config/simulated.toml), without a traffic log."""
+    panel = SimulatorPanel(kiosk.ctx, bench, traffic)
+    panel.move(kiosk.window.x() + kiosk.window.width() + PANEL_GAP, kiosk.window.y())
+    panel.show()
+    kiosk.panel = panel
+    return panel
+
 
 PANEL_STYLE = "QWidget { font-size: 15px; } QPushButton { min-height: 30px; min-width: 0; font-size: 15px; }"
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.harness.maintenance_steps import MAINTENANCE_ACTIONS
+from app.harness.maintenance_steps import MAINTENANCE_ACTIONS
 
 TEXT = (str,)
 FLAG = (bool,)

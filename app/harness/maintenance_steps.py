@@ -10,12 +10,11 @@ these steps look there, not in the kiosk window the runner's ``tap``/``wait_text
 from __future__ import annotations
 
 import fnmatch
-import importlib
 import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.harness.failure import StepFailed
+from app.harness.failure import StepFailed
 
 TEXT = (str,)
 FLAG = (bool,)
@@ -52,11 +51,12 @@ class MaintenanceSteps:
     # --- helpers -------------------------------------------------------------------------------------------
 
     def _m_qt(self) -> tuple[Any, Any, Any]:
-        return (
-            importlib.import_module("PySide6.QtWidgets"),
-            importlib.import_module("PySide6.QtCore"),
-            importlib.import_module("PySide6.QtTest").QTest,
-        )
+        # Imported here, not at the top: scenario.py reads MAINTENANCE_ACTIONS, and checking a scenario file needs
+        # no Qt.
+        from PySide6 import QtCore, QtWidgets
+        from PySide6.QtTest import QTest
+
+        return QtWidgets, QtCore, QTest
 
     def _audit_path(self) -> Path:
         return self.ctx.config.state_path(self.ctx.config["maintenance.audit_log"])
@@ -164,9 +164,10 @@ class MaintenanceSteps:
         works on Home only). ``long_press`` does the real hold."""
         widgets, core, test = self._m_qt()
         self._begin()
-        common = importlib.import_module("screens.long_press")
+        from screens.long_press import LongPress
+
         hall = next((w for w in self.kiosk.window.findChildren(widgets.QWidget, HALL_NAME) if w.isVisible()), None)
-        gesture = next(iter(hall.findChildren(common.LongPress)), None) if hall is not None else None
+        gesture = next(iter(hall.findChildren(LongPress)), None) if hall is not None else None
         if gesture is None:
             raise StepFailed("the hall's name on the kiosk window with the long-press gesture", "not found")
         point = core.QPoint(5, 5)
@@ -324,7 +325,8 @@ class MaintenanceSteps:
 
     def do_expect_pinpad_master_key(self, kcv: str, step: Any) -> None:
         """The PIN pad simulator holds a master key with this check value (for its selected algorithm)."""
-        crypto = importlib.import_module("drivers.pinpad.crypto")
+        from drivers.pinpad import crypto
+
         pad = self.bench.simulator("pinpad")
 
         def actual() -> str:

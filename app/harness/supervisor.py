@@ -17,6 +17,8 @@ from typing import Any
 
 import tomli_w
 
+from app.harness.bench import PCSC_READERS, Bench
+from app.harness.traffic import SerialTap, TrafficLog
 from drivers.bankcard import VirtualPbocCard
 from drivers.bankhost.accounts import demo_accounts
 from drivers.bankhost.simulator import BankHostSimulator
@@ -40,8 +42,6 @@ from kiosk.devices import (
 )
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.feesystem.http_server import FeeSystemHttpServer
-from kiosk.harness.bench import PCSC_READERS, Bench
-from kiosk.harness.traffic import SerialTap, TrafficLog
 from printers.escpos.simulator import EscPosPrinterSimulator
 
 log = logging.getLogger(__name__)
