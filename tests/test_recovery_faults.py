@@ -1,7 +1,11 @@
-"""The fault matrix: a payment process SIGKILLed at every step boundary of DESIGN.md §5, and the fee system failing
-at every call (unavailable, timeout, answer lost). After restart and recovery every debit is posted once or
-refunded, and reconciliation finds no unexplained difference. The matrix is printed (pytest -s) and written to
-``fault_matrix.txt`` in the test's temporary directory; every cell must pass.
+"""The fault matrix, one test per cell: a payment process SIGKILLed at every step boundary of DESIGN.md §5, and the
+fee system failing at every call (unavailable, timeout, answer lost). After restart and recovery every debit is
+posted once or refunded, and reconciliation finds no unexplained difference.
+
+The cells are declared here (KILL_POINTS, FEE_CALLS_MADE); two tests check the declaration against a healthy run,
+so a boundary or fee-system call the payment gains or loses shows up as a failing test, not as a silently smaller
+matrix. A cell's id is ``scenario-fault-variant``, e.g. ``pay-after_paid-phone_pays_in_downtime``; a failing cell
+names what it found in the matrix's columns (at crash, after recovery, money).
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +23,50 @@ from kiosk.payments.journal import Journal
 
 SCRIPT = Path(rf.__file__).resolve()
 EXPECTED_WITHOUT_FAULT = {"pay": "posted", "abandon": "closed", "abandon_paid": "posted", "late": "refunded"}
-VARIANTS = ("plain", "phone pays in downtime", "recovery's 1st call fails")
+NO_KILL = "none"
+# The boundaries a healthy run of each scenario passes, in order (test_kill_points_are_the_boundaries_passed).
+KILL_POINTS = {
+    "pay": (
+        "after_created", "after_open_qr_order", "after_order_opened", "after_phone_pays", "after_qr_order_status",
+        "after_qr_order_status#2", "after_paid", "after_post_payment", "after_posted", "after_print",
+        "after_receipt_printed", "after_done",
+    ),
+    "abandon": (
+        "after_created", "after_open_qr_order", "after_order_opened", "after_close_qr_order", "after_order_closed",
+    ),
+    "abandon_paid": (
+        "after_created", "after_open_qr_order", "after_order_opened", "after_phone_pays", "after_close_qr_order",
+        "after_qr_order_status", "after_paid", "after_post_payment", "after_posted", "after_print",
+        "after_receipt_printed", "after_done",
+    ),
+    "late": (
+        "after_created", "after_open_qr_order", "after_order_opened", "after_close_qr_order", "after_order_closed",
+        "after_late_payment",
+    ),
+}
+# The fee-system calls a healthy run of each scenario makes, in order (test_fee_faults_are_the_calls_made).
+FEE_CALLS_MADE = {
+    "pay": ("open_qr_order", "qr_order_status", "qr_order_status", "post_payment"),
+    "abandon": ("open_qr_order", "close_qr_order"),
+    "abandon_paid": ("open_qr_order", "close_qr_order", "qr_order_status", "post_payment"),
+    "late": ("open_qr_order", "close_qr_order"),
+}
+FEE_MODES = ("unavailable", "timeout", "lost_answer")
+PLAIN, PHONE_PAYS, RECOVERY_FAILS = "plain", "phone pays in downtime", "recovery's 1st call fails"
+VARIANTS = {PLAIN: "plain", PHONE_PAYS: "phone_pays_in_downtime", RECOVERY_FAILS: "recovery_call_1_fails"}
+
+KILL_CELLS = [
+    pytest.param(scenario, point, variant, id=f"{scenario}-{point.replace('#', '_')}-{variant_id}")
+    for scenario, points in KILL_POINTS.items()
+    for point in (*points, NO_KILL)
+    for variant, variant_id in VARIANTS.items()
+]
+FEE_CELLS = [
+    pytest.param(scenario, index, call, mode, id=f"{scenario}-call{index}_{call}-{mode}")
+    for scenario, calls in FEE_CALLS_MADE.items()
+    for index, call in enumerate(calls, start=1)
+    for mode in FEE_MODES
+]
 
 
 @dataclass
@@ -33,15 +79,10 @@ class Cell:
     outcome: str
     problems: list[str]
 
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
     def line(self) -> str:
-        verdict = "PASS" if self.passed else "FAIL " + "; ".join(self.problems)
         return (
-            f"{self.scenario:13} {self.fault:44} {self.variant:26} {self.at_crash:16} {self.after:16} "
-            f"{self.outcome:9} {verdict}"
+            f"{self.scenario} | {self.fault} | {self.variant} | at crash {self.at_crash} | after recovery "
+            f"{self.after} | money {self.outcome}: " + "; ".join(self.problems)
         )
 
 
@@ -68,9 +109,9 @@ def _pay_open_orders(state_dir: Path) -> None:
 def _recover_variant(case_dir: Path, scenario: str, fault: str, variant: str) -> Cell:
     at_crash = _journal_state(case_dir)
     problems: list[str] = []
-    if variant == "phone pays in downtime":
+    if variant == PHONE_PAYS:
         _pay_open_orders(case_dir)
-    if variant == "recovery's 1st call fails":
+    if variant == RECOVERY_FAILS:
         report, _ = rf.recover_dir(case_dir, lambda fee: rf.FaultyFeeSystem(fee, fail_on=1, mode="unavailable"))
         made_calls = any(step.endswith("Unavailable") for record in report.records for step in record.steps)
         if made_calls and report.ok:
@@ -83,7 +124,7 @@ def _recover_variant(case_dir: Path, scenario: str, fault: str, variant: str) ->
     again, _ = rf.recover_dir(case_dir)
     if any(record.outcome != "unchanged" for record in again.records if record.from_state != "order_closed"):
         problems.append("second recovery pass changed something")
-    if fault == "none" and variant == "plain" and check.outcome != EXPECTED_WITHOUT_FAULT[scenario]:
+    if fault == NO_KILL and variant == PLAIN and check.outcome != EXPECTED_WITHOUT_FAULT[scenario]:
         problems.append(f"expected {EXPECTED_WITHOUT_FAULT[scenario]}, got {check.outcome}")
     return Cell(scenario, fault, variant, at_crash, check.journal_state, check.outcome, problems)
 
@@ -101,73 +142,71 @@ def boundaries(template, tmp_path_factory):
     }
 
 
-def _kill_cases(template: Path, root: Path, boundaries: dict[str, list[str]]) -> list[Cell]:
-    cases = [(scenario, point) for scenario, points in boundaries.items() for point in [*points, "none"]]
+@pytest.fixture(scope="module")
+def killed(template, tmp_path_factory):
+    """killed(scenario, point) -> (state dir, exit code) of a payment process SIGKILLed at ``point`` (or run to the end
+    for NO_KILL). One process per point in this test process, shared by the point's variants: each recovers a copy."""
+    root = tmp_path_factory.mktemp("kill")
+    runs: dict[tuple[str, str], tuple[Path, int]] = {}
 
-    def run_child(case: tuple[str, str]) -> tuple[str, str, Path, int]:
-        scenario, point = case
-        case_dir = rf.new_case_dir(template, root / f"{scenario}-{point.replace('#', '_')}")
-        env = {**os.environ, rf.KILL_ENV: point}
-        completed = subprocess.run([sys.executable, str(SCRIPT), str(case_dir), scenario], env=env, timeout=60)
-        return scenario, point, case_dir, completed.returncode
+    def run(scenario: str, point: str) -> tuple[Path, int]:
+        if (scenario, point) not in runs:
+            case_dir = rf.new_case_dir(template, root / f"{scenario}-{point.replace('#', '_')}")
+            env = {**os.environ, rf.KILL_ENV: point}
+            completed = subprocess.run([sys.executable, str(SCRIPT), str(case_dir), scenario], env=env, timeout=60)
+            runs[scenario, point] = case_dir, completed.returncode
+        return runs[scenario, point]
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(run_child, cases))
-    cells = []
-    for scenario, point, case_dir, returncode in results:
-        expected_rc = 0 if point == "none" else -9
-        for variant in VARIANTS:
-            variant_dir = rf.copy_state(case_dir, case_dir.with_name(f"{case_dir.name}-{VARIANTS.index(variant)}"))
-            cell = _recover_variant(variant_dir, scenario, "none" if point == "none" else f"SIGKILL {point}", variant)
-            if returncode != expected_rc:
-                cell.problems.insert(0, f"child exited {returncode}, expected {expected_rc}")
-            cells.append(cell)
-    return cells
+    return run
 
 
-def _fee_fault_cases(template: Path, root: Path) -> list[Cell]:
-    cells = []
-    for scenario in rf.SCENARIOS:
-        probe_dir = rf.new_case_dir(template, root / f"probe-{scenario}")
-        probe_fee = rf.open_fee_system(probe_dir)
-        probe = rf.FaultyFeeSystem(probe_fee)
-        journal = Journal(probe_dir / rf.JOURNAL_FILE, rf.TERMINAL, clock=rf.clock)
-        rf.drive_payment(probe_dir, scenario, probe, journal, probe_fee)
+@pytest.mark.parametrize(("scenario", "point", "variant"), KILL_CELLS)
+def test_kill_at_boundary_then_recovery_posts_once_or_refunds(killed, tmp_path, scenario, point, variant):
+    case_dir, returncode = killed(scenario, point)
+    state_dir = rf.copy_state(case_dir, tmp_path / "state")
+    cell = _recover_variant(state_dir, scenario, NO_KILL if point == NO_KILL else f"SIGKILL {point}", variant)
+    expected_rc = 0 if point == NO_KILL else -9
+    if returncode != expected_rc:
+        cell.problems.insert(0, f"child exited {returncode}, expected {expected_rc}")
+    assert not cell.problems, cell.line()
+
+
+@pytest.mark.parametrize(("scenario", "index", "call", "mode"), FEE_CELLS)
+def test_fee_call_failing_then_recovery_posts_once_or_refunds(template, tmp_path, scenario, index, call, mode):
+    case_dir = rf.new_case_dir(template, tmp_path / "state")
+    fee = rf.open_fee_system(case_dir)
+    journal = Journal(case_dir / rf.JOURNAL_FILE, rf.TERMINAL, clock=rf.clock)
+    raised = False
+    try:
+        rf.drive_payment(case_dir, scenario, rf.FaultyFeeSystem(fee, fail_on=index, mode=mode), journal, fee)
+    except (rf.Unavailable, TimeoutError, ConnectionError):
+        raised = True  # the session sees the error; the record stays where it was
+    finally:
         journal.close()
-        probe_fee.close()
-        for index, call in enumerate(probe.calls, start=1):
-            for mode in ("unavailable", "timeout", "lost_answer"):
-                case_dir = rf.new_case_dir(template, root / f"{scenario}-{index}-{mode}")
-                fee = rf.open_fee_system(case_dir)
-                journal = Journal(case_dir / rf.JOURNAL_FILE, rf.TERMINAL, clock=rf.clock)
-                raised = False
-                try:
-                    rf.drive_payment(
-                        case_dir, scenario, rf.FaultyFeeSystem(fee, fail_on=index, mode=mode), journal, fee
-                    )
-                except (rf.Unavailable, TimeoutError, ConnectionError):
-                    raised = True  # the session sees the error; the record stays where it was
-                finally:
-                    journal.close()
-                    fee.close()
-                cell = _recover_variant(case_dir, scenario, f"fee {mode} at call {index} ({call})", "plain")
-                if not raised:
-                    cell.problems.insert(0, "the injected fault did not reach the caller")
-                cells.append(cell)
-    return cells
+        fee.close()
+    cell = _recover_variant(case_dir, scenario, f"fee {mode} at call {index} ({call})", PLAIN)
+    if not raised:
+        cell.problems.insert(0, "the injected fault did not reach the caller")
+    assert not cell.problems, cell.line()
 
 
-def test_fault_matrix(template, boundaries, tmp_path):
-    cells = _kill_cases(template, tmp_path / "kill", boundaries) + _fee_fault_cases(template, tmp_path / "fee")
-    header = f"{'SCENARIO':13} {'FAULT':44} {'VARIANT':26} {'AT CRASH':16} {'AFTER RECOVERY':16} {'MONEY':9} RESULT"
-    lines = [header, *(cell.line() for cell in cells)]
-    passed = sum(cell.passed for cell in cells)
-    lines.append(f"{passed}/{len(cells)} cells pass")
-    text = "\n".join(lines)
-    (tmp_path / "fault_matrix.txt").write_text(text + "\n", encoding="utf-8")
-    print("\n" + text)
-    failed = [cell.line() for cell in cells if not cell.passed]
-    assert not failed, "\n".join(failed)
+@pytest.mark.parametrize("scenario", rf.SCENARIOS)
+def test_kill_points_are_the_boundaries_passed(boundaries, scenario):
+    """The matrix kills at every boundary a healthy run passes, and at no boundary it does not pass."""
+    assert boundaries[scenario] == list(KILL_POINTS[scenario])
+
+
+@pytest.mark.parametrize("scenario", rf.SCENARIOS)
+def test_fee_faults_are_the_calls_made(template, tmp_path, scenario):
+    """The matrix fails every fee-system call a healthy run makes, in the order it makes them."""
+    probe_dir = rf.new_case_dir(template, tmp_path / "probe")
+    probe_fee = rf.open_fee_system(probe_dir)
+    probe = rf.FaultyFeeSystem(probe_fee)
+    journal = Journal(probe_dir / rf.JOURNAL_FILE, rf.TERMINAL, clock=rf.clock)
+    rf.drive_payment(probe_dir, scenario, probe, journal, probe_fee)
+    journal.close()
+    probe_fee.close()
+    assert probe.calls == list(FEE_CALLS_MADE[scenario])
 
 
 def test_every_step_boundary_is_reached(boundaries):
