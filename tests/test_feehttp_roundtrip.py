@@ -41,7 +41,7 @@ def test_reads_equal_the_embedded_answers(client, fee_system):
     assert isinstance(offer.base_min_fen, int)
 
 
-def test_quotes(client):
+def test_resident_and_flexible_quotes_keep_amount_period_grade_and_base_over_http(client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     assert quote.amount_fen == 80000 and quote.period == Period.year(2026) and quote.grade.code == "G03"
     offer = client.flexible_offer(FLEXIBLE, InsuredItem.FLEXIBLE_MEDICAL, TODAY)

@@ -30,7 +30,7 @@ def run_diag(*args: str) -> tuple[int, dict[str, Any]]:
     return result.returncode, json.loads(lines[0])
 
 
-def test_resident_card_json() -> None:
+def test_resident_card_json_is_exactly_the_contract() -> None:
     with IdCardReaderSimulator(resident_card()) as simulator:
         code, out = run_diag("--port", simulator.port)
     assert code == 0
@@ -85,7 +85,7 @@ def expect_error(out: dict[str, Any], code: int, error: str) -> None:
     assert isinstance(out["message"], str) and out["message"]
 
 
-def test_no_card() -> None:
+def test_empty_reader_is_a_no_card_error() -> None:
     with IdCardReaderSimulator(None) as simulator:
         expect_error(*reversed(run_diag("--port", simulator.port)), "no_card")
 

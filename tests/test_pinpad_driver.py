@@ -47,7 +47,7 @@ from pinpad_fixtures import (
 ALGORITHMS = list(Algorithm)
 
 
-def test_status_of_a_fresh_pad(rig: Rig) -> None:
+def test_a_fresh_pad_is_online_without_keys(rig: Rig) -> None:
     state = rig.pad.status()
     assert state.online and state.status is DeviceStatus.ONLINE
     assert state.algorithm is Algorithm.TDES
@@ -169,7 +169,7 @@ def test_enter_below_minimum_is_ignored_and_digits_beyond_maximum_are_dropped(ri
     assert pin == "12365412"
 
 
-def test_cancel_key(rig: Rig) -> None:
+def test_cancel_key_ends_pin_entry_as_canceled(rig: Rig) -> None:
     load_all_keys(rig.pad, Algorithm.TDES)
     keys: list[str] = []
 
@@ -185,7 +185,7 @@ def test_cancel_key(rig: Rig) -> None:
     assert rig.pad.status().pin_entry is False
 
 
-def test_cancel_from_another_thread(rig: Rig) -> None:
+def test_cancel_from_another_thread_ends_pin_entry_and_the_next_command_works(rig: Rig) -> None:
     load_all_keys(rig.pad, Algorithm.TDES)
     when_pin_entry(rig.sim, lambda sim: (sim.press("1"), rig.pad.cancel()))
     with pytest.raises(PinEntryCanceled):
@@ -194,7 +194,7 @@ def test_cancel_from_another_thread(rig: Rig) -> None:
     assert rig.pad.status().online  # the stale CA answer does not confuse the next command
 
 
-def test_pin_timeout(rig: Rig) -> None:
+def test_pin_entry_with_no_keys_pressed_times_out(rig: Rig) -> None:
     load_all_keys(rig.pad, Algorithm.TDES)
     with pytest.raises(PinEntryTimeout) as caught:
         rig.pad.read_pin(PAN, timeout=1)
@@ -219,7 +219,7 @@ def test_pin_entry_needs_a_pin_key(rig: Rig) -> None:
         {"timeout": 0},
     ],
 )
-def test_bad_pin_entry_arguments(rig: Rig, kwargs: dict) -> None:
+def test_pin_entry_refuses_a_bad_pan_length_range_or_timeout(rig: Rig, kwargs: dict) -> None:
     arguments = {"pan": PAN} | kwargs
     with pytest.raises(PinPadInvalidArgument):
         rig.pad.read_pin(**arguments)
@@ -235,7 +235,9 @@ def test_digits_pressed_outside_pin_entry_never_reach_the_application(rig: Rig) 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("size", [0, 7, 100, 1500])
-def test_mac(rig: Rig, algorithm: Algorithm, size: int) -> None:
+def test_mac_equals_the_reference_mac_for_empty_short_and_multi_chunk_data(
+    rig: Rig, algorithm: Algorithm, size: int
+) -> None:
     load_all_keys(rig.pad, algorithm)
     data = bytes(i % 251 for i in range(size))  # 1500 bytes need several MA chunks
     assert rig.pad.mac(data) == crypto.compute_mac(algorithm, MAC_KEYS[algorithm], data)
@@ -265,7 +267,7 @@ def test_offline_pad_gives_no_response(rig: Rig) -> None:
     assert rig.pad.status().online
 
 
-def test_bad_checksum_from_the_pad(rig: Rig) -> None:
+def test_bad_checksum_from_the_pad_is_a_protocol_error_and_the_next_command_works(rig: Rig) -> None:
     rig.sim.corrupt_next_frame()
     with pytest.raises(PinPadProtocolError) as caught:
         rig.pad.status()
@@ -278,7 +280,7 @@ def test_garbage_before_an_answer_is_ignored(rig: Rig) -> None:
     assert rig.pad.status().online
 
 
-def test_garbage_during_pin_entry(rig: Rig) -> None:
+def test_garbage_during_pin_entry_is_ignored(rig: Rig) -> None:
     load_all_keys(rig.pad, Algorithm.TDES)
 
     def fingers(sim: PinPadSimulator) -> None:
@@ -289,7 +291,7 @@ def test_garbage_during_pin_entry(rig: Rig) -> None:
     assert keys == ["*"] * 6 + ["enter"] and len(block) == 8
 
 
-def test_port_missing() -> None:
+def test_missing_port_is_no_device() -> None:
     with pytest.raises(PinPadUnavailable) as caught:
         SerialPinPad("/dev/does-not-exist").open()
     assert caught.value.code == "pinpad_no_device"
@@ -306,7 +308,7 @@ def test_every_pad_status_is_a_typed_error(rig: Rig, status: PadStatus) -> None:
     assert caught.value.citizen_message and caught.value.detail
 
 
-def test_unknown_status_byte(rig: Rig) -> None:
+def test_unknown_status_byte_is_a_protocol_error(rig: Rig) -> None:
     rig.sim.fail_next_command(0x7E)  # type: ignore[arg-type]
     with pytest.raises(PinPadProtocolError) as caught:
         rig.pad.status()

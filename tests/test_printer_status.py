@@ -13,7 +13,7 @@ from printers.escpos.status import parse_status, status_bytes
 READY = (0x12, 0x12, 0x12)
 
 
-def test_ready_printer():
+def test_ready_answers_mean_online_paper_ok_and_can_print():
     status = parse_status(*READY)
     assert status.as_json() == {"online": True, "paper": "ok", "cover_open": False}
     assert status.can_print and status.device_status is DeviceStatus.ONLINE
@@ -32,7 +32,7 @@ def test_ready_printer():
         ((0x1A, 0x32, 0x7E), False, "out", False, "paper_out"),
     ],
 )
-def test_status_bits(answers, online, paper, cover_open, reason):
+def test_each_status_bit_sets_online_paper_cover_and_blocking_reason(answers, online, paper, cover_open, reason):
     status = parse_status(*answers)
     assert (status.online, status.paper, status.cover_open) == (online, paper, cover_open)
     assert status.blocking_reason == reason

@@ -26,7 +26,7 @@ def test_full_read_follows_6c_for_every_record(reader, insert_card, demo_data) -
     assert reader.last_read is not None and reader.last_read.apdus == 29
 
 
-def test_read_through_get_response(reader, insert_card, demo_data) -> None:
+def test_card_answering_61xx_is_read_through_get_response(reader, insert_card, demo_data) -> None:
     card = VirtualSsCard(demo_data, use_get_response=True)
     insert_card(card)
     assert reader.read_card() == demo_data
@@ -40,14 +40,14 @@ def test_lenient_card_answers_le_00_directly(reader, insert_card, demo_data) -> 
     assert len(card.log) == 16
 
 
-def test_no_card(reader) -> None:
+def test_reading_an_empty_reader_raises_no_card(reader) -> None:
     assert not reader.card_present()
     with pytest.raises(SsCardError) as caught:
         reader.read_card()
     assert caught.value.code == "no_card" and caught.value.completion is Completion.NO_MEDIA
 
 
-def test_no_reader(pcscd) -> None:
+def test_missing_reader_is_no_device_and_reading_it_raises_no_reader(pcscd) -> None:
     missing = PcscSsCardReader("No Such Reader")
     assert missing.status() is DeviceStatus.NO_DEVICE
     with pytest.raises(SsCardError) as caught:
@@ -56,7 +56,7 @@ def test_no_reader(pcscd) -> None:
 
 
 @pytest.mark.parametrize("after", [0, 4, 20])
-def test_card_pulled_mid_read(reader, insert_card, demo_data, after: int) -> None:
+def test_card_pulled_mid_read_raises_card_removed(reader, insert_card, demo_data, after: int) -> None:
     insert_card(VirtualSsCard(demo_data, faults=CardFaults(pull_after=after)))
     with pytest.raises(SsCardError) as caught:
         reader.read_card()
@@ -74,14 +74,14 @@ def test_silent_card_times_out(insert_card, demo_data) -> None:
     client.remove()  # unblocks pcscd's pending transmit
 
 
-def test_wrong_status_word(reader, insert_card, demo_data) -> None:
+def test_wrong_status_word_is_a_card_error_naming_the_command(reader, insert_card, demo_data) -> None:
     insert_card(VirtualSsCard(demo_data, faults=CardFaults(forced_sw={(0xA4, 0x04): 0x6A82})))
     with pytest.raises(SsCardError, match=r"SELECT SSSE.*6A82") as caught:
         reader.read_card()
     assert caught.value.code == "card_error"
 
 
-def test_malformed_record(reader, insert_card, demo_data) -> None:
+def test_malformed_record_is_invalid_data(reader, insert_card, demo_data) -> None:
     insert_card(VirtualSsCard(demo_data, faults=CardFaults(records={0x0D: bytes.fromhex("0D0419991399")})))
     with pytest.raises(SsCardError, match="no such date") as caught:
         reader.read_card()
@@ -103,7 +103,7 @@ def test_monitor_reports_insertion_and_removal(reader, insert_card, demo_data) -
         monitor.stop()
 
 
-def test_pcscd_stop_and_restart(own_pcscd, reader, insert_card, demo_data) -> None:
+def test_pcscd_stopping_gives_typed_errors_and_restarting_reconnects(own_pcscd, reader, insert_card, demo_data) -> None:
     """pcscd goes away: status offline, typed errors, monitor survives; it comes back: everything reconnects.
     The pcscd is the test process's own (tests/worker_pcscd.py), never the machine's."""
     events: queue.Queue[CardEvent] = queue.Queue()
