@@ -1,4 +1,4 @@
-"""The application's services, built from the configuration (no widgets here: screens/app.py shows them)."""
+"""The application's services, built from the configuration (no widgets here: app/kiosk_app.py shows them)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from kiosk.verification import make_code
 
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from kiosk.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
 
 

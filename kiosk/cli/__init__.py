@@ -5,11 +5,3 @@ Each lives in its own module with a ``register(subparsers)`` function that adds 
 ``sim`` subcommands that start the application) is app/cli, the top layer, which registers these.
 """
 
-
-def main(argv=None) -> int:
-    """TEMPORARY (issue 18): the kiosk command is app.cli.main. This alias stays only until tests/test_cert_cli.py,
-    which another change is editing, imports app.cli; then it goes, with its line in pyproject.toml's
-    import-linter ignore_imports."""
-    from app.cli import main as kiosk_main
-
-    return kiosk_main(argv)

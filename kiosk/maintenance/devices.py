@@ -132,7 +132,7 @@ def print_test_receipt(hub: DeviceHub, config: KioskConfig) -> TestResult:
 def print_test_page(hub: DeviceHub, config: KioskConfig, today: dt.date) -> TestResult:
     """The sample certificate (样张) of `kiosk cert sample`, through the A4 printer's queue."""
     from kiosk.certificates import render_certificate
-    from kiosk.cli.cert import sample_document
+    from kiosk.maintenance.samples import sample_document
 
     if hub.a4_printer is None:
         return TestResult("a4_printer", False, [hub.problems.get("a4_printer", "no A4 printer")], "failed: no_device")

@@ -1,11 +1,25 @@
-"""What a technician prints to test the printers: the receipt printer's test receipt (打印测试).
+"""What a technician prints to test the printers: the receipt printer's test receipt (打印测试) and the sample
+A4 certificate (样张).
 
-Shared by the maintenance screen's device tests (devices.py) and the command line (`kiosk diag printer test`).
+Shared by the maintenance screen's device tests (devices.py) and the command line (`kiosk diag printer test`,
+`kiosk cert sample`). The sample is 赵敏 (demo person "history") and her seeded history (the two years before this
+one) of monthly flexible pension and medical payments, read from the embedded fee-system simulator (an in-memory
+database seeded as of today from the configuration's demo people and policy files, so nothing is written). The fee
+system does not number samples, so they carry a number of their own that says 样张, and every page is watermarked
+样张: a sample can never pass as a real certificate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from printers.certificates.models import PaymentCertificate, TaxCertificate
+
+SAMPLE_KINDS = ("tax", "payment-summary", "payment-detail")
+SAMPLE_PERSON_KEY = "history"
 
 
 def diagnostic_receipt(terminal_id: str, paper_width_mm: int) -> bytes:
@@ -25,3 +39,46 @@ def diagnostic_receipt(terminal_id: str, paper_width_mm: int) -> bytes:
         footer_lines=["社保费自助缴费终端 打印测试"],
     )
     return render_receipt(doc, paper_width_mm)
+
+
+def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertificate | PaymentCertificate:
+    """The sample certificate of ``kind`` for the demo person, from the simulator's records."""
+    from kiosk.certificates import (
+        CATEGORY_NAMES,
+        CertificateContext,
+        payment_certificate,
+        tax_authority_of,
+        tax_certificate,
+    )
+    from kiosk.feesystem.embedded import EmbeddedFeeSystem
+    from kiosk.feesystem.seed import load_people
+    from printers.certificates.models import PaymentForm
+
+    people_file = config.config_path(config["fee_system.people"])
+    person = next(p for p in load_people(people_file) if p["key"] == SAMPLE_PERSON_KEY)
+    # Seeded as of ``today``: the history's relative years (demo_dates) are counted back from it.
+    seeded_at = dt.datetime.combine(today, dt.time(10, 0))
+    fee_system = EmbeddedFeeSystem(
+        ":memory:", config.config_path(config["fee_system.policy"]), people_file, clock=lambda: seeded_at
+    )
+    try:
+        records = fee_system.payment_records(person["id_number"])  # a fresh database: the seeded history only
+    finally:
+        fee_system.close()
+    if not records:
+        raise LookupError(f"the demo person {SAMPLE_PERSON_KEY!r} has no payment records")
+    context = CertificateContext(
+        key=config["verification.hmac_key"],
+        authority=tax_authority_of(config["terminal.hall_name"]),
+        terminal_id=config["terminal.id"],
+        issue_date=today,
+    )
+    name, id_number = person["name"], person["id_number"]
+    category = CATEGORY_NAMES.get(person.get("category", ""), "")
+    if kind == "tax":
+        number = f"({today.year})鲁税证 样张00000001"
+        return tax_certificate(context, number, name, id_number, records, sample=True)
+    form = PaymentForm.SUMMARY if kind == "payment-summary" else PaymentForm.DETAIL
+    number = f"({today.year})鲁社证 样张00000001"
+    return payment_certificate(context, form, number, name, id_number, category, records, sample=True)
+

@@ -52,9 +52,9 @@ class HeadlessKiosk:
     demo people file for the fee system and the simulators' cards (synthetic_people.py)."""
 
     def __init__(self, people: Path | None = None) -> None:
+        from app.kiosk_app import KioskApp
         from kiosk.config import load_config
         from kiosk_driving import Driver
-        from screens.app import KioskApp
 
         self.state = tempfile.mkdtemp(prefix="bench-kiosk-")
         overrides = {"paths.state_dir": self.state} | ({"fee_system.people": str(people)} if people else {})
