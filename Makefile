@@ -15,6 +15,7 @@ test: setup
 
 lint: setup
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 screens: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py

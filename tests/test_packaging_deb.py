@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,16 @@ def test_shipped_wheels_resolve_offline(deb, tmp_path):
     assert done.returncode == 0, done.stderr
     installed = {item["metadata"]["name"].lower() for item in json.loads(done.stdout)["install"]}
     assert {"sifee-kiosk", "pyside6", "pyscard", "cryptography", "python-escpos"} <= installed
+
+
+def test_our_wheel_holds_the_five_layers_and_the_kiosk_command(deb, tmp_path):
+    """app/ (the kiosk command, the application, the harness) ships beside screens, kiosk, printers and drivers."""
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    (wheel,) = (root / "opt/sifee-kiosk/wheels").glob("sifee_kiosk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (entry_points,) = [archive.read(name).decode() for name in names if name.endswith("/entry_points.txt")]
+    packages = ("app", "app/cli", "app/harness", "screens", "kiosk", "kiosk/cli", "printers", "drivers")
+    assert {f"{package}/__init__.py" for package in packages} <= names
+    assert "kiosk = app.cli:main" in entry_points
