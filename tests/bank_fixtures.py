@@ -1,5 +1,5 @@
 """PYTEST_DONT_REWRITE. Shared fixtures of the bank card tests: the bank host simulator, the PIN pad simulator on a
-pty with the shared test master key, the client, a journal, and virtual PBOC cards in vpcd slot 1.
+pty with the shared test master key, the client, and virtual PBOC cards in vpcd slot 1 (the journal is conftest's).
 
 Test modules load them with `pytest_plugins = ["sscard_fixtures", "bank_fixtures"]` (pcscd comes from the first).
 
@@ -11,7 +11,6 @@ process has a pcscd of its own (tests/worker_pcscd.py). Where processes share th
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import tempfile
 import threading
@@ -34,7 +33,6 @@ from drivers.pcsc import VirtualCardClient
 from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
 from drivers.pinpad.simulator import PinPadSimulator
-from kiosk.payments.journal import Journal
 from sscard_fixtures import card_inserter, card_presence, wait_for
 
 BANK_READER = "Virtual PCD 00 01"
@@ -112,19 +110,6 @@ def bank_client(make_client) -> BankHostClient:
     client = make_client()
     client.sign_on()
     return client
-
-
-@pytest.fixture
-def journal_path(tmp_path) -> Path:
-    return tmp_path / "journal.sqlite3"
-
-
-@pytest.fixture
-def journal(journal_path) -> Iterator[Journal]:
-    journal = Journal(journal_path, "T-BANK", clock=lambda: NOW)
-    yield journal
-    with contextlib.suppress(Exception):
-        journal.close()
 
 
 # -- vpcd slot 1 ------

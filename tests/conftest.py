@@ -47,11 +47,29 @@ def own_pcscd():
 
 # A fixed "now" inside both collection windows of the example policy (resident pension 2026, medical 2027).
 NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
+# The terminal the `journal` fixture numbers its records for: config/simulated.toml's terminal.id.
+TERMINAL = "SD370102-ZZ01"
 
 
 @pytest.fixture
 def clock():
     return lambda: NOW
+
+
+@pytest.fixture
+def journal_path(tmp_path) -> Path:
+    return tmp_path / "journal.sqlite3"
+
+
+@pytest.fixture
+def journal(journal_path, clock):
+    """A payment journal on disk (``journal_path``) of TERMINAL, on the suite's clock. A test may close it itself (a
+    kiosk restart) and reopen ``journal_path``."""
+    from kiosk.payments.journal import Journal
+
+    journal = Journal(journal_path, TERMINAL, clock=clock)
+    yield journal
+    journal.close()
 
 
 @pytest.fixture

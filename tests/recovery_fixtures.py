@@ -39,7 +39,9 @@ from kiosk.receipts import ReceiptParties, ReceiptService  # noqa: E402
 from printers.escpos.status import PrinterStatus  # noqa: E402
 
 CONFIG_DIR = REPO / "config"
-NOW = dt.datetime(2026, 11, 27, 10, 0, 0)  # as tests/conftest.py: inside the example policy's windows
+# conftest's NOW (test_the_killed_process_runs_on_the_suites_clock checks it). Copied, not imported: this file is
+# also the killed child process, and importing conftest would import pytest, which costs more than the child's run.
+NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
 TERMINAL = "T-FAULT"
 RESIDENT = "370103197003224422"
 PARTIES = ReceiptParties(payer_name="王秀兰", payer_id=RESIDENT)

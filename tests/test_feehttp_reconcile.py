@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from conftest import NOW, TERMINAL
 from feehttp_fixtures import ELDERLY, RESIDENT
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.embedded import EmbeddedFeeSystem
@@ -25,7 +26,6 @@ from kiosk.payments.reconcile import FeeSystemPayments
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO / "config"
-TERMINAL = "SD370102-ZZ01"  # config/simulated.toml
 DAY = "2026-11-27"
 
 
@@ -40,7 +40,7 @@ class Clock:
 @pytest.fixture
 def kiosk(tmp_path):
     """A kiosk whose configuration names an HTTP fee system: the simulator on a file, served on loopback."""
-    clock = Clock(dt.datetime(2026, 11, 27, 10, 0, 0))
+    clock = Clock(NOW)
     state = tmp_path / "state"
     fee = EmbeddedFeeSystem(
         tmp_path / "bureau" / "fee.sqlite3", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock

@@ -8,6 +8,7 @@ import typing
 
 import pytest
 
+from conftest import NOW
 from feehttp_fixtures import FLEXIBLE, RESIDENT, pay_resident_pension
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
@@ -17,7 +18,7 @@ from kiosk.feesystem.wire import protocol_methods
 
 pytest_plugins = ["feehttp_fixtures"]
 
-TODAY = dt.date(2026, 11, 27)
+TODAY = NOW.date()
 
 
 def test_the_client_implements_every_protocol_method_with_its_signature():
@@ -55,7 +56,7 @@ def test_the_qr_path_and_posting_once(client, fee_system):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     order = client.open_qr_order("key-1", quote.quote_id, PayMethod.ALIPAY)
     assert order.order_no.startswith("ALI") and order.amount_fen == 80000
-    assert order.expires_at == dt.datetime(2026, 11, 27, 10, 5)
+    assert order.expires_at == NOW + dt.timedelta(minutes=5)
     assert client.open_qr_order("key-1", quote.quote_id, PayMethod.ALIPAY) == order
     assert [o.order_no for o in client.open_qr_orders()] == [order.order_no]
     assert client.qr_order_status(order.order_no).state is QrOrderState.OPEN

@@ -6,12 +6,11 @@ import datetime as dt
 import json
 import stat
 
+from conftest import NOW
 from kiosk.maintenance.audit import AuditLog
 from kiosk.maintenance.credentials import check_technician, hash_password, password_problem, verify_password
 from kiosk.maintenance.lockout import Lockout
 from maintenance_fixtures import Clock
-
-NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
 
 
 def test_hash_is_salted_scrypt_and_verifies():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NOW, TERMINAL
 from kiosk.config import ConfigError, load_config
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.maintenance import journalview, logexport, reconciliation
@@ -22,16 +23,8 @@ from kiosk.maintenance.tomledit import set_value
 from kiosk.payments.journal import Journal, PaymentState
 from maintenance_fixtures import Clock, config_copy  # noqa: F401 (fixture)
 
-NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
 ID_NUMBER = "11010519491231002X"
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "simulated.toml"
-
-
-@pytest.fixture
-def journal(tmp_path):
-    journal = Journal(tmp_path / "journal.sqlite3", "SD370102-ZZ01", clock=lambda: NOW)
-    yield journal
-    journal.close()
 
 
 def new_payment(journal: Journal, method: PayMethod = PayMethod.ALIPAY, amount: int = 18000):
@@ -156,7 +149,7 @@ def test_reconciliation_csv(tmp_path, journal):
 
     entry = new_payment(journal)
     journal.advance(entry.journal_no, PaymentState.ORDER_CLOSED)
-    report = Reconciliation(journal, "SD370102-ZZ01", NoFees(), []).run(NOW.date())
+    report = Reconciliation(journal, TERMINAL, NoFees(), []).run(NOW.date())
     path = reconciliation.write_csv(report, tmp_path / "usb")
     assert path.name == "reconciliation-SD370102-ZZ01-2026-11-27.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -303,4 +296,4 @@ def reconciliation_report(journal: Journal):
         def payments(self, key_prefix):
             return []
 
-    return Reconciliation(journal, "SD370102-ZZ01", NoFees(), []).run(NOW.date())
+    return Reconciliation(journal, TERMINAL, NoFees(), []).run(NOW.date())

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, TERMINAL
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import QrOrderState
 from kiosk.payments.journal import Journal, JournalError, PaymentState
@@ -16,27 +16,18 @@ from kiosk.payments.qr import QrPayments
 RESIDENT = "370103197003224422"
 
 
-@pytest.fixture
-def journal(tmp_path):
-    journal = Journal(tmp_path / "journal.sqlite3", "T-01", clock=lambda: NOW)
-    yield journal
-    journal.close()
-
-
-def test_file_is_private_and_durable(journal, tmp_path):
-    path = tmp_path / "journal.sqlite3"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    with sqlite3.connect(path) as db:
+def test_file_is_private_and_durable(journal, journal_path):
+    assert stat.S_IMODE(journal_path.stat().st_mode) == 0o600
+    with sqlite3.connect(journal_path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
-def test_reopening_keeps_records_and_schema(tmp_path):
-    first = Journal(tmp_path / "j.sqlite3", "T-01", clock=lambda: NOW)
-    entry = first.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q1", 80000, PayMethod.ALIPAY)
-    first.close()
-    second = Journal(tmp_path / "j.sqlite3", "T-01", clock=lambda: NOW)
+def test_reopening_keeps_records_and_schema(journal, journal_path):
+    entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q1", 80000, PayMethod.ALIPAY)
+    journal.close()
+    second = Journal(journal_path, TERMINAL, clock=lambda: NOW)
     assert second.get(entry.journal_no).amount_fen == 80000
     assert [e.journal_no for e in second.unfinished()] == [entry.journal_no]
     second.close()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import recovery_fixtures as rf
+from conftest import NOW
 from kiosk.payments.journal import Journal
 
 SCRIPT = Path(rf.__file__).resolve()
@@ -217,3 +218,7 @@ def test_every_step_boundary_is_reached(boundaries):
     for call in ("open_qr_order", "qr_order_status", "close_qr_order", "post_payment"):
         assert f"after_{call}" in passed
     assert {"after_phone_pays", "after_print", "after_late_payment"} <= passed
+
+
+def test_the_killed_process_runs_on_the_suites_clock():
+    assert rf.NOW == NOW

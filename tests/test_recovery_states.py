@@ -9,19 +9,12 @@ import pytest
 from conftest import NOW
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import QrOrderState
-from kiosk.payments.journal import Journal, PaymentState
+from kiosk.payments.journal import PaymentState
 from kiosk.payments.qr import QrPayments
 from kiosk.payments.recovery import NOT_PRINTED, Outcome, Recovery
 from recovery_fixtures import FaultyFeeSystem
 
 RESIDENT = "370103197003224422"
-
-
-@pytest.fixture
-def journal(tmp_path):
-    journal = Journal(tmp_path / "journal.sqlite3", "T-01", clock=lambda: NOW)
-    yield journal
-    journal.close()
 
 
 @pytest.fixture
