@@ -37,7 +37,7 @@ def test_unknown_technician_is_refused():
     assert not check_technician({"T001": hash_password("alpha-pass-1", n=2**10)}, "T999", "alpha-pass-1")
 
 
-def test_password_rules():
+def test_password_needs_length_no_leading_space_and_only_keys_of_the_on_screen_keyboard():
     assert password_problem("short") is not None
     assert password_problem(" leading-space") is not None
     assert password_problem("long-enough-1") is None

@@ -140,7 +140,7 @@ def test_resolution_needs_a_note_and_follows_transitions(journal):
 # --- reconciliation, logs, paper ------------------------------------------------------------------------
 
 
-def test_reconciliation_csv(tmp_path, journal):
+def test_reconciliation_csv_is_private_named_by_terminal_and_day_and_lists_each_record(tmp_path, journal):
     from kiosk.payments.reconcile import Reconciliation
 
     class NoFees:

@@ -33,7 +33,7 @@ def test_reopening_keeps_records_and_schema(journal, journal_path):
     second.close()
 
 
-def test_transitions_follow_design(journal):
+def test_only_designed_transitions_are_allowed_and_an_end_state_stays_ended(journal):
     entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q1", 80000, PayMethod.ALIPAY)
     assert entry.state is PaymentState.CREATED and entry.idempotency_key.startswith("kiosk-")
     with pytest.raises(JournalError):
