@@ -76,7 +76,6 @@ def test_kiosk_sim_with_its_panel_starts_on_a_pcscd_of_its_own(tmp_path):
     if reason := unavailable_reason():
         pytest.skip(f"needs a pcscd of our own: {reason}")  # CI runs as root: it runs there
     state = tmp_path / "state"
-    before = _private_pcscds()
     process = kiosk_sim_process("--state", str(state), tmpdir=tmp_path / "tmp")
     try:
         deadline = time.monotonic() + 40
@@ -86,7 +85,7 @@ def test_kiosk_sim_with_its_panel_starts_on_a_pcscd_of_its_own(tmp_path):
         assert generated["devices"]["sscard"]["reader"] == "Kiosk Sim SSCard 00 00"
         assert generated["devices"]["bankcard"]["reader"] == "Kiosk Sim Bank Card 00 00"
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        ours = _private_pcscds() - before
+        ours = _private_pcscds(parent=process.pid)  # not another test process's pcscd (tests/worker_pcscd.py)
         assert ours, "no pcscd of its own is running"
     finally:
         process.kill()  # no clean exit: the pcscd must die with the process that started it
@@ -97,7 +96,9 @@ def test_kiosk_sim_with_its_panel_starts_on_a_pcscd_of_its_own(tmp_path):
     assert not ours & _private_pcscds()  # PR_SET_PDEATHSIG
 
 
-def _private_pcscds() -> set[str]:
-    """Process ids of the pcscds started as the simulator starts its own (foreground, a conf directory)."""
-    found = subprocess.run(["pgrep", "-f", "pcscd -f -c "], capture_output=True, text=True, check=False).stdout
+def _private_pcscds(parent: int | None = None) -> set[str]:
+    """Process ids of the pcscds started as the simulator starts its own (foreground, a conf directory), those of
+    ``parent`` only when given (unshare and sh exec into pcscd: the simulator is its parent)."""
+    command = ["pgrep", *(["-P", str(parent)] if parent else []), "-f", "pcscd -f -c "]
+    found = subprocess.run(command, capture_output=True, text=True, check=False).stdout
     return set(found.split())
