@@ -106,3 +106,53 @@ def test_a_scenario_may_ask_for_its_own_pcscd_and_wait_for_a_text_to_go():
     assert scenario.pcscd == "own"
     assert [step.action for step in scenario.steps] == ["unplug", "wait_no_text"]
     assert parse_scenario('[[step]]\ntap = "x"\n').pcscd is None  # the caller's choice
+
+
+# -- include: shared step sets (tests/scenarios/steps/) ---------------------------------------------------------
+
+
+def _write(path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_included_step_set_takes_the_include_steps_place_numbered_on(tmp_path):
+    _write(tmp_path / "steps" / "login.toml", '[steps]\ndescription = "x"\n\n[[step]]\ntap = "resident"\n'
+           '[[step]]\nwait_screen = "menu"\n')
+    scenario = load_scenario(_write(tmp_path / "s.toml", '[scenario]\nname = "s"\n[[step]]\ntap = "a"\n'
+                                    '[[step]]\ninclude = "steps/login.toml"\nnote = "why"\n[[step]]\ntap = "b"\n'))
+    assert [(step.number, step.action, step.value) for step in scenario.steps] == [
+        (1, "tap", "a"), (2, "tap", "resident"), (3, "wait_screen", "menu"), (4, "tap", "b")]
+    assert scenario.steps[1].source == (tmp_path / "steps" / "login.toml").resolve() and scenario.steps[1].line == 4
+    assert scenario.steps[0].source is None and scenario.steps[3].source is None
+
+
+def test_a_failing_included_step_is_reported_at_its_own_file_and_line(tmp_path):
+    _write(tmp_path / "steps" / "bad.toml", '[[step]]\ntap = "x"\n\n[[step]]\ntapp = "y"\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_write(tmp_path / "s.toml", '[[step]]\ninclude = "steps/bad.toml"\n'))
+    assert f"{(tmp_path / 'steps' / 'bad.toml').resolve()}:4 step 2" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("steps", "words"),
+    [
+        ('[[step]]\ninclude = "steps/loop.toml"\n', "includes itself"),
+        ('[[step]]\ninclude = "steps/none.toml"\n', "cannot read"),
+        ('[[step]]\ninclude = "steps/loop.toml"\ntap = "x"\n', "names one step set file"),
+        ('[[step]]\ninclude = "steps/header.toml"\n', "[[step]] tables"),
+    ],
+)
+def test_bad_includes_are_refused_in_words(tmp_path, steps, words):
+    _write(tmp_path / "steps" / "loop.toml", '[[step]]\ninclude = "loop.toml"\n')
+    _write(tmp_path / "steps" / "header.toml", '[scenario]\nname = "no"\n[[step]]\ntap = "x"\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_write(tmp_path / "s.toml", steps))
+    assert words in str(caught.value)
+
+
+def test_the_shipped_step_sets_are_used_and_parse():
+    scenario = load_scenario(SCENARIO_FILES[0].parent / "resident_pension_wechat_lowest_grade.toml")
+    included = {step.source.name for step in scenario.steps if step.source}
+    assert included == {"resident_login_to_pay.toml", "resident_pension_2026.toml"}

@@ -55,7 +55,8 @@ class ScenarioReport:
         if self.passed:
             return f"PASSED {self.scenario.name} ({self.scenario.source}): {total} steps in {self.seconds:.1f} s"
         step = self.failed
-        where = f"{self.scenario.source}:{step.line}" if step.line else str(self.scenario.source)
+        file = step.source or self.scenario.source
+        where = f"{file}:{step.line}" if step.line else str(file)
         lines = [
             f"FAILED {self.scenario.name}",
             f"  step {step.number} of {total} ({where}): {step.describe()}",

@@ -12,8 +12,13 @@
     [[step]]
     wait_screen = "menu"
     within = 5
+    [[step]]
+    include = "steps/resident_pension_to_card.toml"   # a shared step set, relative to this file
 
-Parsing checks every action name and the type of its value, so a typo fails before the kiosk starts.
+A step set (tests/scenarios/steps/) holds only [[step]] tables (and an optional [steps] description); its steps
+take the place of the include step, numbered on in the scenario, each reported at its own file and line. Sets may
+include sets; a set that includes itself, directly or not, is refused. Parsing checks every action name and the
+type of its value, so a typo fails before the kiosk starts.
 """
 
 from __future__ import annotations
@@ -99,6 +104,7 @@ class ScenarioStep:
     action: str
     value: Any
     options: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None  # the step set it came from, when included (None: the scenario file itself)
 
     def describe(self) -> str:
         extra = "".join(f", {key} = {value!r}" for key, value in self.options.items() if key != "note")
@@ -150,13 +156,11 @@ def parse_scenario(text: str, source: Path = Path("<scenario>")) -> Scenario:
     pcscd = header.get("pcscd")
     if pcscd is not None and pcscd not in PCSCD_MODES:
         raise ScenarioError(f"{source}: [scenario] pcscd: expected one of {', '.join(PCSCD_MODES)}, got {pcscd!r}")
-    raw_steps = data.get("step", [])
-    if not raw_steps:
+    if not data.get("step"):
         raise ScenarioError(f"{source}: no [[step]] tables")
-    lines = [number for number, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[step\]\]", line)]
     steps = [
-        _parse_step(source, index + 1, lines[index] if index < len(lines) else 0, raw)
-        for index, raw in enumerate(raw_steps)
+        _parse_step(origin, number, line, raw, included=origin != source)
+        for number, (origin, line, raw) in enumerate(_expanded_steps(source, text, data, (source.resolve(),)), 1)
     ]
     return Scenario(
         source=source,
@@ -172,7 +176,48 @@ def parse_scenario(text: str, source: Path = Path("<scenario>")) -> Scenario:
     )
 
 
-def _parse_step(source: Path, number: int, line: int, raw: dict[str, Any]) -> ScenarioStep:
+def _step_lines(text: str) -> list[int]:
+    return [number for number, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[step\]\]", line)]
+
+
+def _expanded_steps(
+    source: Path, text: str, data: dict[str, Any], chain: tuple[Path, ...]
+) -> list[tuple[Path, int, dict[str, Any]]]:
+    """(file, line, raw step) for every step, the step sets of include steps spliced in where they stand."""
+    lines = _step_lines(text)
+    expanded: list[tuple[Path, int, dict[str, Any]]] = []
+    for index, raw in enumerate(data.get("step", [])):
+        line = lines[index] if index < len(lines) else 0
+        if "include" not in raw:
+            expanded.append((source, line, raw))
+            continue
+        expanded += _included_steps(source, line, raw, chain)
+    return expanded
+
+
+def _included_steps(
+    source: Path, line: int, raw: dict[str, Any], chain: tuple[Path, ...]
+) -> list[tuple[Path, int, dict[str, Any]]]:
+    where = f"{source}:{line}" if line else str(source)
+    extra = set(raw) - {"include", "note"}
+    if extra or not isinstance(raw["include"], str):
+        raise ScenarioError(f"{where}: include: a step with include names one step set file (and a note), only")
+    target = (source.parent / raw["include"]).resolve()
+    if target in chain:
+        raise ScenarioError(f"{where}: include {raw['include']!r}: the step set includes itself")
+    try:
+        text = target.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as error:
+        raise ScenarioError(f"{where}: include {raw['include']!r}: cannot read {target}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{target}: not valid TOML: {error}") from None
+    if set(data) - {"steps", "step"} or not data.get("step"):
+        raise ScenarioError(f"{target}: a step set holds [[step]] tables (and an optional [steps] description) only")
+    return _expanded_steps(target, text, data, (*chain, target))
+
+
+def _parse_step(source: Path, number: int, line: int, raw: dict[str, Any], included: bool = False) -> ScenarioStep:
     where = f"{source}:{line} step {number}" if line else f"{source} step {number}"
     actions = [key for key in raw if key in ACTIONS]
     unknown = [key for key in raw if key not in ACTIONS and key not in OPTIONS]
@@ -189,4 +234,4 @@ def _parse_step(source: Path, number: int, line: int, raw: dict[str, Any]) -> Sc
     for key, kinds in OPTIONS.items():
         if key in options and (not isinstance(options[key], kinds) or isinstance(options[key], bool)):
             raise ScenarioError(f"{where}: {key}: expected {kinds[0].__name__}, got {options[key]!r}")
-    return ScenarioStep(number, line, action, value, options)
+    return ScenarioStep(number, line, action, value, options, source if included else None)
