@@ -16,6 +16,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy drivers printers
 
 screens: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py

@@ -15,6 +15,7 @@ import os
 import select
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,9 +47,8 @@ class KeySet:
 
     @classmethod
     def from_json(cls, data: dict[str, str | None]) -> KeySet:
-        return cls(
-            *(bytes.fromhex(v) if v else None for v in (data.get("master"), data.get("pin"), data.get("mac")))
-        )
+        master, pin, mac = (bytes.fromhex(v) if v else None for v in (data.get(k) for k in ("master", "pin", "mac")))
+        return cls(master, pin, mac)
 
 
 @dataclass
@@ -289,9 +289,10 @@ class PinPadSimulator(PtySimulator):
         first, second = keys.components[1], keys.components[2]
         if len(first) != len(second) or first == second:  # equal components give a zero key
             return Response(request.command, PadStatus.KEY_INVALID)
-        self._keys[self._algorithm] = KeySet(master=crypto.combine_components(first, second))
+        master = crypto.combine_components(first, second)
+        self._keys[self._algorithm] = KeySet(master=master)
         self._save()
-        return _kcv_response(request, crypto.check_value(self._algorithm, self._keys[self._algorithm].master))
+        return _kcv_response(request, crypto.check_value(self._algorithm, master))
 
     def _load_working_key(self, request: Request) -> Response:
         kind, encrypted_hex, kcv_hex = request.args
@@ -398,7 +399,8 @@ def _kcv_response(request: Request, kcv: bytes) -> Response:
     return Response(request.command, PadStatus.OK, {"KCV": kcv.hex().upper()})
 
 
-_HANDLERS = {
+# Keyed by the mnemonic as it arrives (a str; Command is a StrEnum, so its members are those strings).
+_HANDLERS: dict[str, Callable[[PinPadSimulator, Request], Response]] = {
     Command.STATUS: PinPadSimulator._status,
     Command.RESET: PinPadSimulator._reset,
     Command.SELECT_ALGORITHM: PinPadSimulator._select_algorithm,

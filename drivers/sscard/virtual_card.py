@@ -57,7 +57,7 @@ class VirtualSsCard(VirtualT0Card):
             faults=faults or CardFaults(), atr=atr, strict_le=strict_le, use_get_response=use_get_response
         )
         self.data = data
-        self._records = {EF05: {}, EF06: {}}
+        self._records: dict[int, dict[int, bytes]] = {EF05: {}, EF06: {}}
         good = records_from_data(data)
         for file_id, fields_of_file in ((EF05, EF05_FIELDS), (EF06, EF06_FIELDS)):
             for f in fields_of_file:

@@ -7,6 +7,7 @@ row, then the attestation, the issuing office and date, the seal area and the ve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -80,9 +81,10 @@ def _payments(doc: PaymentCertificate) -> Table:
     summary = doc.form is PaymentForm.SUMMARY
     columns, widths = (SUMMARY_COLUMNS, SUMMARY_WIDTHS) if summary else (DETAIL_COLUMNS, DETAIL_WIDTHS)
     head = [para(label, s["head"]) for label in columns]
+    rows: Sequence[PaymentSummaryRow | PaymentDetailRow] = doc.rows
     body = [
         _summary_row(index, row) if isinstance(row, PaymentSummaryRow) else _detail_row(index, row)
-        for index, row in enumerate(doc.rows, start=1)
+        for index, row in enumerate(rows, start=1)
     ]
     months_column = 3 if summary else 1
     total = [para("合计", s["head"]), "", "", "", "", para(doc.total_figures, s["cell_right"])]
