@@ -1,10 +1,11 @@
-"""Driving the kiosk like a person (taps by objectName) and like the simulator panel (cards, the phone)."""
+"""Driving the kiosk like a person (taps by objectName) and like the simulator panel (cards, the phone), for the
+pytest GUI tests: the harness's one GUI driver (app/harness/gui_driver.py) with the tests' helpers on top."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from collections.abc import Callable
 
+from app.harness.gui_driver import KioskGuiDriver
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import demo_people
@@ -13,10 +14,9 @@ from kiosk.flow import Step
 WAIT_MS = 8000
 
 
-class Driver:
+class Driver(KioskGuiDriver):
     def __init__(self, kiosk, qtbot) -> None:
-        self.kiosk = kiosk
-        self.ctx = kiosk.ctx
+        super().__init__(kiosk)
         self.qtbot = qtbot
         path = self.ctx.config.config_path(self.ctx.config["fee_system.people"])
         self.people = {person.key: person for person in demo_people(path)}
@@ -27,30 +27,24 @@ class Driver:
     def step(self) -> Step:
         return self.ctx.flow.step
 
-    def tap(self, name: str) -> None:
-        screen = self.kiosk.window
-        self.qtbot.waitUntil(lambda: self._enabled_button(name) is not None, timeout=WAIT_MS)
-        button = self._enabled_button(name)
-        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        assert screen is self.kiosk.window
+    def wait(self, condition: Callable[[], bool], what: str, timeout: int = WAIT_MS) -> None:
+        """Until ``condition`` holds, the kiosk running meanwhile; fails the test with ``what`` when it does not."""
+        assert self.wait_until(condition, timeout / 1000), f"{what} within {timeout} ms; on {self.step.value}: " + (
+            " | ".join(self.visible_texts(current_screen_only=True))
+        )
 
-    def _enabled_button(self, name: str) -> QPushButton | None:
-        for button in self.kiosk.window.findChildren(QPushButton, name):
-            if button.isVisible() and button.isEnabled():
-                return button
-        return None
+    def tap(self, name: str) -> None:
+        assert self.tap_named(name, WAIT_MS / 1000), f"no enabled button {name!r}; {self.buttons_shown()}"
 
     def wait_for(self, step: Step, timeout: int = WAIT_MS) -> None:
-        self.qtbot.waitUntil(lambda: self.step is step, timeout=timeout)
+        self.wait(lambda: self.step is step, f"the screen {step.value}", timeout)
 
     def screen_text(self) -> str:
         """Every visible label and button text of the current screen."""
-        screen = self.kiosk.window.current
-        widgets = [*screen.findChildren(QLabel), *screen.findChildren(QPushButton)]
-        return "\n".join(widget.text() for widget in widgets if widget.isVisible())
+        return "\n".join(self.visible_texts(current_screen_only=True))
 
     def wait_for_text(self, text: str, timeout: int = WAIT_MS) -> None:
-        self.qtbot.waitUntil(lambda: text in self.screen_text(), timeout=timeout)
+        self.wait(lambda: text in self.screen_text(), repr(text), timeout)
 
     # --- the simulator's hands ---------------------------------------------------------------------------
 
@@ -64,7 +58,7 @@ class Driver:
         self.ctx.devices.simulators["sscard"].remove()
 
     def pay_open_order(self) -> None:
-        self.qtbot.waitUntil(lambda: bool(self.ctx.fee_system.open_qr_orders()), timeout=WAIT_MS)
+        self.wait(lambda: bool(self.ctx.fee_system.open_qr_orders()), "an open QR order")
         self.ctx.fee_system.simulate_qr_payment(self.ctx.fee_system.open_qr_orders()[-1].order_no)
 
     @property
@@ -80,7 +74,7 @@ class Driver:
             self.place_id_card(key)
         else:
             self.insert_sscard(key)
-        self.qtbot.waitUntil(lambda: self.step is not Step.LOGIN, timeout=WAIT_MS)
+        self.wait(lambda: self.step is not Step.LOGIN, "the login to end")
 
     def login_resident(self, key: str = "resident", by: str = "idcard") -> None:
         self.login(key, "resident", "pay", by)

@@ -78,7 +78,7 @@ def test_pinpad_unplugged_when_choosing_bank_card_offers_qr(fast_driver):
     assert "请选择支付宝或微信支付" in text and "未扣取任何费用" in text
     assert driver.step is Step.PAY_METHOD  # the citizen never gave up the card
     assert any(PAD_OFFLINE in line for line in driver.spoken)
-    assert driver._enabled_button("bank_card") is None  # not offered again in this session
+    assert driver.named_button("bank_card") is None  # not offered again in this session
     driver.tap("wechat")  # the safe way on: the same payment by QR
     driver.wait_for(Step.GRADE)
     bank_untouched(driver)

@@ -30,7 +30,7 @@ def test_flexible_medical_with_and_without_the_supplement(make_kiosk, qtbot):
     driver.wait_for(Step.MED_ITEMS)
     # 2 months × (¥5,000 × 9% + ¥12) = ¥924.00
     driver.wait_for_text("¥924.00")
-    assert not driver._enabled_button("med_item_basic")  # the basic insurance cannot be left out
+    assert not driver.named_button("med_item_basic")  # the basic insurance cannot be left out
     driver.tap("med_item_serious_illness")  # without the supplement: 2 × ¥450 = ¥900.00
     driver.wait_for_text("¥900.00")
     driver.tap("confirm_items")

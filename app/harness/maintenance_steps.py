@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.harness.failure import StepFailed
+from app.harness.gui_driver import plain
 
 TEXT = (str,)
 FLAG = (bool,)
@@ -92,8 +93,8 @@ class MaintenanceSteps:
         buttons = [b for b in window.findChildren(qt.QAbstractButton) if b.isVisible() and b.isEnabled()]
         for match in (
             lambda b: b.objectName() == name,
-            lambda b: _plain(b.text()) == _plain(name),
-            lambda b: _plain(name) in _plain(b.text()),
+            lambda b: plain(b.text()) == plain(name),
+            lambda b: plain(name) in plain(b.text()),
         ):
             found = next((b for b in buttons if match(b)), None)
             if found is not None:
@@ -127,7 +128,7 @@ class MaintenanceSteps:
         return any(text in shown for shown in self.maintenance_texts())
 
     def _m_summary(self) -> str:
-        shown = " | ".join(_plain(text) for text in self.maintenance_texts() if not text.startswith("kbd_"))
+        shown = " | ".join(plain(text) for text in self.maintenance_texts() if not text.startswith("kbd_"))
         return "maintenance window shows: " + (shown[:600] or "nothing (not open)")
 
     def _page(self) -> str:
@@ -363,7 +364,3 @@ class MaintenanceSteps:
 
 def _texts(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else [str(each) for each in value]
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.split())

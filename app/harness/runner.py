@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
-from PySide6.QtTest import QTest
+from PySide6 import QtWidgets
 
 from app.harness.bench import Bench, BenchError
 from app.harness.failure import StepFailed
+from app.harness.gui_driver import POLL_MS, KioskGuiDriver, plain
 from app.harness.maintenance_steps import MaintenanceSteps
 from app.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_scenario
 from app.harness.sim_panel import show_simulator_panel
@@ -29,8 +29,6 @@ from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_p
 from app.kiosk_app import KioskApp
 from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
 from kiosk.domain.idnumber import mask_id_number
-
-POLL_MS = 20
 
 __all__ = ["ScenarioReport", "ScenarioRunner", "StepFailed", "run_scenario_file"]
 
@@ -73,13 +71,12 @@ class ScenarioReport:
         return "\n".join(lines)
 
 
-class ScenarioRunner(MaintenanceSteps):
+class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
     """Drives a started kiosk (app.kiosk_app.KioskApp) and its bench through a scenario's steps."""
 
     def __init__(self, scenario: Scenario, kiosk: Any, bench: Bench) -> None:
+        super().__init__(kiosk)
         self.scenario = scenario
-        self.kiosk = kiosk
-        self.ctx = kiosk.ctx
         self.bench = bench
         self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
         self.ctx.devices.a4_printer  # noqa: B018 -- waits for the A4 printer simulator's cupsd, which may start late
@@ -112,67 +109,25 @@ class ScenarioRunner(MaintenanceSteps):
         report.seconds = time.monotonic() - started
         return report
 
-    def pump(self, ms: int) -> None:
-        """Run the kiosk's event loop for ``ms``. Not QTest.qWait: PySide keeps the GIL through it, so the kiosk's
-        worker threads (fee system, printer, PIN pad, bank) crawled at a fifth of their speed or less while a
-        scenario waited; a QEventLoop lets them run."""
-        loop = QtCore.QEventLoop()
-        QtCore.QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     def within(self, step: ScenarioStep) -> float:
         return float(step.options.get("within", self.scenario.within))
-
-    def wait_until(self, condition: Callable[[], bool], seconds: float) -> bool:
-        deadline = time.monotonic() + seconds
-        while True:
-            if condition():
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            self.pump(POLL_MS)
-
-    # --- what the screen shows -----------------------------------------------------------------------------
-
-    def step_name(self) -> str:
-        return self.ctx.flow.step.value
-
-    def visible_texts(self) -> list[str]:
-        qt = QtWidgets
-        window = self.kiosk.window
-        widgets = window.findChildren(qt.QLabel) + window.findChildren(qt.QAbstractButton)
-        return [widget.text() for widget in widgets if widget.isVisible() and widget.text()]
-
-    def screen_shows(self, text: str) -> bool:
-        return any(text in shown for shown in self.visible_texts())
-
-    def button(self, match: Callable[[Any], bool]) -> Any:
-        for button in self.kiosk.window.findChildren(QtWidgets.QAbstractButton):
-            if button.isVisible() and button.isEnabled() and match(button):
-                return button
-        return None
-
-    def click(self, button: Any) -> None:
-        QTest.mouseClick(button, QtCore.Qt.MouseButton.LeftButton)
-        self.pump(POLL_MS)
 
     # --- the screen ----------------------------------------------------------------------------------------
 
     def do_tap(self, name: str, step: ScenarioStep) -> None:
         seconds = self.within(step)
-        if not self.wait_until(lambda: self.button(lambda b: b.objectName() == name) is not None, seconds):
-            raise StepFailed(f"an enabled button named {name!r} within {seconds:g} s", self._buttons_shown())
-        self.click(self.button(lambda b: b.objectName() == name))
+        if not self.tap_named(name, seconds):
+            raise StepFailed(f"an enabled button named {name!r} within {seconds:g} s", self.buttons_shown())
 
     def do_tap_text(self, text: str, step: ScenarioStep) -> None:
         def find() -> Any:
-            return self.button(lambda b: _plain(b.text()) == _plain(text)) or self.button(
-                lambda b: _plain(text) in _plain(b.text())
+            return self.button(lambda b: plain(b.text()) == plain(text)) or self.button(
+                lambda b: plain(text) in plain(b.text())
             )
 
         seconds = self.within(step)
         if not self.wait_until(lambda: find() is not None, seconds):
-            raise StepFailed(f"an enabled button showing {text!r} within {seconds:g} s", self._buttons_shown())
+            raise StepFailed(f"an enabled button showing {text!r} within {seconds:g} s", self.buttons_shown())
         self.click(find())
 
     def do_type_keypad(self, keys: str, step: ScenarioStep) -> None:
@@ -180,20 +135,12 @@ class ScenarioRunner(MaintenanceSteps):
         for key in keys:
             def find(key: str = key) -> Any:
                 return self.button(lambda b: b.objectName() == f"key_{key}") or self.button(
-                    lambda b: _plain(b.text()) == key
+                    lambda b: plain(b.text()) == key
                 )
 
             if not self.wait_until(lambda: find() is not None, self.within(step)):
-                raise StepFailed(f"an on-screen key {key!r}", self._buttons_shown())
+                raise StepFailed(f"an on-screen key {key!r}", self.buttons_shown())
             self.click(find())
-
-    def _buttons_shown(self) -> str:
-        buttons = [
-            f"{b.objectName() or '?'} ({_plain(b.text())})"
-            for b in self.kiosk.window.findChildren(QtWidgets.QAbstractButton)
-            if b.isVisible()
-        ]
-        return "buttons on screen: " + (", ".join(buttons) or "none")
 
     # --- waits ---------------------------------------------------------------------------------------------
 
@@ -513,9 +460,6 @@ def _pdf_text(path: Path) -> str:
         raise StepFailed(f"the certificate {path.name} readable by pdftotext", str(error)) from None
     return re.sub(r"\s+", "", out)
 
-
-def _plain(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _one_line(text: str, limit: int = 300) -> str:
