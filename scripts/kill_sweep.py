@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -47,7 +49,7 @@ from kiosk.payments.crashpoint import ENVIRONMENT as KILL_ENVIRONMENT  # noqa: E
 
 PAYMENTS = ("alipay", "wechat", "bank_card")  # paid: the sample in the test suite
 VARIANTS = ("wechat_cancel", "card_no_answer")  # the citizen cancels the QR; the bank books and never answers
-AMOUNT_FEN = 80000  # resident pension 2026, grade 3
+AMOUNT_FEN = 80000  # resident pension of this year, grade 3
 PAYER = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
 # Journal commits of a healthy run: created, order_opened|auth_sent, paid|approved, posted, receipt_printed, done;
 # created, order_opened, order_closed; created, auth_sent, reversal_pending, reversed.
@@ -79,7 +81,7 @@ wait_screen = "items"
 [[step]]
 tap = "resident_pension"
 [[step]]
-tap = "year_2026"
+tap = "year_{year}"
 [[step]]
 tap = "{method}"
 [[step]]
@@ -128,9 +130,22 @@ expect_journal = { state = "reversed", amount_fen = 80000, count = 1 }
 }
 
 
-def scenario(payment: str) -> str:
+def to_pay(method: str, workdir: Path) -> str:
+    """The [scenario.config] line and the steps up to the payment: this year's resident pension at grade 3, on a
+    copy of the example policy (written to ``workdir``) whose pension window is the whole year, so that the sweep
+    runs on any day (the example closes it on 12-25). Real clock: `kiosk recover` and `kiosk reconcile` use it too."""
+    policy = workdir / "policy.toml"
+    example = (REPO / "config" / "policy.toml").read_text(encoding="utf-8")
+    policy.write_text(
+        re.sub(r"^resident_pension_closes = .*$", 'resident_pension_closes = "12-last"', example, flags=re.M),
+        encoding="utf-8",
+    )
+    return f'"fee_system.policy" = "{policy}"\n' + TO_PAY.format(method=method, year=dt.date.today().year)
+
+
+def scenario(payment: str, workdir: Path) -> str:
     method = METHOD.get(payment, payment)
-    return HEADER.format(payment=payment) + TO_PAY.format(method=method) + STEPS[payment]
+    return HEADER.format(payment=payment) + to_pay(method, workdir) + STEPS[payment]
 
 
 @dataclass(frozen=True)
@@ -206,7 +221,7 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
     result = CaseResult(payment, moment)
     workdir.mkdir(parents=True, exist_ok=True)
     state, scenario_file = workdir / "state", workdir / "scenario.toml"
-    scenario_file.write_text(scenario(payment), encoding="utf-8")
+    scenario_file.write_text(scenario(payment, workdir), encoding="utf-8")
     # The killed kiosk's temporary folders stay in its case folder, not in /tmp.
     (workdir / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(workdir / "tmp")}

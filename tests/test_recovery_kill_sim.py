@@ -28,7 +28,7 @@ from drivers.pcsc.daemon import ensure_pcscd
 from harness_fixtures import REPO, kiosk_cli, kiosk_sim_process
 
 sys.path.insert(0, str(REPO / "scripts"))
-from kill_sweep import CARD_IN, TO_PAY, format_matrix, sample_cases, sweep
+from kill_sweep import CARD_IN, format_matrix, sample_cases, sweep, to_pay
 from kill_sweep import QR_SHOWN as QR_OPEN
 from kill_sweep import query as _query
 
@@ -123,7 +123,7 @@ def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
         ensure_pcscd()
     state = tmp_path / "state"
     scenario = tmp_path / f"{case}.toml"
-    scenario.write_text(HEADER.format(name=case) + TO_PAY.format(method=method) + steps + HOLD, encoding="utf-8")
+    scenario.write_text(HEADER.format(name=case) + to_pay(method, tmp_path) + steps + HOLD, encoding="utf-8")
     left_behind: list[int] = []
     arguments = ("--headless", "--scenario", str(scenario), "--state", str(state))
     process = kiosk_sim_process(*arguments, tmpdir=tmp_path / "tmp")
