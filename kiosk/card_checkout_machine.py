@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from drivers.bankcard import BankCardData
 from drivers.base import DeviceError
 from kiosk.card_checkout import CardAttempt, CardCheckout, PinEntryCanceled
 from kiosk.checkout import PaymentOutcome
@@ -119,7 +120,7 @@ class CardCheckoutMachine:
         self.delays = delays
         self.view = CardView()
         self.session: Session | None = None
-        self.card = None  # the bank card's data (PAN for the PIN block), kept only for this payment
+        self.card: BankCardData | None = None  # the card's data (PAN for the PIN block), kept only for this payment
         self._polling = False
         self._next_poll = 0.0
 
@@ -204,7 +205,7 @@ class CardCheckoutMachine:
             self.checkout.card_in_slot = False
             self._end(Ending.CARD_REMOVED)
 
-    def _card_read(self, card: Any) -> None:
+    def _card_read(self, card: BankCardData) -> None:
         if self.phase is not CardPhase.READING:
             return
         self.card = card
@@ -213,6 +214,7 @@ class CardCheckoutMachine:
     def _ask_pin(self, *, wrong_pin: bool) -> None:
         self._show(CardView(CardPhase.PIN, Prompt.ENTER_PIN, pin_digits=0, wrong_pin=wrong_pin))
         card, sink = self.card, self.pad_key_sink
+        assert card is not None, "the PIN is asked after the card is read"
         self.run(lambda: self.checkout.read_pin(card, sink), self._pin_entered, self._failed)
 
     def _pin_entered(self, pin_block: bytes) -> None:
@@ -220,6 +222,7 @@ class CardCheckoutMachine:
             return
         self._show(CardView(CardPhase.PROCESSING, Prompt.PROCESSING, busy=True, cancel_enabled=False))
         session, card = self.session, self.card
+        assert card is not None, "the PIN is entered after the card is read"
         quote = session.quote
         assert quote is not None, "a card payment needs the quote it pays"
         payer = session.person.id_number if session.person else quote.id_number

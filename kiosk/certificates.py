@@ -262,6 +262,7 @@ class CertificateService:
         issue = self.fee_system.issue_certificate(kind, id_number, tuple(r.payment_no for r in records))
         print_count = issue.printed + 1
         context = self.context()
+        document: TaxCertificate | PaymentCertificate
         if kind is CertificateKind.TAX:
             document = tax_certificate(context, issue.number, name, id_number, records, print_count=print_count)
         else:

@@ -22,7 +22,7 @@ from kiosk.checkout import Checkout, PaymentOutcome
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import QrOrderState
 from kiosk.payments.qr import OpenedQrPayment
-from kiosk.receipts import session_parties
+from kiosk.receipts import ReceiptParties, session_parties
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class QrCheckoutMachine:
         """Left without an outcome (the session ended): close the order in the background, post it if it was
         paid; nothing comes back to the screen."""
         if self.payment is not None and self.phase in (QrPhase.WAITING, QrPhase.ERROR, QrPhase.OPENING):
-            entry, parties = self.payment.entry, session_parties(self.session) if self.session else None
+            entry, parties = self.payment.entry, self._parties()
             log.info("QR_ABANDONED journal %s", entry.journal_no)
             self.run(lambda: self.checkout.abandon(entry, parties), None, None)
         self.payment = None
@@ -144,7 +144,7 @@ class QrCheckoutMachine:
         if state is not QrOrderState.PAID or self.phase is not QrPhase.WAITING or self.payment is None:
             return
         self._show(QrView(QrPhase.SETTLING, self.view.qr_payload, busy=True, cancel_enabled=False))
-        entry, parties = self.payment.entry, session_parties(self.session) if self.session else None
+        entry, parties = self.payment.entry, self._parties()
         self.run(lambda: self.checkout.finish_paid(entry, parties), self._done, self._failed)
 
     def _close(self, *, timeout: bool) -> None:
@@ -159,7 +159,7 @@ class QrCheckoutMachine:
             return
         if session is not None:
             session.receipt_error = "timeout" if timeout else "cancelled"
-        entry, parties = self.payment.entry, session_parties(session) if session else None
+        entry, parties = self.payment.entry, self._parties()
         self.run(lambda: self.checkout.abandon(entry, parties), self._done, self._failed)
 
     def _done(self, outcome: PaymentOutcome) -> None:
@@ -177,6 +177,10 @@ class QrCheckoutMachine:
             return
         log.warning("QR_FAILED in %s: %s", self.phase.value, error)
         self._show(QrView(QrPhase.ERROR, self.view.qr_payload, error=error))
+
+    def _parties(self) -> ReceiptParties:
+        assert self.session is not None, "start() sets the session"
+        return session_parties(self.session)
 
     def _finish(self) -> None:
         self._show(QrView(QrPhase.DONE, cancel_enabled=False))
