@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.bankcard import BankCardData
-from drivers.bankcard.errors import CITIZEN_MESSAGES as CARD_MESSAGES
+from drivers.bankcard.errors import BANKCARD_ERRORS
 from drivers.base import QT_TRANSLATE_NOOP, DeviceStatus
 from drivers.pcsc.errors import NO_READER
 from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryCanceled, PinPadError
@@ -89,7 +89,7 @@ class CardCheckout:
         status = self.devices.bankcard.status() if self.devices.bankcard else None
         if status is not DeviceStatus.ONLINE:
             log.warning("bank card reader not available: %s", status.value if status else "not configured")
-            return "reader", CARD_MESSAGES[NO_READER]
+            return "reader", BANKCARD_ERRORS[NO_READER].citizen_message
         problem = self.pad_problem()
         return ("pad", problem) if problem else None
 

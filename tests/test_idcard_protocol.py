@@ -130,7 +130,7 @@ def test_every_failure_status_maps_to_its_typed_error(sw3: int) -> None:
 
 
 def test_fine_codes_are_unique() -> None:
-    codes = [cls.default_code for cls in errors.SAM_STATUS_ERRORS.values()]
+    codes = [row.code or key for key, row in errors.IDCARD_ERRORS.items()]
     assert len(codes) == len(set(codes))
 
 
@@ -165,6 +165,8 @@ def test_every_citizen_message_has_a_chinese_translation() -> None:
         if context.findtext("name") == "DeviceMessage"
         for message in context.iter("message")
     }
-    for cls in all_error_classes():
-        translation = translations[cls.default_citizen_message]
-        assert translation.text and translation.get("type") is None, cls.__name__
+    for key, row in errors.IDCARD_ERRORS.items():
+        translation = translations[row.citizen_message]
+        assert translation.text and translation.get("type") is None, key
+    raised = {row.error for row in errors.IDCARD_ERRORS.values()}
+    assert set(all_error_classes()) - raised == {errors.IdCardError, errors.SamStatusError}  # every class has a row

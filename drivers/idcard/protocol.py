@@ -13,12 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import reduce
 
-from drivers.idcard.errors import (
-    IdCardChecksumError,
-    IdCardError,
-    IdCardFrameError,
-    error_for_status,
-)
+from drivers.idcard.errors import IdCardError, error_for_status, idcard_error
 
 PREAMBLE = bytes.fromhex("AAAAAA9669")
 
@@ -123,13 +118,13 @@ class Request:
 
 def parse_response_body(body: bytes) -> Response:
     if len(body) < 3:
-        raise IdCardFrameError(f"an answer of {len(body)} bytes has no SW1 SW2 SW3")
+        raise idcard_error("bad_frame", f"an answer of {len(body)} bytes has no SW1 SW2 SW3")
     return Response(body[0], body[1], body[2], bytes(body[3:]))
 
 
 def parse_request_body(body: bytes) -> Request:
     if len(body) < 2:
-        raise IdCardFrameError(f"a request of {len(body)} bytes has no CMD PARA")
+        raise idcard_error("bad_frame", f"a request of {len(body)} bytes has no CMD PARA")
     return Request(body[0], body[1], bytes(body[2:]))
 
 
@@ -171,7 +166,7 @@ class FrameDecoder:
                 return results
             length = int.from_bytes(self._buffer[5:7], "big")
             if not self._min_len <= length <= self._max_len:
-                results.append(IdCardFrameError(f"LEN {length} outside {self._min_len}..{self._max_len}"))
+                results.append(idcard_error("bad_frame", f"LEN {length} outside {self._min_len}..{self._max_len}"))
                 self._drop(1)  # the preamble was false; look again from its next byte
                 continue
             end = 7 + length
@@ -182,7 +177,7 @@ class FrameDecoder:
             expected = xor_checksum(frame[5:-1])
             if frame[-1] != expected:
                 results.append(
-                    IdCardChecksumError(f"answer CHK {frame[-1]:02X}, computed {expected:02X} ({end} bytes)")
+                    idcard_error("checksum", f"answer CHK {frame[-1]:02X}, computed {expected:02X} ({end} bytes)")
                 )
                 continue
             results.append(frame[7:-1])

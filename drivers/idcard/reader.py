@@ -18,16 +18,16 @@ import serial
 
 from drivers.base import DeviceStatus
 from drivers.idcard.errors import (
-    IdCardAnswerCut,
     IdCardChecksumError,
     IdCardError,
     IdCardFrameError,
     IdCardNoDevice,
     IdCardTimeout,
-    NoCardError,
     SamReceivedChecksumError,
     SamSelfTestFailed,
     SelectCardFailed,
+    error_for_status,
+    idcard_error,
 )
 from drivers.idcard.protocol import (
     PHOTO_LENGTH,
@@ -82,7 +82,7 @@ class SerialIdCardReader:
                     timeout=_POLL_INTERVAL, write_timeout=self.timeout, exclusive=True,
                 )
             except (serial.SerialException, OSError, ValueError, termios.error) as exc:
-                raise IdCardNoDevice(f"cannot open {self.port}: {exc}") from None
+                raise idcard_error("no_device", f"cannot open {self.port}: {exc}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -128,7 +128,7 @@ class SerialIdCardReader:
                 self.select_card()
             except SelectCardFailed:
                 if not found:
-                    raise NoCardError() from None
+                    raise error_for_status(SW3_NO_CARD) from None
                 raise
             return self.read_selected_card()
 
@@ -186,7 +186,7 @@ class SerialIdCardReader:
     def _send_and_receive(self, request: bytes) -> Response:
         port = self._serial
         if port is None:
-            raise IdCardNoDevice(f"{self.port} is not open")
+            raise idcard_error("no_device", f"{self.port} is not open")
         decoder = ResponseDecoder()
         false_frame: IdCardFrameError | None = None
         try:
@@ -206,27 +206,28 @@ class SerialIdCardReader:
                     else:
                         return item
         except serial.SerialTimeoutException:
-            raise IdCardTimeout(f"{self.port}: writing the request timed out") from None
+            raise idcard_error("timeout", f"{self.port}: writing the request timed out") from None
         except (serial.SerialException, OSError, termios.error) as exc:
             # termios.error is no OSError: pyserial lets it through when the terminal vanishes under it.
             self.close()
-            raise IdCardNoDevice(f"{self.port}: {exc}") from None
+            raise idcard_error("no_device", f"{self.port}: {exc}") from None
         if false_frame is not None:
             raise false_frame
         if decoder.pending:
-            raise IdCardAnswerCut(f"{self.port}: only part of an answer ({decoder.pending} bytes) in {self.timeout} s")
-        raise IdCardTimeout(f"{self.port}: no answer in {self.timeout} s")
+            pending = f"{self.port}: only part of an answer ({decoder.pending} bytes) in {self.timeout} s"
+            raise idcard_error("answer_cut", pending)
+        raise idcard_error("timeout", f"{self.port}: no answer in {self.timeout} s")
 
 
 def split_read_answer(data: bytes) -> tuple[bytes, bytes]:
     """Text and photo of a read (30 01) answer: text length (2, BE), photo length (2, BE), text, photo."""
     if len(data) < 4:
-        raise IdCardFrameError(f"a read answer of {len(data)} bytes has no length fields")
+        raise idcard_error("bad_frame", f"a read answer of {len(data)} bytes has no length fields")
     text_length = int.from_bytes(data[0:2], "big")
     photo_length = int.from_bytes(data[2:4], "big")
     consistent = len(data) == 4 + text_length + photo_length
     if text_length != TEXT_LENGTH or photo_length > PHOTO_LENGTH or not consistent:
-        raise IdCardFrameError(
-            f"read answer with text {text_length}, photo {photo_length}, {len(data) - 4} bytes of data"
+        raise idcard_error(
+            "bad_frame", f"read answer with text {text_length}, photo {photo_length}, {len(data) - 4} bytes of data"
         )
     return data[4 : 4 + text_length], data[4 + text_length :]

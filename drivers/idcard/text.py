@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from drivers.idcard.codes import Sex, nation_name
-from drivers.idcard.errors import IdCardDataError, UnsupportedCardError
+from drivers.idcard.errors import idcard_error
 
 TEXT_BLOCK_LENGTH = 256
 TYPE_FLAG_OFFSET = 248
@@ -88,16 +88,17 @@ def _field(block: bytes, offset: int, length: int) -> str:
     try:
         return block[offset : offset + length].decode(_ENCODING).rstrip(PAD)
     except UnicodeDecodeError as exc:
-        raise IdCardDataError(f"bytes {offset}..{offset + length} are not UCS-2 text: {exc.reason}") from None
+        what = f"bytes {offset}..{offset + length} are not UCS-2 text: {exc.reason}"
+        raise idcard_error("invalid_card_data", what) from None
 
 
 def _date(text: str, what: str) -> dt.date:
     if len(text) != 8 or not text.isascii() or not text.isdigit():
-        raise IdCardDataError(f"{what} {text!r} is not YYYYMMDD")
+        raise idcard_error("invalid_card_data", f"{what} {text!r} is not YYYYMMDD")
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise IdCardDataError(f"{what} {text!r} is not a calendar date") from None
+        raise idcard_error("invalid_card_data", f"{what} {text!r} is not a calendar date") from None
 
 
 def _end_date(text: str) -> dt.date | None:
@@ -107,7 +108,7 @@ def _end_date(text: str) -> dt.date | None:
 def _sex(text: str) -> Sex:
     sex = Sex.from_code(text)
     if sex is None:
-        raise IdCardDataError(f"sex code {text!r} is not a GB/T 2261.1 code (0, 1, 2, 9)")
+        raise idcard_error("invalid_card_data", f"sex code {text!r} is not a GB/T 2261.1 code (0, 1, 2, 9)")
     return sex
 
 
@@ -115,33 +116,34 @@ def _count(text: str, what: str) -> int | None:
     if not text:
         return None
     if not text.isascii() or not text.isdigit():
-        raise IdCardDataError(f"{what} {text!r} is not a number")
+        raise idcard_error("invalid_card_data", f"{what} {text!r} is not a number")
     return int(text)
 
 
 def _nation(text: str) -> str:
     if text and not (len(text) == 2 and text.isascii() and text.isdigit()):
-        raise IdCardDataError(f"nation {text!r} is not a two-digit GB/T 3304 code")
+        raise idcard_error("invalid_card_data", f"nation {text!r} is not a two-digit GB/T 3304 code")
     return text
 
 
 def _required(text: str, what: str) -> str:
     if not text:
-        raise IdCardDataError(f"{what} is empty")
+        raise idcard_error("invalid_card_data", f"{what} is empty")
     return text
 
 
 def card_type_of(block: bytes) -> CardType:
     """The card type by the flag at offset 248; UnsupportedCardError for any other flag."""
     if len(block) != TEXT_BLOCK_LENGTH:
-        raise IdCardDataError(f"text block of {len(block)} bytes, expected {TEXT_BLOCK_LENGTH}")
+        raise idcard_error("invalid_card_data", f"text block of {len(block)} bytes, expected {TEXT_BLOCK_LENGTH}")
     raw = block[TYPE_FLAG_OFFSET : TYPE_FLAG_OFFSET + 2]
     for card_type, flag in TYPE_FLAGS.items():
         if raw == flag.encode(_ENCODING):
             return card_type
     if raw == b"\x00\x00":  # some modules leave the reserved area zeroed on resident cards
         return CardType.RESIDENT
-    raise UnsupportedCardError(f"card type flag {raw.hex(' ').upper()} at offset 248 is not blank, J, Y or I")
+    flag = raw.hex(" ").upper()
+    raise idcard_error("unsupported_card", f"card type flag {flag} at offset 248 is not blank, J, Y or I")
 
 
 def parse_text_block(block: bytes, photo: bytes = b"") -> IdCardData:

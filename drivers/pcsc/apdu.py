@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.pcsc.errors import card_error
+from drivers.pcsc.errors import CARD_ERROR, pcsc_error
 
 SW_OK = 0x9000
 # ISO/IEC 7816-4 table 5/6: the first byte of the interindustry status words that carry a length.
@@ -62,7 +62,7 @@ def describe_status_word(sw: int) -> str:
 def split_response(raw: bytes) -> Response:
     """Split a raw R-APDU; fewer than two bytes is a broken answer (typed error)."""
     if len(raw) < 2:
-        raise card_error(f"R-APDU too short: {raw.hex(' ').upper() or '(empty)'}")
+        raise pcsc_error(CARD_ERROR, f"R-APDU too short: {raw.hex(' ').upper() or '(empty)'}")
     return Response(bytes(raw[:-2]), (raw[-2] << 8) | raw[-1])
 
 
@@ -93,7 +93,7 @@ def transmit(send: Callable[[bytes], bytes], apdu: bytes) -> Response:
     while response.sw >> 8 == SW1_BYTES_AVAILABLE:
         rounds += 1
         if rounds > MAX_GET_RESPONSE:
-            raise card_error(f"card keeps answering 61 xx after {MAX_GET_RESPONSE} GET RESPONSE commands")
+            raise pcsc_error(CARD_ERROR, f"card keeps answering 61 xx after {MAX_GET_RESPONSE} GET RESPONSE commands")
         response = split_response(send(GET_RESPONSE_HEADER + bytes([response.sw & 0xFF])))
         if response.sw >> 8 == SW1_WRONG_LE:
             response = split_response(send(GET_RESPONSE_HEADER + bytes([response.sw & 0xFF])))

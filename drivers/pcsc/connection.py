@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from smartcard import scard
 
-from drivers.pcsc.errors import PcscError, card_error, card_removed, no_card, no_reader, pcsc_unavailable
+from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, NO_READER, PCSC_UNAVAILABLE, PcscError, pcsc_error
 
 # Results meaning the resource manager is gone or the context is stale: establish a new context.
 SERVICE_GONE = frozenset(
@@ -45,20 +45,19 @@ def describe(hresult: int) -> str:
     return f"{scard.SCardGetErrorMessage(hresult)} (0x{hresult & 0xFFFFFFFF:08X})"
 
 
+# A PC/SC result -> the code of drivers.pcsc.errors.PCSC_ERRORS; any other failure is a card_error.
+HRESULT_CODES: dict[int, str] = {
+    **dict.fromkeys(SERVICE_GONE, PCSC_UNAVAILABLE),
+    **dict.fromkeys(READER_GONE, NO_READER),
+    **dict.fromkeys(CARD_GONE, CARD_REMOVED),
+    scard.SCARD_E_NO_SMARTCARD: NO_CARD,  # no card at all (it is in CARD_GONE too: a card that went)
+    scard.SCARD_E_NO_READERS_AVAILABLE: NO_READER,
+}
+
+
 def error_for(hresult: int, action: str) -> PcscError:
     """Map a PC/SC result to the typed error a citizen-facing layer can act on."""
-    detail = f"{action}: {describe(hresult)}"
-    if hresult in SERVICE_GONE:
-        return pcsc_unavailable(detail)
-    if hresult in READER_GONE:
-        return no_reader(detail)
-    if hresult == scard.SCARD_E_NO_SMARTCARD:
-        return no_card(detail)
-    if hresult in CARD_GONE:
-        return card_removed(detail)
-    if hresult == scard.SCARD_E_NO_READERS_AVAILABLE:
-        return no_reader(detail)
-    return card_error(detail)
+    return pcsc_error(HRESULT_CODES.get(hresult, CARD_ERROR), f"{action}: {describe(hresult)}")
 
 
 def readers_now() -> list[str]:
@@ -83,7 +82,8 @@ class PcscContext:
                 _note_socket()
                 hresult, handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
                 if hresult != scard.SCARD_S_SUCCESS:
-                    raise pcsc_unavailable(
+                    raise pcsc_error(
+                        PCSC_UNAVAILABLE,
                         f"SCardEstablishContext: {describe(hresult)}; is pcscd running? "
                         "Start it as root with `systemctl start pcscd.socket` or `pcscd`"
                     )
@@ -128,7 +128,7 @@ class PcscContext:
         for name in readers:
             if fragment in name:
                 return name
-        raise no_reader(f"no reader name contains {fragment!r}; readers: {readers or 'none'}")
+        raise pcsc_error(NO_READER, f"no reader name contains {fragment!r}; readers: {readers or 'none'}")
 
 
 @dataclass
@@ -153,7 +153,7 @@ class CardConnection:
             if hresult in SERVICE_GONE:
                 self.context.invalidate()
             if hresult in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD):
-                raise no_card(f"SCardConnect({self.reader}): {describe(hresult)}")
+                raise pcsc_error(NO_CARD, f"SCardConnect({self.reader}): {describe(hresult)}")
             raise error_for(hresult, f"SCardConnect({self.reader})")
         self.card_handle, self.protocol = handle, protocol
         hresult, _name, _state, _proto, atr = scard.SCardStatus(handle)
@@ -168,11 +168,11 @@ class CardConnection:
             if hresult in SERVICE_GONE:
                 self.context.invalidate()
             if hresult == scard.SCARD_E_NO_SMARTCARD:
-                raise card_removed(f"SCardTransmit: {describe(hresult)}")
+                raise pcsc_error(CARD_REMOVED, f"SCardTransmit: {describe(hresult)}")
             raise error_for(hresult, "SCardTransmit")
         if len(response) < 2 and not self._card_still_there():
             # vpcd answers an empty R-APDU when the card's socket closed mid-command
-            raise card_removed("SCardTransmit: empty answer, the card is gone")
+            raise pcsc_error(CARD_REMOVED, "SCardTransmit: empty answer, the card is gone")
         return bytes(response)
 
     def _card_still_there(self, settle: float = 1.5) -> bool:

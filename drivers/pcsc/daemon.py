@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from drivers.pcsc.connection import readers_now
-from drivers.pcsc.errors import PcscError, pcsc_unavailable
+from drivers.pcsc.errors import PCSC_UNAVAILABLE, PcscError, pcsc_error
 from drivers.pcsc.vpcd import VPCD_READER_PREFIX
 
 VPCD_CONF = Path("/etc/reader.conf.d/vpcd")  # installed by vsmartcard-vpcd: FRIENDLYNAME "Virtual PCD"
@@ -42,12 +42,12 @@ def ensure_pcscd(timeout: float = 10.0) -> str:
         # A pcscd started while vpcd's ports were still held (a pcscd just stopped) runs without the reader for
         # good. Only the simulator needs vpcd, and only root may restart pcscd.
         if os.geteuid() != 0 or not VPCD_CONF.exists():
-            raise pcsc_unavailable(f"pcscd runs but offers no vpcd reader; restart it. {HOW_TO_START}")
+            raise pcsc_error(PCSC_UNAVAILABLE, f"pcscd runs but offers no vpcd reader; restart it. {HOW_TO_START}")
         _stop_pcscd()
     if not VPCD_CONF.exists():
-        raise pcsc_unavailable(f"{VPCD_CONF} missing: install vsmartcard-vpcd; then {HOW_TO_START}")
+        raise pcsc_error(PCSC_UNAVAILABLE, f"{VPCD_CONF} missing: install vsmartcard-vpcd; then {HOW_TO_START}")
     if os.geteuid() != 0:
-        raise pcsc_unavailable(f"pcscd is not running and we are not root; {HOW_TO_START}")
+        raise pcsc_error(PCSC_UNAVAILABLE, f"pcscd is not running and we are not root; {HOW_TO_START}")
     how = _start_pcscd()
     deadline = time.monotonic() + timeout
     last = ""
@@ -59,7 +59,7 @@ def ensure_pcscd(timeout: float = 10.0) -> str:
         except PcscError as exc:
             last = exc.detail
         time.sleep(0.1)
-    raise pcsc_unavailable(f"pcscd started ({how}) but gave no vpcd reader within {timeout:.0f} s: {last}")
+    raise pcsc_error(PCSC_UNAVAILABLE, f"pcscd started ({how}) but gave no vpcd reader within {timeout:.0f} s: {last}")
 
 
 def _stop_pcscd(timeout: float = 10.0) -> None:
@@ -86,9 +86,12 @@ def _start_pcscd() -> str:
             return "systemctl start pcscd"
     binary = shutil.which(PCSCD) or "/usr/sbin/pcscd"
     if not Path(binary).exists():
-        raise pcsc_unavailable(f"pcscd is not installed; apt-get install pcscd vsmartcard-vpcd. {HOW_TO_START}")
+        raise pcsc_error(
+            PCSC_UNAVAILABLE, f"pcscd is not installed; apt-get install pcscd vsmartcard-vpcd. {HOW_TO_START}"
+        )
     # Without --foreground pcscd forks into the background and the parent exits at once.
     done = subprocess.run([binary], capture_output=True, text=True, timeout=15, check=False)
     if done.returncode != 0:
-        raise pcsc_unavailable(f"{binary} exited {done.returncode}: {done.stderr.strip() or done.stdout.strip()}")
+        output = done.stderr.strip() or done.stdout.strip()
+        raise pcsc_error(PCSC_UNAVAILABLE, f"{binary} exited {done.returncode}: {output}")
     return binary

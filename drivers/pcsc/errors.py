@@ -1,8 +1,10 @@
-"""Errors shared by every PC/SC smart card driver (social security card, bank card)."""
+"""Errors shared by every PC/SC smart card driver (social security card, bank card), and their table
+(drivers.base.ErrorRow): code → exception class, Completion, citizen message. PC/SC results map to these codes in
+drivers.pcsc.connection (HRESULT_CODES); the card drivers' own tables give the same codes their card's words."""
 
 from __future__ import annotations
 
-from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError
+from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError, ErrorRow, error_from
 
 # Machine codes (also the `error` field of `kiosk diag ... --json` output).
 NO_READER = "no_reader"
@@ -16,48 +18,37 @@ class PcscError(DeviceError):
     """A PC/SC level failure: the service, the reader or the card link. Card drivers subclass it."""
 
 
-def pcsc_unavailable(detail: str) -> PcscError:
-    return PcscError(
-        PCSC_UNAVAILABLE,
+PCSC_ERRORS: dict[str, ErrorRow[PcscError]] = {
+    PCSC_UNAVAILABLE: ErrorRow(
+        PcscError,
         Completion.DEVICE_NOT_READY,
-        detail,
         QT_TRANSLATE_NOOP("DeviceMessage", "The card reader service is not running. Please ask staff for help."),
-    )
-
-
-def no_reader(detail: str) -> PcscError:
-    return PcscError(
-        NO_READER,
+    ),
+    NO_READER: ErrorRow(
+        PcscError,
         Completion.NO_DEVICE,
-        detail,
         QT_TRANSLATE_NOOP("DeviceMessage", "The card reader is not connected. Please ask staff for help."),
-    )
-
-
-def no_card(detail: str) -> PcscError:
-    return PcscError(
-        NO_CARD,
+    ),
+    NO_CARD: ErrorRow(
+        PcscError,
         Completion.NO_MEDIA,
-        detail,
         QT_TRANSLATE_NOOP("DeviceMessage", "Please insert your card into the card slot."),
-    )
-
-
-def card_removed(detail: str) -> PcscError:
-    return PcscError(
-        CARD_REMOVED,
+    ),
+    CARD_REMOVED: ErrorRow(
+        PcscError,
         Completion.USER_ERROR,
-        detail,
         QT_TRANSLATE_NOOP("DeviceMessage", "The card was taken out while it was being read. Please insert it again."),
-    )
-
-
-def card_error(detail: str) -> PcscError:
-    return PcscError(
-        CARD_ERROR,
+    ),
+    CARD_ERROR: ErrorRow(
+        PcscError,
         Completion.INVALID_DATA,
-        detail,
         QT_TRANSLATE_NOOP(
             "DeviceMessage", "The card could not be read. Please check the card is inserted the right way."
         ),
-    )
+    ),
+}
+
+
+def pcsc_error(code: str, detail: str) -> PcscError:
+    """The PC/SC error of ``code`` (one of PCSC_ERRORS)."""
+    return error_from(PCSC_ERRORS, code, detail)

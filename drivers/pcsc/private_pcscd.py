@@ -25,7 +25,7 @@ from pathlib import Path
 
 from drivers.netports import free_port_run
 from drivers.pcsc import connection
-from drivers.pcsc.errors import PcscError, pcsc_unavailable
+from drivers.pcsc.errors import PCSC_UNAVAILABLE, PcscError, pcsc_error
 from drivers.process import die_with_parent
 
 PCSCD_SOCKET_DIR = "/run/pcscd"  # compiled into pcscd (PCSCLITE_IPC_DIR); pcscd.comm is created there
@@ -70,7 +70,7 @@ def free_port_pair() -> int:
     """A port P with P and P + 1 free on loopback (vpcd listens on one port per slot)."""
     port = free_port_run(SLOTS_PER_READER)
     if port is None:
-        raise pcsc_unavailable("no two adjacent free TCP ports for a vpcd reader")
+        raise pcsc_error(PCSC_UNAVAILABLE, "no two adjacent free TCP ports for a vpcd reader")
     return port
 
 
@@ -105,7 +105,7 @@ class PrivatePcscd:
         """Point this process's PC/SC clients at this pcscd (before their first call)."""
         used = connection.socket_in_use()
         if used is not None and used != self.socket_path:
-            raise pcsc_unavailable(f"this process already uses the pcscd at {used}; it cannot switch")
+            raise pcsc_error(PCSC_UNAVAILABLE, f"this process already uses the pcscd at {used}; it cannot switch")
         os.environ[SOCKET_ENV] = self.socket_path
 
     def release_process(self) -> None:
@@ -116,7 +116,7 @@ class PrivatePcscd:
     def start(self, timeout: float = 10.0) -> PrivatePcscd:
         reason = unavailable_reason()
         if reason:
-            raise pcsc_unavailable(reason)
+            raise pcsc_error(PCSC_UNAVAILABLE, reason)
         self.claim_process()
         (self.root / "run").mkdir(parents=True, exist_ok=True)
         self._launch()
@@ -185,7 +185,8 @@ class PrivatePcscd:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 problem = (self.process.stderr.read() if self.process.stderr else b"").decode(errors="replace")
-                raise pcsc_unavailable(f"the simulator's pcscd exited: {problem.strip() or self.process.returncode}")
+                reason = problem.strip() or self.process.returncode
+                raise pcsc_error(PCSC_UNAVAILABLE, f"the simulator's pcscd exited: {reason}")
             if os.path.exists(self.socket_path):
                 try:
                     seen = {name for name in connection.readers_now() if name.endswith(" 00 00")}
@@ -195,7 +196,9 @@ class PrivatePcscd:
                     return
             time.sleep(0.005)
         self._terminate()
-        raise pcsc_unavailable(f"the simulator's pcscd did not offer {sorted(wanted)} within {timeout:g} s: {seen}")
+        raise pcsc_error(
+            PCSC_UNAVAILABLE, f"the simulator's pcscd did not offer {sorted(wanted)} within {timeout:g} s: {seen}"
+        )
 
     def _terminate(self) -> None:
         process, self.process = self.process, None

@@ -1,12 +1,13 @@
-"""Typed errors of the PIN pad: one DeviceError subclass family, one entry per code.
+"""Typed errors of the PIN pad, and its error table (drivers.base.ErrorRow): code → exception class, Completion,
+citizen message.
 
-Every status byte the pad can answer with (protocol.PadStatus) and every failure the driver itself detects
-(no answer, a corrupt frame, a bad argument) maps to exactly one code string, completion, citizen message.
+Every status byte the pad can answer with (protocol.PadStatus, mapped to its code by protocol.STATUS_CODES) and
+every failure the driver itself detects (no answer, a corrupt frame, a bad argument) is exactly one row.
 """
 
 from __future__ import annotations
 
-from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError
+from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError, ErrorRow, error_from
 
 MSG_UNAVAILABLE = QT_TRANSLATE_NOOP(
     "DeviceMessage", "The PIN pad is not available. Please choose another way to pay or ask staff for help."
@@ -63,35 +64,34 @@ class PinEntryTimeout(PinPadError):
     """The citizen did not finish the PIN in time."""
 
 
-# code -> (class, completion, citizen message). The pad-status codes are listed in protocol.PadStatus.
-ERROR_TABLE: dict[str, tuple[type[PinPadError], Completion, str]] = {
+# code -> the error. The pad-status codes are listed in protocol.PadStatus.
+ERROR_TABLE: dict[str, ErrorRow[PinPadError]] = {
     # reported by the pad (status byte in its answer)
-    "pinpad_bad_checksum": (PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
-    "pinpad_bad_length": (PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
-    "pinpad_unknown_command": (PinPadProtocolError, Completion.INVALID_DATA, MSG_UNAVAILABLE),
-    "pinpad_bad_parameter": (PinPadProtocolError, Completion.INVALID_DATA, MSG_UNAVAILABLE),
-    "pinpad_key_missing": (PinPadKeyError, Completion.DEVICE_NOT_READY, MSG_OUT_OF_SERVICE),
-    "pinpad_kcv_mismatch": (PinPadKeyError, Completion.INVALID_DATA, MSG_OUT_OF_SERVICE),
-    "pinpad_busy": (PinPadBusy, Completion.DEVICE_NOT_READY, MSG_BUSY),
-    "pinpad_pin_timeout": (PinEntryTimeout, Completion.TIMEOUT, MSG_TIMEOUT),
-    "pinpad_pin_canceled": (PinEntryCanceled, Completion.CANCELED, MSG_CANCELED),
-    "pinpad_tampered": (PinPadTampered, Completion.HARDWARE_ERROR, MSG_OUT_OF_SERVICE),
-    "pinpad_hardware_fault": (PinPadHardwareError, Completion.HARDWARE_ERROR, MSG_OUT_OF_SERVICE),
-    "pinpad_key_invalid": (PinPadKeyError, Completion.INVALID_DATA, MSG_OUT_OF_SERVICE),
+    "pinpad_bad_checksum": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
+    "pinpad_bad_length": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
+    "pinpad_unknown_command": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_UNAVAILABLE),
+    "pinpad_bad_parameter": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_UNAVAILABLE),
+    "pinpad_key_missing": ErrorRow(PinPadKeyError, Completion.DEVICE_NOT_READY, MSG_OUT_OF_SERVICE),
+    "pinpad_kcv_mismatch": ErrorRow(PinPadKeyError, Completion.INVALID_DATA, MSG_OUT_OF_SERVICE),
+    "pinpad_busy": ErrorRow(PinPadBusy, Completion.DEVICE_NOT_READY, MSG_BUSY),
+    "pinpad_pin_timeout": ErrorRow(PinEntryTimeout, Completion.TIMEOUT, MSG_TIMEOUT),
+    "pinpad_pin_canceled": ErrorRow(PinEntryCanceled, Completion.CANCELED, MSG_CANCELED),
+    "pinpad_tampered": ErrorRow(PinPadTampered, Completion.HARDWARE_ERROR, MSG_OUT_OF_SERVICE),
+    "pinpad_hardware_fault": ErrorRow(PinPadHardwareError, Completion.HARDWARE_ERROR, MSG_OUT_OF_SERVICE),
+    "pinpad_key_invalid": ErrorRow(PinPadKeyError, Completion.INVALID_DATA, MSG_OUT_OF_SERVICE),
     # detected by the driver
-    "pinpad_no_device": (PinPadUnavailable, Completion.NO_DEVICE, MSG_UNAVAILABLE),
-    "pinpad_no_response": (PinPadUnavailable, Completion.TIMEOUT, MSG_UNAVAILABLE),
-    "pinpad_port_error": (PinPadUnavailable, Completion.HARDWARE_ERROR, MSG_UNAVAILABLE),
-    "pinpad_bad_frame": (PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
-    "pinpad_frame_checksum": (PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
-    "pinpad_bad_response": (PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
-    "pinpad_unknown_status": (PinPadProtocolError, Completion.HARDWARE_ERROR, MSG_UNAVAILABLE),
-    "pinpad_driver_busy": (PinPadBusy, Completion.DEVICE_NOT_READY, MSG_BUSY),
-    "pinpad_invalid_argument": (PinPadInvalidArgument, Completion.INVALID_DATA, MSG_CARD_UNUSABLE),
+    "pinpad_no_device": ErrorRow(PinPadUnavailable, Completion.NO_DEVICE, MSG_UNAVAILABLE),
+    "pinpad_no_response": ErrorRow(PinPadUnavailable, Completion.TIMEOUT, MSG_UNAVAILABLE),
+    "pinpad_port_error": ErrorRow(PinPadUnavailable, Completion.HARDWARE_ERROR, MSG_UNAVAILABLE),
+    "pinpad_bad_frame": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
+    "pinpad_frame_checksum": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
+    "pinpad_bad_response": ErrorRow(PinPadProtocolError, Completion.INVALID_DATA, MSG_TRY_AGAIN),
+    "pinpad_unknown_status": ErrorRow(PinPadProtocolError, Completion.HARDWARE_ERROR, MSG_UNAVAILABLE),
+    "pinpad_driver_busy": ErrorRow(PinPadBusy, Completion.DEVICE_NOT_READY, MSG_BUSY),
+    "pinpad_invalid_argument": ErrorRow(PinPadInvalidArgument, Completion.INVALID_DATA, MSG_CARD_UNUSABLE),
 }
 
 
 def make_error(code: str, detail: str) -> PinPadError:
     """The typed error for ``code`` (one of ERROR_TABLE) with a technician ``detail``."""
-    cls, completion, message = ERROR_TABLE[code]
-    return cls(code, completion, detail, message)
+    return error_from(ERROR_TABLE, code, detail)

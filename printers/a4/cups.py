@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError
+from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError, ErrorRow, error_from
 from printers.a4.status import A4Status, parse_lpstat
 
 MSG_A4_UNAVAILABLE = QT_TRANSLATE_NOOP(
@@ -33,21 +33,35 @@ PASSING_REASONS = {"connecting-to-device", "timed-out"}
 
 @dataclass
 class A4PrinterError(DeviceError):
-    """Codes: no_device (no CUPS or no such queue), cups_error, paper_out, jammed, cover_open, offline,
-    not_accepting, job_timeout."""
+    """An A4 printer command that did not succeed; ``code`` is one of A4_ERRORS."""
 
     citizen_message: str = MSG_A4_UNAVAILABLE
 
 
+_UNAVAILABLE = Completion.DEVICE_NOT_READY
+A4_ERRORS: dict[str, ErrorRow[A4PrinterError]] = {
+    # why a job would not print now (A4Status.blocking_reason)
+    "paper_out": ErrorRow(A4PrinterError, Completion.NO_MEDIA, MSG_A4_PAPER_OUT),
+    "jammed": ErrorRow(A4PrinterError, Completion.HARDWARE_ERROR, MSG_A4_UNAVAILABLE),
+    "cover_open": ErrorRow(A4PrinterError, Completion.USER_ERROR, MSG_A4_UNAVAILABLE),
+    "offline": ErrorRow(A4PrinterError, _UNAVAILABLE, MSG_A4_UNAVAILABLE),
+    "not_accepting": ErrorRow(A4PrinterError, _UNAVAILABLE, MSG_A4_UNAVAILABLE),
+    # CUPS and the job
+    "no_device": ErrorRow(A4PrinterError, Completion.NO_DEVICE, MSG_A4_UNAVAILABLE),  # no CUPS, or no such queue
+    "no_answer": ErrorRow(A4PrinterError, Completion.TIMEOUT, MSG_A4_UNAVAILABLE),  # a CUPS tool did not finish
+    "cups_error": ErrorRow(A4PrinterError, Completion.HARDWARE_ERROR, MSG_A4_UNAVAILABLE),
+    "invalid_data": ErrorRow(A4PrinterError, Completion.INVALID_DATA, MSG_A4_UNAVAILABLE),
+    "job_timeout": ErrorRow(A4PrinterError, Completion.TIMEOUT, MSG_A4_UNAVAILABLE),
+}
+
+
+def a4_error(code: str, detail: str, completion: Completion | None = None) -> A4PrinterError:
+    """The A4 printer's error of ``code`` (one of A4_ERRORS)."""
+    return error_from(A4_ERRORS, code, detail, completion)
+
+
 def not_ready_error(status: A4Status) -> A4PrinterError:
-    reason = status.blocking_reason or "offline"
-    completion = {
-        "paper_out": Completion.NO_MEDIA,
-        "jammed": Completion.HARDWARE_ERROR,
-        "cover_open": Completion.USER_ERROR,
-    }.get(reason, Completion.DEVICE_NOT_READY)
-    message = MSG_A4_PAPER_OUT if reason == "paper_out" else MSG_A4_UNAVAILABLE
-    return A4PrinterError(reason, completion, f"A4 printer cannot print: {status.as_json()}", message)
+    return a4_error(status.blocking_reason or "offline", f"A4 printer cannot print: {status.as_json()}")
 
 
 class CupsA4Printer:
@@ -66,14 +80,14 @@ class CupsA4Printer:
         try:
             return parse_lpstat(printer, accepting)
         except ValueError as exc:
-            raise A4PrinterError("cups_error", Completion.INVALID_DATA, str(exc)) from exc
+            raise a4_error("cups_error", str(exc), Completion.INVALID_DATA) from exc
 
     def print_pdf(self, path: Path | str, *, title: str = "certificate", copies: int = 1) -> str:
         """Queue a PDF; returns the CUPS job id ("QUEUE-N"). Refuses (A4PrinterError) when the printer
         cannot print, so that the kiosk can tell the citizen before anything is queued."""
         pdf = Path(path)
         if not pdf.is_file():
-            raise A4PrinterError("invalid_data", Completion.INVALID_DATA, f"no such PDF: {pdf}")
+            raise a4_error("invalid_data", f"no such PDF: {pdf}")
         status = self.status()
         if status.state == "stopped" or not status.accepting:
             raise not_ready_error(status)
@@ -82,7 +96,7 @@ class CupsA4Printer:
         out = self._run("lp", "-d", self.queue, "-t", title, "-n", str(copies), "--", str(pdf))
         match = REQUEST_ID.search(out)
         if not match:
-            raise A4PrinterError("cups_error", Completion.INVALID_DATA, f"lp gave no job id: {out!r}")
+            raise a4_error("cups_error", f"lp gave no job id: {out!r}", Completion.INVALID_DATA)
         return match.group(1)
 
     def job_done(self, job_id: str) -> bool:
@@ -106,9 +120,8 @@ class CupsA4Printer:
                 status = self.status()
                 if status.blocking_reason:
                     raise not_ready_error(status)
-                raise A4PrinterError(
+                raise a4_error(
                     "job_timeout",
-                    Completion.TIMEOUT,
                     f"job {job_id} not printed within {timeout:.1f} s; CUPS says: {self.job_state(job_id)}",
                 )
             if now >= next_status:
@@ -153,14 +166,13 @@ class CupsA4Printer:
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=self.timeout, env=env, check=False)
         except FileNotFoundError as exc:
-            raise A4PrinterError("no_device", Completion.NO_DEVICE, f"CUPS tools missing: {exc}") from exc
+            raise a4_error("no_device", f"CUPS tools missing: {exc}") from exc
         except subprocess.TimeoutExpired as exc:
-            raise A4PrinterError("no_answer", Completion.TIMEOUT, f"{command[0]} took over {self.timeout} s") from exc
+            raise a4_error("no_answer", f"{command[0]} took over {self.timeout} s") from exc
         if result.returncode != 0:
             text = (result.stderr or result.stdout).strip()
             code = "no_device" if "does not exist" in text or "Invalid destination" in text else "cups_error"
             if "Unable to connect" in text or "scheduler is not running" in text:
                 code = "no_device"
-            completion = Completion.NO_DEVICE if code == "no_device" else Completion.HARDWARE_ERROR
-            raise A4PrinterError(code, completion, f"{' '.join(command[:2])}: {text}")
+            raise a4_error(code, f"{' '.join(command[:2])}: {text}")
         return result.stdout

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from drivers.base import Completion, DeviceStatus, PaperStatus
-from printers.escpos.errors import PrinterError
+from drivers.base import DeviceStatus, PaperStatus
+from printers.escpos.errors import printer_error
 
 Paper = Literal["ok", "low", "out"]
 
@@ -70,9 +70,8 @@ class PrinterStatus:
 def check_status_byte(kind: int, value: int) -> int:
     """Return ``value`` if it is a well-formed DLE EOT answer byte, else raise PrinterError invalid_answer."""
     if not 0 <= value <= 0xFF or value & FIXED_MASK != FIXED_VALUE:
-        raise PrinterError(
+        raise printer_error(
             "invalid_answer",
-            Completion.INVALID_DATA,
             f"DLE EOT {kind} answered 0x{value:02X}, not a status byte (fixed bits 0x93 must read 0x12)",
         )
     return value

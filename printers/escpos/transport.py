@@ -12,21 +12,20 @@ import socket
 import time
 from typing import Protocol
 
-from drivers.base import Completion
 from printers.escpos.config import ReceiptPrinterConfig
-from printers.escpos.errors import PrinterError
+from printers.escpos.errors import PrinterError, printer_error
 
 
 def _no_device(config: ReceiptPrinterConfig, exc: BaseException) -> PrinterError:
-    return PrinterError("no_device", Completion.NO_DEVICE, f"cannot open {config.describe()}: {exc}")
+    return printer_error("no_device", f"cannot open {config.describe()}: {exc}")
 
 
 def _io_error(exc: BaseException) -> PrinterError:
-    return PrinterError("io_error", Completion.HARDWARE_ERROR, f"printer connection failed: {exc}")
+    return printer_error("io_error", f"printer connection failed: {exc}")
 
 
 def no_answer(what: str, timeout: float) -> PrinterError:
-    return PrinterError("no_answer", Completion.TIMEOUT, f"no answer to {what} within {timeout:.1f} s")
+    return printer_error("no_answer", f"no answer to {what} within {timeout:.1f} s")
 
 
 class Transport(Protocol):
