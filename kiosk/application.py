@@ -16,7 +16,6 @@ from kiosk.context import KioskContext
 from kiosk.countdown import Countdown
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.api import FeeSystem
-from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.maintenance.paper import listen_for_paper
@@ -24,6 +23,7 @@ from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
 from kiosk.tasks import TaskRunner
+from parties.feesystem.embedded import EmbeddedFeeSystem
 
 log = logging.getLogger(__name__)
 

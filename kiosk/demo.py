@@ -1,12 +1,18 @@
-"""Demo people (config/demo_people.toml) turned into the cards the device simulators hold."""
+"""Demo people (config/demo_people.toml): the file as read, and each person turned into the cards the device
+simulators hold. The fee system's simulator seeds its people from the same file (parties/feesystem/seed.py)."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.feesystem.seed import load_people
+
+def load_people(path: Path) -> list[dict[str, Any]]:
+    """The ``[[person]]`` tables of a demo people file, as written (relative dates not yet anchored)."""
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)["person"]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,6 @@ from typing import Any
 
 from drivers.bankcard import PcscBankCardReader, VirtualPbocCard
 from drivers.bankhost import BankHostClient, StanCounter
-from drivers.bankhost.accounts import demo_accounts
-from drivers.bankhost.simulator import BankHostSimulator
-from drivers.bankhost.testkeys import install_test_master_key
 from drivers.base import DeviceError
 from drivers.idcard import SerialIdCardReader
 from drivers.idcard.simulator import IdCardReaderSimulator
@@ -29,6 +26,9 @@ from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
 from drivers.sscard import PcscSsCardReader, VirtualSsCard
 from kiosk.config import KioskConfig
+from parties.bankhost.accounts import demo_accounts
+from parties.bankhost.simulator import BankHostSimulator
+from parties.bankhost.testkeys import install_test_master_key
 from printers.a4.cups import CupsA4Printer
 from printers.a4.private_cupsd import CupsUnavailable
 from printers.a4.simulator import CupsFilePrinterSimulator

@@ -110,7 +110,7 @@ def start_server(state: Path, in_process: bool, people: Path):
     if in_process:
         from kiosk.application import build_fee_system
         from kiosk.config import load_config
-        from kiosk.feesystem.http_server import FeeSystemHttpServer
+        from parties.feesystem.http_server import FeeSystemHttpServer
 
         config = load_config(REPO / "config" / "simulated.toml").with_overrides(
             {"paths.state_dir": str(state), "fee_system.people": str(people)}
@@ -128,7 +128,7 @@ def start_server(state: Path, in_process: bool, people: Path):
         encoding="utf-8",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.feesystem.http_server", "--config", str(config_file),
+        [sys.executable, "-m", "parties.feesystem.http_server", "--config", str(config_file),
          "--state", str(state), "--port", "0", "--no-controls"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )

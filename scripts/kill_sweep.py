@@ -44,8 +44,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drivers.bankhost.accounts import demo_accounts  # noqa: E402
 from kiosk.payments.crashpoint import ENVIRONMENT as KILL_ENVIRONMENT  # noqa: E402
+from parties.bankhost.accounts import demo_accounts  # noqa: E402
 
 PAYMENTS = ("alipay", "wechat", "bank_card")  # paid: the sample in the test suite
 VARIANTS = ("wechat_cancel", "card_no_answer")  # the citizen cancels the QR; the bank books and never answers

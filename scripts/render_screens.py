@@ -228,7 +228,7 @@ class Renderer:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _card_payment(self) -> None:
-        from drivers.bankhost.accounts import demo_accounts
+        from parties.bankhost.accounts import demo_accounts
 
         pad, slot = self.ctx.devices.simulators["pinpad"], self.ctx.devices.simulators["bankcard"]
         self.login("young", "resident", "pay")  # "resident" has paid 2026 by Alipay above

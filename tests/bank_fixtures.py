@@ -26,13 +26,13 @@ from drivers.bankcard import BankCardData, CardProfile, PcscBankCardReader
 from drivers.bankcard.reader import card_data_from_records
 from drivers.bankcard.virtual_card import build_records
 from drivers.bankhost import BankHostClient, StanCounter
-from drivers.bankhost.accounts import Account, demo_accounts
-from drivers.bankhost.simulator import BankHostSimulator
-from drivers.bankhost.testkeys import install_test_master_key
 from drivers.pcsc import VirtualCardClient
 from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
 from drivers.pinpad.simulator import PinPadSimulator
+from parties.bankhost.accounts import Account, demo_accounts
+from parties.bankhost.simulator import BankHostSimulator
+from parties.bankhost.testkeys import install_test_master_key
 from sscard_fixtures import card_inserter, card_presence, wait_for
 
 BANK_READER = "Virtual PCD 00 01"

@@ -81,7 +81,7 @@ def kiosk_config(tmp_path):
 
 @pytest.fixture
 def fee_system(clock):
-    from kiosk.feesystem.embedded import EmbeddedFeeSystem
+    from parties.feesystem.embedded import EmbeddedFeeSystem
 
     system = EmbeddedFeeSystem(":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock)
     yield system

@@ -12,7 +12,7 @@ import pytest
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import PaymentRecord
 from kiosk.feesystem.http_client import HttpFeeSystem
-from kiosk.feesystem.http_server import FeeSystemHttpServer
+from parties.feesystem.http_server import FeeSystemHttpServer
 
 RESIDENT = "370103197003224422"  # 李秀英
 ELDERLY = "370102194805060028"  # 孙桂兰, 78: no resident pension

@@ -31,11 +31,11 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from kiosk.checkout import Checkout  # noqa: E402
 from kiosk.domain.items import InsuredItem, PayMethod  # noqa: E402
 from kiosk.feesystem.api import Unavailable  # noqa: E402
-from kiosk.feesystem.embedded import EmbeddedFeeSystem  # noqa: E402
 from kiosk.payments.journal import Journal, PaymentState  # noqa: E402
 from kiosk.payments.qr import QrPayments  # noqa: E402
 from kiosk.payments.reconcile import reconcile_embedded  # noqa: E402
 from kiosk.receipts import ReceiptParties, ReceiptService  # noqa: E402
+from parties.feesystem.embedded import EmbeddedFeeSystem  # noqa: E402
 from printers.escpos.status import PrinterStatus  # noqa: E402
 
 CONFIG_DIR = REPO / "config"
@@ -296,8 +296,8 @@ def recover_dir(state_dir: Path, fee_wrapper: Callable[[EmbeddedFeeSystem], Any]
 
 def start_bank(state_dir: Path) -> Any:
     """The bank host simulator of one case, its ledger in ``<case>/bank`` (it outlives the killed child)."""
-    from drivers.bankhost.accounts import demo_accounts
-    from drivers.bankhost.simulator import BankHostSimulator
+    from parties.bankhost.accounts import demo_accounts
+    from parties.bankhost.simulator import BankHostSimulator
 
     return BankHostSimulator(demo_accounts(), state_dir=state_dir / BANK_DIR, clock=clock).start()
 
@@ -305,7 +305,7 @@ def start_bank(state_dir: Path) -> Any:
 def bank_client(state_dir: Path, port: int, timeout: float = 1.0) -> Any:
     from drivers.bankhost import BankHostClient, StanCounter
     from drivers.bankhost.softpad import SoftwareSecurityModule
-    from drivers.bankhost.testkeys import shared_master_key
+    from parties.bankhost.testkeys import shared_master_key
 
     pad = SoftwareSecurityModule(shared_master_key())
     return BankHostClient(
@@ -325,7 +325,7 @@ def card_of(account: Any) -> Any:
 
 
 def card_account(scenario: str) -> Any:
-    from drivers.bankhost.accounts import demo_accounts
+    from parties.bankhost.accounts import demo_accounts
 
     name = "WANG WU" if scenario == "card_declined" else "ZHANG SAN"  # ¥10 on WANG WU's card
     return next(account for account in demo_accounts() if account.name == name)
@@ -400,7 +400,7 @@ def check_card_money(state_dir: Path, journal: Journal, bank: Any) -> CardCheck:
             problems.append(f"no money kept, journal {entry.state}")
     if kept and not entries:
         problems.append("the bank kept money no journal record knows")
-    from drivers.bankhost.simulator import STATE_FILE
+    from parties.bankhost.simulator import STATE_FILE
 
     report = reconcile_embedded(
         journal, TERMINAL, state_dir / FEE_FILE, NOW.date(), state_dir / BANK_DIR / STATE_FILE, BANK_TERMINAL

@@ -18,9 +18,9 @@ from conftest import CONFIG_DIR, NOW
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import CertificateKind
-from kiosk.feesystem.demo_dates import anchored
-from kiosk.feesystem.embedded import EmbeddedFeeSystem
-from kiosk.feesystem.policy import MonthDay, load_policy
+from parties.feesystem.demo_dates import anchored
+from parties.feesystem.embedded import EmbeddedFeeSystem
+from parties.feesystem.policy import MonthDay, load_policy
 
 FLEXIBLE = "37010219850715231X"  # 张三丰
 RESIDENT = "370103197003224422"  # 李秀英

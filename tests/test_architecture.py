@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "screens", "kiosk", "printers", "drivers")
+PACKAGES = ("app", "screens", "parties", "kiosk", "printers", "drivers")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

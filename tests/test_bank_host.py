@@ -21,12 +21,12 @@ from drivers.bankhost import (
     SignOnFailed,
     StanCounter,
 )
-from drivers.bankhost.accounts import Account, demo_accounts, load_accounts
-from drivers.bankhost.simulator import BankHostSimulator, Fault
 from drivers.bankhost.softpad import SoftwareSecurityModule
-from drivers.bankhost.testkeys import shared_master_key
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm
+from parties.bankhost.accounts import Account, demo_accounts, load_accounts
+from parties.bankhost.simulator import BankHostSimulator, Fault
+from parties.bankhost.testkeys import shared_master_key
 
 pytest_plugins = ["bank_fixtures"]
 
@@ -219,9 +219,9 @@ def test_state_dir_keeps_accounts_ledger_and_keys(tmp_path, pad_rig, make_client
 
 def test_sm4_keys_pin_blocks_and_macs(tmp_path) -> None:
     from bank_fixtures import PadRig
-    from drivers.bankhost.testkeys import install_test_master_key
     from drivers.pinpad import SerialPinPad
     from drivers.pinpad.simulator import PinPadSimulator
+    from parties.bankhost.testkeys import install_test_master_key
 
     with (
         BankHostSimulator(demo_accounts(), algorithm="sm4", clock=lambda: NOW) as host,

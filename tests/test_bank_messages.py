@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from drivers.bankhost import MessageFormatError, StanCounter, TransactionRef
 from drivers.bankhost import messages as m
-from drivers.bankhost.simulator import BankHostSimulator
 from drivers.bankhost.transport import receive_frame
 from drivers.pinpad.crypto import Algorithm
+from parties.bankhost.simulator import BankHostSimulator
 
 PAN = "6230606601007726888"
 PURCHASE = {

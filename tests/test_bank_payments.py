@@ -11,11 +11,11 @@ from bank_fixtures import OTHER_RESIDENT, POOR, RESIDENT, RICH, SECOND, TERMINAL
 from conftest import NOW
 from drivers.bankcard import VirtualPbocCard
 from drivers.bankhost import HostUnreachable, NotSignedOn, ReversalsPending
-from drivers.bankhost.simulator import Fault
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import NotAllowed, Unavailable, UnknownRecord
 from kiosk.payments.card import CardOutcome, CardPayments, send_pending_reversals
 from kiosk.payments.journal import Journal, PaymentState
+from parties.bankhost.simulator import Fault
 
 pytest_plugins = ["sscard_fixtures", "bank_fixtures"]
 

@@ -27,7 +27,7 @@ from kiosk.feesystem.api import (
     UnknownRecord,
 )
 from kiosk.feesystem.http_client import HttpFeeSystem
-from kiosk.feesystem.http_server import FeeSystemHttpServer
+from parties.feesystem.http_server import FeeSystemHttpServer
 
 pytest_plugins = ["feehttp_fixtures"]
 

@@ -17,12 +17,12 @@ import tomli_w
 from conftest import NOW, TERMINAL
 from feehttp_fixtures import ELDERLY, RESIDENT
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.feesystem.http_client import HttpFeeSystem
-from kiosk.feesystem.http_server import FeeSystemHttpServer
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.payments.reconcile import FeeSystemPayments
+from parties.feesystem.embedded import EmbeddedFeeSystem
+from parties.feesystem.http_server import FeeSystemHttpServer
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO / "config"

@@ -143,8 +143,8 @@ def test_certificate_numbers_are_unique_and_a_second_print_is_a_reprint(fee_syst
 def test_the_fee_system_answers_the_verification_question(clock):
     from conftest import CONFIG_DIR
     from kiosk.feesystem.api import CertificateKind
-    from kiosk.feesystem.embedded import EmbeddedFeeSystem
     from kiosk.verification import make_code
+    from parties.feesystem.embedded import EmbeddedFeeSystem
 
     key = "test-key"
     system = EmbeddedFeeSystem(

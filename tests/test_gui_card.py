@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.bankhost.accounts import demo_accounts
 from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.flow import Step
 from kiosk.payments.journal import PaymentState
 from kiosk_driving import Driver
+from parties.bankhost.accounts import demo_accounts
 
 pytest_plugins = ["bank_fixtures"]  # vpcd_slot1: the bank card slot is shared with other test runs
 

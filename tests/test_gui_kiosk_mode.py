@@ -7,10 +7,10 @@ from PySide6.QtGui import QCloseEvent
 from conftest import CONFIG_DIR, NOW
 from kiosk.config import load_config
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.feesystem.embedded import EmbeddedFeeSystem
 from kiosk.payments.journal import Journal, PaymentState
 from kiosk.payments.qr import QrPayments
 from kiosk.single_instance import acquire_or_exit_message
+from parties.feesystem.embedded import EmbeddedFeeSystem
 
 RESIDENT = "370103197003224422"
 

@@ -24,7 +24,7 @@ from smartcard import scard
 from drivers.pcsc.connection import PcscContext
 from drivers.pcsc.private_pcscd import PrivatePcscd, VirtualReader, free_port_pair
 from drivers.bankcard import VirtualPbocCard
-from drivers.bankhost.accounts import demo_accounts
+from parties.bankhost.accounts import demo_accounts
 from drivers.sscard import demo_sscard
 from kiosk.devices import VirtualCardSlot
 from app.harness.bench import Bench

@@ -40,7 +40,7 @@ def test_no_unfinished_translations():
 def test_every_marked_string_is_translated(tmp_path):
     sources = sorted(
         str(path)
-        for folder in ("app", "kiosk", "screens", "drivers", "printers")
+        for folder in ("app", "kiosk", "screens", "drivers", "printers", "parties")
         for path in (REPO / folder).rglob("*.py")
     )
     extracted = tmp_path / "all_zh_CN.ts"

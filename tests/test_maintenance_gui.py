@@ -8,7 +8,6 @@ import json
 
 from PySide6.QtWidgets import QPushButton
 
-from drivers.bankhost.testkeys import TEST_MASTER_COMPONENTS
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm
 from kiosk.config import load_config
@@ -24,6 +23,7 @@ from maintenance_fixtures import (  # noqa: F401 (fixtures)
     maintenance_window,
     sign_in,
 )
+from parties.bankhost.testkeys import TEST_MASTER_COMPONENTS
 
 ID_NUMBER = "11010519491231002X"
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from drivers.bankhost.accounts import demo_accounts
 from drivers.pcsc.daemon import ensure_pcscd
 from harness_fixtures import REPO, kiosk_cli, kiosk_sim_process
+from parties.bankhost.accounts import demo_accounts
 
 sys.path.insert(0, str(REPO / "scripts"))
 from kill_sweep import CARD_IN, format_matrix, sample_cases, sweep, to_pay

@@ -160,7 +160,7 @@ def test_recover_exits_non_zero_while_the_fee_system_is_down(state, capsys, monk
     q = quote(fee)
     payments.open(q, PayMethod.ALIPAY, RESIDENT)
     from kiosk.feesystem.api import Unavailable
-    from kiosk.feesystem.embedded import EmbeddedFeeSystem
+    from parties.feesystem.embedded import EmbeddedFeeSystem
 
     def down(self, order_no):
         raise Unavailable("down")

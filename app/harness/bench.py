@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.bankhost.accounts import Account
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import DemoPerson
+from parties.bankhost.accounts import Account
 from printers.a4.sim_backend import FAULTS as A4_FAULTS
 
 PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "online")

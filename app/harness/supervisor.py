@@ -20,9 +20,6 @@ import tomli_w
 from app.harness.bench import PCSC_READERS, Bench
 from app.harness.traffic import SerialTap, TrafficLog
 from drivers.bankcard import VirtualPbocCard
-from drivers.bankhost.accounts import demo_accounts
-from drivers.bankhost.simulator import BankHostSimulator
-from drivers.bankhost.testkeys import install_test_master_key
 from drivers.base import DeviceError
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.pcsc import connection, private_pcscd
@@ -40,8 +37,11 @@ from kiosk.devices import (
     SIMULATED_SSCARD_READER,
     VirtualCardSlot,
 )
-from kiosk.feesystem.embedded import EmbeddedFeeSystem
-from kiosk.feesystem.http_server import FeeSystemHttpServer
+from parties.bankhost.accounts import demo_accounts
+from parties.bankhost.simulator import BankHostSimulator
+from parties.bankhost.testkeys import install_test_master_key
+from parties.feesystem.embedded import EmbeddedFeeSystem
+from parties.feesystem.http_server import FeeSystemHttpServer
 from printers.escpos.simulator import EscPosPrinterSimulator
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,6 @@
-"""The bank host (DESIGN.md §3.4): ISO 8583 messages, the kiosk's client, and a host simulator on loopback.
+"""The bank host (DESIGN.md §3.4), the kiosk's side: ISO 8583 messages, their framing and the client.
 
-The simulator is not imported here, so that importing the client does not pull in the server.
-"""
+The host simulator is the bank's side: parties/bankhost."""
 
 from drivers.bankhost.client import Approval, BankHostClient, SignOnResult, TransactionRef
 from drivers.bankhost.errors import (

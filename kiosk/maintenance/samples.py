@@ -50,8 +50,8 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
         tax_authority_of,
         tax_certificate,
     )
-    from kiosk.feesystem.embedded import EmbeddedFeeSystem
-    from kiosk.feesystem.seed import load_people
+    from kiosk.demo import load_people
+    from parties.feesystem.embedded import EmbeddedFeeSystem
     from printers.certificates.models import PaymentForm
 
     people_file = config.config_path(config["fee_system.people"])

@@ -202,7 +202,7 @@ class SqliteQrLedger:
 
 
 class BankHostLedger:
-    """The bank host simulator's ledger (``<state>/bank/bankhost.json``, drivers/bankhost/simulator.py).
+    """The bank host simulator's ledger (``<state>/bank/bankhost.json``, parties/bankhost/simulator.py).
 
     The host knows a purchase by terminal, STAN and local date, not by the kiosk's idempotency key: the journal's
     card records carry that reference (``order_no``, written before the 0200 left), which maps one to the other.
@@ -546,6 +546,6 @@ def bank_ledger_file(config: Any) -> Path | None:
     """The simulated bank host's ledger of this configuration (None when the bank is a real one)."""
     if config["bank.mode"] != "simulated":
         return None
-    from drivers.bankhost.simulator import STATE_FILE
+    from parties.bankhost.simulator import STATE_FILE
 
     return config.state_path("bank") / STATE_FILE

@@ -232,8 +232,8 @@ def query(t: TransitionTimer) -> None:
 
 
 def bank_card(t: TransitionTimer) -> None:
-    from drivers.bankhost.accounts import demo_accounts
     from drivers.pcsc.daemon import ensure_pcscd
+    from parties.bankhost.accounts import demo_accounts
 
     ensure_pcscd()
     account = next(a for a in demo_accounts() if a.name == "ZHANG SAN")

@@ -5,20 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from kiosk.demo import load_people
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.feesystem.demo_dates import anchored
-from kiosk.feesystem.policy import Policy
+from parties.feesystem.demo_dates import anchored
+from parties.feesystem.policy import Policy
 
 TAX_OFFICE_CODE = "137010"
-
-
-def load_people(path: Path) -> list[dict[str, Any]]:
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)["person"]
 
 
 def seed_database(db: sqlite3.Connection, people_file: Path, policy: Policy, now: dt.datetime) -> None:

@@ -41,8 +41,8 @@ from kiosk.feesystem.api import (
     ResidentOffer,
     UnknownRecord,
 )
-from kiosk.feesystem.policy import Policy, load_policy
-from kiosk.feesystem.seed import TAX_OFFICE_CODE, seed_database
+from parties.feesystem.policy import Policy, load_policy
+from parties.feesystem.seed import TAX_OFFICE_CODE, seed_database
 
 SCHEMA_VERSION = 1
 SCHEMA = """

@@ -396,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kiosk.feesystem.http_server [--config FILE] [--port N]``: serve the embedded simulator."""
+    """``python -m parties.feesystem.http_server [--config FILE] [--port N]``: serve the embedded simulator."""
     from kiosk.application import build_fee_system
     from kiosk.config import load_config
 

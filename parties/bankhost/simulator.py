@@ -1,14 +1,14 @@
 """A bank host on loopback that speaks the kiosk's ISO 8583 (drivers.bankhost.messages) from the host's side.
 
 It keeps accounts (PAN, PIN, balance in fen), its own copy of the terminal master key (the same test key as the
-simulated PIN pad: drivers.bankhost.testkeys), issues working keys at sign-on, verifies MACs and PIN blocks,
+simulated PIN pad: parties.bankhost.testkeys), issues working keys at sign-on, verifies MACs and PIN blocks,
 answers with real response codes (00, 14, 30, 51, 54, 55, 75, 77, 94, 96, 97, 99, A0), keeps a ledger in which a
 reversal restores the balance (a reversal of an unknown or already reversed transaction is acknowledged, and a
 purchase arriving after its own reversal is refused), and can be told to not answer, answer late, drop the
 connection after receiving, answer with a forced code, or spoil its answer's MAC. Optionally it keeps accounts,
 ledger and keys in a state directory.
 
-Run it alone: ``python -m drivers.bankhost.simulator [--port N] [--state DIR] [--accounts FILE]``.
+Run it alone: ``python -m parties.bankhost.simulator [--port N] [--state DIR] [--accounts FILE]``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from types import TracebackType
 
 from drivers.bankcard.data import mask_pan
 from drivers.bankhost import messages as m
-from drivers.bankhost.accounts import Account, demo_accounts
 from drivers.bankhost.errors import MessageFormatError
-from drivers.bankhost.testkeys import shared_master_key
 from drivers.bankhost.transport import FrameTooLarge, receive_frame
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm, CryptoInputError
+from parties.bankhost.accounts import Account, demo_accounts
+from parties.bankhost.testkeys import shared_master_key
 
 log = logging.getLogger(__name__)
 
@@ -503,7 +503,7 @@ def main() -> None:
     import argparse
     import signal
 
-    from drivers.bankhost.accounts import load_accounts
+    from parties.bankhost.accounts import load_accounts
 
     parser = argparse.ArgumentParser(description="a simulated bank host (ISO 8583 over TCP) on loopback")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free one)")
