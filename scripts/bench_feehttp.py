@@ -108,15 +108,15 @@ def pay_round(client: Timed, number: int, worker: list[str], workers: Workers) -
 
 def start_server(state: Path, in_process: bool, people: Path):
     if in_process:
-        from kiosk.application import build_fee_system
         from kiosk.config import load_config
+        from parties.feesystem.embedded import open_embedded
         from parties.feesystem.http_server import FeeSystemHttpServer
 
         config = load_config(REPO / "config" / "simulated.toml").with_overrides(
             {"paths.state_dir": str(state), "fee_system.people": str(people)}
         )
         config.state_dir.mkdir(parents=True, exist_ok=True)
-        server = FeeSystemHttpServer(build_fee_system(config, dt.datetime.now)).start()
+        server = FeeSystemHttpServer(open_embedded(config, dt.datetime.now)).start()
         return server.url, server.stop
     # The simulated configuration with the synthetic workers as the fee system's people.
     config_text = (REPO / "config" / "simulated.toml").read_text(encoding="utf-8")

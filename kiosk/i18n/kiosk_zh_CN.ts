@@ -283,22 +283,22 @@ Pages: {pages}</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../parties/feesystem/embedded.py" line="214"/>
+        <location filename="../../parties/feesystem/quotes.py" line="36"/>
         <source>This year has already been paid.</source>
         <translation>该年度已缴费。</translation>
     </message>
     <message>
-        <location filename="../../parties/feesystem/embedded.py" line="254"/>
+        <location filename="../../parties/feesystem/people.py" line="125"/>
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
     </message>
     <message>
-        <location filename="../../parties/feesystem/embedded.py" line="324"/>
+        <location filename="../../parties/feesystem/quotes.py" line="83"/>
         <source>This bill has already been paid or is not yours.</source>
         <translation>该单据已缴费或不属于您。</translation>
     </message>
     <message>
-        <location filename="../../parties/feesystem/embedded.py" line="398"/>
+        <location filename="../../parties/feesystem/qr_channel.py" line="39"/>
         <source>This period has already been paid. No money was taken.</source>
         <translation>该期间已缴费，未扣取任何费用。</translation>
     </message>

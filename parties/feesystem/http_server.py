@@ -397,8 +397,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m parties.feesystem.http_server [--config FILE] [--port N]``: serve the embedded simulator."""
-    from kiosk.application import build_fee_system
     from kiosk.config import load_config
+    from parties.feesystem.embedded import open_embedded
 
     parser = argparse.ArgumentParser(description="Serve the embedded fee-system simulator over HTTP on loopback.")
     parser.add_argument("--config", default="config/simulated.toml", help="kiosk configuration file")
@@ -409,12 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = load_config(args.config)
-    overrides: dict[str, Any] = {"fee_system.kind": "embedded"}
     if args.state:
-        overrides["paths.state_dir"] = args.state
-    config = config.with_overrides(overrides)
+        config = config.with_overrides({"paths.state_dir": args.state})
     config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    backend = build_fee_system(config, clock=dt.datetime.now)
+    backend = open_embedded(config, clock=dt.datetime.now)  # whatever the file's fee_system.kind: the simulator
     server = FeeSystemHttpServer(backend, args.host, args.port, controls=not args.no_controls).start()
     print(server.url, flush=True)
     try:

@@ -1,0 +1,139 @@
+"""The QR payment channel (Alipay / WeChat Pay) as the bureau's unified payment platform runs it: orders the
+citizen's phone pays, their states (open, paid, closed, refunded), and the simulator's phone that pays them.
+
+A paid order becomes a payment only when the kiosk posts it (payments.py); a posting refused because the period is
+paid already refunds the order under the same key, in the posting's transaction (``refund_paid_order``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+
+from drivers.base import QT_TRANSLATE_NOOP
+from kiosk.domain.items import PayMethod
+from kiosk.feesystem.api import AlreadyPaid, InvalidRequest, QrOrder, QrOrderState, QrOrderStatus, UnknownRecord
+from parties.feesystem.quotes import paid_by, quote_row
+from parties.feesystem.store import FeeStore
+
+QR_ORDER_LIFETIME = dt.timedelta(minutes=5)
+
+
+class QrChannel:
+    def __init__(self, store: FeeStore) -> None:
+        self.store = store
+
+    def open_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder:
+        """Open (or, for a key seen before, return again) the order the citizen's phone pays."""
+        if not method.is_qr:
+            raise InvalidRequest(f"{method} is not a QR channel")
+        with self.store.transaction() as db:
+            row = db.execute("SELECT * FROM qr_orders WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+            if row is None:
+                quote = quote_row(db, quote_id)
+                # Checked before any money moves; a payment posted while this order is open is still refused at
+                # posting (post_payment), where this order's money is then refunded.
+                if paid_by(db, quote) is not None:
+                    raise AlreadyPaid(
+                        f"{quote['item']} {quote['period_start']}..{quote['period_end']} already paid: no order opened",
+                        citizen_message=QT_TRANSLATE_NOOP(
+                            "FeeSystem", "This period has already been paid. No money was taken."
+                        ),
+                    )
+                now = self.store.clock()
+                number = self.store.next_number(db, "qr_order")
+                prefix = "ALI" if method is PayMethod.ALIPAY else "WX"
+                order_no = f"{prefix}{now:%Y%m%d%H%M%S}{number:06d}"
+                db.execute(
+                    "INSERT INTO qr_orders (order_no, idempotency_key, quote_id, method, amount_fen, state,"
+                    " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        order_no,
+                        idempotency_key,
+                        quote_id,
+                        method.value,
+                        quote["amount_fen"],
+                        QrOrderState.OPEN.value,
+                        now.isoformat(),
+                        (now + QR_ORDER_LIFETIME).isoformat(),
+                    ),
+                )
+                row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+        return QrOrder(
+            order_no=row["order_no"],
+            method=PayMethod(row["method"]),
+            amount_fen=row["amount_fen"],
+            qr_payload=f"sifee-sim://pay/{row['method']}/{row['order_no']}?amount_fen={row['amount_fen']}",
+            expires_at=dt.datetime.fromisoformat(row["expires_at"]),
+        )
+
+    def status(self, order_no: str) -> QrOrderStatus:
+        row = self.store.one("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,))
+        if row is None:
+            raise UnknownRecord(f"unknown order {order_no}")
+        return _status(row)
+
+    def close(self, order_no: str) -> QrOrderStatus:
+        """Close an open order; an order already paid stays paid (the caller must then post it)."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+            if row is None:
+                raise UnknownRecord(f"unknown order {order_no}")
+            if row["state"] == QrOrderState.OPEN:
+                db.execute(
+                    "UPDATE qr_orders SET state = ?, closed_at = ? WHERE order_no = ?",
+                    (QrOrderState.CLOSED.value, self.store.clock().isoformat(), order_no),
+                )
+                row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+        return _status(row)
+
+    def simulate_payment(self, order_no: str) -> QrOrderStatus:
+        """The simulator's phone pays the order. Paying a closed order is refunded by the channel at once."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+            if row is None:
+                raise UnknownRecord(f"unknown order {order_no}")
+            now = self.store.clock().isoformat()
+            txn = f"{row['method'][:2].upper()}{uuid.uuid4().hex[:20].upper()}"
+            if row["state"] == QrOrderState.OPEN:
+                db.execute(
+                    "UPDATE qr_orders SET state = ?, channel_txn = ?, paid_at = ? WHERE order_no = ?",
+                    (QrOrderState.PAID.value, txn, now, order_no),
+                )
+            elif row["state"] == QrOrderState.CLOSED:
+                db.execute(
+                    "UPDATE qr_orders SET state = ?, channel_txn = ?, paid_at = ?, refunded_at = ? WHERE order_no = ?",
+                    (QrOrderState.REFUNDED.value, txn, now, now, order_no),
+                )
+            row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
+        return _status(row)
+
+    def method(self, order_no: str) -> PayMethod:
+        """Which app's code the order is (the simulator's phone: an Alipay code cannot be paid with WeChat Pay)."""
+        row = self.store.one("SELECT method FROM qr_orders WHERE order_no = ?", (order_no,))
+        if row is None:
+            raise UnknownRecord(f"unknown order {order_no}")
+        return PayMethod(row["method"])
+
+    def open_orders(self) -> list[QrOrderStatus]:
+        rows = self.store.all("SELECT * FROM qr_orders WHERE state = 'open' ORDER BY created_at")
+        return [_status(row) for row in rows]
+
+    def refund_paid_order(self, db: sqlite3.Connection, idempotency_key: str) -> str | None:
+        """Give back the money of the paid QR order under this key (the posting of it was refused). Idempotent:
+        an order already refunded stays so. The order number, or None when no paid order has this key."""
+        row = db.execute(
+            "SELECT order_no, state FROM qr_orders WHERE idempotency_key = ?", (idempotency_key,)
+        ).fetchone()
+        if row is None or row["state"] not in (QrOrderState.PAID, QrOrderState.REFUNDED):
+            return None
+        if row["state"] == QrOrderState.PAID:
+            db.execute(
+                "UPDATE qr_orders SET state = ?, refunded_at = ? WHERE order_no = ?",
+                (QrOrderState.REFUNDED.value, self.store.clock().isoformat(), row["order_no"]),
+            )
+        return row["order_no"]
+
+
+def _status(row: sqlite3.Row) -> QrOrderStatus:
+    return QrOrderStatus(row["order_no"], QrOrderState(row["state"]), row["amount_fen"], row["channel_txn"])
