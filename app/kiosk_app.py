@@ -1,26 +1,32 @@
 """The running kiosk, built from its configuration: fonts, translations, stylesheet, the application's services
-(kiosk.application.build_context), the window, idle recovery, maintenance mode, and the simulator panel on simulated
-hardware; and the process around it (``run``: one kiosk per machine, systemd's watchdog, how a technician's exit
-ends it). The composition root of docs/architecture.md: screens/ holds only widgets."""
+(``compose_context``: the simulated world's stand-ins for the parts the configuration calls simulated, the fee
+system, and kiosk.application.build_context on them), the window, idle recovery, maintenance mode, and the simulator
+panel on simulated hardware; and the process around it (``run``: one kiosk per machine, systemd's watchdog, how a
+technician's exit ends it). The composition root of docs/architecture.md: screens/ holds only widgets, and kiosk/
+starts none of the simulators nor the other parties' systems (parties/)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kiosk.application import build_context, shutdown
+from app.harness.world import SIMULATION
+from kiosk.application import build_context, build_fee_system, shutdown
 from kiosk.background import RecoveryScheduler
 from kiosk.config import KioskConfig
 from kiosk.context import KioskContext
 from kiosk.fonts import MissingCjkFont, check_cjk_font
 from kiosk.i18n import install_translators
+from kiosk.simulated import StandIns, provide_simulated_world, simulated_parts
 from kiosk.single_instance import acquire_or_exit_message
 from kiosk.voice import Voice
 from kiosk.watchdog import SystemdNotifier
@@ -56,7 +62,8 @@ class KioskApp:
         self.scale = scale_for(width, height, config["display.font_scale"])
         self.appearance = Appearance(config["terminal.language"])
         self.apply_style()
-        self.ctx: KioskContext = build_context(config, app, scale=self.scale, **context_options)
+        provide_simulated_world(SIMULATION)  # for kiosk/'s own openers: maintenance mode's A4 test page
+        self.ctx, self.stand_ins = compose_context(config, app, scale=self.scale, **context_options)
         self.voice = Voice(
             enabled=QGuiApplication.platformName() != "offscreen", locale_name=config["terminal.language"]
         )
@@ -129,7 +136,7 @@ class KioskApp:
         if with_panel and self.ctx.devices.simulators:
             from app.harness.sim_panel import show_simulator_panel
 
-            show_simulator_panel(self)  # on the DeviceHub's own simulators (`kiosk run` on config/simulated.toml)
+            show_simulator_panel(self)  # on the kiosk's own stand-ins (`kiosk run` on config/simulated.toml)
 
     def close(self) -> None:
         """Close and delete the kiosk's windows, then stop its services. Deleted at once: a process that starts
@@ -150,6 +157,34 @@ class KioskApp:
         for translator in self.translators:
             self.app.removeTranslator(translator)
         shutdown(self.ctx)
+        if self.stand_ins is not None:
+            self.stand_ins.stop()
+
+
+def compose_context(
+    config: KioskConfig,
+    parent: QApplication,
+    clock: Callable[[], dt.datetime] = dt.datetime.now,
+    scale: float = 1.0,
+) -> tuple[KioskContext, StandIns | None]:
+    """The kiosk's services and the simulators they run on. The simulated world (app/harness/world.py) starts a
+    simulator for each part the configuration calls simulated (devices, bank host) and builds the embedded fee
+    system when it is one; the kiosk is handed both. The stand-ins are the caller's to stop, after the context's
+    shutdown (KioskApp.close)."""
+    config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    parts = simulated_parts(config)
+    stand_ins = SIMULATION.start_stand_ins(config, parts) if parts else None
+    fee_system = None
+    try:
+        fee_system = build_fee_system(config, clock, SIMULATION)
+        ctx = build_context(config, parent, clock, scale, fee_system=fee_system, stand_ins=stand_ins)
+    except BaseException:
+        if fee_system is not None:
+            fee_system.close()
+        if stand_ins is not None:
+            stand_ins.stop()
+        raise
+    return ctx, stand_ins
 
 
 def run(config: KioskConfig) -> int:

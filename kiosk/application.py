@@ -22,13 +22,17 @@ from kiosk.maintenance.paper import listen_for_paper
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
+from kiosk.simulated import SimulatedWorld, StandIns, simulated_world
 from kiosk.tasks import TaskRunner
-from parties.feesystem.embedded import EmbeddedFeeSystem
 
 log = logging.getLogger(__name__)
 
 
-def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> FeeSystem:
+def build_fee_system(
+    config: KioskConfig, clock: Callable[[], dt.datetime], world: SimulatedWorld | None = None
+) -> FeeSystem:
+    """The configuration's fee system: the client of the bureau's gateway (``kind = "http"``), or the embedded
+    simulator, which the simulated world builds (``world``, by default the one the composition root provided)."""
     section = config.section("fee_system")
     if section["kind"] == "http":
         from kiosk.feesystem.http_client import HttpFeeSystem  # http.client and ssl only where it is used
@@ -37,13 +41,7 @@ def build_fee_system(config: KioskConfig, clock: Callable[[], dt.datetime]) -> F
             return HttpFeeSystem(section["url"], timeout_seconds=section["timeout_seconds"])
         except ValueError as error:  # e.g. a URL that is not http(s)
             raise ConfigError(config.source, "fee_system.url", str(error)) from None
-    return EmbeddedFeeSystem(
-        config.state_path(section["database"]),
-        config.config_path(section["policy"]),
-        config.config_path(section["people"]),
-        clock=clock,
-        verification_key=config["verification.hmac_key"],
-    )
+    return (world or simulated_world()).fee_system(config, clock)
 
 
 def build_context(
@@ -51,11 +49,15 @@ def build_context(
     parent: QObject | None = None,
     clock: Callable[[], dt.datetime] = dt.datetime.now,
     scale: float = 1.0,
+    *,
+    fee_system: FeeSystem,
+    stand_ins: StandIns | None = None,
 ) -> KioskContext:
+    """The kiosk's services on the fee system and the devices' stand-ins the composition root hands it (app/); the
+    devices the configuration calls real are opened as configured."""
     config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fee_system = build_fee_system(config, clock)
     journal = Journal(config.state_path(config["paths.journal"]), config["terminal.id"], clock=clock)
-    devices = DeviceHub(config).start()
+    devices = DeviceHub(config, stand_ins).start()
     receipts = ReceiptService(
         devices.printer,
         hall_name=config["terminal.hall_name"],

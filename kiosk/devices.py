@@ -1,97 +1,51 @@
-"""The kiosk's devices, built from the configuration.
+"""The kiosk's devices, opened from the configuration.
 
-A device in "simulated" mode gets its device simulator started on the device's real transport (a
-pseudo-terminal for serial devices) and the *real* driver opened on the other end, so the bytes on the wire
-are the real ones even with no hardware. "real" mode opens the driver on the configured port.
+DeviceHub opens each device's real driver at its address: the configured port, reader or host in mode "real". A
+device the configuration calls "simulated" is reached the same way, at the address of a simulator someone else
+started on the device's real transport (a pseudo-terminal for serial devices, pcscd's vpcd reader for the card
+slots, loopback TCP for the bank host): the stand-ins the composition root hands the hub (kiosk/simulated.py,
+started by app/harness/world.py), so the bytes on the wire are the real ones even with no hardware. The hub starts
+no simulator and none of the other parties' systems.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from drivers.bankcard import PcscBankCardReader, VirtualPbocCard
+from drivers.bankcard import PcscBankCardReader
 from drivers.bankhost import BankHostClient, StanCounter
 from drivers.base import DeviceError
 from drivers.idcard import SerialIdCardReader
-from drivers.idcard.simulator import IdCardReaderSimulator
-from drivers.pcsc.daemon import ensure_pcscd
-from drivers.pcsc.vpcd import VPCD_PORT, VirtualCardClient
+from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
-from drivers.pinpad.crypto import Algorithm
-from drivers.pinpad.simulator import PinPadSimulator
-from drivers.sscard import PcscSsCardReader, VirtualSsCard
+from drivers.sscard import PcscSsCardReader
 from kiosk.config import KioskConfig
-from parties.bankhost.accounts import demo_accounts
-from parties.bankhost.simulator import BankHostSimulator
-from parties.bankhost.testkeys import install_test_master_key
+from kiosk.simulated import StandIns
 from printers.a4.cups import CupsA4Printer
-from printers.a4.private_cupsd import CupsUnavailable
-from printers.a4.simulator import CupsFilePrinterSimulator
 from printers.escpos.config import ReceiptPrinterConfig
 from printers.escpos.driver import ReceiptPrinter
-from printers.escpos.simulator import EscPosPrinterSimulator
 
 log = logging.getLogger(__name__)
 
+# Where a simulated card slot is found on the machine's pcscd: the simulated world puts its virtual cards into
+# vpcd's two readers, and `kiosk doctor` checks the first.
 SIMULATED_SSCARD_READER = "Virtual PCD 00 00"  # vpcd's slot 0, reached on VPCD_PORT
 SIMULATED_BANKCARD_READER = "Virtual PCD 00 01"  # vpcd's slot 1
 BANKCARD_VPCD_PORT = VPCD_PORT + 1
 
 
-class VirtualCardSlot:
-    """A simulated card slot: a virtual card inserted into (or pulled from) one of pcscd's vpcd readers.
-
-    ``card_factory`` turns what is inserted (a social security card's data, a bank account) into the card. A card
-    stays in the slot while its reader loses power (``detach``: pcscd restarts, the reader is unplugged) and
-    answers again on ``attach``, as a card left in a real reader does."""
-
-    def __init__(
-        self,
-        port: int = VPCD_PORT,
-        card_factory: Callable[[Any], Any] = VirtualSsCard,
-        on_message: Callable[[str, bytes], None] | None = None,
-    ) -> None:
-        self.port = port
-        self.card_factory = card_factory
-        self.on_message = on_message  # every vpcd message, for the simulator panel's traffic log
-        self.client: VirtualCardClient | None = None
-        self.powered = True
-
-    def insert(self, data: Any) -> None:
-        self.remove()
-        self.client = VirtualCardClient(self.card_factory(data), port=self.port, on_message=self.on_message)
-        if self.powered:
-            self.client.insert()
-
-    def remove(self) -> None:
-        if self.client is not None:
-            self.client.close()
-            self.client = None
-
-    def detach(self) -> None:
-        """The reader goes dark: the card's link ends, the card stays in the slot."""
-        self.powered = False
-        if self.client is not None:
-            self.client.close()
-
-    def attach(self) -> None:
-        """The reader is back: a card left in the slot is seen again."""
-        self.powered = True
-        if self.client is not None and not self.client.inserted:
-            self.client.insert()
-
-    def stop(self) -> None:
-        self.remove()
+class NotStarted(RuntimeError):
+    """A device the configuration calls simulated, with no simulator handed to the hub to reach it at."""
 
 
 @dataclass
 class DeviceHub:
     config: KioskConfig
+    # The simulators of the devices (and bank host) the configuration calls simulated, and where they are; None
+    # when every device is real.
+    stand_ins: StandIns | None = None
     idcard: SerialIdCardReader | None = None
     printer: ReceiptPrinter | None = None
     sscard: PcscSsCardReader | None = None
@@ -100,8 +54,15 @@ class DeviceHub:
     bankcard: PcscBankCardReader | None = None
     bank: BankHostClient | None = None
     problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
+    # The stand-ins' simulators by device, for the simulator panel, the scenario runner and the tests (the hub
+    # itself only opens the drivers in front of them).
     simulators: dict[str, Any] = field(default_factory=dict)
-    _a4_starting: threading.Thread | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.stand_ins is not None:
+            # One view: a stand-in that fails later (the A4 printer's cupsd) says so where the hub's problems are read.
+            self.simulators = self.stand_ins.simulators
+            self.problems = self.stand_ins.problems
 
     def start(self) -> DeviceHub:
         self._start_idcard()
@@ -109,6 +70,7 @@ class DeviceHub:
         self._start_printer()
         self._start_a4_printer()
         self._start_pinpad()
+        self._start_bankcard()
         self._start_bank()
         return self
 
@@ -120,50 +82,41 @@ class DeviceHub:
         assert self.bank is not None
         return self.bank
 
+    def _section(self, name: str) -> dict[str, Any]:
+        """The configuration's values of a device, pointed at its simulator when the configuration simulates it."""
+        values = self.config.section(name)
+        if values["mode"] != "simulated":
+            return values
+        address = self.stand_ins.sections.get(name) if self.stand_ins is not None else None
+        if address is None:
+            raise NotStarted(
+                f"{name} is simulated and no simulator of it was handed to the hub"
+                + (f" ({self.problems[_DEVICE_OF[name]]})" if _DEVICE_OF[name] in self.problems else "")
+                + ": the composition root starts the stand-ins (kiosk/simulated.py)"
+            )
+        return {**values, **address}
+
     def _start_pinpad(self) -> None:
-        section = self.config.section("devices.pinpad")
-        port = section["port"]
-        if section["mode"] == "simulated":
-            simulator = PinPadSimulator(state_file=self.config.state_path("pinpad.json")).start()
-            self.simulators["pinpad"] = simulator
-            port = simulator.port
-        self.pinpad = SerialPinPad(port, baud=section["baud"], timeout=self.config["timeouts.device_seconds"])
-        if section["mode"] == "simulated":
-            try:
-                self.pinpad.open()
-                # The simulated pad and the simulated bank share a test master key (never a real one).
-                if not self.pinpad.check_values().get("master"):
-                    install_test_master_key(self.pinpad, Algorithm(section["algorithm"]))
-            except DeviceError as error:
-                log.warning("PIN pad simulator not ready: %s", error)
-                self.problems["pinpad"] = str(error)
-        else:
-            try:
-                self.pinpad.open()  # a real pad must be open before sign-on loads working keys into it
-            except DeviceError as error:
-                log.warning("PIN pad not available: %s", error)
-                self.problems["pinpad"] = str(error)
+        section = self._section("devices.pinpad")
+        # The PIN pad simulator already holds the test master key: the simulated world put it in (never a real one).
+        self.pinpad = SerialPinPad(
+            section["port"], baud=section["baud"], timeout=self.config["timeouts.device_seconds"]
+        )
+        try:
+            self.pinpad.open()  # a real pad must be open before sign-on loads working keys into it
+        except DeviceError as error:
+            log.warning("PIN pad not available: %s", error)
+            self.problems["pinpad"] = str(error)
+
+    def _start_bankcard(self) -> None:
+        section = self._section("devices.bankcard")
+        self.bankcard = PcscBankCardReader(section["reader"], timeout=self.config["timeouts.device_seconds"])
 
     def _start_bank(self) -> None:
-        card = self.config.section("devices.bankcard")
-        bank = self.config.section("bank")
-        fragment = card["reader"]
-        if card["mode"] == "simulated":
-            fragment = SIMULATED_BANKCARD_READER
-            self.simulators["bankcard"] = VirtualCardSlot(BANKCARD_VPCD_PORT, VirtualPbocCard)
-        self.bankcard = PcscBankCardReader(fragment, timeout=self.config["timeouts.device_seconds"])
-        host, port = bank["host"], bank["port"]
-        if bank["mode"] == "simulated":
-            simulator = BankHostSimulator(
-                demo_accounts(),
-                algorithm=self.config["devices.pinpad.algorithm"],
-                state_dir=self.config.state_path("bank"),
-            ).start()
-            self.simulators["bank"] = simulator
-            host, port = simulator.address
+        bank = self._section("bank")
         self.bank = BankHostClient(
-            host,
-            port,
+            bank["host"],
+            bank["port"],
             bank["terminal_id"],
             bank["merchant_id"],
             timeout=bank["timeout_seconds"],
@@ -173,35 +126,13 @@ class DeviceHub:
         )
 
     def _start_a4_printer(self) -> None:
-        section = self.config.section("devices.a4_printer")
-        if section["mode"] == "real":
-            self._a4_printer = CupsA4Printer(section["queue"])
+        if self.config["devices.a4_printer.mode"] == "simulated" and "a4_printer" in self.problems:
+            # Its simulator could not start (no cupsd here): the kiosk still takes payments, and the certificate
+            # screens say the printer is out of order.
+            self._a4_printer = None
             return
-        simulator = CupsFilePrinterSimulator(self.config.state_path("certificates"), section["queue"])
-        try:
-            simulator.launch()  # on this thread: cupsd dies with the thread that started it
-        except CupsUnavailable as error:
-            self._a4_unavailable(error)
-            return
-        self.simulators["a4_printer"] = simulator
-        self._a4_printer = CupsA4Printer(simulator.queue, server=simulator.socket)
-        # Its private cupsd takes ~0.1 s to answer: that wait is the simulator's, not the kiosk's, so it runs beside
-        # the first frame (docs/performance.md). wait_until_started() joins it before anyone prints or stops it.
-        self._a4_starting = threading.Thread(target=self._wait_for_a4_simulator, args=(simulator,), name="a4-start")
-        self._a4_starting.start()
-
-    def _wait_for_a4_simulator(self, simulator: CupsFilePrinterSimulator) -> None:
-        try:
-            simulator.wait_ready()
-        except CupsUnavailable as error:
-            self._a4_unavailable(error)
-
-    def _a4_unavailable(self, error: CupsUnavailable) -> None:
-        # The kiosk still takes payments; the certificate screens say the printer is out of order.
-        log.warning("A4 printer simulator unavailable: %s", error)
-        self.problems["a4_printer"] = str(error)
-        self._a4_printer = None
-        self.simulators.pop("a4_printer", None)
+        section = self._section("devices.a4_printer")
+        self._a4_printer = CupsA4Printer(section["queue"], server=section.get("server"))
 
     @property
     def a4_printer(self) -> CupsA4Printer | None:
@@ -210,36 +141,24 @@ class DeviceHub:
 
     def wait_until_started(self) -> DeviceHub:
         """Every simulator started in the background has answered (or failed and said why in ``problems``)."""
-        starting = self._a4_starting
-        if starting is not None:
-            starting.join()
+        if self.stand_ins is not None:
+            self.stand_ins.wait_until_started()
+            if self.config["devices.a4_printer.mode"] == "simulated" and "a4_printer" not in self.simulators:
+                self._a4_printer = None  # its cupsd did not answer: ``problems`` says why
         return self
 
     def _start_idcard(self) -> None:
-        section = self.config.section("devices.idcard")
-        port = section["port"]
-        if section["mode"] == "simulated":
-            simulator = IdCardReaderSimulator().start()
-            self.simulators["idcard"] = simulator
-            port = simulator.port
-        self.idcard = SerialIdCardReader(port, baud=section["baud"], timeout=self.config["timeouts.device_seconds"])
+        section = self._section("devices.idcard")
+        self.idcard = SerialIdCardReader(
+            section["port"], baud=section["baud"], timeout=self.config["timeouts.device_seconds"]
+        )
 
     def _start_sscard(self) -> None:
-        section = self.config.section("devices.sscard")
-        fragment = section["reader"]
-        if section["mode"] == "simulated":
-            fragment = SIMULATED_SSCARD_READER
-            try:
-                ensure_pcscd()
-            except DeviceError as error:
-                # The kiosk still runs: the ID card logs in, and the screen says the card slot is out of order.
-                log.warning("social security card reader unavailable: %s", error)
-                self.problems["sscard"] = str(error)
-            self.simulators["sscard"] = VirtualCardSlot()
-        self.sscard = PcscSsCardReader(fragment, timeout=self.config["timeouts.device_seconds"])
+        section = self._section("devices.sscard")
+        self.sscard = PcscSsCardReader(section["reader"], timeout=self.config["timeouts.device_seconds"])
 
     def _start_printer(self) -> None:
-        section = self.config.section("devices.receipt_printer")
+        section = self._section("devices.receipt_printer")
         printer_config = ReceiptPrinterConfig(
             transport=section["transport"],
             port=section["port"],
@@ -251,17 +170,6 @@ class DeviceHub:
             paper_width_mm=section["paper_width_mm"],
             timeout=min(2.0, self.config["timeouts.device_seconds"]),
         )
-        if section["mode"] == "simulated":
-            receipts = self.config.state_path("receipts")
-            simulator = EscPosPrinterSimulator("pty", receipt_dir=Path(receipts)).start()
-            self.simulators["printer"] = simulator
-            printer_config = ReceiptPrinterConfig(
-                transport="serial",
-                port=simulator.port or "",
-                baud=section["baud"],
-                paper_width_mm=section["paper_width_mm"],
-                timeout=printer_config.timeout,
-            )
         self.printer = ReceiptPrinter(printer_config)
 
     @property
@@ -269,6 +177,7 @@ class DeviceHub:
         return self.config["devices.receipt_printer.paper_width_mm"]
 
     def stop(self) -> None:
+        """Close the devices. Their simulators are stopped by whoever started them (the stand-ins' owner)."""
         self.wait_until_started()  # a cupsd still starting would outlive the kiosk
         for device in (self.idcard, self.sscard, self.printer, self.pinpad, self.bankcard):
             if device is not None:
@@ -276,6 +185,15 @@ class DeviceHub:
                     device.close()
                 except Exception:  # closing a broken device must not stop the others
                     log.exception("closing a device failed")
-        for simulator in self.simulators.values():
-            simulator.stop()
-        self.simulators.clear()
+
+
+# The device name a configuration section's problems are kept under.
+_DEVICE_OF = {
+    "devices.idcard": "idcard",
+    "devices.sscard": "sscard",
+    "devices.receipt_printer": "printer",
+    "devices.a4_printer": "a4_printer",
+    "devices.pinpad": "pinpad",
+    "devices.bankcard": "bankcard",
+    "bank": "bank",
+}

@@ -200,9 +200,12 @@ def test_unlisted_years_carry_the_nearest_listed_figures_and_windows_follow_the_
 
 
 def test_the_sample_certificate_finds_the_history_on_any_date():
+    from app.harness.world import SIMULATION
     from kiosk.config import load_config
     from kiosk.maintenance.samples import sample_document
+    from kiosk.simulated import provide_simulated_world
 
+    provide_simulated_world(SIMULATION)  # as the composition root does: the sample is the simulated fee system's
     config = load_config(CONFIG_DIR / "simulated.toml")
     for day in (dt.date(2028, 2, 29), dt.date(2026, 12, 31)):
         document = sample_document(config, "tax", day)

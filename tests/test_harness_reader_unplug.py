@@ -26,7 +26,7 @@ from drivers.pcsc.private_pcscd import PrivatePcscd, VirtualReader, free_port_pa
 from drivers.bankcard import VirtualPbocCard
 from parties.bankhost.accounts import demo_accounts
 from drivers.sscard import demo_sscard
-from kiosk.devices import VirtualCardSlot
+from app.harness.card_slot import VirtualCardSlot
 from app.harness.bench import Bench
 
 readers = {"sscard": VirtualReader("Test SSCard", free_port_pair()),

@@ -224,12 +224,13 @@ def test_ceremony_needs_two_different_technicians_and_valid_components():
 
 
 def test_reconciliation_reads_the_fee_system_through_its_interface_like_kiosk_reconcile(tmp_path, journal):
+    from app.harness.world import SIMULATION
     from kiosk.application import build_fee_system
     from kiosk.feesystem.http_client import HttpFeeSystem
     from parties.feesystem.http_server import FeeSystemHttpServer
 
     base = load_config(REPO_CONFIG).with_overrides({"paths.state_dir": str(tmp_path / "state")})
-    embedded = build_fee_system(base, lambda: NOW)
+    embedded = build_fee_system(base, lambda: NOW, SIMULATION)  # the composition root's world builds it
     try:
         report = reconciliation.run_reconciliation(base, journal, embedded, NOW.date())
         # The card channel is checked against the simulated bank host's ledger, as `kiosk reconcile` does.

@@ -9,11 +9,17 @@ happen inside the ``func``s, so that ``kiosk --help`` and the diag commands star
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from app.cli import run, sim
 from kiosk.cli import cert, diag, doctor, passwd, reconcile, recover, verify
+from kiosk.config import KioskConfig
+from kiosk.feesystem.api import FeeSystem
+from kiosk.simulated import provide_simulated_world
 
 SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, doctor, passwd]
 
@@ -29,7 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class LazySimulation:
+    """The simulated world (app/harness/world.py) the commands of kiosk/cli open simulated stores with (`kiosk
+    recover`, `reconcile`, `cert sample`), imported when one first needs it: `kiosk --help` and the diag commands
+    start without the simulators."""
+
+    def fee_system(
+        self, config: KioskConfig, clock: Callable[[], dt.datetime], database: Path | str | None = None
+    ) -> FeeSystem:
+        from app.harness.world import SIMULATION
+
+        return SIMULATION.fee_system(config, clock, database)
+
+    def start_stand_ins(self, config: KioskConfig, parts: Iterable[str] | None = None) -> Any:
+        from app.harness.world import SIMULATION
+
+        return SIMULATION.start_stand_ins(config, parts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    provide_simulated_world(LazySimulation())  # the composition root's world, for the commands that need one
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):

@@ -1,7 +1,8 @@
 """Every action a person at the simulator can take on the devices: the control panel's and the scenarios' hands.
 
 A Bench holds the running device simulators and the fee-system simulator's back end (the QR channel's phone),
-whoever started them: the harness supervisor (`kiosk sim`) or the kiosk's own DeviceHub (`make run`).
+whoever started them (both through the simulated world, world.py): the harness supervisor (`kiosk sim`) or the
+kiosk's own composition root for the parts its configuration simulates (`make run`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Bench:
     people: dict[str, DemoPerson]
     fee_server: Any = None  # FeeSystemHttpServer when the kiosk reaches the fee system over HTTP
     unplugged: set[str] = field(default_factory=set)
-    # The certificate printer is the kiosk's own simulator (a private cupsd in its DeviceHub), not the supervisor's:
+    # The certificate printer is the kiosk's own simulator (a private cupsd of its stand-ins), not the supervisor's:
     # whoever holds the kiosk (runner, panel) puts it here.
     a4_printer: Any = None
     # The simulator's own pcscd (drivers/pcsc/private_pcscd.py), whose readers can be unplugged; None on the

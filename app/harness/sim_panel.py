@@ -40,8 +40,8 @@ PANEL_GAP = 20  # pixels between the kiosk's window and the panel, to its right
 
 def show_simulator_panel(kiosk: Any, bench: Bench | None = None, traffic: TrafficLog | None = None) -> SimulatorPanel:
     """The simulator's control panel beside ``kiosk``'s window (an app.kiosk_app.KioskApp, which closes it with
-    itself). ``bench``/``traffic``: the supervisor's (`kiosk sim`); none: a bench on the kiosk's own DeviceHub
-    simulators (`kiosk run` on config/simulated.toml), without a traffic log."""
+    itself). ``bench``/``traffic``: the supervisor's (`kiosk sim`); none: a bench on the simulators of the kiosk's
+    own stand-ins (`kiosk run` on config/simulated.toml), without a traffic log."""
     panel = SimulatorPanel(kiosk.ctx, bench, traffic)
     panel.move(kiosk.window.x() + kiosk.window.width() + PANEL_GAP, kiosk.window.y())
     panel.show()

@@ -3,10 +3,10 @@ A4 certificate (样张).
 
 Shared by the maintenance screen's device tests (devices.py) and the command line (`kiosk diag printer test`,
 `kiosk cert sample`). The sample is 赵敏 (demo person "history") and her seeded history (the two years before this
-one) of monthly flexible pension and medical payments, read from the embedded fee-system simulator (an in-memory
-database seeded as of today from the configuration's demo people and policy files, so nothing is written). The fee
-system does not number samples, so they carry a number of their own that says 样张, and every page is watermarked
-样张: a sample can never pass as a real certificate.
+one) of monthly flexible pension and medical payments, read from the simulated world's fee system (kiosk/simulated.py;
+an in-memory database seeded as of today from the configuration's demo people and policy files, so nothing is
+written). The fee system does not number samples, so they carry a number of their own that says 样张, and every
+page is watermarked 样张: a sample can never pass as a real certificate.
 """
 
 from __future__ import annotations
@@ -51,16 +51,14 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
         tax_certificate,
     )
     from kiosk.demo import load_people
-    from parties.feesystem.embedded import EmbeddedFeeSystem
+    from kiosk.simulated import simulated_world
     from printers.certificates.models import PaymentForm
 
     people_file = config.config_path(config["fee_system.people"])
     person = next(p for p in load_people(people_file) if p["key"] == SAMPLE_PERSON_KEY)
     # Seeded as of ``today``: the history's relative years (demo_dates) are counted back from it.
     seeded_at = dt.datetime.combine(today, dt.time(10, 0))
-    fee_system = EmbeddedFeeSystem(
-        ":memory:", config.config_path(config["fee_system.policy"]), people_file, clock=lambda: seeded_at
-    )
+    fee_system = simulated_world().fee_system(config, lambda: seeded_at, database=":memory:")
     try:
         records = fee_system.payment_records(person["id_number"])  # a fresh database: the seeded history only
     finally:

@@ -28,6 +28,9 @@ from kiosk.payments.journal import END_STATES, Journal, JournalEntry, PaymentSta
 
 CHANNELS = (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
 POSTED_STATES = frozenset({PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE})
+# The bank host simulator's ledger file in its state directory, read here as the bank's settlement file (the
+# simulator's STATE_FILE, parties/bankhost/simulator.py; the kiosk does not import it, a test checks they agree).
+BANK_LEDGER_FILE = "bankhost.json"
 
 
 @dataclass(frozen=True)
@@ -546,6 +549,4 @@ def bank_ledger_file(config: Any) -> Path | None:
     """The simulated bank host's ledger of this configuration (None when the bank is a real one)."""
     if config["bank.mode"] != "simulated":
         return None
-    from parties.bankhost.simulator import STATE_FILE
-
-    return config.state_path("bank") / STATE_FILE
+    return config.state_path("bank") / BANK_LEDGER_FILE

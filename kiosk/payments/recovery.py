@@ -126,10 +126,11 @@ class BankReversalHook:
     """The card hook for `kiosk recover`: ``send_pending_reversals(journal, client)`` with a bank host client
     built from the configuration on first use (only when card records wait for a reversal).
 
-    Simulated mode (the default configuration, and `--state DIR`) starts the PIN pad simulator on the state dir's
-    ``pinpad.json`` and the bank host simulator on its ``bank/`` directory, the files a kiosk in simulated mode and
-    `kiosk sim --state DIR` keep: the reversal reaches the very ledger that booked the purchase. Real mode opens the
-    configured pad (it computes the MACs) and connects to the configured host. Close it when done.
+    Simulated mode (the default configuration, and `--state DIR`) has the simulated world (kiosk/simulated.py)
+    start the PIN pad simulator on the state dir's ``pinpad.json`` and the bank host simulator on its ``bank/``
+    directory, the files a kiosk in simulated mode and `kiosk sim --state DIR` keep: the reversal reaches the very
+    ledger that booked the purchase. Real mode opens the configured pad (it computes the MACs) and connects to the
+    configured host. Close it when done.
     """
 
     def __init__(self, config: Any) -> None:
@@ -145,15 +146,20 @@ class BankReversalHook:
     def _connect(self) -> Any:
         # Imported here: recovery of QR payments needs no drivers at all.
         from kiosk.devices import DeviceHub
+        from kiosk.simulated import simulated_parts, simulated_world
 
-        hub = DeviceHub(self.config)
+        stand_ins = None
+        if parts := simulated_parts(self.config, ("devices.pinpad", "bank")):
+            stand_ins = simulated_world().start_stand_ins(self.config, parts)
+            self._closers.append(stand_ins.stop)
+        hub = DeviceHub(self.config, stand_ins)
         self._closers.append(hub.stop)
         self._client = hub.start_bank_connection()
         return self._client
 
     def close(self) -> None:
         closers, self._closers = self._closers, []
-        for close in closers:
+        for close in reversed(closers):  # the last opened first: the hub's devices before their simulators
             with contextlib.suppress(Exception):
                 close()
 

@@ -55,16 +55,16 @@ def child(kind: str, t0: float) -> int:
         state = tempfile.mkdtemp(prefix="bench-cold-")
         config = load_config(Path(kiosk_app.__file__).resolve().parents[1] / "config" / "simulated.toml")
         config = config.with_overrides({"paths.state_dir": state})
-        build_context = kiosk_app.build_context
+        compose_context = kiosk_app.compose_context
 
-        def timed_build_context(*args, **kwargs):
+        def timed_compose_context(*args, **kwargs):
             mark("fonts_style")  # translators, CJK font check, stylesheet: what KioskApp does before the context
             try:
-                return build_context(*args, **kwargs)
+                return compose_context(*args, **kwargs)
             finally:
-                mark("devices")  # fee system, journal, device hub with its simulators (ptys, cupsd, bank host)
+                mark("devices")  # the simulators (ptys, cupsd, bank host), fee system, journal, device hub
 
-        kiosk_app.build_context = timed_build_context
+        kiosk_app.compose_context = timed_compose_context
         kiosk = kiosk_app.KioskApp(config, app)
         mark("window_built")
         window = kiosk.window
