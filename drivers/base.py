@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, NoReturn, Protocol, TypeVar
 
 # Citizen-facing device messages are translated under the context "DeviceMessage" (kiosk/i18n/*.ts).
 # lupdate only reads string literals, so every call writes the context out literally.
@@ -103,6 +103,14 @@ class DeviceState:
 
     def as_json(self) -> dict[str, str | None]:
         return {"status": self.status.value, "media": self.media.value if self.media else None, "detail": self.detail}
+
+
+class Device(Protocol):
+    """What every driver has (and may have more): its kind, and its state at any time, without raising."""
+
+    kind: ClassVar[DeviceKind]
+
+    def state(self) -> DeviceState: ...
 
 
 class EventName(StrEnum):

@@ -86,9 +86,9 @@ class CardCheckout:
     def device_problem(self) -> tuple[str, str] | None:
         """Which device cannot serve a card payment now, "reader" or "pad", and why (a "DeviceMessage" source
         text); None when both can. Asked before the citizen is told to insert the card."""
-        status = self.devices.bankcard.status() if self.devices.bankcard else None
-        if status is not DeviceStatus.ONLINE:
-            log.warning("bank card reader not available: %s", status.value if status else "not configured")
+        state = self.devices.bankcard.state() if self.devices.bankcard else None
+        if state is None or state.status is not DeviceStatus.ONLINE:
+            log.warning("bank card reader not available: %s", state.detail if state else "not configured")
             return "reader", BANKCARD_ERRORS[NO_READER].citizen_message
         problem = self.pad_problem()
         return ("pad", problem) if problem else None
@@ -100,7 +100,7 @@ class CardCheckout:
         if self.devices.pinpad is None:
             return MSG_UNAVAILABLE
         try:
-            state = self.devices.pinpad.status()
+            state = self.devices.pinpad.pad_state()
         except PinPadError as error:
             log.warning("PIN pad not ready: %s", error)
             return error.citizen_message or MSG_UNAVAILABLE

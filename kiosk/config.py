@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.base import DeviceKind
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "simulated.toml"
 
@@ -73,6 +75,12 @@ def _password_hashes(value: Any) -> str | None:
 
 
 MODE = Field(str, "simulated", _one_of("simulated", "real"))
+
+
+def device_section(kind: DeviceKind) -> str:
+    """The configuration table of a device kind: ``devices.idcard``, ``devices.receipt_printer``, ..."""
+    return f"devices.{kind.value}"
+
 NUMBER = (int, float)
 
 SCHEMA: dict[str, dict[str, Field]] = {
@@ -110,26 +118,26 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "url": Field(str, ""),
         "timeout_seconds": Field(NUMBER, 10, _positive),
     },
-    "devices.idcard": {
+    device_section(DeviceKind.IDCARD): {
         "mode": MODE,
         "port": Field(str, ""),
         "baud": Field(int, 115200, _baud),
     },
-    "devices.sscard": {
+    device_section(DeviceKind.SSCARD): {
         "mode": MODE,
         "reader": Field(str, "Virtual PCD"),
     },
-    "devices.pinpad": {
+    device_section(DeviceKind.PINPAD): {
         "mode": MODE,
         "port": Field(str, ""),
         "baud": Field(int, 9600, _baud),
         "algorithm": Field(str, "tdes", _one_of("tdes", "sm4")),
     },
-    "devices.bankcard": {
+    device_section(DeviceKind.BANKCARD): {
         "mode": MODE,
         "reader": Field(str, "Virtual PCD 00 01"),
     },
-    "devices.receipt_printer": {
+    device_section(DeviceKind.RECEIPT_PRINTER): {
         "mode": MODE,
         "transport": Field(str, "serial", _one_of("serial", "tcp", "usb")),
         "port": Field(str, ""),
@@ -140,7 +148,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "usb_product": Field(int, 0, _non_negative),
         "paper_width_mm": Field(int, 80, _paper),
     },
-    "devices.a4_printer": {
+    device_section(DeviceKind.A4_PRINTER): {
         "mode": MODE,
         "queue": Field(str, "kiosk-a4"),
     },
@@ -169,7 +177,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
 }
 
 # Real serial devices must name a port that exists.
-SERIAL_DEVICES = ("devices.idcard", "devices.pinpad")
+SERIAL_DEVICES = (device_section(DeviceKind.IDCARD), device_section(DeviceKind.PINPAD))
 
 
 @dataclass(frozen=True)
@@ -279,10 +287,11 @@ def load_config(path: Path | str | None = None) -> KioskConfig:
 
 
 def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
-    printer = values["devices.receipt_printer"]
+    printer_section = device_section(DeviceKind.RECEIPT_PRINTER)
+    printer = values[printer_section]
     serial_sections = [*SERIAL_DEVICES]
     if printer["transport"] == "serial":
-        serial_sections.append("devices.receipt_printer")
+        serial_sections.append(printer_section)
     for section in serial_sections:
         table = values[section]
         if table["mode"] != "real":

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from drivers.base import QT_TRANSLATE_NOOP, DeviceError, DeviceStatus
+from drivers.base import QT_TRANSLATE_NOOP, DeviceError, DeviceEvent, DeviceKind, DeviceStatus, EventName
 from drivers.idcard import SerialIdCardReader
 from drivers.idcard.errors import IdCardAnswerCut
-from drivers.pcsc.monitor import CardEvent, CardMonitor
+from drivers.pcsc.monitor import CardMonitor
 from drivers.sscard import PcscSsCardReader
 from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 
@@ -37,7 +37,7 @@ MSG_INVALID_ID_NUMBER = QT_TRANSLATE_NOOP(
 
 @dataclass(frozen=True)
 class IdentityRead:
-    method: str  # "idcard" | "sscard"
+    method: DeviceKind  # DeviceKind.IDCARD | DeviceKind.SSCARD
     id_number: str
     name: str
     valid_to: dt.date | None  # None: 长期 (no end date)
@@ -49,7 +49,7 @@ class IdentityRead:
 class IdentityWatcher(QObject):
     card_read = Signal(object)  # IdentityRead
     failed = Signal(str, str)  # error code, citizen message (English source, context "DeviceMessage")
-    reader_status = Signal(str, str)  # "idcard" | "sscard", DeviceStatus value
+    reader_status = Signal(str, str)  # DeviceKind value (idcard | sscard), DeviceStatus value
     sscard_removed = Signal()
 
     def __init__(
@@ -61,9 +61,9 @@ class IdentityWatcher(QObject):
         super().__init__(parent)
         self.idcard = idcard
         self.sscard = sscard
-        self.statuses: dict[str, DeviceStatus] = {
-            "idcard": DeviceStatus.ONLINE if idcard else DeviceStatus.NO_DEVICE,
-            "sscard": DeviceStatus.OFFLINE if sscard else DeviceStatus.NO_DEVICE,
+        self.statuses: dict[DeviceKind, DeviceStatus] = {
+            DeviceKind.IDCARD: DeviceStatus.ONLINE if idcard else DeviceStatus.NO_DEVICE,
+            DeviceKind.SSCARD: DeviceStatus.OFFLINE if sscard else DeviceStatus.NO_DEVICE,
         }
         self._polling = threading.Event()
         self._stop = threading.Event()
@@ -110,17 +110,17 @@ class IdentityWatcher(QObject):
 
     # --- events ---------------------------------------------------------------------------------------------
 
-    def _set_status(self, device: str, status: DeviceStatus) -> None:
+    def _set_status(self, device: DeviceKind, status: DeviceStatus) -> None:
         if self.statuses.get(device) != status:
             self.statuses[device] = status
-            self.reader_status.emit(device, status.value)
+            self.reader_status.emit(device.value, status.value)
 
-    def _on_sscard_event(self, event: CardEvent) -> None:
-        """On the monitor's thread: keep it short."""
-        self._set_status("sscard", event.status)
-        if event.kind == "inserted":
+    def _on_sscard_event(self, event: DeviceEvent) -> None:
+        """On the monitor's thread: keep it short. The payload is the monitor's CardEvent."""
+        self._set_status(event.kind, event.payload.status)
+        if event.name is EventName.INSERTED:
             self._sscard_inserted.set()
-        elif event.kind == "removed":
+        elif event.name is EventName.REMOVED:
             self._sscard_inserted.clear()
             self.sscard_removed.emit()
 
@@ -148,10 +148,10 @@ class IdentityWatcher(QObject):
         try:
             self.idcard.open()
             found = self.idcard.find_card()
-            self._set_status("idcard", DeviceStatus.ONLINE)
+            self._set_status(DeviceKind.IDCARD, DeviceStatus.ONLINE)
             if found and self._polling.is_set():
                 card = self.idcard.read_card()
-                self._emit_read(IdentityRead("idcard", card.id_number, card.display_name, card.valid_to))
+                self._emit_read(IdentityRead(DeviceKind.IDCARD, card.id_number, card.display_name, card.valid_to))
         except DeviceError as error:
             # The diag category groups the reader's many codes: no_device/timeout mean the reader is gone, unless
             # it was talking when the answer stopped (the card left mid-read: the citizen is asked to lay it again).
@@ -159,7 +159,7 @@ class IdentityWatcher(QObject):
             log.info("ID card reader: %s", error.code)
             if category in ("no_device", "timeout") and not isinstance(error, IdCardAnswerCut):
                 self.idcard.close()
-                self._set_status("idcard", DeviceStatus.OFFLINE)
+                self._set_status(DeviceKind.IDCARD, DeviceStatus.OFFLINE)
                 self._idcard_retry_at = clock().timestamp() + REOPEN_SECONDS
             elif category != "no_card":
                 self.failed.emit(error.code, error.citizen_message)
@@ -173,7 +173,7 @@ class IdentityWatcher(QObject):
             if error.code != "card_removed":
                 self.failed.emit(error.code, error.citizen_message)
             return
-        self._emit_read(IdentityRead("sscard", card.id_number, card.name, card.expiry_date))
+        self._emit_read(IdentityRead(DeviceKind.SSCARD, card.id_number, card.name, card.expiry_date))
 
     def _emit_read(self, read: IdentityRead) -> None:
         """A card's identity goes on only with a number that can be right: a forged card or a misread one is

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.base import DeviceError
+from drivers.base import DeviceError, DeviceKind, PaperStatus
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.names import mask_name
@@ -76,25 +76,25 @@ class ReceiptService:
         self.cut_listeners: list[Callable[[str], None]] = []
 
     def _note_paper(self, paper_low: bool) -> None:
-        if paper_low and self.technician_warnings.get("receipt_printer") != "paper_low":
+        if paper_low and self.technician_warnings.get(DeviceKind.RECEIPT_PRINTER) != "paper_low":
             log.warning("technician: receipt paper low")
         if paper_low:
-            self.technician_warnings["receipt_printer"] = "paper_low"
+            self.technician_warnings[DeviceKind.RECEIPT_PRINTER] = "paper_low"
         else:
-            self.technician_warnings.pop("receipt_printer", None)
+            self.technician_warnings.pop(DeviceKind.RECEIPT_PRINTER, None)
 
     def readiness(self) -> PrinterReadiness:
         """Ask the printer (DLE EOT) before any money is taken. Paper low keeps the kiosk working."""
         if self.printer is None:
             return PrinterReadiness(False, reason="no_device")
         try:
-            status = self.printer.status()
+            status = self.printer.printer_status()
         except DeviceError as error:
             return PrinterReadiness(False, reason=error.code, citizen_message=error.citizen_message)
-        self._note_paper(status.paper == "low")
+        self._note_paper(status.paper is PaperStatus.LOW)
         if status.blocking_reason:
             return PrinterReadiness(False, reason=status.blocking_reason)
-        return PrinterReadiness(True, paper_low=status.paper == "low")
+        return PrinterReadiness(True, paper_low=status.paper is PaperStatus.LOW)
 
     def document(
         self,
@@ -175,4 +175,4 @@ class ReceiptService:
                 listener(kind)
             except Exception:  # counting paper must never turn a printed receipt into a failure
                 log.exception("receipt cut listener failed")
-        self._note_paper(after.paper == "low")
+        self._note_paper(after.paper is PaperStatus.LOW)

@@ -107,7 +107,7 @@ def test_no_card_and_no_reader(bank_reader, pcscd, vpcd_slot1) -> None:
         bank_reader.read_card()
     assert caught.value.code == "no_card"
     missing = PcscBankCardReader("No Such Reader")
-    assert missing.status() is DeviceStatus.NO_DEVICE
+    assert missing.state().status is DeviceStatus.NO_DEVICE
     with pytest.raises(BankCardError) as caught:
         missing.read_card()
     assert caught.value.code == "no_reader"
@@ -115,7 +115,7 @@ def test_no_card_and_no_reader(bank_reader, pcscd, vpcd_slot1) -> None:
 
 def test_card_present_follows_the_slot(bank_reader, insert_bank_card) -> None:
     client = insert_bank_card(VirtualPbocCard(RICH))
-    assert bank_reader.card_present() and bank_reader.status() is DeviceStatus.ONLINE
+    assert bank_reader.card_present() and bank_reader.state().status is DeviceStatus.ONLINE
     client.remove()
     from bank_fixtures import card_in_slot, wait_for
 

@@ -101,12 +101,12 @@ def test_panel_a4_printer_faults_reach_cups(sim):
     states = panel.findChild(QComboBox, "sim_a4_printer")
     assert states.isEnabled() and printer is not None
     states.setCurrentIndex(states.findData("offline"))
-    assert printer.status().blocking_reason == "offline"  # the queue is stopped: CUPS says so before any job
+    assert printer.a4_status().blocking_reason == "offline"  # the queue is stopped: CUPS says so before any job
     states.setCurrentIndex(states.findData("out"))
-    assert printer.status().blocking_reason is None  # paper out is heard from the backend when a job is sent
+    assert printer.a4_status().blocking_reason is None  # paper out is heard from the backend when a job is sent
     assert panel.bench.a4_printer.fault == "out"
     states.setCurrentIndex(states.findData("ok"))
-    assert panel.bench.a4_printer.fault == "ok" and printer.status().blocking_reason is None
+    assert panel.bench.a4_printer.fault == "ok" and printer.a4_status().blocking_reason is None
 
 
 def test_panel_on_the_shared_pcscd_greys_out_the_card_reader_plugs_and_says_why(sim):

@@ -116,7 +116,7 @@ def test_silent_device_times_out() -> None:
         simulator.faults.silent = True
         with pytest.raises(errors.IdCardTimeout, match="no answer"):
             reader.find_card()
-        assert reader.status() is DeviceStatus.OFFLINE
+        assert reader.state().status is DeviceStatus.OFFLINE
         simulator.faults.silent = False
         assert reader.find_card() is True
 
@@ -134,12 +134,12 @@ def test_every_status_code_from_the_device_raises_its_typed_error(sw3: int) -> N
 
 def test_status_reports_online_and_hardware_errors() -> None:
     with simulated_reader(None) as (simulator, reader):
-        assert reader.status() is DeviceStatus.ONLINE
+        assert reader.state().status is DeviceStatus.ONLINE
         reader.sam_status()
         assert len(reader.read_sam_id()) == 32
         reader.reset_sam()
         simulator.faults.status_override = {Command.SAM_STATUS: 0x60}
-        assert reader.status() is DeviceStatus.HARDWARE_ERROR
+        assert reader.state().status is DeviceStatus.HARDWARE_ERROR
         with pytest.raises(errors.SamSelfTestFailed):
             reader.sam_status()
 
@@ -149,7 +149,7 @@ def test_missing_port_is_no_device() -> None:
     with pytest.raises(errors.IdCardNoDevice) as caught:
         reader.open()
     assert caught.value.category == "no_device"
-    assert reader.status() is DeviceStatus.NO_DEVICE
+    assert reader.state().status is DeviceStatus.NO_DEVICE
     with pytest.raises(errors.IdCardNoDevice):
         reader.find_card()  # not open
 

@@ -48,7 +48,7 @@ ALGORITHMS = list(Algorithm)
 
 
 def test_a_fresh_pad_is_online_without_keys(rig: Rig) -> None:
-    state = rig.pad.status()
+    state = rig.pad.pad_state()
     assert state.online and state.status is DeviceStatus.ONLINE
     assert state.algorithm is Algorithm.TDES
     assert not (state.master_key or state.pin_key or state.mac_key or state.tampered)
@@ -60,10 +60,10 @@ def test_key_ceremony_shows_each_components_kcv_and_the_final_kcv(rig: Rig, algo
     first, second = COMPONENTS[algorithm]
     rig.pad.select_algorithm(algorithm)
     assert rig.pad.load_master_key_component(1, first) == crypto.check_value(algorithm, first)
-    assert rig.pad.status().components == (1,)
+    assert rig.pad.pad_state().components == (1,)
     assert rig.pad.load_master_key_component(2, second) == crypto.check_value(algorithm, second)
     assert rig.pad.combine_master_key() == crypto.check_value(algorithm, master_key(algorithm))
-    state = rig.pad.status()
+    state = rig.pad.pad_state()
     assert state.master_key and state.components == () and state.algorithm is algorithm
     assert rig.sim.keys(algorithm).master == master_key(algorithm)
 
@@ -182,7 +182,7 @@ def test_cancel_key_ends_pin_entry_as_canceled(rig: Rig) -> None:
         rig.pad.read_pin(PAN, on_key=keys.append)
     assert keys == ["*", "*", "cancel"]
     assert caught.value.completion is Completion.CANCELED
-    assert rig.pad.status().pin_entry is False
+    assert rig.pad.pad_state().pin_entry is False
 
 
 def test_cancel_from_another_thread_ends_pin_entry_and_the_next_command_works(rig: Rig) -> None:
@@ -191,7 +191,7 @@ def test_cancel_from_another_thread_ends_pin_entry_and_the_next_command_works(ri
     with pytest.raises(PinEntryCanceled):
         rig.pad.read_pin(PAN)
     assert not rig.sim.pin_entry_active
-    assert rig.pad.status().online  # the stale CA answer does not confuse the next command
+    assert rig.pad.pad_state().online  # the stale CA answer does not confuse the next command
 
 
 def test_pin_entry_with_no_keys_pressed_times_out(rig: Rig) -> None:
@@ -251,7 +251,7 @@ def test_mac_needs_a_mac_key(rig: Rig) -> None:
 def test_tamper_erases_keys_and_blocks_commands(rig: Rig) -> None:
     load_all_keys(rig.pad, Algorithm.TDES)
     rig.sim.set_tampered(True)
-    state = rig.pad.status()
+    state = rig.pad.pad_state()
     assert state.tampered and state.status is DeviceStatus.HARDWARE_ERROR and not state.master_key
     with pytest.raises(PinPadTampered) as caught:
         rig.pad.check_values()
@@ -261,23 +261,23 @@ def test_tamper_erases_keys_and_blocks_commands(rig: Rig) -> None:
 def test_offline_pad_gives_no_response(rig: Rig) -> None:
     rig.sim.set_offline(True)
     with pytest.raises(PinPadUnavailable) as caught:
-        rig.pad.status()
+        rig.pad.pad_state()
     assert caught.value.code == "pinpad_no_response"
     rig.sim.set_offline(False)
-    assert rig.pad.status().online
+    assert rig.pad.pad_state().online
 
 
 def test_bad_checksum_from_the_pad_is_a_protocol_error_and_the_next_command_works(rig: Rig) -> None:
     rig.sim.corrupt_next_frame()
     with pytest.raises(PinPadProtocolError) as caught:
-        rig.pad.status()
+        rig.pad.pad_state()
     assert caught.value.code == "pinpad_frame_checksum"
-    assert rig.pad.status().online  # the next command works
+    assert rig.pad.pad_state().online  # the next command works
 
 
 def test_garbage_before_an_answer_is_ignored(rig: Rig) -> None:
     rig.sim.send_garbage(b"\xff\x00\x7fNOISE")
-    assert rig.pad.status().online
+    assert rig.pad.pad_state().online
 
 
 def test_garbage_during_pin_entry_is_ignored(rig: Rig) -> None:
@@ -302,7 +302,7 @@ def test_missing_port_is_no_device() -> None:
 def test_every_pad_status_is_a_typed_error(rig: Rig, status: PadStatus) -> None:
     rig.sim.fail_next_command(status)
     with pytest.raises(ERROR_TABLE[STATUS_CODES[status]][0]) as caught:
-        rig.pad.status()
+        rig.pad.pad_state()
     assert caught.value.code == STATUS_CODES[status]
     assert caught.value.completion is ERROR_TABLE[STATUS_CODES[status]][1]
     assert caught.value.citizen_message and caught.value.detail
@@ -311,7 +311,7 @@ def test_every_pad_status_is_a_typed_error(rig: Rig, status: PadStatus) -> None:
 def test_unknown_status_byte_is_a_protocol_error(rig: Rig) -> None:
     rig.sim.fail_next_command(0x7E)  # type: ignore[arg-type]
     with pytest.raises(PinPadProtocolError) as caught:
-        rig.pad.status()
+        rig.pad.pad_state()
     assert caught.value.code == "pinpad_unknown_status"
 
 

@@ -22,7 +22,7 @@ def queue(cups_server: CupsServer, request: pytest.FixtureRequest):
 
 def test_idle_queue_is_online(queue):
     printer, _ = queue
-    status = printer.status()
+    status = printer.a4_status()
     assert status.state == "idle" and status.accepting
     assert status.device_status is DeviceStatus.ONLINE and status.blocking_reason is None
 
@@ -43,7 +43,7 @@ def test_pdf_reaches_the_device(queue, cups_server: CupsServer, tmp_path):
 def test_paused_queue_refuses_before_queueing(queue, cups_server: CupsServer, tmp_path):
     printer, _ = queue
     cups_server.run("cupsdisable", "-r", "paper jam reported by staff", printer.queue)
-    status = printer.status()
+    status = printer.a4_status()
     assert status.state == "stopped" and "paused" in status.reasons
     assert status.message == "paper jam reported by staff"
     assert status.device_status is DeviceStatus.OFFLINE
@@ -58,7 +58,7 @@ def test_paused_queue_refuses_before_queueing(queue, cups_server: CupsServer, tm
 def test_rejecting_queue_is_not_accepting(queue, cups_server: CupsServer):
     printer, _ = queue
     cups_server.run("cupsreject", printer.queue)
-    assert printer.status().blocking_reason == "not_accepting"
+    assert printer.a4_status().blocking_reason == "not_accepting"
 
 
 def test_job_on_a_stopped_printer_times_out_with_the_reason(queue, cups_server: CupsServer, tmp_path):
@@ -77,13 +77,13 @@ def test_job_on_a_stopped_printer_times_out_with_the_reason(queue, cups_server: 
 
 def test_unknown_queue_is_no_device(cups_server: CupsServer):
     with pytest.raises(A4PrinterError) as caught:
-        CupsA4Printer("no_such_queue", server=cups_server.socket).status()
+        CupsA4Printer("no_such_queue", server=cups_server.socket).a4_status()
     assert caught.value.code == "no_device"
 
 
 def test_no_scheduler_is_no_device(tmp_path):
     with pytest.raises(A4PrinterError) as caught:
-        CupsA4Printer("kiosk_a4", server=str(tmp_path / "nothing.sock")).status()
+        CupsA4Printer("kiosk_a4", server=str(tmp_path / "nothing.sock")).a4_status()
     assert caught.value.code == "no_device"
 
 
@@ -150,7 +150,7 @@ class ScriptedPrinter(CupsA4Printer):
     def _step(self) -> tuple[str, bool]:
         return self.script[0] if len(self.script) == 1 else self.script.pop(0)
 
-    def status(self):
+    def a4_status(self):
         return parse_lpstat(self._step()[0], ACCEPTING)
 
     def job_done(self, job_id: str) -> bool:

@@ -21,7 +21,7 @@ from tests.printer_fixtures import (  # noqa: F401 - fixtures
 
 
 def test_ready_printer_status(printer: ReceiptPrinter):
-    assert printer.status().as_json() == {"online": True, "paper": "ok", "cover_open": False}
+    assert printer.printer_status().as_json() == {"online": True, "paper": "ok", "cover_open": False}
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_ready_printer_status(printer: ReceiptPrinter):
 )
 def test_every_state_is_read_back(simulator: EscPosPrinterSimulator, printer: ReceiptPrinter, state, expected):
     simulator.set_state(**state)
-    assert printer.status().as_json() == expected
+    assert printer.printer_status().as_json() == expected
 
 
 def test_design_receipt_round_trip(simulator: EscPosPrinterSimulator, printer: ReceiptPrinter):
@@ -101,14 +101,14 @@ def test_unplugged_printer_is_no_answer_not_a_hang(simulator: EscPosPrinterSimul
     with ReceiptPrinter(config_for(simulator, timeout=FAST_TIMEOUT)) as printer:
         started = time.monotonic()
         with pytest.raises(PrinterError) as caught:
-            printer.status()
+            printer.printer_status()
         assert time.monotonic() - started < 10 * FAST_TIMEOUT + 2
         assert caught.value.code == "no_answer" and caught.value.completion is Completion.TIMEOUT
         with pytest.raises(PrinterError) as refused:
             printer.print_receipt(render_receipt(sample_receipt(), 80))
         assert refused.value.code == "no_answer" and not refused.value.sent
         simulator.plug_in()
-        assert printer.status().can_print  # the driver reconnects after an error
+        assert printer.printer_status().can_print  # the driver reconnects after an error
 
 
 def test_printer_that_stops_while_printing_reports_an_incomplete_receipt(simulator: EscPosPrinterSimulator):
@@ -131,7 +131,7 @@ def test_printer_that_stops_while_printing_reports_an_incomplete_receipt(simulat
 def test_garbage_answer_is_a_typed_error(simulator: EscPosPrinterSimulator):
     simulator._handle = lambda data: b"\xff" if b"\x10\x04" in data else b""  # type: ignore[method-assign]
     with ReceiptPrinter(config_for(simulator, timeout=FAST_TIMEOUT)) as printer, pytest.raises(PrinterError) as caught:
-        printer.status()
+        printer.printer_status()
     assert caught.value.code == "invalid_answer"
 
 
@@ -140,7 +140,7 @@ def test_missing_serial_port_is_no_device():
 
     missing = ReceiptPrinter(ReceiptPrinterConfig(transport="serial", port="/dev/nonexistent-printer"))
     with pytest.raises(PrinterError) as caught:
-        missing.status()
+        missing.printer_status()
     assert caught.value.code == "no_device" and caught.value.completion is Completion.NO_DEVICE
 
 

@@ -23,8 +23,8 @@ def test_ready_answers_mean_online_paper_ok_and_can_print():
 @pytest.mark.parametrize(
     ("answers", "online", "paper", "cover_open", "reason"),
     [
-        ((0x1A, 0x12, 0x12), False, "ok", False, "offline"),  # n=1 bit 3
-        ((0x1A, 0x16, 0x12), False, "ok", True, "cover_open"),  # n=2 bit 2
+        ((0x1A, 0x12, 0x12), False, "full", False, "offline"),  # n=1 bit 3
+        ((0x1A, 0x16, 0x12), False, "full", True, "cover_open"),  # n=2 bit 2
         ((0x1A, 0x32, 0x12), False, "out", False, "paper_out"),  # n=2 bit 5: stopped at paper end
         ((0x12, 0x12, 0x1E), True, "low", False, None),  # n=4 bits 2-3
         ((0x12, 0x12, 0x16), True, "low", False, None),  # one near-end bit is enough
@@ -60,12 +60,12 @@ def test_any_three_bytes_parse_or_raise_printer_error(a, b, c):
         assert exc.code == "invalid_answer"
         assert any(x & 0x93 != 0x12 for x in (a, b, c))
     else:
-        assert status.paper in ("ok", "low", "out")
+        assert status.paper in ("full", "low", "out")
         assert status.online == (not a & 0x08)
         assert status.can_print == (status.blocking_reason is None)
 
 
-@given(st.booleans(), st.sampled_from(["ok", "low", "out"]), st.booleans())
+@given(st.booleans(), st.sampled_from(["full", "low", "out"]), st.booleans())
 def test_simulator_bytes_round_trip(online, paper, cover_open):
     answers = status_bytes(online=online, paper=paper, cover_open=cover_open)
     status = parse_status(answers[1], answers[2], answers[4])

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from drivers.base import Completion, DeviceStatus
+from drivers.base import Completion, DeviceEvent, DeviceStatus
 from drivers.pcsc import CardEvent
 from drivers.sscard import CardFaults, PcscSsCardReader, SsCardError, VirtualSsCard
 from sscard_fixtures import READER, card_in_reader, wait_for
@@ -49,7 +49,7 @@ def test_reading_an_empty_reader_raises_no_card(reader) -> None:
 
 def test_missing_reader_is_no_device_and_reading_it_raises_no_reader(pcscd) -> None:
     missing = PcscSsCardReader("No Such Reader")
-    assert missing.status() is DeviceStatus.NO_DEVICE
+    assert missing.state().status is DeviceStatus.NO_DEVICE
     with pytest.raises(SsCardError) as caught:
         missing.read_card()
     assert caught.value.code == "no_reader"
@@ -89,7 +89,7 @@ def test_malformed_record_is_invalid_data(reader, insert_card, demo_data) -> Non
 
 
 def test_monitor_reports_insertion_and_removal(reader, insert_card, demo_data) -> None:
-    events: queue.Queue[CardEvent] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     monitor = reader.watch(events.put, poll_interval=0.05)
     try:
         assert wait_for(lambda: monitor.status is DeviceStatus.ONLINE)
@@ -106,7 +106,7 @@ def test_monitor_reports_insertion_and_removal(reader, insert_card, demo_data) -
 def test_pcscd_stopping_gives_typed_errors_and_restarting_reconnects(own_pcscd, reader, insert_card, demo_data) -> None:
     """pcscd goes away: status offline, typed errors, monitor survives; it comes back: everything reconnects.
     The pcscd is the test process's own (tests/worker_pcscd.py), never the machine's."""
-    events: queue.Queue[CardEvent] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     monitor = reader.watch(events.put, poll_interval=0.05)
     try:
         insert_card(VirtualSsCard(demo_data))
@@ -116,7 +116,7 @@ def test_pcscd_stopping_gives_typed_errors_and_restarting_reconnects(own_pcscd, 
         own_pcscd.stop_daemon()
         assert next_event(events, "removed").status is DeviceStatus.OFFLINE
         assert wait_for(lambda: monitor.status is DeviceStatus.OFFLINE)
-        assert reader.status() is DeviceStatus.OFFLINE
+        assert reader.state().status is DeviceStatus.OFFLINE
         with pytest.raises(SsCardError) as caught:
             reader.read_card()
         assert caught.value.code == "pcsc_unavailable"
@@ -132,15 +132,15 @@ def test_pcscd_stopping_gives_typed_errors_and_restarting_reconnects(own_pcscd, 
             own_pcscd.start_daemon(timeout=15.0)
 
 
-def next_event(events: queue.Queue[CardEvent], kind: str, timeout: float = 5.0) -> CardEvent:
+def next_event(events: queue.Queue[DeviceEvent], kind: str, timeout: float = 5.0) -> CardEvent:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             event = events.get(timeout=max(deadline - time.monotonic(), 0.01))
         except queue.Empty:
             break
-        if event.kind == kind:
-            return event
+        if event.name == kind:  # a DeviceEvent; its payload is the monitor's CardEvent
+            return event.payload
     raise AssertionError(f"no {kind!r} event within {timeout} s")
 
 

@@ -32,7 +32,7 @@ from drivers.bankcard.errors import (
     bankcard_error,
     from_pcsc,
 )
-from drivers.base import Completion
+from drivers.base import Completion, DeviceKind
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
 from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
@@ -204,6 +204,7 @@ def _last_day(yymm: str) -> dt.date:
 class PcscBankCardReader(PcscCardReader[BankCardData]):
     """Reads bank IC cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
+    kind = DeviceKind.BANKCARD
     thread_name = "bankcard-read"
     own_errors = (BankCardError,)
 

@@ -1,7 +1,7 @@
 """The real ID card reader driver: SAM_V over a serial port (pyserial).
 
 Thread-safety: every public method holds one re-entrant lock for its whole request/answer exchange, so one
-polling thread may call find_card() while another thread calls close() or status(); exchanges never
+polling thread may call find_card() while another thread calls close() or state(); exchanges never
 interleave on the wire. Calls from several threads are serialised, not parallel: a read blocks a concurrent
 find until it ends.
 """
@@ -16,15 +16,12 @@ from types import TracebackType
 
 import serial
 
-from drivers.base import DeviceStatus
+from drivers.base import DeviceKind, DeviceState, DeviceStatus, state_of_error
 from drivers.idcard.errors import (
     IdCardChecksumError,
     IdCardError,
     IdCardFrameError,
-    IdCardNoDevice,
-    IdCardTimeout,
     SamReceivedChecksumError,
-    SamSelfTestFailed,
     SelectCardFailed,
     error_for_status,
     idcard_error,
@@ -50,6 +47,8 @@ _POLL_INTERVAL = 0.02  # serial read timeout: how often a waiting exchange looks
 
 class SerialIdCardReader:
     """A SAM_V ID card reader on ``port``. Every command ends in a result or an IdCardError subclass."""
+
+    kind = DeviceKind.IDCARD
 
     def __init__(
         self,
@@ -149,21 +148,19 @@ class SerialIdCardReader:
     def reset_sam(self) -> None:
         self._exchange(Command.RESET_SAM)
 
-    def status(self) -> DeviceStatus:
-        """The XFS-style device status; opens the port if needed and never raises."""
+    def state(self) -> DeviceState:
+        """The device contract's state, from the SAM's status (11 FF); opens the port if needed, never raises.
+
+        No media: a SAM answers "no card" to find for a card it has already read until the card is lifted, so
+        the reader cannot tell whether a card lies on it.
+        """
         with self._lock:
             try:
                 self.open()
                 self.sam_status()
-            except IdCardNoDevice:
-                return DeviceStatus.NO_DEVICE
-            except IdCardTimeout:
-                return DeviceStatus.OFFLINE
-            except SamSelfTestFailed:
-                return DeviceStatus.HARDWARE_ERROR
-            except IdCardError:
-                return DeviceStatus.HARDWARE_ERROR
-            return DeviceStatus.ONLINE
+            except IdCardError as error:
+                return state_of_error(error)
+            return DeviceState(DeviceStatus.ONLINE, None, f"{self.port}: SAM ready")
 
     # --- one exchange ----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from smartcard import scard
 
-from drivers.base import DeviceStatus
+from drivers.base import CardStatus, DeviceState, DeviceStatus
 from drivers.pcsc.connection import SERVICE_GONE, PcscContext
 from drivers.pcsc.errors import PcscError
 
@@ -28,7 +28,8 @@ STATUS = "status"
 
 @dataclass(frozen=True)
 class CardEvent:
-    """``kind`` is "inserted", "removed" or "status" (the device status changed); ``atr`` is set on insertion."""
+    """``kind`` is "inserted", "removed" or "status" (the device status changed); ``atr`` is set on insertion.
+    A card reader's ``watch`` delivers it as the payload of a drivers.base.DeviceEvent named by ``kind``."""
 
     kind: str
     status: DeviceStatus
@@ -75,6 +76,14 @@ class CardMonitor:
     def detail(self) -> str:
         with self._lock:
             return self._detail
+
+    @property
+    def state(self) -> DeviceState:
+        """The reader's state as last seen (the device contract's), with the card as media while it is online."""
+        with self._lock:
+            online = self._status is DeviceStatus.ONLINE
+            media = (CardStatus.PRESENT if self._present else CardStatus.ABSENT) if online else None
+            return DeviceState(self._status, media, self._detail)
 
     def start(self) -> CardMonitor:
         if self._thread is None:

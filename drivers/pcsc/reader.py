@@ -8,11 +8,21 @@ SCardTransmit takes no timeout (a silent card would block it), serialised by a l
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
-from drivers.base import Completion, DeviceError, DeviceStatus
+from drivers.base import (
+    CardStatus,
+    Completion,
+    DeviceError,
+    DeviceEvent,
+    DeviceEventCallback,
+    DeviceKind,
+    DeviceState,
+    DeviceStatus,
+    EventName,
+    state_of_error,
+)
 from drivers.pcsc.connection import PcscContext
 from drivers.pcsc.errors import CARD_ERROR, PcscError
 from drivers.pcsc.monitor import CardEvent, CardMonitor
@@ -29,9 +39,10 @@ class ReadStats:
 
 
 class PcscCardReader(Generic[CardData]):
-    """``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``status`` and
+    """``read_card`` is blocking and serialised by a lock (call it off the GUI thread); ``state`` and
     ``card_present`` are cheap queries; ``watch`` starts a CardMonitor calling back on its own thread."""
 
+    kind: ClassVar[DeviceKind]  # the subclass's: DeviceKind.SSCARD, DeviceKind.BANKCARD
     thread_name = "pcsc-read"
     own_errors: tuple[type[DeviceError], ...] = ()  # the subclass's error family: passed through as they are
 
@@ -56,13 +67,15 @@ class PcscCardReader(Generic[CardData]):
     def close(self) -> None:
         self._context.release()
 
-    def status(self) -> DeviceStatus:
-        """ONLINE when the reader is there, NO_DEVICE when pcscd runs without it, OFFLINE when pcscd is down."""
+    def state(self) -> DeviceState:
+        """The device contract's state; never raises. ONLINE when the reader is there (media: whether a card sits
+        in it), NO_DEVICE when pcscd runs without it, OFFLINE when pcscd is down."""
         try:
-            self._context.find_reader(self.reader_fragment)
-        except PcscError as exc:
-            return DeviceStatus.NO_DEVICE if exc.code == "no_reader" else DeviceStatus.OFFLINE
-        return DeviceStatus.ONLINE
+            present = self.card_present()
+        except DeviceError as error:
+            return state_of_error(error)
+        media = CardStatus.PRESENT if present else CardStatus.ABSENT
+        return DeviceState(DeviceStatus.ONLINE, media, f"reader {self.reader_fragment!r}")
 
     def card_present(self) -> bool:
         """True when a card sits in the reader; raises the family's no_reader / pcsc_unavailable error."""
@@ -80,9 +93,16 @@ class PcscCardReader(Generic[CardData]):
             raise self._error("pcsc_unavailable", f"SCardGetStatusChange: {scard.SCardGetErrorMessage(hresult)}")
         return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
 
-    def watch(self, callback: Callable[[CardEvent], None], poll_interval: float = 0.2) -> CardMonitor:
-        """Report insertion, removal and device status changes to ``callback`` (monitor thread); stop() it."""
-        return CardMonitor(self.reader_fragment, callback, poll_interval).start()
+    def watch(self, callback: DeviceEventCallback, poll_interval: float = 0.2) -> CardMonitor:
+        """Report insertion, removal and device status changes to ``callback`` (on the monitor's thread) as
+        DeviceEvents of this reader's kind: INSERTED, REMOVED or STATUS, with the monitor's CardEvent (status,
+        reader, ATR, detail) as payload. stop() the monitor returned."""
+        kind = self.kind
+
+        def deliver(event: CardEvent) -> None:
+            callback(DeviceEvent(kind, EventName(event.kind), event))
+
+        return CardMonitor(self.reader_fragment, deliver, poll_interval).start()
 
     # -- the read ------
     def read_card(self, timeout: float | None = None) -> CardData:

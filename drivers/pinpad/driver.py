@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from drivers.base import DeviceStatus
+from drivers.base import DeviceKind, DeviceState, DeviceStatus, state_of_error
 from drivers.pinpad.crypto import BLOCK_SIZE, KCV_LENGTH, Algorithm, CryptoInputError, pan_field_digits
-from drivers.pinpad.errors import PinPadError, PinPadProtocolError, make_error
+from drivers.pinpad.errors import PinPadBusy, PinPadError, PinPadProtocolError, make_error
 from drivers.pinpad.framing import Frame, FrameDecoder, Item, KeyEvent, encode_frame
 from drivers.pinpad.protocol import (
     Command,
@@ -45,6 +45,9 @@ KEY_NAMES = {"TMK": "master", "TPK": "pin", "TAK": "mac"}
 
 @dataclass(frozen=True)
 class PinPadState:
+    """The pad's own answer (``SerialPinPad.pad_state()``): keys, tamper, PIN entry. ``device_state()`` is the
+    contract's; ``to_dict()`` is the JSON of `kiosk diag pinpad status`."""
+
     online: bool
     status: DeviceStatus
     algorithm: Algorithm
@@ -56,6 +59,16 @@ class PinPadState:
     pin_entry: bool
     model: str
 
+    def device_state(self) -> DeviceState:
+        loaded = {"master": self.master_key, "pin": self.pin_key, "mac": self.mac_key}
+        keys = " ".join(name for name, present in loaded.items() if present) or "none"
+        detail = f"{self.model or 'pad'}, {self.algorithm.value}, keys: {keys}"
+        if self.tampered:
+            detail += ", tampered"
+        if self.pin_entry:
+            detail += ", PIN entry"
+        return DeviceState(self.status, None, detail)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["status"] = self.status.value
@@ -66,6 +79,8 @@ class PinPadState:
 
 class SerialPinPad:
     """An encrypting PIN pad on a serial port (8N1)."""
+
+    kind = DeviceKind.PINPAD
 
     def __init__(self, port: str, baud: int = 9600, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.port = port
@@ -116,7 +131,18 @@ class SerialPinPad:
         self.close()
 
     # -- commands -----------------------------------------------------------------------------------------
-    def status(self) -> PinPadState:
+    def state(self) -> DeviceState:
+        """The device contract's state (no media); never raises. A pad that is not open is no_device; one busy
+        with another command (a PIN entry) is busy."""
+        try:
+            return self.pad_state().device_state()
+        except PinPadBusy as error:
+            return DeviceState(DeviceStatus.BUSY, None, str(error))
+        except PinPadError as error:
+            return state_of_error(error)
+
+    def pad_state(self) -> PinPadState:
+        """The pad's keys, tamper switch and PIN entry (ST). Raises PinPadError."""
         response = self._command(Request(Command.STATUS))
         fields = response.fields
         try:

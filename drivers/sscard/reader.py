@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from drivers.base import Completion
+from drivers.base import Completion, DeviceKind
 from drivers.pcsc.apdu import Response, describe_status_word, transmit
 from drivers.pcsc.connection import CardConnection
 from drivers.pcsc.errors import CARD_ERROR, CARD_REMOVED, NO_CARD, PcscError
@@ -37,6 +37,7 @@ def read_record_apdu(record: int) -> bytes:
 class PcscSsCardReader(PcscCardReader[SsCardData]):
     """Reads social security cards in the first PC/SC reader whose name contains ``reader_fragment``."""
 
+    kind = DeviceKind.SSCARD
     thread_name = "sscard-read"
     own_errors = (SsCardError,)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from drivers.base import DeviceKind
+
 if TYPE_CHECKING:
     from drivers.idcard.text import IdCardData
 
@@ -20,7 +22,7 @@ EXIT_FAILURE = 1
 
 
 def register(devices: argparse._SubParsersAction) -> None:
-    parser = devices.add_parser("idcard", help="ID card reader (SAM_V, serial)")
+    parser = devices.add_parser(DeviceKind.IDCARD, help="ID card reader (SAM_V, serial)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     read = actions.add_parser("read", help="find, select and read the card on the reader; print it as JSON")
     read.add_argument("--port", required=True, help="serial port of the reader, e.g. /dev/ttyUSB0")

@@ -9,9 +9,11 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from drivers.base import DeviceKind
+
 
 def register(devices: argparse._SubParsersAction) -> None:
-    parser = devices.add_parser("pinpad", help="encrypting PIN pad: state and key check values")
+    parser = devices.add_parser(DeviceKind.PINPAD, help="encrypting PIN pad: state and key check values")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, func, text in (
         ("status", _status, "online state, algorithm, which keys are loaded, tamper"),
@@ -25,12 +27,12 @@ def register(devices: argparse._SubParsersAction) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    return _run(args, lambda pad: pad.status().to_dict())
+    return _run(args, lambda pad: pad.pad_state().to_dict())
 
 
 def _kcv(args: argparse.Namespace) -> int:
     def query(pad: Any) -> dict[str, Any]:
-        state = pad.status()
+        state = pad.pad_state()
         values = pad.check_values()
         return {
             "algorithm": state.algorithm.value,

@@ -68,7 +68,7 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_NO_ANSWER
     try:
         with ReceiptPrinter(config) as printer:
-            status = printer.status()
+            status = printer.printer_status()
     except PrinterError as exc:
         print_error(exc.code, exc.detail)
         return EXIT_NO_ANSWER

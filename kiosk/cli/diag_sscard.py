@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 
+from drivers.base import DeviceKind
+
 
 def register(devices: argparse._SubParsersAction) -> None:
-    parser = devices.add_parser("sscard", help="social security card (PC/SC reader)")
+    parser = devices.add_parser(DeviceKind.SSCARD, help="social security card (PC/SC reader)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     read = actions.add_parser("read", help="read the card in the reader; print it as JSON")
     read.add_argument(

@@ -20,14 +20,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_config
+from drivers.base import DeviceKind
+from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, device_section, load_config
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 EXIT_FAILED = 1
 MIN_FREE_BYTES = 200 * 1024 * 1024  # below this the journal may not be able to commit a payment
 LOW_FREE_BYTES = 1024 * 1024 * 1024
 EARLIEST_SANE_YEAR = 2024
-PORT_SECTIONS = ("devices.idcard", "devices.pinpad", "devices.receipt_printer")
+SERIAL_KINDS = (DeviceKind.IDCARD, DeviceKind.PINPAD, DeviceKind.RECEIPT_PRINTER)
+PORT_SECTIONS = tuple(device_section(kind) for kind in SERIAL_KINDS)
 
 
 @dataclass(frozen=True)
@@ -143,13 +145,14 @@ def _load_without_missing_ports(config_file: Path) -> tuple[KioskConfig, dict[st
 
 def device_checks(config: KioskConfig, missing_ports: dict[str, str]) -> list[Check]:
     checks = []
-    for section, name, simulated, real in (
-        ("devices.idcard", "idcard", _idcard_simulated, _idcard_real),
-        ("devices.pinpad", "pinpad", _pinpad_simulated, _pinpad_real),
-        ("devices.receipt_printer", "receipt printer", _printer_simulated, _printer_real),
-        ("devices.sscard", "sscard", _sscard_simulated, _sscard_real),
-        ("devices.a4_printer", "a4 printer", _a4_simulated, _a4_real),
+    for kind, simulated, real in (
+        (DeviceKind.IDCARD, _idcard_simulated, _idcard_real),
+        (DeviceKind.PINPAD, _pinpad_simulated, _pinpad_real),
+        (DeviceKind.RECEIPT_PRINTER, _printer_simulated, _printer_real),
+        (DeviceKind.SSCARD, _sscard_simulated, _sscard_real),
+        (DeviceKind.A4_PRINTER, _a4_simulated, _a4_real),
     ):
+        section, name = device_section(kind), check_name(kind)
         if section in missing_ports:
             port = missing_ports[section]
             detail = f"real device: serial port {port} does not exist (cable, power, udev rule in packaging/?)"
@@ -160,6 +163,11 @@ def device_checks(config: KioskConfig, missing_ports: dict[str, str]) -> list[Ch
         row = _guard(name, lambda check=check, values=values: check(config, values))
         checks.append(Check(name, row.result, f"{values['mode']}: {row.detail}"))
     return checks
+
+
+def check_name(kind: DeviceKind) -> str:
+    """A device's row name (a key of `kiosk doctor --json`): "idcard", "receipt printer", "a4 printer", ..."""
+    return kind.value.replace("_", " ")
 
 
 def _timeout(config: KioskConfig) -> float:
@@ -182,7 +190,7 @@ def _idcard_status(port: str, baud: int, timeout: float) -> tuple[str, str]:
 
     reader = SerialIdCardReader(port, baud=baud, timeout=timeout)
     try:
-        status = reader.status()
+        status = reader.state().status
     finally:
         reader.close()
     return (OK if status == DeviceStatus.ONLINE else FAIL), f"SAM status: {status.value}"
@@ -211,7 +219,7 @@ def _pinpad_status(port: str, baud: int, timeout: float) -> tuple[str, str]:
 
     try:
         with SerialPinPad(port, baud=baud, timeout=timeout) as pad:
-            state = pad.status()
+            state = pad.pad_state()
     except DeviceError as error:
         return FAIL, f"no status: {error}"
     keys = "keys loaded" if state.master_key else "no master key loaded yet (key ceremony)"
@@ -241,7 +249,7 @@ def _printer_status(printer_config: Any) -> tuple[str, str]:
 
     try:
         with ReceiptPrinter(printer_config) as printer:
-            status = printer.status()
+            status = printer.printer_status()
     except PrinterError as error:
         return FAIL, f"{printer_config.describe()}: no status: {error}"
     blocking = status.blocking_reason
@@ -287,7 +295,7 @@ def _sscard_status(fragment: str, timeout: float) -> tuple[str, str]:
 
     reader = PcscSsCardReader(fragment, timeout=timeout)
     try:
-        status = reader.status()
+        status = reader.state().status
     finally:
         reader.close()
     return (OK if status == DeviceStatus.ONLINE else FAIL), f"reader {fragment!r}: {status.value}"
@@ -313,7 +321,7 @@ def _a4_real(config: KioskConfig, values: dict[str, Any]) -> tuple[str, str]:
     from printers.a4.cups import A4PrinterError, CupsA4Printer
 
     try:
-        status = CupsA4Printer(values["queue"], timeout=_timeout(config)).status()
+        status = CupsA4Printer(values["queue"], timeout=_timeout(config)).a4_status()
     except A4PrinterError as error:
         return FAIL, f"queue {values['queue']}: {error}"
     blocking = status.blocking_reason
@@ -353,7 +361,7 @@ def check_cjk_font() -> tuple[str, str]:
 
 def check_cups(config: KioskConfig) -> tuple[str, str]:
     lpstat = shutil.which("lpstat")
-    needed = config["devices.a4_printer.mode"] == "real"
+    needed = config[f"{device_section(DeviceKind.A4_PRINTER)}.mode"] == "real"
     bad = FAIL if needed else WARN
     if not lpstat:
         return bad, "lpstat missing: apt-get install cups-client"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers.base import DeviceKind
 from kiosk.config import KioskConfig
 from kiosk.context import KioskContext
 from kiosk.maintenance import devices, journalview, logexport, reconciliation
@@ -120,11 +121,11 @@ class MaintenanceService:
 
     def run_device_test(self, test: str) -> devices.TestResult:
         hub = self.ctx.devices
-        if test == "idcard":
+        if test == DeviceKind.IDCARD:
             result = devices.read_id_card(hub)
-        elif test == "sscard":
+        elif test == DeviceKind.SSCARD:
             result = devices.read_ss_card(hub)
-        elif test == "pinpad":
+        elif test == DeviceKind.PINPAD:
             result = devices.pinpad_check_values(hub)
         elif test == "receipt":
             result = devices.print_test_receipt(hub, self.config)

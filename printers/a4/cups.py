@@ -13,7 +13,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.base import QT_TRANSLATE_NOOP, Completion, DeviceError, ErrorRow, error_from
+from drivers.base import (
+    QT_TRANSLATE_NOOP,
+    Completion,
+    DeviceError,
+    DeviceKind,
+    DeviceState,
+    ErrorRow,
+    error_from,
+    state_of_error,
+)
 from printers.a4.status import A4Status, parse_lpstat
 
 MSG_A4_UNAVAILABLE = QT_TRANSLATE_NOOP(
@@ -67,6 +76,8 @@ def not_ready_error(status: A4Status) -> A4PrinterError:
 class CupsA4Printer:
     """One CUPS queue. Thread-safe: every call runs its own CUPS command and keeps no state."""
 
+    kind = DeviceKind.A4_PRINTER
+
     def __init__(self, queue: str, *, server: str | None = None, timeout: float = 10.0) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.@-]+", queue):
             raise ValueError(f"not a CUPS queue name: {queue!r}")
@@ -74,7 +85,15 @@ class CupsA4Printer:
         self.server = server
         self.timeout = timeout
 
-    def status(self) -> A4Status:
+    def state(self) -> DeviceState:
+        """The device contract's state (paper as media); never raises."""
+        try:
+            return self.a4_status().device_state()
+        except A4PrinterError as error:
+            return state_of_error(error)
+
+    def a4_status(self) -> A4Status:
+        """The queue's state as CUPS reports it. Raises A4PrinterError no_device / no_answer / cups_error."""
         printer = self._run("lpstat", "-l", "-p", self.queue)
         accepting = self._run("lpstat", "-a", self.queue)
         try:
@@ -88,7 +107,7 @@ class CupsA4Printer:
         pdf = Path(path)
         if not pdf.is_file():
             raise a4_error("invalid_data", f"no such PDF: {pdf}")
-        status = self.status()
+        status = self.a4_status()
         if status.state == "stopped" or not status.accepting:
             raise not_ready_error(status)
         # Reasons on an idle queue are what the backend said during the last job (CUPS keeps "-error" reasons after
@@ -117,7 +136,7 @@ class CupsA4Printer:
                 return
             now = time.monotonic()
             if now >= deadline:
-                status = self.status()
+                status = self.a4_status()
                 if status.blocking_reason:
                     raise not_ready_error(status)
                 raise a4_error(
@@ -126,7 +145,7 @@ class CupsA4Printer:
                 )
             if now >= next_status:
                 next_status = now + STATUS_EVERY_SECONDS
-                status = self.status()
+                status = self.a4_status()
                 if status.state == "idle":
                     # The job has not reached the backend yet: reasons on an idle queue are left over from the last
                     # job (CUPS keeps "-error" reasons after a canceled one) and say nothing of this one. Seen on a

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from drivers.base import DeviceStatus, PaperStatus
+from drivers.base import DeviceState, DeviceStatus, PaperStatus
 
 State = Literal["idle", "printing", "stopped"]
 
@@ -74,6 +74,14 @@ class A4Status:
         if not self.accepting:
             return "not_accepting"
         return None
+
+    def device_state(self) -> DeviceState:
+        """The device contract's state: a queue that refuses jobs is offline, whatever its printer says."""
+        reason = self.blocking_reason
+        status = DeviceStatus.OFFLINE if reason == "not_accepting" else self.device_status
+        reasons = " ".join(self.reasons) or "none"
+        detail = f"queue {self.state}, reasons {reasons}" + (f"; cannot print: {reason}" if reason else "")
+        return DeviceState(status, self.paper, detail)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from types import TracebackType
 
+from drivers.base import DeviceKind, DeviceState, state_of_error
 from printers.escpos.commands import STATUS_KINDS, status_query
 from printers.escpos.config import ReceiptPrinterConfig
 from printers.escpos.errors import PrinterError, not_ready_error
@@ -19,12 +20,21 @@ class ReceiptPrinter:
     opens on first use and is dropped after any transport error (the next command reopens it).
     """
 
+    kind = DeviceKind.RECEIPT_PRINTER
+
     def __init__(self, config: ReceiptPrinterConfig) -> None:
         self.config = config
         self._lock = threading.Lock()
         self._transport: Transport | None = None
 
-    def status(self) -> PrinterStatus:
+    def state(self) -> DeviceState:
+        """The device contract's state (paper as media); never raises."""
+        try:
+            return self.printer_status().device_state()
+        except PrinterError as error:
+            return state_of_error(error)
+
+    def printer_status(self) -> PrinterStatus:
         """Ask DLE EOT 1, 2, 4. Raises PrinterError no_device / no_answer / invalid_answer / io_error."""
         with self._lock:
             return self._status_locked()

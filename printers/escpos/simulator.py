@@ -20,8 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from drivers.base import PaperStatus
 from printers.escpos.parser import Cut, EscPosParser, PrintedReceipt, StatusQuery
-from printers.escpos.status import Paper, status_bytes
+from printers.escpos.status import paper_of, status_bytes
 
 POLL_SECONDS = 0.05
 
@@ -44,7 +45,7 @@ class EscPosPrinterSimulator:
         self.address: tuple[str, int] | None = None
         self._lock = threading.Lock()
         self._parser = EscPosParser()
-        self._paper: Paper = "ok"
+        self._paper = PaperStatus.FULL
         self._cover_open = False
         self._online = True
         self._unplugged = False
@@ -90,13 +91,12 @@ class EscPosPrinterSimulator:
 
     # -- state
     def set_state(
-        self, *, paper: Paper | None = None, cover_open: bool | None = None, online: bool | None = None
+        self, *, paper: PaperStatus | str | None = None, cover_open: bool | None = None, online: bool | None = None
     ) -> None:
+        """``paper``: a PaperStatus, or the word of the controls: ok, low, out."""
         with self._lock:
             if paper is not None:
-                if paper not in ("ok", "low", "out"):
-                    raise ValueError(f"paper must be ok, low or out, not {paper!r}")
-                self._paper = paper
+                self._paper = paper_of(paper)
             if cover_open is not None:
                 self._cover_open = cover_open
             if online is not None:
@@ -143,7 +143,7 @@ class EscPosPrinterSimulator:
             if self._unplugged:
                 return b""
             answers = bytearray()
-            can_print = self._online and not self._cover_open and self._paper != "out"
+            can_print = self._online and not self._cover_open and self._paper is not PaperStatus.OUT
             for event in self._parser.feed(data):
                 if isinstance(event, StatusQuery):
                     self.status_queries += 1

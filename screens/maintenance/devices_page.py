@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QListWidget
 
-from kiosk.maintenance.devices import DeviceReport, TestResult
+from drivers.base import DeviceKind
+from kiosk.maintenance.devices import BANK_HOST, DeviceReport, TestResult
 from screens.maintenance.common import Page, fill, run_task
 from screens.widgets import button, label
 
@@ -13,13 +14,13 @@ class DevicesPage(Page):
     def __init__(self, service) -> None:
         super().__init__(service, self.tr("Devices"))
         self.names = {
-            "idcard": self.tr("ID card reader"),
-            "sscard": self.tr("Social security card reader"),
-            "pinpad": self.tr("PIN pad"),
-            "printer": self.tr("Receipt printer"),
-            "a4_printer": self.tr("A4 printer"),
-            "bankcard": self.tr("Bank card reader"),
-            "bank": self.tr("Bank host"),
+            DeviceKind.IDCARD: self.tr("ID card reader"),
+            DeviceKind.SSCARD: self.tr("Social security card reader"),
+            DeviceKind.PINPAD: self.tr("PIN pad"),
+            DeviceKind.RECEIPT_PRINTER: self.tr("Receipt printer"),
+            DeviceKind.A4_PRINTER: self.tr("A4 printer"),
+            DeviceKind.BANKCARD: self.tr("Bank card reader"),
+            BANK_HOST: self.tr("Bank host"),
         }
         self.statuses = QListWidget()
         self.statuses.setObjectName("device_status")
@@ -27,9 +28,9 @@ class DevicesPage(Page):
         refresh = button(self.tr("Refresh"), "nav", "device_refresh")
         refresh.clicked.connect(self.on_enter)
         tests = {
-            "idcard": self.tr("Read an ID card"),
-            "sscard": self.tr("Read a social security card"),
-            "pinpad": self.tr("PIN pad check values"),
+            DeviceKind.IDCARD: self.tr("Read an ID card"),
+            DeviceKind.SSCARD: self.tr("Read a social security card"),
+            DeviceKind.PINPAD: self.tr("PIN pad check values"),
             "receipt": self.tr("Test receipt"),
             "a4": self.tr("Test A4 page"),
         }
