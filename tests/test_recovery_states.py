@@ -258,7 +258,7 @@ def test_card_hook_failure_leaves_card_records_pending_but_qr_recovers(journal, 
     card = card_record(journal, quote, PaymentState.REVERSAL_PENDING)
     qr = QrPayments(journal, fee_system).open(quote, PayMethod.ALIPAY, RESIDENT)
 
-    def broken():
+    def broken(_journal):
         raise ConnectionRefusedError("bank host down")
 
     report = recover(journal, fee_system, card_hook=broken)

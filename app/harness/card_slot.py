@@ -53,5 +53,3 @@ class VirtualCardSlot:
 
     def stop(self) -> None:
         self.remove()
-
-

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +52,10 @@ LATE_REFUND_LOOKBACK = dt.timedelta(days=2)
 CARD_HOOK_STATES = frozenset({PaymentState.AUTH_SENT, PaymentState.REVERSAL_PENDING})
 MAX_STEPS = 8  # a record needs at most five; more means a loop
 REVERSAL_REASON = "06"  # ISO 8583 field 39 of a reversal the kiosk decides on (drivers.bankhost REASON_OTHER)
+
+# What settles card records (auth_sent, reversal_pending, card created): called with the journal once per run when
+# some wait, e.g. ``lambda journal: send_pending_reversals(journal, bank)`` or a BankReversalHook. None: they wait.
+CardHook = Callable[[Journal], object]
 
 # Errors that say "not now" rather than "no": the record stays as it is and the next run tries again.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (Unavailable, TimeoutError, ConnectionError, OSError)
@@ -176,13 +179,12 @@ class Recovery:
         journal: Journal,
         fee_system: FeeSystem,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
-        card_hook: Callable[..., Any] | None = None,
+        card_hook: CardHook | None = None,
         late_refund_lookback: dt.timedelta = LATE_REFUND_LOOKBACK,
     ) -> None:
         self.journal = journal
         self.fee_system = fee_system
         self.clock = clock
-        # Settles card records (auth_sent, reversal_pending): hook(journal), or hook(). None: they wait.
         self.card_hook = card_hook
         self.late_refund_lookback = late_refund_lookback
 
@@ -453,11 +455,7 @@ class Recovery:
             log.warning("card recovery unavailable: no card hook")
             return "unavailable"
         try:
-            # Contract: send_pending_reversals(journal) settles auth_sent / reversal_pending / created card records.
-            if inspect.signature(self.card_hook).parameters:
-                self.card_hook(self.journal)
-            else:
-                self.card_hook()
+            self.card_hook(self.journal)
         except Exception as error:  # the card module's failure must not stop QR recovery
             log.warning("card recovery failed: %s", type(error).__name__)
             return "failed"
