@@ -87,8 +87,8 @@ class TransitionTimer(QObject):
     def tap(self, name: str, to: Step | None = None) -> None:
         """Tap a button; ``to`` is the step it leads to (None: it changes the current screen only)."""
         bot = self.driver.qtbot
-        bot.waitUntil(lambda: self.driver._enabled_button(name) is not None, timeout=int(WAIT_S * 1000))
-        button = self.driver._enabled_button(name)
+        bot.waitUntil(lambda: self.driver.named_button(name) is not None, timeout=int(WAIT_S * 1000))
+        button = self.driver.named_button(name)
         self.changed_at = None
         started = time.perf_counter()
         bot.mouseClick(button, Qt.MouseButton.LeftButton)
