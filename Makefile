@@ -16,7 +16,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
-	.venv/bin/mypy drivers printers
+	.venv/bin/mypy
 
 screens: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_screens.py

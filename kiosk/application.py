@@ -15,7 +15,7 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.context import KioskContext
 from kiosk.countdown import Countdown
 from kiosk.devices import DeviceHub
-from kiosk.feesystem.api import FeeSystem
+from kiosk.feesystem.api import ClosableFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.maintenance.paper import listen_for_paper
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def build_fee_system(
     config: KioskConfig, clock: Callable[[], dt.datetime], world: SimulatedWorld | None = None
-) -> FeeSystem:
+) -> ClosableFeeSystem:
     """The configuration's fee system: the client of the bureau's gateway (``kind = "http"``), or the embedded
     simulator, which the simulated world builds (``world``, by default the one the composition root provided)."""
     section = config.section("fee_system")
@@ -50,7 +50,7 @@ def build_context(
     clock: Callable[[], dt.datetime] = dt.datetime.now,
     scale: float = 1.0,
     *,
-    fee_system: FeeSystem,
+    fee_system: ClosableFeeSystem,
     stand_ins: StandIns | None = None,
 ) -> KioskContext:
     """The kiosk's services on the fee system and the devices' stand-ins the composition root hands it (app/); the

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
 from kiosk.countdown import Countdown
-from kiosk.feesystem.api import FeeSystem
+from kiosk.feesystem.api import ClosableFeeSystem
 from kiosk.flow import Flow
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass
 class KioskContext:
     config: KioskConfig
-    fee_system: FeeSystem
+    fee_system: ClosableFeeSystem
     journal: Journal
     qr_payments: QrPayments
     devices: DeviceHub

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.config import KioskConfig
-from kiosk.feesystem.api import FeeSystem
+from kiosk.feesystem.api import ClosableFeeSystem
 
 # The parts of a configuration whose mode may be "simulated", in the order they are started (the A4 printer's
 # private cupsd early: it answers while the others start).
@@ -62,7 +62,7 @@ class StandIns(Protocol):
 class SimulatedWorld(Protocol):
     def fee_system(
         self, config: KioskConfig, clock: Callable[[], dt.datetime], database: Path | str | None = None
-    ) -> FeeSystem:
+    ) -> ClosableFeeSystem:
         """The embedded fee system of the configuration (its database, or ``database``: ":memory:" for one seeded
         afresh as of ``clock()``), with its policy figures and demo people. Close it when done."""
         ...

@@ -11,7 +11,7 @@ packages="$(dpkg-query -W -f='${Package} ${Version}, ' cups pcscd vsmartcard-vpc
 echo "test: ${debian}; ${packages%, }; $(.venv/bin/python -c 'import sys, PySide6; print(f"Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}")')"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-.venv/bin/mypy drivers printers
+.venv/bin/mypy
 # Test processes side by side (pytest-xdist), each on a pcscd of its own (tests/worker_pcscd.py), which needs root;
 # without it they would share the machine's vpcd slots, so one process. Many tests wait on devices and subprocesses,
 # so three processes keep two cores busy (docs/performance.md has the figures).

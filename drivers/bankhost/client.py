@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Literal, Protocol
 
 from drivers.bankhost import messages as m
 from drivers.bankhost.errors import (
@@ -54,13 +54,20 @@ class SecurityModule(Protocol):
 
     def mac(self, data: bytes) -> bytes: ...
 
-    def load_working_key(self, kind: str, encrypted: bytes, kcv: bytes) -> bytes: ...
+    def load_working_key(self, kind: Literal["pin", "mac"], encrypted: bytes, kcv: bytes) -> bytes: ...
 
 
 class BankCard(Protocol):
-    pan: str
-    track2: str
-    pan_sequence: int | None
+    """What a purchase needs of the card (drivers.bankcard.BankCardData, a frozen dataclass: read-only here)."""
+
+    @property
+    def pan(self) -> str: ...
+
+    @property
+    def track2(self) -> str: ...
+
+    @property
+    def pan_sequence(self) -> int | None: ...
 
     @property
     def expiry_yymm(self) -> str: ...

@@ -17,6 +17,7 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,7 @@ def device_checks(config: KioskConfig, missing_ports: dict[str, str]) -> list[Ch
             continue
         values = config.section(section)
         check = simulated if values["mode"] == "simulated" else real
-        row = _guard(name, lambda check=check, values=values: check(config, values))
+        row = _guard(name, partial(check, config, values))
         checks.append(Check(name, row.result, f"{values['mode']}: {row.detail}"))
     return checks
 

@@ -263,3 +263,11 @@ class FeeSystem(Protocol):
     def record_certificate_print(self, number: str) -> CertificateIssue: ...
 
     def check_document(self, number: str) -> DocumentCheck | None: ...
+
+
+
+class ClosableFeeSystem(FeeSystem, Protocol):
+    """The fee system as the kiosk holds it (a database, kept-alive connections). close() is local, never a call on
+    the wire: FeeSystem's own methods are the gateway's API (wire.protocol_methods)."""
+
+    def close(self) -> None: ...

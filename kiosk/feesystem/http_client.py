@@ -340,10 +340,10 @@ class HttpFeeSystem:
             except WireError as error:
                 # The call may have been done: the caller must treat the outcome as unknown.
                 raise Unavailable(f"{spec.name}: malformed answer ({error})") from None
-        error = _error_in(answer)
-        if error is None:
+        refusal = _error_in(answer)
+        if refusal is None:
             raise InvalidRequest(f"{spec.name}: HTTP {status} without a fee-system error in the body")
-        raise error
+        raise refusal
 
 
 def _read(response: Any) -> bytes:
