@@ -144,7 +144,7 @@ def compile_bytecode() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    for package in ("kiosk", "screens", "drivers", "printers"):
+    for package in ("app", "screens", "kiosk", "parties", "printers", "drivers"):
         compileall.compile_dir(root / package, quiet=1)
 
 
