@@ -86,24 +86,6 @@ def test_pulling_the_social_security_card_ends_the_session(driver):
     assert driver.ctx.session.person is None
 
 
-def test_cancelled_payment_takes_no_money(driver):
-    driver.login_resident("resident")
-    driver.tap("resident_medical")
-    driver.tap("year_2027")
-    driver.tap("alipay")
-    driver.tap("grade_G01")
-    driver.tap("confirm_grade")
-    driver.wait_for_text("正在等待支付")
-    driver.tap("cancel_payment")
-    driver.wait_for(Step.RESULT)
-    driver.wait_for_text("支付已取消")
-    assert "未扣取任何费用" in driver.screen_text()
-    [entry] = driver.ctx.journal.entries()
-    assert entry.state is PaymentState.ORDER_CLOSED
-    assert driver.ctx.fee_system.payment_records(RESIDENT) == []
-    assert driver.printer.receipts == []
-
-
 def choose_resident_pension_grade(driver, method: str = "wechat") -> None:
     driver.login_resident("resident")
     driver.tap("resident_pension")
@@ -165,15 +147,6 @@ def test_expired_card_is_refused(driver):
     driver.place_id_card("expired")
     driver.wait_for_text("此证件已过有效期")
     assert driver.step is Step.LOGIN and driver.ctx.session.person is None
-
-
-def test_unregistered_person_is_told_plainly(driver):
-    driver.tap("flexible")
-    driver.tap("pay")
-    driver.wait_for(Step.LOGIN)
-    driver.place_id_card("unregistered")
-    driver.wait_for_text("未查询到您的社保参保登记信息")
-    assert driver.step is Step.LOGIN
 
 
 def test_back_never_returns_to_the_card_reader(driver):
