@@ -107,3 +107,13 @@ def test_an_event_the_step_does_not_know_is_refused() -> None:
 def test_the_login_and_items_events_cover_every_module_and_insurance() -> None:
     assert set(LOGGED_IN.values()) == set(FLOW[Step.LOGIN])
     assert set(ITEM_CHOSEN) == set(InsuredItem) and set(ITEM_CHOSEN.values()) == set(FLOW[Step.ITEMS])
+
+
+def test_the_screen_table_names_one_screen_for_each_declared_step() -> None:
+    """The screens layer keeps the step → screen table (kiosk/ may not know the widgets); it covers exactly the
+    steps kiosk/flow.py declares, and each screen class says the step it is listed under."""
+    from screens.main_window import SCREEN_CLASSES, screen_class
+
+    assert set(SCREEN_CLASSES) == set(STEPS)
+    for step in SCREEN_CLASSES:
+        assert screen_class(step).step is step, step
