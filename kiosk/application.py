@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from drivers.base import DeviceKind
 from kiosk.card_checkout import CardCheckout
 from kiosk.certificates import CertificateContext, CertificateService, tax_authority_of
 from kiosk.checkout import Checkout
@@ -100,7 +101,7 @@ def build_context(
 
 def card_removed(ctx: KioskContext) -> None:
     """The social security card is the login: pulling it out ends the session."""
-    if ctx.session.login_method == "sscard" and ctx.flow.step is not Step.HOME:
+    if ctx.session.login_method == DeviceKind.SSCARD and ctx.flow.step is not Step.HOME:
         ctx.flow.end_session("card_removed")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from drivers.bankcard import PcscBankCardReader
 from drivers.bankhost import BankHostClient, StanCounter
-from drivers.base import DeviceError
+from drivers.base import DeviceError, DeviceKind
 from drivers.idcard import SerialIdCardReader
 from drivers.pcsc.vpcd import VPCD_PORT
 from drivers.pinpad import SerialPinPad
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 SIMULATED_SSCARD_READER = "Virtual PCD 00 00"  # vpcd's slot 0, reached on VPCD_PORT
 SIMULATED_BANKCARD_READER = "Virtual PCD 00 01"  # vpcd's slot 1
 BANKCARD_VPCD_PORT = VPCD_PORT + 1
+
+# The bank host among the hub's problems and the stand-ins' simulators (and the configuration's [bank] table): a
+# party on the network, not a device of the contract, so no DeviceKind.
+BANK_HOST = "bank"
 
 
 class NotStarted(RuntimeError):
@@ -53,9 +57,10 @@ class DeviceHub:
     pinpad: SerialPinPad | None = None
     bankcard: PcscBankCardReader | None = None
     bank: BankHostClient | None = None
-    problems: dict[str, str] = field(default_factory=dict)  # device -> why it is not available (for technicians)
-    # The stand-ins' simulators by device, for the simulator panel, the scenario runner and the tests (the hub
-    # itself only opens the drivers in front of them).
+    # A DeviceKind (or BANK_HOST) -> why it is not available (for technicians).
+    problems: dict[str, str] = field(default_factory=dict)
+    # The stand-ins' simulators by DeviceKind (and BANK_HOST), for the simulator panel, the scenario runner and the
+    # tests (the hub itself only opens the drivers in front of them).
     simulators: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -106,7 +111,7 @@ class DeviceHub:
             self.pinpad.open()  # a real pad must be open before sign-on loads working keys into it
         except DeviceError as error:
             log.warning("PIN pad not available: %s", error)
-            self.problems["pinpad"] = str(error)
+            self.problems[DeviceKind.PINPAD] = str(error)
 
     def _start_bankcard(self) -> None:
         section = self._section("devices.bankcard")
@@ -126,7 +131,7 @@ class DeviceHub:
         )
 
     def _start_a4_printer(self) -> None:
-        if self.config["devices.a4_printer.mode"] == "simulated" and "a4_printer" in self.problems:
+        if self.config["devices.a4_printer.mode"] == "simulated" and DeviceKind.A4_PRINTER in self.problems:
             # Its simulator could not start (no cupsd here): the kiosk still takes payments, and the certificate
             # screens say the printer is out of order.
             self._a4_printer = None
@@ -143,7 +148,7 @@ class DeviceHub:
         """Every simulator started in the background has answered (or failed and said why in ``problems``)."""
         if self.stand_ins is not None:
             self.stand_ins.wait_until_started()
-            if self.config["devices.a4_printer.mode"] == "simulated" and "a4_printer" not in self.simulators:
+            if self.config["devices.a4_printer.mode"] == "simulated" and DeviceKind.A4_PRINTER not in self.simulators:
                 self._a4_printer = None  # its cupsd did not answer: ``problems`` says why
         return self
 
@@ -187,13 +192,5 @@ class DeviceHub:
                     log.exception("closing a device failed")
 
 
-# The device name a configuration section's problems are kept under.
-_DEVICE_OF = {
-    "devices.idcard": "idcard",
-    "devices.sscard": "sscard",
-    "devices.receipt_printer": "printer",
-    "devices.a4_printer": "a4_printer",
-    "devices.pinpad": "pinpad",
-    "devices.bankcard": "bankcard",
-    "bank": "bank",
-}
+# What a configuration section's problems are kept under: its DeviceKind ([devices.KIND]), or BANK_HOST.
+_DEVICE_OF: dict[str, str] = {**{f"devices.{kind}": kind for kind in DeviceKind}, "bank": BANK_HOST}

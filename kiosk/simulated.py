@@ -49,8 +49,9 @@ class StandIns(Protocol):
     # ({"devices.idcard": {"mode": "real", "port": "/dev/pts/4"}, "bank": {"mode": "real", "host": ..., ...}}).
     # A part that could not be started is missing, and ``problems`` says why.
     sections: Mapping[str, Mapping[str, Any]]
-    simulators: dict[str, Any]  # by device ("idcard", "printer", "bank", ...): the bench's, the panel's, the tests'
-    problems: dict[str, str]  # device -> why it is not available (for technicians)
+    # By DeviceKind, and the bank host under kiosk.devices.BANK_HOST ("bank"): the bench's, the panel's, the tests'.
+    simulators: dict[str, Any]
+    problems: dict[str, str]  # a DeviceKind (or the bank host) -> why it is not available (for technicians)
 
     def wait_until_started(self) -> None:
         """Every simulator started in the background has answered (or failed and said why in ``problems``)."""

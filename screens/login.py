@@ -7,7 +7,7 @@ reader (and which other method still works).
 
 from __future__ import annotations
 
-from drivers.base import DeviceStatus
+from drivers.base import DeviceKind, DeviceStatus
 from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import LOGGED_IN, Step
 from kiosk.identity import IdentityRead
@@ -77,13 +77,13 @@ class LoginScreen(Screen):
     def show_reader_statuses(self) -> None:
         """Say which reader is out of order and which method still works."""
         online = {device: status == DeviceStatus.ONLINE for device, status in self.watcher.statuses.items()}
-        if online["idcard"] and online["sscard"]:
+        if online[DeviceKind.IDCARD] and online[DeviceKind.SSCARD]:
             self.reader_note.setText("")
-        elif online["sscard"]:
+        elif online[DeviceKind.SSCARD]:
             self.reader_note.setText(
                 self.tr("The ID card reader is not working. Please insert your social security card instead.")
             )
-        elif online["idcard"]:
+        elif online[DeviceKind.IDCARD]:
             self.reader_note.setText(
                 self.tr("The social security card slot is not working. Please use your resident ID card instead.")
             )

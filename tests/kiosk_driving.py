@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.harness.gui_driver import KioskGuiDriver
+from drivers.base import DeviceKind
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import demo_people
@@ -63,7 +64,7 @@ class Driver(KioskGuiDriver):
 
     @property
     def printer(self):
-        return self.ctx.devices.simulators["printer"]
+        return self.ctx.devices.simulators[DeviceKind.RECEIPT_PRINTER]
 
     def login(self, key: str, category: str = "resident", module: str = "pay", by: str = "idcard") -> None:
         self.tap(category)

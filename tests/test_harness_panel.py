@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTex
 
 from app.harness.supervisor import SimulatorSupervisor
 from conftest import CONFIG_DIR
+from drivers.base import DeviceKind
 from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.config import load_config
 from kiosk.domain.idnumber import check_character
@@ -33,9 +34,9 @@ def sim(qapp, tmp_path, clock):
 def test_panel_faults_reach_the_simulators_and_the_log_shows_traffic(sim, qtbot):
     supervisor, kiosk, panel = sim
     panel.findChild(QCheckBox, "sim_unplug_printer").setChecked(True)
-    assert supervisor.simulators["printer"]._unplugged
+    assert supervisor.simulators[DeviceKind.RECEIPT_PRINTER]._unplugged
     panel.findChild(QCheckBox, "sim_unplug_printer").setChecked(False)
-    assert not supervisor.simulators["printer"]._unplugged
+    assert not supervisor.simulators[DeviceKind.RECEIPT_PRINTER]._unplugged
     faults = panel.findChild(QComboBox, "sim_idcard_fault")
     faults.setCurrentIndex(faults.findData("checksum_always"))
     assert supervisor.simulators["idcard"].faults.corrupt_checksum == "always"

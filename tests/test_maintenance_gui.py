@@ -8,6 +8,7 @@ import json
 
 from PySide6.QtWidgets import QPushButton
 
+from drivers.base import DeviceKind
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm
 from kiosk.config import load_config
@@ -94,10 +95,10 @@ def test_device_statuses_and_tests_against_the_simulators(maintenance_kiosk, mai
     assert person.fields["id_number"] in page.result.toPlainText()  # the technician sees the card read
     click(qtbot, window, "test_pinpad")
     qtbot.waitUntil(lambda: "MASTER" in page.result.toPlainText(), timeout=WAIT_MS)
-    printed_before = len(list(ctx.devices.simulators["printer"].receipt_dir.glob("*")))
+    printed_before = len(list(ctx.devices.simulators[DeviceKind.RECEIPT_PRINTER].receipt_dir.glob("*")))
     click(qtbot, window, "test_receipt")
     qtbot.waitUntil(lambda: "paper" in page.result.toPlainText(), timeout=WAIT_MS)
-    assert len(list(ctx.devices.simulators["printer"].receipt_dir.glob("*"))) > printed_before
+    assert len(list(ctx.devices.simulators[DeviceKind.RECEIPT_PRINTER].receipt_dir.glob("*"))) > printed_before
     assert "1" in page.paper.text()
     click(qtbot, window, "paper_refill")
     assert window.service.paper.level().used == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.harness.world import SIMULATION, World
+from drivers.base import DeviceKind
 from kiosk import simulated
 from kiosk.devices import DeviceHub, NotStarted
 from kiosk.payments.reconcile import BANK_LEDGER_FILE
@@ -39,7 +40,7 @@ def test_the_world_points_each_simulated_part_at_its_simulator_in_real_mode(kios
     with SIMULATION.start_stand_ins(config) as world:
         assert isinstance(world, World) and set(world.sections) == set(parts)
         assert all(section["mode"] == "real" for section in world.sections.values())
-        assert set(world.simulators) == {"idcard", "printer", "pinpad", "bankcard", "bank"}
+        assert set(world.simulators) == {"idcard", DeviceKind.RECEIPT_PRINTER, "pinpad", "bankcard", "bank"}
         assert world.config.state_dir == kiosk_config.state_dir  # the pad's keys and the bank's ledger
         hub = DeviceHub(config, world)
         client = hub.start_bank_connection()

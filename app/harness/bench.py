@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drivers.base import DeviceKind
 from drivers.idcard.simulator import demo_card
 from drivers.sscard import demo_sscard
 from kiosk.demo import DemoPerson
+from kiosk.devices import BANK_HOST
 from parties.bankhost.accounts import Account
 from printers.a4.sim_backend import FAULTS as A4_FAULTS
 
@@ -22,8 +24,21 @@ PRINTER_STATES = ("ok", "low", "out", "cover_open", "cover_closed", "offline", "
 A4_PRINTER_STATES = A4_FAULTS  # ok, out, jammed, unplugged, offline (printers/a4/sim_backend.py)
 IDCARD_FAULTS = ("none", "checksum_once", "checksum_always", "noise", "pulled_mid_read", "silent")
 FEE_SYSTEM_MODES = ("ok", "slow", "unreachable", "fail")
-UNPLUGGABLE = ("idcard", "printer", "pinpad", "sscard", "bankcard")
-PCSC_READERS = ("sscard", "bankcard")  # unplugged by restarting our own pcscd without them
+# The scenarios' and the simulator panel's word for a device where it is not the DeviceKind's value (`unplug =
+# "printer"`, `printer = "out"`, the panel's "sim_unplug_printer"): the one place they are translated. Inside the
+# harness every device is keyed by its DeviceKind (the bank host, a party on the network, by BANK_HOST).
+DEVICE_WORDS: dict[str, str] = {DeviceKind.RECEIPT_PRINTER: "printer"}
+
+
+def device_word(device: str) -> str:
+    """What the scenarios and the panel call a device (a DeviceKind, or BANK_HOST)."""
+    return DEVICE_WORDS.get(device, str(device))
+
+
+UNPLUGGABLE_KINDS = (DeviceKind.IDCARD, DeviceKind.RECEIPT_PRINTER, DeviceKind.PINPAD, DeviceKind.SSCARD,
+                     DeviceKind.BANKCARD)
+UNPLUGGABLE = tuple(device_word(kind) for kind in UNPLUGGABLE_KINDS)  # the scenarios' words: `unplug = "printer"`
+PCSC_READERS = (DeviceKind.SSCARD, DeviceKind.BANKCARD)  # unplugged by restarting our own pcscd without them
 # ok; the next purchase meets drop / no_answer / late / code; slow: every message late; unreachable: no listener.
 BANK_HOST_MODES = ("ok", "drop", "no_answer", "late", "code", "slow", "unreachable")
 
@@ -34,11 +49,11 @@ class BenchError(Exception):
 
 @dataclass
 class Bench:
-    simulators: Mapping[str, Any]  # "idcard", "sscard", "printer", "pinpad" -> simulator
+    simulators: Mapping[str, Any]  # DeviceKind (and BANK_HOST) -> simulator
     fee_backend: Any  # the embedded fee-system simulator (simulate_qr_payment, open_qr_orders)
     people: dict[str, DemoPerson]
     fee_server: Any = None  # FeeSystemHttpServer when the kiosk reaches the fee system over HTTP
-    unplugged: set[str] = field(default_factory=set)
+    unplugged: set[str] = field(default_factory=set)  # DeviceKinds, and BANK_HOST
     # The certificate printer is the kiosk's own simulator (a private cupsd of its stand-ins), not the supervisor's:
     # whoever holds the kiosk (runner, panel) puts it here.
     a4_printer: Any = None
@@ -50,7 +65,7 @@ class Bench:
     def simulator(self, device: str) -> Any:
         simulator = self.simulators.get(device)
         if simulator is None:
-            raise BenchError(f"the {device} is not simulated in this run")
+            raise BenchError(f"the {device_word(device)} is not simulated in this run")
         return simulator
 
     def person(self, key: str) -> DemoPerson:
@@ -69,10 +84,10 @@ class Bench:
             fields = person.id_card_fields()
         else:
             fields = dict(who)
-        self.simulator("idcard").place_card(demo_card(fields))
+        self.simulator(DeviceKind.IDCARD).place_card(demo_card(fields))
 
     def remove_id_card(self) -> None:
-        self.simulator("idcard").place_card(None)
+        self.simulator(DeviceKind.IDCARD).place_card(None)
 
     def insert_sscard(self, who: str | Mapping[str, Any]) -> None:
         if isinstance(who, str):
@@ -83,21 +98,21 @@ class Bench:
         else:
             fields = dict(who)
         try:
-            self.simulator("sscard").insert(demo_sscard(fields))
+            self.simulator(DeviceKind.SSCARD).insert(demo_sscard(fields))
         except (ConnectionError, OSError) as error:
             raise BenchError(f"the virtual card slot (pcscd vpcd) is not available: {error}") from None
 
     def remove_sscard(self) -> None:
-        self.simulator("sscard").remove()
+        self.simulator(DeviceKind.SSCARD).remove()
 
     def idcard_fault(self, fault: str) -> None:
         if fault not in IDCARD_FAULTS:
             raise BenchError(f"ID card reader fault must be one of {', '.join(IDCARD_FAULTS)}, not {fault!r}")
-        faults = self.simulator("idcard").faults
+        faults = self.simulator(DeviceKind.IDCARD).faults
         faults.corrupt_checksum = None
         faults.noise = b""
         faults.pull_card_mid_read = None
-        faults.silent = "idcard" in self.unplugged
+        faults.silent = DeviceKind.IDCARD in self.unplugged
         if fault == "checksum_once":
             faults.corrupt_checksum = "once"
         elif fault == "checksum_always":
@@ -113,7 +128,7 @@ class Bench:
 
     def bank_account(self, who: str) -> Account:
         """A bank host simulator account by holder name (case-insensitive, "ZHANG SAN") or PAN."""
-        accounts = self.simulator("bank").accounts()
+        accounts = self.simulator(BANK_HOST).accounts()
         wanted = who.strip().upper()
         for account in accounts:
             if wanted in (account.pan, account.name.upper()):
@@ -124,23 +139,23 @@ class Bench:
     def insert_bankcard(self, who: str) -> None:
         account = self.bank_account(who)
         try:
-            self.simulator("bankcard").insert(account)
+            self.simulator(DeviceKind.BANKCARD).insert(account)
         except (ConnectionError, OSError) as error:
             raise BenchError(f"the virtual bank card slot (pcscd vpcd) is not available: {error}") from None
 
     def remove_bankcard(self) -> None:
-        self.simulator("bankcard").remove()
+        self.simulator(DeviceKind.BANKCARD).remove()
 
     def bank_host(self, mode: str, seconds: float = 3.0, code: str = "96") -> None:
         """ok / drop, no_answer, late (after ``seconds``), code (answers ``code``): the next purchase (booked by
         the host all the same, so the kiosk must reverse it) / slow: every message late / unreachable."""
         if mode not in BANK_HOST_MODES:
             raise BenchError(f"bank host mode must be one of {', '.join(BANK_HOST_MODES)}, not {mode!r}")
-        bank = self.simulator("bank")
+        bank = self.simulator(BANK_HOST)
         bank.clear_faults()
-        if mode != "unreachable" and "bank" in self.unplugged:
+        if mode != "unreachable" and BANK_HOST in self.unplugged:
             bank.start()  # listens again on the same port
-            self.unplugged.discard("bank")
+            self.unplugged.discard(BANK_HOST)
         if mode in ("drop", "no_answer"):
             bank.fault_next(mode)
         elif mode == "late":
@@ -152,7 +167,7 @@ class Bench:
                 bank.fault_next("late", mti, delay=seconds, count=1_000_000)
         elif mode == "unreachable":
             bank.stop()
-            self.unplugged.add("bank")
+            self.unplugged.add(BANK_HOST)
 
     # --- the citizen's phone -------------------------------------------------------------------------------
 
@@ -182,7 +197,7 @@ class Bench:
     def set_printer(self, state: str) -> None:
         if state not in PRINTER_STATES:
             raise BenchError(f"printer state must be one of {', '.join(PRINTER_STATES)}, not {state!r}")
-        printer = self.simulator("printer")
+        printer = self.simulator(DeviceKind.RECEIPT_PRINTER)
         if state in ("ok", "low", "out"):
             printer.set_state(paper=state)
         elif state in ("cover_open", "cover_closed"):
@@ -195,7 +210,7 @@ class Bench:
         is sent), offline (the queue stopped). ok loads paper, clears the jam, plugs in and starts the queue."""
         if state not in A4_PRINTER_STATES:
             raise BenchError(f"A4 printer state must be one of {', '.join(A4_PRINTER_STATES)}, not {state!r}")
-        simulator = self.a4_printer or self.simulators.get("a4_printer")
+        simulator = self.a4_printer or self.simulators.get(DeviceKind.A4_PRINTER)
         if simulator is None:
             raise BenchError("the A4 printer is not simulated in this run (devices.a4_printer.mode, or no CUPS)")
         try:
@@ -205,33 +220,39 @@ class Bench:
 
     @property
     def receipts(self) -> list[Any]:
-        printer = self.simulators.get("printer")
+        printer = self.simulators.get(DeviceKind.RECEIPT_PRINTER)
         return list(printer.receipts) if printer is not None else []
 
     # --- plugs ---------------------------------------------------------------------------------------------
 
-    def unplug(self, device: str) -> None:
-        self._plug(device, plugged=False)
+    def unplug(self, word: str) -> None:
+        """Unplug a device by the scenarios' and the panel's word for it (UNPLUGGABLE: "printer", "idcard", ...)."""
+        self._plug(self._unpluggable(word), plugged=False)
 
-    def replug(self, device: str) -> None:
-        self._plug(device, plugged=True)
+    def replug(self, word: str) -> None:
+        self._plug(self._unpluggable(word), plugged=True)
 
-    def _plug(self, device: str, plugged: bool) -> None:
-        if device not in UNPLUGGABLE:
-            raise BenchError(f"only {', '.join(UNPLUGGABLE)} can be unplugged here, not {device!r}")
+    @staticmethod
+    def _unpluggable(word: str) -> DeviceKind:
+        for kind in UNPLUGGABLE_KINDS:
+            if device_word(kind) == word:
+                return kind
+        raise BenchError(f"only {', '.join(UNPLUGGABLE)} can be unplugged here, not {word!r}")
+
+    def _plug(self, device: DeviceKind, plugged: bool) -> None:
         if device in PCSC_READERS:
             self._plug_reader(device, plugged)
             return
         simulator = self.simulator(device)
         (self.unplugged.discard if plugged else self.unplugged.add)(device)
-        if device == "printer":
+        if device is DeviceKind.RECEIPT_PRINTER:
             simulator.plug_in() if plugged else simulator.unplug()
-        elif device == "idcard":
+        elif device is DeviceKind.IDCARD:
             simulator.faults.silent = not plugged  # a reader without power answers nothing
         else:
             simulator.set_offline(not plugged)
 
-    def _plug_reader(self, device: str, plugged: bool) -> None:
+    def _plug_reader(self, device: DeviceKind, plugged: bool) -> None:
         """pcscd restarts with the readers now plugged: every card slot loses its link for those milliseconds,
         and a card left in a slot is seen again when its reader is back."""
         if self.pcscd is None:
@@ -251,13 +272,13 @@ class Bench:
     # --- PIN pad -------------------------------------------------------------------------------------------
 
     def press_pinpad(self, keys: str | list[str]) -> None:
-        pad = self.simulator("pinpad")
+        pad = self.simulator(DeviceKind.PINPAD)
         for key in list(keys) if isinstance(keys, str) else keys:
             pad.press(key)
 
     def type_pin(self, pin: str, wait: float = 5.0, enter: bool = True) -> None:
         """The citizen types a PIN once the pad asks for one (waits up to ``wait`` seconds), then enter."""
-        pad = self.simulator("pinpad")
+        pad = self.simulator(DeviceKind.PINPAD)
         if not pad.wait_for_pin_entry(wait):
             raise BenchError(f"the PIN pad did not ask for a PIN within {wait:g} s")
         pad.type_pin(pin, enter=enter)

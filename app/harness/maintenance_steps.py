@@ -16,6 +16,7 @@ from typing import Any
 
 from app.harness.failure import StepFailed
 from app.harness.gui_driver import plain
+from drivers.base import DeviceKind
 
 TEXT = (str,)
 FLAG = (bool,)
@@ -328,7 +329,7 @@ class MaintenanceSteps:
         """The PIN pad simulator holds a master key with this check value (for its selected algorithm)."""
         from drivers.pinpad import crypto
 
-        pad = self.bench.simulator("pinpad")
+        pad = self.bench.simulator(DeviceKind.PINPAD)
 
         def actual() -> str:
             keys = pad.keys()

@@ -27,7 +27,9 @@ from app.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_sce
 from app.harness.sim_panel import show_simulator_panel
 from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
 from app.kiosk_app import KioskApp
+from drivers.base import DeviceKind
 from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
+from kiosk.devices import BANK_HOST
 from kiosk.domain.idnumber import mask_id_number
 
 __all__ = ["ScenarioReport", "ScenarioRunner", "StepFailed", "run_scenario_file"]
@@ -80,12 +82,12 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         self.bench = bench
         self.receipts_before = len(bench.receipts)  # a resumed state dir may hold earlier receipts on disk only
         self.ctx.devices.a4_printer  # noqa: B018 -- waits for the A4 printer simulator's cupsd, which may start late
-        self.a4 = self.ctx.devices.simulators.get("a4_printer")  # the kiosk's own simulated A4 printer (CUPS)
+        self.a4 = self.ctx.devices.simulators.get(DeviceKind.A4_PRINTER)  # the kiosk's own simulated A4 printer (CUPS)
         self.certificates_before = len(self.a4.printed) if self.a4 is not None else 0
         self.certificates_checked = 0  # of this run's certificates, how many expect_certificate has read
         if bench.a4_printer is None:
             bench.a4_printer = self.a4
-        bank = bench.simulators.get("bank")
+        bank = bench.simulators.get(BANK_HOST)
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
 
@@ -195,8 +197,8 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         self.bench.fee_system(mode, float(step.options.get("seconds", 3.0)))
 
     def do_pinpad_keys(self, keys: str | list[str], step: ScenarioStep) -> None:
-        pad = self.bench.simulators.get("pinpad")
-        if pad is not None and self.step_name() == "card_pay" and "pinpad" not in self.bench.unplugged:
+        pad = self.bench.simulators.get(DeviceKind.PINPAD)
+        if pad is not None and self.step_name() == "card_pay" and DeviceKind.PINPAD not in self.bench.unplugged:
             # The screen may ask before the pad is in PIN entry; a person's keys land once it is.
             self.wait_until(lambda: pad.pin_entry_active, self.within(step))
         try:
@@ -206,7 +208,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
 
     def do_type_pin(self, pin: str, step: ScenarioStep) -> None:
         """Once the PIN pad asks for a PIN (within the step's time): its digits, then enter."""
-        pad = self.bench.simulator("pinpad")
+        pad = self.bench.simulator(DeviceKind.PINPAD)
         seconds = self.within(step)
         if not self.wait_until(lambda: pad.pin_entry_active, seconds):
             raise StepFailed(f"the PIN pad asking for a PIN within {seconds:g} s", "the pad is not in PIN entry")
@@ -378,7 +380,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         if unknown:
             raise StepFailed(f"expect_bank keys account, balance_fen, debited_fen, last, entries, net_debits_fen; "
                              f"not {sorted(unknown)}")
-        bank = self.bench.simulator("bank")
+        bank = self.bench.simulator(BANK_HOST)
 
         def actual() -> dict[str, Any]:
             ledger = bank.ledger()[self.bank_ledger_before:]

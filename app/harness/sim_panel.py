@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub
+from app.harness.bench import PCSC_READERS, Bench, BenchError, bench_for_device_hub, device_word
 from app.harness.sim_typed_card import TypedIdCardBox
 from app.harness.traffic import TrafficLog
+from drivers.base import DeviceKind
 from kiosk.context import KioskContext
 from kiosk.demo import demo_people
+from kiosk.devices import BANK_HOST
 from kiosk.domain.money import format_fen
 
 PANEL_GAP = 20  # pixels between the kiosk's window and the panel, to its right
@@ -61,7 +63,7 @@ class SimulatorPanel(QWidget):
         self.people = demo_people(ctx.config.config_path(ctx.config["fee_system.people"]))
         self.bench = bench or bench_for_device_hub(ctx, {person.key: person for person in self.people})
         if self.bench.a4_printer is None:  # the certificate printer is the kiosk's own simulator, not the bench's
-            self.bench.a4_printer = ctx.devices.simulators.get("a4_printer")
+            self.bench.a4_printer = ctx.devices.simulators.get(DeviceKind.A4_PRINTER)
         self.traffic = traffic
         self.traffic_seen = 0
         outer = QHBoxLayout(self)
@@ -186,13 +188,16 @@ class SimulatorPanel(QWidget):
         )
         grid.addWidget(self.idcard_fault, 0, 0, 1, 3)
         for index, (device, text) in enumerate(
-            (("idcard", self.tr("Unplug ID card reader")), ("printer", self.tr("Unplug printer")),
-             ("pinpad", self.tr("Unplug PIN pad")), ("sscard", self.tr("Unplug social security card reader")),
-             ("bankcard", self.tr("Unplug bank card reader")))
+            ((DeviceKind.IDCARD, self.tr("Unplug ID card reader")),
+             (DeviceKind.RECEIPT_PRINTER, self.tr("Unplug printer")),
+             (DeviceKind.PINPAD, self.tr("Unplug PIN pad")),
+             (DeviceKind.SSCARD, self.tr("Unplug social security card reader")),
+             (DeviceKind.BANKCARD, self.tr("Unplug bank card reader")))
         ):
+            word = device_word(device)  # the panel's, as the scenarios': the bench unplugs by it
             box = QCheckBox(text)
-            box.setObjectName(f"sim_unplug_{device}")
-            box.toggled.connect(lambda unplugged, d=device: self.act(
+            box.setObjectName(f"sim_unplug_{word}")
+            box.toggled.connect(lambda unplugged, d=word: self.act(
                 self.bench.unplug if unplugged else self.bench.replug, d))
             if device in PCSC_READERS and self.bench.pcscd is None:
                 box.setEnabled(False)  # the machine's pcscd cannot drop a vpcd reader: say why on hover
@@ -244,7 +249,7 @@ class SimulatorPanel(QWidget):
         box = QVBoxLayout(bank)
         self.account = QComboBox()
         self.account.setObjectName("sim_bank_account")
-        host = self.bench.simulators.get("bank")
+        host = self.bench.simulators.get(BANK_HOST)
         for account in host.accounts() if host is not None else []:
             self.account.addItem(
                 self.tr("{name} ···{last4} — {yuan} yuan").format(
@@ -295,7 +300,7 @@ class SimulatorPanel(QWidget):
             lambda: self.set_bank_host() if self.bank_mode.currentData() == "code" else None
         )
         box.addWidget(self.bank_code)
-        bank.setEnabled(host is not None and "bankcard" in self.bench.simulators)
+        bank.setEnabled(host is not None and DeviceKind.BANKCARD in self.bench.simulators)
         return bank
 
     def set_bank_host(self) -> None:
@@ -314,7 +319,7 @@ class SimulatorPanel(QWidget):
             button.setObjectName(f"sim_pinpad_{key}")
             button.clicked.connect(lambda _=False, k=key: self.act(self.bench.press_pinpad, [k]))
             grid.addWidget(button, index // 3, index % 3)
-        pad.setEnabled("pinpad" in self.bench.simulators)
+        pad.setEnabled(DeviceKind.PINPAD in self.bench.simulators)
         return pad
 
     def closeEvent(self, event) -> None:
@@ -399,7 +404,7 @@ class SimulatorPanel(QWidget):
             )
         else:
             self.order.setText(self.tr("No open order"))
-        if "printer" in self.bench.simulators:
+        if DeviceKind.RECEIPT_PRINTER in self.bench.simulators:
             self.printed.setText(self.tr("Receipts printed: {count}").format(count=len(self.bench.receipts)))
         if self.bench.a4_printer is not None:
             count = len(self.bench.a4_printer.printed)

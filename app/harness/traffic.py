@@ -18,6 +18,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.harness.bench import device_word
+from drivers.base import DeviceKind
+
 POLL_SECONDS = 0.05
 KEEP_ENTRIES = 2000
 IDCARD_PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
@@ -35,7 +38,7 @@ APDU_INSTRUCTIONS = {
 class TrafficEntry:
     number: int
     at: float  # time.time()
-    device: str
+    device: str  # a DeviceKind
     direction: str  # "kiosk->device" or "device->kiosk"
     data: bytes
     note: str = ""  # what the sender knew the chunk to be (card messages); empty: decoded from the bytes
@@ -52,12 +55,12 @@ class TrafficEntry:
     def line(self) -> str:
         arrow = "→" if self.direction == "kiosk->device" else "←"
         stamp = time.strftime("%H:%M:%S", time.localtime(self.at))
-        return f"{stamp} {self.device} {arrow} {self.hex}  [{self.decoded}]"
+        return f"{stamp} {device_word(self.device)} {arrow} {self.hex}  [{self.decoded}]"
 
 
 def decode(device: str, data: bytes) -> str:
     """A short reading of a chunk: the ID card frame's command and status, otherwise its printable text."""
-    if device == "idcard" and data.startswith(IDCARD_PREAMBLE) and len(data) >= 10:
+    if device == DeviceKind.IDCARD and data.startswith(IDCARD_PREAMBLE) and len(data) >= 10:
         length = int.from_bytes(data[5:7], "big")
         head = data[7:10]
         return f"ID card frame, length {length}, bytes {head.hex(' ').upper()}"
@@ -130,7 +133,7 @@ class SerialTap:
         self._thread: threading.Thread | None = None
 
     def start(self) -> SerialTap:
-        self._thread = threading.Thread(target=self._relay, name=f"tap-{self.device}", daemon=True)
+        self._thread = threading.Thread(target=self._relay, name=f"tap-{device_word(self.device)}", daemon=True)
         self._thread.start()
         return self
 

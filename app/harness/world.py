@@ -30,7 +30,7 @@ from app.harness.bench import PCSC_READERS
 from app.harness.card_slot import VirtualCardSlot
 from app.harness.traffic import SerialTap, TrafficLog
 from drivers.bankcard import VirtualPbocCard
-from drivers.base import DeviceError
+from drivers.base import DeviceError, DeviceKind
 from drivers.idcard.simulator import IdCardReaderSimulator
 from drivers.pcsc import connection, private_pcscd
 from drivers.pcsc.daemon import ensure_pcscd
@@ -40,7 +40,7 @@ from drivers.pinpad import SerialPinPad
 from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
 from kiosk.config import KioskConfig
-from kiosk.devices import BANKCARD_VPCD_PORT, SIMULATED_BANKCARD_READER, SIMULATED_SSCARD_READER
+from kiosk.devices import BANK_HOST, BANKCARD_VPCD_PORT, SIMULATED_BANKCARD_READER, SIMULATED_SSCARD_READER
 from kiosk.simulated import SIMULATED_PARTS, simulated_parts
 from parties.bankhost.accounts import demo_accounts
 from parties.bankhost.simulator import BankHostSimulator
@@ -60,7 +60,8 @@ CERTIFICATES_DIR = "certificates"
 PINPAD_KEYS = "pinpad.json"
 BANK_DIR = "bank"  # the bank host simulator's state: accounts, ledger, working keys (bankhost.json)
 PCSCD_LOG = "pcscd.log"  # what the world's own pcscd says (errors only)
-OWN_READER_NAMES = {"sscard": "Kiosk Sim SSCard", "bankcard": "Kiosk Sim Bank Card"}  # FRIENDLYNAMEs in our pcscd
+# The FRIENDLYNAMEs of the card slots in our own pcscd.
+OWN_READER_NAMES = {DeviceKind.SSCARD: "Kiosk Sim SSCard", DeviceKind.BANKCARD: "Kiosk Sim Bank Card"}
 
 
 def own_pcscd_unavailable() -> str | None:
@@ -97,8 +98,8 @@ class World:
         self.clock = clock
         self.options = options or WorldOptions()
         self.sections: dict[str, dict[str, Any]] = {}
-        self.simulators: dict[str, Any] = {}
-        self.problems: dict[str, str] = {}
+        self.simulators: dict[str, Any] = {}  # by DeviceKind, and the bank host by BANK_HOST
+        self.problems: dict[str, str] = {}  # the same keys -> why it is not available
         self.taps: list[SerialTap] = []
         self.traffic = TrafficLog()
         self.pcscd: PrivatePcscd | None = None  # our own pcscd, when the card slots run on one
@@ -180,7 +181,7 @@ class World:
 
     # --- transports ------------------------------------------------------------------------------------------
 
-    def _serial_port(self, device: str, simulator_port: str) -> str:
+    def _serial_port(self, device: DeviceKind, simulator_port: str) -> str:
         """The port the kiosk opens: the simulator's own, or a tap in front of it that logs the traffic."""
         if not self.options.tap_traffic:
             return simulator_port
@@ -188,7 +189,7 @@ class World:
         self.taps.append(tap)
         return tap.port
 
-    def _card_tap(self, device: str) -> Callable[[str, bytes], None] | None:
+    def _card_tap(self, device: DeviceKind) -> Callable[[str, bytes], None] | None:
         """The vpcd link's messages (ATR, APDUs) into the traffic log, as a card sniffer would show them."""
         return self.traffic.card_observer(device) if self.options.tap_traffic else None
 
@@ -213,7 +214,7 @@ class World:
             log.warning("no pcscd of our own, the machine's serves the card slots: %s", error)
             self.pcscd_problem = str(error)
 
-    def _reader(self, device: str, shared_name: str, shared_port: int) -> tuple[str, int]:
+    def _reader(self, device: DeviceKind, shared_name: str, shared_port: int) -> tuple[str, int]:
         """The reader name fragment the kiosk looks for and the vpcd port its card slot connects to."""
         if self.pcscd is None:
             return shared_name, shared_port
@@ -224,8 +225,8 @@ class World:
 
     def _start_idcard(self) -> dict[str, Any]:
         simulator = IdCardReaderSimulator().start()
-        self.simulators["idcard"] = simulator
-        return {"mode": "real", "port": self._serial_port("idcard", simulator.port)}
+        self.simulators[DeviceKind.IDCARD] = simulator
+        return {"mode": "real", "port": self._serial_port(DeviceKind.IDCARD, simulator.port)}
 
     def _start_sscard(self) -> dict[str, Any]:
         if self.pcscd is None:
@@ -235,16 +236,16 @@ class World:
                 # The kiosk still runs (login by ID card); the screen, the panel and a scenario say why the slot is
                 # missing.
                 log.warning("social security card slot unavailable: %s", error)
-                self.problems["sscard"] = str(error)
-        reader, port = self._reader("sscard", SIMULATED_SSCARD_READER, VPCD_PORT)
-        self.simulators["sscard"] = VirtualCardSlot(port, on_message=self._card_tap("sscard"))
+                self.problems[DeviceKind.SSCARD] = str(error)
+        reader, port = self._reader(DeviceKind.SSCARD, SIMULATED_SSCARD_READER, VPCD_PORT)
+        self.simulators[DeviceKind.SSCARD] = VirtualCardSlot(port, on_message=self._card_tap(DeviceKind.SSCARD))
         return {"mode": "real", "reader": reader}
 
     def _start_pinpad(self) -> dict[str, Any]:
         simulator = PinPadSimulator(state_file=self.config.state_path(PINPAD_KEYS)).start()
-        self.simulators["pinpad"] = simulator
+        self.simulators[DeviceKind.PINPAD] = simulator
         self._install_master_key(simulator.port)
-        return {"mode": "real", "port": self._serial_port("pinpad", simulator.port)}
+        return {"mode": "real", "port": self._serial_port(DeviceKind.PINPAD, simulator.port)}
 
     def _install_master_key(self, port: str) -> None:
         """The simulated pad and the simulated bank share a test master key (never a real one): the bank host
@@ -259,15 +260,15 @@ class World:
                 install_test_master_key(pad, algorithm)
         except DeviceError as error:
             log.warning("PIN pad simulator has no master key: %s", error)
-            self.problems["pinpad"] = str(error)
+            self.problems[DeviceKind.PINPAD] = str(error)
         finally:
             pad.close()
 
     def _start_bankcard(self) -> dict[str, Any]:
         """A bank card slot on vpcd's second reader."""
-        reader, slot_port = self._reader("bankcard", SIMULATED_BANKCARD_READER, BANKCARD_VPCD_PORT)
-        self.simulators["bankcard"] = VirtualCardSlot(
-            slot_port, VirtualPbocCard, on_message=self._card_tap("bankcard")
+        reader, slot_port = self._reader(DeviceKind.BANKCARD, SIMULATED_BANKCARD_READER, BANKCARD_VPCD_PORT)
+        self.simulators[DeviceKind.BANKCARD] = VirtualCardSlot(
+            slot_port, VirtualPbocCard, on_message=self._card_tap(DeviceKind.BANKCARD)
         )
         return {"mode": "real", "reader": reader}
 
@@ -275,7 +276,7 @@ class World:
         """The bank host on loopback, its demo accounts and ledger in <state>/bank."""
         algorithm = Algorithm(self.config["devices.pinpad.algorithm"])
         bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=self.config.state_path(BANK_DIR))
-        self.simulators["bank"] = bank.start()
+        self.simulators[BANK_HOST] = bank.start()
         host, port = bank.address
         return {"mode": "real", "host": host, "port": port}
 
@@ -284,11 +285,12 @@ class World:
         receipts = self.config.state_path(RECEIPTS_DIR)
         receipts.mkdir(parents=True, exist_ok=True)
         simulator = EscPosPrinterSimulator(transport, receipt_dir=receipts).start()
-        self.simulators["printer"] = simulator
+        self.simulators[DeviceKind.RECEIPT_PRINTER] = simulator
         if transport == "tcp":
             host, port = simulator.address
             return {"mode": "real", "transport": "tcp", "host": host, "tcp_port": port}
-        return {"mode": "real", "transport": "serial", "port": self._serial_port("printer", simulator.port or "")}
+        port = self._serial_port(DeviceKind.RECEIPT_PRINTER, simulator.port or "")
+        return {"mode": "real", "transport": "serial", "port": port}
 
     def _start_a4_printer(self) -> dict[str, Any] | None:
         """The A4 printer's private cupsd. It takes ~0.1 s to answer: that wait is the simulator's, not the kiosk's,
@@ -301,7 +303,7 @@ class World:
         except CupsUnavailable as error:
             self._a4_unavailable(error)
             return None
-        self.simulators["a4_printer"] = simulator
+        self.simulators[DeviceKind.A4_PRINTER] = simulator
         self._a4_starting = threading.Thread(target=self._wait_for_a4, args=(simulator,), name="a4-start")
         self._a4_starting.start()
         # "server" is no configuration key: the hub's CUPS client reaches the private cupsd on its socket.
@@ -316,8 +318,8 @@ class World:
     def _a4_unavailable(self, error: CupsUnavailable) -> None:
         # The kiosk still takes payments; the certificate screens say the printer is out of order.
         log.warning("A4 printer simulator unavailable: %s", error)
-        self.problems["a4_printer"] = str(error)
-        self.simulators.pop("a4_printer", None)
+        self.problems[DeviceKind.A4_PRINTER] = str(error)
+        self.simulators.pop(DeviceKind.A4_PRINTER, None)
 
     # --- the other parties ------------------------------------------------------------------------------------
 

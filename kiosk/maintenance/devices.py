@@ -14,10 +14,9 @@ from pathlib import Path
 
 from drivers.base import CardStatus, Device, DeviceError, DeviceKind, DeviceState, DeviceStatus, PaperStatus
 from kiosk.config import KioskConfig
-from kiosk.devices import DeviceHub
+from kiosk.devices import BANK_HOST, DeviceHub
 from kiosk.domain.idnumber import mask_id_number
 
-BANK_HOST = "bank"  # the acquiring bank's host: a party on the network, not a device of the contract
 DEVICE_NAMES: tuple[str, ...] = (
     DeviceKind.IDCARD,
     DeviceKind.SSCARD,
@@ -67,7 +66,7 @@ def _state_of(hub: DeviceHub, name: str) -> DeviceState:
 def _report(hub: DeviceHub, name: str) -> DeviceReport:
     state = _state_of(hub, name)
     details: dict[str, str] = {}
-    problem = hub.problems.get(name) or hub.problems.get(HUB_ATTRIBUTES.get(name, name))
+    problem = hub.problems.get(name)  # kept by DeviceKind (or BANK_HOST)
     if problem:
         details["problem"] = problem
     if isinstance(state.media, PaperStatus):
