@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
@@ -155,3 +156,28 @@ def test_diag_bank_card_without_a_card(pcscd, vpcd_slot1, capsys) -> None:
     args = parser.parse_args(["bank", "card", "--reader", BANK_READER, "--timeout", "1"])
     assert args.func(args) == 1
     assert json.loads(capsys.readouterr().out)["error"] == "no_card"
+
+
+def test_closing_the_reader_releases_its_context_only_after_the_running_read() -> None:
+    """A read that read_card gave up on goes on in its thread (a silent card); close() must not release the PC/SC
+    context under it: libpcsclite crashed a test process in SCardStatus when it did."""
+    events: list[str] = []
+
+    class Context:
+        def cancel(self) -> None:
+            events.append("cancel")
+
+        def release(self) -> None:
+            events.append("release")
+
+    reader = PcscBankCardReader(BANK_READER, timeout=1.0)
+    reader._context = Context()  # type: ignore[assignment]
+    reader._lock.acquire()  # a read is running
+
+    def read_ends() -> None:
+        events.append("read ended")
+        reader._lock.release()
+
+    threading.Timer(0.3, read_ends).start()
+    reader.close()
+    assert events == ["cancel", "read ended", "release"]

@@ -7,6 +7,7 @@ SCardTransmit takes no timeout (a silent card would block it), serialised by a l
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
@@ -26,6 +27,12 @@ from drivers.base import (
 from drivers.pcsc.connection import PcscContext
 from drivers.pcsc.errors import CARD_ERROR, PcscError
 from drivers.pcsc.monitor import CardEvent, CardMonitor
+
+log = logging.getLogger(__name__)
+
+# How long close() waits, beyond the read timeout, for a read still running (the presence check after a broken
+# answer takes up to 1.5 s: connection.CardConnection._card_still_there).
+CLOSE_GRACE_SECONDS = 2.0
 
 CardData = TypeVar("CardData")
 
@@ -65,7 +72,18 @@ class PcscCardReader(Generic[CardData]):
 
     # -- queries ------
     def close(self) -> None:
-        self._context.release()
+        """Release the PC/SC context once no read runs on it. A read that read_card gave up on (a silent card) goes
+        on in its thread, in SCardTransmit or SCardStatus; releasing the context under it crashed libpcsclite
+        (a segfault in SCardStatus, seen when a test closed its reader). If the read does not end in time, the
+        context is left open: a leak beats a crash."""
+        self._context.cancel()
+        if not self._lock.acquire(timeout=self.timeout + CLOSE_GRACE_SECONDS):
+            log.warning("%s: a read is still running; its PC/SC context stays open", self.reader_fragment)
+            return
+        try:
+            self._context.release()
+        finally:
+            self._lock.release()
 
     def state(self) -> DeviceState:
         """The device contract's state; never raises. ONLINE when the reader is there (media: whether a card sits
