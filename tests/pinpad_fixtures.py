@@ -14,22 +14,14 @@ import pytest
 from drivers.pinpad import SerialPinPad, crypto
 from drivers.pinpad.crypto import Algorithm
 from drivers.pinpad.simulator import PinPadSimulator
+from parties.bankhost.testkeys import TEST_MASTER_COMPONENTS
 
 # DESIGN.md §3.3 test vector
 PAN = "6230606601007726888"
 PIN = "123654"
 CLEAR_BLOCK = bytes.fromhex("06125055FF88D977")
 
-COMPONENTS = {
-    Algorithm.TDES: (
-        bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
-        bytes.fromhex("1F1F1F1F0E0E0E0E" * 2),
-    ),
-    Algorithm.SM4: (
-        bytes.fromhex("00112233445566778899AABBCCDDEEFF"),
-        bytes.fromhex("0F0E0D0C0B0A09080706050403020100"),
-    ),
-}
+COMPONENTS = TEST_MASTER_COMPONENTS  # the simulated world's test master key (parties/bankhost/testkeys.py)
 PIN_KEYS = {
     Algorithm.TDES: bytes.fromhex("11223344556677889900AABBCCDDEEFF"),
     Algorithm.SM4: bytes.fromhex("FEDCBA98765432100123456789ABCDEF"),

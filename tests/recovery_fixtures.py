@@ -120,6 +120,9 @@ class KillingJournal(Journal):
         return entry
 
 
+FAULT_MODES = ("unavailable", "timeout", "lost_answer")  # how FaultyFeeSystem fails a call
+
+
 @dataclass
 class FaultyFeeSystem:
     """The real fee system behind a double that fails the Nth payment call (1-based) in one of three ways:

@@ -96,7 +96,7 @@ BANK_FAULTS = {
         "0200 unanswered, reversal unanswered", [("no_answer", "0200", True), ("no_answer", "0400", True)]
     ),
 }
-FEE_FAULTS = ("unavailable", "timeout", "lost_answer")
+FEE_FAULTS = rf.FAULT_MODES
 
 KILL_CELLS = [
     pytest.param(scenario, point, variant, id=f"{scenario}-{point}-{variant_id}")

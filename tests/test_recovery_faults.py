@@ -52,7 +52,7 @@ FEE_CALLS_MADE = {
     "abandon_paid": ("open_qr_order", "close_qr_order", "qr_order_status", "post_payment"),
     "late": ("open_qr_order", "close_qr_order"),
 }
-FEE_MODES = ("unavailable", "timeout", "lost_answer")
+FEE_MODES = rf.FAULT_MODES
 PLAIN, PHONE_PAYS, RECOVERY_FAILS = "plain", "phone pays in downtime", "recovery's 1st call fails"
 VARIANTS = {PLAIN: "plain", PHONE_PAYS: "phone_pays_in_downtime", RECOVERY_FAILS: "recovery_call_1_fails"}
 
