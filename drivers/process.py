@@ -1,9 +1,11 @@
-"""Child processes that must not outlive us: private daemons the simulators start (cupsd, pcscd)."""
+"""Processes: child daemons that must not outlive us (cupsd, pcscd), and a simulator run as its own process."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import signal
+import threading
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -16,3 +18,14 @@ def die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass  # not Linux: the owner's stop() still ends it on a clean exit
+
+
+def serve_until_terminated(ready_line: str) -> None:
+    """Block a simulator's ``python -m`` process until SIGTERM or Ctrl-C, while its server threads serve.
+    ``ready_line`` (where it listens) is printed once SIGTERM is handled: a caller that stops the process as soon
+    as it reads the line must not meet Python's default action (killed by the signal, not a clean exit)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(ready_line, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()

@@ -24,6 +24,7 @@ from drivers.pinpad.crypto import Algorithm, CryptoInputError
 from drivers.pinpad.errors import PinPadProtocolError
 from drivers.pinpad.framing import KEY_TO_BYTE, Frame, FrameDecoder, Key, encode_frame
 from drivers.pinpad.protocol import Command, PadStatus, Request, Response, parse_request, strict_unhex
+from drivers.process import serve_until_terminated
 from drivers.pty_simulator import PtySimulator
 
 MODEL = "ZT588-SIM"
@@ -416,17 +417,12 @@ _HANDLERS: dict[str, Callable[[PinPadSimulator, Request], Response]] = {
 
 def main() -> None:
     import argparse
-    import signal
 
     parser = argparse.ArgumentParser(description="a simulated ZT588-family PIN pad on a pseudo-terminal")
     parser.add_argument("--state", help="JSON file that keeps the pad's keys between runs")
     args = parser.parse_args()
     with PinPadSimulator(args.state) as simulator:
-        print(json.dumps({"port": simulator.port}), flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        serve_until_terminated(json.dumps({"port": simulator.port}))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from drivers.bankhost.errors import MessageFormatError
 from drivers.bankhost.transport import FrameTooLarge, receive_frame
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm, CryptoInputError
+from drivers.process import serve_until_terminated
 from parties.bankhost.accounts import Account, demo_accounts
 from parties.bankhost.testkeys import shared_master_key
 
@@ -501,7 +502,6 @@ def _close(conn: socket.socket) -> None:
 
 def main() -> None:
     import argparse
-    import signal
 
     from parties.bankhost.accounts import load_accounts
 
@@ -513,11 +513,7 @@ def main() -> None:
     args = parser.parse_args()
     accounts = load_accounts(args.accounts) if args.accounts else None
     with BankHostSimulator(accounts, algorithm=args.algorithm, port=args.port, state_dir=args.state) as simulator:
-        print(json.dumps({"host": simulator.host, "port": simulator.port}), flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        serve_until_terminated(json.dumps({"host": simulator.host, "port": simulator.port}))
 
 
 if __name__ == "__main__":
