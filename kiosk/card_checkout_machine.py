@@ -22,6 +22,7 @@ from typing import Any
 
 from drivers.bankcard import BankCardData
 from drivers.base import DeviceError
+from drivers.pcsc.errors import NO_CARD
 from kiosk.card_checkout import CardAttempt, CardCheckout, PinEntryCanceled
 from kiosk.checkout import PaymentOutcome
 from kiosk.feesystem.api import QrOrderState
@@ -74,6 +75,9 @@ class CardDelays:
     """Every wait of the card payment, named."""
 
     card_poll_seconds: float = 0.5  # how often the slot is asked for a card (waiting for it, and during the PIN)
+    # A card seen in the slot may not answer yet (still going in; pcscd reports it a moment before it can be
+    # connected): "no card" on the read is waited out this many times before the payment ends.
+    card_settle_retries: int = 3
     deadline_seconds: float = 120.0  # the screen's countdown while the card or the PIN is awaited
     tick_seconds: float = 0.1  # how often the screen's timer calls tick()
 
@@ -123,6 +127,7 @@ class CardCheckoutMachine:
         self.card: BankCardData | None = None  # the card's data (PAN for the PIN block), kept only for this payment
         self._polling = False
         self._next_poll = 0.0
+        self._settle_retries = 0
 
     @property
     def phase(self) -> CardPhase:
@@ -131,7 +136,7 @@ class CardCheckoutMachine:
     # -- what the screen forwards ----------------------------------------------------------------------------
 
     def start(self, session: Session) -> None:
-        self.session, self.card, self._polling = session, None, False
+        self.session, self.card, self._polling, self._settle_retries = session, None, False, 0
         self.checkout.card_in_slot = False
         self._show(CardView())
         if not self.checkout.available:
@@ -186,8 +191,10 @@ class CardCheckoutMachine:
         if problem:
             self._end(Ending.DEVICE, device_message=problem[1])
             return
-        # Now the citizen acts: no progress bar, which would say "wait".
-        self._next_poll = self.clock()
+        # Now the citizen acts: no progress bar, which would say "wait". The first look into the slot comes one poll
+        # delay later, as the screen's timer did before the machine: pcscd reports a card pulled a moment ago as
+        # still there, and a look at once read the last citizen's card (it answered "no card").
+        self._next_poll = self.clock() + self.delays.card_poll_seconds
         self._show(CardView(CardPhase.CARD, Prompt.INSERT_CARD))
 
     def _card_poll_failed(self, error: Exception) -> None:
@@ -200,10 +207,22 @@ class CardCheckoutMachine:
         if self.phase is CardPhase.CARD and present:
             self.checkout.card_in_slot = True
             self._show(CardView(CardPhase.READING, Prompt.READING, busy=True))
-            self.run(self.checkout.read_card_and_prepare, self._card_read, self._failed)
+            self.run(self.checkout.read_card_and_prepare, self._card_read, self._read_failed)
         elif self.phase is CardPhase.PIN and not present:
             self.checkout.card_in_slot = False
             self._end(Ending.CARD_REMOVED)
+
+    def _read_failed(self, error: Exception) -> None:
+        """A card that was there a moment ago but does not answer yet: wait for it again, a few times."""
+        settling = isinstance(error, DeviceError) and error.code == NO_CARD
+        if self.phase is CardPhase.READING and settling and self._settle_retries < self.delays.card_settle_retries:
+            self._settle_retries += 1
+            log.info("CARD_NOT_SETTLED retry %d: %s", self._settle_retries, error)
+            self.checkout.card_in_slot = False
+            self._next_poll = self.clock() + self.delays.card_poll_seconds
+            self._show(CardView(CardPhase.CARD, Prompt.INSERT_CARD))
+            return
+        self._failed(error)
 
     def _card_read(self, card: BankCardData) -> None:
         if self.phase is not CardPhase.READING:

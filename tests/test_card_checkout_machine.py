@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from drivers.bankcard.errors import BankCardError, bankcard_error
 from drivers.base import Completion
+from drivers.pcsc.errors import NO_CARD
 from drivers.pinpad.errors import PinEntryCanceled, PinPadError
 from kiosk.card_checkout import CardAttempt
 from kiosk.card_checkout_machine import CardCheckoutMachine, CardDelays, CardFinish, CardPhase, CardView, Ending
@@ -80,6 +82,7 @@ class Rig:
 
     def to_pin(self) -> None:
         self.to_card()
+        self.clock.now += CardDelays().card_poll_seconds
         self.machine.tick()
         self.runner.answer("card_present", True)
         self.runner.answer("read_card_and_prepare", CARD)
@@ -136,6 +139,9 @@ def test_a_pin_pad_that_cannot_take_a_pin_is_found_before_the_card_is_asked_for(
 def test_the_slot_is_asked_once_per_poll_delay(rig: Rig) -> None:
     rig.to_card()
     assert not rig.view.busy  # the citizen acts now: no progress bar
+    rig.machine.tick()
+    assert rig.runner.jobs == []  # not at once: a card pulled a moment ago still shows in pcscd
+    rig.clock.now += CardDelays().card_poll_seconds
     rig.machine.tick()
     rig.machine.tick()  # a poll is on its way: not a second one
     assert rig.runner.names() == ["card_present"]
@@ -207,6 +213,7 @@ def test_a_failure_after_the_bank_may_have_answered_promises_nothing(rig: Rig) -
 
 def test_a_device_failing_while_the_card_is_read_says_its_own_words(rig: Rig) -> None:
     rig.to_card()
+    rig.clock.now += CardDelays().card_poll_seconds
     rig.machine.tick()
     rig.runner.answer("card_present", True)
     error = PinPadError("no_answer", Completion.TIMEOUT, "no ACK", "The PIN pad is not answering.")
@@ -229,3 +236,34 @@ def test_leaving_during_the_pin_cancels_the_pad_and_ends_nothing(rig: Rig) -> No
     rig.machine.forget()
     assert rig.machine.card is None and not rig.checkout.card_in_slot
 
+
+def no_card() -> BankCardError:
+    return bankcard_error(NO_CARD, "SCardConnect(Virtual PCD 00 01): No smart card inserted.")
+
+
+def test_a_card_seen_but_not_yet_answering_is_waited_for_and_then_read(rig: Rig) -> None:
+    """pcscd reports a card going in a moment before it can be connected: the read says "no card"."""
+    rig.to_card()
+    rig.clock.now += CardDelays().card_poll_seconds
+    rig.machine.tick()
+    rig.runner.answer("card_present", True)
+    rig.runner.fail("read_card_and_prepare", no_card())
+    assert rig.machine.phase is CardPhase.CARD and rig.finishes == [] and not rig.checkout.card_in_slot
+    rig.machine.tick()
+    assert rig.runner.jobs == []  # the next poll waits its delay
+    rig.clock.now += CardDelays().card_poll_seconds
+    rig.machine.tick()
+    rig.runner.answer("card_present", True)
+    rig.runner.answer("read_card_and_prepare", CARD)
+    assert rig.machine.phase is CardPhase.PIN
+
+
+def test_a_card_that_never_answers_ends_the_payment_in_words(rig: Rig) -> None:
+    rig.to_card()
+    for _ in range(CardDelays().card_settle_retries + 1):
+        rig.clock.now += CardDelays().card_poll_seconds
+        rig.machine.tick()
+        rig.runner.answer("card_present", True)
+        rig.runner.fail("read_card_and_prepare", no_card())
+    assert rig.finishes[0].ending is Ending.DEVICE
+    assert rig.finishes[0].device_message == no_card().citizen_message

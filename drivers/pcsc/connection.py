@@ -26,7 +26,6 @@ CARD_GONE = frozenset(
 )
 
 
-CARD_SETTLE_SECONDS = 1.0  # how long a card pcscd reports as present may refuse a connection while it goes in
 DEFAULT_SOCKET = "/run/pcscd/pcscd.comm"  # libpcsclite's compiled-in PCSCLITE_CSOCK_NAME
 _socket_in_use: str | None = None  # the pcscd socket libpcsclite fixed for this process at its first call
 
@@ -143,22 +142,13 @@ class CardConnection:
     atr: bytes = b""
     apdu_count: int = 0
 
-    def connect(self, settle: float = CARD_SETTLE_SECONDS) -> None:
-        """Connect to the card. pcscd reports a card going in a moment before it can be connected (SCardConnect
-        says "no smart card" while the reader's state says present): that is waited out for ``settle`` seconds;
-        an empty reader is said at once."""
-        deadline = time.monotonic() + settle
-        while True:
-            hresult, handle, protocol = scard.SCardConnect(
-                self.context.handle(),
-                self.reader,
-                scard.SCARD_SHARE_SHARED,
-                scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
-            )
-            settling = hresult in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD) and self._present()
-            if not settling or time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
+    def connect(self) -> None:
+        hresult, handle, protocol = scard.SCardConnect(
+            self.context.handle(),
+            self.reader,
+            scard.SCARD_SHARE_SHARED,
+            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
+        )
         if hresult != scard.SCARD_S_SUCCESS:
             if hresult in SERVICE_GONE:
                 self.context.invalidate()
@@ -168,12 +158,6 @@ class CardConnection:
         self.card_handle, self.protocol = handle, protocol
         hresult, _name, _state, _proto, atr = scard.SCardStatus(handle)
         self.atr = bytes(atr) if hresult == scard.SCARD_S_SUCCESS else b""
-
-    def _present(self) -> bool:
-        hresult, states = scard.SCardGetStatusChange(
-            self.context.handle(), 0, [(self.reader, scard.SCARD_STATE_UNAWARE)]
-        )
-        return hresult == scard.SCARD_S_SUCCESS and bool(states[0][1] & scard.SCARD_STATE_PRESENT)
 
     def transmit_raw(self, apdu: bytes) -> bytes:
         """Send one C-APDU, return the raw R-APDU. Raises PcscError (card_removed, pcsc_unavailable, ...)."""
