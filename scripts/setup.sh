@@ -18,6 +18,16 @@ DEBIAN_PACKAGES=(
   cups cups-client cups-bsd poppler-utils zbar-tools libzbar0 xvfb
   # the kiosk session of the Debian package (systemd-analyze verify checks that cage exists)
   cage seatd
+  # USB receipt printers through pyusb (libusb), tested on umockdev's emulated USB devices (docs/printers.md)
+  libusb-1.0-0 umockdev
+  # the voice prompt pack is rendered by espeak-ng and measured with sox; QtMultimedia plays it through PulseAudio's
+  # client library (docs/voice.md)
+  espeak-ng sox libpulse0
+  # the fleet: promtool and prometheus for the alert rules and their integration test, systemd-journal-remote for the
+  # log upload test (docs/operations.md)
+  prometheus systemd-journal-remote
+  # the verification page in a real browser (selenium drives Debian's chromium through chromedriver)
+  chromium chromium-driver
 )
 
 missing=()
