@@ -13,6 +13,7 @@ from kiosk.feesystem.api import ClosableFeeSystem
 from kiosk.flow import Flow
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
+from kiosk.service_health import ServiceHealth
 from kiosk.session import Session
 from kiosk.tasks import TaskRunner
 
@@ -41,6 +42,7 @@ class KioskContext:
     flow: Flow
     countdown: Countdown
     session: Session = field(default_factory=Session)
+    health: ServiceHealth = field(default_factory=ServiceHealth)  # out of service: no money, Home says so
     clock: Callable[[], dt.datetime] = dt.datetime.now
     scale: float = 1.0
     speak: Callable[[str], None] = lambda text: None

@@ -4,78 +4,77 @@
 <context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="53"/>
+        <location filename="../../screens/card_pay.py" line="49"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="80"/>
+        <location filename="../../screens/card_pay.py" line="79"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="87"/>
+        <location filename="../../screens/card_pay.py" line="82"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="94"/>
+        <location filename="../../screens/card_pay.py" line="139"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="98"/>
+        <location filename="../../screens/card_pay.py" line="103"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="109"/>
+        <location filename="../../screens/card_pay.py" line="104"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="131"/>
+        <location filename="../../screens/card_pay.py" line="105"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="136"/>
+        <location filename="../../screens/card_pay.py" line="141"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="146"/>
-        <location filename="../../screens/card_pay.py" line="161"/>
+        <location filename="../../screens/card_pay.py" line="116"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="147"/>
+        <location filename="../../screens/card_pay.py" line="106"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="170"/>
+        <location filename="../../screens/card_pay.py" line="107"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="185"/>
+        <location filename="../../screens/card_pay.py" line="118"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="209"/>
+        <location filename="../../screens/card_pay.py" line="146"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="214"/>
+        <location filename="../../screens/card_pay.py" line="149"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="218"/>
+        <location filename="../../screens/card_pay.py" line="153"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -172,7 +171,7 @@ Pages: {pages}</source>
 <context>
     <name>DeviceMessage</name>
     <message>
-        <location filename="../../drivers/base.py" line="65"/>
+        <location filename="../../drivers/base.py" line="154"/>
         <source>The device is not available. Please ask staff for help.</source>
         <translation>设备暂不可用，请联系工作人员。</translation>
     </message>
@@ -427,131 +426,131 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="109"/>
+        <location filename="../flow.py" line="131"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="110"/>
+        <location filename="../flow.py" line="133"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="111"/>
+        <location filename="../flow.py" line="138"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="112"/>
+        <location filename="../flow.py" line="150"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="113"/>
+        <location filename="../flow.py" line="159"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="114"/>
-        <location filename="../flow.py" line="121"/>
-        <location filename="../flow.py" line="125"/>
+        <location filename="../flow.py" line="161"/>
+        <location filename="../flow.py" line="175"/>
+        <location filename="../flow.py" line="183"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="115"/>
+        <location filename="../flow.py" line="163"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="116"/>
-        <location filename="../flow.py" line="120"/>
+        <location filename="../flow.py" line="164"/>
+        <location filename="../flow.py" line="173"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="117"/>
-        <location filename="../flow.py" line="122"/>
+        <location filename="../flow.py" line="165"/>
+        <location filename="../flow.py" line="177"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="118"/>
+        <location filename="../flow.py" line="167"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="119"/>
+        <location filename="../flow.py" line="171"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="123"/>
+        <location filename="../flow.py" line="178"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="124"/>
+        <location filename="../flow.py" line="180"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="126"/>
+        <location filename="../flow.py" line="185"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="127"/>
+        <location filename="../flow.py" line="188"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="128"/>
+        <location filename="../flow.py" line="189"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="129"/>
+        <location filename="../flow.py" line="190"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="130"/>
+        <location filename="../flow.py" line="191"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="131"/>
+        <location filename="../flow.py" line="147"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="132"/>
+        <location filename="../flow.py" line="148"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="133"/>
+        <location filename="../flow.py" line="193"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="134"/>
+        <location filename="../flow.py" line="195"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="135"/>
+        <location filename="../flow.py" line="196"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="136"/>
+        <location filename="../flow.py" line="197"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="137"/>
+        <location filename="../flow.py" line="199"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -559,22 +558,22 @@ Pages: {pages}</source>
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="102"/>
+        <location filename="../../screens/resident.py" line="103"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="109"/>
+        <location filename="../../screens/resident.py" line="110"/>
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="116"/>
+        <location filename="../../screens/resident.py" line="117"/>
         <source>{item}, year {year}: please choose your grade</source>
         <translation>{item}&#x3000;{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="137"/>
+        <location filename="../../screens/resident.py" line="138"/>
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -582,46 +581,66 @@ Pages: {pages}</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../screens/home.py" line="20"/>
+        <location filename="../../screens/home.py" line="26"/>
         <source>Social insurance fee self-service</source>
         <translation>社保费自助缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="21"/>
+        <location filename="../../screens/home.py" line="27"/>
         <source>Please choose who you are</source>
         <translation>请选择人员类型</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="23"/>
+        <location filename="../../screens/home.py" line="29"/>
         <source>Flexible employment
 (flexible-employment social insurance)</source>
         <translation>灵活就业
 （灵活就业社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="24"/>
+        <location filename="../../screens/home.py" line="30"/>
         <source>Urban and rural resident
 (resident social insurance)</source>
         <translation>城乡居民
 （城乡居民社保费缴纳）</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="39"/>
+        <location filename="../../screens/home.py" line="52"/>
         <source>Welcome. Please choose flexible employment or urban and rural resident.</source>
         <translation>欢迎使用社保费自助缴费终端，请选择灵活就业或城乡居民。</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="54"/>
+        <location filename="../../screens/home.py" line="79"/>
+        <source>This machine cannot reach the fee system safely at the moment.</source>
+        <translation>本机暂时无法安全连接缴费系统。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="81"/>
+        <source>This machine needs a technician&apos;s attention.</source>
+        <translation>本机需要工作人员检修。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="83"/>
+        <source>Out of service</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="87"/>
+        <source>Please use another self-service machine or the service window. Sorry for the trouble.</source>
+        <translation>请使用其他自助终端或到服务窗口办理，给您带来不便，敬请谅解。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/home.py" line="95"/>
         <source>Large text and high contrast are on. They go back to normal when you finish.</source>
         <translation>已开启大字模式和高对比度，办理结束后自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="56"/>
+        <location filename="../../screens/home.py" line="97"/>
         <source>Large text is on. It goes back to normal when you finish.</source>
         <translation>已开启大字模式，办理结束后自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../screens/home.py" line="58"/>
+        <location filename="../../screens/home.py" line="99"/>
         <source>High contrast is on. It goes back to normal when you finish.</source>
         <translation>已开启高对比度，办理结束后自动恢复。</translation>
     </message>
@@ -655,32 +674,32 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="98"/>
+        <location filename="../../screens/main_window.py" line="198"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="170"/>
+        <location filename="../../screens/main_window.py" line="270"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="172"/>
+        <location filename="../../screens/main_window.py" line="272"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="191"/>
+        <location filename="../../screens/main_window.py" line="291"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="195"/>
+        <location filename="../../screens/main_window.py" line="295"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="267"/>
+        <location filename="../../screens/main_window.py" line="367"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -744,27 +763,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalBindingScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="26"/>
+        <location filename="../../screens/medical.py" line="27"/>
         <source>Please confirm your medical insurance</source>
         <translation>请确认医疗保险险种绑定信息</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="31"/>
+        <location filename="../../screens/medical.py" line="32"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="37"/>
+        <location filename="../../screens/medical.py" line="38"/>
         <source>Please check the insurance you are registered for, then confirm.</source>
         <translation>请核对您的医疗保险险种绑定信息，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="42"/>
+        <location filename="../../screens/medical.py" line="43"/>
         <source>Looking up your insurance...</source>
         <translation>正在查询险种绑定信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="53"/>
+        <location filename="../../screens/medical.py" line="54"/>
         <source>You are registered for:</source>
         <translation>您已参保的险种：</translation>
     </message>
@@ -772,41 +791,41 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalItemsScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="84"/>
+        <location filename="../../screens/medical.py" line="85"/>
         <source>Please choose the insurance items to pay</source>
         <translation>请选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="92"/>
+        <location filename="../../screens/medical.py" line="93"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="100"/>
+        <location filename="../../screens/medical.py" line="101"/>
         <source>Please choose the insurance items, check the amount, then confirm.</source>
         <translation>请选择缴费险种，核对金额后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="121"/>
+        <location filename="../../screens/medical.py" line="122"/>
         <source>{name}
 {rate}% of the base</source>
         <translation>{name}
 按缴费基数的 {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="123"/>
+        <location filename="../../screens/medical.py" line="124"/>
         <source>{name}
 {amount} a month</source>
         <translation>{name}
 每月 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="125"/>
+        <location filename="../../screens/medical.py" line="126"/>
         <source> (required)</source>
         <translation>（必缴）</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="145"/>
+        <location filename="../../screens/medical.py" line="146"/>
         <source>{months} months: {amount}</source>
         <translation>{months} 个月，应缴金额：{amount}</translation>
     </message>
@@ -847,24 +866,24 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>PayMethodScreen</name>
     <message>
-        <location filename="../../screens/pay_method.py" line="22"/>
+        <location filename="../../screens/pay_method.py" line="23"/>
         <source>Please choose how to pay</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="39"/>
+        <location filename="../../screens/pay_method.py" line="40"/>
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="74"/>
+        <location filename="../../screens/pay_method.py" line="75"/>
         <source>Bank card payment cannot be used now: the bank card reader is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>银行卡读卡器暂时无法使用，现在不能刷卡支付，未扣取任何费用。
 请选择支付宝或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="79"/>
+        <location filename="../../screens/pay_method.py" line="80"/>
         <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
@@ -983,63 +1002,63 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QrPayScreen</name>
     <message>
-        <location filename="../../screens/qr_pay.py" line="56"/>
+        <location filename="../../screens/qr_pay.py" line="55"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="76"/>
+        <location filename="../../screens/qr_pay.py" line="82"/>
         <source>Please scan the code with WeChat to pay.</source>
         <translation>请使用微信扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="77"/>
+        <location filename="../../screens/qr_pay.py" line="83"/>
         <source>Please scan the code with Alipay to pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="86"/>
-        <location filename="../../screens/qr_pay.py" line="98"/>
+        <location filename="../../screens/qr_pay.py" line="117"/>
+        <location filename="../../screens/qr_pay.py" line="119"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="88"/>
+        <location filename="../../screens/qr_pay.py" line="90"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="88"/>
+        <location filename="../../screens/qr_pay.py" line="90"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="92"/>
+        <location filename="../../screens/qr_pay.py" line="94"/>
         <source>{item}, {period}</source>
         <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="94"/>
+        <location filename="../../screens/qr_pay.py" line="96"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="96"/>
+        <location filename="../../screens/qr_pay.py" line="98"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="112"/>
+        <location filename="../../screens/qr_pay.py" line="120"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="132"/>
+        <location filename="../../screens/qr_pay.py" line="121"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="147"/>
+        <location filename="../../screens/qr_pay.py" line="122"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -1142,22 +1161,22 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>暂不缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="41"/>
+        <location filename="../../screens/receipt_warning.py" line="45"/>
         <source>No receipt can be printed. You may pay without a receipt, or stop.</source>
         <translation>暂时无法打印缴费小票，您可以继续缴费，或暂不缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="47"/>
+        <location filename="../../screens/receipt_warning.py" line="51"/>
         <source>The receipt printer is out of paper.</source>
         <translation>小票打印机缺纸。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="49"/>
+        <location filename="../../screens/receipt_warning.py" line="53"/>
         <source>The receipt printer&apos;s cover is open.</source>
         <translation>小票打印机上盖打开。</translation>
     </message>
     <message>
-        <location filename="../../screens/receipt_warning.py" line="53"/>
+        <location filename="../../screens/receipt_warning.py" line="57"/>
         <source>The receipt printer is not working.</source>
         <translation>小票打印机暂不可用。</translation>
     </message>
@@ -1165,37 +1184,37 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ResidentYearScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="22"/>
+        <location filename="../../screens/resident.py" line="23"/>
         <source>Please choose the year to pay for</source>
         <translation>请选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="31"/>
+        <location filename="../../screens/resident.py" line="32"/>
         <source>Please choose the year you want to pay for.</source>
         <translation>请选择要缴费的年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="37"/>
+        <location filename="../../screens/resident.py" line="38"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="53"/>
+        <location filename="../../screens/resident.py" line="54"/>
         <source>Payments for {year} can be made from {opens} to {closes}.</source>
         <translation>{year}年度的缴费时间为{opens}至{closes}。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="62"/>
+        <location filename="../../screens/resident.py" line="63"/>
         <source>There is nothing to pay at present.</source>
         <translation>您目前没有需要缴纳的费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="66"/>
+        <location filename="../../screens/resident.py" line="67"/>
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="68"/>
+        <location filename="../../screens/resident.py" line="69"/>
         <source>(already paid)</source>
         <translation>（已缴费）</translation>
     </message>

@@ -103,117 +103,117 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="14"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="15"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="16"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="17"/>
         <source>ID card reader</source>
         <translation>身份证阅读器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="17"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="18"/>
         <source>Social security card reader</source>
         <translation>社保卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="18"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="19"/>
         <source>PIN pad</source>
         <translation>密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="19"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="20"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="20"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="21"/>
         <source>A4 printer</source>
         <translation>A4打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="21"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="22"/>
         <source>Bank card reader</source>
         <translation>银行卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="22"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="23"/>
         <source>Bank host</source>
         <translation>银行主机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="27"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="28"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="30"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="31"/>
         <source>Read an ID card</source>
         <translation>读身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="31"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="32"/>
         <source>Read a social security card</source>
         <translation>读社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="32"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="33"/>
         <source>PIN pad check values</source>
         <translation>密码键盘校验值</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="33"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="34"/>
         <source>Test receipt</source>
         <translation>测试小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="34"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="35"/>
         <source>Test A4 page</source>
         <translation>测试A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="47"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="48"/>
         <source>New paper roll put in</source>
         <translation>已换新纸卷</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="54"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="55"/>
         <source>Asking the devices…</source>
         <translation>正在查询设备…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="68"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="69"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="74"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="75"/>
         <source>Test passed</source>
         <translation>测试通过</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="74"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="75"/>
         <source>Test failed</source>
         <translation>测试失败</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="81"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="82"/>
         <source>The device did not answer: {error}</source>
         <translation>设备无应答：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="85"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="86"/>
         <source>Receipt paper: {used} receipts since the last roll, about {left} left.</source>
         <translation>小票纸：换纸后已打印{used}张，约剩{left}张。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="88"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="89"/>
         <source>Paper is running out: put in a new roll.</source>
         <translation>纸张即将用完：请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="94"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="95"/>
         <source>Paper counter reset.</source>
         <translation>纸张计数已清零。</translation>
     </message>
