@@ -7,6 +7,7 @@ outside action it leads to, so that after a power cut the kiosk knows what it ma
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import threading
@@ -15,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.payments import crashpoint
+
+log = logging.getLogger(__name__)
 
 
 class PaymentState(StrEnum):
@@ -114,8 +118,60 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """The tables and columns the migrations create: what health checks expect of a journal file."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for target in sorted(MIGRATIONS):
+            db.executescript(MIGRATIONS[target])
+        return {
+            table: frozenset(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+            for table in ("payments", "events")
+        }
+    finally:
+        db.close()
+
+
+EXPECTED_COLUMNS = _expected_columns()
+
+
 class JournalError(Exception):
     pass
+
+
+class JournalWriteError(JournalError):
+    """SQLite could not write (disk full, I/O error): unlike a refused transition, the same write may succeed once
+    there is room again. The payment's caller decides what the citizen is told (kiosk/payments/write_failures.py)."""
+
+
+def _rollback_quietly(db: sqlite3.Connection) -> None:
+    # After SQLITE_FULL or an I/O error SQLite may have rolled back already; a second ROLLBACK then fails harmlessly.
+    try:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+class JournalDamaged(JournalError):
+    """The file cannot be used as this program's journal (not a database, damaged, a newer or broken schema, not
+    a file at all). The message is one sentence for the technician."""
+
+
+class JournalUnhealthy(JournalError):
+    """The journal takes no new payment: it failed a health check (the message says which) or is open read-only."""
+
+
+class UnreadableRecord(JournalError):
+    """A row this program cannot read (a state, method or time it does not know): skipped and reported."""
+
+
+class JournalMirror(Protocol):
+    """What keeps the journal's second medium (kiosk/payments/journal_copy.py): called inside the journal's lock
+    after each commit, before the outside action the new state leads to. It never raises: a failure is its to
+    report (and it sets the journal's ``refusal``)."""
+
+    def committed(self, db: sqlite3.Connection, created: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -146,28 +202,74 @@ UPDATABLE = ("order_no", "channel_ref", "payment_no", "receipt_error", "note")
 
 
 class Journal:
-    def __init__(self, path: Path | str, terminal_id: str, clock: Callable[[], dt.datetime] = dt.datetime.now):
+    """The journal on ``path``. Raises JournalDamaged when the file cannot be this program's journal (never a raw
+    sqlite3 or OS error). ``read_only``: open what can be read (maintenance's export of a damaged journal), write
+    nothing, take no payment. ``refusal``: when set, ``create`` refuses new payments with that reason;
+    ``payment_guard``: a cheap check run before each new payment (a reason, or None when healthy); ``mirror``:
+    the second copy, refreshed after each commit."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        terminal_id: str,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        *,
+        read_only: bool = False,
+    ):
         self.path = Path(path)
         self.terminal_id = terminal_id
         self.clock = clock
+        self.read_only = read_only
+        self.refusal: str | None = "the journal is open read-only" if read_only else None
+        self.payment_guard: Callable[[], str | None] | None = None
+        self.mirror: JournalMirror | None = None
+        self.unreadable: dict[str, str] = {}  # journal no -> why its row was skipped (the last reads')
         self._lock = threading.RLock()
-        if str(path) != ":memory:":
+        try:
+            self._db = self._connect(str(path))
+        except (sqlite3.Error, OSError) as error:
+            raise JournalDamaged(f"the journal {path} cannot be opened: {describe(error)}") from None
+        try:
+            if not read_only:
+                self._migrate()
+            self._check_schema()
+        except (sqlite3.Error, OSError, JournalError) as error:
+            self._db.close()
+            if isinstance(error, JournalDamaged):
+                raise
+            raise JournalDamaged(f"the journal {path} cannot be used: {describe(error)}") from None
+
+    def _connect(self, path: str) -> sqlite3.Connection:
+        if self.read_only:
+            if not self.path.is_file():
+                raise JournalDamaged(f"the journal {path} is not a file")
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            return db
+        if path != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Create the file 0600 before SQLite opens it: the journal holds ID numbers.
             fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
             os.close(fd)
             os.chmod(self.path, 0o600)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._migrate()
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _migrate(self) -> None:
         with self._lock:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise JournalError(f"journal schema {version} is newer than this program ({SCHEMA_VERSION})")
+                raise JournalDamaged(
+                    f"the journal {self.path} has schema version {version}, newer than this program's "
+                    f"({SCHEMA_VERSION}): a newer kiosk wrote it, or its header is damaged"
+                )
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 # One script per migration, its own transaction: executescript() would commit an outer one.
                 script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
@@ -177,6 +279,36 @@ class Journal:
                     if self._db.in_transaction:
                         self._db.execute("ROLLBACK")
                     raise
+
+    def schema_problem(self) -> str | None:
+        with self._lock:
+            return schema_problem(self._db)
+
+    def _check_schema(self) -> None:
+        """The tables and columns this program writes are all there (a dropped table, a foreign file)."""
+        problem = self.schema_problem()
+        if problem:
+            raise JournalDamaged(f"the journal {self.path} {problem}")
+
+    def execute_read(self, sql: str, parameters: tuple = ()) -> list[sqlite3.Row]:
+        """A read on the journal's own connection, under its lock (health checks, the watermark)."""
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
+
+    def highest_sequence(self) -> int:
+        """The highest event number ever given (AUTOINCREMENT keeps it even if rows go): the watermark's measure."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
+                " coalesce((SELECT max(id) FROM events), 0))"
+            ).fetchone()
+        return int(row[0])
+
+    def has_key(self, idempotency_key: str) -> bool:
+        """Whether any row (readable or not) holds this key: the fee system's payments must all be here."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM payments WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+        return row is not None
 
     def close(self) -> None:
         with self._lock:
@@ -200,31 +332,40 @@ class Journal:
         journal_no = self._new_journal_no()
         now = self.clock().isoformat(timespec="seconds")
         with self._lock:
+            self._refuse_if_unhealthy()
             crashpoint.before_commit()
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "INSERT INTO payments (journal_no, idempotency_key, state, item, id_number, payer_id_number,"
-                " quote_id, amount_fen, pay_method, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    journal_no,
-                    f"kiosk-{journal_no}",
-                    PaymentState.CREATED.value,
-                    item.value,
-                    id_number,
-                    payer_id_number,
-                    quote_id,
-                    amount_fen,
-                    pay_method.value,
-                    now,
-                    now,
-                ),
-            )
-            self._db.execute(
-                "INSERT INTO events (journal_no, at, state) VALUES (?,?,?)",
-                (journal_no, now, PaymentState.CREATED.value),
-            )
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(
+                    "INSERT INTO payments (journal_no, idempotency_key, state, item, id_number, payer_id_number,"
+                    " quote_id, amount_fen, pay_method, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        journal_no,
+                        f"kiosk-{journal_no}",
+                        PaymentState.CREATED.value,
+                        item.value,
+                        id_number,
+                        payer_id_number,
+                        quote_id,
+                        amount_fen,
+                        pay_method.value,
+                        now,
+                        now,
+                    ),
+                )
+                self._db.execute(
+                    "INSERT INTO events (journal_no, at, state) VALUES (?,?,?)",
+                    (journal_no, now, PaymentState.CREATED.value),
+                )
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                _rollback_quietly(self._db)
+                raise JournalWriteError(f"{journal_no}: created not written: {error}") from error
+            except BaseException:
+                _rollback_quietly(self._db)
+                raise
             crashpoint.after_commit()
+            self._mirror(created=journal_no)
         return self.get(journal_no)
 
     def advance(
@@ -237,12 +378,15 @@ class Journal:
         now = self.clock().isoformat(timespec="seconds")
         with self._lock:
             crashpoint.before_commit()
-            self._db.execute("BEGIN IMMEDIATE")
             try:
+                self._db.execute("BEGIN IMMEDIATE")
                 row = self._db.execute("SELECT state FROM payments WHERE journal_no = ?", (journal_no,)).fetchone()
                 if row is None:
                     raise JournalError(f"no journal record {journal_no}")
-                current = PaymentState(row["state"])
+                try:
+                    current = PaymentState(row["state"])
+                except ValueError:
+                    raise UnreadableRecord(f"{journal_no}: unknown state {row['state']!r}") from None
                 if state != current and state not in TRANSITIONS[current]:
                     raise JournalError(f"{journal_no}: {current} cannot become {state}")
                 assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -252,46 +396,123 @@ class Journal:
                     "INSERT INTO events (journal_no, at, state, note) VALUES (?,?,?,?)",
                     (journal_no, now, state.value, note),
                 )
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                _rollback_quietly(self._db)
+                raise JournalWriteError(f"{journal_no}: {state} not written: {error}") from error
             except BaseException:
-                self._db.execute("ROLLBACK")
+                _rollback_quietly(self._db)
                 raise
-            self._db.execute("COMMIT")
             crashpoint.after_commit()
+            self._mirror(created=None)
         return self.get(journal_no)
+
+    def _refuse_if_unhealthy(self) -> None:
+        """No new payment on a journal that is not known good (the reason goes to the technician)."""
+        problem = self.refusal or (self.payment_guard() if self.payment_guard is not None else None)
+        if problem:
+            raise JournalUnhealthy(problem)
+
+    def _mirror(self, created: str | None) -> None:
+        # After the commit and before the outside action it leads to: the copy is never behind an action taken.
+        if self.mirror is not None:
+            self.mirror.committed(self._db, created)
 
     def get(self, journal_no: str) -> JournalEntry:
         with self._lock:
             row = self._db.execute("SELECT * FROM payments WHERE journal_no = ?", (journal_no,)).fetchone()
         if row is None:
             raise JournalError(f"no journal record {journal_no}")
-        return _entry(row)
+        try:
+            return _entry(row)
+        except (ValueError, TypeError) as error:
+            raise UnreadableRecord(f"{journal_no}: {error}") from None
 
     def find_by_payment_no(self, payment_no: str) -> JournalEntry | None:
         """The kiosk's record of a payment the fee system posted (None when another kiosk took it)."""
         with self._lock:
-            row = self._db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchone()
-        return _entry(row) if row else None
+            rows = self._db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchall()
+        entries = self._readable(rows)
+        return entries[0] if entries else None
 
     def unfinished(self) -> list[JournalEntry]:
+        """Records not in an end state, oldest first; a row with a state this program does not know counts as
+        unfinished and is skipped (``unreadable``), never fatal."""
         placeholders = ",".join("?" for _ in END_STATES)
         with self._lock:
             rows = self._db.execute(
                 f"SELECT * FROM payments WHERE state NOT IN ({placeholders}) ORDER BY created_at",
                 [state.value for state in END_STATES],
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return self._readable(rows)
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM payments ORDER BY created_at").fetchall()
-        return [_entry(row) for row in rows]
+        return self._readable(rows)
+
+    def unreadable_keys(self) -> dict[str, str]:
+        """Idempotency key -> journal no of every row ``entries()`` last skipped."""
+        if not self.unreadable:
+            return {}
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT journal_no, idempotency_key FROM payments WHERE journal_no IN "
+                f"({','.join('?' for _ in self.unreadable)})",
+                list(self.unreadable),
+            ).fetchall()
+        return {row["idempotency_key"]: row["journal_no"] for row in rows}
+
+    def _readable(self, rows: list[sqlite3.Row]) -> list[JournalEntry]:
+        """The rows this program can read; the others are noted in ``unreadable`` (and logged once)."""
+        entries = []
+        for row in rows:
+            try:
+                entries.append(_entry(row))
+            except (ValueError, TypeError, IndexError) as error:
+                journal_no = str(row["journal_no"])
+                if journal_no not in self.unreadable:
+                    log.error("journal record %s skipped: %s", journal_no, error)
+                self.unreadable[journal_no] = str(error)
+            else:
+                self.unreadable.pop(entries[-1].journal_no, None)
+        return entries
 
     def events(self, journal_no: str) -> list[tuple[str, PaymentState, str | None]]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT at, state, note FROM events WHERE journal_no = ? ORDER BY id", (journal_no,)
             ).fetchall()
-        return [(row["at"], PaymentState(row["state"]), row["note"]) for row in rows]
+        events = []
+        for row in rows:
+            try:
+                events.append((row["at"], PaymentState(row["state"]), row["note"]))
+            except ValueError:  # an event this program cannot read: the others still tell the story
+                log.error("journal event of %s skipped: unknown state %r", journal_no, row["state"])
+        return events
+
+
+def describe(error: BaseException) -> str:
+    """One line for the technician from an SQLite or OS error (no traceback, no class name for the citizen)."""
+    if isinstance(error, IsADirectoryError):
+        return "the path is a directory, not a file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error) or type(error).__name__
+
+
+def schema_problem(db: sqlite3.Connection) -> str | None:
+    """What is missing from the journal's tables (None when every table and column is there)."""
+    for table, columns in EXPECTED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if not present:
+            return f"has no {table} table"
+        missing = columns - present
+        if missing:
+            return f"lacks the {table} columns {', '.join(sorted(missing))}"
+    return None
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
