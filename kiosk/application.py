@@ -20,6 +20,7 @@ from kiosk.feesystem.api import ClosableFeeSystem
 from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.maintenance.paper import listen_for_paper
+from kiosk.metrics import build_metrics, start_metrics, stop_metrics
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
@@ -59,6 +60,10 @@ def build_context(
     config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     journal = Journal(config.state_path(config["paths.journal"]), config["terminal.id"], clock=clock)
     devices = DeviceHub(config, stand_ins).start()
+    metrics = build_metrics(config, clock)  # None when [metrics] listen = "off"
+    if metrics is not None:  # the other parties' calls are timed for the metrics
+        fee_system = metrics.timed_fee_system(fee_system)
+        devices.bank = metrics.timed_bank(devices.bank)
     receipts = ReceiptService(
         devices.printer,
         hall_name=config["terminal.hall_name"],
@@ -96,6 +101,7 @@ def build_context(
     ctx.identity.sscard_removed.connect(lambda: card_removed(ctx))
     ctx.identity.start()
     listen_for_paper(ctx)  # every receipt cut from start-up on counts against the roll (maintenance mode shows it)
+    start_metrics(metrics, ctx)
     return ctx
 
 
@@ -113,6 +119,7 @@ def end_session(ctx: KioskContext, reason: str) -> None:
 
 
 def shutdown(ctx: KioskContext) -> None:
+    stop_metrics(ctx)
     ctx.countdown.stop()
     ctx.identity.stop()
     ctx.tasks.wait(5000)

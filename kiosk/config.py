@@ -62,8 +62,20 @@ def _baud(value: Any) -> str | None:
     return None if value in (9600, 19200, 38400, 57600, 115200) else "expected a baud rate of 9600-115200"
 
 
+def _usb_id(value: Any) -> str | None:
+    return None if 0 <= value <= 0xFFFF else "expected a USB id from 0x0001 to 0xFFFF (lsusb: ID vendor:product)"
+
+
 def _paper(value: Any) -> str | None:
     return None if value in (58, 80) else "expected 58 or 80 (mm)"
+
+
+def _listen(value: Any) -> str | None:
+    """``host:port`` or ``off`` (kiosk/metrics: /metrics for the bureau's Prometheus)."""
+    host, _, port = value.rpartition(":")
+    if value == "off" or (host and port.isdigit() and int(port) <= 65535):
+        return None
+    return "expected host:port (127.0.0.1:9464) or 'off'"
 
 
 def _password_hashes(value: Any) -> str | None:
@@ -108,6 +120,9 @@ SCHEMA: dict[str, dict[str, Field]] = {
     "paths": {
         "state_dir": Field(str, "var"),
         "journal": Field(str, "journal.sqlite3"),
+        # The journal's second copy (docs/recovery.md): "" = <state dir>-copy/journal.sqlite3, "off" = none, a
+        # relative path is under the state directory, an absolute one anywhere (in a hall: a second device).
+        "journal_copy": Field(str, ""),
         "logs": Field(str, "log"),
     },
     "fee_system": {
@@ -144,8 +159,9 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "baud": Field(int, 115200, _baud),
         "host": Field(str, "127.0.0.1"),
         "tcp_port": Field(int, 9100, _positive),
-        "usb_vendor": Field(int, 0, _non_negative),
-        "usb_product": Field(int, 0, _non_negative),
+        "usb_vendor": Field(int, 0, _usb_id),  # hex in TOML: usb_vendor = 0x0416 (lsusb: ID 0416:5011)
+        "usb_product": Field(int, 0, _usb_id),
+        "usb_serial": Field(str, ""),  # only where two printers share vendor and product id
         "paper_width_mm": Field(int, 80, _paper),
     },
     device_section(DeviceKind.A4_PRINTER): {
@@ -163,6 +179,13 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "verification": {
         "hmac_key": Field(str),
+    },
+    # Prometheus metrics (docs/operations.md): where /metrics is served (loopback, the hall network, or "off"), how
+    # often the devices are asked for the metrics, how often the day is reconciled for them (0: never).
+    "metrics": {
+        "listen": Field(str, "127.0.0.1:9464", _listen),
+        "poll_seconds": Field(NUMBER, 5, _positive),
+        "reconcile_minutes": Field(NUMBER, 30, _non_negative),
     },
     # Technician maintenance mode (docs/maintenance.md). Paths are under the state directory unless absolute.
     "maintenance": {
@@ -301,6 +324,12 @@ def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
             raise ConfigError(file, f"{section}.port", "missing value: a real device needs its serial port")
         if not os.path.exists(port):
             raise ConfigError(file, f"{section}.port", f"the serial port {port} does not exist")
+    if printer["mode"] == "real" and printer["transport"] == "usb":
+        for key in ("usb_vendor", "usb_product"):
+            if not printer[key]:
+                raise ConfigError(
+                    file, f"{printer_section}.{key}", "missing value: a real USB printer needs it (lsusb: ID vendor:product)"
+                )
     if values["bank"]["mode"] == "real" and not values["bank"]["port"]:
         raise ConfigError(file, "bank.port", "missing value: the bank host's TCP port")
     if values["fee_system"]["kind"] == "http" and not values["fee_system"]["url"]:

@@ -8,6 +8,7 @@ fire events; the main window shows the screen of the current step.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -217,6 +218,7 @@ class Flow(QObject):
 
     changed = Signal(str, str)  # new step, previous step
     session_ended = Signal(str)  # reason: home, timeout, card_removed, finished
+    step_handled = Signal(str, float)  # new step, seconds its change took to handle (the metrics' histogram)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -253,12 +255,16 @@ class Flow(QObject):
         log.info("FLOW_SESSION_ENDED %s on %s", reason, self.step.value)
         self.history.clear()
         previous, self.step = self.step, Step.HOME
+        started = time.perf_counter()
         self.session_ended.emit(reason)
         self.changed.emit(self.step.value, previous.value)
+        self.step_handled.emit(self.step.value, time.perf_counter() - started)
 
     def _go(self, target: Step, remember: bool) -> None:
         previous = self.step
         if remember:
             self.history.append(previous)
         self.step = target
+        started = time.perf_counter()
         self.changed.emit(target.value, previous.value)
+        self.step_handled.emit(target.value, time.perf_counter() - started)

@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="card readers on a pcscd of the simulator's own (the panel can unplug them; needs root), on the "
         "machine's shared pcscd, or own when possible (default)",
     )
+    parser.add_argument(
+        "--metrics", metavar="HOST:PORT", help="serve Prometheus /metrics there (docs/operations.md; default: config)"
+    )
     parser.set_defaults(func=run_simulated)
 
 
@@ -48,6 +51,15 @@ def run_simulated(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2
+    if args.metrics:
+        from kiosk.metrics import listen_address
+
+        try:
+            listen_address(args.metrics)
+        except ValueError as error:
+            print(f"kiosk sim: --metrics: {error}", file=sys.stderr)
+            return 2
+        base = base.with_overrides({"metrics.listen": args.metrics})
     if args.headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.scenario:
