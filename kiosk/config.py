@@ -125,6 +125,11 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "journal_copy": Field(str, ""),
         "logs": Field(str, "log"),
     },
+    # Room on the journal's disk for a whole payment, with a margin (kiosk/payments/disk_reserve.py; measured in
+    # docs/recovery.md): below it the kiosk takes no payment.
+    "payments": {
+        "disk_reserve_kb": Field(int, 512, _positive),
+    },
     "fee_system": {
         "kind": Field(str, "embedded", _one_of("embedded", "http")),
         "database": Field(str, "feesystem.sqlite3"),
@@ -196,6 +201,11 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "export_dir": Field(str, "export"),
         "paper_roll_receipts": Field(int, 400, _positive),
         "paper_warning_receipts": Field(int, 50, _non_negative),
+    },
+    # Personal data at rest (docs/maintenance.md, "Retention"): finished journal records keep only masked ID
+    # numbers after this many days.
+    "privacy": {
+        "id_retention_days": Field(int, 90, _positive),
     },
 }
 

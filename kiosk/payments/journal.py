@@ -173,6 +173,8 @@ class JournalMirror(Protocol):
 
     def committed(self, db: sqlite3.Connection, created: str | None) -> None: ...
 
+    def close(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class JournalEntry:
@@ -230,9 +232,9 @@ class Journal:
         except (sqlite3.Error, OSError) as error:
             raise JournalDamaged(f"the journal {path} cannot be opened: {describe(error)}") from None
         try:
-            if not read_only:
+            if not read_only:  # read-only: whatever tables can still be read are exported
                 self._migrate()
-            self._check_schema()
+                self._check_schema()
         except (sqlite3.Error, OSError, JournalError) as error:
             self._db.close()
             if isinstance(error, JournalDamaged):
@@ -295,6 +297,14 @@ class Journal:
         with self._lock:
             return self._db.execute(sql, parameters).fetchall()
 
+    def housekeeping(self, work: Callable[[sqlite3.Connection], int]) -> int:
+        """Run ``work`` (its own transaction) on the journal's connection under its lock, then refresh the second
+        copy: kiosk/payments/retention.py masks old records' ID numbers this way."""
+        with self._lock:
+            result = work(self._db)
+            self._mirror(None)
+            return result
+
     def highest_sequence(self) -> int:
         """The highest event number ever given (AUTOINCREMENT keeps it even if rows go): the watermark's measure."""
         with self._lock:
@@ -313,6 +323,8 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self.mirror is not None:
+                self.mirror.close()
 
     def _new_journal_no(self) -> str:
         now = self.clock()
@@ -412,6 +424,11 @@ class Journal:
         problem = self.refusal or (self.payment_guard() if self.payment_guard is not None else None)
         if problem:
             raise JournalUnhealthy(problem)
+
+    def mirror_now(self, created: str | None = None) -> None:
+        """Refresh the second copy now (at start-up), and the watermark with ``created`` as the newest record."""
+        with self._lock:
+            self._mirror(created)
 
     def _mirror(self, created: str | None) -> None:
         # After the commit and before the outside action it leads to: the copy is never behind an action taken.
