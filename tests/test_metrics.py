@@ -131,7 +131,10 @@ def test_a_kiosk_serves_its_devices_paper_sessions_and_health(make_kiosk, qtbot)
     assert value(families, "sifee_kiosk_out_of_service", kind="journal") == 0
 
     kiosk.ctx.devices.simulators[DeviceKind.RECEIPT_PRINTER].set_state(paper="out")
-    polled_out = lambda: value(scrape(metrics.port), "sifee_kiosk_paper", device="receipt_printer", state="out") == 1
+
+    def polled_out():
+        return value(scrape(metrics.port), "sifee_kiosk_paper", device="receipt_printer", state="out") == 1
+
     qtbot.waitUntil(polled_out, timeout=5000)
 
     kiosk.ctx.health.report(ProblemKind.JOURNAL, "integrity check failed")
