@@ -7,6 +7,7 @@ starts none of the simulators nor the other parties' systems (parties/)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -65,14 +66,19 @@ class KioskApp:
         provide_simulated_world(SIMULATION)  # for kiosk/'s own openers: maintenance mode's A4 test page
         self.ctx, self.stand_ins = compose_context(config, app, scale=self.scale, **context_options)
         self.voice = Voice(
-            enabled=QGuiApplication.platformName() != "offscreen", locale_name=config["terminal.language"]
+            enabled=QGuiApplication.platformName() != "offscreen",
+            locale_name=config["terminal.language"],
+            override_dir=config.state_dir / "voice",  # a bureau's recordings (docs/voice.md)
+            volume_file=config.state_dir / "voice_volume.json",
         )
         self.ctx.speak = self.voice.say
+        self.appearance.volume_changed.connect(self.voice.set_citizen_step)
         self.activity = TouchActivity(self.ctx)
         app.installEventFilter(self.activity)
         self.window = KioskWindow(self.ctx, self.appearance)
         self.window.resize(width, height)
         self.window.maintenance_requested.connect(self.open_maintenance)
+        self.window.hear_again.connect(self.voice.replay)
         self.maintenance = None
         self.appearance.changed.connect(self.apply_style)
         self.appearance.language_changed.connect(self.set_language)
@@ -96,6 +102,7 @@ class KioskApp:
         old = self.window
         self.window = KioskWindow(self.ctx, self.appearance)
         self.window.maintenance_requested.connect(self.open_maintenance)
+        self.window.hear_again.connect(self.voice.replay)
         self.window.setGeometry(old.geometry())
         if old.isFullScreen():
             self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -171,7 +178,8 @@ def compose_context(
     simulator for each part the configuration calls simulated (devices, bank host) and builds the embedded fee
     system when it is one; the kiosk is handed both. The stand-ins are the caller's to stop, after the context's
     shutdown (KioskApp.close)."""
-    config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):  # an unwritable state directory is reported by the journal's opening
+        config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     parts = simulated_parts(config)
     stand_ins = SIMULATION.start_stand_ins(config, parts) if parts else None
     fee_system = None

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
+from kiosk.domain.money import format_fen
 from kiosk.flow import STEP_TITLES, Step
 from screens.appearance import Appearance
 from screens.base import Screen, translate
@@ -184,10 +185,13 @@ class ScreenTable(Mapping[Step, Screen]):
 
 
 MAINTENANCE_HOLD_SECONDS = 5.0
+# Screens that say the amount before their prompt ("应缴金额" + the number clips, docs/voice.md).
+AMOUNT_SPOKEN_ON = frozenset({Step.QR_PAY, Step.CARD_PAY})
 
 
 class KioskWindow(QWidget):
     maintenance_requested = Signal()  # the hidden gesture on Home: a 5-second press on the hall's name
+    hear_again = Signal()  # 再听一遍: the voice says the current prompt again
 
     def __init__(self, ctx: KioskContext, appearance: Appearance | None = None) -> None:
         super().__init__()
@@ -273,10 +277,14 @@ class KioskWindow(QWidget):
         self.home_button.clicked.connect(lambda: self.ctx.flow.end_session("home"))
         self.countdown = label("", "Countdown", wrap=False)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # On every screen: an older citizen who missed the prompt hears it again (DESIGN.md §7).
+        self.hear_again_button = button(self.tr("Hear again"), "nav", "hear_again")
+        self.hear_again_button.clicked.connect(self.hear_again)
         row.addWidget(self.back_button)
         row.addSpacing(px(30, self.ctx.scale))
         row.addWidget(self.home_button)
         row.addStretch(1)
+        row.addWidget(self.hear_again_button)
         self.preference_buttons = self._preference_buttons()
         for preference in self.preference_buttons:
             row.addWidget(preference)
@@ -300,11 +308,16 @@ class KioskWindow(QWidget):
         language = button("English" if appearance.language != "en" else "中文", "nav", "toggle_language")
         language.clicked.connect(lambda: QTimer.singleShot(0, appearance.toggle_language))
         appearance.changed.connect(self._sync_preferences)
-        return [large, contrast, language]
+        # Louder/quieter for this citizen only; the prompt is said again at the new volume.
+        quieter = button(self.tr("Quieter"), "nav", "voice_quieter")
+        quieter.clicked.connect(lambda: (appearance.quieter(), self.hear_again.emit()))
+        louder = button(self.tr("Louder"), "nav", "voice_louder")
+        louder.clicked.connect(lambda: (appearance.louder(), self.hear_again.emit()))
+        return [large, contrast, language, quieter, louder]
 
     def _sync_preferences(self) -> None:
         if self.appearance and self.preference_buttons:
-            large, contrast, _ = self.preference_buttons
+            large, contrast = self.preference_buttons[:2]
             large.setChecked(self.appearance.large_text)
             contrast.setChecked(self.appearance.high_contrast)
 
@@ -345,7 +358,14 @@ class KioskWindow(QWidget):
         new.on_enter()
         self.stack.setCurrentWidget(new)
         self._restart_countdown()
-        self.ctx.speak(new.voice_prompt())
+        self.ctx.speak(self._spoken_prompt(new))
+
+    def _spoken_prompt(self, screen: Screen) -> str:
+        quote = self.ctx.session.quote if screen.step in AMOUNT_SPOKEN_ON else None
+        if quote is None:
+            return screen.voice_prompt()
+        amount = self.tr("Amount due: {amount}.").format(amount=format_fen(quote.amount_fen))
+        return f"{amount} {screen.voice_prompt()}"
 
     def _maintenance_gesture_held(self) -> None:
         if self.ctx.flow.step is Step.HOME:

@@ -45,6 +45,9 @@ for ts in kiosk/i18n/*.ts; do
   fi
 done
 
+# The voice prompt pack rendered (espeak-ng, sox) so that it goes into the wheel too (docs/voice.md).
+"$PYTHON" scripts/render_prompts.py --if-stale
+
 ROOT=$BUILD_DIR/root
 rm -rf "$BUILD_DIR"
 mkdir -p "$ROOT/DEBIAN" "$ROOT$APP/wheels" "$ROOT$APP/bin" "$DIST_DIR"

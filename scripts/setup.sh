@@ -61,3 +61,7 @@ for ts in kiosk/i18n/*.ts; do
     .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
   fi
 done
+
+# The voice prompt pack (kiosk/voice_pack/<language>/<id>.wav, docs/voice.md): rendered from the translations by
+# espeak-ng and sox, again only when the catalogue, a translation or the renderer changed.
+.venv/bin/python scripts/render_prompts.py --if-stale

@@ -201,9 +201,34 @@ Pages: {pages}</source>
         <translation>该期间已缴费，本次缴费未入账，款项正在退回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../checkout.py" line="22"/>
+        <location filename="../checkout.py" line="33"/>
         <source>This period had already been paid, so this payment was not recorded. Your money has been returned: nothing was taken.</source>
         <translation>该期间已缴费，本次缴费未入账。款项已原路退回，未扣取任何费用。</translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="38"/>
+        <source>This machine cannot take payments at the moment. No money was taken. Please use another self-service machine or the service window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="43"/>
+        <source>This machine could not record the payment, so it was stopped. No money was taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="46"/>
+        <source>This machine could not record the payment, so the bank has given your money back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="49"/>
+        <source>This machine could not record the payment. Money may have been taken from your card: a technician will settle it and return any money taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../checkout.py" line="54"/>
+        <source>Your payment was received, but this machine could not record it. A technician will settle it: it will be recorded in the fee system or your money returned.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../identity.py" line="32"/>
@@ -277,7 +302,7 @@ Pages: {pages}</source>
         <translation>该期间已缴费，本次所付款项正在原路退回。</translation>
     </message>
     <message>
-        <location filename="../feesystem/api.py" line="59"/>
+        <location filename="../feesystem/api.py" line="67"/>
         <source>The fee system is not reachable at the moment. Please try again later.</source>
         <translation>暂时无法连接缴费系统，请稍后再试。</translation>
     </message>
@@ -297,7 +322,7 @@ Pages: {pages}</source>
         <translation>该单据已缴费或不属于您。</translation>
     </message>
     <message>
-        <location filename="../../parties/feesystem/qr_channel.py" line="39"/>
+        <location filename="../../parties/feesystem/qr_channel.py" line="51"/>
         <source>This period has already been paid. No money was taken.</source>
         <translation>该期间已缴费，未扣取任何费用。</translation>
     </message>
@@ -426,131 +451,131 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="131"/>
+        <location filename="../flow.py" line="132"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="133"/>
+        <location filename="../flow.py" line="134"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="138"/>
+        <location filename="../flow.py" line="139"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="150"/>
+        <location filename="../flow.py" line="151"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="159"/>
+        <location filename="../flow.py" line="160"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="161"/>
-        <location filename="../flow.py" line="175"/>
-        <location filename="../flow.py" line="183"/>
+        <location filename="../flow.py" line="162"/>
+        <location filename="../flow.py" line="176"/>
+        <location filename="../flow.py" line="184"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="163"/>
+        <location filename="../flow.py" line="164"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="164"/>
-        <location filename="../flow.py" line="173"/>
+        <location filename="../flow.py" line="165"/>
+        <location filename="../flow.py" line="174"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="165"/>
-        <location filename="../flow.py" line="177"/>
+        <location filename="../flow.py" line="166"/>
+        <location filename="../flow.py" line="178"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="167"/>
+        <location filename="../flow.py" line="168"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="171"/>
+        <location filename="../flow.py" line="172"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="178"/>
+        <location filename="../flow.py" line="179"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="180"/>
+        <location filename="../flow.py" line="181"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="185"/>
+        <location filename="../flow.py" line="186"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="188"/>
+        <location filename="../flow.py" line="189"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="189"/>
+        <location filename="../flow.py" line="190"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="190"/>
+        <location filename="../flow.py" line="191"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="191"/>
+        <location filename="../flow.py" line="192"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="147"/>
+        <location filename="../flow.py" line="148"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="148"/>
+        <location filename="../flow.py" line="149"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="193"/>
+        <location filename="../flow.py" line="194"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="195"/>
+        <location filename="../flow.py" line="196"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="196"/>
+        <location filename="../flow.py" line="197"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="197"/>
+        <location filename="../flow.py" line="198"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="199"/>
+        <location filename="../flow.py" line="200"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -674,32 +699,52 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="198"/>
+        <location filename="../../screens/main_window.py" line="202"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="270"/>
+        <location filename="../../screens/main_window.py" line="274"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="272"/>
+        <location filename="../../screens/main_window.py" line="276"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="291"/>
+        <location filename="../../screens/main_window.py" line="281"/>
+        <source>Hear again</source>
+        <translation>再听一遍</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="299"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="295"/>
+        <location filename="../../screens/main_window.py" line="303"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
+        <location filename="../../screens/main_window.py" line="312"/>
+        <source>Quieter</source>
+        <translation>小声</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="314"/>
+        <source>Louder</source>
+        <translation>大声</translation>
+    </message>
+    <message>
         <location filename="../../screens/main_window.py" line="367"/>
+        <source>Amount due: {amount}.</source>
+        <translation>应缴金额{amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="387"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -1388,6 +1433,49 @@ Tax voucher number: {number}</source>
         <location filename="../../screens/certificates.py" line="165"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceVolumeSection</name>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="16"/>
+        <source>This is the kiosk&apos;s test sound.</source>
+        <translation>这是自助缴费终端的测试声音。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="25"/>
+        <source>Voice prompts</source>
+        <translation>语音提示</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="28"/>
+        <source>Audio output: {name}</source>
+        <translation>音频输出：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="30"/>
+        <source>No audio output: the kiosk is silent (subtitles only).</source>
+        <translation>没有音频输出：终端无声（只显示文字）。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="35"/>
+        <source>Quieter</source>
+        <translation>小声</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="38"/>
+        <source>Louder</source>
+        <translation>大声</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="40"/>
+        <source>Play test sound</source>
+        <translation>播放测试声音</translation>
+    </message>
+    <message>
+        <location filename="../../screens/voice_volume.py" line="54"/>
+        <source>Volume {percent} %</source>
+        <translation>音量 {percent}%</translation>
     </message>
 </context>
 <context>
