@@ -21,9 +21,11 @@ from kiosk.flow import Flow, Step
 from kiosk.identity import IdentityWatcher
 from kiosk.maintenance.paper import listen_for_paper
 from kiosk.metrics import build_metrics, start_metrics, stop_metrics
-from kiosk.payments.journal import Journal
+from kiosk.payments.disk_reserve import DiskReserve
+from kiosk.payments.journal_open import open_kiosk_journal
 from kiosk.payments.qr import QrPayments
 from kiosk.receipts import ReceiptService
+from kiosk.service_health import ServiceHealth
 from kiosk.simulated import SimulatedWorld, StandIns, simulated_world
 from kiosk.tasks import TaskRunner
 
@@ -57,8 +59,10 @@ def build_context(
 ) -> KioskContext:
     """The kiosk's services on the fee system and the devices' stand-ins the composition root hands it (app/); the
     devices the configuration calls real are opened as configured."""
-    config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    journal = Journal(config.state_path(config["paths.journal"]), config["terminal.id"], clock=clock)
+    # A damaged journal, a full disk or an unwritable state directory: the kiosk still comes up, out of service
+    # (ctx.health, Home's panel in words, the log), and takes no money.
+    health = ServiceHealth(clock)
+    journal = open_kiosk_journal(config, clock, health).journal
     devices = DeviceHub(config, stand_ins).start()
     metrics = build_metrics(config, clock)  # None when [metrics] listen = "off"
     if metrics is not None:  # the other parties' calls are timed for the metrics
@@ -71,7 +75,9 @@ def build_context(
         hmac_key=config["verification.hmac_key"],
         paper_width_mm=devices.paper_width_mm,
     )
-    qr_payments = QrPayments(journal, fee_system)
+    # No payment starts without room on the journal's disk for all its records (issue 25 §1).
+    reserve = DiskReserve.for_journal(journal.path, config["payments.disk_reserve_kb"])
+    qr_payments = QrPayments(journal, fee_system, reserve=reserve)
     ctx = KioskContext(
         config=config,
         fee_system=fee_system,
@@ -81,7 +87,7 @@ def build_context(
         receipts=receipts,
         checkout=Checkout(qr_payments, receipts, clock),
         identity=IdentityWatcher(devices.idcard, devices.sscard, parent),
-        card_checkout=CardCheckout(journal, fee_system, devices, receipts, clock),
+        card_checkout=CardCheckout(journal, fee_system, devices, receipts, clock, reserve=reserve),
         certificates=CertificateService(
             fee_system,
             lambda: CertificateContext(
@@ -94,6 +100,7 @@ def build_context(
         tasks=TaskRunner(parent),
         flow=Flow(parent),
         countdown=Countdown(parent),
+        health=health,
         clock=clock,
         scale=scale,
     )

@@ -17,9 +17,9 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 
 from kiosk.context import KioskContext
+from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import Step
 from kiosk.payments.card import send_pending_reversals
-from kiosk.feesystem.api import FeeSystemError
 from kiosk.payments.journal_health import lost_to_fee_system
 from kiosk.payments.journal_open import IN_MEMORY
 from kiosk.payments.recovery import LATE_REFUND_LOOKBACK, Recovery, RecoveryReport
@@ -48,14 +48,21 @@ class RecoveryScheduler(QObject):
         self.timer.timeout.connect(self.run_if_idle)
 
     def start(self) -> None:
+        self.check_disk_reserve()
         self.run(dt.timedelta(0))
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
 
+    def check_disk_reserve(self) -> None:
+        """Out of service below the journal disk's reserve, back in service when room is back (issue 25 §1)."""
+        if self.ctx.qr_payments.reserve is not None:
+            self.ctx.qr_payments.reserve.recheck(self.ctx.health)
+
     def run_if_idle(self) -> None:
         if self.ctx.flow.step is Step.HOME:
+            self.check_disk_reserve()
             self.run(dt.timedelta(seconds=self.ctx.config["timeouts.qr_payment_seconds"] + 60))
 
     def run(self, min_age: dt.timedelta) -> None:

@@ -16,11 +16,12 @@ from drivers.bankcard.errors import BANKCARD_ERRORS
 from drivers.base import QT_TRANSLATE_NOOP, DeviceStatus
 from drivers.pcsc.errors import NO_READER
 from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryCanceled, PinPadError
-from kiosk.checkout import PaymentOutcome
+from kiosk.checkout import PaymentOutcome, finished_receipt, posting_problem, write_failure_outcome
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.api import AlreadyPaid, FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
 from kiosk.payments.card import CardOutcome, CardPayments
-from kiosk.payments.journal import Journal, PaymentState
+from kiosk.payments.disk_reserve import DiskReserve, ReserveTooLow
+from kiosk.payments.journal import Journal, JournalWriteError, PaymentState
 from kiosk.receipts import ReceiptParties, ReceiptService
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,7 @@ MSG_ALREADY_PAID_RETURNED = QT_TRANSLATE_NOOP(
 )
 MSG_ALREADY_PAID_RETURNING = QT_TRANSLATE_NOOP(
     "DeviceMessage",
-    "This period had already been paid, so this payment was not recorded. Your money is being returned to your "
-    "card.",
+    "This period had already been paid, so this payment was not recorded. Your money is being returned to your card.",
 )
 
 
@@ -70,12 +70,16 @@ class CardCheckout:
         devices: DeviceHub,
         receipts: ReceiptService,
         clock: Callable[[], dt.datetime],
+        *,
+        reserve: DiskReserve | None = None,
     ) -> None:
         self.devices = devices
         self.receipts = receipts
         self.clock = clock
         self.journal = journal
-        self.payments = CardPayments(journal, fee_system, devices.bank) if devices.bank else None
+        self.reserve = reserve
+        bank = devices.bank
+        self.payments = CardPayments(journal, fee_system, bank, reserve=reserve) if bank else None
         # True from the card read until the card is seen leaving: the result screen then asks for it back.
         self.card_in_slot = False
 
@@ -133,6 +137,18 @@ class CardCheckout:
     def pay(
         self, quote: Quote, payer_id_number: str, card: BankCardData, pin_block: bytes, parties: ReceiptParties
     ) -> CardAttempt:
+        """The bank's answer, the posting and the receipt. A full disk or a failed journal write never raises: the
+        outcome says what became of the money (kiosk.checkout.write_failure_outcome)."""
+        try:
+            return self._pay(quote, payer_id_number, card, pin_block, parties)
+        except (ReserveTooLow, JournalWriteError) as error:
+            outcome = write_failure_outcome(error)
+            assert outcome is not None
+            return CardAttempt(outcome)
+
+    def _pay(
+        self, quote: Quote, payer_id_number: str, card: BankCardData, pin_block: bytes, parties: ReceiptParties
+    ) -> CardAttempt:
         assert self.payments
         result = self.payments.authorize(quote, payer_id_number, card, pin_block)
         if result.outcome is not CardOutcome.APPROVED:
@@ -152,7 +168,11 @@ class CardCheckout:
             else:
                 message = MSG_FEE_SYSTEM_REFUSED if returned else MSG_FEE_SYSTEM_REFUSED_RETURNING
             return CardAttempt(PaymentOutcome(QrOrderState.CLOSED, entry, message=message))
+        problem = posting_problem(entry)
         reference = result.approval.rrn if result.approval else None
         receipt_error = self.receipts.print_for(record, parties, entry.journal_no, self.clock(), reference)
-        entry = self.payments.receipt_result(entry, receipt_error.code if receipt_error else None)
-        return CardAttempt(PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error))
+        code = receipt_error.code if receipt_error else None
+        payments = self.payments
+        entry, receipt_problem = finished_receipt(lambda: payments.receipt_result(entry, code), entry)
+        outcome = PaymentOutcome(QrOrderState.PAID, entry, record, receipt_error, problem=problem or receipt_problem)
+        return CardAttempt(outcome)

@@ -24,9 +24,12 @@ from drivers.bankcard import BankCardData
 from drivers.base import DeviceError
 from drivers.pcsc.errors import NO_CARD
 from kiosk.card_checkout import CardAttempt, CardCheckout, PinEntryCanceled
-from kiosk.checkout import PaymentOutcome
+from kiosk.checkout import MSG_NOT_RECORDED_NOTHING_TAKEN, PaymentOutcome
 from kiosk.feesystem.api import QrOrderState
+from kiosk.payments.journal import JournalWriteError
+from kiosk.payments.write_failures import problem_of
 from kiosk.receipts import session_parties
+from kiosk.service_health import ProblemKind
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ class Ending(StrEnum):
     """Why the payment ended; every one but PAYMENT says no money was taken, in the screen's words."""
 
     PAYMENT = "payment"  # the bank and the fee system answered: the outcome says what became of the money
+    NOT_RECORDED = "not_recorded"  # the journal could not be written before the bank was asked: outcome's words
     CANCELLED = "cancelled"
     TIMEOUT = "timeout"
     UNAVAILABLE = "unavailable"  # no card payment on this kiosk (no bank, reader or pad configured)
@@ -112,8 +116,11 @@ class CardCheckoutMachine:
         pad_key_sink: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         delays: CardDelays = CardDelays(),
+        on_problem: Callable[[ProblemKind, str], None] | None = None,
     ) -> None:
         self.checkout = checkout
+        # A payment the journal could not record puts the kiosk out of service (ctx.health.report): no new money.
+        self.on_problem = on_problem
         self.run = run
         self.on_view = on_view
         self.on_finished = on_finished
@@ -263,7 +270,13 @@ class CardCheckoutMachine:
         if isinstance(error, PinEntryCanceled) and self.phase is not CardPhase.PIN:
             return  # our own cancel: the ending is already on its way
         message = getattr(error, "citizen_message", None)
-        if isinstance(error, DeviceError) and message:
+        if isinstance(error, JournalWriteError) and self.phase is not CardPhase.PROCESSING:
+            # Sending stored reversals before the PIN could not journal them: this citizen's money never moved.
+            outcome = PaymentOutcome(
+                QrOrderState.CLOSED, None, message=MSG_NOT_RECORDED_NOTHING_TAKEN, problem=problem_of(error)
+            )
+            self._end(Ending.NOT_RECORDED, outcome)
+        elif isinstance(error, DeviceError) and message:
             self._end(Ending.DEVICE, device_message=message)  # before the bank was asked: no money moved
         elif self.phase is CardPhase.PROCESSING:
             self._end(Ending.UNCERTAIN)
@@ -281,6 +294,8 @@ class CardCheckoutMachine:
             self.checkout.cancel_pin()
         outcome = outcome or PaymentOutcome(QrOrderState.CLOSED, None)
         log.info("CARD_ENDED %s (journal %s)", ending.value, outcome.entry.journal_no if outcome.entry else "-")
+        if outcome.problem is not None and self.on_problem is not None:
+            self.on_problem(*outcome.problem)
         self._show(CardView(CardPhase.DONE, Prompt.NONE, cancel_enabled=False))
         if self.session is not None:
             self.session.payment = outcome

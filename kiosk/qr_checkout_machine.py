@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from kiosk.checkout import Checkout, PaymentOutcome
+from kiosk.checkout import Checkout, PaymentOutcome, write_failure_outcome
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import QrOrderState
 from kiosk.payments.qr import OpenedQrPayment
 from kiosk.receipts import ReceiptParties, session_parties
+from kiosk.service_health import ProblemKind
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,11 @@ class QrCheckoutMachine:
         on_finished: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
         delays: QrDelays = QrDelays(),
+        on_problem: Callable[[ProblemKind, str], None] | None = None,
     ) -> None:
         self.checkout = checkout
+        # A payment the journal could not record puts the kiosk out of service (ctx.health.report): no new money.
+        self.on_problem = on_problem
         self.run = run
         self.on_view = on_view
         self.on_finished = on_finished
@@ -169,11 +173,20 @@ class QrCheckoutMachine:
         if self.session is not None:
             self.session.payment = outcome
             self.session.record = outcome.record
+        if outcome.problem is not None and self.on_problem is not None:
+            self.on_problem(*outcome.problem)
         log.info("QR_ENDED %s (journal %s)", outcome.state.value, outcome.entry.journal_no if outcome.entry else "-")
         self._finish()
 
     def _failed(self, error: Exception) -> None:
         if self.phase in (QrPhase.DONE, QrPhase.IDLE):
+            return
+        outcome = write_failure_outcome(error) if self.phase is QrPhase.OPENING else None
+        if outcome is not None:
+            # No record or no order could be journaled: nothing was shown, nothing paid. Say so, not "fee system".
+            log.warning("QR_NOT_RECORDED: %s", error)
+            self._show(QrView(QrPhase.CLOSING, busy=True, cancel_enabled=False))
+            self._done(outcome)
             return
         log.warning("QR_FAILED in %s: %s", self.phase.value, error)
         self._show(QrView(QrPhase.ERROR, self.view.qr_payload, error=error))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.card_checkout_machine import CardCheckoutMachine, CardDelays, CardFinish, CardPhase, CardView, Ending, Prompt
+from kiosk.checkout_gate import disk_gate
 from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate
@@ -63,6 +64,7 @@ class CardPayScreen(Screen):
             on_finished=self.finished,
             pad_key_sink=self.pad_keys.key.emit,
             delays=DELAYS,
+            on_problem=ctx.health.report,
         )
 
     @property
@@ -79,6 +81,10 @@ class CardPayScreen(Screen):
         return self.tr("Please insert your bank card, chip first, then enter your PIN on the PIN pad.")
 
     def on_enter(self) -> None:
+        if not disk_gate(self.ctx.session, self.ctx.health, self.ctx.card_checkout.reserve):
+            self.ctx.session.receipt_error = None  # the outcome's own words
+            self.fire(FlowEvent.FINISHED)
+            return
         self.heading.setText(self.tr("Pay by bank card"))
         self.amount.setText(format_fen(self.ctx.session.quote.amount_fen))
         self.tick_timer.start()
@@ -131,7 +137,7 @@ class CardPayScreen(Screen):
         """What the result screen says besides the outcome's own message ("cancelled" / "timeout" get the
         result screen's own wording)."""
         match finish.ending:
-            case Ending.PAYMENT:
+            case Ending.PAYMENT | Ending.NOT_RECORDED:
                 return None
             case Ending.CANCELLED | Ending.TIMEOUT:
                 return finish.ending.value

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.checkout_gate import disk_gate
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
@@ -68,6 +69,7 @@ class QrPayScreen(Screen):
             on_view=self.draw,
             on_finished=lambda: self.fire(FlowEvent.FINISHED),
             delays=delays,
+            on_problem=ctx.health.report,
         )
         self._shown_payload: str | None = None
 
@@ -84,6 +86,9 @@ class QrPayScreen(Screen):
 
     def on_enter(self) -> None:
         session = self.ctx.session
+        if not disk_gate(session, self.ctx.health, self.ctx.qr_payments.reserve):
+            self.fire(FlowEvent.FINISHED)  # the result screen says no money was taken
+            return
         method = session.pay_method or PayMethod.ALIPAY
         quote = session.quote
         self.heading.setText(

@@ -55,6 +55,9 @@ class ResultScreen(Screen):
             self._prompt += self.tr(" Please take your bank card.")
 
     def show_outcome(self, outcome: PaymentOutcome | None) -> None:
+        if outcome is not None and outcome.needs_technician:
+            self.show_for_technician(outcome)
+            return
         if outcome is not None and outcome.state is QrOrderState.PAID and outcome.record is None:
             # Card approved, the fee system did not answer: posted later by recovery.
             self.heading.setText(self.tr("Payment successful"))
@@ -106,3 +109,13 @@ class ResultScreen(Screen):
             self.detail.setText(text)
             self.receipt.setText("")
             self._prompt = text if given_back else self.tr("The payment was not made. No money was taken.")
+
+    def show_for_technician(self, outcome: PaymentOutcome) -> None:
+        """The journal could not record what became of the money: say so, and the number staff will ask for."""
+        self.heading.setText(self.tr("A technician will settle this payment"))
+        self.amount.setText("")
+        message = translate("DeviceMessage", outcome.message or "")
+        number = outcome.entry.journal_no if outcome.entry else ""
+        self.detail.setText(message)
+        self.receipt.setText(self.tr("Please keep this number and show it to staff: {number}").format(number=number))
+        self._prompt = message

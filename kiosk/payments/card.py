@@ -14,6 +14,13 @@ A decline (51, 55, 75, ...) or a request that never left the kiosk ends the reco
 journal has no state for that yet (see DECLINED_STATE below): until it has, such a record is closed through
 reversal_pending → reversed *without sending a reversal*, with a note saying why.
 
+A journal that cannot be written (kiosk/payments/write_failures.py): below the disk reserve no record is created;
+a failed write before the 0200 leaves stops the payment (no money); after the host approved or did not answer,
+the reversal is journaled as soon as a write succeeds again (retried) and sent; if no write succeeds, a record
+still in auth_sent is reversed all the same (recovery reverses auth_sent anyway, and the host acknowledges a
+reversal again), and MoneyNotRecorded tells the caller; an approved record is never reversed unjournaled
+(recovery would post it). A failed write after the posting leaves the record for recovery; the payment stands.
+
 The PIN is entered by the caller on the pad; these steps take the pad's encrypted PIN block as bytes. They block
 on the network: the application runs them off the GUI thread.
 """
@@ -37,7 +44,9 @@ from drivers.bankhost.client import BankCard
 from drivers.bankhost.errors import MONEY_RETURNING, NO_MONEY_TAKEN, not_signed_on, reversals_pending
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, PaymentRecord, Quote, Unavailable
-from kiosk.payments.journal import TRANSITIONS, Journal, JournalEntry, PaymentState
+from kiosk.payments.disk_reserve import DiskReserve
+from kiosk.payments.journal import TRANSITIONS, Journal, JournalEntry, JournalWriteError, PaymentState
+from kiosk.payments.write_failures import MoneyNotRecorded, WriteRetry
 
 log = logging.getLogger(__name__)
 
@@ -140,9 +149,15 @@ def _send_reversal(
     except BankHostError as error:
         log.warning("reversal of %s not acknowledged: %s", entry.journal_no, error.code)
         note = f"reversal not acknowledged: {error.code}: {error.detail}"
-        return journal.advance(entry.journal_no, PaymentState.REVERSAL_PENDING, note=note), error
+        try:
+            return journal.advance(entry.journal_no, PaymentState.REVERSAL_PENDING, note=note), error
+        except JournalWriteError:  # only a note: the stored reversal stands and is sent again
+            return entry, error
     note = f"reversal acknowledged by the host ({code}), stan {ref.stan}"
-    return journal.advance(entry.journal_no, PaymentState.REVERSED, note=note), None
+    try:
+        return journal.advance(entry.journal_no, PaymentState.REVERSED, note=note), None
+    except JournalWriteError as write_error:  # the money is back; recovery sends it again and ends the record
+        raise MoneyNotRecorded(entry, returned=True, cause=str(write_error)) from write_error
 
 
 def _end_without_money(journal: Journal, entry: JournalEntry, note: str) -> JournalEntry:
@@ -156,10 +171,20 @@ def _end_without_money(journal: Journal, entry: JournalEntry, note: str) -> Jour
 
 
 class CardPayments:
-    def __init__(self, journal: Journal, fee_system: FeeSystem, client: BankHostClient) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        fee_system: FeeSystem,
+        client: BankHostClient,
+        *,
+        reserve: DiskReserve | None = None,
+        retry: WriteRetry | None = None,
+    ) -> None:
         self.journal = journal
         self.fee_system = fee_system
         self.client = client
+        self.reserve = reserve  # None: no disk check (an in-memory journal, tests)
+        self.retry = retry or WriteRetry()
 
     def prepare(self) -> None:
         """Before the PIN is entered (the screens call it when the card is in): stored reversals go out, and the
@@ -176,10 +201,13 @@ class CardPayments:
 
     def authorize(self, quote: Quote, payer_id_number: str, card: BankCard, pin_block: bytes) -> CardAuthorization:
         """Send the purchase for ``quote`` and journal what happened. Raises BankHostError (ReversalsPending,
-        NotSignedOn: call prepare() and take the PIN again, ...) only when no record was created and nothing was
-        sent."""
+        NotSignedOn: call prepare() and take the PIN again, ...), ReserveTooLow or JournalWriteError only when
+        nothing was sent; MoneyNotRecorded when money may have moved and the journal could not say what became of
+        it."""
         if not self.client.signed_on:
             raise not_signed_on("sign on (prepare()) before the PIN is entered")
+        if self.reserve is not None:
+            self.reserve.require()
         self._send_reversals_first()
         ref = self.client.new_transaction(quote.amount_fen)  # checks the amount before a record exists
         entry = self.journal.create(
@@ -188,9 +216,14 @@ class CardPayments:
         with _in_flight_lock:
             _in_flight.add(entry.journal_no)
         try:
-            entry = self.journal.advance(
-                entry.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text(), note=f"0200 stan {ref.stan}"
-            )
+            created = entry
+            try:
+                entry = self.journal.advance(
+                    entry.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text(), note=f"0200 stan {ref.stan}"
+                )
+            except JournalWriteError:
+                self._close_unsent(created)
+                raise
             return self._purchase(entry, card, pin_block, ref)
         finally:
             with _in_flight_lock:
@@ -214,26 +247,58 @@ class CardPayments:
         except Exception as error:  # a bug after the 0200 may have left: treat the outcome as unknown
             log.exception("card purchase %s ended unexpectedly", entry.journal_no)
             return self._unknown(entry, ref, "06", f"unexpected: {type(error).__name__}", None)
-        entry = self.journal.advance(
-            entry.journal_no,
-            PaymentState.APPROVED,
-            channel_ref=approval.rrn,
-            note=f"approved, auth {approval.auth_code}",
-        )
+        try:
+            entry = self.journal.advance(
+                entry.journal_no,
+                PaymentState.APPROVED,
+                channel_ref=approval.rrn,
+                note=f"approved, auth {approval.auth_code}",
+            )
+        except JournalWriteError as error:  # the bank took the money and the journal cannot say so: give it back
+            log.warning("%s approved by the host, not journaled: %s", entry.journal_no, error)
+            return self._unknown(entry, ref, "06", f"approval {approval.rrn} not journaled", None)
         return CardAuthorization(CardOutcome.APPROVED, entry, approval=approval)
+
+    def _close_unsent(self, entry: JournalEntry) -> None:
+        """The 0200 never left: end the record if the journal takes it (else recovery declines a created record)."""
+        try:
+            _end_without_money(self.journal, entry, "not sent: the journal could not record auth_sent")
+        except JournalWriteError as error:
+            log.warning("%s stays created (nothing sent): %s", entry.journal_no, error)
 
     def _unknown(
         self, entry: JournalEntry, ref: TransactionRef, reason: str, note: str, error: BankHostError | None
     ) -> CardAuthorization:
-        entry = self.journal.advance(
-            entry.journal_no,
-            PaymentState.REVERSAL_PENDING,
-            order_no=ref.with_reason(reason).to_text(),
-            note=f"outcome unknown ({note}); reversal stored",
-        )
+        entry = self._store_reversal(entry, ref.with_reason(reason), f"outcome unknown ({note}); reversal stored")
         entry, _error = _send_reversal(self.journal, self.client, entry)
         outcome = CardOutcome.REVERSED if entry.state is PaymentState.REVERSED else CardOutcome.REVERSAL_PENDING
         return CardAuthorization(outcome, entry, error=error)
+
+    def _store_reversal(self, entry: JournalEntry, ref: TransactionRef, note: str) -> JournalEntry:
+        """Journal the reversal before it is sent, retrying a failed write. When no write succeeds: a record still
+        in auth_sent is reversed unjournaled (recovery reverses auth_sent anyway); an approved one is not (recovery
+        would post it). Either way MoneyNotRecorded says whether the money is back."""
+        order_no = ref.to_text()
+        try:
+            return self.retry(
+                lambda: self.journal.advance(
+                    entry.journal_no, PaymentState.REVERSAL_PENDING, order_no=order_no, note=note
+                )
+            )
+        except JournalWriteError as error:
+            returned = entry.state is PaymentState.AUTH_SENT and self._reverse_unjournaled(entry, ref)
+            raise MoneyNotRecorded(entry, returned=returned, cause=str(error)) from error
+
+    def _reverse_unjournaled(self, entry: JournalEntry, ref: TransactionRef) -> bool:
+        try:
+            if not self.client.signed_on:
+                self.client.sign_on()
+            code = self.client.reverse(ref)
+        except BankHostError as error:
+            log.warning("TECHNICIAN: %s unjournaled and its reversal not acknowledged: %s", entry.journal_no, error)
+            return False
+        log.warning("TECHNICIAN: %s reversed (%s) but not journaled: recovery ends the record", entry.journal_no, code)
+        return True
 
     def reverse_approved(self, entry: JournalEntry, reason: str, note: str) -> JournalEntry:
         """Give the money back for an approved payment that cannot be completed (the fee system refused it):
@@ -242,9 +307,7 @@ class CardPayments:
         if current.state is not PaymentState.APPROVED:
             raise ValueError(f"{entry.journal_no} is {current.state}, not approved")
         ref = TransactionRef.from_text(current.order_no or "").with_reason(reason)
-        current = self.journal.advance(
-            entry.journal_no, PaymentState.REVERSAL_PENDING, order_no=ref.to_text(), note=f"{note}; reversal stored"
-        )
+        current = self._store_reversal(current, ref, f"{note}; reversal stored")
         return _send_reversal(self.journal, self.client, current)[0]
 
     def post(self, entry: JournalEntry) -> tuple[JournalEntry, PaymentRecord]:
@@ -275,7 +338,10 @@ class CardPayments:
             self.journal.advance(entry.journal_no, PaymentState.FLAGGED, note="posted amount differs from the card")
             raise ValueError("the fee system posted another amount than the card paid")
         if current.state is PaymentState.APPROVED:
-            current = self.journal.advance(entry.journal_no, PaymentState.POSTED, payment_no=record.payment_no)
+            try:
+                current = self.journal.advance(entry.journal_no, PaymentState.POSTED, payment_no=record.payment_no)
+            except JournalWriteError as error:  # posted all the same: recovery finds it by key and ends the record
+                log.warning("%s posted as %s, not journaled: %s", entry.journal_no, record.payment_no, error)
         return current, record
 
     def receipt_result(self, entry: JournalEntry, error: str | None) -> JournalEntry:
