@@ -72,7 +72,7 @@ def inspect_file(path: Path, full: bool = True, watermark: Watermark | None = No
     expected = watermark.read() if watermark is not None else None
     if not path.exists() and not path.is_symlink():
         if expected and expected.sequence > 0:
-            return FileVerdict(path, "lost", f"the journal {path} is missing, yet {expected.describe()}")
+            return FileVerdict(path, "lost", f"{path} is missing, yet {expected.describe()}")
         return FileVerdict(path, "absent", f"no journal at {path} yet")
     if path.is_dir():
         return FileVerdict(path, "damaged", f"the journal {path} is a directory, not a file")

@@ -100,11 +100,12 @@ class RecordReport:
 class RecoveryReport:
     records: list[RecordReport] = field(default_factory=list)
     card_hook: str = "not_needed"  # not_needed | called | unavailable | failed
+    skipped: dict[str, str] = field(default_factory=dict)  # journal no -> why its row cannot be read
 
     @property
     def ok(self) -> bool:
-        """Every record touched reached an end state or was flagged with a reason."""
-        return all(record.outcome != Outcome.PENDING for record in self.records)
+        """Every record touched reached an end state or was flagged with a reason, and none was unreadable."""
+        return not self.skipped and all(record.outcome != Outcome.PENDING for record in self.records)
 
     def counts(self) -> dict[str, int]:
         counts = {Outcome.SETTLED: 0, Outcome.FLAGGED: 0, Outcome.PENDING: 0, Outcome.UNCHANGED: 0}
@@ -118,6 +119,7 @@ class RecoveryReport:
             "counts": self.counts(),
             "card_hook": self.card_hook,
             "records": [record.as_json() for record in self.records],
+            "skipped": [{"journal_no": no, "reason": reason} for no, reason in sorted(self.skipped.items())],
         }
 
 
@@ -209,6 +211,8 @@ class Recovery:
             record = self._check_late_refund(entry)
             if record is not None:
                 report.records.append(record)
+        # Rows this program cannot read (an unknown state, method or time) are skipped, never fatal: reported.
+        report.skipped = dict(self.journal.unreadable)
         for record in report.records:
             if record.outcome != Outcome.UNCHANGED:
                 log.info(
@@ -221,7 +225,8 @@ class Recovery:
         stored = [
             record
             for record in report.records
-            if record.outcome == Outcome.PENDING and record.to_state == PaymentState.REVERSAL_PENDING.value
+            if record.outcome == Outcome.PENDING
+            and record.to_state == PaymentState.REVERSAL_PENDING.value
             and record.from_state not in CARD_HOOK_STATES
         ]
         if not stored:

@@ -1,0 +1,184 @@
+"""Opening the kiosk's journal at start-up (and for `kiosk recover`): known good and the same journal, or the kiosk
+takes no money (issue 25 §2).
+
+1. The state directory must be writable (else ProblemKind.STATE_DIR).
+2. The file is inspected read-only (journal_health.inspect_file: header, page size, integrity_check, schema
+   version, tables, the watermark). A damaged file, or one that has lost records, is replaced by the second copy
+   when the copy checks out (journal_copy.restore_from_copy: the damaged file is kept aside, both steps logged).
+3. A good file is opened for writing, with the per-payment guard (quick_check, schema, watermark) and the mirror
+   (the copy refreshed after each commit, the watermark moved on after each new record).
+4. Otherwise the journal is opened read-only when SQLite can still read it (maintenance exports what it can), or
+   an empty stand-in in memory when it cannot; either refuses every new payment, and the problem is reported
+   (ProblemKind.JOURNAL): Home shows out-of-service, the log and `kiosk doctor` say why. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.config import KioskConfig
+from kiosk.payments.journal import Journal, JournalError, describe
+from kiosk.payments.journal_copy import CommitKeeper, JournalCopy, copy_path_for, restore_from_copy
+from kiosk.payments.journal_health import FileVerdict, PaymentGuard, Watermark, inspect_file
+from kiosk.service_health import ProblemKind, ServiceHealth
+
+log = logging.getLogger(__name__)
+
+IN_MEMORY = ":memory:"
+
+
+@dataclass
+class OpenedJournal:
+    journal: Journal
+    problems: list[tuple[ProblemKind, str]] = field(default_factory=list)
+    restored: str | None = None  # what the restore from the copy did (None: no restore)
+    keeper: CommitKeeper | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Open for writing on its own file: recovery may run on it."""
+        return not self.journal.read_only and str(self.journal.path) != IN_MEMORY
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def close(self) -> None:
+        self.journal.close()  # and its mirror
+
+
+def state_dir_problem(config: KioskConfig) -> str | None:
+    state_dir = config.state_dir
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        return f"the state directory {state_dir} cannot be created: {describe(error)}"
+    if not os.access(state_dir, os.W_OK | os.X_OK):
+        return f"the state directory {state_dir} cannot be written by this user"
+    return None
+
+
+def open_kiosk_journal(
+    config: KioskConfig,
+    clock: Callable[[], dt.datetime] = dt.datetime.now,
+    health: ServiceHealth | None = None,
+    *,
+    restore: bool = True,
+) -> OpenedJournal:
+    """The journal of ``config``, checked; problems are reported to ``health`` (when given) and returned."""
+    opened = _open(config, clock, restore)
+    for kind, detail in opened.problems:
+        log.error("journal at start-up (%s): %s", kind.value, detail)
+        if health is not None:
+            health.report(kind, detail)
+    if opened.keeper is not None and health is not None:
+        _report_keeper_problems(opened, health)
+        _report_guard_problems(opened.journal, health)
+    return opened
+
+
+def _open(config: KioskConfig, clock: Callable[[], dt.datetime], restore: bool) -> OpenedJournal:
+    terminal = config["terminal.id"]
+    problems: list[tuple[ProblemKind, str]] = []
+    if (problem := state_dir_problem(config)) is not None:
+        problems.append((ProblemKind.STATE_DIR, problem))
+    path = config.state_path(config["paths.journal"])
+    watermark = Watermark.beside(path)
+    copy_path = copy_path_for(config["paths.journal_copy"], config.state_dir)
+    verdict = inspect_file(path, full=True, watermark=watermark)
+    restored = copy_note = None
+    if restore and copy_path is not None and _copy_should_replace(verdict, copy_path, watermark):
+        try:
+            done, message = restore_from_copy(path, copy_path, watermark, clock)
+        except OSError as error:
+            done, message = False, f"restoring the second copy failed: {describe(error)}"
+        if done:
+            restored = message
+            verdict = inspect_file(path, full=True, watermark=watermark)
+        else:
+            copy_note = message
+    if verdict.usable or verdict.state == "empty":
+        try:
+            journal = Journal(path, terminal, clock=clock)
+        except JournalError as error:
+            problems.append((ProblemKind.JOURNAL, f"{error}; the kiosk takes no money until it is fixed"))
+        else:
+            return _with_guard_and_mirror(OpenedJournal(journal, problems, restored), watermark, copy_path, clock)
+    else:
+        note = f"; {copy_note}" if copy_note else ""
+        problems.append((ProblemKind.JOURNAL, f"{verdict.detail}{note}; the kiosk takes no money until it is fixed"))
+    return OpenedJournal(_read_only_or_stand_in(path, terminal, clock, problems[-1][1]), problems, restored)
+
+
+def _copy_should_replace(verdict: FileVerdict, copy_path: Path, watermark: Watermark) -> bool:
+    """A damaged journal, or one that lost records; or none at all (a new disk) while the copy holds records."""
+    if verdict.state in ("damaged", "lost"):
+        return True
+    if verdict.state in ("absent", "empty") and copy_path.exists():
+        return inspect_file(copy_path, full=False, watermark=watermark).highest_sequence > 0
+    return False
+
+
+def _with_guard_and_mirror(
+    opened: OpenedJournal, watermark: Watermark, copy_path: Path | None, clock: Callable[[], dt.datetime]
+) -> OpenedJournal:
+    journal = opened.journal
+    journal.payment_guard = PaymentGuard(journal, watermark)
+    copy = JournalCopy(copy_path) if copy_path is not None else None
+    opened.keeper = CommitKeeper(watermark, copy, lambda problem: None, clock)
+    journal.mirror = opened.keeper
+    # Bring the copy up to date now (it may be missing, or older after a restore); a first start marks the water.
+    newest = journal.execute_read("SELECT journal_no FROM payments ORDER BY rowid DESC LIMIT 1")
+    journal.mirror_now(created=newest[0][0] if newest and watermark.read() is None else None)
+    if opened.keeper.failing:
+        opened.problems.append((ProblemKind.JOURNAL, opened.keeper.failing))
+        journal.refusal = opened.keeper.failing
+    return opened
+
+
+def _report_keeper_problems(opened: OpenedJournal, health: ServiceHealth) -> None:
+    """A copy or watermark that cannot be written puts the kiosk out of service until it can again."""
+    journal = opened.journal
+    assert opened.keeper is not None
+
+    def on_problem(problem: str | None) -> None:
+        if problem is None:
+            journal.refusal = None
+            health.clear(ProblemKind.JOURNAL)
+        else:
+            journal.refusal = problem
+            health.report(ProblemKind.JOURNAL, problem)
+
+    opened.keeper.on_problem = on_problem
+
+
+def _report_guard_problems(journal: Journal, health: ServiceHealth) -> None:
+    """A journal that fails its check before a payment takes no money and puts the kiosk out of service."""
+    guard = journal.payment_guard
+    if guard is None:
+        return
+
+    def reporting_guard() -> str | None:
+        problem = guard()
+        if problem:
+            health.report(ProblemKind.JOURNAL, problem)
+        return problem
+
+    journal.payment_guard = reporting_guard
+
+
+def _read_only_or_stand_in(path: Path, terminal: str, clock: Callable[[], dt.datetime], reason: str) -> Journal:
+    """What maintenance can still read: the damaged file read-only, or an empty stand-in."""
+    try:
+        journal = Journal(path, terminal, clock=clock, read_only=True)
+        journal.entries()  # readable at all?
+    except Exception as error:  # whatever SQLite makes of a damaged file: maintenance then has nothing to read
+        log.error("journal: not even readable (%s): maintenance has nothing to export", describe(error))
+        journal = Journal(IN_MEMORY, terminal, clock=clock)
+    journal.refusal = reason
+    return journal
