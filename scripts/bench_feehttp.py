@@ -129,7 +129,7 @@ def start_server(state: Path, in_process: bool, people: Path):
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "parties.feesystem.http_server", "--config", str(config_file),
-         "--state", str(state), "--port", "0", "--no-controls"],
+         "--state", str(state), "--port", "0", "--controls"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     url = process.stdout.readline().strip()

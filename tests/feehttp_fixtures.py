@@ -23,7 +23,7 @@ FLEXIBLE = "37010219850715231X"  # 张三丰, paid through 2026-08
 @pytest.fixture
 def served(fee_system) -> Iterator[FeeSystemHttpServer]:
     """The embedded simulator (conftest's ``fee_system``, fixed clock) on an ephemeral loopback port."""
-    with FeeSystemHttpServer(fee_system) as server:
+    with FeeSystemHttpServer(fee_system, controls=True) as server:  # the tests pay QR orders over HTTP
         yield server
 
 

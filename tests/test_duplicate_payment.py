@@ -173,7 +173,10 @@ def test_a_card_payment_of_a_paid_period_is_reversed_with_the_right_words(
     acknowledged, journal, fee_system, bank_host, bank_client, pad_rig, monkeypatch
 ):
     first_quote, second_quote = two_quotes(fee_system)
-    fee_system.post_payment("kiosk-elsewhere-1", first_quote.quote_id, PayMethod.ALIPAY, "TXN", RESIDENT)
+    paid = fee_system.simulate_qr_payment(
+        fee_system.open_qr_order("kiosk-elsewhere-1", first_quote.quote_id, PayMethod.ALIPAY).order_no
+    )  # the fee system posts only money its channel took
+    fee_system.post_payment("kiosk-elsewhere-1", first_quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
     if not acknowledged:  # the reversal is stored but the host's answer never comes: sent again later
         monkeypatch.setattr(card_module, "_send_reversal", lambda journal, client, entry: (entry, None))
     devices = types.SimpleNamespace(bank=bank_client, bankcard=None, pinpad=None)

@@ -45,7 +45,7 @@ def kiosk(tmp_path):
     fee = EmbeddedFeeSystem(
         tmp_path / "bureau" / "fee.sqlite3", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock
     )
-    server = FeeSystemHttpServer(fee).start()
+    server = FeeSystemHttpServer(fee, controls=True).start()  # the phone pays QR orders over HTTP
     with open(CONFIG_DIR / "simulated.toml", "rb") as handle:
         data = tomllib.load(handle)
     data["paths"]["state_dir"] = str(state)
@@ -64,7 +64,11 @@ def kiosk(tmp_path):
 def reconcile(config_file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk", "reconcile", "--json", "--config", str(config_file), *extra],
-        cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -111,13 +115,20 @@ def test_kiosk_reconcile_config_reads_the_http_fee_system(kiosk):
     assert paid not in {d["journal_no"] for d in books["differences"]}  # paid, posted, kept: no difference
 
 
+def post_paid_order(client, key: str, quote_id: str, payer: str) -> None:
+    """A posting without any journal record: its order really paid (the bureau posts no made-up reference)."""
+    order = client.open_qr_order(key, quote_id, PayMethod.WECHAT)
+    paid = client.simulate_qr_payment(order.order_no)
+    client.post_payment(key, quote_id, PayMethod.WECHAT, paid.channel_txn, payer)
+
+
 def test_a_posting_no_journal_record_claims_is_unexplained_over_http(kiosk):
     config_file, _, _, client, journal, _ = kiosk
     pay(client, journal, PayMethod.ALIPAY)
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
-    client.post_payment(f"kiosk-{TERMINAL}-GHOST", quote.quote_id, PayMethod.WECHAT, "WX-UNKNOWN", RESIDENT)
+    post_paid_order(client, f"kiosk-{TERMINAL}-GHOST", quote.quote_id, RESIDENT)
     other = client.quote_resident(ELDERLY, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")  # the year above is paid
-    client.post_payment("kiosk-SD370102-ZZ02-OTHER", other.quote_id, PayMethod.WECHAT, "WX-OTHER", ELDERLY)
+    post_paid_order(client, "kiosk-SD370102-ZZ02-OTHER", other.quote_id, ELDERLY)
     done = reconcile(config_file, "--date", DAY)
     assert done.returncode == 1, done.stdout + done.stderr
     books = json.loads(done.stdout)

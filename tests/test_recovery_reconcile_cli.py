@@ -84,7 +84,8 @@ def test_paid_but_not_posted_is_unexplained_until_recovered(state):
 def test_posting_without_journal_and_duplicates_are_unexplained(state):
     directory, journal, fee, _payments = state
     q = quote(fee)
-    fee.post_payment(f"kiosk-{TERMINAL}-ghost", q.quote_id, PayMethod.ALIPAY, "TXN", RESIDENT)
+    ghost = fee.simulate_qr_payment(fee.open_qr_order(f"kiosk-{TERMINAL}-ghost", q.quote_id, PayMethod.ALIPAY).order_no)
+    fee.post_payment(f"kiosk-{TERMINAL}-ghost", q.quote_id, PayMethod.ALIPAY, ghost.channel_txn, RESIDENT)  # paid
     report = reconcile(directory, journal)
     kinds = sorted(d.kind for d in report.differences)
     assert kinds == ["missing_journal_record"] and report.unexplained == 1
@@ -108,7 +109,8 @@ def test_amount_mismatch_and_other_terminals_payments(state):
     entry, _ = payments.settle_paid(opened.entry)
     payments.receipt_result(entry, "paper_out")
     other = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
-    fee.post_payment("kiosk-OTHER-1", other.quote_id, PayMethod.WECHAT, "T", RESIDENT)  # not ours
+    paid = fee.simulate_qr_payment(fee.open_qr_order("kiosk-OTHER-1", other.quote_id, PayMethod.WECHAT).order_no)
+    fee.post_payment("kiosk-OTHER-1", other.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)  # not ours
     assert reconcile(directory, journal).ok
     with sqlite3.connect(directory / FEE_FILE) as db:
         db.execute("UPDATE payments SET amount_fen = 1 WHERE idempotency_key = ?", (entry.idempotency_key,))

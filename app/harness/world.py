@@ -326,7 +326,8 @@ class World:
     def _start_fee_system(self) -> dict[str, Any]:
         """The embedded fee system (its database in the state directory) behind its HTTP gateway on loopback."""
         self.fee_backend = open_embedded(self.config, self.clock)
-        self.fee_server = FeeSystemHttpServer(self.fee_backend).start()
+        # Controls on: the simulated world's phone pays QR orders through the gateway (the sim panel, scenarios).
+        self.fee_server = FeeSystemHttpServer(self.fee_backend, controls=True).start()
         return {"kind": "http", "url": self.fee_server.url}
 
 

@@ -54,6 +54,14 @@ class InvalidRequest(FeeSystemError):
     code = "invalid_request"
 
 
+class IdempotencyConflict(InvalidRequest):
+    """An idempotency key seen before came with a different request (another quote, method, reference or payer):
+    the key's stored request does not match, so neither the first record nor a new one is the answer
+    (IETF draft-ietf-httpapi-idempotency-key-header: 422)."""
+
+    code = "idempotency_conflict"
+
+
 class Unavailable(FeeSystemError):
     code = "unavailable"
     citizen_message = QT_TRANSLATE_NOOP(

@@ -112,9 +112,7 @@ class HttpFeeSystem:
         parts = urlsplit(self.url)
         if not parts.hostname:
             raise ValueError(f"no host in the URL: {url!r}")
-        self._connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
+        self._connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         self._host, self._port, self._path = parts.hostname, parts.port, parts.path.rstrip("/")
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -229,8 +227,8 @@ class HttpFeeSystem:
         spec = _spec(method)
         try:
             body = dumps(spec.encode_arguments(arguments))
-        except TypeError as error:
-            raise InvalidRequest(f"{method}: {error}") from None
+        except (TypeError, ValueError):  # not a wire type, or text UTF-8 cannot carry (a lone surrogate)
+            raise InvalidRequest(f"{method}: arguments that cannot be sent") from None
         headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
         key = arguments.get(IDEMPOTENCY_PARAMETER)
         if spec.takes_idempotency_key and isinstance(key, str):

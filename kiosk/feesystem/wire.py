@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import inspect
 import json
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from kiosk.feesystem.api import (
     AlreadyPaid,
     FeeSystem,
     FeeSystemError,
+    IdempotencyConflict,
     InvalidRequest,
     NotAllowed,
     NotRegistered,
@@ -36,6 +38,10 @@ RPC_PREFIX = "/rpc/"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_PARAMETER = "idempotency_key"
 MAX_BODY_BYTES = 1 << 20
+# Limits checked before (or while) parsing a body, so that hostile JSON costs a bounded amount of work: the deepest
+# API value (a list of records of periods) is 4 levels; no amount, year or count needs more than 18 digits.
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_CHARS = 40
 # Methods that change state without an idempotency key and are not idempotent by nature (each call counts once
 # more): a client retries them only when the request surely never reached the server.
 AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print"})
@@ -43,6 +49,7 @@ AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print"})
 # The HTTP status tells the kind of outcome; the body's machine code (``FeeSystemError.code``) tells the exact error
 # and is what the client trusts (both "not found" kinds share 404).
 ERROR_STATUS: dict[type[FeeSystemError], int] = {
+    IdempotencyConflict: 422,  # the key's stored request differs (the Idempotency-Key draft's answer)
     InvalidRequest: 400,
     AlreadyPaid: 409,  # Conflict: a posting already holds the period (the code, not the status, names it)
     NotAllowed: 403,
@@ -90,10 +97,94 @@ def dumps(value: Any) -> bytes:
 
 
 def loads(body: bytes) -> Any:
+    """Parse a request or answer body within the wire's limits; WireError for anything else.
+
+    The nesting depth is counted before ``json.loads`` (which recurses, and dies of RecursionError at about 1,000
+    levels); numbers are bounded in length by the parse hooks before ``int()`` sees them (Python refuses more than
+    4,300 digits with ValueError, and that limit is process-wide); NaN and Infinity, duplicate keys and lone
+    surrogates (which no UTF-8 encoder, SQLite's included, will take) are refused."""
+    if len(body) > MAX_BODY_BYTES:
+        raise WireError(f"body of {len(body)} bytes is too large")
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise WireError(f"not JSON: {error}") from None
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WireError("not UTF-8") from None
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise WireError(f"JSON nested deeper than {MAX_JSON_DEPTH}")
+    try:
+        data = json.loads(
+            text,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
+            parse_constant=_refused_constant,
+            object_pairs_hook=_object_without_duplicates,
+        )
+    except json.JSONDecodeError as error:
+        raise WireError(f"not JSON: {error.msg} at {error.pos}") from None
+    if _holds_a_lone_surrogate(data):
+        raise WireError("a lone surrogate in a string")
+    return data
+
+
+# A JSON string (with its escapes) or one bracket: strings are skipped whole, so that brackets inside them do not
+# count. Malformed text is json.loads's to refuse; this only needs to be right about well-formed nesting.
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text``, counted without parsing it."""
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise WireError(f"a number of {len(text)} characters")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    # Money is integer fen: decode() refuses a float where an int is declared; here only its length is bounded.
+    if len(text) > MAX_NUMBER_CHARS:
+        raise WireError(f"a number of {len(text)} characters")
+    return float(text)
+
+
+def _refused_constant(name: str) -> Any:
+    raise WireError(f"{name} is not JSON")
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise WireError("duplicate key in an object")
+        result[key] = value
+    return result
+
+
+def _holds_a_lone_surrogate(data: Any) -> bool:
+    """Whether a string anywhere in ``data`` holds a lone surrogate (``"\\ud800"`` parses, but no UTF-8 encoder
+    takes it: the database and the answer would fail later, inside the call). Depth is bounded by loads."""
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(data, dict):
+        return any(_holds_a_lone_surrogate(key) or _holds_a_lone_surrogate(value) for key, value in data.items())
+    if isinstance(data, list):
+        return any(_holds_a_lone_surrogate(item) for item in data)
+    return False
 
 
 # --- decoding -----------------------------------------------------------------------------------------------
@@ -282,10 +373,10 @@ def decode_error(data: Any) -> FeeSystemError | None:
     if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
         return None
     body = data["error"]
-    kind = ERROR_BY_CODE.get(body.get("code"))  # type: ignore[arg-type]
+    code = body.get("code")
+    kind = ERROR_BY_CODE.get(code) if isinstance(code, str) else None
     if kind is None:
         return None
     detail = body.get("detail") if isinstance(body.get("detail"), str) else ""
     message = body.get("citizen_message")
     return kind(detail, message if isinstance(message, str) and message else None)
-

@@ -7,7 +7,12 @@ served without a change here. The simulator's own extras (paying a QR order, lis
 
 Simulator controls make the network path misbehave on purpose, for tests and the fault-injection harness: slow
 answers, connections closed without an answer, a chosen status, an answer lost after the call was committed.
-They are set from Python (``server.controls``) or over HTTP (``POST /sim/<action>``).
+They are set from Python (``server.controls``) or over HTTP (``POST /sim/<action>``); the HTTP control routes and
+the simulator's extras are served only when asked for (``controls=True``, ``--controls``).
+
+Hostile input (issue 25 §3): every malformed request is answered with a 4xx and a JSON error code (never a dropped
+connection, never an exception's name); JSON depth and number lengths are bounded before parsing (wire.loads); a
+request must arrive whole within a deadline, and connections are capped (http_limits.py).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import logging
 import socket
 import threading
@@ -41,6 +47,7 @@ from kiosk.feesystem.wire import (
     method_spec,
     protocol_methods,
 )
+from parties.feesystem.http_limits import BadLength, DeadlineReader, RequestTimedOut, content_length, refuse_busy
 
 log = logging.getLogger(__name__)
 
@@ -166,18 +173,29 @@ class FeeSystemHttpServer:
         backend: FeeSystem,
         host: str = "127.0.0.1",
         port: int = 0,
-        controls: bool = True,
+        controls: bool = False,
         extras: Iterable[str] = SIMULATOR_EXTRAS,
         request_timeout_seconds: float = 10.0,
+        request_deadline_seconds: float = 10.0,
+        max_connections: int = 32,
     ) -> None:
+        """``controls``: serve the ``/sim/`` fault routes and the simulator's extras (paying a QR order with the
+        simulated phone) over HTTP; off, any local process could pay orders or break the server.
+        ``request_timeout_seconds``: the wait for a request's first byte and for each write;
+        ``request_deadline_seconds``: a whole request (line, headers, body) from its first byte, else 408;
+        ``max_connections``: open connections (each holds a thread); one more is answered 503 with Retry-After."""
+        if max_connections < 1 or request_deadline_seconds <= 0 or request_timeout_seconds <= 0:
+            raise ValueError("max_connections and the timeouts must be positive")
         self.backend = backend
         self.host = host
         self.port = port
         self.controls = SimulatorControls()
         self.controls_enabled = controls
         self.request_timeout_seconds = request_timeout_seconds
+        self.request_deadline_seconds = request_deadline_seconds
+        self.max_connections = max_connections
         self.methods: dict[str, MethodSpec] = protocol_methods()
-        for name in extras:
+        for name in extras if controls else ():
             if callable(getattr(backend, name, None)):
                 self.methods[name] = method_spec(getattr(type(backend), name), name)
         self._httpd: ThreadingHTTPServer | None = None
@@ -195,6 +213,7 @@ class FeeSystemHttpServer:
             return self
         handler = type("Handler", (_Handler,), {"app": self, "timeout": self.request_timeout_seconds})
         httpd = _Server((self.host, self.port), handler)
+        httpd.max_connections = self.max_connections
         httpd.daemon_threads = True  # a delayed call never holds up stop()
         self.controls.stopping.clear()
         self._httpd = httpd
@@ -248,8 +267,9 @@ class FeeSystemHttpServer:
         except FeeSystemError:
             raise
         except Exception as error:  # a bug or a broken backend; the message may hold personal data: not logged
+            # Only the technician's log names the exception: an answer never tells a caller the server's insides.
             log.error("fee-system backend failed in %s: %s", name, type(error).__name__)
-            raise Unavailable(f"{name}: internal error ({type(error).__name__})") from None
+            raise Unavailable(f"{name}: internal error") from None
         return encode(result)
 
 
@@ -257,6 +277,8 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 overflows when a few clients connect at once (each urllib call is a connection):
     # the kernel then drops or resets connections and clients wait for SYN retransmits (1 s, 2 s...).
     request_queue_size = 128
+    max_connections = 32
+    retry_after_seconds = 1
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -265,8 +287,20 @@ class _Server(ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
-            self._open.add(request)
+            admitted = len(self._open) < self.max_connections
+            if admitted:
+                self._open.add(request)
+        if not admitted:  # over the cap: answered here, no thread started for it
+            log.warning("fee-system HTTP server busy: %d connections open", self.max_connections)
+            busy = Unavailable("too many connections: try again later")
+            refuse_busy(request, dumps(encode_error(busy)), self.retry_after_seconds)
+            self.shutdown_request(request)
+            return
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-answer is no server fault: one line, no traceback on stderr.
+        log.debug("connection from %s ended with an error", client_address, exc_info=True)
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
@@ -290,43 +324,84 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
+    def setup(self) -> None:
+        super().setup()
+        # Reads go through the request deadline (the TLS server wraps its socket first; this reader is the same).
+        self.reader = DeadlineReader(
+            self.connection, self.app.request_deadline_seconds, self.app.request_timeout_seconds
+        )
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        self.reader.next_request()
+        try:
+            super().handle_one_request()
+        except RequestTimedOut as timed_out:
+            log.info("fee-system HTTP: %s (from %s)", timed_out, self.client_address[0])
+            self.close_connection = True
+            # The answer has a status line and headers even when the request line never came whole.
+            self.request_version, self.requestline = "HTTP/1.1", getattr(self, "requestline", "")
+            with contextlib.suppress(OSError):
+                self._error(HTTPStatus.REQUEST_TIMEOUT, InvalidRequest(str(timed_out)))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a bad request line, a header too long, too many headers, an unknown method)
+        in the wire's JSON form instead of an HTML page; the detail is the status's phrase, never the input."""
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            code = HTTPStatus.METHOD_NOT_ALLOWED  # an unknown method is the client's error here, not ours
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # a request line that did not parse: still answer with headers
+            self.request_version = "HTTP/1.1"
+        phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "refused"
+        self._error(code, InvalidRequest(f"{phrase}"))
+
     def do_GET(self) -> None:
+        self.reader.request_read()
         if self.path == "/health":
             self._answer(200, {"status": "ok"})
         elif self.path == CONTROL_PREFIX + "stats" and self.app.controls_enabled:
             self._answer(200, {"calls": self.app.controls.calls, "methods": sorted(self.app.methods)})
         else:
-            self._error(HTTPStatus.METHOD_NOT_ALLOWED, InvalidRequest(f"GET {self.path}: use POST"))
+            self._error(HTTPStatus.METHOD_NOT_ALLOWED, InvalidRequest(f"GET {_shown(self.path)}: use POST"))
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True  # a body it may have sent is not read
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, InvalidRequest(f"{self.command} is not served: use POST"))
+
+    do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     def do_POST(self) -> None:
         try:
             body = self._read_body()
-        except FeeSystemError as error:
-            self.close_connection = True
-            self._error(error_status(error), error)
+        except _Refused as refused:
+            self.close_connection = True  # the rest of the stream cannot be trusted to start a request
+            self._error(refused.status, refused.error)
             return
+        self.reader.request_read()
         if self.path.startswith(RPC_PREFIX):
             self._rpc(self.path[len(RPC_PREFIX) :], body)
         elif self.path.startswith(CONTROL_PREFIX) and self.app.controls_enabled:
             self._control(self.path[len(CONTROL_PREFIX) :], body)
         else:
-            self._error(404, InvalidRequest(f"no route {self.path}"))
+            self._error(404, InvalidRequest(f"no route {_shown(self.path)}"))
 
     def _read_body(self) -> bytes:
-        length_text = self.headers.get("Content-Length", "0")
-        if not length_text.isdigit():
-            raise InvalidRequest("bad Content-Length")
-        length = int(length_text)
+        if self.headers.get("Transfer-Encoding") is not None:
+            raise _Refused(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not accepted: send Content-Length")
+        try:
+            length = content_length(self.headers.get_all("Content-Length"))
+        except BadLength as error:
+            raise _Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
         if length > MAX_BODY_BYTES:
-            raise InvalidRequest(f"body of {length} bytes is too large")
+            raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body of {length} bytes is too large")
         body = self.rfile.read(length)
         if len(body) != length:
-            raise InvalidRequest("body shorter than its Content-Length")
+            raise _Refused(HTTPStatus.BAD_REQUEST, "body shorter than its Content-Length")
         return body
 
     def _rpc(self, name: str, body: bytes) -> None:
         if name not in self.app.methods:
-            self._error(404, InvalidRequest(f"unknown method {name!r}"))
+            self._error(404, InvalidRequest(f"unknown method {_shown(name)!r}"))
             return
         controls = self.app.controls
         plan = controls.plan()
@@ -385,11 +460,26 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, dumps(payload))
 
     def _send(self, status: int, body: bytes) -> None:
+        self.reader.request_read()  # writes under the plain socket timeout, whatever the read deadline left
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+class _Refused(Exception):
+    """A request refused before its body is parsed, with its status (411, 413, 400)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.error = InvalidRequest(detail)
+
+
+def _shown(path: str) -> str:
+    """A request path as it may appear in an answer's detail: short (it is the client's input)."""
+    return path if len(path) <= 80 else path[:80] + "..."
 
 
 # --- running it on its own ----------------------------------------------------------------------------------
@@ -405,7 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", help="state directory (overrides paths.state_dir)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--no-controls", action="store_true", help="do not serve the /sim/ fault controls")
+    parser.add_argument(
+        "--controls", action="store_true", help="serve the /sim/ fault controls and the simulated phone (tests only)"
+    )
+    parser.add_argument("--no-controls", action="store_true", help=argparse.SUPPRESS)  # the default now; kept
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = load_config(args.config)
@@ -413,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_overrides({"paths.state_dir": args.state})
     config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     backend = open_embedded(config, clock=dt.datetime.now)  # whatever the file's fee_system.kind: the simulator
-    server = FeeSystemHttpServer(backend, args.host, args.port, controls=not args.no_controls).start()
+    server = FeeSystemHttpServer(backend, args.host, args.port, controls=args.controls and not args.no_controls).start()
     print(server.url, flush=True)
     try:
         threading.Event().wait()

@@ -4,15 +4,22 @@ records the kiosk lists, certifies and reconciles."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
-from kiosk.feesystem.api import AlreadyPaid, PaymentRecord
-from parties.feesystem.qr_channel import QrChannel
+from kiosk.feesystem.api import AlreadyPaid, IdempotencyConflict, InvalidRequest, PaymentRecord, UnknownRecord
+from parties.feesystem.qr_channel import QrChannel, paid_order_of
 from parties.feesystem.quotes import paid_by, quote_row
 from parties.feesystem.seed import TAX_OFFICE_CODE
 from parties.feesystem.store import FeeStore
+
+# A bank's reference for a card payment: the retrieval reference number (ISO 8583 field 37, 12 letters or digits)
+# or an acquirer's own token; never empty, no spaces or control characters, bounded.
+BANK_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# What a posting's key stands for (its request fingerprint): the same key must come with the same request.
+_FINGERPRINT_OF_QUOTE = ("id_number", "item", "period_start", "period_end", "amount_fen", "bill_no")
 
 
 class Payments:
@@ -29,11 +36,17 @@ class Payments:
         came through this simulator's own QR channel (an order paid under the same key), that order is refunded in
         the same transaction as the refusal, as a bureau's unified payment platform gives back a payment it cannot
         book: there is no moment at which the refusal is known and the refund not yet due (docs/recovery.md).
+
+        A key seen before with another request (quote, method, reference, payer) is an IdempotencyConflict, never
+        the first record. The money must be real: a QR posting names a paid order of its channel for this amount
+        and person that no other posting holds; a card posting names a well-formed bank reference.
         """
         refused: str | None = None
         with self.store.transaction() as db:
             existing = db.execute("SELECT * FROM payments WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
-            if existing is None:
+            if existing is not None:
+                _check_same_request(db, existing, quote_id, pay_method, channel_ref, payer_id_number)
+            else:
                 quote = quote_row(db, quote_id)
                 holder = paid_by(db, quote)
                 if holder is not None:
@@ -42,6 +55,8 @@ class Payments:
                         f"{quote['item']} {quote['period_start']}..{quote['period_end']} already posted as"
                         f" {holder['payment_no']}" + (f"; order {refunded} refunded" if refunded else "")
                     )
+                else:
+                    _check_money(db, quote, pay_method, channel_ref)
             if refused is None and existing is None:
                 now = self.store.clock()
                 number = self.store.next_number(db, "payment")
@@ -94,6 +109,48 @@ class Payments:
             (prefix + "%", day.isoformat()),
         )
         return [payment_from_row(row) for row in rows]
+
+
+def _check_same_request(
+    db: sqlite3.Connection,
+    posted: sqlite3.Row,
+    quote_id: str,
+    pay_method: PayMethod,
+    channel_ref: str,
+    payer_id_number: str,
+) -> None:
+    """The posting under this key was asked for with this request (a quote for the same thing counts as the
+    same: a retry may carry a fresh quote of the same price), else IdempotencyConflict."""
+    quote = db.execute("SELECT * FROM quotes WHERE quote_id = ?", (quote_id,)).fetchone()
+    same = (
+        quote is not None
+        and all(quote[name] == posted[name] for name in _FINGERPRINT_OF_QUOTE)
+        and (pay_method.value, channel_ref, payer_id_number)
+        == (posted["pay_method"], posted["channel_ref"], posted["payer_id_number"])
+    )
+    if not same:
+        raise IdempotencyConflict(
+            f"idempotency key already used for payment {posted['payment_no']} with another request"
+        )
+
+
+def _check_money(db: sqlite3.Connection, quote: sqlite3.Row, pay_method: PayMethod, channel_ref: str) -> None:
+    """The channel's money behind a new posting exists (InvalidRequest otherwise): nothing is posted on a word."""
+    if not pay_method.is_qr:
+        if not BANK_REFERENCE.fullmatch(channel_ref):
+            raise InvalidRequest("a card payment needs its bank reference")
+        return
+    try:
+        order = paid_order_of(db, pay_method, channel_ref)
+    except UnknownRecord:
+        raise InvalidRequest(f"no paid {pay_method.value} order has this channel reference") from None
+    holder = db.execute(
+        "SELECT payment_no FROM payments WHERE pay_method = ? AND channel_ref = ?", (pay_method.value, channel_ref)
+    ).fetchone()
+    if holder is not None:
+        raise InvalidRequest(f"order {order['order_no']} is already posted as {holder['payment_no']}")
+    if order["amount_fen"] != quote["amount_fen"] or order["id_number"] != quote["id_number"]:
+        raise InvalidRequest(f"order {order['order_no']} paid another amount or for another person")
 
 
 def payment_from_row(row: sqlite3.Row) -> PaymentRecord:

@@ -12,7 +12,15 @@ import uuid
 
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.domain.items import PayMethod
-from kiosk.feesystem.api import AlreadyPaid, InvalidRequest, QrOrder, QrOrderState, QrOrderStatus, UnknownRecord
+from kiosk.feesystem.api import (
+    AlreadyPaid,
+    IdempotencyConflict,
+    InvalidRequest,
+    QrOrder,
+    QrOrderState,
+    QrOrderStatus,
+    UnknownRecord,
+)
 from parties.feesystem.quotes import paid_by, quote_row
 from parties.feesystem.store import FeeStore
 
@@ -29,6 +37,10 @@ class QrChannel:
             raise InvalidRequest(f"{method} is not a QR channel")
         with self.store.transaction() as db:
             row = db.execute("SELECT * FROM qr_orders WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+            if row is not None and not _same_order(db, row, quote_id, method):
+                raise IdempotencyConflict(
+                    f"idempotency key already used for order {row['order_no']} with another request"
+                )
             if row is None:
                 quote = quote_row(db, quote_id)
                 # Checked before any money moves; a payment posted while this order is open is still refused at
@@ -133,6 +145,34 @@ class QrChannel:
                 (QrOrderState.REFUNDED.value, self.store.clock().isoformat(), row["order_no"]),
             )
         return row["order_no"]
+
+
+def _same_order(db: sqlite3.Connection, order: sqlite3.Row, quote_id: str, method: PayMethod) -> bool:
+    """The order under a key was opened by this request: the same app, and the same quote (or one that prices
+    the same thing for the same person)."""
+    if order["method"] != method.value:
+        return False
+    if order["quote_id"] == quote_id:
+        return True
+    fields = "id_number, item, period_start, period_end, amount_fen, bill_no"
+    first, asked = (
+        db.execute(f"SELECT {fields} FROM quotes WHERE quote_id = ?", (key,)).fetchone()
+        for key in (order["quote_id"], quote_id)
+    )
+    return first is not None and asked is not None and tuple(first) == tuple(asked)
+
+
+def paid_order_of(db: sqlite3.Connection, method: PayMethod, channel_txn: str) -> sqlite3.Row:
+    """The paid order of ``method`` whose channel transaction is ``channel_txn``, with the person its quote is
+    for (``id_number``); UnknownRecord when no such order is paid (open, closed, refunded or none at all)."""
+    row = db.execute(
+        "SELECT o.*, q.id_number FROM qr_orders o JOIN quotes q ON q.quote_id = o.quote_id"
+        " WHERE o.method = ? AND o.channel_txn = ? AND o.state = ?",
+        (method.value, channel_txn, QrOrderState.PAID.value),
+    ).fetchone()
+    if row is None:
+        raise UnknownRecord(f"no paid {method.value} order with this transaction")
+    return row
 
 
 def _status(row: sqlite3.Row) -> QrOrderStatus:
