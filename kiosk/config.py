@@ -79,11 +79,20 @@ def _listen(value: Any) -> str | None:
 
 
 def _password_hashes(value: Any) -> str | None:
-    """Technician id -> slow-KDF hash written by `kiosk passwd` (never a password in clear)."""
+    """Technician id -> slow-KDF hash written by `kiosk passwd` (never a password in clear), at least as costly as
+    the floor of kiosk/maintenance/credentials.py."""
+    from kiosk.maintenance.credentials import hash_problem
+
     for technician, hashed in value.items():
         if not isinstance(hashed, str) or not hashed.startswith(("scrypt$", "pbkdf2_sha256$")):
             return f"{technician}: expected a hash written by `kiosk passwd`"
+        if problem := hash_problem(hashed):
+            return f"technician {technician}: {problem}; set the password again with `kiosk passwd {technician}`"
     return None
+
+
+def _secret(value: Any) -> str | None:
+    return None if value.strip() else "must not be empty (the hall's secret)"
 
 
 MODE = Field(str, "simulated", _one_of("simulated", "real"))
@@ -183,7 +192,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "merchant_id": Field(str, "898370193990001", _length(15)),
     },
     "verification": {
-        "hmac_key": Field(str),
+        "hmac_key": Field(str, ..., _secret),
     },
     # Prometheus metrics (docs/operations.md): where /metrics is served (loopback, the hall network, or "off"), how
     # often the devices are asked for the metrics, how often the day is reconciled for them (0: never).
@@ -337,9 +346,8 @@ def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
     if printer["mode"] == "real" and printer["transport"] == "usb":
         for key in ("usb_vendor", "usb_product"):
             if not printer[key]:
-                raise ConfigError(
-                    file, f"{printer_section}.{key}", "missing value: a real USB printer needs it (lsusb: ID vendor:product)"
-                )
+                problem = "missing value: a real USB printer needs it (lsusb: ID vendor:product)"
+                raise ConfigError(file, f"{printer_section}.{key}", problem)
     if values["bank"]["mode"] == "real" and not values["bank"]["port"]:
         raise ConfigError(file, "bank.port", "missing value: the bank host's TCP port")
     if values["fee_system"]["kind"] == "http" and not values["fee_system"]["url"]:

@@ -172,6 +172,7 @@ class DeviceHub:
             tcp_port=section["tcp_port"],
             usb_vendor_id=section["usb_vendor"],
             usb_product_id=section["usb_product"],
+            usb_serial=section["usb_serial"],
             paper_width_mm=section["paper_width_mm"],
             timeout=min(2.0, self.config["timeouts.device_seconds"]),
         )

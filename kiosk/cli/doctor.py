@@ -72,6 +72,8 @@ def run_checks(config_file: Path) -> list[Check]:
     config, missing_ports = _load(config_file, checks)
     if config is not None:
         checks += device_checks(config, missing_ports)
+    if config is not None:
+        checks.append(_guard("usb devices", lambda: check_usb_devices(config)))
     checks.append(_guard("pcscd", check_pcscd))
     checks.append(_guard("cjk font", check_cjk_font))
     if config is not None:
@@ -269,6 +271,7 @@ def _printer_config(values: dict[str, Any], timeout: float, port: str | None = N
         tcp_port=values["tcp_port"],
         usb_vendor_id=values["usb_vendor"],
         usb_product_id=values["usb_product"],
+        usb_serial=values["usb_serial"],
         paper_width_mm=values["paper_width_mm"],
         timeout=min(2.0, timeout),
     )
@@ -331,6 +334,30 @@ def _a4_real(config: KioskConfig, values: dict[str, Any]) -> tuple[str, str]:
 
 
 # --- the machine ---------------------------------------------------------------------------------------------
+
+
+def check_usb_devices(config: KioskConfig) -> tuple[str, str]:
+    """Every USB device sysfs shows, and which configured device it is: the USB receipt printer by its ids (and
+    serial), a serial device by its port (a /dev/sifee-* link resolves to the bridge's ttyUSB/ttyACM)."""
+    from drivers.usb_sysfs import list_usb_devices
+
+    printer = config.section(device_section(DeviceKind.RECEIPT_PRINTER))
+    ports = {
+        kind: os.path.basename(os.path.realpath(values["port"]))
+        for kind in SERIAL_KINDS
+        if (values := config.section(device_section(kind))).get("port")
+    }
+    rows, printer_seen = [], False
+    for device in (d for d in list_usb_devices() if d.vendor_id != 0x1D6B):  # 1d6b: the kernel's root hubs
+        names = [check_name(kind) for kind, tty in ports.items() if tty in device.ttys]
+        ids_match = (device.vendor_id, device.product_id) == (printer["usb_vendor"], printer["usb_product"])
+        if printer["transport"] == "usb" and ids_match and printer["usb_serial"] in ("", device.serial):
+            names.append(check_name(DeviceKind.RECEIPT_PRINTER))
+            printer_seen = True
+        rows.append(device.describe() + (f" = {', '.join(names)}" if names else ""))
+    missing = printer["mode"] == "real" and printer["transport"] == "usb" and not printer_seen
+    note = f"; the configured USB receipt printer {printer['usb_vendor']:04x}:{printer['usb_product']:04x} is not seen"
+    return (WARN if missing else OK), ("; ".join(rows) or "no USB devices") + (note if missing else "")
 
 
 def check_pcscd() -> tuple[str, str]:
