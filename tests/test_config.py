@@ -33,7 +33,7 @@ def test_example_real_config_names_ports_that_do_not_exist_here():
     with pytest.raises(ConfigError) as error:
         load_config(REPO / "config" / "kiosk.toml")
     assert error.value.key == "devices.idcard.port"
-    assert "/dev/kiosk-idcard does not exist" in str(error.value)
+    assert "/dev/sifee-idcard does not exist" in str(error.value)
 
 
 @pytest.mark.parametrize(

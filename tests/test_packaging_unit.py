@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,16 +59,34 @@ def test_session_script_runs_only_the_kiosk():
     assert "--blank 0" in script
 
 
-def test_udev_rules_name_the_three_serial_devices():
+def test_udev_rules_name_the_serial_devices_and_the_usb_printer():
+    """Parsed: each rule matches by vendor and product id, gives /dev/sifee-* (and the older /dev/kiosk-* link of a
+    tty), the kiosk group and 0660; the USB printer's rule matches the usb_device itself, with its serial."""
     rules = [
         line for line in (PACKAGING / "70-sifee-kiosk.rules").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    names = sorted(rule.split('SYMLINK+="')[1].split('"')[0] for rule in rules)
-    assert names == ["kiosk-idcard", "kiosk-pinpad", "kiosk-printer"]
-    for rule in rules:
-        assert 'SUBSYSTEM=="tty"' in rule and "ATTRS{idVendor}==" in rule and "ATTRS{idProduct}==" in rule
+    links = {rule: re.findall(r'SYMLINK\+="([^"]+)"', rule) for rule in rules}
+    names = sorted(name for found in links.values() for name in found if name.startswith("sifee-"))
+    assert names == ["sifee-idcard", "sifee-pinpad", "sifee-printer", "sifee-receipt-printer"]
+    for rule, found in links.items():
+        for attribute in ("idVendor", "idProduct"):
+            assert re.search(r'ATTRS?\{' + attribute + r'\}=="[0-9a-f]{4}"', rule), (attribute, rule)
         assert 'GROUP="sifee-kiosk"' in rule and 'MODE="0660"' in rule
+        if 'SUBSYSTEM=="tty"' in rule:
+            assert [name.replace("sifee-", "kiosk-") for name in found if name.startswith("sifee-")] == found[1:]
+        else:
+            assert 'SUBSYSTEM=="usb"' in rule and 'ENV{DEVTYPE}=="usb_device"' in rule and "ATTR{serial}==" in rule
+
+
+@pytest.mark.skipif(shutil.which("udevadm") is None, reason="udevadm absent: see the parsing test above")
+def test_udev_rules_pass_udevadm_verify():
+    done = subprocess.run(
+        ["udevadm", "verify", str(PACKAGING / "70-sifee-kiosk.rules")], capture_output=True, text=True, timeout=60
+    )
+    if "Unknown command verb" in done.stderr:  # udevadm verify came with systemd 254; Debian 12 has 252
+        pytest.skip(f"this udevadm has no verify: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_tmpfiles_keep_config_and_state_private():
