@@ -4,6 +4,7 @@ clear is left in the file, and reconciliation still matches them."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -129,7 +130,7 @@ def test_the_period_is_configured_with_90_days_by_default(tmp_path):
     assert config["privacy.id_retention_days"] == 90
     broken = tmp_path / "k.toml"
     broken.write_text(
-        open("config/simulated.toml", encoding="utf-8").read() + "\n[privacy]\nid_retention_days = 0\n",
+        Path("config/simulated.toml").read_text(encoding="utf-8") + "\n[privacy]\nid_retention_days = 0\n",
         encoding="utf-8",
     )
     with pytest.raises(Exception, match="id_retention_days"):

@@ -7,6 +7,7 @@ import sys
 
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
 from kiosk.logs import setup_logging
+from kiosk.private_files import private_umask
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +22,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"kiosk: configuration error: {error}", file=sys.stderr)
         return 2
-    setup_logging(config.state_path(config["paths.logs"]))
+    private_umask()  # as the unit's UMask=0077, for a kiosk started from a shell
+    setup_logging(config.state_path(config["paths.logs"]), terminal_id=config["terminal.id"])
     from app.kiosk_app import run as run_kiosk  # Qt and the screens: imported only when the kiosk starts
 
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
 from kiosk.logs import setup_logging
+from kiosk.private_files import private_umask
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +47,7 @@ def run_simulated(args: argparse.Namespace) -> int:
     if args.headless and not args.scenario:
         print("kiosk sim: --headless needs --scenario FILE (a person needs a window)", file=sys.stderr)
         return 2
+    private_umask()  # the state dir, its parents and every file the run and its simulators create: 0700/0600
     try:
         base = load_config(args.config)
     except ConfigError as error:

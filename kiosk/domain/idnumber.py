@@ -8,6 +8,7 @@ starting with 9). Check: S = Σ aᵢ·wᵢ, Y = S mod 11, check = "10X98765432"[
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -114,3 +115,40 @@ def mask_id_number(value: str) -> str:
     if len(value) < 10:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+# ID numbers inside free text (logs, exception messages), for masking. A number may be written with a space or a
+# hyphen between its parts (6 region | 8 birth date | 4, as on the card, or in groups of 4) and may be glued to
+# letters ("ID370103197003224422x"); only the digit runs themselves must stand alone, so that a longer number (an
+# order number of 20 digits) is not cut into an ID. The birth date must look like one (19xx/20xx, month 01-12, day
+# 01-31): that is what tells an ID from the other 18-digit numbers in the logs (tax payment numbers
+# "3137010261127…", quote ids, timestamps run together), and a mistyped ID still has its date. Old 15-digit
+# numbers (GB 11643-1989: region, YYMMDD, sequence) are caught the same way by their 6-digit date.
+_SEP = "[ -]?"
+_ID18_IN_TEXT = re.compile(
+    rf"(?<![0-9])([0-9]{{6}}){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}}){_SEP}([0-9]{{3}}[0-9Xx])(?![0-9])"
+)
+_ID15_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])")
+
+
+def _plausible_month_day(month: str, day: str) -> bool:
+    return 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def _mask_id18(match: re.Match[str]) -> str:
+    value = "".join(match.groups())
+    if value[6:8] not in ("19", "20") or not _plausible_month_day(value[10:12], value[12:14]):
+        return match.group(0)
+    return mask_id_number(value)
+
+
+def _mask_id15(match: re.Match[str]) -> str:
+    value = match.group(0)
+    if value[0] == "0" or not _plausible_month_day(value[8:10], value[10:12]):
+        return value
+    return mask_id_number(value)
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """Every 18- and 15-digit ID number in ``text`` masked as ``mask_id_number`` does (separators dropped)."""
+    return _ID15_IN_TEXT.sub(_mask_id15, _ID18_IN_TEXT.sub(_mask_id18, text))

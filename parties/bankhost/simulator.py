@@ -35,6 +35,7 @@ from drivers.bankhost.transport import FrameTooLarge, receive_frame
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm, CryptoInputError
 from drivers.process import serve_until_terminated
+from kiosk.private_files import make_private_dirs
 from parties.bankhost.accounts import Account, demo_accounts
 from parties.bankhost.testkeys import shared_master_key
 
@@ -478,10 +479,13 @@ class BankHostSimulator:
             },
             "counter": counter,
         }
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(self.state_file.parent)
         temporary = self.state_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.chmod(temporary, 0o600)  # simulated PINs and keys, but still: owner only
+        # Simulated PINs and keys, but still: owner only, from the moment the file exists.
+        fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, indent=1))
+        os.chmod(temporary, 0o600)
         temporary.replace(self.state_file)
 
 
