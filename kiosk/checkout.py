@@ -97,6 +97,8 @@ def finished_receipt(
 ) -> tuple[JournalEntry, tuple[ProblemKind, str] | None]:
     """The receipt's journal writes after a posting: a failure leaves the record for recovery, never the citizen
     without a success; the problem is returned for the kiosk to report."""
+    if entry.state is not PaymentState.POSTED:  # ``posted`` itself was not journaled: recovery ends the record
+        return entry, None
     try:
         return write(), None
     except JournalWriteError as error:
