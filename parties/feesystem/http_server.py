@@ -349,11 +349,21 @@ class _Handler(BaseHTTPRequestHandler):
         in the wire's JSON form instead of an HTML page; the detail is the status's phrase, never the input."""
         if code == HTTPStatus.NOT_IMPLEMENTED:
             code = HTTPStatus.METHOD_NOT_ALLOWED  # an unknown method is the client's error here, not ours
+        elif code >= 500:
+            code = HTTPStatus.BAD_REQUEST  # 505 (a version it does not speak): the request's fault, not the server's
         self.close_connection = True
         if self.request_version == "HTTP/0.9":  # a request line that did not parse: still answer with headers
             self.request_version = "HTTP/1.1"
         phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "refused"
         self._error(code, InvalidRequest(f"{phrase}"))
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":  # a bare "GET /path" would be answered without a status line
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        return True
 
     def do_GET(self) -> None:
         self.reader.request_read()
