@@ -122,7 +122,8 @@ def test_no_audio_output_is_silence_not_a_crash(qapp):
     voice = Voice(enabled=True, locale_name="zh_CN")
     played: list[list[str]] = []
     voice.played.connect(played.append)
-    voice.say("Please place your ID card on the reader, or insert your social security card.")  # with or without an audio device here: no exception
+    # With or without an audio device here: no exception.
+    voice.say("Please place your ID card on the reader, or insert your social security card.")
     voice.louder()
     voice.play_test_sound()
     assert voice.last_prompt.startswith("Please place your ID card")
