@@ -79,16 +79,6 @@ def test_udev_rules_name_the_serial_devices_and_the_usb_printer():
             assert 'SUBSYSTEM=="usb"' in rule and 'ENV{DEVTYPE}=="usb_device"' in rule and "ATTR{serial}==" in rule
 
 
-@pytest.mark.skipif(shutil.which("udevadm") is None, reason="udevadm absent: see the parsing test above")
-def test_udev_rules_pass_udevadm_verify():
-    done = subprocess.run(
-        ["udevadm", "verify", str(PACKAGING / "70-sifee-kiosk.rules")], capture_output=True, text=True, timeout=60
-    )
-    if "Unknown command verb" in done.stderr:  # udevadm verify came with systemd 254; Debian 12 has 252
-        pytest.skip(f"this udevadm has no verify: {done.stderr.strip()}")
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 def test_tmpfiles_keep_config_and_state_private():
     entries = {
         fields[1]: (fields[0], fields[2], fields[3])
