@@ -137,7 +137,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
     # Room on the journal's disk for a whole payment, with a margin (kiosk/payments/disk_reserve.py; measured in
     # docs/recovery.md): below it the kiosk takes no payment.
     "payments": {
-        "disk_reserve_kb": Field(int, 512, _positive),
+        "disk_reserve_kb": Field(int, 1024, _positive),
     },
     "fee_system": {
         "kind": Field(str, "embedded", _one_of("embedded", "http")),
