@@ -1,19 +1,35 @@
 """`kiosk recover [--config FILE | --state DIR] [--json]`: run recovery once and say what it did.
 
-Exit 0 when every record reached an end state or was flagged with a reason, 1 when some are left pending (the fee
-system or the card module unavailable: run it again), 2 on a configuration error.
+Exit codes (docs/recovery.md): 0 every record reached an end state or was flagged with a reason; 1 some are left
+pending (the fee system or the card module unavailable: run it again); 2 a configuration error; 3 the journal is
+damaged and no good second copy could replace it (nothing was done); 4 the journal has lost records (below its
+watermark with no copy to replace it: nothing was done; or the fee system holds payments of this terminal it
+lacks: what it holds was recovered); 5 rows that
+cannot be read were skipped (the others were recovered); 6 recovery itself failed (one line says why). Never a
+traceback. A damaged journal, or one that lost records, is replaced by its second copy first when the copy checks
+out (kiosk/payments/journal_open.py); the damaged file is kept aside and the output says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from kiosk.cli.output import print_error, print_json
 from kiosk.config import ConfigError
 from kiosk.domain.money import format_fen
-from kiosk.payments.recovery import BankReversalHook, Recovery, RecoveryReport
-from kiosk.state import add_state_arguments, config_from_args, journal_path, open_stores
+from kiosk.feesystem.api import FeeSystemError
+from kiosk.payments.journal_health import Watermark, inspect_file, lost_to_fee_system
+from kiosk.payments.journal_open import OpenedJournal, open_kiosk_journal
+from kiosk.payments.recovery import LATE_REFUND_LOOKBACK, BankReversalHook, Recovery, RecoveryReport
+from kiosk.state import add_state_arguments, config_from_args, journal_path
+
+EXIT_OK, EXIT_PENDING, EXIT_CONFIG, EXIT_DAMAGED, EXIT_LOST, EXIT_UNREADABLE_ROWS, EXIT_FAILED = range(7)
+# Which days' payments are asked of the fee system (tests set a fixed clock here).
+clock: Callable[[], dt.datetime] = dt.datetime.now
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,30 +43,75 @@ def run_recover(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
     except ConfigError as error:
-        return _fail(args, "config_error", str(error))
-    if not journal_path(config).exists():
+        return _fail(args, "config_error", str(error), EXIT_CONFIG)
+    try:
+        return _recover(args, config)
+    except ConfigError as error:
+        return _fail(args, "config_error", str(error), EXIT_CONFIG)
+    except Exception as error:  # whatever went wrong, one line and a code: never a traceback
+        return _fail(args, "recovery_failed", f"recovery failed: {type(error).__name__}: {error}", EXIT_FAILED)
+
+
+def _recover(args: argparse.Namespace, config: Any) -> int:
+    path = journal_path(config)
+    if inspect_file(path, full=False, watermark=Watermark.beside(path)).state == "absent":
         report = RecoveryReport()
         if args.json:
             print_json({**report.as_json(), "journal": "absent"})
         else:
-            print(f"no journal at {journal_path(config)}: nothing to recover")
-        return 0
-    stores = open_stores(config)
+            print(f"no journal at {path}: nothing to recover")
+        return EXIT_OK
+    opened = open_kiosk_journal(config)
+    if not opened.writable:
+        opened.close()
+        detail = "; ".join(detail for _, detail in opened.problems)
+        code = EXIT_LOST if opened.state == "lost" else EXIT_DAMAGED
+        return _fail(args, f"journal_{opened.state}", detail, code)
     try:
-        with BankReversalHook(config) as card_hook:  # reaches the bank only when a card record needs a reversal
-            report = Recovery(stores.journal, stores.fee_system, card_hook=card_hook).run()
+        report, lost = _recover_opened(config, opened)
     finally:
-        stores.close()
+        opened.close()
+    extra: dict[str, Any] = {"journal": "restored" if opened.restored else "ok"}
+    if opened.restored:
+        extra["restored"] = opened.restored
+        print(f"kiosk recover: {opened.restored}", file=sys.stderr)
+    if lost:
+        extra["lost"] = lost
+        print(f"kiosk recover: {lost}", file=sys.stderr)
     if args.json:
-        print_json(report.as_json())
+        print_json({**report.as_json(), **extra})
     else:
         print_table(report)
-    return 0 if report.ok else 1
+    if lost:
+        return EXIT_LOST
+    if report.skipped:
+        return EXIT_UNREADABLE_ROWS
+    return EXIT_OK if report.ok else EXIT_PENDING
+
+
+def _recover_opened(config: Any, opened: OpenedJournal) -> tuple[RecoveryReport, str | None]:
+    from kiosk.application import build_fee_system  # the one place that knows the fee-system kinds
+
+    fee_system = build_fee_system(config, dt.datetime.now)
+    try:
+        today = clock().date()
+        days = [today - dt.timedelta(days=n) for n in range(LATE_REFUND_LOOKBACK.days, -1, -1)]
+        try:
+            lost = lost_to_fee_system(opened.journal, fee_system, config["terminal.id"], days)
+        except (FeeSystemError, OSError):  # not reachable now: the watermark was checked at opening
+            lost = None
+        with BankReversalHook(config) as card_hook:  # reaches the bank only when a card record needs a reversal
+            report = Recovery(opened.journal, fee_system, card_hook=card_hook).run()
+    finally:
+        fee_system.close()
+    return report, lost
 
 
 def print_table(report: RecoveryReport) -> None:
+    for journal_no, reason in sorted(report.skipped.items()):
+        print(f"SKIPPED {journal_no}: the row cannot be read ({reason}); a technician must settle it")
     if not report.records:
-        print("nothing to recover: every journal record is finished")
+        print("nothing to recover: every readable journal record is finished")
     rows = [("JOURNAL NO", "METHOD", "AMOUNT", "FROM", "TO", "OUTCOME", "STEPS / REASON")]
     for record in report.records:
         detail = "; ".join(record.steps) + (f" [{record.error}]" if record.error else "")
@@ -76,9 +137,9 @@ def print_table(report: RecoveryReport) -> None:
     )
 
 
-def _fail(args: argparse.Namespace, code: str, message: str) -> int:
+def _fail(args: argparse.Namespace, code: str, message: str, exit_code: int) -> int:
     if args.json:
         print_error(code, message)
     else:
         print(f"kiosk recover: {message}", file=sys.stderr)
-    return 2
+    return exit_code

@@ -38,6 +38,7 @@ class OpenedJournal:
     problems: list[tuple[ProblemKind, str]] = field(default_factory=list)
     restored: str | None = None  # what the restore from the copy did (None: no restore)
     keeper: CommitKeeper | None = None
+    state: str = "ok"  # ok | damaged | lost (journal_health.FileVerdict's, after any restore)
 
     @property
     def writable(self) -> bool:
@@ -107,12 +108,15 @@ def _open(config: KioskConfig, clock: Callable[[], dt.datetime], restore: bool) 
             journal = Journal(path, terminal, clock=clock)
         except JournalError as error:
             problems.append((ProblemKind.JOURNAL, f"{error}; the kiosk takes no money until it is fixed"))
+            state = "damaged"
         else:
             return _with_guard_and_mirror(OpenedJournal(journal, problems, restored), watermark, copy_path, clock)
     else:
+        state = verdict.state
         note = f"; {copy_note}" if copy_note else ""
         problems.append((ProblemKind.JOURNAL, f"{verdict.detail}{note}; the kiosk takes no money until it is fixed"))
-    return OpenedJournal(_read_only_or_stand_in(path, terminal, clock, problems[-1][1]), problems, restored)
+    journal = _read_only_or_stand_in(path, terminal, clock, problems[-1][1])
+    return OpenedJournal(journal, problems, restored, state=state)
 
 
 def _copy_should_replace(verdict: FileVerdict, copy_path: Path, watermark: Watermark) -> bool:

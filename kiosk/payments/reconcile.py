@@ -242,8 +242,10 @@ class BankHostLedger:
                 continue
             claimed = keys.get((row["stan"], row["local_date"]))
             key = claimed.idempotency_key if claimed else f"{key_prefix}bank-{row['local_date']}-{row['stan']}"
-            at = claimed.created_at if claimed else dt.datetime.strptime(row["local_date"], "%m%d").replace(
-                year=dt.date.today().year
+            at = (
+                claimed.created_at
+                if claimed
+                else dt.datetime.strptime(row["local_date"], "%m%d").replace(year=dt.date.today().year)
             )
             records.append(
                 ChannelRecord(
@@ -256,6 +258,9 @@ class BankHostLedger:
                 )
             )
         return records
+
+
+UNREADABLE = "unreadable_journal_record"  # a journal row this program cannot read (skipped, reported)
 
 
 def _like_prefix(prefix: str) -> str:
@@ -370,7 +375,10 @@ class Reconciliation:
         for ledger in self.channel_ledgers:
             for record in ledger.records(prefix):
                 keys.setdefault(record.idempotency_key, _Key()).channel = record
-        todays = [key for key in keys.values() if key.day == day]
+        # Rows this program cannot read are reported every day until a technician settles them (their own day may
+        # be what is unreadable); what the other ledgers hold under their keys is left to that report.
+        unreadable = self.journal.unreadable_keys()
+        todays = [key for idempotency_key, key in keys.items() if idempotency_key not in unreadable and key.day == day]
         totals = {method.value: ChannelTotals() for method in CHANNELS}
         for method in CHANNELS:
             if method not in checked:
@@ -382,6 +390,7 @@ class Reconciliation:
             if difference is not None:
                 report.differences.append(difference)
         report.differences.extend(self._duplicates(todays))
+        report.differences.extend(self._unreadable(unreadable, keys))
         report.ledgers = {"journal": "checked", "fee_system": "checked"}
         report.ledgers.update({m.value: "checked" if m in checked else "not_available" for m in CHANNELS})
         return report
@@ -484,6 +493,31 @@ class Reconciliation:
             seen.setdefault(key.fee.subject, key)
         return found
 
+    def _unreadable(self, unreadable: dict[str, str], keys: dict[str, _Key]) -> list[Difference]:
+        differences = []
+        for idempotency_key, journal_no in sorted(unreadable.items()):
+            other = keys.get(idempotency_key, _Key())
+            fee, channel = other.fee, other.channel
+            source = fee or channel
+            differences.append(
+                Difference(
+                    journal_no=journal_no,
+                    pay_method=source.pay_method.value if source else "unknown",
+                    amount_fen=source.amount_fen if source else 0,
+                    kind=UNREADABLE,
+                    explained=False,
+                    explanation=f"the journal row cannot be read ({self.journal.unreadable.get(journal_no)}): "
+                    "skipped; a technician must settle it",
+                    journal_state=None,
+                    fee_system_payment_no=fee.payment_no if fee else None,
+                    fee_system_fen=fee.amount_fen if fee else None,
+                    channel_reference=channel.reference if channel else None,
+                    channel_state=channel.state if channel else None,
+                    channel_fen=channel.amount_fen if channel else None,
+                )
+            )
+        return differences
+
     def _was_paid(self, entry: JournalEntry) -> bool:
         return any(state is PaymentState.PAID for _, state, _ in self.journal.events(entry.journal_no))
 
@@ -526,9 +560,7 @@ def reconcile_embedded(
     return Reconciliation(journal, terminal_id, SqliteFeeSystemLedger(feesystem_database), ledgers).run(day)
 
 
-def reconcile_stores(
-    config: Any, journal: Journal, fee_system: FeeSystem, day: dt.date
-) -> ReconciliationReport:
+def reconcile_stores(config: Any, journal: Journal, fee_system: FeeSystem, day: dt.date) -> ReconciliationReport:
     """Reconcile a kiosk's configuration: the fee system through its interface (embedded or HTTP), the QR channel
     from the simulator's own table (embedded) or order by order through the fee system (HTTP), and the bank host
     simulator's ledger in simulated bank mode. Fee-system errors (Unavailable, ...) propagate."""
