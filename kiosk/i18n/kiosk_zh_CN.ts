@@ -4,77 +4,77 @@
 <context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="49"/>
+        <location filename="../../screens/card_pay.py" line="50"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="79"/>
+        <location filename="../../screens/card_pay.py" line="81"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="82"/>
+        <location filename="../../screens/card_pay.py" line="88"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="139"/>
+        <location filename="../../screens/card_pay.py" line="145"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="103"/>
+        <location filename="../../screens/card_pay.py" line="109"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="104"/>
+        <location filename="../../screens/card_pay.py" line="110"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="105"/>
+        <location filename="../../screens/card_pay.py" line="111"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="141"/>
+        <location filename="../../screens/card_pay.py" line="147"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="116"/>
+        <location filename="../../screens/card_pay.py" line="122"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="106"/>
+        <location filename="../../screens/card_pay.py" line="112"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="107"/>
+        <location filename="../../screens/card_pay.py" line="113"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="118"/>
+        <location filename="../../screens/card_pay.py" line="124"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="146"/>
+        <location filename="../../screens/card_pay.py" line="152"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="149"/>
+        <location filename="../../screens/card_pay.py" line="155"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="153"/>
+        <location filename="../../screens/card_pay.py" line="159"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -176,27 +176,27 @@ Pages: {pages}</source>
         <translation>设备暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="33"/>
+        <location filename="../card_checkout.py" line="34"/>
         <source>Your payment was taken by the bank and will be recorded in the fee system shortly. You can print the receipt later under Payment records.</source>
         <translation>银行已扣款，缴费信息将稍后入库。您可稍后在“社保缴费信息查询”中补打缴费小票。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="38"/>
+        <location filename="../card_checkout.py" line="39"/>
         <source>The fee system did not accept the payment, so the bank has given your money back.</source>
         <translation>缴费系统未受理本次缴费，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="43"/>
+        <location filename="../card_checkout.py" line="44"/>
         <source>The fee system did not accept the payment. Your money is being returned to your card.</source>
         <translation>缴费系统未受理本次缴费，款项正在退回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="46"/>
+        <location filename="../card_checkout.py" line="47"/>
         <source>This period had already been paid, so this payment was not recorded. The bank has given your money back.</source>
         <translation>该期间已缴费，本次缴费未入账，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="50"/>
+        <location filename="../card_checkout.py" line="51"/>
         <source>This period had already been paid, so this payment was not recorded. Your money is being returned to your card.</source>
         <translation>该期间已缴费，本次缴费未入账，款项正在退回您的银行卡。</translation>
     </message>
@@ -208,27 +208,27 @@ Pages: {pages}</source>
     <message>
         <location filename="../checkout.py" line="38"/>
         <source>This machine cannot take payments at the moment. No money was taken. Please use another self-service machine or the service window.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机暂时无法收款，未扣任何款项。请使用其他自助终端或前往服务窗口办理。</translation>
     </message>
     <message>
         <location filename="../checkout.py" line="43"/>
         <source>This machine could not record the payment, so it was stopped. No money was taken.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机无法记录本次缴费，已停止办理，未扣任何款项。</translation>
     </message>
     <message>
         <location filename="../checkout.py" line="46"/>
         <source>This machine could not record the payment, so the bank has given your money back.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机无法记录本次缴费，银行已将款项退回您的银行卡。</translation>
     </message>
     <message>
         <location filename="../checkout.py" line="49"/>
         <source>This machine could not record the payment. Money may have been taken from your card: a technician will settle it and return any money taken.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机无法记录本次缴费。您的银行卡可能已被扣款：工作人员将处理，已扣款项将退回。</translation>
     </message>
     <message>
         <location filename="../checkout.py" line="54"/>
         <source>Your payment was received, but this machine could not record it. A technician will settle it: it will be recorded in the fee system or your money returned.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的款项已收到，但本机无法记录。工作人员将处理：款项将记入缴费系统，或退还给您。</translation>
     </message>
     <message>
         <location filename="../identity.py" line="32"/>
@@ -1047,63 +1047,63 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QrPayScreen</name>
     <message>
-        <location filename="../../screens/qr_pay.py" line="55"/>
+        <location filename="../../screens/qr_pay.py" line="56"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="82"/>
+        <location filename="../../screens/qr_pay.py" line="84"/>
         <source>Please scan the code with WeChat to pay.</source>
         <translation>请使用微信扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="83"/>
+        <location filename="../../screens/qr_pay.py" line="85"/>
         <source>Please scan the code with Alipay to pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="117"/>
-        <location filename="../../screens/qr_pay.py" line="119"/>
+        <location filename="../../screens/qr_pay.py" line="122"/>
+        <location filename="../../screens/qr_pay.py" line="124"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="90"/>
+        <location filename="../../screens/qr_pay.py" line="95"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="90"/>
+        <location filename="../../screens/qr_pay.py" line="95"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="94"/>
+        <location filename="../../screens/qr_pay.py" line="99"/>
         <source>{item}, {period}</source>
         <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="96"/>
+        <location filename="../../screens/qr_pay.py" line="101"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="98"/>
+        <location filename="../../screens/qr_pay.py" line="103"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="120"/>
+        <location filename="../../screens/qr_pay.py" line="125"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="121"/>
+        <location filename="../../screens/qr_pay.py" line="126"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="122"/>
+        <location filename="../../screens/qr_pay.py" line="127"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -1282,72 +1282,82 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="60"/>
-        <location filename="../../screens/result.py" line="67"/>
+        <location filename="../../screens/result.py" line="63"/>
+        <location filename="../../screens/result.py" line="70"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="64"/>
+        <location filename="../../screens/result.py" line="67"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="71"/>
+        <location filename="../../screens/result.py" line="74"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="76"/>
+        <location filename="../../screens/result.py" line="79"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="77"/>
+        <location filename="../../screens/result.py" line="80"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="81"/>
+        <location filename="../../screens/result.py" line="84"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="85"/>
+        <location filename="../../screens/result.py" line="88"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="92"/>
+        <location filename="../../screens/result.py" line="95"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="94"/>
+        <location filename="../../screens/result.py" line="97"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="96"/>
+        <location filename="../../screens/result.py" line="99"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="98"/>
+        <location filename="../../screens/result.py" line="101"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="105"/>
+        <location filename="../../screens/result.py" line="108"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="108"/>
+        <location filename="../../screens/result.py" line="111"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="115"/>
+        <source>A technician will settle this payment</source>
+        <translation>本次缴费将由工作人员处理</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="120"/>
+        <source>Please keep this number and show it to staff: {number}</source>
+        <translation>请记下此编号并出示给工作人员：{number}</translation>
     </message>
 </context>
 <context>
