@@ -71,9 +71,16 @@ install -D -m 0644 packaging/70-sifee-kiosk.rules "$ROOT/lib/udev/rules.d/70-sif
 install -D -m 0644 packaging/sifee-kiosk.tmpfiles "$ROOT/usr/lib/tmpfiles.d/sifee-kiosk.conf"
 install -d -m 0700 "$ROOT/etc/sifee-kiosk"
 install -m 0600 config/kiosk.toml "$ROOT/etc/sifee-kiosk/kiosk.toml"
+# Log shipping to the bureau's systemd-journal-remote, off until enabled; the hall's own settings go in a file of
+# the same name under /etc/systemd/journal-upload.conf.d/ (docs/packaging.md).
+install -D -m 0644 packaging/journal-upload.conf "$ROOT/usr/lib/systemd/journal-upload.conf.d/sifee-kiosk.conf"
 install -d -m 0755 "$ROOT/usr/share/doc/$PACKAGE/examples"
 install -m 0644 docs/packaging.md "$ROOT/usr/share/doc/$PACKAGE/packaging.md"
 install -m 0644 config/policy.toml config/demo_people.toml "$ROOT/usr/share/doc/$PACKAGE/examples/"
+# For the bureau's Prometheus and Grafana servers (docs/operations.md): the alert rules and the fleet dashboard.
+install -m 0644 docs/operations.md "$ROOT/usr/share/doc/$PACKAGE/operations.md"
+install -D -m 0644 packaging/prometheus/sifee-kiosk.rules.yml packaging/grafana/sifee-fleet.json \
+  -t "$ROOT/usr/share/doc/$PACKAGE/examples/monitoring/"
 install -d -m 0755 "$ROOT/usr/bin"
 ln -s "$APP/venv/bin/kiosk" "$ROOT/usr/bin/kiosk"
 

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import yaml
 
 from harness_fixtures import kiosk_sim_process
 
-RULES = Path(__file__).resolve().parent.parent / "packaging" / "prometheus" / "sifee-kiosk.rules.yml"
+PACKAGING = Path(__file__).resolve().parent.parent / "packaging"
+RULES = PACKAGING / "prometheus" / "sifee-kiosk.rules.yml"
+DASHBOARD = PACKAGING / "grafana" / "sifee-fleet.json"
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 EMPTY, OUT = "SD370102-ZZ0A", "SD370102-ZZ0B"
 
@@ -36,7 +39,7 @@ name = "{name}"
 """
 RUNS_OUT = f"""
 [[step]]
-sleep = 4
+sleep = 6
 [[step]]
 printer = "out"
 [[step]]
@@ -48,7 +51,7 @@ sleep = 10
 """
 STAYS_OK = f"""
 [[step]]
-sleep = {4 + PAPER_OUT_SECONDS + 10}
+sleep = {6 + PAPER_OUT_SECONDS + 10}
 """
 
 
@@ -136,13 +139,30 @@ def test_paper_out_fires_for_that_terminal_alone_and_clears(tmp_path):
             targets = get_json(f"{api}/api/v1/targets")["data"]["activeTargets"]
             return len(targets) == 2 and all(target["health"] == "up" for target in targets)
 
+        started = time.time()
         wait_for(both_up, 25, "Prometheus scrapes both kiosks")
-        assert not paper_out_alerts(api)
-        firing = wait_for(lambda: paper_out_alerts(api), PAPER_OUT_SECONDS, "the paper-out alert")
+        firing = wait_for(lambda: paper_out_alerts(api), PAPER_OUT_SECONDS + 8, "the paper-out alert")
         assert firing == [(OUT, "firing")]
         query = get_json(f"{api}/api/v1/query?query=ALERTS%7Balertname%3D%22KioskPaperOut%22%7D")
         assert [sample["metric"]["terminal"] for sample in query["data"]["result"]] == [OUT]
+        for panel in json.loads(DASHBOARD.read_text(encoding="utf-8"))["panels"]:  # the dashboard's queries run
+            for target in panel["targets"]:
+                expr = urllib.parse.quote(target["expr"].replace("$hall", ".*"))
+                assert get_json(f"{api}/api/v1/query?query={expr}")["status"] == "success", panel["title"]
         wait_for(lambda: not paper_out_alerts(api), PAPER_OUT_SECONDS + 8, "the alert clears with paper back")
+        # Over the whole run (however quickly each kiosk started): the alert only ever named the kiosk without paper,
+        # whose paper Prometheus saw out, then ok again; the other's was never out.
+        window = f"start={started - 30:.0f}&end={time.time():.0f}&step=1"
+        alerts = get_json(f"{api}/api/v1/query_range?query=ALERTS%7Balertname%3D%22KioskPaperOut%22%7D&{window}")
+        assert {series["metric"]["terminal"] for series in alerts["data"]["result"]} == {OUT}
+        paper = urllib.parse.quote('sifee_kiosk_paper{device="receipt_printer",state="out"}')
+        for series in get_json(f"{api}/api/v1/query_range?query={paper}&{window}")["data"]["result"]:
+            seen = [int(value) for _, value in series["values"]]
+            changes = [value for i, value in enumerate(seen) if i == 0 or value != seen[i - 1]]
+            if series["metric"]["terminal"] == OUT:
+                assert changes[-2:] == [1, 0], changes  # (ok first, unless Prometheus came up after the paper ran out)
+            else:
+                assert changes == [0]
         for kiosk in kiosks:  # the kiosks' own scenarios ran through
             assert kiosk.wait(timeout=30) == 0, kiosk.stderr.read() if kiosk.stderr else ""
     finally:
