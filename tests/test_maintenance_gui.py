@@ -40,7 +40,7 @@ def test_entry_ends_the_session_and_needs_the_right_password(maintenance_kiosk, 
     assert window.sign_in_panel.message.text() and window.current_page() is not window.menu
     assert window.sign_in_panel.password.text() == ""
     enter(qtbot, window, "T001")
-    assert audit_actions(window) == ["sign_in_failed", "sign_in"]
+    assert audit_actions(window) == ["sign_in_requested", "sign_in_failed", "sign_in_requested", "sign_in"]
     lines = window.service.audit.path.read_text()
     assert "wrong-password" not in lines and "alpha-pass-1" not in lines
     ended = []
@@ -69,7 +69,10 @@ def test_five_failures_lock_entry_even_for_the_right_password(maintenance_kiosk,
     assert "locked" in window.sign_in_panel.message.text().lower() or "锁定" in window.sign_in_panel.message.text()
     sign_in(qtbot, window, "T001")
     assert window.current_page() is not window.menu
-    assert audit_actions(window) == ["sign_in_failed"] * 5 + ["sign_in_refused"]
+    assert audit_actions(window) == ["sign_in_requested", "sign_in_failed"] * 5 + [
+        "sign_in_requested",
+        "sign_in_refused",
+    ]
     state = json.loads(window.service.lockout.path.read_text())
     assert state["failures"] == 5 and state["locked_until"]
 
@@ -250,8 +253,13 @@ def test_reprints_count_on_the_paper_counter_and_the_menu_warns_when_it_runs_low
     from maintenance_fixtures import HASHES
     from screens.maintenance import open_maintenance
 
-    kiosk = make_kiosk(**{"maintenance.technicians": dict(HASHES), "maintenance.paper_roll_receipts": 3,
-                          "maintenance.paper_warning_receipts": 1})
+    kiosk = make_kiosk(
+        **{
+            "maintenance.technicians": dict(HASHES),
+            "maintenance.paper_roll_receipts": 3,
+            "maintenance.paper_warning_receipts": 1,
+        }
+    )
     ctx = kiosk.ctx
     assert len(ctx.receipts.cut_listeners) == 1  # the kiosk counts cuts from start-up (kiosk/application.py)
     counter = paper_counter(ctx.config, ctx.journal, ctx.clock)

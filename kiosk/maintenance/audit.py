@@ -2,13 +2,21 @@
 
 The file is only ever opened for appending; nothing in the kiosk rewrites or truncates it. Details never hold a
 password, a key component or an unmasked ID number: string values go through ``mask_personal`` as a safety net.
+
+An entry that cannot be written (a full disk, a read-only state directory) is kept in memory, in order, and written
+before the next entry that can be; ``record`` then raises :class:`AuditUnavailable` so that the caller can refuse an
+action whose intent is not on disk.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import errno
 import json
+import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +24,13 @@ from typing import Any
 
 from kiosk.logs import mask_personal
 
+log = logging.getLogger(__name__)
+
 FORBIDDEN_DETAIL_KEYS = frozenset({"password", "component", "master_key", "pin"})
+
+
+class AuditUnavailable(OSError):
+    """The audit log cannot be written now; the entry is kept in memory until it can."""
 
 
 @dataclass(frozen=True)
@@ -25,41 +39,69 @@ class AuditEntry:
     technician: str
     action: str
     detail: dict[str, Any]
+    written: bool = True  # False: kept in memory, the file could not be written yet
 
     def line(self) -> str:
         detail = " ".join(f"{key}={value}" for key, value in self.detail.items())
-        return f"{self.at}  {self.technician or '-'}  {self.action}  {detail}".rstrip()
+        unwritten = "" if self.written else "  [in memory only: not written yet]"
+        return f"{self.at}  {self.technician or '-'}  {self.action}  {detail}".rstrip() + unwritten
 
 
 class AuditLog:
     def __init__(self, path: Path, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.path = path
         self.clock = clock
+        self._lock = threading.Lock()
+        self.pending: list[AuditEntry] = []  # not written yet, oldest first
 
     def record(self, technician: str, action: str, **detail: Any) -> AuditEntry:
+        """Append one entry; raises :class:`AuditUnavailable` (the entry kept in memory) when it cannot be written."""
         leaked = FORBIDDEN_DETAIL_KEYS & set(detail)
         if leaked:
             raise ValueError(f"secrets do not go into the audit log: {sorted(leaked)}")
         clean = {key: mask_personal(value) if isinstance(value, str) else value for key, value in detail.items()}
         entry = AuditEntry(self.clock().isoformat(timespec="seconds"), technician, action, clean)
-        line = json.dumps(
-            {"at": entry.at, "technician": technician, "action": action, "detail": clean}, ensure_ascii=False
+        with self._lock:
+            self.pending.append(entry)
+            try:
+                self._write(self.pending)
+            except OSError as error:
+                self.pending[-1] = dataclasses.replace(entry, written=False)
+                log.warning("audit log not written (%s): %d entries kept in memory", error, len(self.pending))
+                raise AuditUnavailable(f"the audit log {self.path} cannot be written: {error}") from error
+            self.pending.clear()
+        return entry
+
+    def _write(self, entries: list[AuditEntry]) -> None:
+        """All of ``entries`` in one append (a partial line is not left behind by a short write)."""
+        text = "".join(
+            json.dumps(
+                {"at": e.at, "technician": e.technician, "action": e.action, "detail": e.detail}, ensure_ascii=False
+            )
+            + "\n"
+            for e in entries
         )
+        data = text.encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
         try:
-            os.write(fd, (line + "\n").encode("utf-8"))
-            os.fsync(fd)
+            start = os.fstat(fd).st_size
+            try:
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.ENOSPC, "short write")
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, start)  # no half line: the whole batch is retried later
+                raise
         finally:
             os.close(fd)
-        return entry
 
     def entries(self, limit: int | None = None) -> list[AuditEntry]:
         """The newest ``limit`` entries, oldest first (a damaged line is shown as such, not skipped)."""
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
-            return []
+            lines = []
         if limit is not None:
             lines = lines[-limit:]
         found = []
@@ -69,4 +111,6 @@ class AuditLog:
                 found.append(AuditEntry(data["at"], data["technician"], data["action"], data.get("detail", {})))
             except (ValueError, KeyError, TypeError):
                 found.append(AuditEntry("?", "?", "unreadable_line", {}))
-        return found
+        with self._lock:
+            found += self.pending
+        return found[-limit:] if limit is not None else found

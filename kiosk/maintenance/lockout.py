@@ -1,14 +1,22 @@
 """Five failed sign-ins lock maintenance entry for fifteen minutes, persisted in the state directory so that a
 restart does not reset it. One counter for the kiosk, whatever technician id was typed: guessing ids does not
-buy more tries."""
+buy more tries.
+
+When the file cannot be written (a full disk, a read-only state directory) the count is kept in memory and the lock
+still applies; it is written as soon as a write succeeds again. Only a restart on a disk that is still full forgets
+the failures counted in memory since the last write."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class Lockout:
@@ -19,8 +27,16 @@ class Lockout:
         self.max_failures = max_failures
         self.duration = dt.timedelta(minutes=minutes)
         self.clock = clock
+        self._unsaved: tuple[int, dt.datetime | None] | None = None  # newer than the file: it could not be written
+
+    @property
+    def unsaved(self) -> bool:
+        """The count lives in memory only: the last write failed."""
+        return self._unsaved is not None
 
     def _load(self) -> tuple[int, dt.datetime | None]:
+        if self._unsaved is not None:
+            return self._unsaved
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             until = data.get("locked_until")
@@ -32,15 +48,23 @@ class Lockout:
             return self.max_failures, self.clock() + self.duration
 
     def _save(self, failures: int, until: dt.datetime | None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"failures": failures, "locked_until": until.isoformat(timespec="seconds") if until else None}
         temporary = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except OSError as error:
+            self._unsaved = (failures, until)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            log.warning("maintenance lock-out not written (%s): %d failures kept in memory", error, failures)
+            return
+        self._unsaved = None
 
     def locked_until(self) -> dt.datetime | None:
         """When entry opens again, or None when it is open now (an expired lock starts a fresh count)."""

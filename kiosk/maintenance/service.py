@@ -1,29 +1,38 @@
 """What the maintenance screens call: one object per maintenance visit, every action audited.
 
+An action is audited twice: its intent (``<verb>_requested``) before it takes effect, and its outcome after (the
+success's own name, or ``<verb>_failed`` with the reason). An action whose intent cannot be written (a full disk)
+is not done. Views (journal, logs, configuration, audit log) are audited too, but a view goes ahead when the audit
+log cannot be written (the entry waits in memory), and so does signing in: a technician must be able to look at a
+kiosk whose disk is full.
+
 The screens run the blocking calls (devices, the KDF, files) through ctx.tasks; this module has no Qt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from drivers.base import DeviceKind
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
 from kiosk.context import KioskContext
 from kiosk.maintenance import devices, journalview, logexport, reconciliation
-from kiosk.maintenance.audit import AuditLog
+from kiosk.maintenance.audit import AuditEntry, AuditLog, AuditUnavailable
 from kiosk.maintenance.ceremony import KeyCeremony
-from kiosk.maintenance.configedit import ConfigEditor
-from kiosk.maintenance.credentials import check_technician
+from kiosk.maintenance.configedit import ConfigEditor, config_rows
+from kiosk.maintenance.credentials import Technicians
 from kiosk.maintenance.lockout import Lockout
 from kiosk.maintenance.paper import paper_counter
 from kiosk.payments.journal import JournalEntry, PaymentState
 from kiosk.payments.reconcile import ReconciliationReport
 
 LOCKOUT_FILE = "maintenance_lockout.json"
+T = TypeVar("T")
 
 
 class ExportFolderMissing(OSError):
@@ -44,7 +53,7 @@ class MaintenanceService:
         self.ctx = ctx
         config = ctx.config
         section = config.section("maintenance")
-        self.technicians: dict[str, str] = dict(section["technicians"])
+        self.technicians = Technicians(dict(section["technicians"]))
         self.audit = AuditLog(config.state_path(section["audit_log"]), ctx.clock)
         self.lockout = Lockout(
             config.state_path(LOCKOUT_FILE), section["max_failures"], section["lockout_minutes"], ctx.clock
@@ -75,40 +84,78 @@ class MaintenanceService:
         return self.config.state_path(self.config["paths.logs"])
 
     def record(self, action: str, **detail: Any) -> None:
-        self.audit.record(self.technician, action, **detail)
+        """An event or a view: written when it can be, else kept in memory; never stops what the technician sees."""
+        self.note(self.technician, action, **detail)
+
+    def note(self, technician: str, action: str, **detail: Any) -> None:
+        with contextlib.suppress(AuditUnavailable):  # kept in memory, written with the next entry that can be
+            self.audit.record(technician, action, **detail)
+
+    @property
+    def audit_unwritten(self) -> int:
+        """Entries waiting in memory because the audit log cannot be written."""
+        return len(self.audit.pending)
+
+    def act(
+        self,
+        verb: str,
+        work: Callable[[], T],
+        done: str | None = None,
+        failed: str | None = None,
+        outcome: Callable[[T], dict[str, Any]] = lambda _result: {},
+        technician: str | None = None,
+        **detail: Any,
+    ) -> T:
+        """Audit the intent, do ``work``, audit the outcome. Raises AuditUnavailable, without doing the work, when
+        the intent cannot be written."""
+        who = self.technician if technician is None else technician
+        failed = failed or f"{verb}_failed"
+        try:
+            self.audit.record(who, f"{verb}_requested", **detail)
+        except AuditUnavailable:
+            self.note(who, failed, **{**detail, "reason": "the audit log cannot be written: not done"})
+            raise
+        try:
+            result = work()
+        except Exception as error:
+            self.note(who, failed, **{**detail, "reason": str(error) or type(error).__name__})
+            raise
+        self.note(who, done or verb, **{**detail, **outcome(result)})
+        return result
 
     # --- entry -----------------------------------------------------------------------------------------
 
     def sign_in(self, technician_id: str, password: str, purpose: str = "enter") -> SignIn:
         """Check a technician's password (slow KDF: call off the GUI thread); every attempt is audited."""
         technician_id = technician_id.strip()
+        # On a full disk neither the audit nor the lock-out can be written: both keep their records in memory, and
+        # signing in still works (views at least: actions need their intent written).
+        self.note(technician_id, "sign_in_requested", purpose=purpose)
         locked_until = self.lockout.locked_until()
         if locked_until is not None:
-            self.audit.record(technician_id, "sign_in_refused", purpose=purpose, reason="locked")
+            self.note(technician_id, "sign_in_refused", purpose=purpose, reason="locked")
             return SignIn(False, "locked", locked_until)
         if technician_id in self.signed_in:
-            self.audit.record(technician_id, "sign_in_refused", purpose=purpose, reason="already_signed_in")
+            self.note(technician_id, "sign_in_refused", purpose=purpose, reason="already_signed_in")
             return SignIn(False, "already_signed_in")
-        if not check_technician(self.technicians, technician_id, password):
+        if not self.technicians.check(technician_id, password):
             until = self.lockout.record_failure()
-            self.audit.record(
-                technician_id,
-                "sign_in_failed",
-                purpose=purpose,
-                failures=self.lockout.failures,
-                locked=until is not None,
+            memory = {"counted_in_memory": True} if self.lockout.unsaved else {}
+            failures = self.lockout.failures
+            self.note(
+                technician_id, "sign_in_failed", purpose=purpose, failures=failures, locked=until is not None, **memory
             )
             return SignIn(False, "locked" if until else "bad_credentials", until)
         self.lockout.record_success()
         self.signed_in.append(technician_id)
-        self.audit.record(technician_id, "sign_in", purpose=purpose)
+        self.note(technician_id, "sign_in", purpose=purpose)
         return SignIn(True, "ok")
 
     def sign_out(self, technician_id: str | None = None) -> None:
         who = technician_id or self.technician
         if who in self.signed_in:
             self.signed_in.remove(who)
-            self.audit.record(who, "sign_out")
+            self.note(who, "sign_out")
 
     def leave(self) -> None:
         for who in list(reversed(self.signed_in)):
@@ -120,51 +167,68 @@ class MaintenanceService:
         return devices.device_statuses(self.ctx.devices)
 
     def run_device_test(self, test: str) -> devices.TestResult:
+        tests = (DeviceKind.IDCARD, DeviceKind.SSCARD, DeviceKind.PINPAD, "receipt", "a4")
+        if test not in tests:
+            raise ValueError(f"no device test {test!r}")
+        return self.act(
+            "device_test",
+            lambda: self._device_test(test),
+            outcome=lambda result: {"ok": result.ok, "result": result.summary},
+            test=test,
+        )
+
+    def _device_test(self, test: str) -> devices.TestResult:
         hub = self.ctx.devices
         if test == DeviceKind.IDCARD:
-            result = devices.read_id_card(hub)
-        elif test == DeviceKind.SSCARD:
-            result = devices.read_ss_card(hub)
-        elif test == DeviceKind.PINPAD:
-            result = devices.pinpad_check_values(hub)
-        elif test == "receipt":
+            return devices.read_id_card(hub)
+        if test == DeviceKind.SSCARD:
+            return devices.read_ss_card(hub)
+        if test == DeviceKind.PINPAD:
+            return devices.pinpad_check_values(hub)
+        if test == "receipt":
             result = devices.print_test_receipt(hub, self.config)
             if result.ok:
                 self.paper.add_test_print()
-        elif test == "a4":
-            result = devices.print_test_page(hub, self.config, self.ctx.today())
-        else:
-            raise ValueError(f"no device test {test!r}")
-        self.record("device_test", test=test, ok=result.ok, result=result.summary)
-        return result
+            return result
+        return devices.print_test_page(hub, self.config, self.ctx.today())
 
     def refill_paper(self) -> None:
-        self.paper.refill()
-        self.record("paper_refilled")
+        self.act("paper_refill", self.paper.refill, done="paper_refilled")
 
     # --- key ceremony ----------------------------------------------------------------------------------
 
     def start_ceremony(self) -> KeyCeremony:
-        if self.ctx.devices.pinpad is None:
-            raise RuntimeError("no PIN pad")
-        self.record("key_ceremony_started")
-        return KeyCeremony(self.ctx.devices.pinpad, self.config["devices.pinpad.algorithm"])
+        def start() -> KeyCeremony:
+            if self.ctx.devices.pinpad is None:
+                raise RuntimeError("no PIN pad")
+            return KeyCeremony(self.ctx.devices.pinpad, self.config["devices.pinpad.algorithm"])
+
+        return self.act("key_ceremony", start, done="key_ceremony_started")
 
     def ceremony_component(self, ceremony: KeyCeremony, index: int, technician: str, text: str) -> str:
         if technician not in self.signed_in:
             raise PermissionError("the technician keying a component must be signed in")
-        kcv = ceremony.load(index, technician, text)
         # The check value is public (it is compared aloud); the component is not recorded anywhere.
-        self.audit.record(technician, "key_component_loaded", index=index, check_value=kcv)
-        return kcv
+        return self.act(
+            "key_component",
+            lambda: ceremony.load(index, technician, text),
+            done="key_component_loaded",
+            outcome=lambda kcv: {"check_value": kcv},
+            technician=technician,
+            index=index,
+        )
 
     def ceremony_combine(self, ceremony: KeyCeremony) -> str:
-        kcv = ceremony.combine()
-        self.record("master_key_combined", check_value=kcv, custodians=",".join(ceremony.custodians.values()))
-        return kcv
+        return self.act(
+            "master_key",
+            ceremony.combine,
+            done="master_key_combined",
+            outcome=lambda kcv: {"check_value": kcv, "custodians": ",".join(ceremony.custodians.values())},
+        )
 
     def ceremony_abandon(self, ceremony: KeyCeremony) -> None:
         if ceremony.final_check_value is None:
+            # Leaving half way always drops the loaded component, audited or not: a half-keyed pad is worse.
             ceremony.abandon()
             self.record("key_ceremony_abandoned")
 
@@ -173,38 +237,67 @@ class MaintenanceService:
     def journal_rows(
         self, day: dt.date | None, state: str | None, unresolved_only: bool = False
     ) -> list[journalview.JournalRow]:
-        return journalview.browse(self.ctx.journal, day, state, unresolved_only)
+        rows = journalview.browse(self.ctx.journal, day, state, unresolved_only)
+        shown = {"day": day.isoformat() if day else "all", "state": state or "all", "unresolved_only": unresolved_only}
+        self.record("journal_browsed", **shown, rows=len(rows))
+        return rows
 
     def journal_steps(self, journal_no: str) -> list[str]:
         self.record("journal_viewed", journal_no=journal_no)
         return journalview.steps(self.ctx.journal, journal_no)
 
     def resolve(self, journal_no: str, target: PaymentState, note: str) -> JournalEntry:
-        entry = journalview.resolve(self.ctx.journal, journal_no, self.technician, target, note)
-        self.record("payment_resolved", journal_no=journal_no, state=target.value, note=note.strip())
-        return entry
+        return self.act(
+            "payment_resolve",
+            lambda: journalview.resolve(self.ctx.journal, journal_no, self.technician, target, note),
+            done="payment_resolved",
+            journal_no=journal_no,
+            state=target.value,
+            note=note.strip(),
+        )
 
     # --- reconciliation --------------------------------------------------------------------------------
 
     def reconcile(self, day: dt.date) -> ReconciliationReport:
-        report = reconciliation.run_reconciliation(self.config, self.ctx.journal, self.ctx.fee_system, day)
-        self.record("reconciled", day=day.isoformat(), unexplained=report.unexplained)
-        return report
+        return self.act(
+            "reconcile",
+            lambda: reconciliation.run_reconciliation(self.config, self.ctx.journal, self.ctx.fee_system, day),
+            done="reconciled",
+            outcome=lambda report: {"unexplained": report.unexplained},
+            day=day.isoformat(),
+        )
 
     def export_reconciliation(self, report: ReconciliationReport) -> Path:
-        try:
-            path = reconciliation.write_csv(report, self.export_dir())
-        except OSError as error:
-            self.record("export_failed", what="reconciliation", day=report.date.isoformat(), reason=str(error))
-            raise
-        self.record("reconciliation_exported", day=report.date.isoformat(), file=str(path))
-        return path
+        return self.act(
+            "reconciliation_export",
+            lambda: reconciliation.write_csv(report, self.export_dir()),
+            done="reconciliation_exported",
+            failed="export_failed",
+            outcome=lambda path: {"file": str(path)},
+            what="reconciliation",
+            day=report.date.isoformat(),
+        )
 
     def print_reconciliation_receipt(self, report: ReconciliationReport) -> None:
-        self.ctx.receipts.print(reconciliation.receipt_document(report, self.ctx.clock()))  # counted as a cut
-        self.record("reconciliation_printed", day=report.date.isoformat(), on="receipt")
+        self.act(
+            "reconciliation_print",
+            lambda: self.ctx.receipts.print(reconciliation.receipt_document(report, self.ctx.clock())),  # a cut
+            done="reconciliation_printed",
+            day=report.date.isoformat(),
+            on="receipt",
+        )
 
     def print_reconciliation_page(self, report: ReconciliationReport) -> str:
+        return self.act(
+            "reconciliation_print",
+            lambda: self._print_page(report),
+            done="reconciliation_printed",
+            outcome=lambda job: {"job": job},
+            day=report.date.isoformat(),
+            on="a4",
+        )
+
+    def _print_page(self, report: ReconciliationReport) -> str:
         import tempfile
 
         printer = self.ctx.devices.a4_printer
@@ -212,39 +305,57 @@ class MaintenanceService:
             raise RuntimeError("no A4 printer")
         with tempfile.TemporaryDirectory() as folder:
             pdf = reconciliation.write_pdf(report, Path(folder) / "reconciliation.pdf", self.ctx.clock())
-            job = printer.print_pdf(pdf, title="reconciliation")
-        self.record("reconciliation_printed", day=report.date.isoformat(), on="a4", job=job)
-        return job
+            return printer.print_pdf(pdf, title="reconciliation")
 
     # --- configuration ---------------------------------------------------------------------------------
 
+    def config_view(self) -> tuple[list[tuple[str, str]], str | None]:
+        """Every setting of the file (secrets hidden), or of the running configuration with the file's problem."""
+        try:
+            config, problem = self.editor.load(), None
+        except ConfigError as error:
+            config, problem = self.config, str(error)
+        rows = config_rows(config)
+        self.record("config_viewed", file=str(self.editor.path), **({"problem": problem} if problem else {}))
+        return rows, problem
+
     def apply_config(self, changes: dict[str, Any]) -> KioskConfig:
         """Validated and written; takes effect at the next start (the screen offers a restart)."""
-        try:
-            config = self.editor.apply(changes)
-        except Exception as error:
-            self.record("config_change_refused", settings=",".join(changes), reason=str(error))
-            raise
-        for dotted, value in changes.items():
-            self.record("config_changed", setting=dotted, value=str(value))
-        return config
+        settings = {dotted: str(value) for dotted, value in changes.items()}
+        return self.act(
+            "config_change",
+            lambda: self.editor.apply(changes),
+            done="config_changed",
+            failed="config_change_refused",
+            settings=settings,
+        )
 
     # --- logs and power --------------------------------------------------------------------------------
 
     def recent_log_lines(self, count: int = 200) -> list[str]:
-        return logexport.recent_lines(self.log_dir(), count)
+        lines = logexport.recent_lines(self.log_dir(), count)
+        self.record("logs_viewed", lines=len(lines))
+        return lines
+
+    def audit_entries(self, limit: int = 500) -> list[AuditEntry]:
+        entries = self.audit.entries(limit=limit)
+        self.record("audit_viewed", entries=len(entries))
+        return entries
 
     def export_logs(self) -> Path:
-        try:
-            path = logexport.export_logs(
+        return self.act(
+            "logs_export",
+            lambda: logexport.export_logs(
                 self.log_dir(), self.export_dir(), self.config["terminal.id"], self.ctx.clock()
-            )
-        except OSError as error:
-            self.record("export_failed", what="logs", reason=str(error))
-            raise
-        self.record("logs_exported", file=str(path))
-        return path
+            ),
+            done="logs_exported",
+            failed="export_failed",
+            outcome=lambda path: {"file": str(path)},
+            what="logs",
+        )
 
     def power(self, action: str) -> None:
-        """restart, shutdown or exit_to_desktop: audited here, done by whoever owns the application."""
-        self.record("power", what=action)
+        """restart, shutdown or exit_to_desktop: audited here, done by whoever owns the application. Allowed when
+        the audit log cannot be written (kept in memory): a restart or the desktop is how a full disk gets fixed."""
+        self.note(self.technician, "power_requested", what=action)
+        self.note(self.technician, "power", what=action)

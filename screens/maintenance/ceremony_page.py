@@ -48,8 +48,8 @@ class CeremonyPage(Page):
         self.abandon()
         try:
             self.ceremony = self.service.start_ceremony()
-        except RuntimeError as error:
-            self.say(str(error), error=True)
+        except (RuntimeError, OSError) as error:
+            self.say_failure(error, str(error))
             return
         self.index, self.second_technician = 1, ""
         for widget in self.check_values:
@@ -133,4 +133,4 @@ class CeremonyPage(Page):
     def _failed(self, error: Exception) -> None:
         self.load_button.setEnabled(True)
         self.combine_button.setEnabled(True)
-        self.say(self.tr("Not accepted: {error}").format(error=error), error=True)
+        self.say_failure(error, self.tr("Not accepted: {error}").format(error=error))

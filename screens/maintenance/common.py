@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.context import KioskContext
+from kiosk.maintenance.audit import AuditUnavailable
 from kiosk.maintenance.credentials import KEYBOARD_ROWS
 from kiosk.maintenance.service import ExportFolderMissing, MaintenanceService
 from screens.long_press import LongPress  # noqa: F401  (re-exported: the gesture's old home)
@@ -140,6 +141,15 @@ class Page(QWidget):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 
+    def say_failure(self, error: Exception, text: str) -> None:
+        """``text`` in words; an action refused because its intent could not be audited says so instead."""
+        if isinstance(error, AuditUnavailable):
+            text = QCoreApplication.translate(
+                "MaintenancePage",
+                "Not done: the audit log cannot be written (is the disk full?). Only viewing works until it can.",
+            )
+        self.say(text, error=True)
+
     def export_and_say(self, export: Callable[[], Path]) -> None:
         """Run an export; say where the file went, or why it did not (an unplugged drive in plain words)."""
         try:
@@ -151,7 +161,8 @@ class Page(QWidget):
             self.say(text.format(folder=missing.folder), error=True)
             return
         except OSError as error:
-            self.say(QCoreApplication.translate("MaintenancePage", "Export failed: {error}").format(error=error), True)
+            text = QCoreApplication.translate("MaintenancePage", "Export failed: {error}")
+            self.say_failure(error, text.format(error=error))
             return
         self.say(QCoreApplication.translate("MaintenancePage", "Exported to {path}").format(path=path))
 

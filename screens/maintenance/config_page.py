@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
 from kiosk.config import ConfigError
-from kiosk.maintenance.configedit import EDITABLE, config_rows, parse_value
+from kiosk.maintenance.configedit import EDITABLE, parse_value
 from screens.maintenance.common import Keyboard, Page, fill
 from screens.widgets import button
 
@@ -37,12 +37,9 @@ class ConfigPage(Page):
         self.file_values: dict[str, str] = {}
 
     def on_enter(self) -> None:
-        try:
-            config = self.service.editor.load()
-        except ConfigError as error:
-            config = self.ctx.config
-            self.say(str(error), error=True)
-        rows = config_rows(config)
+        rows, problem = self.service.config_view()
+        if problem:
+            self.say(problem, error=True)
         self.file_values = dict(rows)
         fill(self.all, [f"{key} = {value}" for key, value in rows])
         self._show_current()
@@ -55,9 +52,9 @@ class ConfigPage(Page):
         try:
             value = parse_value(dotted, self.value.text())
             self.service.apply_config({dotted: value})
-        except (ValueError, ConfigError) as error:
+        except (ValueError, ConfigError, OSError) as error:
             problem = error.problem if isinstance(error, ConfigError) else str(error)
-            self.say(self.tr("Not saved: {problem}").format(problem=problem), error=True)
+            self.say_failure(error, self.tr("Not saved: {problem}").format(problem=problem))
             return
         self.on_enter()
         self.restart.setVisible(True)

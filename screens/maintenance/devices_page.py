@@ -79,7 +79,7 @@ class DevicesPage(Page):
     def _failed(self, error: Exception) -> None:
         for widget in self.test_buttons:
             widget.setEnabled(True)
-        self.say(self.tr("The device did not answer: {error}").format(error=error), error=True)
+        self.say_failure(error, self.tr("The device did not answer: {error}").format(error=error))
 
     def show_paper(self) -> None:
         level = self.service.paper.level()
@@ -90,6 +90,10 @@ class DevicesPage(Page):
         self.paper.setText(text)
 
     def refill(self) -> None:
-        self.service.refill_paper()
+        try:
+            self.service.refill_paper()
+        except OSError as error:
+            self.say_failure(error, self.tr("The paper counter was not reset: {error}").format(error=error))
+            return
         self.show_paper()
         self.say(self.tr("Paper counter reset."))

@@ -108,8 +108,8 @@ class JournalPage(Page):
         except ResolutionError:
             self.say(self.tr("A resolution needs a written note (at least 10 characters)."), error=True)
             return
-        except JournalError as error:
-            self.say(self.tr("The journal refused: {error}").format(error=error), error=True)
+        except (JournalError, OSError) as error:
+            self.say_failure(error, self.tr("The journal refused: {error}").format(error=error))
             return
         self.note.clear()
         self.search()

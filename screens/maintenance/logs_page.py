@@ -33,7 +33,7 @@ class AuditPage(Page):
         self.layout_.addWidget(self.lines, 1)
 
     def on_enter(self) -> None:
-        fill(self.lines, [entry.line() for entry in self.service.audit.entries(limit=500)])
+        fill(self.lines, [entry.line() for entry in self.service.audit_entries(limit=500)])
         self.lines.verticalScrollBar().setValue(self.lines.verticalScrollBar().maximum())
 
 

@@ -48,10 +48,10 @@ class ReconcilePage(Page):
             return
         try:
             self.report = self.service.reconcile(day)
-        except ReconciliationUnavailable as error:
+        except (ReconciliationUnavailable, OSError) as error:
             self.report = None
             self._enable(False)
-            self.say(self.tr("Cannot reconcile: {error}").format(error=error), error=True)
+            self.say_failure(error, self.tr("Cannot reconcile: {error}").format(error=error))
             return
         verdict = (
             self.tr("No unexplained difference.")
@@ -80,4 +80,4 @@ class ReconcilePage(Page):
 
     def _failed(self, error: Exception) -> None:
         self._enable(True)
-        self.say(self.tr("Printing failed: {error}").format(error=error), error=True)
+        self.say_failure(error, self.tr("Printing failed: {error}").format(error=error))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
 from kiosk.maintenance.service import MaintenanceService
+from kiosk.service_health import ProblemKind
 from screens.maintenance.ceremony_page import CeremonyPage
 from screens.maintenance.common import IdleGuard, Page
 from screens.maintenance.config_page import ConfigPage
@@ -25,6 +26,7 @@ from screens.style import px
 from screens.widgets import button, label
 
 IDLE_SECONDS = 300.0  # no touch for five minutes: everybody is signed out and the kiosk takes citizens again
+PROBLEMS_REFRESH_MS = 1000  # health reports come from any thread: the menu re-reads them on its own
 
 STYLE = """
 QWidget#MaintenanceWindow {{ background: #eef1f5; }}
@@ -107,6 +109,12 @@ class MaintenanceWindow(QWidget):
         # The paper counter's warning where every visit starts, not only on the devices page.
         self.paper_warning = label("", "Error")
         grid.addWidget(self.paper_warning)
+        # Why the kiosk is out of service (ctx.health), and whether the audit log is being written.
+        self.problems = label("", "Error", center=False)
+        self.problems.setObjectName("service_problems")
+        grid.addWidget(self.problems)
+        self.problems_timer = QTimer(self)
+        self.problems_timer.timeout.connect(self.show_problems)
         entries = [
             ("devices", self.tr("Devices and paper")),
             ("ceremony", self.tr("PIN pad key ceremony")),
@@ -150,6 +158,36 @@ class MaintenanceWindow(QWidget):
         self.paper_warning.setText(text.format(left=level.left) if level.low else "")
         self.paper_warning.setVisible(level.low)
         self.stack.setCurrentWidget(self.menu)
+        self.show_problems()
+        self.problems_timer.start(PROBLEMS_REFRESH_MS)
+
+    def _problem_names(self) -> dict[str, str]:
+        return {
+            ProblemKind.STATE_DIR: self.tr("State directory cannot be written"),
+            ProblemKind.DISK_RESERVE: self.tr("Disk almost full"),
+            ProblemKind.JOURNAL: self.tr("Payment journal damaged"),
+            ProblemKind.RECOVERY: self.tr("Unfinished payments not settled"),
+            ProblemKind.SIGNING_KEY: self.tr("Demo or placeholder signing key"),
+            ProblemKind.CLIENT_CERTIFICATE: self.tr("Terminal certificate missing or bad"),
+        }
+
+    def show_problems(self) -> None:
+        """The kiosk's out-of-service problems: kind, since when, the technician's detail."""
+        if self.stack.currentWidget() is not self.menu:
+            self.problems_timer.stop()
+            return
+        names = self._problem_names()
+        lines = []
+        for problem in self.ctx.health.problems():
+            name = names.get(problem.kind, problem.kind.value)
+            since = problem.since.strftime("%Y-%m-%d %H:%M")
+            text = self.tr("Out of service — {name} ({kind}), since {since}: {detail}")
+            lines.append(text.format(name=name, kind=problem.kind.value, since=since, detail=problem.detail))
+        if unwritten := self.service.audit_unwritten:
+            text = self.tr("The audit log cannot be written: {n} entries kept in memory. Only viewing works.")
+            lines.append(text.format(n=unwritten))
+        self.problems.setText("\n".join(lines))
+        self.problems.setVisible(bool(lines))
 
     def show_page(self, name: str) -> None:
         if not self.service.technician:
@@ -173,6 +211,7 @@ class MaintenanceWindow(QWidget):
     def leave(self) -> None:
         """Back to the kiosk: sign everybody out, close, emit ``ended``."""
         self.idle.stop()
+        self.problems_timer.stop()
         self._leave_page()
         self.service.leave()
         self.close()
@@ -180,6 +219,7 @@ class MaintenanceWindow(QWidget):
 
     def _power(self, action: str) -> None:
         self.idle.stop()
+        self.problems_timer.stop()
         self._leave_page()
         self.service.leave()
         signal = {
