@@ -153,12 +153,12 @@ class JournalHandler(logging.Handler):
                 "PRIORITY": str(syslog_priority(record.levelno)),
                 **self.static,
                 "LOGGER": record.name,
-                "CODE_FILE": record.pathname,
+                "CODE_FILE": record.pathname or "",
                 "CODE_LINE": str(record.lineno),
-                "CODE_FUNC": record.funcName,
+                "CODE_FUNC": record.funcName or "",
                 **record_fields(record, message),
             }
-            payload = encode_entry(fields)
+            payload = encode_entry({key: value for key, value in fields.items() if value})
         except Exception:
             self.handleError(record)
             return
