@@ -86,6 +86,9 @@ class PromptResolver:
 class ClipPlayer(QObject):
     """Plays files one after another through QSoundEffect; play() interrupts whatever was playing."""
 
+    clip_started = Signal(str)  # the file now playing
+    finished = Signal()  # the last clip of a sequence ended (not sent for an interrupted one)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._effects: dict[Path, Any] = {}
@@ -111,12 +114,16 @@ class ClipPlayer(QObject):
 
     def _next(self) -> None:
         if not self._queue:
-            self._current = None
+            if self._current is not None:
+                self._current = None
+                self.finished.emit()
             return
-        effect = self._effect(self._queue.pop(0))
+        path = self._queue.pop(0)
+        effect = self._effect(path)
         effect.setVolume(self.volume)
         self._current = effect
         effect.play()
+        self.clip_started.emit(str(path))
 
     def _effect(self, path: Path) -> Any:
         from PySide6.QtMultimedia import QSoundEffect
@@ -254,6 +261,11 @@ class Voice(QObject):
         if player is not None:
             player.volume = self.volume
             player.play(files)
+
+    @property
+    def player(self) -> ClipPlayer | None:
+        """The player, once a prompt found an audio output (None: silent, or nothing said yet)."""
+        return self._player
 
     def _playback(self) -> ClipPlayer | None:
         if not self.enabled:

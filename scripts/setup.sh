@@ -21,8 +21,8 @@ DEBIAN_PACKAGES=(
   # USB receipt printers through pyusb (libusb), tested on umockdev's emulated USB devices (docs/printers.md)
   libusb-1.0-0 umockdev
   # the voice prompt pack is rendered by espeak-ng and measured with sox; QtMultimedia plays it through PulseAudio's
-  # client library (docs/voice.md)
-  espeak-ng sox libpulse0
+  # client library; the tests play it for real into a PulseAudio null sink (docs/voice.md)
+  espeak-ng sox libpulse0 pulseaudio
   # the fleet: promtool and prometheus for the alert rules and their integration test, systemd-journal-remote for the
   # log upload test (docs/operations.md)
   prometheus systemd-journal-remote

@@ -81,6 +81,8 @@ def run_checks(config_file: Path) -> list[Check]:
         checks.append(_guard("state dir", lambda: check_state_dir(config)))
         checks.append(_guard("secrets", lambda: check_secrets(config)))
     checks.append(_guard("clock", check_clock))
+    if config is not None:
+        checks.append(_guard("audio", lambda: check_audio(config)))
     return checks
 
 
@@ -432,11 +434,16 @@ def check_state_dir(config: KioskConfig) -> tuple[str, str]:
 
 
 def check_secrets(config: KioskConfig) -> tuple[str, str]:
+    from kiosk.verification import is_demo_key, key_problem, serves_for_real
+
     key = config["verification.hmac_key"]
-    if "REPLACE" in key.upper() or len(key) < 16:
-        return FAIL, "verification.hmac_key is the example placeholder or too short: set the hall's secret"
-    if key.startswith("demo-only"):
+    problem = key_problem(key)
+    if problem and serves_for_real(config):
+        return FAIL, f"verification.hmac_key: {problem}; the kiosk is out of service until it is set"
+    if problem and is_demo_key(key):
         return WARN, "verification.hmac_key is the demo key (fine for simulation, not for a hall)"
+    if problem:
+        return FAIL, f"verification.hmac_key: {problem}"
     return OK, "verification.hmac_key is set"
 
 
@@ -457,3 +464,22 @@ def check_clock(now: dt.datetime | None = None) -> tuple[str, str]:
     if synced == "no":
         return WARN, f"{now:%Y-%m-%d %H:%M}; not synchronised by NTP (check systemd-timesyncd and the network)"
     return OK, f"{now:%Y-%m-%d %H:%M}; NTP synchronised"
+
+
+def check_audio(config: KioskConfig) -> tuple[str, str]:
+    """The voice prompt pack, the audio output, the hall's volume and a test sound played on it (docs/voice.md).
+    No output is a warning: the kiosk works silently, with subtitles."""
+    from kiosk.voice import VolumeStore, audio_output
+    from kiosk.voice_pack import clip_file
+    from kiosk.voice_pack.check import missing_files, play_test_sound
+
+    override = config.state_dir / "voice"
+    missing = missing_files(override)
+    if missing:
+        return FAIL, f"voice pack lacks {len(missing)} files ({missing[0]}, ...): run scripts/render_prompts.py"
+    volume = VolumeStore(config.state_dir / "voice_volume.json").load()
+    output = audio_output()
+    if not output.present:
+        return WARN, "no audio output (no sound server or sound card): voice prompts are silent, subtitles only"
+    sound = play_test_sound(clip_file("test_sound", config["terminal.language"], override), volume)
+    return (OK if sound.played else FAIL), f"{output.name}; volume {round(volume * 100)} %; {sound.detail}"
