@@ -83,7 +83,8 @@ class CardPayScreen(Screen):
     def on_enter(self) -> None:
         if not disk_gate(self.ctx.session, self.ctx.health, self.ctx.card_checkout.reserve):
             self.ctx.session.receipt_error = None  # the outcome's own words
-            self.fire(FlowEvent.FINISHED)
+            # after this screen is shown: a step fired inside on_enter would be covered by it
+            QTimer.singleShot(0, lambda: self.fire(FlowEvent.FINISHED))
             return
         self.heading.setText(self.tr("Pay by bank card"))
         self.amount.setText(format_fen(self.ctx.session.quote.amount_fen))

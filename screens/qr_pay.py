@@ -87,7 +87,8 @@ class QrPayScreen(Screen):
     def on_enter(self) -> None:
         session = self.ctx.session
         if not disk_gate(session, self.ctx.health, self.ctx.qr_payments.reserve):
-            self.fire(FlowEvent.FINISHED)  # the result screen says no money was taken
+            # after this screen is shown: a step fired inside on_enter would be covered by it
+            QTimer.singleShot(0, lambda: self.fire(FlowEvent.FINISHED))  # the result screen says no money was taken
             return
         method = session.pay_method or PayMethod.ALIPAY
         quote = session.quote

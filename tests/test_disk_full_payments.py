@@ -325,3 +325,53 @@ def test_card_posted_whose_later_writes_fail_is_a_success_with_its_receipt(
     assert journal.get(outcome.entry.journal_no).state is PaymentState.DONE
     assert bank_host.balance(RICH.pan) == RICH.balance_fen - outcome.record.amount_fen
     assert len(fee_system.payment_records(RESIDENT)) == 1
+
+
+# --- on screen --------------------------------------------------------------------------------------------------
+
+
+def test_on_screen_below_the_reserve_no_order_opens_and_home_goes_out_of_service(make_kiosk, qtbot):
+    from kiosk.flow import Step
+    from kiosk_driving import Driver
+
+    driver = Driver(make_kiosk(), qtbot)
+    reserve = driver.ctx.qr_payments.reserve
+    assert reserve is not None and driver.ctx.health.in_service()
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.wait_for(Step.RESIDENT_YEAR)
+    driver.tap("year_2026")
+    driver.wait_for(Step.PAY_METHOD)
+    driver.tap("alipay")
+    driver.wait_for(Step.GRADE)
+    reserve.needed_bytes = 1 << 60  # the disk filled up while the citizen chose
+    driver.tap("grade_G03")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("本机暂时无法收款")
+    assert "未扣任何款项" in driver.screen_text() and "缴费系统" not in driver.screen_text()
+    assert driver.ctx.journal.entries() == [] and driver.ctx.fee_system.open_qr_orders() == []
+    assert driver.ctx.health.has(ProblemKind.DISK_RESERVE)
+    driver.tap("finish")
+    driver.wait_for(Step.HOME)
+    driver.wait_for_text("暂停服务")
+    reserve.needed_bytes = 1024  # room is back: the idle pass's recheck
+    reserve.recheck(driver.ctx.health)
+    assert driver.ctx.health.in_service()
+
+
+def test_on_screen_a_payment_for_the_technician_shows_its_journal_number(make_kiosk, qtbot, journal, fee_system):
+    from kiosk.checkout import PaymentOutcome
+    from screens.result import ResultScreen
+
+    entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "Q-1", 80000, PayMethod.ALIPAY)
+    outcome = PaymentOutcome(
+        QrOrderState.PAID, entry, message=MSG_NOT_RECORDED_RECEIVED, needs_technician=True, problem=None
+    )
+    kiosk = make_kiosk()
+    screen = ResultScreen(kiosk.ctx)
+    qtbot.addWidget(screen)
+    screen.show_outcome(outcome)
+    assert screen.heading.text() == "本次缴费将由工作人员处理"
+    assert "您的款项已收到" in screen.detail.text() and entry.journal_no in screen.receipt.text()
+    assert "缴费成功" not in screen.heading.text() and "未完成" not in screen.heading.text()
