@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
         ["--sessions", "4", "--full-every", "2", "--warmup", "1"],
     ),
     "feehttp": (["--clients", "20", "--seconds", "5"], ["--clients", "2", "--seconds", "0.5"]),
+    "scale": (["--finished", "1000000"], ["--finished", "2000", "--day", "50", "--months", "24"]),
 }
 
 
