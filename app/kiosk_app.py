@@ -7,13 +7,16 @@ starts none of the simulators nor the other parties' systems (parties/)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
@@ -25,10 +28,15 @@ from kiosk.application import build_context, build_fee_system, shutdown
 from kiosk.background import RecoveryScheduler
 from kiosk.config import KioskConfig
 from kiosk.context import KioskContext
+from kiosk.feesystem.api import ClosableFeeSystem
 from kiosk.fonts import MissingCjkFont, check_cjk_font
 from kiosk.i18n import install_translators
+from kiosk.payments.journal import describe
+from kiosk.payments.journal_open import state_dir_problem
+from kiosk.service_health import ProblemKind
 from kiosk.simulated import StandIns, provide_simulated_world, simulated_parts
 from kiosk.single_instance import acquire_or_exit_message
+from kiosk.verification import signing_key_problem
 from kiosk.voice import Voice
 from kiosk.watchdog import SystemdNotifier
 from screens.appearance import Appearance
@@ -180,24 +188,49 @@ def compose_context(
     shutdown (KioskApp.close)."""
     with contextlib.suppress(OSError):  # an unwritable state directory is reported by the journal's opening
         config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    parts = simulated_parts(config)
-    stand_ins = SIMULATION.start_stand_ins(config, parts) if parts else None
-    fee_system = None
     try:
-        fee_system = build_fee_system(config, clock, SIMULATION)
+        stand_ins, fee_system = _start_other_parties(config, clock)
+        problem = None
+    except (OSError, sqlite3.Error) as error:
+        # The simulated parties keep their files in the state directory; on a full disk or an unwritable one they
+        # run from a scratch directory instead, so that the kiosk comes up to say it is out of service.
+        problem = f"the simulators cannot keep their files in {config.state_dir}: {describe(error)}"
+        log.error("%s; they run from a scratch directory, the kiosk takes no money", problem)
+        scratch = tempfile.mkdtemp(prefix="kiosk-scratch-")
+        atexit.register(shutil.rmtree, scratch, True)
+        stand_ins, fee_system = _start_other_parties(config.with_overrides({"paths.state_dir": scratch}), clock)
+    try:
         ctx = build_context(config, parent, clock, scale, fee_system=fee_system, stand_ins=stand_ins)
     except BaseException:
-        if fee_system is not None:
-            fee_system.close()
+        fee_system.close()
         if stand_ins is not None:
             stand_ins.stop()
         raise
+    if problem is not None:
+        ctx.health.report(ProblemKind.STATE_DIR, problem)
+    if key_problem := signing_key_problem(config):  # real mode with a demo or placeholder key: forgeable codes
+        ctx.health.report(ProblemKind.SIGNING_KEY, key_problem)
     return ctx, stand_ins
+
+
+def _start_other_parties(
+    config: KioskConfig, clock: Callable[[], dt.datetime]
+) -> tuple[StandIns | None, ClosableFeeSystem]:
+    parts = simulated_parts(config)
+    stand_ins = SIMULATION.start_stand_ins(config, parts) if parts else None
+    try:
+        return stand_ins, build_fee_system(config, clock, SIMULATION)
+    except BaseException:
+        if stand_ins is not None:
+            stand_ins.stop()
+        raise
 
 
 def run(config: KioskConfig) -> int:
     # One kiosk per machine: a second one would fight the first over the devices.
     lock, message = acquire_or_exit_message(config.state_dir)
+    if lock is None and state_dir_problem(config):  # the kiosk still comes up to say so: lock the runtime dir
+        lock, message = acquire_or_exit_message(None)
     if lock is None:
         print(message, file=sys.stderr)
         return 1

@@ -13,6 +13,10 @@ Base32 (RFC 4648, A-Z 2-7, no padding) survives QR codes (alphanumeric mode) and
 confuse with O/I/B/g. Codes are written in groups of four joined by ``-``; reading accepts any case, spaces or
 hyphens. The tag is checked before anything in the payload is parsed, and the code must be the canonical
 encoding of its bytes, so changing any character makes the code fail.
+
+A code is only as good as its key: anybody holding the key makes genuine codes for any amount. ``key_problem``
+names the keys that are public or guessable (the demo key of config/simulated.toml, a placeholder, an empty or
+short one); a kiosk in real mode does not serve with one, and `kiosk verify` never falls back to one.
 """
 
 from __future__ import annotations
@@ -22,9 +26,13 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.names import mask_name
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 VERSION = 1
 TAG_BYTES = 8
@@ -33,6 +41,12 @@ GROUP = 4
 _DOMAIN = b"sifee-verify-v1"
 _ALPHABET = re.compile(r"^[A-Z2-7]+$")
 _SEPARATORS = re.compile(r"[\s\-]+")
+# 128 bits written in hex. config/kiosk.toml asks for 32 random bytes in hex (64 characters).
+MIN_KEY_CHARACTERS = 32
+# Words that mark a key written for an example, a test or the simulator, not drawn at random for a hall.
+_PLACEHOLDER_WORDS = ("replace", "changeme", "change-me", "example", "placeholder", "secret-here", "demo")
+# The random part of config/simulated.toml's demo key: public in the repository, with or without its prefix.
+_PUBLISHED_KEYS = ("0f4c2a9e7b1d4e8a9c3f5b7d2e6a8c10",)
 
 
 class MalformedCodeError(ValueError):
@@ -64,6 +78,43 @@ class VerifiedDocument:
             "total": self.total_figures,
             "total_uppercase": self.total_uppercase,
         }
+
+
+def is_demo_key(key: str) -> bool:
+    """The simulator's key, or one made like it: published, so its codes prove nothing."""
+    lowered = key.lower()
+    return lowered.startswith("demo") or any(published in lowered for published in _PUBLISHED_KEYS)
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot sign a real kiosk's codes (public, a placeholder, empty or too short), or None."""
+    if not key.strip():
+        return "the verification key is empty"
+    if is_demo_key(key):
+        return "the verification key is the public demo key of config/simulated.toml: set the hall's own secret"
+    lowered = key.lower()
+    if word := next((word for word in _PLACEHOLDER_WORDS if word in lowered), None):
+        return f"the verification key is a placeholder (it contains {word!r}): set the hall's own secret"
+    if len(key) < MIN_KEY_CHARACTERS:
+        return f"the verification key has {len(key)} characters, fewer than {MIN_KEY_CHARACTERS}: set the hall's secret"
+    if len(set(key)) < 8:
+        return "the verification key repeats a few characters: draw it at random (32 bytes, hex)"
+    return None
+
+
+def serves_for_real(config: KioskConfig) -> bool:
+    """Real (non-simulated) mode: every part real and the bureau's fee system over http. Anything less prints
+    样张 documents, whose codes prove nothing anyway."""
+    from kiosk.simulated import simulated_parts
+
+    return not simulated_parts(config) and config["fee_system.kind"] == "http"
+
+
+def signing_key_problem(config: KioskConfig) -> str | None:
+    """Why this kiosk must not serve with its verification key (only in real mode), or None."""
+    if not serves_for_real(config):
+        return None
+    return key_problem(config["verification.hmac_key"])
 
 
 def _key_bytes(key: str | bytes) -> bytes:

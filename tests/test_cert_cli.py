@@ -27,7 +27,7 @@ def demo_key() -> str:
 
 def test_verify_a_genuine_code() -> None:
     code = make_code(demo_key(), "(2026)鲁税证 00012345", "370102199002140625", "赵敏", 140950)
-    result = kiosk("verify", code)
+    result = kiosk("verify", code, "--config", str(DEFAULT_CONFIG))
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["genuine"] is True
@@ -39,7 +39,7 @@ def test_verify_a_genuine_code() -> None:
 def test_verify_refuses_a_tampered_code() -> None:
     code = make_code(demo_key(), "(2026)鲁税证 00012345", "370102199002140625", "赵敏", 140950)
     tampered = code[:5] + ("B" if code[5] == "A" else "A") + code[6:]
-    result = kiosk("verify", tampered)
+    result = kiosk("verify", tampered, "--config", str(DEFAULT_CONFIG))
     assert result.returncode != 0
     assert json.loads(result.stdout)["genuine"] is False
 
@@ -75,7 +75,7 @@ def test_cert_sample_renders_a_watermarked_certificate_that_verifies(tmp_path: P
     pages = page_count(output)
     codes = decode_qr(output, pages)
     assert codes == [out["verification_code"]]
-    verified = kiosk("verify", codes[0])
+    verified = kiosk("verify", codes[0], "--config", str(DEFAULT_CONFIG))  # the sample's demo key, named
     assert verified.returncode == 0
     shown = json.loads(verified.stdout)
     assert shown["masked_name"] == "赵*" and "样张" in shown["number"]

@@ -79,6 +79,7 @@ def run_checks(config_file: Path) -> list[Check]:
     if config is not None:
         checks.append(_guard("cups", lambda: check_cups(config)))
         checks.append(_guard("state dir", lambda: check_state_dir(config)))
+        checks.append(_guard("journal", lambda: check_journal(config)))
         checks.append(_guard("secrets", lambda: check_secrets(config)))
     checks.append(_guard("clock", check_clock))
     if config is not None:
@@ -431,6 +432,13 @@ def check_state_dir(config: KioskConfig) -> tuple[str, str]:
     if config_mode & 0o077:
         notes.append(f"{config.source.name} mode {config_mode:o}, should be 600")
     return (WARN if notes else OK), f"{state_dir}: {free}" + (f"; {'; '.join(notes)}" if notes else "")
+
+
+def check_journal(config: KioskConfig) -> tuple[str, str]:
+    """Integrity, schema, watermark and second copy of the payment journal (kiosk/payments/journal_open.py)."""
+    from kiosk.payments.journal_open import doctor_check
+
+    return doctor_check(config)
 
 
 def check_secrets(config: KioskConfig) -> tuple[str, str]:
