@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app.cli.run import start_logging
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
-from kiosk.logs import setup_logging
 from kiosk.private_files import private_umask
 
 
@@ -75,7 +75,7 @@ def run_scenario(args: argparse.Namespace, base) -> int:
 
     state = Path(args.state).resolve() if args.state else None
     if state:
-        setup_logging(state / base["paths.logs"])
+        start_logging(state / base["paths.logs"])
     try:
         report = run_scenario_file(
             args.scenario, state_dir=state, base_config=base, show=not args.headless, pcscd=args.pcscd
@@ -97,7 +97,7 @@ def run_interactive(args: argparse.Namespace, base) -> int:
 
     scratch = None if args.state else tempfile.TemporaryDirectory(prefix="kiosk-sim-")
     state = Path(args.state or Path(scratch.name) / "state").resolve()
-    setup_logging(state / base["paths.logs"])
+    start_logging(state / base["paths.logs"])
     options = SupervisorOptions(printer_transport=args.printer_transport, pcscd=args.pcscd)
     with SimulatorSupervisor(base, state, clock=dt.datetime.now, options=options) as supervisor:
         print(f"kiosk sim: state in {state}; generated configuration {supervisor.config_path}", flush=True)

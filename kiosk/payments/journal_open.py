@@ -168,6 +168,10 @@ def _report_guard_problems(journal: Journal, health: ServiceHealth) -> None:
         return
 
     def reporting_guard() -> str | None:
+        # A journal or recovery problem reported since (lost records, unreadable rows, a failed recovery) holds too.
+        known = [p.detail for p in health.problems() if p.kind in (ProblemKind.JOURNAL, ProblemKind.RECOVERY)]
+        if known:
+            return known[0]
         problem = guard()
         if problem:
             health.report(ProblemKind.JOURNAL, problem)
@@ -186,3 +190,28 @@ def _read_only_or_stand_in(path: Path, terminal: str, clock: Callable[[], dt.dat
         journal = Journal(IN_MEMORY, terminal, clock=clock)
     journal.refusal = reason
     return journal
+
+
+def doctor_check(config: KioskConfig) -> tuple[str, str]:
+    """`kiosk doctor`'s journal row: ("ok" | "warn" | "fail", what a technician needs to know). Reads only."""
+    path = config.state_path(config["paths.journal"])
+    watermark = Watermark.beside(path)
+    verdict = inspect_file(path, full=True, watermark=watermark)
+    copy_path = copy_path_for(config["paths.journal_copy"], config.state_dir)
+    copy = inspect_file(copy_path, full=True, watermark=watermark) if copy_path is not None else None
+    if verdict.state in ("damaged", "lost"):
+        if copy is not None and copy.ok:
+            remedy = f"a good second copy is at {copy_path}: a restart or `kiosk recover` restores it"
+        else:
+            remedy = "no good second copy (" + (copy.detail if copy else "none configured") + ")"
+        return "fail", f"{verdict.detail}; the kiosk takes no money; {remedy}"
+    if verdict.state in ("absent", "empty"):
+        return "ok", f"{verdict.detail} (the kiosk creates it)"
+    if copy is None:
+        return "warn", f'{verdict.detail}; no second copy ([paths] journal_copy = "off")'
+    if copy.state == "absent":
+        return "warn", f"{verdict.detail}; the second copy {copy_path} is written at the next start"
+    if not copy.ok or copy.highest_sequence < verdict.highest_sequence:
+        what = copy.detail if not copy.ok else f"behind (events up to {copy.highest_sequence})"
+        return "warn", f"{verdict.detail}; the second copy {copy_path} is {what}: rewritten at the next commit"
+    return "ok", f"{verdict.detail}; second copy at {copy_path}"
