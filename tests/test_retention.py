@@ -135,3 +135,16 @@ def test_the_period_is_configured_with_90_days_by_default(tmp_path):
     )
     with pytest.raises(Exception, match="id_retention_days"):
         load_config(broken)
+
+
+def test_the_kiosks_idle_pass_masks_old_records(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    journal = kiosk.ctx.journal
+    old = record(journal, PaymentState.ORDER_CLOSED)
+    scheduler = kiosk.recovery
+    qtbot.waitUntil(lambda: not scheduler.running, timeout=10000)  # the start-up pass: not 90 days yet
+    assert journal.get(old).id_number == RESIDENT
+    scheduler.retention.clock = lambda: NOW + NINETY_DAYS + dt.timedelta(days=1)
+    scheduler.run_if_idle()
+    qtbot.waitUntil(lambda: not scheduler.running, timeout=10000)
+    assert journal.get(old).id_number == MASKED
