@@ -288,7 +288,7 @@ class Voice(QObject):
 
     def set_hall_volume(self, volume: float) -> None:
         """Maintenance mode's setting: kept for every citizen after this one."""
-        self.hall_volume = clamp_volume(volume)
+        self.hall_volume = round(clamp_volume(volume), 2)  # steps of 0.1 stay 0.8, not 0.7999999999999999
         self.volumes.save(self.hall_volume)
         self._apply_volume()
 

@@ -10,11 +10,11 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 import tomli_w
-import tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -44,8 +44,12 @@ def play_test_sound(file: Path, volume: float) -> TestSound:
             seen["ended"] = True
             loop.quit()
 
+    def status_changed() -> None:
+        if effect.status() is QSoundEffect.Status.Error:
+            loop.quit()
+
     effect.playingChanged.connect(playing_changed)
-    effect.statusChanged.connect(lambda: effect.status() is QSoundEffect.Status.Error and loop.quit())
+    effect.statusChanged.connect(status_changed)
     QTimer.singleShot(round(PLAY_TIMEOUT_S * 1000), loop.quit)
     started = time.monotonic()
     effect.setSource(QUrl.fromLocalFile(str(file)))
