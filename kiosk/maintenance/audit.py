@@ -102,6 +102,12 @@ class AuditLog:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             lines = []
+        except OSError as error:  # shown, not raised: the technician still sees what is kept in memory
+            lines = [
+                json.dumps(
+                    {"at": "?", "technician": "?", "action": "audit_log_unreadable", "detail": {"reason": str(error)}}
+                )
+            ]
         if limit is not None:
             lines = lines[-limit:]
         found = []
