@@ -110,6 +110,9 @@ class FlexibleOffer:
     base_min_fen: int
     base_max_fen: int
     rate_percent: int
+    # The bases the bureau lists to choose from (缴费档次, guide 一(二) and 五(一)2), lowest first; empty when any
+    # whole-yuan base within the limits is typed.
+    base_choices_fen: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,16 @@ class FeeSystem(Protocol):
     def quote_bill(self, id_number: str, bill_no: str) -> Quote: ...
 
     def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder: ...
+    def arrears_bills(self, id_number: str) -> list[Bill]:
+        """A resident's arrears (社保费补缴, guide 二(四) and 四(三)): the unpaid bills of the resident insurances,
+        each naming the 社保经办机构 that raised it, by agency then period. NotAllowed for a person with no
+        resident insurance (a flexible worker's bills are the special payment's)."""
+        ...
+
+    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
+        """Whether the person logged in (the payer) may print ``id_number``'s certificates (代打, issue 21 item 9)."""
+        ...
+
 
     def qr_order_status(self, order_no: str) -> QrOrderStatus: ...
 

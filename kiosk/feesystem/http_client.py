@@ -164,6 +164,12 @@ class HttpFeeSystem:
     def quote_bill(self, id_number: str, bill_no: str) -> Quote:
         return self.call("quote_bill", id_number=id_number, bill_no=bill_no)
 
+    def arrears_bills(self, id_number: str) -> list[Bill]:
+        return self.call("arrears_bills", id_number=id_number)
+
+    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
+        return self.call("may_print_certificates_for", payer_id_number=payer_id_number, id_number=id_number)
+
     def qr_order_status(self, order_no: str) -> QrOrderStatus:
         return self.call("qr_order_status", order_no=order_no)
 

@@ -27,6 +27,7 @@ def anchored(person: dict[str, Any], today: dt.date) -> dict[str, Any]:
     ``paid_through_months_ago = 3``: paid through the month three months before today's.
     ``paid_through_years_ago = 1``: paid through December of last year.
     ``history_years_ago = [2, 1]``: twelve monthly payments in each of the two years before this one.
+    A bill's ``period_years_ago = 1``: the bill covers last year.
     A person may give a value either way, not both: which one would win is not obvious to the reader.
     """
     given = [key for key in RELATIVE_KEYS if key in person]
@@ -47,7 +48,23 @@ def anchored(person: dict[str, Any], today: dt.date) -> dict[str, Any]:
         if not isinstance(ago, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in ago):
             raise ValueError(f"demo person {person.get('key', '?')!r}: history_years_ago must list years >= 1")
         resolved["history"] = sorted(today.year - n for n in ago)
+    if "bills" in person:
+        resolved["bills"] = [_anchored_bill(person, bill, today) for bill in person["bills"]]
     return resolved
+
+
+def _anchored_bill(person: dict[str, Any], bill: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """``period_years_ago = 2``: the bill covers the whole year two years before today's (an arrear)."""
+    if "period_years_ago" not in bill:
+        return bill
+    if "period_start" in bill or "period_end" in bill:
+        raise ValueError(f"demo person {person.get('key', '?')!r}: a bill's period given twice")
+    ago = bill["period_years_ago"]
+    if not isinstance(ago, int) or isinstance(ago, bool) or ago < 1:
+        raise ValueError(f"demo person {person.get('key', '?')!r}: period_years_ago must be a whole number >= 1")
+    year = today.year - ago
+    resolved = {key: value for key, value in bill.items() if key != "period_years_ago"}
+    return resolved | {"period_start": f"{year:04d}-01", "period_end": f"{year:04d}-12"}
 
 
 def _non_negative(person: dict[str, Any], key: str) -> int:

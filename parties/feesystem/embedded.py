@@ -134,6 +134,12 @@ class EmbeddedFeeSystem:
         return self.quotes.quote_flexible(id_number, item, period, base_fen, serious_illness)
 
     def quote_bill(self, id_number: str, bill_no: str) -> Quote:
+    def arrears_bills(self, id_number: str) -> list[Bill]:
+        return self.people.arrears_bills(id_number)
+
+    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
+        return self.people.may_print_certificates_for(payer_id_number, id_number)
+
         return self.quotes.quote_bill(id_number, bill_no)
 
     # --- the QR channel (Alipay / WeChat Pay) -------------------------------------------------------------

@@ -131,7 +131,7 @@ class People:
             if item is InsuredItem.FLEXIBLE_PENSION
             else year_policy.medical_rate_percent
         )
-        return FlexibleOffer(item, str(first), str(last), low, high, rate)
+        return FlexibleOffer(item, str(first), str(last), low, high, rate, self.policy.base_choices_fen(first.year))
 
     def medical_items(self, id_number: str, today: dt.date) -> list[MedicalItem]:
         """The flexible worker's medical binding: basic medical (a rate of the base, required) and the serious
@@ -160,3 +160,22 @@ class People:
             )
             for row in rows
         ]
+
+    def arrears_bills(self, id_number: str) -> list[Bill]:
+        """A resident's pending bills, by agency (社保经办机构) then period."""
+        registration = self.registration(id_number)
+        if not registration.items & {InsuredItem.RESIDENT_PENSION, InsuredItem.RESIDENT_MEDICAL}:
+            raise NotAllowed(
+                "arrears are for residents",
+                citizen_message=QT_TRANSLATE_NOOP(
+                    "FeeSystem", "Arrears here are for urban and rural residents. Please use Special payment."
+                ),
+            )
+        return sorted(self.pending_bills(id_number), key=lambda bill: (bill.agency, bill.period.start))
+
+    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
+        """The simulator lets any registered person print another registered person's certificates (a real
+        bureau decides by its own rules: a family tie, a written authorisation)."""
+        self.registration(payer_id_number)
+        self.registration(id_number)
+        return payer_id_number != id_number

@@ -55,6 +55,10 @@ class MonthDay:
         return dt.date(year, self.month, last if self.day is None else min(self.day, last))
 
 
+# The bases offered as choices when the file lists none: EXAMPLE figures, like the file's.
+DEFAULT_BASE_GRADE_PERCENTS = (60, 80, 100, 150, 200, 300)
+
+
 @dataclass(frozen=True)
 class Policy:
     years: dict[int, YearPolicy]
@@ -68,6 +72,7 @@ class Policy:
     resident_medical_late_until: MonthDay
     resident_pension_opens: MonthDay
     resident_pension_closes: MonthDay
+    base_grade_percents: tuple[int, ...] = ()  # the bases offered as choices (缴费档次), % of the average wage
 
     def year(self, year: int) -> YearPolicy:
         """The year's figures, or the nearest listed year's: the latest listed year not after it, else the first."""
@@ -83,6 +88,13 @@ class Policy:
         low = -(-wage * self.base_min_percent // 10000) * 100  # round up to a yuan: never below 60%
         high = wage * self.base_max_percent // 10000 * 100  # round down: never above 300%
         return low, high
+
+    def base_choices_fen(self, year: int) -> tuple[int, ...]:
+        """The listed bases (缴费档次) of the year, each rounded to a whole yuan and kept within the limits."""
+        wage = self.year(year).average_monthly_wage_fen
+        low, high = self.base_limits_fen(year)
+        bases = (min(high, max(low, -(-wage * percent // 10000) * 100)) for percent in self.base_grade_percents)
+        return tuple(sorted(set(bases)))
 
     def resident_medical_window(self, year: int) -> tuple[dt.date, dt.date]:
         """Year Y's medical: from the autumn of Y-1 (for the next year) until its late date in Y."""
@@ -123,4 +135,5 @@ def load_policy(path: Path) -> Policy:
         resident_medical_late_until=MonthDay.parse(windows["resident_medical_late_until"]),
         resident_pension_opens=MonthDay.parse(windows["resident_pension_opens"]),
         resident_pension_closes=MonthDay.parse(windows["resident_pension_closes"]),
+        base_grade_percents=tuple(int(p) for p in limits.get("base_grade_percents", DEFAULT_BASE_GRADE_PERCENTS)),
     )
