@@ -322,3 +322,25 @@ def test_a_maintenance_window_left_alone_signs_out_and_gives_the_kiosk_back(main
     qtbot.waitUntil(lambda: ended == [True], timeout=3000)
     assert not window.isVisible() and window.service.signed_in == []
     assert audit_actions(window)[-2:] == ["left_idle", "sign_out"]
+
+
+def test_the_menu_shows_why_the_kiosk_is_out_of_service(maintenance_kiosk, maintenance_window, qtbot):
+    from kiosk.service_health import ProblemKind
+
+    health = maintenance_kiosk.ctx.health
+    health.report(ProblemKind.JOURNAL, "integrity check failed: page 7 is damaged")
+    window = maintenance_window
+    enter(qtbot, window)
+    text = window.problems.text()
+    assert window.problems.isVisible()
+    assert "journal" in text and "integrity check failed: page 7 is damaged" in text
+    journal = next(p for p in health.problems() if p.kind is ProblemKind.JOURNAL)
+    assert journal.since.strftime("%Y-%m-%d %H:%M") in text
+    # A problem reported while the menu is shown (from any thread) appears without leaving the menu.
+    health.report(ProblemKind.SIGNING_KEY, "the verification key is a placeholder")
+    qtbot.waitUntil(lambda: "signing_key" in window.problems.text(), timeout=WAIT_MS)
+    health.clear(ProblemKind.JOURNAL)
+    health.clear(ProblemKind.SIGNING_KEY)
+    qtbot.waitUntil(lambda: "journal" not in window.problems.text(), timeout=WAIT_MS)
+    assert "signing_key" not in window.problems.text()
+    assert window.problems.isVisible() == bool(health.problems() or window.service.audit_unwritten)
