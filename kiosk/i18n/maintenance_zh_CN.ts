@@ -90,12 +90,12 @@
         <translation>重启以生效</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="60"/>
+        <location filename="../../screens/maintenance/config_page.py" line="57"/>
         <source>Not saved: {problem}</source>
         <translation>未保存：{problem}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/config_page.py" line="64"/>
+        <location filename="../../screens/maintenance/config_page.py" line="61"/>
         <source>Saved. The change takes effect when the kiosk restarts.</source>
         <translation>已保存。终端重启后生效。</translation>
     </message>
@@ -213,7 +213,12 @@
         <translation>纸张即将用完：请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="95"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="96"/>
+        <source>The paper counter was not reset: {error}</source>
+        <translation>纸卷计数未重置：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/devices_page.py" line="99"/>
         <source>Paper counter reset.</source>
         <translation>纸张计数已清零。</translation>
     </message>
@@ -339,17 +344,17 @@
 <context>
     <name>Keyboard</name>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="90"/>
+        <location filename="../../screens/maintenance/common.py" line="91"/>
         <source>Shift</source>
         <translation>大小写</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="91"/>
+        <location filename="../../screens/maintenance/common.py" line="92"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="92"/>
+        <location filename="../../screens/maintenance/common.py" line="93"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -375,17 +380,22 @@
 <context>
     <name>MaintenancePage</name>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="148"/>
+        <location filename="../../screens/maintenance/common.py" line="147"/>
+        <source>Not done: the audit log cannot be written (is the disk full?). Only viewing works until it can.</source>
+        <translation>未执行：审计日志无法写入（磁盘已满？）。在能写入之前只能查看。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/common.py" line="158"/>
         <source>The export folder {folder} is not there: plug in the removable drive.</source>
         <translation>导出目录{folder}不存在：请插入移动存储设备。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="154"/>
+        <location filename="../../screens/maintenance/common.py" line="164"/>
         <source>Export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/common.py" line="156"/>
+        <location filename="../../screens/maintenance/common.py" line="167"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
@@ -393,79 +403,119 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="47"/>
+        <location filename="../../screens/maintenance/window.py" line="49"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="84"/>
+        <location filename="../../screens/maintenance/window.py" line="86"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="87"/>
+        <location filename="../../screens/maintenance/window.py" line="89"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="89"/>
+        <location filename="../../screens/maintenance/window.py" line="91"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="100"/>
+        <location filename="../../screens/maintenance/window.py" line="102"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="111"/>
+        <location filename="../../screens/maintenance/window.py" line="119"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="112"/>
+        <location filename="../../screens/maintenance/window.py" line="120"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="113"/>
+        <location filename="../../screens/maintenance/window.py" line="121"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="114"/>
+        <location filename="../../screens/maintenance/window.py" line="122"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="115"/>
+        <location filename="../../screens/maintenance/window.py" line="123"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="116"/>
+        <location filename="../../screens/maintenance/window.py" line="124"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="117"/>
+        <location filename="../../screens/maintenance/window.py" line="125"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="118"/>
+        <location filename="../../screens/maintenance/window.py" line="126"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="140"/>
+        <location filename="../../screens/maintenance/window.py" line="148"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="149"/>
+        <location filename="../../screens/maintenance/window.py" line="157"/>
         <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
         <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="166"/>
+        <source>State directory cannot be written</source>
+        <translation>状态目录无法写入</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="167"/>
+        <source>Disk almost full</source>
+        <translation>磁盘空间不足</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="168"/>
+        <source>Payment journal damaged</source>
+        <translation>缴费流水已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="169"/>
+        <source>Unfinished payments not settled</source>
+        <translation>未完成的缴费未能处理</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="170"/>
+        <source>Demo or placeholder signing key</source>
+        <translation>核验码密钥为演示密钥或占位符</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="171"/>
+        <source>Terminal certificate missing or bad</source>
+        <translation>终端证书缺失或无效</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="184"/>
+        <source>Out of service — {name} ({kind}), since {since}: {detail}</source>
+        <translation>暂停服务 — {name}（{kind}），自 {since} 起：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="187"/>
+        <source>The audit log cannot be written: {n} entries kept in memory. Only viewing works.</source>
+        <translation>审计日志无法写入：{n} 条记录暂存在内存中。只能查看。</translation>
     </message>
 </context>
 <context>
