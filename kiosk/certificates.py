@@ -20,14 +20,17 @@ from pathlib import Path
 from drivers.base import DeviceError
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.periods import Period
-from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord
+from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord, UnknownRecord
+from kiosk.query import PayStatus, QueryFilter, QueryRow, query_list
 from kiosk.verification import make_code
 from printers.a4.cups import CupsA4Printer
 from printers.certificates.models import (
+    SMALLEST_TABLE_TEXT_PT,
     PaymentCertificate,
     PaymentDetailRow,
     PaymentForm,
     PaymentSummaryRow,
+    QueryList,
     TaxCertificate,
     TaxRow,
 )
@@ -41,6 +44,10 @@ TAX_TYPES = {
     "special": "社会保险费",
 }
 CATEGORY_NAMES = {"flexible": "灵活就业人员", "resident": "城乡居民"}
+# The kinds a citizen reprints from the list of issued certificates (the query list is printed from the query).
+CERTIFICATE_KINDS = (CertificateKind.TAX, CertificateKind.PAYMENT_SUMMARY, CertificateKind.PAYMENT_DETAIL)
+# The documents' smallest table text in points: the preview on screen scales the pages from it.
+DOCUMENT_TABLE_TEXT_PT = SMALLEST_TABLE_TEXT_PT
 log = logging.getLogger(__name__)
 
 
@@ -216,25 +223,31 @@ def _detail_rows(records: Sequence[PaymentRecord]) -> list:
     return rows
 
 
-def render_certificate(document: TaxCertificate | PaymentCertificate, output: Path | None = None) -> bytes:
+Document = TaxCertificate | PaymentCertificate | QueryList
+
+
+def render_certificate(document: Document, output: Path | None = None) -> bytes:
     """The certificate as PDF bytes; also written to ``output`` (its folder made) when given. For the kiosk's
     certificates and for the technician's sample (`kiosk cert sample`, maintenance mode's A4 test page)."""
     # Imported here, not at the top: reportlab costs about 80 ms to import, paid by the first certificate (its
     # preview shows progress) rather than by the kiosk's start.
     from printers.certificates.payment import render_payment_certificate
+    from printers.certificates.query_list import render_query_list
     from printers.certificates.tax import render_tax_certificate
 
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(document, TaxCertificate):
         return render_tax_certificate(document, output)
+    if isinstance(document, QueryList):
+        return render_query_list(document, output)
     return render_payment_certificate(document, output)
 
 
 @dataclass(frozen=True)
 class PreparedCertificate:
     issue: CertificateIssue
-    document: TaxCertificate | PaymentCertificate
+    document: Document
 
     @property
     def reprint(self) -> bool:
@@ -270,6 +283,39 @@ class CertificateService:
             document = payment_certificate(
                 context, form, issue.number, name, id_number, category, records, print_count=print_count
             )
+        return PreparedCertificate(issue, document)
+
+    def issued(self, id_number: str) -> list[CertificateIssue]:
+        """The person's certificates, newest first (the query lists left out)."""
+        return [issue for issue in self.fee_system.issued_certificates(id_number) if issue.kind in CERTIFICATE_KINDS]
+
+    def prepare_reprint(self, issue: CertificateIssue, name: str, category: str = "") -> PreparedCertificate:
+        """An issued certificate again: the same records, so the fee system gives the same number (补打)."""
+        wanted = set(issue.payment_nos)
+        records = [r for r in self.fee_system.payment_records(issue.id_number) if r.payment_no in wanted]
+        if len(records) != len(wanted):
+            raise UnknownRecord(f"certificate {issue.number}: {len(wanted) - len(records)} records not found")
+        records.sort(key=lambda r: (r.period.start, r.item.value))
+        return self.prepare(issue.kind, name, issue.id_number, records, category=category)
+
+    def prepare_query_list(
+        self, name: str, id_number: str, wanted: QueryFilter, rows: Sequence[QueryRow]
+    ) -> PreparedCertificate:
+        """The query's answer on A4, numbered by the fee system for its paid records (at least one is needed)."""
+        paid = tuple(row.record.payment_no for row in rows if row.status is PayStatus.PAID and row.record)
+        issue = self.fee_system.issue_certificate(CertificateKind.QUERY_LIST, id_number, paid)
+        context = self.context()
+        document = query_list(
+            issue.number,
+            context.key,
+            context.terminal_id,
+            context.issue_date,
+            name,
+            id_number,
+            wanted,
+            rows,
+            print_count=issue.printed + 1,
+        )
         return PreparedCertificate(issue, document)
 
     @staticmethod

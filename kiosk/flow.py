@@ -37,6 +37,8 @@ class Step(StrEnum):
     MED_BASE = "med_base"
     MED_ITEMS = "med_items"
     SPECIAL_BILLS = "special_bills"
+    ARREARS_AGENCY = "arrears_agency"
+    ARREARS_BILLS = "arrears_bills"
     CHECKOUT_METHOD = "checkout_method"
     RECEIPT_WARNING = "receipt_warning"
     QR_PAY = "qr_pay"
@@ -48,6 +50,7 @@ class Step(StrEnum):
     CERT_MENU = "cert_menu"
     TAX_CERT = "tax_cert"
     PAY_CERT = "pay_cert"
+    CERT_ISSUED = "cert_issued"
     CERT_PREVIEW = "cert_preview"
     CERT_DONE = "cert_done"
 
@@ -58,6 +61,7 @@ class FlowEvent(StrEnum):
     CATEGORY_CHOSEN = "category_chosen"
     PAY = "pay"
     PROXY = "proxy"
+    PROXY_CERTIFICATES = "proxy_certificates"  # a payer prints the payee's certificates (代打)
     CERTIFICATES = "certificates"
     QUERY = "query"
     LOGGED_IN_PAY = "logged_in_pay"
@@ -66,11 +70,16 @@ class FlowEvent(StrEnum):
     LOGGED_IN_QUERY = "logged_in_query"
     PAYEE_FOUND = "payee_found"
     PAYEE_CONFIRMED = "payee_confirmed"
+    PAYEE_CONFIRMED_FOR_CERTIFICATES = "payee_confirmed_for_certificates"
     RESIDENT_PENSION = "resident_pension"
     RESIDENT_MEDICAL = "resident_medical"
     FLEXIBLE_PENSION = "flexible_pension"
     FLEXIBLE_MEDICAL = "flexible_medical"
     SPECIAL = "special"
+    # Residents' arrears (社保费补缴): the agency is asked only when the bills come from more than one.
+    ARREARS_ONE_AGENCY = "arrears_one_agency"
+    ARREARS_AGENCIES = "arrears_agencies"
+    AGENCY_CHOSEN = "agency_chosen"
     YEAR_CHOSEN = "year_chosen"
     PERIOD_CHOSEN = "period_chosen"
     BASE_ENTERED = "base_entered"
@@ -90,6 +99,7 @@ class FlowEvent(StrEnum):
     TAX = "tax"
     PAYMENT = "payment"
     ISSUED = "issued"
+    ISSUED_LIST = "issued_list"
     PRINTED = "printed"
     MORE = "more"
 
@@ -98,6 +108,7 @@ class FlowEvent(StrEnum):
 LOGGED_IN = {
     "pay": FlowEvent.LOGGED_IN_PAY,
     "proxy": FlowEvent.LOGGED_IN_PROXY,
+    "proxy_certificates": FlowEvent.LOGGED_IN_PROXY,
     "certificates": FlowEvent.LOGGED_IN_CERTIFICATES,
     "query": FlowEvent.LOGGED_IN_QUERY,
 }
@@ -133,7 +144,13 @@ STEPS: dict[Step, StepSpec] = {
     Step.MENU: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Choose a service"),
         # proxy: the payer logs in first: the receipt names both
-        {E.PAY: Step.LOGIN, E.PROXY: Step.LOGIN, E.CERTIFICATES: Step.LOGIN, E.QUERY: Step.LOGIN},
+        {
+            E.PAY: Step.LOGIN,
+            E.PROXY: Step.LOGIN,
+            E.PROXY_CERTIFICATES: Step.LOGIN,
+            E.CERTIFICATES: Step.LOGIN,
+            E.QUERY: Step.LOGIN,
+        },
     ),
     Step.LOGIN: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Log in"),
@@ -146,7 +163,10 @@ STEPS: dict[Step, StepSpec] = {
         no_return=True,
     ),
     Step.PROXY_ID: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay for someone else"), {E.PAYEE_FOUND: Step.PROXY_CONFIRM}),
-    Step.PROXY_CONFIRM: StepSpec(QT_TRANSLATE_NOOP("Flow", "Confirm the person"), {E.PAYEE_CONFIRMED: Step.ITEMS}),
+    Step.PROXY_CONFIRM: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Confirm the person"),
+        {E.PAYEE_CONFIRMED: Step.ITEMS, E.PAYEE_CONFIRMED_FOR_CERTIFICATES: Step.CERT_MENU},
+    ),
     Step.ITEMS: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Choose an insurance"),
         {
@@ -155,6 +175,8 @@ STEPS: dict[Step, StepSpec] = {
             E.FLEXIBLE_PENSION: Step.FLEX_PERIOD,
             E.FLEXIBLE_MEDICAL: Step.MED_BINDING,
             E.SPECIAL: Step.SPECIAL_BILLS,
+            E.ARREARS_ONE_AGENCY: Step.ARREARS_BILLS,
+            E.ARREARS_AGENCIES: Step.ARREARS_AGENCY,
         },
     ),
     Step.RESIDENT_YEAR: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the year"), {E.YEAR_CHOSEN: Step.PAY_METHOD}),
@@ -180,6 +202,10 @@ STEPS: dict[Step, StepSpec] = {
     Step.SPECIAL_BILLS: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Special payment"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD}
     ),
+    Step.ARREARS_AGENCY: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Choose the agency"), {E.AGENCY_CHOSEN: Step.ARREARS_BILLS}
+    ),
+    Step.ARREARS_BILLS: StepSpec(QT_TRANSLATE_NOOP("Flow", "Arrears"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD}),
     # The pay method after the amount is known (flexible pension, special payment).
     Step.CHECKOUT_METHOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose how to pay"), PAY_AFTER_PRINTER_CHECK),
     Step.RECEIPT_WARNING: StepSpec(
@@ -191,10 +217,12 @@ STEPS: dict[Step, StepSpec] = {
     Step.RESULT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Result"), {E.FINISH: Step.HOME}, no_return=True),
     Step.QUERY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Payment records")),
     Step.CERT_MENU: StepSpec(
-        QT_TRANSLATE_NOOP("Flow", "Certificates"), {E.TAX: Step.TAX_CERT, E.PAYMENT: Step.PAY_CERT}
+        QT_TRANSLATE_NOOP("Flow", "Certificates"),
+        {E.TAX: Step.TAX_CERT, E.PAYMENT: Step.PAY_CERT, E.ISSUED_LIST: Step.CERT_ISSUED},
     ),
     Step.TAX_CERT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Tax payment certificate"), {E.ISSUED: Step.CERT_PREVIEW}),
     Step.PAY_CERT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Payment certificate"), {E.ISSUED: Step.CERT_PREVIEW}),
+    Step.CERT_ISSUED: StepSpec(QT_TRANSLATE_NOOP("Flow", "Certificates issued"), {E.ISSUED: Step.CERT_PREVIEW}),
     Step.CERT_PREVIEW: StepSpec(QT_TRANSLATE_NOOP("Flow", "Check and print"), {E.PRINTED: Step.CERT_DONE}),
     Step.CERT_DONE: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Take your certificate"),

@@ -75,6 +75,12 @@ def _special() -> ModuleType:
     return special
 
 
+def _arrears() -> ModuleType:
+    from screens import arrears
+
+    return arrears
+
+
 def _receipt_warning() -> ModuleType:
     from screens import receipt_warning
 
@@ -138,6 +144,8 @@ SCREEN_CLASSES: dict[Step, tuple[Callable[[], ModuleType], str]] = {
     Step.MED_BASE: (_medical, "MedicalBaseScreen"),
     Step.MED_ITEMS: (_medical, "MedicalItemsScreen"),
     Step.SPECIAL_BILLS: (_special, "SpecialBillsScreen"),
+    Step.ARREARS_AGENCY: (_arrears, "ArrearsAgencyScreen"),
+    Step.ARREARS_BILLS: (_arrears, "ArrearsBillsScreen"),
     Step.CHECKOUT_METHOD: (_pay_method, "CheckoutMethodScreen"),
     Step.RECEIPT_WARNING: (_receipt_warning, "ReceiptWarningScreen"),
     Step.QR_PAY: (_qr_pay, "QrPayScreen"),
@@ -149,6 +157,7 @@ SCREEN_CLASSES: dict[Step, tuple[Callable[[], ModuleType], str]] = {
     Step.CERT_MENU: (_certificates, "CertificateMenuScreen"),
     Step.TAX_CERT: (_certificates, "TaxCertificateScreen"),
     Step.PAY_CERT: (_certificates, "PaymentCertificateScreen"),
+    Step.CERT_ISSUED: (_certificates, "IssuedCertificatesScreen"),
     Step.CERT_PREVIEW: (_certificates, "CertificatePreviewScreen"),
     Step.CERT_DONE: (_certificates, "CertificateDoneScreen"),
 }

@@ -1,134 +1,242 @@
-"""Payment records (社保缴费信息查询): choose a year, see what was paid, reprint a receipt (补打缴费小票)."""
+"""Payment records (社保缴费信息查询, 查询导出): a period, a 险种 and a status; what was paid (base or grade, pay
+method, who paid: 代缴 shown) and what is still due; reprint a receipt (补打缴费小票); print the list on A4."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from drivers.base import DeviceError
+from kiosk.domain.items import Category, InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import FeeSystemError, PaymentRecord
 from kiosk.flow import Step
+from kiosk.query import PayStatus, QueryFilter, QueryRow, find
 from kiosk.receipts import ReceiptParties
-from screens.base import ButtonRow, Screen, clear_layout, fee_error_text, translate
+from screens.base import clear_layout, fee_error_text, translate
+from screens.cert_period import ROWS_PER_PAGE, Pager, PeriodScreen, day_label, period_label, tick_text, year_label
 from screens.style import px
-from screens.widgets import busy_bar, button, label
+from screens.widgets import button, label
 
-PAGE_SIZE = 3
+PRINT_TIMEOUT_SECONDS = 90
+ITEMS_OF = {
+    Category.FLEXIBLE: (InsuredItem.FLEXIBLE_PENSION, InsuredItem.FLEXIBLE_MEDICAL, InsuredItem.SPECIAL),
+    Category.RESIDENT: (InsuredItem.RESIDENT_PENSION, InsuredItem.RESIDENT_MEDICAL, InsuredItem.SPECIAL),
+}
 
 
-class QueryScreen(Screen):
+class QueryScreen(PeriodScreen):
     step = Step.QUERY
+    year_prefix = "query_year_"
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        # No title line: the header names the step, and the rows need the height.
-        self.years = ButtonRow(self, spacing=30)
-        self.year_group = QButtonGroup(self)
-        self.busy = busy_bar()
-        self.layout_.addWidget(self.busy)
-        self.message = label("", "Message")
-        self.layout_.addWidget(self.message)
+        self.heading.setText(self.tr("Payment records: choose the period"))
+        self.period_choice.caption.setText(self.tr("Or by month, payment period:"))
+        self.item_row = self.filter_row(self.tr("Insurance:"))
+        self.status_row = self.filter_row(self.tr("Status:"))
+        self.item: InsuredItem | None = None
+        self.status: PayStatus | None = None
         self.list_layout = QVBoxLayout()
-        self.list_layout.setSpacing(px(14, ctx.scale))
-        self.layout_.addLayout(self.list_layout, 1)
-        self.previous_button = button(self.tr("Previous page"), "nav", "previous_page")
-        self.previous_button.clicked.connect(lambda: self.show_page(self.page - 1))
-        self.page_label = label("", "Hint", wrap=False)
-        self.next_button = button(self.tr("Next page"), "nav", "next_page")
-        self.next_button.clicked.connect(lambda: self.show_page(self.page + 1))
-        self.row(self.previous_button, self.page_label, self.next_button)
-        self.records: list[PaymentRecord] = []
+        self.list_layout.setSpacing(px(8, ctx.scale))
+        self.results.addLayout(self.list_layout, 1)
+        self.pager = Pager(self.show_page)
+        self.print_button = button(self.tr("Print the list"), "primary", "print_query")
+        self.print_button.clicked.connect(self.print_list)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(px(16, ctx.scale))
+        bottom.addStretch(1)
+        for widget in self.pager.widgets():
+            bottom.addWidget(widget)
+        bottom.addStretch(1)
+        bottom.addWidget(self.print_button)
+        self.results.addLayout(bottom)
+        self.rows: list[QueryRow] = []
+        self.wanted: QueryFilter | None = None
         self.page = 0
+
+    def filter_row(self, caption: str) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(px(20, self.ctx.scale))
+        row.addWidget(label(caption, "Message", wrap=False))
+        self.filters.addLayout(row)
+        return row
 
     def voice_prompt(self) -> str:
         return self.tr("Please choose a year to see your payments.")
 
+    # --- the filters --------------------------------------------------------------------------------------
+
     def on_enter(self) -> None:
-        self.years.clear()
-        for old in self.year_group.buttons():
-            self.year_group.removeButton(old)
-        this_year = self.ctx.today().year
-        for year in range(this_year - 2, this_year + 2):
-            year_button = button(self.tr("Year {year}").format(year=year), "month", f"query_year_{year}")
-            year_button.setCheckable(True)
-            year_button.clicked.connect(lambda _=False, y=year: self.load(y))
-            self.year_group.addButton(year_button)
-            self.years.add(year_button)
-        self.records = []
-        self.busy.setVisible(False)
-        self.message.setText(self.tr("Please choose a year."))
-        self.show_page(0)
+        self.item, self.status = None, None
+        super().on_enter()
+        self.show_filters()
 
-    def forget(self) -> None:
-        self.records = []
-        self.show_page(0)
-        self.message.setText("")
-
-    def load(self, year: int) -> None:
-        person = self.ctx.session.person
-        self.busy.setVisible(True)
-        self.message.setText(self.tr("Looking up your payments..."))
-        self.ctx.tasks.run(
-            lambda: self.ctx.fee_system.payment_records(person.id_number, Period.year(year)),
-            on_done=lambda records: self.loaded(year, records),
-            on_failed=self.failed,
+    def show_filters(self) -> None:
+        category = self.ctx.session.category
+        items = ITEMS_OF.get(category, tuple(InsuredItem)) if category else tuple(InsuredItem)
+        self.fill(
+            self.item_row,
+            [(None, self.tr("All insurances"), "filter_item_all")]
+            + [(item, translate("Domain", item.label), f"filter_item_{item.value}") for item in items],
+            self.item,
+            self.choose_item,
+        )
+        self.fill(
+            self.status_row,
+            [(None, self.tr("Paid and not paid"), "filter_status_all")]
+            + [(status, translate("Domain", status.label), f"filter_status_{status.value}") for status in PayStatus],
+            self.status,
+            self.choose_status,
         )
 
-    def loaded(self, year: int, records: list[PaymentRecord]) -> None:
-        self.busy.setVisible(False)
-        self.records = sorted(records, key=lambda r: (r.period.start, r.item.value), reverse=True)
-        if records:
-            total = format_fen(sum(r.amount_fen for r in records))
-            self.message.setText(
-                self.tr("{year}: {count} payments, {total} in all.").format(year=year, count=len(records), total=total)
-            )
-        else:
-            self.message.setText(self.tr("No payments were found for {year}.").format(year=year))
+    def fill(self, row: QHBoxLayout, choices, current, choose) -> None:
+        caption = row.takeAt(0).widget()
+        clear_layout(row)
+        row.addStretch(1)
+        row.addWidget(caption)
+        for value, text, name in choices:
+            choice = button(tick_text(value == current, text), "pager", name)
+            choice.setProperty("ticked", value == current)
+            choice.clicked.connect(lambda _=False, v=value: choose(v))
+            row.addWidget(choice)
+        row.addStretch(1)
+
+    def choose_item(self, item: InsuredItem | None) -> None:
+        self.item = item
+        self.show_filters()
+
+    def choose_status(self, status: PayStatus | None) -> None:
+        self.status = status
+        self.show_filters()
+
+    # --- the answer ---------------------------------------------------------------------------------------
+
+    def forget(self) -> None:
+        self.rows, self.wanted = [], None
         self.show_page(0)
 
-    def failed(self, error: Exception) -> None:
-        self.busy.setVisible(False)
-        self.message.setText(fee_error_text(error))
+    def fetch(self, id_number: str, period: Period) -> tuple[QueryFilter, list[QueryRow]]:
+        wanted = QueryFilter(period, self.item, self.status)
+        return wanted, find(self.ctx.fee_system, id_number, wanted)
+
+    def period_name(self, period: Period) -> str:
+        whole_year = period == Period.year(period.start.year)
+        return year_label(period.start.year) if whole_year else period_label(period)
+
+    def conditions_text(self, period: Period) -> str:
+        item = translate("Domain", self.item.label) if self.item else self.tr("All insurances")
+        status = translate("Domain", self.status.label) if self.status else self.tr("Paid and not paid")
+        return self.tr("{period} · {item} · {status}").format(period=period_label(period), item=item, status=status)
+
+    def show_found(self, period: Period, found: tuple[QueryFilter, list[QueryRow]]) -> None:
+        self.wanted, self.rows = found
+        paid = [row for row in self.rows if row.status is PayStatus.PAID]
+        unpaid = len(self.rows) - len(paid)
+        name = self.period_name(period)
+        if not self.rows:
+            self.message.setText(self.tr("No payments were found for {period}.").format(period=name))
+        else:
+            text = self.tr("{period}: {count} payments, {total} in all.").format(
+                period=name, count=len(paid), total=format_fen(sum(row.amount_fen for row in paid))
+            )
+            if unpaid:
+                text += " " + self.tr("{count} not paid yet.").format(count=unpaid)
+            self.message.setText(text)
+        self.print_button.setEnabled(bool(paid))
+        self.show_page(0)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-len(self.records) // PAGE_SIZE))
+        return max(1, -(-len(self.rows) // ROWS_PER_PAGE))
 
     def show_page(self, page: int) -> None:
         self.page = max(0, min(page, self.pages - 1))
         clear_layout(self.list_layout)
-        for record in self.records[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]:
-            self.list_layout.addWidget(self.record_row(record))
+        for row in self.rows[self.page * ROWS_PER_PAGE : (self.page + 1) * ROWS_PER_PAGE]:
+            self.list_layout.addWidget(self.record_row(row))
         self.list_layout.addStretch(1)
-        several = len(self.records) > PAGE_SIZE
-        self.previous_button.setVisible(several)
-        self.next_button.setVisible(several)
-        self.previous_button.setEnabled(self.page > 0)
-        self.next_button.setEnabled(self.page < self.pages - 1)
-        self.page_label.setText(
-            self.tr("Page {page} of {pages}").format(page=self.page + 1, pages=self.pages) if several else ""
+        self.pager.show(self.page, self.pages)
+
+    def details(self, row: QueryRow) -> str:
+        record = row.record
+        if record is None:
+            bill = row.bill
+            return self.tr("bill {number}   {agency}   can be paid under Pay").format(
+                number=bill.bill_no if bill else "", agency=bill.agency if bill else ""
+            )
+        grade = row.grade_number
+        if record.base_fen is not None:
+            base = self.tr("base {amount}").format(amount=format_fen(record.base_fen))
+        elif grade is not None:
+            base = self.tr("grade {grade}").format(grade=grade)
+        else:
+            base = ""
+        payer = (
+            self.tr("paid for you by {name}").format(name=row.payer_masked or self.tr("another person"))
+            if row.proxy
+            else self.tr("paid by yourself")
+        )
+        return self.tr("{base}   {method}   {payer}   paid {date}   voucher {number}").format(
+            base=base,
+            method=translate("Domain", record.pay_method.label),
+            payer=payer,
+            date=day_label(record.paid_at.date()),
+            number=record.payment_no,
         )
 
-    def record_row(self, record: PaymentRecord) -> QFrame:
+    def record_row(self, row: QueryRow) -> QFrame:
         frame = QFrame()
         frame.setObjectName("RecordRow")
-        row = QHBoxLayout(frame)
+        layout = QHBoxLayout(frame)
+        layout.setContentsMargins(
+            px(16, self.ctx.scale), px(4, self.ctx.scale), px(8, self.ctx.scale), px(4, self.ctx.scale)
+        )
         text = QLabel(
-            self.tr("{period}  {item}\n{amount}   paid {date}   tax voucher {number}").format(
-                period=str(record.period),
-                item=translate("Domain", record.item.label),
-                amount=format_fen(record.amount_fen),
-                date=record.paid_at.strftime("%Y-%m-%d"),
-                number=record.payment_no,
+            self.tr("{period}   {item}   {amount}   {status}\n{details}").format(
+                period=period_label(row.period),
+                item=translate("Domain", row.item.label),
+                amount=format_fen(row.amount_fen),
+                status=translate("Domain", row.status.label),
+                details=self.details(row),
             )
         )
         text.setObjectName("RecordText")
-        row.addWidget(text, 1)
-        reprint = button(self.tr("Reprint receipt"), "nav", f"reprint_{record.payment_no}")
-        reprint.clicked.connect(lambda _=False, r=record: self.reprint(r))
-        row.addWidget(reprint)
+        layout.addWidget(text, 1)
+        if row.record is not None:
+            reprint = button(self.tr("Reprint receipt"), "nav", f"reprint_{row.record.payment_no}")
+            reprint.clicked.connect(lambda _=False, r=row.record: self.reprint(r))
+            layout.addWidget(reprint)
         return frame
+
+    # --- printing -----------------------------------------------------------------------------------------
+
+    def print_list(self) -> None:
+        printer = self.ctx.devices.a4_printer
+        if printer is None or self.wanted is None:
+            self.message.setText(self.tr("The certificate printer is not available. Please ask staff for help."))
+            return
+        person, wanted, rows = self.ctx.session.person, self.wanted, list(self.rows)
+        spool = self.ctx.config.state_path("spool")
+        self.print_button.setEnabled(False)
+        self.busy.setVisible(True)
+        self.message.setText(self.tr("Printing the list on A4... please wait."))
+
+        def work() -> None:
+            prepared = self.ctx.certificates.prepare_query_list(person.name, person.id_number, wanted, rows)
+            self.ctx.certificates.print_on(prepared, printer, spool, PRINT_TIMEOUT_SECONDS)
+
+        self.ctx.tasks.run(work, on_done=lambda _: self.list_printed(None), on_failed=self.list_printed)
+
+    def list_printed(self, error: Exception | None) -> None:
+        self.busy.setVisible(False)
+        self.print_button.setEnabled(True)
+        if error is None:
+            self.message.setText(self.tr("Please take the printed list from the tray below the screen."))
+        elif isinstance(error, DeviceError):
+            self.message.setText(translate("DeviceMessage", error.citizen_message))
+        else:
+            self.message.setText(fee_error_text(error))
 
     def reprint(self, record: PaymentRecord) -> None:
         person = self.ctx.session.person

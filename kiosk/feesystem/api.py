@@ -201,6 +201,7 @@ class CertificateKind(StrEnum):
     TAX = "tax"  # 税收完税证明
     PAYMENT_SUMMARY = "payment_summary"  # 缴费证明（汇总）
     PAYMENT_DETAIL = "payment_detail"  # 缴费证明（明细）
+    QUERY_LIST = "query_list"  # 缴费记录查询结果 (查询导出), numbered so that its verification code can be checked
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,6 @@ class FeeSystem(Protocol):
 
     def quote_bill(self, id_number: str, bill_no: str) -> Quote: ...
 
-    def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder: ...
     def arrears_bills(self, id_number: str) -> list[Bill]:
         """A resident's arrears (社保费补缴, guide 二(四) and 四(三)): the unpaid bills of the resident insurances,
         each naming the 社保经办机构 that raised it, by agency then period. NotAllowed for a person with no
@@ -260,6 +260,7 @@ class FeeSystem(Protocol):
         """Whether the person logged in (the payer) may print ``id_number``'s certificates (代打, issue 21 item 9)."""
         ...
 
+    def open_qr_order(self, idempotency_key: str, quote_id: str, method: PayMethod) -> QrOrder: ...
 
     def qr_order_status(self, order_no: str) -> QrOrderStatus: ...
 
@@ -282,6 +283,10 @@ class FeeSystem(Protocol):
     ) -> CertificateIssue: ...
 
     def record_certificate_print(self, number: str) -> CertificateIssue: ...
+
+    def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
+        """The certificates numbered for the person, newest first (首次开具 and 补打 by 开具日期)."""
+        ...
 
     def check_document(self, number: str) -> DocumentCheck | None: ...
 

@@ -205,6 +205,9 @@ class HttpFeeSystem:
     def record_certificate_print(self, number: str) -> CertificateIssue:
         return self.call("record_certificate_print", number=number)  # at most once: see AT_MOST_ONCE_METHODS
 
+    def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
+        return self.call("issued_certificates", id_number=id_number)
+
     def check_document(self, number: str) -> DocumentCheck | None:
         return self.call("check_document", number=number)
 

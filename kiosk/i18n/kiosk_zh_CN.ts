@@ -14,67 +14,67 @@
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="88"/>
+        <location filename="../../screens/card_pay.py" line="89"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="145"/>
+        <location filename="../../screens/card_pay.py" line="146"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="109"/>
+        <location filename="../../screens/card_pay.py" line="110"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="110"/>
+        <location filename="../../screens/card_pay.py" line="111"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="111"/>
+        <location filename="../../screens/card_pay.py" line="112"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="147"/>
+        <location filename="../../screens/card_pay.py" line="148"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="122"/>
+        <location filename="../../screens/card_pay.py" line="123"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="112"/>
+        <location filename="../../screens/card_pay.py" line="113"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="113"/>
+        <location filename="../../screens/card_pay.py" line="114"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="124"/>
+        <location filename="../../screens/card_pay.py" line="125"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="152"/>
+        <location filename="../../screens/card_pay.py" line="153"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="155"/>
+        <location filename="../../screens/card_pay.py" line="156"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="159"/>
+        <location filename="../../screens/card_pay.py" line="160"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -82,23 +82,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="338"/>
-        <location filename="../../screens/certificates.py" line="356"/>
+        <location filename="../../screens/certificates.py" line="553"/>
+        <location filename="../../screens/certificates.py" line="571"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339"/>
+        <location filename="../../screens/certificates.py" line="554"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="341"/>
+        <location filename="../../screens/certificates.py" line="556"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="343"/>
+        <location filename="../../screens/certificates.py" line="558"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -106,24 +106,31 @@
 <context>
     <name>CertificateMenuScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="37"/>
+        <location filename="../../screens/certificates.py" line="46"/>
         <source>Which certificate do you need?</source>
         <translation>请选择要开具的证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="39"/>
+        <location filename="../../screens/certificates.py" line="48"/>
         <source>Tax payment certificate
 (税收完税证明)</source>
         <translation>开具税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="41"/>
+        <location filename="../../screens/certificates.py" line="50"/>
         <source>Social insurance payment certificate
 (缴费证明)</source>
         <translation>开具社会保险费缴费证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="47"/>
+        <location filename="../../screens/certificates.py" line="52"/>
+        <source>Certificates already issued
+(reprint)</source>
+        <translation>已开具证明
+（补打）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="58"/>
         <source>Please choose the tax payment certificate or the payment certificate.</source>
         <translation>请选择开具税收完税证明或缴费证明。</translation>
     </message>
@@ -131,41 +138,87 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="256"/>
+        <location filename="../../screens/certificates.py" line="434"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="267"/>
+        <location filename="../../screens/certificates.py" line="449"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="275"/>
-        <source>Please check your certificate</source>
-        <translation>请核对证明信息</translation>
+        <location filename="../../screens/certificates.py" line="429"/>
+        <source>Smaller</source>
+        <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="285"/>
-        <source>Number: {number}
-Pages: {pages}</source>
-        <translation>证明编号：{number}
-共 {pages} 页</translation>
+        <location filename="../../screens/certificates.py" line="432"/>
+        <source>Larger</source>
+        <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="278"/>
+        <location filename="../../screens/certificates.py" line="461"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="304"/>
+        <location filename="../../screens/certificates.py" line="469"/>
+        <source>Please check your certificate. Number: {number}, {pages} pages.</source>
+        <translation>请核对您的证明。编号：{number}，共 {pages} 页。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="494"/>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="497"/>
+        <source>Size {percent}%</source>
+        <translation>大小 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="519"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="311"/>
+        <location filename="../../screens/certificates.py" line="526"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
+    </message>
+</context>
+<context>
+    <name>Dates</name>
+    <message>
+        <location filename="../../screens/cert_period.py" line="23"/>
+        <source>{year}-{month:02d}</source>
+        <translation>{year}年{month}月</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="29"/>
+        <source>{start} to {end}</source>
+        <translation>{start}至{end}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="35"/>
+        <source>{year}-{month:02d}-{day:02d}</source>
+        <translation>{year}年{month}月{day}日</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="41"/>
+        <source>Year {year}</source>
+        <translation>{year}年</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="47"/>
+        <source>{box} chosen</source>
+        <translation>{box} 已选</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="49"/>
+        <source>{box} not chosen</source>
+        <translation>{box} 未选</translation>
     </message>
 </context>
 <context>
@@ -278,6 +331,16 @@ Pages: {pages}</source>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
+    <message>
+        <location filename="../query.py" line="40"/>
+        <source>Paid</source>
+        <translation>已缴费</translation>
+    </message>
+    <message>
+        <location filename="../query.py" line="41"/>
+        <source>Not paid</source>
+        <translation>未缴费</translation>
+    </message>
 </context>
 <context>
     <name>FeeSystem</name>
@@ -315,6 +378,11 @@ Pages: {pages}</source>
         <location filename="../../parties/feesystem/people.py" line="125"/>
         <source>All months you can pay now are already paid.</source>
         <translation>您目前可缴的月份均已缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../parties/feesystem/people.py" line="170"/>
+        <source>Arrears here are for urban and rural residents. Please use Special payment.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../parties/feesystem/quotes.py" line="83"/>
@@ -451,131 +519,136 @@ Pages: {pages}</source>
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="132"/>
+        <location filename="../flow.py" line="134"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="134"/>
+        <location filename="../flow.py" line="136"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="139"/>
+        <location filename="../flow.py" line="141"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="151"/>
+        <location filename="../flow.py" line="153"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="160"/>
+        <location filename="../flow.py" line="162"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="162"/>
-        <location filename="../flow.py" line="176"/>
-        <location filename="../flow.py" line="184"/>
+        <location filename="../flow.py" line="164"/>
+        <location filename="../flow.py" line="178"/>
+        <location filename="../flow.py" line="186"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="164"/>
+        <location filename="../flow.py" line="166"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="165"/>
-        <location filename="../flow.py" line="174"/>
+        <location filename="../flow.py" line="167"/>
+        <location filename="../flow.py" line="176"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="166"/>
-        <location filename="../flow.py" line="178"/>
+        <location filename="../flow.py" line="168"/>
+        <location filename="../flow.py" line="180"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="168"/>
+        <location filename="../flow.py" line="170"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="172"/>
+        <location filename="../flow.py" line="174"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="179"/>
+        <location filename="../flow.py" line="181"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="181"/>
+        <location filename="../flow.py" line="183"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="186"/>
+        <location filename="../flow.py" line="188"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="189"/>
+        <location filename="../flow.py" line="191"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="190"/>
+        <location filename="../flow.py" line="192"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="191"/>
+        <location filename="../flow.py" line="193"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="192"/>
+        <location filename="../flow.py" line="194"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="148"/>
+        <location filename="../flow.py" line="150"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="149"/>
+        <location filename="../flow.py" line="151"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="194"/>
+        <location filename="../flow.py" line="196"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="196"/>
+        <location filename="../flow.py" line="199"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="197"/>
+        <location filename="../flow.py" line="200"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="198"/>
+        <location filename="../flow.py" line="201"/>
+        <source>Certificates issued</source>
+        <translation>已开具证明</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="202"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="200"/>
+        <location filename="../flow.py" line="204"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -671,6 +744,71 @@ Pages: {pages}</source>
     </message>
 </context>
 <context>
+    <name>IssuedCertificatesScreen</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="313"/>
+        <source>Please choose the certificate to print again.</source>
+        <translation>请选择要补打的证明。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="320"/>
+        <source>Looking up your certificates...</source>
+        <translation>正在查询您已开具的证明……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="334"/>
+        <source>{count} certificates were issued to you, newest first. Choose one to print again.</source>
+        <translation>您已开具 {count} 份证明（按开具日期，最新的在前）。请选择要补打的一份。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="339"/>
+        <source>No certificate has been issued to you yet.</source>
+        <translation>您还没有开具过证明。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="362"/>
+        <source>Tax payment certificate</source>
+        <translation>税收完税证明</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="363"/>
+        <source>Payment certificate (summary)</source>
+        <translation>缴费证明（汇总）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="364"/>
+        <source>Payment certificate (detail)</source>
+        <translation>缴费证明（明细）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="373"/>
+        <source>printed {count} times</source>
+        <translation>已打印 {count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="375"/>
+        <source>issued, not printed yet</source>
+        <translation>首次开具，尚未打印</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="378"/>
+        <source>Issued {date}   {kind}   No. {number}
+{count} payments, {total}   {printed}</source>
+        <translation>开具日期 {date}   {kind}   编号 {number}
+{count} 笔缴费，{total}   {printed}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="390"/>
+        <source>Print again</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="398"/>
+        <source>Preparing your certificate...</source>
+        <translation>正在生成您的证明……</translation>
+    </message>
+</context>
+<context>
     <name>ItemsScreen</name>
     <message>
         <location filename="../../screens/items.py" line="24"/>
@@ -699,52 +837,52 @@ Pages: {pages}</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="202"/>
+        <location filename="../../screens/main_window.py" line="203"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="274"/>
+        <location filename="../../screens/main_window.py" line="275"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="276"/>
+        <location filename="../../screens/main_window.py" line="277"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="281"/>
+        <location filename="../../screens/main_window.py" line="282"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="299"/>
+        <location filename="../../screens/main_window.py" line="300"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="303"/>
+        <location filename="../../screens/main_window.py" line="304"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="312"/>
+        <location filename="../../screens/main_window.py" line="313"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="314"/>
+        <location filename="../../screens/main_window.py" line="315"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="367"/>
+        <location filename="../../screens/main_window.py" line="368"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="387"/>
+        <location filename="../../screens/main_window.py" line="388"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -909,6 +1047,47 @@ or insert your social security card into the card slot.</source>
     </message>
 </context>
 <context>
+    <name>MonthGrid</name>
+    <message>
+        <location filename="../../screens/cert_period.py" line="70"/>
+        <source>◀ Previous year</source>
+        <translation>◀ 上一年</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="74"/>
+        <source>Next year ▶</source>
+        <translation>下一年 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="94"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="110"/>
+        <source>{month} month</source>
+        <translation>{month}月</translation>
+    </message>
+</context>
+<context>
+    <name>Pager</name>
+    <message>
+        <location filename="../../screens/cert_period.py" line="211"/>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="214"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="228"/>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+</context>
+<context>
     <name>PayMethodScreen</name>
     <message>
         <location filename="../../screens/pay_method.py" line="23"/>
@@ -938,29 +1117,117 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="187"/>
-        <source>Payment certificate: choose the year and the insurance</source>
-        <translation>缴费证明：请选择年度和险种</translation>
+        <location filename="../../screens/certificates.py" line="186"/>
+        <source>Payment certificate: choose the period</source>
+        <translation>缴费证明：请选择费款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="190"/>
+        <location filename="../../screens/certificates.py" line="187"/>
+        <source>Or by month, payment period:</source>
+        <translation>或按月份选择，费款所属期：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="193"/>
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="192"/>
+        <location filename="../../screens/certificates.py" line="195"/>
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="199"/>
+        <location filename="../../screens/certificates.py" line="209"/>
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="215"/>
+        <location filename="../../screens/certificates.py" line="219"/>
+        <source>Payment period: {period}</source>
+        <translation>费款所属期：{period}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="231"/>
+        <source>No payments were found for {period}.</source>
+        <translation>{period}没有查询到缴费记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="238"/>
+        <source>{item}
+{months} months, {total}</source>
+        <translation>{item}
+{months} 个月，{total}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="263"/>
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="265"/>
+        <source>{count} chosen, {total}.</source>
+        <translation>已选 {count} 个险种，合计 {total}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="276"/>
+        <source>Preparing your certificate...</source>
+        <translation>正在生成您的证明……</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodChoice</name>
+    <message>
+        <location filename="../../screens/cert_period.py" line="131"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="139"/>
+        <source>From {month}</source>
+        <translation>起 {month}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="142"/>
+        <source>Until {month}</source>
+        <translation>止 {month}</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodScreen</name>
+    <message>
+        <location filename="../../screens/cert_period.py" line="267"/>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="286"/>
+        <source>Change the period</source>
+        <translation>重新选择</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="297"/>
+        <source>Whole year:</source>
+        <translation>按整年：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="314"/>
+        <source>Tap a year, or choose the first and last month, then Search.</source>
+        <translation>请点选一个年份；或选择起止月份，再点“查询”。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="322"/>
+        <source>Choose the first month</source>
+        <translation>请选择起始月份</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="324"/>
+        <source>Choose the last month</source>
+        <translation>请选择终止月份</translation>
+    </message>
+    <message>
+        <location filename="../../screens/cert_period.py" line="347"/>
+        <source>Looking up your payments...</source>
+        <translation>正在查询您的缴费记录……</translation>
     </message>
 </context>
 <context>
@@ -1062,48 +1329,48 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>请使用支付宝扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="122"/>
-        <location filename="../../screens/qr_pay.py" line="124"/>
+        <location filename="../../screens/qr_pay.py" line="123"/>
+        <location filename="../../screens/qr_pay.py" line="125"/>
         <source>Preparing the payment code...</source>
         <translation>正在生成支付二维码……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="95"/>
+        <location filename="../../screens/qr_pay.py" line="96"/>
         <source>Scan with Alipay to pay</source>
         <translation>请使用支付宝扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="95"/>
+        <location filename="../../screens/qr_pay.py" line="96"/>
         <source>Scan with WeChat to pay</source>
         <translation>请使用微信扫码支付</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="99"/>
+        <location filename="../../screens/qr_pay.py" line="100"/>
         <source>{item}, {period}</source>
         <translation>{item}&#x3000;{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="101"/>
+        <location filename="../../screens/qr_pay.py" line="102"/>
         <source>Open Alipay on your phone and scan the code on the left.</source>
         <translation>请打开手机支付宝，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="103"/>
+        <location filename="../../screens/qr_pay.py" line="104"/>
         <source>Open WeChat on your phone and scan the code on the left.</source>
         <translation>请打开手机微信，扫描左侧二维码。</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="125"/>
+        <location filename="../../screens/qr_pay.py" line="126"/>
         <source>Waiting for your payment...</source>
         <translation>正在等待支付……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="126"/>
+        <location filename="../../screens/qr_pay.py" line="127"/>
         <source>Payment received. Recording it and printing your receipt...</source>
         <translation>已收到付款，正在入库并打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/qr_pay.py" line="127"/>
+        <location filename="../../screens/qr_pay.py" line="128"/>
         <source>Closing the payment...</source>
         <translation>正在关闭支付订单……</translation>
     </message>
@@ -1111,74 +1378,141 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QueryScreen</name>
     <message>
-        <location filename="../../screens/query.py" line="35"/>
-        <source>Previous page</source>
-        <translation>上一页</translation>
-    </message>
-    <message>
-        <location filename="../../screens/query.py" line="38"/>
-        <source>Next page</source>
-        <translation>下一页</translation>
-    </message>
-    <message>
-        <location filename="../../screens/query.py" line="45"/>
+        <location filename="../../screens/query.py" line="66"/>
         <source>Please choose a year to see your payments.</source>
         <translation>请选择年度，查询您的缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="53"/>
-        <source>Year {year}</source>
-        <translation>{year}年度</translation>
+        <location filename="../../screens/query.py" line="34"/>
+        <source>Payment records: choose the period</source>
+        <translation>缴费信息查询：请选择缴费所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="60"/>
-        <source>Please choose a year.</source>
-        <translation>请选择要查询的年度。</translation>
+        <location filename="../../screens/query.py" line="35"/>
+        <source>Or by month, payment period:</source>
+        <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="71"/>
-        <source>Looking up your payments...</source>
-        <translation>正在查询缴费记录……</translation>
+        <location filename="../../screens/query.py" line="36"/>
+        <source>Insurance:</source>
+        <translation>险种：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="84"/>
-        <source>{year}: {count} payments, {total} in all.</source>
-        <translation>{year}：共 {count} 笔缴费，合计 {total}。</translation>
+        <location filename="../../screens/query.py" line="37"/>
+        <source>Status:</source>
+        <translation>缴费状态：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="44"/>
+        <source>Print the list</source>
+        <translation>打印查询结果</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="80"/>
+        <location filename="../../screens/query.py" line="128"/>
+        <source>All insurances</source>
+        <translation>全部险种</translation>
     </message>
     <message>
         <location filename="../../screens/query.py" line="87"/>
-        <source>No payments were found for {year}.</source>
-        <translation>{year}年没有查询到缴费记录。</translation>
+        <location filename="../../screens/query.py" line="129"/>
+        <source>Paid and not paid</source>
+        <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="110"/>
-        <source>Page {page} of {pages}</source>
-        <translation>第 {page} 页，共 {pages} 页</translation>
+        <location filename="../../screens/query.py" line="130"/>
+        <source>{period} · {item} · {status}</source>
+        <translation>{period} · {item} · {status}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="118"/>
-        <source>{period}  {item}
-{amount}   paid {date}   tax voucher {number}</source>
-        <translation>{period}&#x3000;{item}
-{amount}&#x3000;缴费日期 {date}&#x3000;电子税票号码 {number}</translation>
+        <location filename="../../screens/query.py" line="138"/>
+        <source>No payments were found for {period}.</source>
+        <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="128"/>
+        <location filename="../../screens/query.py" line="140"/>
+        <source>{period}: {count} payments, {total} in all.</source>
+        <translation>{period}：共 {count} 笔缴费，合计 {total}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="144"/>
+        <source>{count} not paid yet.</source>
+        <translation>另有 {count} 笔未缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="165"/>
+        <source>bill {number}   {agency}   can be paid under Pay</source>
+        <translation>单据号 {number}   {agency}   可在“社保费缴费”中缴纳</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="170"/>
+        <source>base {amount}</source>
+        <translation>缴费基数 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="172"/>
+        <source>grade {grade}</source>
+        <translation>第{grade}档</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="176"/>
+        <source>paid for you by {name}</source>
+        <translation>他人代缴（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="176"/>
+        <source>another person</source>
+        <translation>他人</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="178"/>
+        <source>paid by yourself</source>
+        <translation>本人缴纳</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="180"/>
+        <source>{base}   {method}   {payer}   paid {date}   voucher {number}</source>
+        <translation>{base}   {method}   {payer}   缴费日期 {date}   税票号 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="196"/>
+        <source>{period}   {item}   {amount}   {status}
+{details}</source>
+        <translation>{period}   {item}   {amount}   {status}
+{details}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="207"/>
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="136"/>
+        <location filename="../../screens/query.py" line="217"/>
+        <source>The certificate printer is not available. Please ask staff for help.</source>
+        <translation>凭证打印机暂不可用，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="223"/>
+        <source>Printing the list on A4... please wait.</source>
+        <translation>正在用 A4 纸打印查询结果，请稍候……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="235"/>
+        <source>Please take the printed list from the tray below the screen.</source>
+        <translation>请从屏幕下方的出纸口取走查询结果。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="244"/>
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="167"/>
+        <location filename="../../screens/query.py" line="275"/>
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="169"/>
+        <location filename="../../screens/query.py" line="277"/>
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
@@ -1418,29 +1752,62 @@ Tax voucher number: {number}</source>
 <context>
     <name>TaxCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="135"/>
-        <source>Tax payment certificate: choose the year</source>
-        <translation>税收完税证明：请选择税款所属年度</translation>
+        <location filename="../../screens/certificates.py" line="62"/>
+        <source>{period}   {item}   {amount}   paid {date}</source>
+        <translation>{period}   {item}   {amount}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="137"/>
+        <location filename="../../screens/certificates.py" line="99"/>
+        <source>Tax payment certificate: choose the tax period</source>
+        <translation>税收完税证明：请选择税款所属期</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="100"/>
+        <source>Or by month, tax period:</source>
+        <translation>或按月份选择，税款所属期：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="105"/>
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="107"/>
+        <source>Select none</source>
+        <translation>全不选</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="109"/>
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="144"/>
+        <location filename="../../screens/certificates.py" line="122"/>
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="153"/>
-        <source>{item}
-{count} payments, {total}</source>
-        <translation>{item}
-{count} 笔，{total}</translation>
+        <location filename="../../screens/certificates.py" line="136"/>
+        <source>No payments were found for {period}.</source>
+        <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="165"/>
+        <location filename="../../screens/certificates.py" line="139"/>
+        <source>Tax period: {period}</source>
+        <translation>税款所属期：{period}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="149"/>
+        <source>{count} of {all} chosen, {total}.</source>
+        <translation>已选 {count} 笔（共 {all} 笔），合计 {total}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="162"/>
+        <source>Preparing your certificate...</source>
+        <translation>正在生成您的证明……</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="147"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
@@ -1486,34 +1853,6 @@ Tax voucher number: {number}</source>
         <location filename="../../screens/voice_volume.py" line="54"/>
         <source>Volume {percent} %</source>
         <translation>音量 {percent}%</translation>
-    </message>
-</context>
-<context>
-    <name>YearRecordsScreen</name>
-    <message>
-        <location filename="../../screens/certificates.py" line="70"/>
-        <source>Year {year}</source>
-        <translation>{year}年度</translation>
-    </message>
-    <message>
-        <location filename="../../screens/certificates.py" line="77"/>
-        <source>Please choose the year the payments were for.</source>
-        <translation>请选择费款所属年度。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/certificates.py" line="87"/>
-        <source>Looking up your payments...</source>
-        <translation>正在查询缴费记录……</translation>
-    </message>
-    <message>
-        <location filename="../../screens/certificates.py" line="98"/>
-        <source>No payments were found for {year}.</source>
-        <translation>{year}年没有查询到缴费记录。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/certificates.py" line="114"/>
-        <source>Preparing your certificate...</source>
-        <translation>正在开具证明……</translation>
     </message>
 </context>
 </TS>

@@ -16,6 +16,7 @@ CERTIFICATE_WORDS = {
     CertificateKind.TAX: "鲁税证",
     CertificateKind.PAYMENT_SUMMARY: "鲁社证",
     CertificateKind.PAYMENT_DETAIL: "鲁社证",
+    CertificateKind.QUERY_LIST: "鲁社查",
 }
 
 
@@ -66,6 +67,13 @@ class Certificates:
                 raise UnknownRecord(f"unknown certificate {number}")
             row = db.execute("SELECT * FROM certificates WHERE number = ?", (number,)).fetchone()
         return _certificate_from_row(row)
+
+    def issued(self, id_number: str) -> list[CertificateIssue]:
+        """The person's certificates, newest first (the order of issue breaks a tie of the same second)."""
+        rows = self.store.all(
+            "SELECT * FROM certificates WHERE id_number = ? ORDER BY issued_at DESC, rowid DESC", (id_number,)
+        )
+        return [_certificate_from_row(row) for row in rows]
 
     def check_document(self, number: str) -> DocumentCheck | None:
         """Whether a certificate or receipt (payment) number is one this fee system issued."""

@@ -32,6 +32,7 @@ from kiosk.feesystem.api import (
     CertificateKind,
     DocumentCheck,
     FlexibleOffer,
+    InvalidRequest,
     MedicalItem,
     PaymentRecord,
     QrOrder,
@@ -51,6 +52,11 @@ from parties.feesystem.store import SCHEMA, SCHEMA_VERSION, FeeStore
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
+
+# How far a caller's "today" may be from the bureau's own date. The offers are computed from it (windows, months
+# owed); a day far off (year 1 or 9999, as the fuzz test sent) is a broken clock or a hostile caller, and its
+# arithmetic would leave the year-months the domain has (kiosk.domain.periods: 1900-9999).
+MAX_CLOCK_DIFFERENCE = dt.timedelta(days=366)
 
 __all__ = [
     "CERTIFICATE_WORDS",
@@ -112,16 +118,27 @@ class EmbeddedFeeSystem:
         return self.people.registration(id_number)
 
     def resident_offers(self, id_number: str, item: InsuredItem, today: dt.date) -> list[ResidentOffer]:
-        return self.people.resident_offers(id_number, item, today)
+        return self.people.resident_offers(id_number, item, self._near_today(today))
 
     def flexible_offer(self, id_number: str, item: InsuredItem, today: dt.date) -> FlexibleOffer:
-        return self.people.flexible_offer(id_number, item, today)
+        return self.people.flexible_offer(id_number, item, self._near_today(today))
 
     def medical_items(self, id_number: str, today: dt.date) -> list[MedicalItem]:
-        return self.people.medical_items(id_number, today)
+        return self.people.medical_items(id_number, self._near_today(today))
+
+    def _near_today(self, today: dt.date) -> dt.date:
+        if abs(today - self.clock().date()) > MAX_CLOCK_DIFFERENCE:
+            raise InvalidRequest(f"the caller's date {today} is more than a year from the fee system's")
+        return today
 
     def pending_bills(self, id_number: str) -> list[Bill]:
         return self.people.pending_bills(id_number)
+
+    def arrears_bills(self, id_number: str) -> list[Bill]:
+        return self.people.arrears_bills(id_number)
+
+    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
+        return self.people.may_print_certificates_for(payer_id_number, id_number)
 
     # --- quotes -------------------------------------------------------------------------------------------
 
@@ -134,12 +151,6 @@ class EmbeddedFeeSystem:
         return self.quotes.quote_flexible(id_number, item, period, base_fen, serious_illness)
 
     def quote_bill(self, id_number: str, bill_no: str) -> Quote:
-    def arrears_bills(self, id_number: str) -> list[Bill]:
-        return self.people.arrears_bills(id_number)
-
-    def may_print_certificates_for(self, payer_id_number: str, id_number: str) -> bool:
-        return self.people.may_print_certificates_for(payer_id_number, id_number)
-
         return self.quotes.quote_bill(id_number, bill_no)
 
     # --- the QR channel (Alipay / WeChat Pay) -------------------------------------------------------------
@@ -187,6 +198,9 @@ class EmbeddedFeeSystem:
 
     def record_certificate_print(self, number: str) -> CertificateIssue:
         return self.certificates.record_print(number)
+
+    def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
+        return self.certificates.issued(id_number)
 
     def check_document(self, number: str) -> DocumentCheck | None:
         return self.certificates.check_document(number)

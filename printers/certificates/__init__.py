@@ -14,6 +14,8 @@ from printers.certificates.models import (
     PaymentDetailRow,
     PaymentForm,
     PaymentSummaryRow,
+    QueryList,
+    QueryListRow,
     TaxCertificate,
     TaxRow,
 )
@@ -29,6 +31,8 @@ __all__ = [
     "PaymentDetailRow",
     "PaymentForm",
     "PaymentSummaryRow",
+    "QueryList",
+    "QueryListRow",
     "TaxCertificate",
     "TaxRow",
     "register_fonts",

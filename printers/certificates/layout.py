@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from printers.certificates.fonts import register_fonts
+from printers.certificates.models import SMALLEST_TABLE_TEXT_PT
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -45,7 +46,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle("head", base, fontSize=9.5, leading=12.5, alignment=TA_CENTER),
         "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
         "left": ParagraphStyle("left", base, alignment=TA_LEFT),
-        "number": ParagraphStyle("number", base, fontSize=8.5, leading=12.5, alignment=TA_CENTER),
+        "number": ParagraphStyle("number", base, fontSize=SMALLEST_TABLE_TEXT_PT, leading=12.5, alignment=TA_CENTER),
         "code": ParagraphStyle("code", base, fontSize=8, leading=10, alignment=TA_CENTER),
     }
 

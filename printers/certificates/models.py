@@ -97,3 +97,40 @@ class PaymentCertificate:
         expected = PaymentSummaryRow if self.form is PaymentForm.SUMMARY else PaymentDetailRow
         if any(not isinstance(row, expected) for row in self.rows):
             raise TypeError(f"a {self.form.value} certificate takes {expected.__name__} rows")
+
+
+# The smallest text in the tables of these documents (the voucher numbers), in points: the preview on screen
+# scales the pages so that it is at least 24 px high.
+SMALLEST_TABLE_TEXT_PT = 8.5
+
+
+@dataclass(frozen=True)
+class QueryListRow:
+    """One line of the printed query result (查询导出)."""
+
+    period: str  # 费款所属期, e.g. "2025年12月"
+    item: str  # 险种 (official name)
+    amount: str  # 缴费金额 in figures, e.g. "882.60"
+    base_or_grade: str  # 缴费基数 or 档次, e.g. "4,413.00" or "第3档"
+    pay_method: str  # 缴费方式
+    payer: str  # 缴费人: "本人" or "代缴：张*"
+    status: str  # 缴费状态: 已缴费 / 未缴费
+    paid_date: str  # 缴费日期, "" when unpaid
+
+
+@dataclass(frozen=True)
+class QueryList:
+    """社会保险费缴费记录查询结果: the kiosk's 查询导出 on A4, numbered by the fee system so its code can be checked."""
+
+    number: str
+    print_date: str  # 打印日期, e.g. "2026年11月27日"
+    person_name: str
+    id_number: str  # masked: a list printed at a kiosk may be left behind
+    conditions: str  # the filters, as the citizen chose them
+    rows: Sequence[QueryListRow]
+    paid_count: str
+    total_figures: str  # the paid records' total
+    verification_code: str
+    issuer: str
+    print_count: int = 1
+    sample: bool = False

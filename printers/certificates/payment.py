@@ -66,10 +66,18 @@ def _story(doc: PaymentCertificate) -> list[Flowable]:
 def _person(doc: PaymentCertificate) -> Table:
     s = styles()
     rows = [
-        [para("姓名", s["head"]), para(doc.person_name, s["cell"]), para("公民身份号码", s["head"]),
-         para(doc.id_number, s["cell"])],
-        [para("参保身份", s["head"]), para(doc.category, s["cell"]), para("证明期间", s["head"]),
-         para(doc.period, s["cell"])],
+        [
+            para("姓名", s["head"]),
+            para(doc.person_name, s["cell"]),
+            para("公民身份号码", s["head"]),
+            para(doc.id_number, s["cell"]),
+        ],
+        [
+            para("参保身份", s["head"]),
+            para(doc.category, s["cell"]),
+            para("证明期间", s["head"]),
+            para(doc.period, s["cell"]),
+        ],
     ]
     widths = (26 * mm, 64 * mm, 30 * mm, 60 * mm)
     shade = [("BACKGROUND", (col, 0), (col, -1), colors.Color(0.94, 0.94, 0.94)) for col in (0, 2)]
