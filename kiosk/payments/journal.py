@@ -308,11 +308,7 @@ class Journal:
     def highest_sequence(self) -> int:
         """The highest event number ever given (AUTOINCREMENT keeps it even if rows go): the watermark's measure."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
-                " coalesce((SELECT max(id) FROM events), 0))"
-            ).fetchone()
-        return int(row[0])
+            return sequence_of(self._db)
 
     def has_key(self, idempotency_key: str) -> bool:
         """Whether any row (readable or not) holds this key: the fee system's payments must all be here."""
@@ -518,6 +514,15 @@ def describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error) or type(error).__name__
+
+
+def sequence_of(db: sqlite3.Connection) -> int:
+    """The highest event number a journal connection has given."""
+    row = db.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
+        " coalesce((SELECT max(id) FROM events), 0))"
+    ).fetchone()
+    return int(row[0])
 
 
 def schema_problem(db: sqlite3.Connection) -> str | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.feesystem.api import FeeSystem
-from kiosk.payments.journal import SCHEMA_VERSION, Journal, describe, schema_problem
+from kiosk.payments.journal import SCHEMA_VERSION, Journal, describe, schema_problem, sequence_of
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 WATERMARK_SUFFIX = ".watermark"
@@ -112,14 +112,6 @@ def connection_problem(db: sqlite3.Connection, full: bool = False) -> str | None
     if version != SCHEMA_VERSION:
         return f"has schema version {version}, this program writes {SCHEMA_VERSION}"
     return schema_problem(db)
-
-
-def sequence_of(db: sqlite3.Connection) -> int:
-    row = db.execute(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
-        " coalesce((SELECT max(id) FROM events), 0))"
-    ).fetchone()
-    return int(row[0])
 
 
 def _has_record(db: sqlite3.Connection, journal_no: str) -> bool:
