@@ -19,6 +19,7 @@ from drivers.pinpad.errors import MSG_OUT_OF_SERVICE, MSG_UNAVAILABLE, PinEntryC
 from kiosk.checkout import PaymentOutcome, finished_receipt, posting_problem, write_failure_outcome
 from kiosk.devices import DeviceHub
 from kiosk.feesystem.api import AlreadyPaid, FeeSystem, FeeSystemError, QrOrderState, Quote, Unavailable
+from kiosk.payments import emv_terminal
 from kiosk.payments.card import CardOutcome, CardPayments
 from kiosk.payments.disk_reserve import DiskReserve, ReserveTooLow
 from kiosk.payments.journal import Journal, JournalWriteError, PaymentState
@@ -150,7 +151,12 @@ class CardCheckout:
         self, quote: Quote, payer_id_number: str, card: BankCardData, pin_block: bytes, parties: ReceiptParties
     ) -> CardAttempt:
         assert self.payments
-        result = self.payments.authorize(quote, payer_id_number, card, pin_block)
+        reader = self.devices.bankcard
+        chip = reader.chip() if reader is not None else None
+        if reader is not None and chip is None:  # no chip session with this card: there is no stripe to fall back on
+            outcome = PaymentOutcome(QrOrderState.CLOSED, None, message=emv_terminal.MSG_CHIP_FAILED)
+            return CardAttempt(outcome)
+        result = self.payments.authorize(quote, payer_id_number, card, pin_block, chip)
         if result.outcome is not CardOutcome.APPROVED:
             outcome = PaymentOutcome(QrOrderState.CLOSED, result.entry, message=result.citizen_message)
             return CardAttempt(outcome, pin_wrong=result.pin_wrong)

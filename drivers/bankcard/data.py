@@ -107,6 +107,9 @@ class BankCardData:
     expiry: dt.date  # application expiration date (5F24)
     aid: bytes  # the application that was selected
     pan_sequence: int | None = None  # application PAN sequence number (5F34)
+    cdol1: bytes = b""  # what the card asks for at the first GENERATE AC (8C)
+    cdol2: bytes = b""  # and at the second (8D)
+    aip: bytes = b""  # application interchange profile (82) from GET PROCESSING OPTIONS
 
     @property
     def masked_pan(self) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from drivers.bankcard import tlv
+from drivers.bankcard.chip import ChipSession
 from drivers.bankcard.data import (
     PPSE_NAME,
     UNIONPAY_AIDS,
@@ -164,7 +165,7 @@ def application_pdol(fci: bytes, aid: bytes) -> bytes:
     return pdol.value if pdol is not None else b""
 
 
-def card_data_from_records(records: list[bytes], aid: bytes) -> BankCardData:
+def card_data_from_records(records: list[bytes], aid: bytes, aip: bytes = b"") -> BankCardData:
     """PAN, track 2, expiry and PAN sequence from the records read along the AFL."""
     found: dict[int, bytes] = {}
     for raw in records:
@@ -192,7 +193,16 @@ def card_data_from_records(records: list[bytes], aid: bytes) -> BankCardData:
         if len(found[0x5F34]) != 1 or not digits.isdigit():
             raise BankCardFormatError("PAN sequence number (5F34) is not one BCD byte")
         sequence = int(digits)
-    return BankCardData(pan=pan, track2=track2_text, expiry=expiry, aid=aid, pan_sequence=sequence)
+    return BankCardData(
+        pan=pan,
+        track2=track2_text,
+        expiry=expiry,
+        aid=aid,
+        pan_sequence=sequence,
+        cdol1=found.get(0x8C, b""),
+        cdol2=found.get(0x8D, b""),
+        aip=aip,
+    )
 
 
 def _last_day(yymm: str) -> dt.date:
@@ -216,6 +226,7 @@ class PcscBankCardReader(PcscCardReader[BankCardData]):
     ) -> None:
         super().__init__(reader_fragment, timeout)
         self.clock = clock
+        self._chip: ChipSession | None = None
 
     def _error(self, code: str, detail: str, completion: Completion | None = None) -> BankCardError:
         return bankcard_error(code, detail, completion)
@@ -250,14 +261,27 @@ class PcscBankCardReader(PcscCardReader[BankCardData]):
             return connection, response, apdus
 
     def _read(self) -> BankCardData:
+        """The card's data; the connection stays open as the chip session of this card (chip())."""
+        self.end_chip()
         started = time.perf_counter()
         connection, ppse, apdus = self._connect(started)
         try:
             data = self._read_application(connection, ppse)
-        finally:
+        except BaseException:
             connection.disconnect()
+            raise
         self.last_read = ReadStats(apdus + connection.apdu_count, time.perf_counter() - started)
+        self._chip = ChipSession(connection, data, self._transmit, self.timeout, self._restart_application)
         return data
+
+    def chip(self) -> ChipSession | None:
+        """The session with the card read last, for its GENERATE ACs and issuer scripts; None when none is open."""
+        return self._chip
+
+    def end_chip(self) -> None:
+        chip, self._chip = self.chip(), None
+        if chip is not None:
+            chip.close()
 
     def _read_application(self, connection: CardConnection, ppse: Response) -> BankCardData:
         if ppse.ok:
@@ -276,7 +300,7 @@ class PcscBankCardReader(PcscCardReader[BankCardData]):
             pdol = application_pdol(fci, aid)
             pdol_data = build_dol_data(pdol, terminal_data(self.clock().date()))
             answer = self._ok(self._transmit(connection, gpo_apdu(pdol_data), "GET PROCESSING OPTIONS"), "GPO")
-            _aip, afl = parse_gpo_answer(answer)
+            aip, afl = parse_gpo_answer(answer)
             records = []
             for entry in parse_afl(afl):
                 for number in range(entry.first, entry.last + 1):
@@ -284,8 +308,17 @@ class PcscBankCardReader(PcscCardReader[BankCardData]):
                     records.append(
                         self._ok(self._transmit(connection, read_record_apdu(entry.sfi, number), what), what)
                     )
-            return card_data_from_records(records, aid)
+            return card_data_from_records(records, aid, aip)
         raise bankcard_error(CARD_NOT_SUPPORTED, "no UnionPay application could be selected")
+
+    def _restart_application(self, connection: CardConnection) -> None:
+        """SELECT the application again and GET PROCESSING OPTIONS: a new transaction on the card in the slot."""
+        chip = self.chip()
+        assert chip is not None
+        aid = chip.card.aid
+        fci = self._ok(self._transmit(connection, select_apdu(aid), "SELECT again"), "SELECT again")
+        pdol_data = build_dol_data(application_pdol(fci, aid), terminal_data(self.clock().date()))
+        self._ok(self._transmit(connection, gpo_apdu(pdol_data), "GET PROCESSING OPTIONS again"), "GPO again")
 
     @staticmethod
     def _transmit(connection: CardConnection, apdu: bytes, what: str) -> Response:

@@ -4,8 +4,9 @@ One card per bank simulator account: give it the account (anything with ``pan`` 
 ``pan_sequence``, ``name``, ``aid``, ``label``) or a CardProfile. It answers what the kiosk's reader sends:
 SELECT PPSE / AID (`00 A4 04 00`), GET PROCESSING OPTIONS (`80 A8 00 00`, format 1 or 2), READ RECORD
 (`00 B2 rec (SFI<<3)|4`), GET RESPONSE (`00 C0`), as a T=0 card: `6C xx` for a wrong Le, optionally `61 xx`.
-Cryptograms and offline data authentication are not simulated: the kiosk goes online with the track-2
-equivalent data and a PIN verified by the host (docs/bank.md says why).
+GENERATE AC (`80 AE`): it holds its ICC master keys and an ATC and computes the ARQC, TC or AAC with pyemv
+(drivers.bankcard.emv_crypto); at the second GENERATE AC it checks the issuer's ARPC, and it runs issuer script
+commands (CLA 84) whose MAC checks. Offline data authentication is not simulated: the kiosk always goes online.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from drivers.bankcard import tlv
+from drivers.bankcard import emv, emv_crypto, tlv
 from drivers.bankcard.data import PPSE_NAME, UNIONPAY_DEBIT, check_pan
+from drivers.bankcard.emv_crypto import IccKeys
 from drivers.pcsc.virtual_card import (
     SW_CLA_UNKNOWN,
     SW_CONDITIONS,
@@ -26,6 +28,7 @@ from drivers.pcsc.virtual_card import (
     LinkFaults,
     VirtualT0Card,
 )
+from drivers.pcsc.vpcd import CardPulled
 
 # T=0, historical bytes "PBOC30" (ours): a real card's ATR names its chip and OS.
 DEFAULT_ATR = bytes.fromhex("3B660000") + b"PBOC30"
@@ -35,6 +38,15 @@ DEFAULT_PDOL = bytes.fromhex("9F7A019F02065F2A029A03")
 AIP = bytes.fromhex("7C00")  # SDA, DDA, cardholder verification, terminal risk management supported
 CVM_LIST = bytes.fromhex("000000000000000042031F00")  # online PIN if terminal supports, else no CVM
 CDOL1 = bytes.fromhex("9F02069F03069F1A0295055F2A029A039C019F37049F21039F4E14")
+# CDOL2: the authorisation response code, the issuer authentication data (ARPC ‖ ARC), and the terminal data again
+CDOL2 = bytes.fromhex("8A02910A9F02069F03069F1A0295055F2A029A039C019F3704")
+# 9F10 (PBOC, CVN 01): length 07, DKI 01, CVN 01, CVR (03 length, byte 2 = AC types and issuer auth, 2 more)
+IAD_HEAD = bytes.fromhex("070101")
+CVR_ISSUER_AUTH_FAILED = 0x08  # CVR byte 2 bit 4
+CVR_AC_SECOND = {emv.AAC: 0x00, emv.TC: 0x40}  # CVR byte 2 bits 8-7
+CVR_AC_FIRST = {emv.AAC: 0x00, emv.ARQC: 0x20}  # CVR byte 2 bits 6-5
+SW_SM_WRONG = b"\x69\x88"  # secure messaging data object incorrect: the script MAC did not check
+CID = {emv.AAC: 0x00, emv.TC: 0x40, emv.ARQC: 0x80}
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class CardProfile:
     name: str = ""
     service_code: str = "220"  # 2: international card with chip; 2: issuer authorisation; 0: PIN required
     effective: dt.date = dt.date(2020, 1, 1)
+    icc_keys: IccKeys | None = None  # None: a card that cannot compute cryptograms (it answers 6985)
 
 
 def profile_of(account: object) -> CardProfile:
@@ -62,6 +75,7 @@ def profile_of(account: object) -> CardProfile:
         aid=bytes(getattr(account, "aid", UNIONPAY_DEBIT) or UNIONPAY_DEBIT),
         label=str(getattr(account, "label", "") or "UnionPay Debit"),
         name=str(getattr(account, "name", "") or ""),
+        icc_keys=getattr(account, "icc_keys", None),
     )
 
 
@@ -72,6 +86,9 @@ class CardFaults(LinkFaults):
     records: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (SFI, record) -> raw record data
     no_ppse: bool = False  # the card has no PPSE: the reader must try the AIDs one by one
     gpo_answer: bytes | None = None  # raw GPO answer data (without status word) replacing the good one
+    first_ac: str | None = None  # "AAC": the card declines offline at the first GENERATE AC
+    second_ac: str | None = None  # "AAC": the card declines at the second GENERATE AC whatever the issuer said
+    pull_at_second_ac: bool = False  # pulled out when the second GENERATE AC arrives (between the two)
 
 
 def _bcd(digits: str) -> bytes:
@@ -105,6 +122,7 @@ def build_records(profile: CardProfile) -> dict[tuple[int, int], bytes]:
         tlv.encode(0x9F07, bytes.fromhex("FF00")),
         tlv.encode(0x8E, CVM_LIST),
         tlv.encode(0x8C, CDOL1),
+        tlv.encode(0x8D, CDOL2),
         tlv.encode(0x9F0D, bytes.fromhex("D860AC8800")),
         tlv.encode(0x9F0E, bytes(5)),
         tlv.encode(0x9F0F, bytes.fromhex("D868BC9800")),
@@ -138,19 +156,22 @@ class VirtualPbocCard(VirtualT0Card):
         faults: CardFaults | None = None,
         atr: bytes = DEFAULT_ATR,
     ) -> None:
-        super().__init__(
-            faults=faults or CardFaults(), atr=atr, strict_le=strict_le, use_get_response=use_get_response
-        )
+        super().__init__(faults=faults or CardFaults(), atr=atr, strict_le=strict_le, use_get_response=use_get_response)
         self.profile = profile_of(account)
         self.gpo_format = gpo_format
         self.pdol = pdol
         self.gpo_data: bytes | None = None  # what the terminal sent for the PDOL (tests look at it)
         self._records = build_records(self.profile)
+        self.atc = 0  # application transaction counter: survives resets, as on a real card
+        self.answers: list[str] = []  # the cryptogram types it returned (tests look at it)
+        self.scripts: list[tuple[bytes, bool]] = []  # issuer script commands received and whether their MAC checked
         self._reset_state()
 
     def _reset_state(self) -> None:
         super()._reset_state()
         self._selected: bytes | None = None
+        self._arqc: tuple[bytes, bytes] | None = None  # (ATC, ARQC) of the transaction under way
+        self._issuer_auth_failed = False
 
     # -- what the card holds ------
     def ppse_fci(self) -> bytes:
@@ -190,6 +211,10 @@ class VirtualPbocCard(VirtualT0Card):
     def answer(self, cla: int, ins: int, apdu: bytes) -> bytes:
         if (cla, ins) == (0x80, 0xA8):
             return self._gpo(apdu)
+        if (cla, ins) == (0x80, 0xAE):
+            return self._generate_ac(apdu)
+        if cla == 0x84:
+            return self._issuer_script(apdu)
         if cla != 0x00:
             return SW_CLA_UNKNOWN
         handler = {0xA4: self._select, 0xB2: self._read_record}.get(ins)
@@ -230,6 +255,7 @@ class VirtualPbocCard(VirtualT0Card):
         if body[1] != self.pdol_length():
             return SW_WRONG_LENGTH
         self.gpo_data = body[2:]
+        self._arqc = None
         if self.faults.gpo_answer is not None:
             answer = self.faults.gpo_answer
         elif self.gpo_format == 1:
@@ -249,3 +275,73 @@ class VirtualPbocCard(VirtualT0Card):
         if data is None:
             return SW_RECORD_NOT_FOUND
         return self.case2_answer(data, apdu)
+
+    # -- cryptograms ------
+    def _generate_ac(self, apdu: bytes) -> bytes:
+        keys = self.profile.icc_keys
+        body = self._body(apdu)
+        if apdu[3] != 0x00 or body is None:
+            return SW_WRONG_P1P2 if apdu[3] else SW_WRONG_LENGTH
+        if self._selected is None or keys is None or self.gpo_data is None:
+            return SW_CONDITIONS
+        asked = apdu[2] & 0xC0
+        if self._arqc is None:  # the first GENERATE AC of this transaction
+            if len(body) != sum(length for _tag, length in tlv.parse_dol(CDOL1)):
+                return SW_WRONG_LENGTH
+            values = _dol_values(CDOL1, body)
+            self.atc = (self.atc + 1) & 0xFFFF
+            kind = emv.AAC if self.faults.first_ac == emv.AAC or asked == emv.P1_AAC else emv.ARQC
+            iad = self._iad(first=kind, second=None)
+            atc = self.atc.to_bytes(2, "big")
+            cryptogram = emv_crypto.cryptogram(keys.ac, values, AIP, atc, iad)
+            self._arqc = (atc, cryptogram) if kind == emv.ARQC else None
+            return self._ac_answer(kind, atc, cryptogram, iad)
+        if self.faults.pull_at_second_ac:
+            raise CardPulled
+        if len(body) != sum(length for _tag, length in tlv.parse_dol(CDOL2)):
+            return SW_WRONG_LENGTH
+        values = _dol_values(CDOL2, body)
+        atc, arqc = self._arqc
+        auth = values[0x91]
+        expected = emv_crypto.arpc(keys.ac, atc, arqc, auth[8:10])
+        self._issuer_auth_failed = auth[:8] != expected or auth[8:10] != values[0x8A]
+        approved = values[0x8A] == b"00" and asked == emv.P1_TC
+        declined = self._issuer_auth_failed or self.faults.second_ac == emv.AAC or not approved
+        kind = emv.AAC if declined else emv.TC
+        iad = self._iad(first=emv.ARQC, second=kind)
+        cryptogram = emv_crypto.cryptogram(keys.ac, values, AIP, atc, iad)
+        self._arqc = None
+        return self._ac_answer(kind, atc, cryptogram, iad)
+
+    def _iad(self, *, first: str, second: str | None) -> bytes:
+        byte2 = CVR_AC_FIRST.get(first, 0) | (CVR_AC_SECOND.get(second, 0) if second else 0)
+        if self._issuer_auth_failed and second is not None:
+            byte2 |= CVR_ISSUER_AUTH_FAILED
+        return IAD_HEAD + bytes([0x03, byte2, 0x00, 0x00])
+
+    def _ac_answer(self, kind: str, atc: bytes, cryptogram: bytes, iad: bytes) -> bytes:
+        self.answers.append(kind)
+        return self.case4_answer(tlv.encode(0x80, bytes([CID[kind]]) + atc + cryptogram + iad))
+
+    # -- issuer scripts ------
+    def _issuer_script(self, apdu: bytes) -> bytes:
+        """A script command (PUT DATA, APPLICATION BLOCK, ...): accepted when its MAC (the last 4 data bytes) checks
+        under the session key of the transaction's ATC."""
+        keys = self.profile.icc_keys
+        body = self._body(apdu)
+        if keys is None or self._selected is None or body is None or len(body) < emv_crypto.SCRIPT_MAC_BYTES:
+            return SW_CONDITIONS
+        command = apdu[:5] + body[: -emv_crypto.SCRIPT_MAC_BYTES]
+        atc = self.atc.to_bytes(2, "big")
+        ok = emv_crypto.script_mac(keys.smi, atc, command) == body[-emv_crypto.SCRIPT_MAC_BYTES :]
+        self.scripts.append((bytes(apdu), ok))
+        return b"\x90\x00" if ok else SW_SM_WRONG
+
+
+def _dol_values(dol: bytes, data: bytes) -> dict[int, bytes]:
+    values: dict[int, bytes] = {}
+    offset = 0
+    for tag, length in tlv.parse_dol(dol):
+        values[tag] = data[offset : offset + length]
+        offset += length
+    return values

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from drivers.bankhost import messages as m
@@ -83,12 +83,14 @@ class TransactionRef:
     amount_fen: int
     batch: str
     reason: str = REASON_NO_ANSWER
+    ic: str = ""  # field 55 of the reversal (hex): the card's last cryptogram when it answered one, else empty
 
     def to_text(self) -> str:
-        return (
+        text = (
             f"stan={self.stan};time={self.local_time:%Y%m%d%H%M%S};amount={self.amount_fen};"
             f"batch={self.batch};reason={self.reason}"
         )
+        return text + (f";ic={self.ic}" if self.ic else "")
 
     @classmethod
     def from_text(cls, text: str) -> TransactionRef:
@@ -100,15 +102,20 @@ class TransactionRef:
                 amount_fen=int(parts["amount"]),
                 batch=parts["batch"],
                 reason=parts.get("reason", REASON_NO_ANSWER),
+                ic=parts.get("ic", ""),
             )
         except (KeyError, ValueError) as exc:
             raise ValueError(f"not a transaction reference: {text!r}") from exc
         if not (ref.stan.isdigit() and len(ref.stan) == 6 and ref.batch.isdigit() and len(ref.batch) == 6):
             raise ValueError(f"not a transaction reference: {text!r}")
+        try:
+            bytes.fromhex(ref.ic)
+        except ValueError:
+            raise ValueError(f"not a transaction reference: {text!r}") from None
         return ref
 
-    def with_reason(self, reason: str) -> TransactionRef:
-        return replace(self, reason=reason)
+    def with_reason(self, reason: str, ic: bytes | None = None) -> TransactionRef:
+        return replace(self, reason=reason, ic=ic.hex().upper() if ic is not None else self.ic)
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,34 @@ class Approval:
     rrn: str  # retrieval reference number (37): the bank reference on the receipt
     auth_code: str  # authorisation code (38)
     response_code: str = APPROVED
+    icc_response: bytes = field(default=b"", repr=False)  # field 55 of the 0210: ARPC (91), scripts (71, 72)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A day's card purchases as field 48 of the settlement carries them (ours: debit side only, no refunds)."""
+
+    count: int
+    amount_fen: int
+
+    def field48(self, result: str = "0") -> str:
+        return f"{self.count:03d}{self.amount_fen:012d}{0:03d}{0:012d}{result}"
+
+    @classmethod
+    def from_field48(cls, text: str) -> tuple[Totals, str]:
+        if len(text) != 31 or not text.isdigit():
+            raise ValueError(f"field 48 {text!r} is not settlement totals")
+        return cls(int(text[:3]), int(text[3:15])), text[30]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The 0510: the host's totals for the batch and whether they agree with the kiosk's."""
+
+    batch: str
+    ours: Totals
+    hosts: Totals
+    balanced: bool
 
 
 @dataclass(frozen=True)
@@ -200,7 +235,12 @@ class BankHostClient:
         return TransactionRef(self.stan.next(), (when or self.clock()).replace(microsecond=0), amount_fen, self.batch)
 
     def purchase(
-        self, card: BankCard, amount_fen: int, pin_block: bytes | None, ref: TransactionRef | None = None
+        self,
+        card: BankCard,
+        amount_fen: int,
+        pin_block: bytes | None,
+        ref: TransactionRef | None = None,
+        icc_data: bytes | None = None,
     ) -> Approval:
         """0200/0210. Returns the approval; raises HostDeclined (response code), HostOutcomeUnknown, or one of the
         not-sent errors."""
@@ -232,6 +272,8 @@ class BankHostClient:
                 raise format_error(f"PIN block of {len(pin_block)} bytes; {self.algorithm.value} gives {expected}")
             request |= {"26": m.PIN_CAPTURE, "52": pin_block.hex().upper()}
             request["53"] = m.SECURITY_SM4 if self.algorithm is Algorithm.SM4 else m.SECURITY_TDES
+        if icc_data:
+            request["55"] = icc_data.hex().upper()
         with self._lock:
             raw = self._mac_request(request)
             answer_raw = self._exchange(raw)
@@ -244,7 +286,7 @@ class BankHostClient:
         rrn, auth = answer.get("37", ""), answer.get("38", "")
         if not rrn.strip():
             raise outcome_unknown("approval without a retrieval reference number", REASON_OTHER)
-        return Approval(ref, rrn, auth.strip())
+        return Approval(ref, rrn, auth.strip(), icc_response=bytes.fromhex(answer.get("55", "")))
 
     # -- reversal ------
     def reverse(self, ref: TransactionRef) -> str:
@@ -265,6 +307,8 @@ class BankHostClient:
             "49": m.CURRENCY_CNY,
             "60": m.TYPE_PURCHASE + ref.batch + "000" + "5" + "0",
         }
+        if ref.ic:
+            request["55"] = ref.ic
         with self._lock:
             raw = self._mac_request(request)
             answer_raw = self._exchange(raw)
@@ -273,6 +317,78 @@ class BankHostClient:
             if code not in REVERSAL_ACKNOWLEDGED:
                 self._keys_doubtful(code)
                 raise declined(code, "reversal not acknowledged")
+            self._verify_answer_mac(answer_raw, answer)
+        return code
+
+    # -- after the purchase: the TC, the day's settlement, the batch upload ------
+    def upload(self, ref: TransactionRef, rrn: str, icc_data: bytes, *, in_batch: bool = False) -> str:
+        """0320/0330: one approved purchase for the host's books: its TC (field 55) at once after the card gave it
+        (60.3 203), or every purchase of the batch after unbalanced totals (60.3 201). The host's response code."""
+        management = m.MANAGEMENT_BATCH_UPLOAD if in_batch else m.MANAGEMENT_TC_UPLOAD
+        request = {
+            "t": m.BATCH_UPLOAD,
+            "3": m.PROCESSING_PURCHASE,
+            "4": m.amount_field(ref.amount_fen),
+            "11": ref.stan,
+            **m.local_time_fields(ref.local_time),
+            "22": m.ENTRY_MODE_IC_WITH_PIN,
+            "37": rrn,
+            "41": self.terminal_id,
+            "42": self.merchant_id,
+            "49": m.CURRENCY_CNY,
+            "60": m.TYPE_PURCHASE + ref.batch + management,
+        }
+        if icc_data:
+            request["55"] = icc_data.hex().upper()
+        return self._acknowledged(request, m.BATCH_UPLOAD_RESPONSE)
+
+    def end_batch_upload(self, batch: str, sent: int) -> str:
+        request = {
+            "t": m.BATCH_UPLOAD,
+            "11": self.stan.next(),
+            "41": self.terminal_id,
+            "42": self.merchant_id,
+            "48": f"{sent:04d}",
+            "60": m.TYPE_SETTLEMENT + batch + m.MANAGEMENT_BATCH_END,
+        }
+        return self._acknowledged(request, m.BATCH_UPLOAD_RESPONSE)
+
+    def settle(self, batch: str, totals: Totals, when: dt.datetime | None = None) -> Settlement:
+        """0500/0510: the kiosk's totals for ``batch``; the host answers with its own and whether they agree."""
+        request = {
+            "t": m.SETTLEMENT,
+            "11": self.stan.next(),
+            **m.local_time_fields((when or self.clock()).replace(microsecond=0)),
+            "41": self.terminal_id,
+            "42": self.merchant_id,
+            "48": totals.field48(),
+            "49": m.CURRENCY_CNY,
+            "60": m.TYPE_SETTLEMENT + batch + m.MANAGEMENT_SETTLEMENT,
+        }
+        self._need_keys()
+        with self._lock:
+            answer_raw = self._exchange(self._mac_request(request))
+            answer = self._answer_or_unknown(answer_raw, m.SETTLEMENT_RESPONSE, request)
+            code = answer.get("39", "")
+            if code != APPROVED:
+                self._keys_doubtful(code)
+                raise declined(code, "settlement refused")
+            self._verify_answer_mac(answer_raw, answer)
+        try:
+            hosts, result = Totals.from_field48(answer.get("48", ""))
+        except ValueError as exc:
+            raise outcome_unknown(f"settlement answer: {exc}", REASON_OTHER) from exc
+        return Settlement(batch, totals, hosts, result == m.SETTLED_BALANCED)
+
+    def _acknowledged(self, request: dict[str, str], mti: str) -> str:
+        self._need_keys()
+        with self._lock:
+            answer_raw = self._exchange(self._mac_request(request))
+            answer = self._answer_or_unknown(answer_raw, mti, request)
+            code = answer.get("39", "")
+            if code != APPROVED:
+                self._keys_doubtful(code)
+                raise declined(code, f"{request['t']} not acknowledged")
             self._verify_answer_mac(answer_raw, answer)
         return code
 
@@ -352,4 +468,13 @@ class BankHostClient:
             raise outcome_unknown("the answer's MAC is wrong", REASON_MAC)
 
 
-__all__ = ["Approval", "BankHostClient", "HostDeclined", "SecurityModule", "SignOnResult", "TransactionRef"]
+__all__ = [
+    "Approval",
+    "BankHostClient",
+    "HostDeclined",
+    "SecurityModule",
+    "Settlement",
+    "SignOnResult",
+    "Totals",
+    "TransactionRef",
+]

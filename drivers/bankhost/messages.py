@@ -37,7 +37,17 @@ PURCHASE = "0200"
 PURCHASE_RESPONSE = "0210"
 REVERSAL = "0400"
 REVERSAL_RESPONSE = "0410"
-RESPONSE_OF = {SIGN_ON: SIGN_ON_RESPONSE, PURCHASE: PURCHASE_RESPONSE, REVERSAL: REVERSAL_RESPONSE}
+BATCH_UPLOAD = "0320"  # one approved purchase (its TC) for the host's books: at once, and at settlement
+BATCH_UPLOAD_RESPONSE = "0330"
+SETTLEMENT = "0500"
+SETTLEMENT_RESPONSE = "0510"
+RESPONSE_OF = {
+    SIGN_ON: SIGN_ON_RESPONSE,
+    PURCHASE: PURCHASE_RESPONSE,
+    REVERSAL: REVERSAL_RESPONSE,
+    BATCH_UPLOAD: BATCH_UPLOAD_RESPONSE,
+    SETTLEMENT: SETTLEMENT_RESPONSE,
+}
 
 PROCESSING_PURCHASE = "000000"
 ENTRY_MODE_IC_WITH_PIN = "051"  # 05: integrated circuit card; 1: PIN entry capability
@@ -51,6 +61,13 @@ SECURITY_NO_PIN = "0600000000000000"
 MANAGEMENT_SIGN_ON = "003"  # field 60.3: sign-on delivering double-length PIN and MAC keys
 TYPE_SIGN_ON = "00"
 TYPE_PURCHASE = "22"  # field 60.1 of purchase and its reversal
+TYPE_SETTLEMENT = "00"
+MANAGEMENT_SETTLEMENT = "201"  # field 60.3 of the 0500
+MANAGEMENT_TC_UPLOAD = "203"  # field 60.3 of a 0320 carrying one TC right after the purchase
+MANAGEMENT_BATCH_UPLOAD = "201"  # field 60.3 of a 0320 in the batch upload after unbalanced totals
+MANAGEMENT_BATCH_END = "202"  # field 60.3 of the 0320 closing the batch upload (field 48: how many were sent)
+SETTLED_BALANCED = "1"  # last digit of the 0510's field 48
+SETTLED_UNBALANCED = "2"
 
 
 def _n(length: int) -> dict[str, Any]:
@@ -103,9 +120,14 @@ BASE_SPEC: dict[str, dict[str, Any]] = {
     "39": {**_text(2), "desc": "Response code"},
     "41": {**_text(8), "desc": "Terminal id"},
     "42": {**_text(15), "desc": "Merchant id"},
+    "48": {
+        **_llvar_n(62, 2),
+        "desc": "Settlement totals: debit count n3, debit fen n12, credit count n3, credit fen n12, result n1",
+    },
     "49": {**_text(3), "desc": "Currency code"},
     "52": {**_binary(8), "desc": "PIN block, encrypted"},
     "53": {**_n(16), "desc": "Security related control information"},
+    "55": {"data_enc": "b", "len_enc": "bcd", "len_type": 2, "max_len": 255, "desc": "IC card data (BER-TLV)"},
     "60": {**_llvar_n(17, 2), "desc": "Reserved private: type, batch, management code"},
     "62": {
         "data_enc": "b",
@@ -118,7 +140,7 @@ BASE_SPEC: dict[str, dict[str, Any]] = {
     "64": {**_binary(MAC_BYTES), "desc": "MAC"},
 }
 
-NUMERIC_FIELDS = frozenset({"t", "2", "3", "4", "11", "12", "13", "14", "22", "23", "25", "26", "53", "60"})
+NUMERIC_FIELDS = frozenset({"t", "2", "3", "4", "11", "12", "13", "14", "22", "23", "25", "26", "48", "53", "60"})
 TEXT_PATTERNS = {
     "37": re.compile(r"[0-9A-Za-z ]{12}"),
     "38": re.compile(r"[0-9A-Za-z ]{6}"),

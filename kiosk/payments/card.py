@@ -21,6 +21,13 @@ still in auth_sent is reversed all the same (recovery reverses auth_sent anyway,
 reversal again), and MoneyNotRecorded tells the caller; an approved record is never reversed unjournaled
 (recovery would post it). A failed write after the posting leaves the record for recovery; the payment stands.
 
+With the card's chip (kiosk/payments/emv_terminal.py): the first GENERATE AC comes after the record is created and
+before auth_sent (an AAC ends the record declined, nothing sent); the 0200 carries field 55; after the host's
+approval an event "host approved, second GENERATE AC" is journaled (still auth_sent: a crash from here on is
+reversed by recovery), then the card's TC makes it approved, while an AAC, a card pulled between the two GENERATE
+ACs or a wrong ARPC store a reversal whose note says why. After the TC the kiosk uploads it (0320), best effort:
+the day's settlement uploads it again if the host's totals differ.
+
 The PIN is entered by the caller on the pad; these steps take the pad's encrypted PIN block as bytes. They block
 on the network: the application runs them off the GUI thread.
 """
@@ -32,6 +39,7 @@ import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from drivers.bankcard.errors import BankCardError
 from drivers.bankhost import (
     Approval,
     BankHostClient,
@@ -44,7 +52,9 @@ from drivers.bankhost.client import BankCard
 from drivers.bankhost.errors import MONEY_RETURNING, NO_MONEY_TAKEN, not_signed_on, reversals_pending
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, PaymentRecord, Quote, Unavailable
+from kiosk.payments import emv_terminal
 from kiosk.payments.disk_reserve import DiskReserve
+from kiosk.payments.emv_terminal import ChipCard, ChipTransaction
 from kiosk.payments.journal import TRANSITIONS, Journal, JournalEntry, JournalWriteError, PaymentState
 from kiosk.payments.write_failures import MoneyNotRecorded, WriteRetry
 
@@ -73,6 +83,7 @@ class CardAuthorization:
     entry: JournalEntry
     approval: Approval | None = None
     error: BankHostError | None = None
+    chip_message: str | None = None  # the chip's own words (declined offline, cannot complete, disagreed)
 
     @property
     def response_code(self) -> str | None:
@@ -90,6 +101,8 @@ class CardAuthorization:
         """English source string (context "DeviceMessage"); None for an approval."""
         if self.outcome is CardOutcome.APPROVED:
             return None
+        if self.chip_message is not None:
+            return self.chip_message
         if self.outcome is CardOutcome.REVERSED:
             return NO_MONEY_TAKEN
         if self.outcome is CardOutcome.REVERSAL_PENDING:
@@ -199,8 +212,16 @@ class CardPayments:
         if report.pending:
             raise reversals_pending(f"{len(report.pending)} stored reversal(s) not yet acknowledged")
 
-    def authorize(self, quote: Quote, payer_id_number: str, card: BankCard, pin_block: bytes) -> CardAuthorization:
-        """Send the purchase for ``quote`` and journal what happened. Raises BankHostError (ReversalsPending,
+    def authorize(
+        self,
+        quote: Quote,
+        payer_id_number: str,
+        card: BankCard,
+        pin_block: bytes,
+        chip: ChipCard | None = None,
+    ) -> CardAuthorization:
+        """Send the purchase for ``quote`` and journal what happened; with ``chip``, as a chip transaction (the
+        two GENERATE ACs around the 0200). Raises BankHostError (ReversalsPending,
         NotSignedOn: call prepare() and take the PIN again, ...), ReserveTooLow or JournalWriteError only when
         nothing was sent; MoneyNotRecorded when money may have moved and the journal could not say what became of
         it."""
@@ -217,6 +238,11 @@ class CardPayments:
             _in_flight.add(entry.journal_no)
         try:
             created = entry
+            tx: ChipTransaction | None = None
+            if chip is not None:
+                tx, ended = self._first_generate_ac(entry, chip, ref)
+                if ended is not None:
+                    return ended
             try:
                 entry = self.journal.advance(
                     entry.journal_no, PaymentState.AUTH_SENT, order_no=ref.to_text(), note=f"0200 stan {ref.stan}"
@@ -224,16 +250,48 @@ class CardPayments:
             except JournalWriteError:
                 self._close_unsent(created)
                 raise
-            return self._purchase(entry, card, pin_block, ref)
+            return self._purchase(entry, card, pin_block, ref, chip, tx)
         finally:
             with _in_flight_lock:
                 _in_flight.discard(entry.journal_no)
 
-    def _purchase(
-        self, entry: JournalEntry, card: BankCard, pin_block: bytes, ref: TransactionRef
-    ) -> CardAuthorization:
+    def _first_generate_ac(
+        self, entry: JournalEntry, chip: ChipCard, ref: TransactionRef
+    ) -> tuple[ChipTransaction | None, CardAuthorization | None]:
+        """The ARQC, or the record ended without money: the card declined offline (AAC) or its chip failed."""
         try:
-            approval = self.client.purchase(card, entry.amount_fen, pin_block, ref)
+            tx = emv_terminal.first_generate_ac(
+                chip, entry.amount_fen, ref.local_time, ref.stan, self.client.terminal_id
+            )
+        except BankCardError as error:
+            log.warning("%s: first GENERATE AC failed: %s", entry.journal_no, error.code)
+            entry = _end_without_money(self.journal, entry, f"chip could not complete: {error.code}; nothing sent")
+            return None, CardAuthorization(CardOutcome.NOT_SENT, entry, chip_message=emv_terminal.MSG_CHIP_FAILED)
+        if tx.first.kind == emv_terminal.emv.ARQC:
+            return tx, None
+        declined_offline = tx.first.kind == emv_terminal.emv.AAC
+        note = (
+            "declined offline: the card answered AAC to the first GENERATE AC; nothing sent"
+            if declined_offline
+            else f"chip could not complete: {tx.first.kind} to the first GENERATE AC; nothing sent"
+        )
+        entry = _end_without_money(self.journal, entry, note)
+        message = emv_terminal.MSG_DECLINED_OFFLINE if declined_offline else emv_terminal.MSG_CHIP_FAILED
+        outcome = CardOutcome.DECLINED if declined_offline else CardOutcome.NOT_SENT
+        return None, CardAuthorization(outcome, entry, chip_message=message)
+
+    def _purchase(
+        self,
+        entry: JournalEntry,
+        card: BankCard,
+        pin_block: bytes,
+        ref: TransactionRef,
+        chip: ChipCard | None = None,
+        tx: ChipTransaction | None = None,
+    ) -> CardAuthorization:
+        icc_data = tx.request_field55 if tx is not None else None
+        try:
+            approval = self.client.purchase(card, entry.amount_fen, pin_block, ref, icc_data)
         except HostDeclined as error:
             entry = _end_without_money(self.journal, entry, f"declined {error.response_code}")
             return CardAuthorization(CardOutcome.DECLINED, entry, error=error)
@@ -247,6 +305,10 @@ class CardPayments:
         except Exception as error:  # a bug after the 0200 may have left: treat the outcome as unknown
             log.exception("card purchase %s ended unexpectedly", entry.journal_no)
             return self._unknown(entry, ref, "06", f"unexpected: {type(error).__name__}", None)
+        if chip is not None and tx is not None:
+            disagreed = self._second_generate_ac(entry, ref, approval, chip, tx)
+            if disagreed is not None:
+                return disagreed
         try:
             entry = self.journal.advance(
                 entry.journal_no,
@@ -257,7 +319,47 @@ class CardPayments:
         except JournalWriteError as error:  # the bank took the money and the journal cannot say so: give it back
             log.warning("%s approved by the host, not journaled: %s", entry.journal_no, error)
             return self._unknown(entry, ref, "06", f"approval {approval.rrn} not journaled", None)
+        if tx is not None and tx.second is not None:
+            self._upload_tc(entry, ref, approval, tx)
         return CardAuthorization(CardOutcome.APPROVED, entry, approval=approval)
+
+    def _second_generate_ac(
+        self, entry: JournalEntry, ref: TransactionRef, approval: Approval, chip: ChipCard, tx: ChipTransaction
+    ) -> CardAuthorization | None:
+        """The host approved: the card has the last word. None when it gave a TC; else the reversal's outcome."""
+        note = f"host approved rrn {approval.rrn}, auth {approval.auth_code}; second GENERATE AC"
+        try:  # still auth_sent: a crash from here on is reversed by recovery, as the card never confirmed
+            self.journal.advance(entry.journal_no, PaymentState.AUTH_SENT, note=note)
+        except JournalWriteError as error:
+            log.warning("%s: host approval not journaled: %s", entry.journal_no, error)
+        try:
+            decision = emv_terminal.complete(chip, tx, approval.response_code, approval.icc_response)
+        except Exception as error:  # a bug between the two: the card never confirmed, so give the money back
+            log.exception("second GENERATE AC of %s ended unexpectedly", entry.journal_no)
+            decision = emv_terminal.Decision(False, emv_terminal.CARD_SILENT)
+            note = f"unexpected: {type(error).__name__}"
+        if decision.approve:
+            return None
+        reason = decision.reason or emv_terminal.CARD_SILENT
+        stored = ref.with_reason(emv_terminal.REVERSAL_REASON_CODE, tx.final_field55())
+        entry = self._store_reversal(
+            entry, stored, f"ic_reversal={reason}: {decision.words}; rrn {approval.rrn}; reversal stored"
+        )
+        entry, _error = _send_reversal(self.journal, self.client, entry)
+        returned = entry.state is PaymentState.REVERSED
+        if reason == emv_terminal.CARD_REMOVED_BETWEEN:
+            message = emv_terminal.MSG_REMOVED_RETURNED if returned else emv_terminal.MSG_REMOVED_RETURNING
+        else:
+            message = emv_terminal.MSG_CARD_DECLINED_RETURNED if returned else emv_terminal.MSG_CARD_DECLINED_RETURNING
+        outcome = CardOutcome.REVERSED if returned else CardOutcome.REVERSAL_PENDING
+        return CardAuthorization(outcome, entry, approval=approval, chip_message=message)
+
+    def _upload_tc(self, entry: JournalEntry, ref: TransactionRef, approval: Approval, tx: ChipTransaction) -> None:
+        """The TC to the host at once (0320); a failure is only noted: the settlement's batch upload carries it."""
+        try:
+            self.client.upload(ref, approval.rrn, tx.final_field55())
+        except BankHostError as error:
+            log.info("%s: TC upload not acknowledged (%s): the settlement uploads it", entry.journal_no, error.code)
 
     def _close_unsent(self, entry: JournalEntry) -> None:
         """The 0200 never left: end the record if the journal takes it (else recovery declines a created record)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.bankcard.data import UNIONPAY_CREDIT, UNIONPAY_DEBIT, check_pan, luhn_complete
+from drivers.bankcard.emv_crypto import IccKeys
 
 
 @dataclass
@@ -35,6 +36,12 @@ class Account:
     @property
     def aid(self) -> bytes:  # what VirtualPbocCard puts on the card
         return UNIONPAY_CREDIT if self.kind == "credit" else UNIONPAY_DEBIT
+
+    @property
+    def icc_keys(self) -> IccKeys:  # what VirtualPbocCard computes its cryptograms with
+        from parties.bankhost.testkeys import simulated_icc_keys
+
+        return simulated_icc_keys(self.pan, self.pan_sequence)
 
     @property
     def label(self) -> str:

@@ -28,8 +28,11 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 
+from drivers.bankcard import emv, emv_crypto
 from drivers.bankcard.data import mask_pan
+from drivers.bankcard.errors import TlvError
 from drivers.bankhost import messages as m
+from drivers.bankhost.client import Totals
 from drivers.bankhost.errors import MessageFormatError
 from drivers.bankhost.transport import FrameTooLarge, receive_frame
 from drivers.pinpad import crypto
@@ -37,7 +40,7 @@ from drivers.pinpad.crypto import Algorithm, CryptoInputError
 from drivers.process import serve_until_terminated
 from kiosk.private_files import make_private_dirs
 from parties.bankhost.accounts import Account, demo_accounts
-from parties.bankhost.testkeys import shared_master_key
+from parties.bankhost.testkeys import TEST_ISSUER_MASTER_KEYS, shared_master_key
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,11 @@ class Fault(StrEnum):
     DROP = "drop"  # close the connection right after receiving
     CODE = "code"  # answer with ``code`` without processing (96 system malfunction, ...)
     BAD_MAC = "bad_mac"  # process and answer, with a wrong MAC
+    BAD_ARPC = "bad_arpc"  # approve, with an ARPC the card cannot verify (0200)
+    TOTALS = "totals"  # the host's settlement totals differ from the kiosk's by one purchase it lost (0500)
+
+
+ARQC_FAILED = "05"  # do not honour: the ARQC did not verify (the acquirer names its own code: docs/bank.md)
 
 
 @dataclass
@@ -76,6 +84,10 @@ class LedgerEntry:
     rrn: str = ""
     auth_code: str = ""
     reversal_reason: str = ""
+    batch: str = ""
+    # Contract for outside checks: {"arqc_ok": true/false, "final": "TC" | "AAC" | null (the card never answered)}
+    ic: dict[str, object] | None = None
+    uploaded: str = ""  # "", "tc" (0320 203 right after), "batch" (0320 201 at settlement)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -115,8 +127,16 @@ class BankHostSimulator:
         pin_try_limit: int = PIN_TRY_LIMIT,
         terminals: Iterable[str] | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
+        issuer_keys: tuple[bytes, bytes] = TEST_ISSUER_MASTER_KEYS,
+        require_ic: bool = False,
     ) -> None:
         self.algorithm = Algorithm(str(algorithm).lower())
+        self.issuer_keys = issuer_keys  # the issuer master keys for ACs and script MACs (the bank's HSM holds them)
+        # A chip purchase (entry mode 05x) without field 55 is declined (30) when set; the kiosk's world sets it.
+        # Off for the tests of the journal steps that pass card data without a chip.
+        self.require_ic = require_ic
+        self._scripts: list[tuple[int, bytes, bytes]] = []  # (71 or 72, header, data) for the next approval
+        self.settlements: list[dict[str, object]] = []  # every 0500 and what the host answered (tests look)
         self.master_key = master_key or shared_master_key(self.algorithm)
         crypto.check_key(self.algorithm, self.master_key)
         self.host = host
@@ -231,9 +251,21 @@ class BankHostSimulator:
         code: str = "96",
         count: int = 1,
     ) -> None:
-        """The next ``count`` requests of type ``mti`` meet ``kind``."""
+        """The next ``count`` requests of type ``mti`` meet ``kind``. BAD_ARPC (purchases) and TOTALS (settlements)
+        act while the request is processed."""
+        kind = Fault(kind)
+        if kind in (Fault.BAD_ARPC, Fault.TOTALS):
+            mti = f"{m.SETTLEMENT if kind is Fault.TOTALS else m.PURCHASE}/{kind.value}"
         with self._lock:
             self._faults.append(PlannedFault(Fault(kind), mti, process, delay, code, count))
+
+    def script_next(
+        self, template: int = 0x72, header: bytes = bytes.fromhex("84DA9F79"), data: bytes = bytes(6)
+    ) -> None:
+        """The next approval carries an issuer script: 71 (run before the second GENERATE AC) or 72 (after). The
+        default command is PUT DATA of a 6-byte value; the host MACs it for the card's ATC."""
+        with self._lock:
+            self._scripts.append((template, header, data))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -331,6 +363,10 @@ class BankHostSimulator:
                 return self._purchase(request, raw)
             if mti == m.REVERSAL:
                 return self._reversal(request, raw)
+            if mti == m.BATCH_UPLOAD:
+                return self._upload(request, raw)
+            if mti == m.SETTLEMENT:
+                return self._settle(request, raw)
             return self._answer(request, "12", mac=False)
 
     def _answer(self, request: m.Fields, code: str, extra: m.Fields | None = None, mac: bool = True) -> bytes:
@@ -381,7 +417,13 @@ class BankHostSimulator:
         if key in self._reversed_unknown or any(entry.key == key for entry in self._ledger):
             return self._answer(request, "94")
         pan, amount = request["2"], int(request["4"])
+        icc = self._icc_values(request)
+        arqc_ok = icc is not None and self._arqc_ok(pan, icc)
         code = self._authorise(request, keys, pan, amount)
+        if code == "00" and "55" not in request and self.require_ic and request.get("22", "").startswith("05"):
+            code = "30"  # a chip purchase without its IC data: UnionPay acquirers refuse it
+        elif code == "00" and icc is not None and not arqc_ok:
+            code = ARQC_FAILED
         entry = LedgerEntry(
             terminal_id=request["41"],
             stan=request["11"],
@@ -391,15 +433,60 @@ class BankHostSimulator:
             amount_fen=amount,
             response_code=code,
             status="declined",
+            batch=request.get("60", "")[2:8],
+            ic={"arqc_ok": arqc_ok, "final": None},
         )
         extra: m.Fields = {"37": self._rrn()}
         if code == "00":
             self._accounts[pan].balance_fen -= amount
             entry.status, entry.rrn, entry.auth_code = "approved", extra["37"], f"{next(self._counter) % 10**6:06d}"
             extra["38"] = entry.auth_code
+            if icc is not None:
+                extra["55"] = self._issuer_answer(pan, icc, code).hex().upper()
         self._ledger.append(entry)
         self._save()
         return self._answer(request, code, extra)
+
+    # -- the chip ------
+    @staticmethod
+    def _icc_values(request: m.Fields) -> dict[int, bytes] | None:
+        if "55" not in request:
+            return None
+        try:
+            return emv.field55_values(bytes.fromhex(request["55"]))
+        except (TlvError, ValueError):
+            return {}
+
+    def _card_keys(self, pan: str) -> emv_crypto.IccKeys | None:
+        account = self._accounts.get(pan)
+        if account is None:
+            return None
+        return emv_crypto.icc_keys(*self.issuer_keys, pan, account.pan_sequence)
+
+    def _arqc_ok(self, pan: str, icc: dict[int, bytes]) -> bool:
+        """Recompute the ARQC from field 55 with the card's key derived from the issuer master key."""
+        keys = self._card_keys(pan)
+        needed = (0x9F26, 0x9F27, 0x9F36, 0x9F10, 0x82)
+        if keys is None or any(tag not in icc for tag in needed) or icc[0x9F27][0] & 0xC0 != 0x80:
+            return False
+        try:
+            expected = emv_crypto.cryptogram(keys.ac, icc, icc[0x82], icc[0x9F36], icc[0x9F10])
+        except ValueError:
+            return False
+        return hmac.compare_digest(expected, icc[0x9F26])
+
+    def _issuer_answer(self, pan: str, icc: dict[int, bytes], code: str) -> bytes:
+        """Field 55 of the 0210: 91 (ARPC ‖ ARC, method 1) and any issuer scripts asked for."""
+        keys = self._card_keys(pan)
+        assert keys is not None
+        arc = code.encode("ascii")
+        arpc = emv_crypto.arpc(keys.ac, icc[0x9F36], icc[0x9F26], arc)
+        if self._take_fault(m.PURCHASE + "/" + Fault.BAD_ARPC) is not None:
+            arpc = bytes([arpc[0] ^ 0x01]) + arpc[1:]
+        scripts, self._scripts = self._scripts, []
+        before = [[emv_crypto.script_command(keys.smi, icc[0x9F36], h, d)] for t, h, d in scripts if t == 0x71]
+        after = [[emv_crypto.script_command(keys.smi, icc[0x9F36], h, d)] for t, h, d in scripts if t == 0x72]
+        return emv.issuer_response(arpc + arc, before, after)
 
     def _authorise(self, request: m.Fields, keys: TerminalKeys, pan: str, amount: int) -> str:
         account = self._accounts.get(pan)
@@ -443,8 +530,58 @@ class BankHostSimulator:
                 return self._answer(request, "12")
             self._accounts[original.pan].balance_fen += original.amount_fen
             original.status, original.reversal_reason = "reversed", request.get("39", "")
+        if original is not None:
+            self._note_final(original, request)
         self._save()
         return self._answer(request, "00")
+
+    @staticmethod
+    def _note_final(entry: LedgerEntry, request: m.Fields) -> None:
+        """The card's last cryptogram, as the reversal or the upload carries it (9F27), goes into ``ic.final``."""
+        icc = BankHostSimulator._icc_values(request) or {}
+        cid = icc.get(0x9F27)
+        if cid and len(cid) == 1 and entry.ic is not None:
+            entry.ic["final"] = emv.CID_TYPES.get(cid[0] & 0xC0)
+
+    def _upload(self, request: m.Fields, raw: bytes) -> bytes:
+        """0320: a TC (203), a purchase of the batch upload (201), or the end of the batch upload (202)."""
+        keys = self._keys.get(request.get("41", ""))
+        if keys is None:
+            return self._answer(request, "77", mac=False)
+        if not self._mac_ok(keys, request, raw):
+            return self._answer(request, "A0", mac=False)
+        management = request.get("60", "")[8:11]
+        if management == m.MANAGEMENT_BATCH_END:
+            return self._answer(request, "00")
+        key = (request.get("41", ""), request.get("11", ""), request.get("13", ""))
+        entry = next((entry for entry in self._ledger if entry.key == key), None)
+        if entry is None or entry.status != "approved" or entry.amount_fen != int(request.get("4", "0")):
+            return self._answer(request, "25")  # the host has no such approved purchase
+        self._note_final(entry, request)
+        entry.uploaded = "batch" if management == m.MANAGEMENT_BATCH_UPLOAD else "tc"
+        self._save()
+        return self._answer(request, "00")
+
+    def _settle(self, request: m.Fields, raw: bytes) -> bytes:
+        """0500/0510: the host's totals of the terminal's batch (approved, not reversed) against the kiosk's."""
+        keys = self._keys.get(request.get("41", ""))
+        if keys is None:
+            return self._answer(request, "77", mac=False)
+        if not self._mac_ok(keys, request, raw):
+            return self._answer(request, "A0", mac=False)
+        try:
+            theirs, _result = Totals.from_field48(request.get("48", ""))
+        except ValueError:
+            return self._answer(request, "30")
+        batch = request.get("60", "")[2:8]
+        booked = [e for e in self._ledger if e.terminal_id == request["41"] and e.batch == batch]
+        approved = [e for e in booked if e.status == "approved"]
+        if self._take_fault(m.SETTLEMENT + "/" + Fault.TOTALS) is not None and approved:
+            approved = approved[:-1]  # the host lost one: the batch upload shows which
+        ours = Totals(len(approved), sum(e.amount_fen for e in approved))
+        result = m.SETTLED_BALANCED if ours == theirs else m.SETTLED_UNBALANCED
+        self.settlements.append({"batch": batch, "kiosk": theirs, "host": ours, "balanced": ours == theirs})
+        return self._answer(request, "00", {"48": ours.field48(result)})
 
     def _rrn(self) -> str:
         return f"{self.clock():%H%M%S}{next(self._counter) % 10**6:06d}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from drivers.bankcard.emv_crypto import IccKeys, icc_keys
 from drivers.pinpad import crypto
 from drivers.pinpad.crypto import Algorithm
 
@@ -42,3 +43,15 @@ def install_test_master_key(pad: CeremonyPad, algorithm: Algorithm = Algorithm.T
     for index, component in enumerate(TEST_MASTER_COMPONENTS[algorithm], start=1):
         pad.load_master_key_component(index, component)
     return pad.combine_master_key()
+
+
+# The simulated issuer's master keys (TEST only): for application cryptograms and for issuer script MACs. Each
+# simulated card holds the ICC master keys derived from them for its PAN and PAN sequence number (option A).
+TEST_ISSUER_MASTER_KEYS = (
+    bytes.fromhex("9E15204313F7318ACB79B90BD986AD29"),
+    bytes.fromhex("4664942FE615FB02E5D57F292AA2B3B6"),
+)
+
+
+def simulated_icc_keys(pan: str, pan_sequence: int | None) -> IccKeys:
+    return icc_keys(*TEST_ISSUER_MASTER_KEYS, pan, pan_sequence)
