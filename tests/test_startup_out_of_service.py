@@ -54,6 +54,27 @@ def test_a_damaged_journal_starts_out_of_service(make_kiosk, tmp_path, caplog, q
     assert (state / "journal.sqlite3").read_bytes().startswith(b"NOT A DATABASE!!")
 
 
+def test_maintenance_still_reads_a_damaged_journal(make_kiosk, tmp_path, qtbot):
+    """The events table dropped: out of service, the journal open read-only, its payments still listed."""
+    import sqlite3
+
+    from kiosk.maintenance.journalview import browse
+    from kiosk.payments.journal import Journal
+
+    state = tmp_path / "state"
+    journal = Journal(state / "journal.sqlite3", "SD370102-ZZ01")
+    entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q", 80000, PayMethod.ALIPAY)
+    journal.close()
+    db = sqlite3.connect(state / "journal.sqlite3")
+    db.execute("DROP TABLE events")
+    db.close()
+    kiosk = make_kiosk()
+    assert kiosk.ctx.health.has(ProblemKind.JOURNAL) and kiosk.ctx.journal.read_only
+    assert [row.journal_no for row in browse(kiosk.ctx.journal)] == [entry.journal_no]
+    qtbot.waitUntil(lambda: tiles_hidden(kiosk), timeout=5000)
+    no_money(kiosk)
+
+
 def test_an_unwritable_state_dir_starts_out_of_service(make_kiosk, tmp_path, qtbot):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the state directory's parent should be")

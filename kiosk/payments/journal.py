@@ -461,8 +461,21 @@ class Journal:
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
-            rows = self._db.execute("SELECT * FROM payments ORDER BY created_at").fetchall()
+            rows = self._salvage("SELECT * FROM payments ORDER BY created_at")
         return self._readable(rows)
+
+    def _salvage(self, sql: str, parameters: tuple = ()) -> list[sqlite3.Row]:
+        """The rows of a read; on a read-only (damaged) journal, those read before SQLite stops at the damage:
+        maintenance exports what can be read."""
+        if not self.read_only:
+            return self._db.execute(sql, parameters).fetchall()
+        rows: list[sqlite3.Row] = []
+        try:
+            for row in self._db.execute(sql, parameters):
+                rows.append(row)
+        except sqlite3.DatabaseError as error:
+            log.error("damaged journal: read stopped after %d row(s): %s", len(rows), error)
+        return rows
 
     def unreadable_keys(self) -> dict[str, str]:
         """Idempotency key -> journal no of every row ``entries()`` last skipped."""
@@ -493,9 +506,7 @@ class Journal:
 
     def events(self, journal_no: str) -> list[tuple[str, PaymentState, str | None]]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT at, state, note FROM events WHERE journal_no = ? ORDER BY id", (journal_no,)
-            ).fetchall()
+            rows = self._salvage("SELECT at, state, note FROM events WHERE journal_no = ? ORDER BY id", (journal_no,))
         events = []
         for row in rows:
             try:
