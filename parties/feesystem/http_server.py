@@ -352,13 +352,19 @@ class _Handler(BaseHTTPRequestHandler):
         elif code >= 500:
             code = HTTPStatus.BAD_REQUEST  # 505 (a version it does not speak): the request's fault, not the server's
         self.close_connection = True
+        self._refused = True
         if self.request_version == "HTTP/0.9":  # a request line that did not parse: still answer with headers
             self.request_version = "HTTP/1.1"
         phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "refused"
         self._error(code, InvalidRequest(f"{phrase}"))
 
     def parse_request(self) -> bool:
+        self._refused = False
         if not super().parse_request():
+            # http.server drops a request line of only non-ASCII spaces (str.split sees "\xa0" as one) without
+            # a word; a line of ASCII blanks before a request is allowed (RFC 9112 §2.2) and ends quietly.
+            if not self._refused and self.raw_requestline.strip():
+                self.send_error(HTTPStatus.BAD_REQUEST)
             return False
         if self.request_version == "HTTP/0.9":  # a bare "GET /path" would be answered without a status line
             self.send_error(HTTPStatus.BAD_REQUEST)
