@@ -7,6 +7,8 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -155,12 +157,20 @@ def test_kiosk_run_on_a_full_disk_comes_up_out_of_service_without_a_traceback(fu
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
     try:
-        with pytest.raises(subprocess.TimeoutExpired):
-            process.wait(timeout=12)  # still running: it did not die at start-up
+        deadline = time.monotonic() + 60
+        while not any("recovery not run" in line for line in lines) and time.monotonic() < deadline:
+            assert process.poll() is None, "".join(lines)  # it must not die at start-up
+            time.sleep(0.05)
+        assert process.poll() is None, "".join(lines)  # up, the window shown, waiting: no restart loop
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert "Traceback" not in output, output
     assert "out of service (journal)" in output and "database or disk is full" in output, output
     assert "recovery not run" in output, output
