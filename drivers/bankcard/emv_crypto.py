@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from pyemv import ac, kd, sm
 
-# pyemv drives cryptography's TripleDES, which now warns on every call that it will move: noise, not news.
-warnings.filterwarnings("ignore", message=".*TripleDES.*", module="pyemv")
+
+# pyemv drives cryptography's TripleDES, which warns on every call that it will move: noise, not news.
+warnings.filterwarnings("ignore", message=".*TripleDES.*")
 
 # Terminal data in the AC input, in order, with their lengths (EMV Book 2 Annex D Table 26)
 TERMINAL_AC_DATA = ((0x9F02, 6), (0x9F03, 6), (0x9F1A, 2), (0x95, 5), (0x5F2A, 2), (0x9A, 3), (0x9C, 1), (0x9F37, 4))
