@@ -15,7 +15,7 @@ from screens.style import px
 from screens.widgets import busy_bar, button, label
 
 ROWS_PER_PAGE = 6
-YEARS_BACK = 5  # how far back the month choice goes (the fee system holds older records; the window asks)
+YEARS_BACK = 10  # how far back the month choice goes (arrears bills reach years back)
 TICKED, UNTICKED = "☑", "☐"
 
 
@@ -251,7 +251,7 @@ class PeriodScreen(Screen):
 
         self.choose_page = QWidget()
         self.choose = QVBoxLayout(self.choose_page)
-        self.choose.setSpacing(px(26, scale))
+        self.choose.setSpacing(px(16, scale))
         self.choose.addStretch(1)
         self.heading = label("", "Title")  # the subclass names its certificate or query
         self.choose.addWidget(self.heading)
@@ -280,14 +280,20 @@ class PeriodScreen(Screen):
         self.results = QVBoxLayout(self.results_page)
         self.results.setContentsMargins(0, 0, 0, 0)
         self.results.setSpacing(px(10, scale))
-        conditions = QHBoxLayout()
         self.conditions = label("", "Subtitle", center=False)
-        conditions.addWidget(self.conditions, 1)
-        change = button(QCoreApplication.translate("PeriodScreen", "Change the period"), "nav", "change_conditions")
-        change.clicked.connect(self.back_to_choice)
-        conditions.addWidget(change)
-        self.results.addLayout(conditions)
+        self.change_button = button(
+            QCoreApplication.translate("PeriodScreen", "Change the period"), "nav", "change_conditions"
+        )
+        self.change_button.clicked.connect(self.back_to_choice)
         self.stack.addWidget(self.results_page)
+
+    def add_conditions_row(self) -> None:
+        """The period found above the results, with the way back to change it (a screen short of height puts
+        them elsewhere)."""
+        row = QHBoxLayout()
+        row.addWidget(self.conditions, 1)
+        row.addWidget(self.change_button)
+        self.results.addLayout(row)
 
     # --- choosing -------------------------------------------------------------------------------------------
 

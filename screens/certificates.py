@@ -96,6 +96,7 @@ class TaxCertificateScreen(PeriodScreen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.add_conditions_row()
         self.heading.setText(self.tr("Tax payment certificate: choose the tax period"))
         self.period_choice.caption.setText(self.tr("Or by month, tax period:"))
         self.checklist = Checklist(ctx.scale, record_text, lambda r: r.payment_no)
@@ -183,6 +184,7 @@ class PaymentCertificateScreen(PeriodScreen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.add_conditions_row()
         self.heading.setText(self.tr("Payment certificate: choose the period"))
         self.period_choice.caption.setText(self.tr("Or by month, payment period:"))
         self.items_row = QHBoxLayout()

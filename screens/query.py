@@ -19,6 +19,7 @@ from screens.style import px
 from screens.widgets import button, label
 
 PRINT_TIMEOUT_SECONDS = 90
+BODY_TEXT_PX = 28  # kiosk.qss: the text size every widget starts from (larger when large text is on)
 ITEMS_OF = {
     Category.FLEXIBLE: (InsuredItem.FLEXIBLE_PENSION, InsuredItem.FLEXIBLE_MEDICAL, InsuredItem.SPECIAL),
     Category.RESIDENT: (InsuredItem.RESIDENT_PENSION, InsuredItem.RESIDENT_MEDICAL, InsuredItem.SPECIAL),
@@ -45,6 +46,7 @@ class QueryScreen(PeriodScreen):
         self.print_button.clicked.connect(self.print_list)
         bottom = QHBoxLayout()
         bottom.setSpacing(px(16, ctx.scale))
+        bottom.addWidget(self.change_button)  # the conditions are said in the message line: the rows need the height
         bottom.addStretch(1)
         for widget in self.pager.widgets():
             bottom.addWidget(widget)
@@ -56,11 +58,17 @@ class QueryScreen(PeriodScreen):
         self.page = 0
 
     def filter_row(self, caption: str) -> QHBoxLayout:
+        """A caption and its choices (refilled when one is tapped), centred."""
         row = QHBoxLayout()
         row.setSpacing(px(20, self.ctx.scale))
+        row.addStretch(1)
         row.addWidget(label(caption, "Message", wrap=False))
+        choices = QHBoxLayout()
+        choices.setSpacing(px(20, self.ctx.scale))
+        row.addLayout(choices)
+        row.addStretch(1)
         self.filters.addLayout(row)
-        return row
+        return choices
 
     def voice_prompt(self) -> str:
         return self.tr("Please choose a year to see your payments.")
@@ -91,16 +99,12 @@ class QueryScreen(PeriodScreen):
         )
 
     def fill(self, row: QHBoxLayout, choices, current, choose) -> None:
-        caption = row.takeAt(0).widget()
         clear_layout(row)
-        row.addStretch(1)
-        row.addWidget(caption)
         for value, text, name in choices:
             choice = button(tick_text(value == current, text), "pager", name)
             choice.setProperty("ticked", value == current)
             choice.clicked.connect(lambda _=False, v=value: choose(v))
             row.addWidget(choice)
-        row.addStretch(1)
 
     def choose_item(self, item: InsuredItem | None) -> None:
         self.item = item
@@ -124,18 +128,22 @@ class QueryScreen(PeriodScreen):
         whole_year = period == Period.year(period.start.year)
         return year_label(period.start.year) if whole_year else period_label(period)
 
-    def conditions_text(self, period: Period) -> str:
-        item = translate("Domain", self.item.label) if self.item else self.tr("All insurances")
-        status = translate("Domain", self.status.label) if self.status else self.tr("Paid and not paid")
-        return self.tr("{period} · {item} · {status}").format(period=period_label(period), item=item, status=status)
-
     def show_found(self, period: Period, found: tuple[QueryFilter, list[QueryRow]]) -> None:
         self.wanted, self.rows = found
         paid = [row for row in self.rows if row.status is PayStatus.PAID]
         unpaid = len(self.rows) - len(paid)
         name = self.period_name(period)
+        if self.item or self.status:
+            name = self.tr("{period} ({filters})").format(
+                period=name,
+                filters=self.tr(", ").join(
+                    translate("Domain", choice.label) for choice in (self.item, self.status) if choice
+                ),
+            )
         if not self.rows:
             self.message.setText(self.tr("No payments were found for {period}.").format(period=name))
+        elif not paid:
+            self.message.setText(self.tr("{period}: {count} not paid.").format(period=name, count=unpaid))
         else:
             text = self.tr("{period}: {count} payments, {total} in all.").format(
                 period=name, count=len(paid), total=format_fen(sum(row.amount_fen for row in paid))
@@ -147,13 +155,20 @@ class QueryScreen(PeriodScreen):
         self.show_page(0)
 
     @property
+    def rows_per_page(self) -> int:
+        """Six two-line rows; in large text (the citizen's choice on Home) the taller rows leave room for five."""
+        self.ensurePolished()
+        return ROWS_PER_PAGE - 1 if self.font().pixelSize() > px(BODY_TEXT_PX, self.ctx.scale) else ROWS_PER_PAGE
+
+    @property
     def pages(self) -> int:
-        return max(1, -(-len(self.rows) // ROWS_PER_PAGE))
+        return max(1, -(-len(self.rows) // self.rows_per_page))
 
     def show_page(self, page: int) -> None:
         self.page = max(0, min(page, self.pages - 1))
         clear_layout(self.list_layout)
-        for row in self.rows[self.page * ROWS_PER_PAGE : (self.page + 1) * ROWS_PER_PAGE]:
+        size = self.rows_per_page
+        for row in self.rows[self.page * size : (self.page + 1) * size]:
             self.list_layout.addWidget(self.record_row(row))
         self.list_layout.addStretch(1)
         self.pager.show(self.page, self.pages)
@@ -177,12 +192,11 @@ class QueryScreen(PeriodScreen):
             if row.proxy
             else self.tr("paid by yourself")
         )
-        return self.tr("{base}   {method}   {payer}   paid {date}   voucher {number}").format(
+        return self.tr("{base}   {method}   {payer}   paid {date}").format(
             base=base,
             method=translate("Domain", record.pay_method.label),
             payer=payer,
             date=day_label(record.paid_at.date()),
-            number=record.payment_no,
         )
 
     def record_row(self, row: QueryRow) -> QFrame:

@@ -2,79 +2,160 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ArrearsAgencyScreen</name>
+    <message>
+        <location filename="../../screens/arrears.py" line="28"/>
+        <source>Arrears: choose the social insurance agency</source>
+        <translation>社保费补缴：请选择社保经办机构</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears.py" line="30"/>
+        <source>Your arrears were raised by more than one agency. Each agency&apos;s bills are paid apart.</source>
+        <translation>您的补缴单据来自多个社保经办机构，请逐个机构缴纳。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears.py" line="36"/>
+        <source>Please choose the social insurance agency whose bills you want to pay.</source>
+        <translation>请选择要缴费的社保经办机构。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears.py" line="44"/>
+        <source>{agency}
+{count} bills, {total}</source>
+        <translation>{agency}
+共 {count} 笔，合计 {total}</translation>
+    </message>
+</context>
+<context>
+    <name>ArrearsBillsScreen</name>
+    <message>
+        <location filename="../../screens/arrears.py" line="63"/>
+        <source>Arrears: choose the bill to pay</source>
+        <translation>社保费补缴：请选择要缴费的单据</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears.py" line="73"/>
+        <source>Social insurance agency: {agency}</source>
+        <translation>社保经办机构：{agency}</translation>
+    </message>
+</context>
+<context>
+    <name>Bills</name>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="23"/>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="24"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="25"/>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="26"/>
+        <source>Period: {period}    {agency}</source>
+        <translation>费款所属期：{period}    {agency}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="27"/>
+        <source>{amount}        Tap to choose ›</source>
+        <translation>{amount}        点击选择 ›</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="28"/>
+        <source>Please choose the bill you want to pay. Each bill is paid on its own.</source>
+        <translation>请选择要缴费的单据，每次缴纳一笔。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="29"/>
+        <source>You have no bills to pay.</source>
+        <translation>您没有待缴费的单据。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="30"/>
+        <source>{count} bills, {total} in all. Each bill is paid on its own: choose one.</source>
+        <translation>共 {count} 笔，合计 {total}。每次缴纳一笔单据，请选择一笔。</translation>
+    </message>
+</context>
+<context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="50"/>
+        <location filename="../../screens/card_pay.py" line="54"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="81"/>
+        <location filename="../../screens/card_pay.py" line="85"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="89"/>
+        <location filename="../../screens/card_pay.py" line="93"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="146"/>
+        <location filename="../../screens/card_pay.py" line="151"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="110"/>
+        <location filename="../../screens/card_pay.py" line="115"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="111"/>
+        <location filename="../../screens/card_pay.py" line="116"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="112"/>
+        <location filename="../../screens/card_pay.py" line="117"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="148"/>
+        <location filename="../../screens/card_pay.py" line="153"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="123"/>
+        <location filename="../../screens/card_pay.py" line="128"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="113"/>
+        <location filename="../../screens/card_pay.py" line="118"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="114"/>
+        <location filename="../../screens/card_pay.py" line="119"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="125"/>
+        <location filename="../../screens/card_pay.py" line="130"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="153"/>
+        <location filename="../../screens/card_pay.py" line="158"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="156"/>
+        <location filename="../../screens/card_pay.py" line="161"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="160"/>
+        <location filename="../../screens/card_pay.py" line="165"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -82,23 +163,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="553"/>
-        <location filename="../../screens/certificates.py" line="571"/>
+        <location filename="../../screens/certificates.py" line="555"/>
+        <location filename="../../screens/certificates.py" line="573"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="554"/>
+        <location filename="../../screens/certificates.py" line="556"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="556"/>
+        <location filename="../../screens/certificates.py" line="558"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="558"/>
+        <location filename="../../screens/certificates.py" line="560"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -138,74 +219,99 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="434"/>
+        <location filename="../../screens/certificates.py" line="436"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="449"/>
+        <location filename="../../screens/certificates.py" line="451"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="429"/>
+        <location filename="../../screens/certificates.py" line="431"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="432"/>
+        <location filename="../../screens/certificates.py" line="434"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="461"/>
+        <location filename="../../screens/certificates.py" line="463"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="469"/>
+        <location filename="../../screens/certificates.py" line="471"/>
         <source>Please check your certificate. Number: {number}, {pages} pages.</source>
         <translation>请核对您的证明。编号：{number}，共 {pages} 页。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="494"/>
+        <location filename="../../screens/certificates.py" line="496"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="497"/>
+        <location filename="../../screens/certificates.py" line="499"/>
         <source>Size {percent}%</source>
         <translation>大小 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="519"/>
+        <location filename="../../screens/certificates.py" line="521"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="526"/>
+        <location filename="../../screens/certificates.py" line="528"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
 </context>
 <context>
+    <name>CheckoutMethodScreen</name>
+    <message>
+        <location filename="../../screens/pay_method.py" line="19"/>
+        <source>Total: {amount}</source>
+        <translation>合计：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="20"/>
+        <source>Please check what you pay and the total, then choose Alipay, bank card or WeChat Pay.</source>
+        <translation>请核对缴费信息和合计金额，然后选择支付宝、刷卡支付或微信支付。</translation>
+    </message>
+</context>
+<context>
+    <name>Choice</name>
+    <message>
+        <location filename="../../screens/base.py" line="35"/>
+        <source>Chosen</source>
+        <translation>已选</translation>
+    </message>
+</context>
+<context>
     <name>Dates</name>
     <message>
+        <location filename="../../screens/base.py" line="31"/>
         <location filename="../../screens/cert_period.py" line="23"/>
         <source>{year}-{month:02d}</source>
         <translation>{year}年{month}月</translation>
     </message>
     <message>
+        <location filename="../../screens/base.py" line="34"/>
         <location filename="../../screens/cert_period.py" line="29"/>
         <source>{start} to {end}</source>
         <translation>{start}至{end}</translation>
     </message>
     <message>
+        <location filename="../../screens/base.py" line="33"/>
         <location filename="../../screens/cert_period.py" line="35"/>
         <source>{year}-{month:02d}-{day:02d}</source>
         <translation>{year}年{month}月{day}日</translation>
     </message>
     <message>
+        <location filename="../../screens/base.py" line="32"/>
         <location filename="../../screens/cert_period.py" line="41"/>
         <source>Year {year}</source>
         <translation>{year}年</translation>
@@ -229,27 +335,27 @@
         <translation>设备暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="34"/>
+        <location filename="../card_checkout.py" line="35"/>
         <source>Your payment was taken by the bank and will be recorded in the fee system shortly. You can print the receipt later under Payment records.</source>
         <translation>银行已扣款，缴费信息将稍后入库。您可稍后在“社保缴费信息查询”中补打缴费小票。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="39"/>
+        <location filename="../card_checkout.py" line="40"/>
         <source>The fee system did not accept the payment, so the bank has given your money back.</source>
         <translation>缴费系统未受理本次缴费，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="44"/>
+        <location filename="../card_checkout.py" line="45"/>
         <source>The fee system did not accept the payment. Your money is being returned to your card.</source>
         <translation>缴费系统未受理本次缴费，款项正在退回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="47"/>
+        <location filename="../card_checkout.py" line="48"/>
         <source>This period had already been paid, so this payment was not recorded. The bank has given your money back.</source>
         <translation>该期间已缴费，本次缴费未入账，银行已将款项退回。</translation>
     </message>
     <message>
-        <location filename="../card_checkout.py" line="51"/>
+        <location filename="../card_checkout.py" line="52"/>
         <source>This period had already been paid, so this payment was not recorded. Your money is being returned to your card.</source>
         <translation>该期间已缴费，本次缴费未入账，款项正在退回您的银行卡。</translation>
     </message>
@@ -287,6 +393,36 @@
         <location filename="../identity.py" line="32"/>
         <source>The ID number read from this card is not valid. Please lay the card again, or ask at the service window.</source>
         <translation>从此证件读出的证件号码无效，请重新放置证件，或到服务窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="42"/>
+        <source>Your card declined this payment. No money was taken. Please use another card or pay by QR code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="45"/>
+        <source>The chip on this card could not complete the payment, and this kiosk cannot use the magnetic stripe. No money was taken. Please use another card or pay by Alipay or WeChat Pay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="50"/>
+        <source>Your card did not accept the bank&apos;s approval, so the payment was cancelled. No money was taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="53"/>
+        <source>Your card did not accept the bank&apos;s approval, so the payment was cancelled. Your money is being returned to your card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="58"/>
+        <source>The card was taken out before the payment finished, so it was cancelled. No money was taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../payments/emv_terminal.py" line="61"/>
+        <source>The card was taken out before the payment finished, so it was cancelled. Your money is being returned to your card.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -382,7 +518,7 @@
     <message>
         <location filename="../../parties/feesystem/people.py" line="170"/>
         <source>Arrears here are for urban and rural residents. Please use Special payment.</source>
-        <translation type="unfinished"></translation>
+        <translation>社保费补缴适用于城乡居民。灵活就业人员请使用特殊缴费。</translation>
     </message>
     <message>
         <location filename="../../parties/feesystem/quotes.py" line="83"/>
@@ -398,47 +534,47 @@
 <context>
     <name>FlexibleBaseScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="140"/>
-        <source>Enter your contribution base</source>
-        <translation>请填写缴费基数</translation>
+        <location filename="../../screens/flexible.py" line="149"/>
+        <source>Choose or enter your contribution base</source>
+        <translation>请选择或输入缴费基数</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="147"/>
+        <location filename="../../screens/flexible.py" line="159"/>
         <source>Use the lowest base</source>
         <translation>按最低基数缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="149"/>
+        <location filename="../../screens/flexible.py" line="161"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="155"/>
+        <location filename="../../screens/flexible.py" line="167"/>
         <source>Please enter your contribution base in yuan, within the range shown, then press confirm.</source>
         <translation>请在显示的范围内输入缴费基数（元），然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="164"/>
+        <location filename="../../screens/flexible.py" line="176"/>
         <source>Allowed: {low} to {high} per month</source>
         <translation>可选范围：每月 {low} 至 {high}</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="191"/>
+        <location filename="../../screens/flexible.py" line="215"/>
         <source>Type the base in whole yuan.</source>
         <translation>请输入整数金额（元）。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="193"/>
+        <location filename="../../screens/flexible.py" line="217"/>
         <source>This is below the lowest base allowed.</source>
         <translation>低于最低缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="195"/>
+        <location filename="../../screens/flexible.py" line="219"/>
         <source>This is above the highest base allowed.</source>
         <translation>高于最高缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="197"/>
+        <location filename="../../screens/flexible.py" line="221"/>
         <source>Press confirm.</source>
         <translation>请点击确认。</translation>
     </message>
@@ -446,42 +582,42 @@
 <context>
     <name>FlexiblePeriodScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="83"/>
+        <location filename="../../screens/flexible.py" line="87"/>
         <source>Flexible employment pension: choose the months</source>
         <translation>养老保险费缴纳：请选择缴费起止时间</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="64"/>
+        <location filename="../../screens/flexible.py" line="68"/>
         <source>From</source>
         <translation>起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="66"/>
+        <location filename="../../screens/flexible.py" line="70"/>
         <source>To</source>
         <translation>截止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="70"/>
+        <location filename="../../screens/flexible.py" line="74"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="76"/>
+        <location filename="../../screens/flexible.py" line="80"/>
         <source>Please choose the first and the last month you want to pay for.</source>
         <translation>请选择缴费起止月份。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="81"/>
+        <location filename="../../screens/flexible.py" line="85"/>
         <source>Flexible employment medical insurance: choose the months</source>
         <translation>基本医疗保险缴费：请选择缴费年月</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="90"/>
+        <location filename="../../screens/flexible.py" line="94"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="112"/>
+        <location filename="../../screens/flexible.py" line="116"/>
         <source>You can pay for {first} to {last}.</source>
         <translation>可缴费月份：{first} 至 {last}。</translation>
     </message>
@@ -489,29 +625,29 @@
 <context>
     <name>FlexibleReviewScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="213"/>
+        <location filename="../../screens/flexible.py" line="239"/>
         <source>Please check your payment</source>
         <translation>请核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="222"/>
+        <location filename="../../screens/flexible.py" line="248"/>
         <source>Start payment</source>
         <translation>开始缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="228"/>
+        <location filename="../../screens/flexible.py" line="254"/>
         <source>Please check the months, the base and the amount, then start the payment.</source>
         <translation>请核对缴费月份、基数和金额，确认后点击开始缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="248"/>
+        <location filename="../../screens/flexible.py" line="274"/>
         <source>{item}
 {period}: {months} months × base {base} × {rate}%</source>
         <translation>{item}
 {period}：{months} 个月 × 基数 {base} × {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="256"/>
+        <location filename="../../screens/flexible.py" line="282"/>
         <source>Amount: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -519,136 +655,146 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="134"/>
+        <location filename="../flow.py" line="143"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="136"/>
+        <location filename="../flow.py" line="145"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="141"/>
+        <location filename="../flow.py" line="156"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="153"/>
+        <location filename="../flow.py" line="171"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="162"/>
+        <location filename="../flow.py" line="182"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="164"/>
-        <location filename="../flow.py" line="178"/>
-        <location filename="../flow.py" line="186"/>
+        <location filename="../flow.py" line="184"/>
+        <location filename="../flow.py" line="198"/>
+        <location filename="../flow.py" line="210"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="166"/>
+        <location filename="../flow.py" line="186"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="167"/>
-        <location filename="../flow.py" line="176"/>
+        <location filename="../flow.py" line="187"/>
+        <location filename="../flow.py" line="196"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="168"/>
-        <location filename="../flow.py" line="180"/>
+        <location filename="../flow.py" line="188"/>
+        <location filename="../flow.py" line="200"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="170"/>
+        <location filename="../flow.py" line="190"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="174"/>
+        <location filename="../flow.py" line="194"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="181"/>
+        <location filename="../flow.py" line="201"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="183"/>
+        <location filename="../flow.py" line="203"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="188"/>
+        <location filename="../flow.py" line="206"/>
+        <source>Choose the agency</source>
+        <translation>选择社保经办机构</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="208"/>
+        <source>Arrears</source>
+        <translation>社保费补缴</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="212"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="191"/>
+        <location filename="../flow.py" line="215"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="192"/>
+        <location filename="../flow.py" line="216"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="193"/>
+        <location filename="../flow.py" line="217"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="194"/>
+        <location filename="../flow.py" line="218"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="150"/>
+        <location filename="../flow.py" line="165"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="151"/>
+        <location filename="../flow.py" line="167"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="196"/>
+        <location filename="../flow.py" line="220"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="199"/>
+        <location filename="../flow.py" line="223"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="200"/>
+        <location filename="../flow.py" line="224"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="201"/>
+        <location filename="../flow.py" line="225"/>
         <source>Certificates issued</source>
         <translation>已开具证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="202"/>
+        <location filename="../flow.py" line="226"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="204"/>
+        <location filename="../flow.py" line="228"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -656,22 +802,22 @@
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="103"/>
+        <location filename="../../screens/resident.py" line="105"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="110"/>
+        <location filename="../../screens/resident.py" line="112"/>
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="117"/>
+        <location filename="../../screens/resident.py" line="119"/>
         <source>{item}, year {year}: please choose your grade</source>
         <translation>{item}&#x3000;{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="138"/>
+        <location filename="../../screens/resident.py" line="142"/>
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -746,64 +892,64 @@
 <context>
     <name>IssuedCertificatesScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="313"/>
+        <location filename="../../screens/certificates.py" line="315"/>
         <source>Please choose the certificate to print again.</source>
         <translation>请选择要补打的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="320"/>
+        <location filename="../../screens/certificates.py" line="322"/>
         <source>Looking up your certificates...</source>
         <translation>正在查询您已开具的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="334"/>
+        <location filename="../../screens/certificates.py" line="336"/>
         <source>{count} certificates were issued to you, newest first. Choose one to print again.</source>
         <translation>您已开具 {count} 份证明（按开具日期，最新的在前）。请选择要补打的一份。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339"/>
+        <location filename="../../screens/certificates.py" line="341"/>
         <source>No certificate has been issued to you yet.</source>
         <translation>您还没有开具过证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="362"/>
+        <location filename="../../screens/certificates.py" line="364"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="363"/>
+        <location filename="../../screens/certificates.py" line="365"/>
         <source>Payment certificate (summary)</source>
         <translation>缴费证明（汇总）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="364"/>
+        <location filename="../../screens/certificates.py" line="366"/>
         <source>Payment certificate (detail)</source>
         <translation>缴费证明（明细）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="373"/>
+        <location filename="../../screens/certificates.py" line="375"/>
         <source>printed {count} times</source>
         <translation>已打印 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="375"/>
+        <location filename="../../screens/certificates.py" line="377"/>
         <source>issued, not printed yet</source>
         <translation>首次开具，尚未打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="378"/>
+        <location filename="../../screens/certificates.py" line="380"/>
         <source>Issued {date}   {kind}   No. {number}
 {count} payments, {total}   {printed}</source>
         <translation>开具日期 {date}   {kind}   编号 {number}
 {count} 笔缴费，{total}   {printed}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="390"/>
+        <location filename="../../screens/certificates.py" line="392"/>
         <source>Print again</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="398"/>
+        <location filename="../../screens/certificates.py" line="400"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -811,19 +957,36 @@
 <context>
     <name>ItemsScreen</name>
     <message>
-        <location filename="../../screens/items.py" line="24"/>
+        <location filename="../../screens/items.py" line="45"/>
         <source>Which insurance do you want to pay?</source>
         <translation>请选择要缴纳的险种</translation>
     </message>
     <message>
-        <location filename="../../screens/items.py" line="29"/>
+        <location filename="../../screens/items.py" line="56"/>
         <source>Please choose the insurance you want to pay.</source>
         <translation>请选择要缴纳的险种。</translation>
     </message>
     <message>
-        <location filename="../../screens/items.py" line="34"/>
+        <location filename="../../screens/items.py" line="62"/>
+        <source>Paying for {name} ({id_number})</source>
+        <translation>为 {name}（{id_number}）缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/items.py" line="66"/>
         <source>Hello, {name} ({id_number})</source>
         <translation>您好，{name}（{id_number}）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/items.py" line="82"/>
+        <source>Arrears
+(back payments)</source>
+        <translation>社保费补缴
+（补缴往年欠费）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/items.py" line="110"/>
+        <source>You have no arrears to pay.</source>
+        <translation>您没有需要补缴的费用。</translation>
     </message>
 </context>
 <context>
@@ -837,52 +1000,62 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="203"/>
+        <location filename="../../screens/main_window.py" line="212"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="275"/>
+        <location filename="../../screens/main_window.py" line="283"/>
+        <source>DEMO</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="294"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="277"/>
+        <location filename="../../screens/main_window.py" line="296"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="282"/>
+        <location filename="../../screens/main_window.py" line="301"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="300"/>
+        <location filename="../../screens/main_window.py" line="319"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="304"/>
+        <location filename="../../screens/main_window.py" line="323"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="313"/>
+        <location filename="../../screens/main_window.py" line="332"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="315"/>
+        <location filename="../../screens/main_window.py" line="334"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="368"/>
+        <location filename="../../screens/main_window.py" line="390"/>
+        <source>For someone else: {name} ({id_number})</source>
+        <translation>代缴 / 代打：为 {name}（{id_number}）办理</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="399"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="388"/>
+        <location filename="../../screens/main_window.py" line="419"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -891,8 +1064,8 @@
     <name>LoginScreen</name>
     <message>
         <location filename="../../screens/login.py" line="31"/>
-        <source>Please log in with your card</source>
-        <translation>请刷卡登录</translation>
+        <source>Please place your ID card or insert your social security card</source>
+        <translation>请放置身份证或插入社保卡</translation>
     </message>
     <message>
         <location filename="../../screens/login.py" line="34"/>
@@ -938,7 +1111,7 @@ or insert your social security card into the card slot.</source>
         <translation>读卡成功，正在查询参保信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/login.py" line="125"/>
+        <location filename="../../screens/login.py" line="127"/>
         <source>Your registration could not be checked. Please try again later.</source>
         <translation>暂时无法查询您的参保信息，请稍后再试。</translation>
     </message>
@@ -1016,34 +1189,50 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MenuScreen</name>
     <message>
-        <location filename="../../screens/menu.py" line="16"/>
+        <location filename="../../screens/menu.py" line="24"/>
         <source>Please choose a service</source>
         <translation>请选择业务</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="19"/>
+        <location filename="../../screens/menu.py" line="27"/>
         <source>Pay social insurance</source>
         <translation>社保费缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="20"/>
+        <location filename="../../screens/menu.py" line="28"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="21"/>
+        <location filename="../../screens/menu.py" line="29"/>
         <source>Print certificates</source>
         <translation>社保费凭证打印</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="22"/>
+        <location filename="../../screens/menu.py" line="30"/>
+        <source>Print certificates
+for someone else</source>
+        <translation>为他人打印凭证</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="31"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="35"/>
+        <location filename="../../screens/menu.py" line="44"/>
         <source>Please choose a service.</source>
         <translation>请选择要办理的业务。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="49"/>
+        <source>You chose: flexible employment</source>
+        <translation>您选择了：灵活就业</translation>
+    </message>
+    <message>
+        <location filename="../../screens/menu.py" line="51"/>
+        <source>You chose: urban and rural resident</source>
+        <translation>您选择了：城乡居民</translation>
     </message>
 </context>
 <context>
@@ -1090,24 +1279,30 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>PayMethodScreen</name>
     <message>
-        <location filename="../../screens/pay_method.py" line="23"/>
+        <location filename="../../screens/pay_method.py" line="18"/>
+        <source>Third-party payment
+(Alipay)</source>
+        <translation>第三方支付（支付宝）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="34"/>
         <source>Please choose how to pay</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="40"/>
+        <location filename="../../screens/pay_method.py" line="57"/>
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="75"/>
+        <location filename="../../screens/pay_method.py" line="92"/>
         <source>Bank card payment cannot be used now: the bank card reader is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>银行卡读卡器暂时无法使用，现在不能刷卡支付，未扣取任何费用。
 请选择支付宝或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="80"/>
+        <location filename="../../screens/pay_method.py" line="97"/>
         <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
@@ -1115,61 +1310,74 @@ Please choose Alipay or WeChat Pay.</source>
     </message>
 </context>
 <context>
+    <name>Payment</name>
+    <message>
+        <location filename="../../screens/base.py" line="66"/>
+        <source>{item}, {period}</source>
+        <translation>{item}，{period}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/base.py" line="67"/>
+        <source>Social insurance agency: {agency}</source>
+        <translation>社保经办机构：{agency}</translation>
+    </message>
+</context>
+<context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="186"/>
+        <location filename="../../screens/certificates.py" line="188"/>
         <source>Payment certificate: choose the period</source>
         <translation>缴费证明：请选择费款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="187"/>
+        <location filename="../../screens/certificates.py" line="189"/>
         <source>Or by month, payment period:</source>
         <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="193"/>
+        <location filename="../../screens/certificates.py" line="195"/>
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="195"/>
+        <location filename="../../screens/certificates.py" line="197"/>
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="209"/>
+        <location filename="../../screens/certificates.py" line="211"/>
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="219"/>
+        <location filename="../../screens/certificates.py" line="221"/>
         <source>Payment period: {period}</source>
         <translation>费款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="231"/>
+        <location filename="../../screens/certificates.py" line="233"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="238"/>
+        <location filename="../../screens/certificates.py" line="240"/>
         <source>{item}
 {months} months, {total}</source>
         <translation>{item}
 {months} 个月，{total}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="263"/>
+        <location filename="../../screens/certificates.py" line="265"/>
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="265"/>
+        <location filename="../../screens/certificates.py" line="267"/>
         <source>{count} chosen, {total}.</source>
         <translation>已选 {count} 个险种，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="276"/>
+        <location filename="../../screens/certificates.py" line="278"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -1200,32 +1408,32 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="286"/>
+        <location filename="../../screens/cert_period.py" line="285"/>
         <source>Change the period</source>
         <translation>重新选择</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="297"/>
+        <location filename="../../screens/cert_period.py" line="303"/>
         <source>Whole year:</source>
         <translation>按整年：</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="314"/>
+        <location filename="../../screens/cert_period.py" line="320"/>
         <source>Tap a year, or choose the first and last month, then Search.</source>
         <translation>请点选一个年份；或选择起止月份，再点“查询”。</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="322"/>
+        <location filename="../../screens/cert_period.py" line="328"/>
         <source>Choose the first month</source>
         <translation>请选择起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="324"/>
+        <location filename="../../screens/cert_period.py" line="330"/>
         <source>Choose the last month</source>
         <translation>请选择终止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="347"/>
+        <location filename="../../screens/cert_period.py" line="353"/>
         <source>Looking up your payments...</source>
         <translation>正在查询您的缴费记录……</translation>
     </message>
@@ -1233,27 +1441,37 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ProxyConfirmScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="133"/>
+        <location filename="../../screens/proxy.py" line="163"/>
         <source>Is this the person you pay for?</source>
         <translation>请确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="136"/>
+        <location filename="../../screens/proxy.py" line="183"/>
+        <source>The certificates printed will be this person&apos;s.</source>
+        <translation>将打印此人的缴费凭证。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="184"/>
+        <source>Yes, print for this person</source>
+        <translation>是，为此人打印</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="186"/>
         <source>The receipt will name you as the payer and this person.</source>
         <translation>缴费小票将同时列明您（缴费人）和被代缴人。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="138"/>
+        <location filename="../../screens/proxy.py" line="187"/>
         <source>Yes, pay for this person</source>
         <translation>确认，为此人代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="140"/>
+        <location filename="../../screens/proxy.py" line="171"/>
         <source>No, enter again</source>
         <translation>不是，重新输入</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="146"/>
+        <location filename="../../screens/proxy.py" line="177"/>
         <source>Please check the name, then confirm.</source>
         <translation>请核对姓名后确认。</translation>
     </message>
@@ -1261,52 +1479,62 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ProxyIdScreen</name>
     <message>
-        <location filename="../../screens/proxy.py" line="26"/>
+        <location filename="../../screens/proxy.py" line="48"/>
         <source>Pay for someone else: enter their ID number</source>
         <translation>社保费代缴：请输入被代缴人身份证号</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="35"/>
+        <location filename="../../screens/proxy.py" line="36"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="41"/>
+        <location filename="../../screens/proxy.py" line="42"/>
         <source>Please enter the ID number of the person you pay for, then press confirm.</source>
         <translation>请使用数字键盘输入被代缴人的身份证号码，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="73"/>
+        <location filename="../../screens/proxy.py" line="46"/>
+        <source>Print certificates for someone else: enter their ID number</source>
+        <translation>为他人打印凭证：请输入对方身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="79"/>
         <source>{left} digits to go. X can only be the last character.</source>
         <translation>还需输入 {left} 位，X 只能是最后一位。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="78"/>
+        <location filename="../../screens/proxy.py" line="84"/>
         <source>The number is complete. Press confirm.</source>
         <translation>号码已输入完整，请点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="93"/>
+        <location filename="../../screens/proxy.py" line="99"/>
         <source>This ID number is not right (its last character does not match). Please check it.</source>
         <translation>身份证号码有误（校验位不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="95"/>
+        <location filename="../../screens/proxy.py" line="101"/>
         <source>This ID number is not right (the birth date in it is not a date). Please check it.</source>
         <translation>身份证号码有误（出生日期不正确），请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="96"/>
+        <location filename="../../screens/proxy.py" line="102"/>
         <source>This ID number is not right. Please check it.</source>
         <translation>身份证号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="102"/>
+        <location filename="../../screens/proxy.py" line="108"/>
         <source>This is your own ID number. To pay for yourself choose Pay social insurance.</source>
         <translation>这是您本人的证件号码。为本人缴费请选择“社保费缴费”。</translation>
     </message>
     <message>
-        <location filename="../../screens/proxy.py" line="121"/>
+        <location filename="../../screens/proxy.py" line="140"/>
+        <source>The fee system does not allow you to print this person&apos;s certificates.</source>
+        <translation>社保费系统不允许您打印此人的凭证。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/proxy.py" line="151"/>
         <source>No social insurance registration was found for this ID number. Please check it.</source>
         <translation>未查询到此证件号码的社保参保登记信息，请核对。</translation>
     </message>
@@ -1378,141 +1606,149 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QueryScreen</name>
     <message>
-        <location filename="../../screens/query.py" line="66"/>
+        <location filename="../../screens/query.py" line="74"/>
         <source>Please choose a year to see your payments.</source>
         <translation>请选择年度，查询您的缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="34"/>
+        <location filename="../../screens/query.py" line="35"/>
         <source>Payment records: choose the period</source>
         <translation>缴费信息查询：请选择缴费所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="35"/>
+        <location filename="../../screens/query.py" line="36"/>
         <source>Or by month, payment period:</source>
         <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="36"/>
+        <location filename="../../screens/query.py" line="37"/>
         <source>Insurance:</source>
         <translation>险种：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="37"/>
+        <location filename="../../screens/query.py" line="38"/>
         <source>Status:</source>
         <translation>缴费状态：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="44"/>
+        <location filename="../../screens/query.py" line="45"/>
         <source>Print the list</source>
         <translation>打印查询结果</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="80"/>
-        <location filename="../../screens/query.py" line="128"/>
+        <location filename="../../screens/query.py" line="88"/>
         <source>All insurances</source>
         <translation>全部险种</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="87"/>
-        <location filename="../../screens/query.py" line="129"/>
+        <location filename="../../screens/query.py" line="95"/>
         <source>Paid and not paid</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="130"/>
-        <source>{period} · {item} · {status}</source>
-        <translation>{period} · {item} · {status}</translation>
+        <location filename="../../screens/query.py" line="137"/>
+        <source>{period} ({filters})</source>
+        <translation>{period}（{filters}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="138"/>
+        <location filename="../../screens/query.py" line="139"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="144"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="140"/>
+        <location filename="../../screens/query.py" line="146"/>
+        <source>{period}: {count} not paid.</source>
+        <translation>{period}：{count} 笔未缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="148"/>
         <source>{period}: {count} payments, {total} in all.</source>
         <translation>{period}：共 {count} 笔缴费，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="144"/>
+        <location filename="../../screens/query.py" line="152"/>
         <source>{count} not paid yet.</source>
         <translation>另有 {count} 笔未缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="165"/>
+        <location filename="../../screens/query.py" line="180"/>
         <source>bill {number}   {agency}   can be paid under Pay</source>
         <translation>单据号 {number}   {agency}   可在“社保费缴费”中缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="170"/>
+        <location filename="../../screens/query.py" line="185"/>
         <source>base {amount}</source>
         <translation>缴费基数 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="172"/>
+        <location filename="../../screens/query.py" line="187"/>
         <source>grade {grade}</source>
         <translation>第{grade}档</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="176"/>
+        <location filename="../../screens/query.py" line="191"/>
         <source>paid for you by {name}</source>
         <translation>他人代缴（{name}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="176"/>
+        <location filename="../../screens/query.py" line="191"/>
         <source>another person</source>
         <translation>他人</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="178"/>
+        <location filename="../../screens/query.py" line="193"/>
         <source>paid by yourself</source>
         <translation>本人缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="180"/>
-        <source>{base}   {method}   {payer}   paid {date}   voucher {number}</source>
-        <translation>{base}   {method}   {payer}   缴费日期 {date}   税票号 {number}</translation>
+        <location filename="../../screens/query.py" line="195"/>
+        <source>{base}   {method}   {payer}   paid {date}</source>
+        <translation>{base}   {method}   {payer}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="196"/>
+        <location filename="../../screens/query.py" line="210"/>
         <source>{period}   {item}   {amount}   {status}
 {details}</source>
         <translation>{period}   {item}   {amount}   {status}
 {details}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="207"/>
+        <location filename="../../screens/query.py" line="221"/>
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="217"/>
+        <location filename="../../screens/query.py" line="231"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>凭证打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="223"/>
+        <location filename="../../screens/query.py" line="237"/>
         <source>Printing the list on A4... please wait.</source>
         <translation>正在用 A4 纸打印查询结果，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="235"/>
+        <location filename="../../screens/query.py" line="249"/>
         <source>Please take the printed list from the tray below the screen.</source>
         <translation>请从屏幕下方的出纸口取走查询结果。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="244"/>
+        <location filename="../../screens/query.py" line="258"/>
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="275"/>
+        <location filename="../../screens/query.py" line="289"/>
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="277"/>
+        <location filename="../../screens/query.py" line="291"/>
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
@@ -1601,95 +1837,96 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../screens/result.py" line="33"/>
+        <location filename="../../screens/result.py" line="35"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="29"/>
+        <location filename="../../screens/result.py" line="31"/>
         <source>Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="55"/>
+        <location filename="../../screens/result.py" line="64"/>
+        <location filename="../../screens/result.py" line="76"/>
         <source> Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="63"/>
-        <location filename="../../screens/result.py" line="70"/>
+        <location filename="../../screens/result.py" line="84"/>
+        <location filename="../../screens/result.py" line="91"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="67"/>
+        <location filename="../../screens/result.py" line="88"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="74"/>
+        <location filename="../../screens/result.py" line="95"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="79"/>
+        <location filename="../../screens/result.py" line="100"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="80"/>
+        <location filename="../../screens/result.py" line="101"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="84"/>
+        <location filename="../../screens/result.py" line="105"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="88"/>
+        <location filename="../../screens/result.py" line="109"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="95"/>
+        <location filename="../../screens/result.py" line="116"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="97"/>
+        <location filename="../../screens/result.py" line="118"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="99"/>
+        <location filename="../../screens/result.py" line="120"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="101"/>
+        <location filename="../../screens/result.py" line="122"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="108"/>
+        <location filename="../../screens/result.py" line="129"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="111"/>
+        <location filename="../../screens/result.py" line="132"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="115"/>
+        <location filename="../../screens/result.py" line="136"/>
         <source>A technician will settle this payment</source>
         <translation>本次缴费将由工作人员处理</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="120"/>
+        <location filename="../../screens/result.py" line="141"/>
         <source>Please keep this number and show it to staff: {number}</source>
         <translation>请记下此编号并出示给工作人员：{number}</translation>
     </message>
@@ -1697,38 +1934,14 @@ Tax voucher number: {number}</source>
 <context>
     <name>SpecialBillsScreen</name>
     <message>
-        <location filename="../../screens/special.py" line="21"/>
+        <location filename="../../screens/special.py" line="15"/>
         <source>Special payment: choose the bill to pay</source>
         <translation>特殊缴费：请选择需要缴费的单据</translation>
     </message>
     <message>
-        <location filename="../../screens/special.py" line="33"/>
-        <source>Please choose the bill you want to pay.</source>
-        <translation>请选择需要缴费的单据。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/special.py" line="38"/>
+        <location filename="../../screens/special.py" line="19"/>
         <source>Looking up your bills...</source>
         <translation>正在查询待缴单据……</translation>
-    </message>
-    <message>
-        <location filename="../../screens/special.py" line="48"/>
-        <source>You have no bills to pay.</source>
-        <translation>您没有待缴费的单据。</translation>
-    </message>
-    <message>
-        <location filename="../../screens/special.py" line="50"/>
-        <source>Bills raised by the social insurance agency:</source>
-        <translation>社保经办机构核定的待缴单据：</translation>
-    </message>
-    <message>
-        <location filename="../../screens/special.py" line="52"/>
-        <source>{description}
-{agency}
-{amount}</source>
-        <translation>{description}
-{agency}
-{amount}</translation>
     </message>
 </context>
 <context>
@@ -1746,7 +1959,7 @@ Tax voucher number: {number}</source>
     <message>
         <location filename="../../screens/still_there.py" line="54"/>
         <source>Your session ends in {seconds} seconds and your data will be cleared.</source>
-        <translation>{seconds} 秒后将退出登录并清除您的信息。</translation>
+        <translation>{seconds} 秒后将回到首页，并清除您在本机填写和选择的信息。</translation>
     </message>
 </context>
 <context>
@@ -1757,57 +1970,57 @@ Tax voucher number: {number}</source>
         <translation>{period}   {item}   {amount}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="99"/>
+        <location filename="../../screens/certificates.py" line="100"/>
         <source>Tax payment certificate: choose the tax period</source>
         <translation>税收完税证明：请选择税款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="100"/>
+        <location filename="../../screens/certificates.py" line="101"/>
         <source>Or by month, tax period:</source>
         <translation>或按月份选择，税款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="105"/>
+        <location filename="../../screens/certificates.py" line="106"/>
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="107"/>
+        <location filename="../../screens/certificates.py" line="108"/>
         <source>Select none</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="109"/>
+        <location filename="../../screens/certificates.py" line="110"/>
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="122"/>
+        <location filename="../../screens/certificates.py" line="123"/>
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="136"/>
+        <location filename="../../screens/certificates.py" line="137"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="139"/>
+        <location filename="../../screens/certificates.py" line="140"/>
         <source>Tax period: {period}</source>
         <translation>税款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="149"/>
+        <location filename="../../screens/certificates.py" line="150"/>
         <source>{count} of {all} chosen, {total}.</source>
         <translation>已选 {count} 笔（共 {all} 笔），合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="162"/>
+        <location filename="../../screens/certificates.py" line="163"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="147"/>
+        <location filename="../../screens/certificates.py" line="148"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
