@@ -14,6 +14,9 @@ from kiosk.domain.names import mask_name
 class Person:
     id_number: str
     name: str
+    # The fee system's registration: what the person may pay (a payee's own, whatever was chosen on Home).
+    category: Category | None = None
+    items: frozenset[InsuredItem] = frozenset()
 
     @property
     def masked_id(self) -> str:
@@ -41,6 +44,9 @@ class Session:
     medical_items: list[Any] = field(default_factory=list)  # the flexible worker's medical binding
     pay_method: PayMethod | None = None
     offers: list[Any] = field(default_factory=list)
+    agency: str | None = None  # the 社保经办机构 whose arrears are shown (residents' arrears)
+    bills: list[Any] = field(default_factory=list)  # the arrears bills looked up (all agencies)
+    bill: Any = None  # the bill being paid (special payment, arrears), for the review
     quote: Any = None
     payment: Any = None  # the open payment (journal entry and order)
     record: Any = None  # the posted payment record
@@ -53,6 +59,13 @@ class Session:
     def subject(self) -> Person | None:
         """The person the payment is for."""
         return self.payee or self.person
+
+    @property
+    def subject_category(self) -> Category | None:
+        """Whose insurances are offered: a payee's own registration; for oneself, the choice made on Home."""
+        if self.payee is not None:
+            return self.payee.category or self.category
+        return self.category
 
     def wipe(self) -> None:
         """Forget everything personal: the next citizen starts from nothing."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.context import KioskContext
+from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import FlowEvent, Step
 from screens.style import px
@@ -21,6 +25,60 @@ def fee_error_text(error: Exception) -> str:
     """What the citizen reads when a fee-system call failed: its own words, or the general one."""
     message = error.citizen_message if isinstance(error, FeeSystemError) else FeeSystemError.citizen_message
     return translate("FeeSystem", message)
+
+
+# Dates as citizens read them (2026年9月, 2025年; DESIGN.md §7); logs keep ISO. English keeps the ISO shapes.
+MONTH_TEXT = QT_TRANSLATE_NOOP("Dates", "{year}-{month:02d}")
+YEAR_TEXT = QT_TRANSLATE_NOOP("Dates", "Year {year}")
+DAY_TEXT = QT_TRANSLATE_NOOP("Dates", "{year}-{month:02d}-{day:02d}")
+RANGE_TEXT = QT_TRANSLATE_NOOP("Dates", "{start} to {end}")
+CHOSEN_WORD = QT_TRANSLATE_NOOP("Choice", "Chosen")
+
+
+def month_text(month: YearMonth) -> str:
+    return translate("Dates", MONTH_TEXT).format(year=month.year, month=month.month)
+
+
+def day_text(day: dt.date) -> str:
+    return translate("Dates", DAY_TEXT).format(year=day.year, month=day.month, day=day.day)
+
+
+def period_text(period: Period) -> str:
+    """One month, a whole year, or "from to"."""
+    if period.months == 1:
+        return month_text(period.start)
+    if period.start.month == 1 and period.end.month == 12:
+        first = translate("Dates", YEAR_TEXT).format(year=period.start.year)
+        if period.start.year == period.end.year:
+            return first
+        return translate("Dates", RANGE_TEXT).format(
+            start=first, end=translate("Dates", YEAR_TEXT).format(year=period.end.year)
+        )
+    return translate("Dates", RANGE_TEXT).format(start=month_text(period.start), end=month_text(period.end))
+
+
+def chosen_text(text: str, chosen: bool) -> str:
+    """A choice's text with a tick and the word 已选 when chosen: never a border or colour alone (DESIGN.md §7).
+    Always two lines, so that a row of choices keeps one height."""
+    return f"{text}\n✓ {translate('Choice', CHOSEN_WORD)}" if chosen else f"{text}\n\u3000"
+
+
+PAID_ITEM_PERIOD = QT_TRANSLATE_NOOP("Payment", "{item}, {period}")
+PAID_AGENCY = QT_TRANSLATE_NOOP("Payment", "Social insurance agency: {agency}")
+
+
+def what_is_paid(session) -> str:
+    """What this payment pays, as the review and the card screen say it (the guide's 查询缴费信息): the bill or
+    insurance, its period, the agency of a bill. Empty before anything is priced."""
+    quote = session.quote
+    if quote is None:
+        return ""
+    bill = session.bill if session.bill is not None and session.bill.bill_no == quote.bill_no else None
+    what = bill.description if bill else translate("Domain", quote.item.label)
+    lines = [translate("Payment", PAID_ITEM_PERIOD).format(item=what, period=period_text(quote.period))]
+    if bill:
+        lines.append(translate("Payment", PAID_AGENCY).format(agency=bill.agency))
+    return "\n".join(lines)
 
 
 class Screen(QWidget):

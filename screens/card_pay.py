@@ -16,7 +16,7 @@ from kiosk.card_checkout_machine import CardCheckoutMachine, CardDelays, CardFin
 from kiosk.checkout_gate import disk_gate
 from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
-from screens.base import Screen, translate
+from screens.base import Screen, translate, what_is_paid
 from screens.widgets import busy_bar, button, label
 
 DELAYS = CardDelays()
@@ -36,6 +36,10 @@ class CardPayScreen(Screen):
         self.layout_.addStretch(1)
         self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
+        # What is being paid (item, period; a bill's agency), above the amount: the guide's 查询缴费信息.
+        self.paying_for = label("", "Subtitle")
+        self.paying_for.setObjectName("PayingFor")
+        self.layout_.addWidget(self.paying_for)
         self.amount = label("", "Amount")
         self.layout_.addWidget(self.amount)
         self.instruction = label("", "Subtitle")
@@ -87,6 +91,7 @@ class CardPayScreen(Screen):
             QTimer.singleShot(0, lambda: self.fire(FlowEvent.FINISHED))
             return
         self.heading.setText(self.tr("Pay by bank card"))
+        self.paying_for.setText(what_is_paid(self.ctx.session))
         self.amount.setText(format_fen(self.ctx.session.quote.amount_fen))
         self.tick_timer.start()
         self.machine.start(self.ctx.session)

@@ -5,19 +5,18 @@ The kiosk never computes the amount: the review shows the fee system's own calcu
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QButtonGroup, QPushButton
 
 from kiosk.domain.items import InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FlexibleOffer, Quote
 from kiosk.flow import FlowEvent, Step
-from screens.base import ButtonRow, Screen, fee_error_text, translate
+from screens.base import ButtonRow, Screen, chosen_text, fee_error_text, month_text, period_text, translate
 from screens.keypad import BACKSPACE, Keypad
 from screens.widgets import busy_bar, button, label
 
 MONTHS_PER_ROW = 8
-
 
 
 class MonthPicker:
@@ -28,6 +27,7 @@ class MonthPicker:
         self.prefix = prefix
         self.rows = [ButtonRow(screen, spacing=20) for _ in range(2)]
         self.group = QButtonGroup(screen)
+        self.group.buttonToggled.connect(lambda each, on: each.setText(chosen_text(each.property("month"), on)))
         self.chosen: YearMonth | None = None
         self.on_change = lambda: None
 
@@ -38,7 +38,8 @@ class MonthPicker:
             self.group.removeButton(old)
         self.chosen = chosen
         for index, month in enumerate(months[: MONTHS_PER_ROW * len(self.rows)]):
-            month_button = button(f"{month.year}-{month.month:02d}", "month", f"{self.prefix}_{month}")
+            month_button = button(chosen_text(month_text(month), month == chosen), "month", f"{self.prefix}_{month}")
+            month_button.setProperty("month", month_text(month))
             month_button.setCheckable(True)
             month_button.setChecked(month == chosen)
             month_button.clicked.connect(lambda _=False, m=month: self.pick(m))
@@ -52,6 +53,9 @@ class MonthPicker:
 
 class FlexiblePeriodScreen(Screen):
     step = Step.FLEX_PERIOD
+
+    def tr(self, text: str) -> str:  # the medical screens subclass this one: keep its translation context
+        return translate("FlexiblePeriodScreen", text)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -109,7 +113,9 @@ class FlexiblePeriodScreen(Screen):
         self.ctx.session.offers = [offer]
         months = self.allowed()
         self.message.setText(
-            self.tr("You can pay for {first} to {last}.").format(first=offer.first_month, last=offer.last_month)
+            self.tr("You can pay for {first} to {last}.").format(
+                first=month_text(YearMonth.parse(offer.first_month)), last=month_text(YearMonth.parse(offer.last_month))
+            )
         )
         self.start.fill(months, months[0])
         self.start_changed()
@@ -135,9 +141,15 @@ class FlexibleBaseScreen(Screen):
 
     step = Step.FLEX_BASE
 
+    def tr(self, text: str) -> str:  # the medical screens subclass this one: keep its translation context
+        return translate("FlexibleBaseScreen", text)
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.title(self.tr("Enter your contribution base"))
+        self.title(self.tr("Choose or enter your contribution base"))
+        # The bases the fee system lists (缴费档次), to tap; the keypad beside them stays for any other base.
+        self.choices = ButtonRow(self, spacing=20)
+        self.choice_buttons: dict[int, QPushButton] = {}
         self.limits = label("", "Subtitle")
         self.entry = label("", "Amount")
         self.entry.setObjectName("BaseEntry")
@@ -166,6 +178,18 @@ class FlexibleBaseScreen(Screen):
             )
         )
         self.text = ""
+        self.choices.clear()
+        self.choice_buttons = {}
+        for base in offer.base_choices_fen:
+            choice = button("", "grade", f"base_{base // 100}")
+            choice.setProperty("base", format_fen(base))
+            choice.clicked.connect(lambda _=False, fen=base: self.choose_base(fen))
+            self.choice_buttons[base] = choice
+            self.choices.add(choice)
+        self.refresh()
+
+    def choose_base(self, base_fen: int) -> None:
+        self.text = str(base_fen // 100)
         self.refresh()
 
     def key(self, key: str) -> None:
@@ -196,6 +220,8 @@ class FlexibleBaseScreen(Screen):
         else:
             self.hint.setText(self.tr("Press confirm."))
         self.confirm.setEnabled(valid)
+        for fen, choice in self.choice_buttons.items():  # a typed base equal to a listed one shows it chosen too
+            choice.setText(chosen_text(choice.property("base"), fen == base))
 
     def confirmed(self) -> None:
         self.ctx.session.base_fen = self.base_fen()
@@ -247,7 +273,7 @@ class FlexibleReviewScreen(Screen):
         self.details.setText(
             self.tr("{item}\n{period}: {months} months × base {base} × {rate}%").format(
                 item=translate("Domain", quote.item.label),
-                period=str(quote.period),
+                period=period_text(quote.period),
                 months=quote.months,
                 base=format_fen(quote.base_fen or 0),
                 rate=quote.rate_percent,

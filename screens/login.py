@@ -28,7 +28,7 @@ class LoginScreen(Screen):
         # builds the window again), while a lambda would outlive the screen and touch its deleted labels.
         self.watcher.reader_status.connect(self.on_reader_status)
         self.layout_.addStretch(1)
-        self.title(self.tr("Please log in with your card"))
+        self.title(self.tr("Please place your ID card or insert your social security card"))
         self.instruction = label(
             self.tr(
                 "Lay your resident ID card flat on the card reader below the screen,\n"
@@ -114,7 +114,9 @@ class LoginScreen(Screen):
     def logged_in(self, read: IdentityRead, registration) -> None:
         self._checking = False
         self.ctx.session.login_method = read.method
-        self.ctx.session.person = Person(registration.id_number, registration.name)
+        self.ctx.session.person = Person(
+            registration.id_number, registration.name, registration.category, registration.items
+        )
         self.fire(LOGGED_IN[self.ctx.session.module or "pay"])
 
     def registration_failed(self, error: Exception) -> None:

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, 
 from kiosk.context import KioskContext
 from kiosk.domain.money import format_fen
 from kiosk.flow import STEP_TITLES, Step
+from kiosk.verification import serves_for_real
 from screens.appearance import Appearance
-from screens.base import Screen, translate
+from screens.base import Screen, day_text, translate
 from screens.long_press import LongPress
 from screens.still_there import StillThereOverlay
 from screens.style import px
@@ -214,6 +215,10 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._header())
+        # A proxy payment names the person paid for on every screen after the confirmation (issue 21 item 9).
+        self.payee_banner = label("", "PayeeBanner")
+        self.payee_banner.setVisible(False)
+        layout.addWidget(self.payee_banner)
         self.stack = QStackedWidget()
         self.stack.setObjectName("ScreenStack")
         layout.addWidget(self.stack, 1)
@@ -222,6 +227,8 @@ class KioskWindow(QWidget):
         self.overlay = StillThereOverlay(self, ctx.scale)
         self.overlay.stay.connect(self._restart_countdown)
         self.overlay.gone.connect(lambda: ctx.flow.end_session("timeout"))
+        # While "still there?" counts, the footer counts the same seconds (the dialog's, not the screen's).
+        self.overlay.timer.timeout.connect(lambda: self._show_countdown(self.overlay.remaining))
         ctx.flow.changed.connect(self.show_step)
         ctx.flow.session_ended.connect(self.forget_session)
         ctx.countdown.tick.connect(self._show_countdown)
@@ -272,6 +279,10 @@ class KioskWindow(QWidget):
         # Hidden on purpose: only technicians know it; it works on Home only, with no customer session open.
         self._maintenance_gesture = LongPress(self.hall, MAINTENANCE_HOLD_SECONDS, self._maintenance_gesture_held)
         row.addWidget(self.step_title, 2)
+        # 演示: a kiosk on simulated devices or the embedded fee system says so on every screen (DESIGN.md §7).
+        self.demo_mark = label(self.tr("DEMO"), "DemoMark", wrap=False)
+        self.demo_mark.setVisible(not serves_for_real(self.ctx.config))
+        row.addWidget(self.demo_mark)
         row.addWidget(self.clock, 1)
         return header
 
@@ -344,7 +355,8 @@ class KioskWindow(QWidget):
         self.current.on_leave()
 
     def _update_clock(self) -> None:
-        self.clock.setText(self.ctx.clock().strftime("%Y-%m-%d %H:%M"))
+        now = self.ctx.clock()
+        self.clock.setText(f"{day_text(now.date())} {now:%H:%M}")
 
     # --- steps ------------------------------------------------------------------------------------------
 
@@ -359,6 +371,7 @@ class KioskWindow(QWidget):
             old.on_leave()
         self.overlay.dismiss()
         self.step_title.setText(translate("Flow", STEP_TITLES[new.step]))
+        self._show_payee(new.step)
         at_home = new.step is Step.HOME
         self.back_button.setVisible(self.ctx.flow.can_go_back())
         self.home_button.setVisible(not at_home)
@@ -368,6 +381,16 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(new)
         self._restart_countdown()
         self.ctx.speak(self._spoken_prompt(new))
+
+    def _show_payee(self, step: Step) -> None:
+        payee = self.ctx.session.payee
+        shown = payee is not None and step not in (Step.HOME, Step.PROXY_ID, Step.PROXY_CONFIRM)
+        self.payee_banner.setVisible(shown)
+        if shown:
+            text = self.tr("For someone else: {name} ({id_number})").format(
+                name=payee.masked_name, id_number=payee.masked_id
+            )
+            self.payee_banner.setText(text)
 
     def _spoken_prompt(self, screen: Screen) -> str:
         quote = self.ctx.session.quote if screen.step in AMOUNT_SPOKEN_ON else None
@@ -400,6 +423,7 @@ class KioskWindow(QWidget):
         if handler and handler():
             return
         self.overlay.ask(self.ctx.config["timeouts.still_there_seconds"])
+        self._show_countdown(self.overlay.remaining)
 
     def closeEvent(self, event) -> None:
         """In a hall (full screen) the window cannot be closed: not by Alt+F4, not by a window manager. Only the

@@ -12,7 +12,7 @@ from kiosk.checkout_gate import pay_event
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import MedicalItem, Quote
 from kiosk.flow import FlowEvent, Step
-from screens.base import ButtonRow, Screen, fee_error_text
+from screens.base import CHOSEN_WORD, ButtonRow, Screen, fee_error_text, translate
 from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen
 from screens.pay_method import PayMethodScreen
 from screens.widgets import busy_bar, button, label
@@ -122,7 +122,7 @@ class MedicalItemsScreen(Screen):
             text = self.tr("{name}\n{rate}% of the base").format(name=item.name, rate=item.rate_percent)
         else:
             text = self.tr("{name}\n{amount} a month").format(name=item.name, amount=format_fen(item.monthly_fen or 0))
-        mark = "☑" if item_button.isChecked() else "☐"
+        mark = f"☑ {translate('Choice', CHOSEN_WORD)}" if item_button.isChecked() else "☐"
         required = self.tr(" (required)") if item.required else ""
         item_button.setText(f"{mark} {text}{required}")
 

@@ -7,15 +7,26 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.checkout_gate import pay_event
 from kiosk.domain.items import PayMethod
+from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
-from screens.base import Screen, translate
+from screens.base import Screen, translate, what_is_paid
 from screens.widgets import busy_bar, button, label
+
+ALIPAY_TILE = QT_TRANSLATE_NOOP("PayMethodScreen", "Third-party payment\n(Alipay)")
+TOTAL = QT_TRANSLATE_NOOP("CheckoutMethodScreen", "Total: {amount}")
+REVIEW_PROMPT = QT_TRANSLATE_NOOP(
+    "CheckoutMethodScreen", "Please check what you pay and the total, then choose Alipay, bank card or WeChat Pay."
+)
 
 
 class PayMethodScreen(Screen):
     step = Step.PAY_METHOD
+
+    def tr(self, text: str) -> str:  # subclassed (medical, checkout): keep this class's translation context
+        return translate("PayMethodScreen", text)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -24,7 +35,7 @@ class PayMethodScreen(Screen):
         self.layout_.addSpacing(30)
         self.tiles: dict[PayMethod, QPushButton] = {}
         for method in (PayMethod.ALIPAY, PayMethod.BANK_CARD, PayMethod.WECHAT):
-            tile = button(translate("Domain", method.label), "tile", method.value)
+            tile = button(self.method_text(method), "tile", method.value)
             tile.clicked.connect(lambda _=False, m=method: self.choose(m))
             self.tiles[method] = tile
         self.row(*self.tiles.values(), spacing=50)
@@ -35,6 +46,12 @@ class PayMethodScreen(Screen):
         self.busy.setVisible(False)
         self.layout_.addWidget(self.busy)
         self.layout_.addStretch(2)
+
+    def method_text(self, method: PayMethod) -> str:
+        """The guide's words on its buttons: Alipay is 第三方支付（支付宝）."""
+        if method is PayMethod.ALIPAY:
+            return translate("PayMethodScreen", ALIPAY_TILE)
+        return translate("Domain", method.label)
 
     def voice_prompt(self) -> str:
         return self.tr("Please choose Alipay, bank card or WeChat Pay.")
@@ -90,10 +107,30 @@ class PayMethodScreen(Screen):
 
 
 class CheckoutMethodScreen(PayMethodScreen):
-    """The pay method chosen after the amount is known (flexible pension, special payment): the receipt printer
-    is asked before any money is taken, as on the grade screen."""
+    """The pay method chosen after the amount is known (flexible pension, special payment, arrears), under a review
+    of what is paid and its total: the receipt printer is asked before any money is taken, as on the grade screen."""
 
     step = Step.CHECKOUT_METHOD
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # The review above the pay methods (after the stretch and the title): what is paid, then the total.
+        self.review = label("", "Subtitle")
+        self.review.setObjectName("PaymentReview")
+        self.total = label("", "Amount")
+        self.total.setObjectName("PaymentTotal")
+        self.layout_.insertWidget(2, self.review)
+        self.layout_.insertWidget(3, self.total)
+
+    def on_enter(self) -> None:
+        super().on_enter()
+        session = self.ctx.session
+        self.review.setText(what_is_paid(session))
+        amount = format_fen(session.quote.amount_fen) if session.quote else ""
+        self.total.setText(translate("CheckoutMethodScreen", TOTAL).format(amount=amount))
+
+    def voice_prompt(self) -> str:
+        return translate("CheckoutMethodScreen", REVIEW_PROMPT)
 
     def chosen(self) -> None:
         self.busy.setVisible(True)

@@ -23,7 +23,8 @@ class ProxyIdScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.title(self.tr("Pay for someone else: enter their ID number"))
+        self.heading = label("", "Title")
+        self.layout_.addWidget(self.heading)
         self.number = label("", "Amount")
         self.number.setObjectName("IdEntry")
         self.hint = label("", "Hint")
@@ -41,6 +42,11 @@ class ProxyIdScreen(Screen):
         return self.tr("Please enter the ID number of the person you pay for, then press confirm.")
 
     def on_enter(self) -> None:
+        self.heading.setText(
+            self.tr("Print certificates for someone else: enter their ID number")
+            if self.for_certificates()
+            else self.tr("Pay for someone else: enter their ID number")
+        )
         self.text = ""
         self.ctx.session.payee = None
         self.busy.setVisible(False)
@@ -109,8 +115,32 @@ class ProxyIdScreen(Screen):
         )
 
     def found(self, registration) -> None:
+        payee = Person(registration.id_number, registration.name, registration.category, registration.items)
+        if self.for_certificates():
+            payer = self.ctx.session.person
+            self.ctx.tasks.run(
+                lambda: self.ctx.fee_system.may_print_certificates_for(payer.id_number, payee.id_number),
+                on_done=lambda allowed: self.certificates_answered(payee, allowed),
+                on_failed=self.not_found,
+            )
+            return
         self.busy.setVisible(False)
-        self.ctx.session.payee = Person(registration.id_number, registration.name)
+        self.ctx.session.payee = payee
+        self.fire(FlowEvent.PAYEE_FOUND)
+
+    def for_certificates(self) -> bool:
+        return self.ctx.session.module == "proxy_certificates"
+
+    def certificates_answered(self, payee: Person, allowed: bool) -> None:
+        """The fee system decides whether this payer may print this person's certificates."""
+        self.busy.setVisible(False)
+        if not allowed:
+            self.confirm.setEnabled(True)
+            self.show_hint(
+                self.tr("The fee system does not allow you to print this person's certificates."), error=True
+            )
+            return
+        self.ctx.session.payee = payee
         self.fire(FlowEvent.PAYEE_FOUND)
 
     def not_found(self, error: Exception) -> None:
@@ -133,13 +163,14 @@ class ProxyConfirmScreen(Screen):
         self.title(self.tr("Is this the person you pay for?"))
         self.who = label("", "Amount")
         self.layout_.addWidget(self.who)
-        self.layout_.addWidget(label(self.tr("The receipt will name you as the payer and this person."), "Hint"))
+        self.hint = label("", "Hint")
+        self.layout_.addWidget(self.hint)
         self.layout_.addSpacing(30)
-        yes = button(self.tr("Yes, pay for this person"), "primary", "payee_confirmed")
-        yes.clicked.connect(lambda: self.fire(FlowEvent.PAYEE_CONFIRMED))
+        self.yes = button("", "primary", "payee_confirmed")
+        self.yes.clicked.connect(self.confirmed)
         no = button(self.tr("No, enter again"), "choice", "payee_wrong")
         no.clicked.connect(self.ctx.flow.back)
-        self.row(yes, no)
+        self.row(self.yes, no)
         self.layout_.addStretch(2)
 
     def voice_prompt(self) -> str:
@@ -148,3 +179,15 @@ class ProxyConfirmScreen(Screen):
     def on_enter(self) -> None:
         payee = self.ctx.session.payee
         self.who.setText(f"{mask_name(payee.name)}\n{mask_id_number(payee.id_number)}" if payee else "")
+        if self.for_certificates():
+            self.hint.setText(self.tr("The certificates printed will be this person's."))
+            self.yes.setText(self.tr("Yes, print for this person"))
+        else:
+            self.hint.setText(self.tr("The receipt will name you as the payer and this person."))
+            self.yes.setText(self.tr("Yes, pay for this person"))
+
+    def for_certificates(self) -> bool:
+        return self.ctx.session.module == "proxy_certificates"
+
+    def confirmed(self) -> None:
+        self.fire(FlowEvent.PAYEE_CONFIRMED_FOR_CERTIFICATES if self.for_certificates() else FlowEvent.PAYEE_CONFIRMED)

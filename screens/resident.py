@@ -8,7 +8,7 @@ from kiosk.checkout_gate import pay_event
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import ResidentOffer
 from kiosk.flow import FlowEvent, Step
-from screens.base import ButtonRow, Screen, fee_error_text, translate
+from screens.base import ButtonRow, Screen, chosen_text, day_text, fee_error_text, translate
 from screens.widgets import busy_bar, button, label
 
 
@@ -55,8 +55,8 @@ class ResidentYearScreen(Screen):
                 self.message.setText(
                     text.format(
                         year=upcoming.year,
-                        opens=upcoming.window_opens.strftime("%Y-%m-%d"),
-                        closes=upcoming.window_closes.strftime("%Y-%m-%d"),
+                        opens=day_text(upcoming.window_opens),
+                        closes=day_text(upcoming.window_closes),
                     )
                 )
             else:
@@ -67,6 +67,8 @@ class ResidentYearScreen(Screen):
             text = self.tr("Year {year}").format(year=offer.year)
             if offer.already_paid:
                 text += "\n" + self.tr("(already paid)")
+            else:  # coming back from the next step: the year chosen shows a tick and 已选
+                text = chosen_text(text, offer.year == self.ctx.session.year)
             year_button = button(text, "choice", f"year_{offer.year}")
             year_button.setEnabled(not offer.already_paid)
             year_button.clicked.connect(lambda _=False, year=offer.year: self.choose(year))
@@ -127,8 +129,10 @@ class GradeScreen(Screen):
         grades = offer.grades if offer else ()
         per_row = max(1, -(-len(grades) // len(self.rows)))
         for index, grade in enumerate(grades):
-            grade_button = button(format_fen(grade.amount_fen), "grade", f"grade_{grade.code}")
+            grade_button = button(chosen_text(format_fen(grade.amount_fen), False), "grade", f"grade_{grade.code}")
+            grade_button.setProperty("amount", format_fen(grade.amount_fen))
             grade_button.setCheckable(True)
+            grade_button.toggled.connect(lambda on, b=grade_button: b.setText(chosen_text(b.property("amount"), on)))
             grade_button.clicked.connect(lambda _=False, g=grade: self.pick(g.code, g.amount_fen))
             self.group.addButton(grade_button)
             self.rows[index // per_row].add(grade_button)

@@ -7,8 +7,10 @@ from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import FlowEvent, Step
-from screens.base import Screen, translate
+from screens.base import Screen, period_text, translate
 from screens.widgets import button, label
+
+MIN_RESULT_SECONDS = 30  # time to take the receipt (and the card), whatever the configuration says
 
 
 class ResultScreen(Screen):
@@ -37,11 +39,30 @@ class ResultScreen(Screen):
         self._prompt = ""
 
     def countdown_seconds(self) -> float | None:
-        return self.ctx.config["timeouts.result_seconds"]
+        return max(MIN_RESULT_SECONDS, self.ctx.config["timeouts.result_seconds"])
 
     def on_countdown_expired(self) -> bool:
-        self.fire(FlowEvent.FINISH)  # nothing left to decide: go home without asking
+        """Home without asking (nothing left to decide), unless the bank card is still in the slot: then stay
+        and say it again, until the card is taken."""
+        if self.ctx.session.pay_method is PayMethod.BANK_CARD and self.ctx.card_checkout.card_in_slot:
+            self.ctx.tasks.run(
+                self.ctx.card_checkout.card_present,
+                on_done=self.card_looked_at,
+                on_failed=lambda _error: self.fire(FlowEvent.FINISH),
+            )
+        else:
+            self.fire(FlowEvent.FINISH)
         return True
+
+    def card_looked_at(self, present: bool) -> None:
+        if self.ctx.flow.step is not self.step:
+            return
+        if not present:
+            self.ctx.card_checkout.card_in_slot = False
+            self.fire(FlowEvent.FINISH)
+            return
+        self.ctx.speak(self.tr(" Please take your bank card."))
+        self.ctx.countdown.start(self.countdown_seconds())
 
     def voice_prompt(self) -> str:
         return self._prompt
@@ -72,7 +93,7 @@ class ResultScreen(Screen):
             item_text = translate("Domain", outcome.record.item.label)
             self.detail.setText(
                 self.tr("{item}, {period}\nTax voucher number: {number}").format(
-                    item=item_text, period=str(outcome.record.period), number=outcome.record.payment_no
+                    item=item_text, period=period_text(outcome.record.period), number=outcome.record.payment_no
                 )
             )
             if outcome.receipt_error is None:

@@ -14,7 +14,7 @@ def test_flexible_pension_by_wechat(make_kiosk, qtbot):
     driver.wait_for(Step.ITEMS)
     driver.tap("flexible_pension")
     driver.wait_for(Step.FLEX_PERIOD)
-    driver.wait_for_text("2026-09 至 2026-12")
+    driver.wait_for_text("2026年9月 至 2026年12月")  # as citizens read dates
     assert driver.named_button("start_2026-08") is None  # already paid: not offered
     driver.tap("start_2026-09")
     driver.tap("end_2026-11")
