@@ -180,3 +180,32 @@ def test_kiosk_run_on_a_full_disk_comes_up_out_of_service_without_a_traceback(fu
 
     result, detail = check_state_dir(load_config(config))
     assert result == FAIL and "the payment journal needs room" in detail
+
+
+def test_a_journal_that_lost_what_the_fee_system_holds_starts_out_of_service(make_kiosk, tmp_path, qtbot):
+    """The journal and its watermark both replaced (nothing on disk says records went): the fee system's record
+    of this terminal's payments finds it out at start-up."""
+    from kiosk.payments.journal_open import open_kiosk_journal
+    from kiosk.payments.qr import QrPayments
+    from kiosk.state import resolve_config
+    from recovery_fixtures import clock, open_fee_system
+
+    state = tmp_path / "state"
+    fee = open_fee_system(state)
+    opened = open_kiosk_journal(resolve_config(state_dir=state), clock)
+    payments = QrPayments(opened.journal, fee)
+    quote = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G02")
+    order = payments.open(quote, PayMethod.ALIPAY, RESIDENT)
+    fee.simulate_qr_payment(order.order.order_no)
+    payments.settle_paid(order.entry)
+    opened.close()
+    fee.close()
+    for name in ("journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm", "journal.watermark"):
+        (state / name).unlink(missing_ok=True)
+    (tmp_path / "state-copy" / "journal.sqlite3").unlink()
+
+    kiosk = make_kiosk()
+    qtbot.waitUntil(lambda: kiosk.ctx.health.has(ProblemKind.JOURNAL), timeout=8000)
+    assert "the journal has lost records" in kiosk.ctx.health.problems()[0].detail
+    qtbot.waitUntil(lambda: tiles_hidden(kiosk), timeout=5000)
+    no_money(kiosk)
