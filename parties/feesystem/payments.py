@@ -15,9 +15,10 @@ from parties.feesystem.quotes import paid_by, quote_row
 from parties.feesystem.seed import TAX_OFFICE_CODE
 from parties.feesystem.store import FeeStore
 
-# A bank's reference for a card payment: the retrieval reference number (ISO 8583 field 37, 12 letters or digits)
-# or an acquirer's own token; never empty, no spaces or control characters, bounded.
-BANK_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# A bank's reference for a card payment: the retrieval reference number (ISO 8583 field 37: 12 characters, letters,
+# digits and spaces, which a host may use as padding; the kiosk posts it as received) or an acquirer's own token.
+# At least one letter or digit, no control characters, bounded.
+BANK_REFERENCE = re.compile(r"(?=[^A-Za-z0-9]*[A-Za-z0-9])[A-Za-z0-9 ._-]{1,64}")
 # What a posting's key stands for (its request fingerprint): the same key must come with the same request.
 _FINGERPRINT_OF_QUOTE = ("id_number", "item", "period_start", "period_end", "amount_fen", "bill_no")
 
