@@ -221,6 +221,9 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
     def do_remove_bankcard(self, flag: bool, step: ScenarioStep) -> None:
         self.bench.remove_bankcard()
 
+    def do_bankcard_fault(self, fault: str, step: ScenarioStep) -> None:
+        self.bench.bankcard_fault(fault)
+
     def do_bank_host(self, mode: str, step: ScenarioStep) -> None:
         self.bench.bank_host(mode, float(step.options.get("seconds", 3.0)), str(step.options.get("code", "96")))
 

@@ -59,6 +59,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "insert_bankcard": TEXT,
     "remove_bankcard": FLAG,
     "bank_host": TEXT,
+    "bankcard_fault": TEXT,
     # the screen
     "tap": TEXT,
     "tap_text": TEXT,

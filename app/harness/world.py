@@ -275,7 +275,9 @@ class World:
     def _start_bank(self) -> dict[str, Any]:
         """The bank host on loopback, its demo accounts and ledger in <state>/bank."""
         algorithm = Algorithm(self.config["devices.pinpad.algorithm"])
-        bank = BankHostSimulator(demo_accounts(), algorithm=algorithm, state_dir=self.config.state_path(BANK_DIR))
+        bank = BankHostSimulator(
+            demo_accounts(), algorithm=algorithm, state_dir=self.config.state_path(BANK_DIR), require_ic=True
+        )
         self.simulators[BANK_HOST] = bank.start()
         host, port = bank.address
         return {"mode": "real", "host": host, "port": port}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drivers.bankcard.errors import BankCardFormatError
 
@@ -107,9 +107,10 @@ class BankCardData:
     expiry: dt.date  # application expiration date (5F24)
     aid: bytes  # the application that was selected
     pan_sequence: int | None = None  # application PAN sequence number (5F34)
-    cdol1: bytes = b""  # what the card asks for at the first GENERATE AC (8C)
-    cdol2: bytes = b""  # and at the second (8D)
-    aip: bytes = b""  # application interchange profile (82) from GET PROCESSING OPTIONS
+    # How the chip takes part (not who the card is: left out of equality)
+    cdol1: bytes = field(default=b"", compare=False)  # what the card asks for at the first GENERATE AC (8C)
+    cdol2: bytes = field(default=b"", compare=False)  # and at the second (8D)
+    aip: bytes = field(default=b"", compare=False)  # application interchange profile (82), from GPO
 
     @property
     def masked_pan(self) -> str:

@@ -89,6 +89,7 @@ class CardFaults(LinkFaults):
     first_ac: str | None = None  # "AAC": the card declines offline at the first GENERATE AC
     second_ac: str | None = None  # "AAC": the card declines at the second GENERATE AC whatever the issuer said
     pull_at_second_ac: bool = False  # pulled out when the second GENERATE AC arrives (between the two)
+    wrong_arqc: bool = False  # the ARQC is spoiled (a card with another key): the host cannot verify it
 
 
 def _bcd(digits: str) -> bytes:
@@ -294,6 +295,8 @@ class VirtualPbocCard(VirtualT0Card):
             iad = self._iad(first=kind, second=None)
             atc = self.atc.to_bytes(2, "big")
             cryptogram = emv_crypto.cryptogram(keys.ac, values, AIP, atc, iad)
+            if self.faults.wrong_arqc:
+                cryptogram = bytes([cryptogram[0] ^ 0x01]) + cryptogram[1:]
             self._arqc = (atc, cryptogram) if kind == emv.ARQC else None
             return self._ac_answer(kind, atc, cryptogram, iad)
         if self.faults.pull_at_second_ac:
