@@ -124,7 +124,7 @@ def test_wrong_arqc_is_declined_by_the_host_and_no_money_moves(payments, fee_sys
 def test_aac_at_the_first_generate_ac_is_declined_offline_without_a_message(payments, fee_system, pad, host, journal):
     result = pay(payments, fee_system, pad, VirtualPbocCard(RICH, faults=CardFaults(first_ac="AAC")))
     assert result.outcome is CardOutcome.DECLINED and result.citizen_message == MSG_DECLINED_OFFLINE
-    assert result.entry.state is PaymentState.DECLINED and host.received == [] or all(
+    assert (result.entry.state is PaymentState.DECLINED and host.received == []) or all(
         r.mti == "0800" for r in host.received
     )
     assert ledger_file(host) == []

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from pyemv import ac, kd, sm
 
-
 # pyemv drives cryptography's TripleDES, which warns on every call that it will move: noise, not news.
 warnings.filterwarnings("ignore", message=".*TripleDES.*")
 

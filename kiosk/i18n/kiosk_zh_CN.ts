@@ -397,32 +397,32 @@
     <message>
         <location filename="../payments/emv_terminal.py" line="42"/>
         <source>Your card declined this payment. No money was taken. Please use another card or pay by QR code.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的银行卡拒绝了本次支付，未扣取任何费用。请换一张卡，或使用扫码支付。</translation>
     </message>
     <message>
         <location filename="../payments/emv_terminal.py" line="45"/>
         <source>The chip on this card could not complete the payment, and this kiosk cannot use the magnetic stripe. No money was taken. Please use another card or pay by Alipay or WeChat Pay.</source>
-        <translation type="unfinished"></translation>
+        <translation>这张卡的芯片无法完成支付，本机不支持磁条刷卡。未扣取任何费用。请换一张卡，或使用支付宝、微信支付。</translation>
     </message>
     <message>
         <location filename="../payments/emv_terminal.py" line="50"/>
         <source>Your card did not accept the bank&apos;s approval, so the payment was cancelled. No money was taken.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的银行卡未能确认银行的授权，本次支付已取消，您的银行卡未被扣款。</translation>
     </message>
     <message>
         <location filename="../payments/emv_terminal.py" line="53"/>
         <source>Your card did not accept the bank&apos;s approval, so the payment was cancelled. Your money is being returned to your card.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的银行卡未能确认银行的授权，本次支付已取消，款项正在退回您的银行卡。</translation>
     </message>
     <message>
         <location filename="../payments/emv_terminal.py" line="58"/>
         <source>The card was taken out before the payment finished, so it was cancelled. No money was taken.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付完成前银行卡被取出，本次支付已取消，您的银行卡未被扣款。</translation>
     </message>
     <message>
         <location filename="../payments/emv_terminal.py" line="61"/>
         <source>The card was taken out before the payment finished, so it was cancelled. Your money is being returned to your card.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付完成前银行卡被取出，本次支付已取消，款项正在退回您的银行卡。</translation>
     </message>
 </context>
 <context>
