@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import shutil
@@ -36,6 +37,7 @@ from kiosk.payments.journal_open import state_dir_problem
 from kiosk.service_health import ProblemKind
 from kiosk.simulated import StandIns, provide_simulated_world, simulated_parts
 from kiosk.single_instance import acquire_or_exit_message
+from kiosk.update_gate import POLL_MS, UpdateGate, Verdict, discard_applied, idle_blockers
 from kiosk.verification import signing_key_problem
 from kiosk.voice import Voice
 from kiosk.watchdog import SystemdNotifier
@@ -95,8 +97,27 @@ class KioskApp:
         if config["display.hide_cursor"]:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         self.recovery = RecoveryScheduler(self.ctx)
+        # A version installed under the running kiosk waits until it is idle, then restarts it (docs/packaging.md).
+        discard_applied(config.state_dir)
+        self.update_gate = UpdateGate(config.state_dir, self.ctx.clock)
+        self.update_timer = QTimer(app)
+        self.update_timer.timeout.connect(self.restart_if_update_waits)
         self.panel = None
         self.closed = False
+
+    def restart_if_update_waits(self) -> None:
+        blockers = functools.partial(
+            idle_blockers,
+            self.ctx.flow,
+            self.ctx.session,
+            self.ctx.journal,
+            recovering=self.recovery.running,
+            maintenance=self.maintenance is not None,
+        )
+        if (decision := self.update_gate.poll(blockers)).verdict is Verdict.RESTART:
+            log.warning("restarting into version %s now that the kiosk is idle", decision.version)
+            self.update_timer.stop()
+            self.app.exit(EXIT_RESTART)
 
     def apply_style(self) -> None:
         self.app.setStyleSheet(stylesheet(self.scale, self.appearance.large_text, self.appearance.high_contrast))
@@ -148,6 +169,7 @@ class KioskApp:
         else:
             self.window.show()
         self.recovery.start()
+        self.update_timer.start(POLL_MS)
         if with_panel and self.ctx.devices.simulators:
             from app.harness.sim_panel import show_simulator_panel
 
@@ -161,6 +183,7 @@ class KioskApp:
             return
         self.closed = True
         self.recovery.stop()
+        self.update_timer.stop()
         self.window.allow_close = True
         for window in (self.maintenance, self.panel, self.window):
             if window is not None:

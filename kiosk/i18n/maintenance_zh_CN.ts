@@ -403,117 +403,122 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="49"/>
+        <location filename="../../screens/maintenance/window.py" line="50"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="86"/>
+        <location filename="../../screens/maintenance/window.py" line="87"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="89"/>
+        <location filename="../../screens/maintenance/window.py" line="90"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="91"/>
+        <location filename="../../screens/maintenance/window.py" line="92"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="102"/>
+        <location filename="../../screens/maintenance/window.py" line="103"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="119"/>
+        <location filename="../../screens/maintenance/window.py" line="120"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="120"/>
+        <location filename="../../screens/maintenance/window.py" line="121"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="121"/>
+        <location filename="../../screens/maintenance/window.py" line="122"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="122"/>
+        <location filename="../../screens/maintenance/window.py" line="123"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="123"/>
+        <location filename="../../screens/maintenance/window.py" line="124"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="124"/>
+        <location filename="../../screens/maintenance/window.py" line="125"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="125"/>
+        <location filename="../../screens/maintenance/window.py" line="126"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="126"/>
+        <location filename="../../screens/maintenance/window.py" line="127"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="148"/>
+        <location filename="../../screens/maintenance/window.py" line="149"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="157"/>
+        <location filename="../../screens/maintenance/window.py" line="158"/>
         <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
         <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="166"/>
+        <location filename="../../screens/maintenance/window.py" line="167"/>
         <source>State directory cannot be written</source>
         <translation>状态目录无法写入</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="167"/>
+        <location filename="../../screens/maintenance/window.py" line="168"/>
         <source>Disk almost full</source>
         <translation>磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="168"/>
+        <location filename="../../screens/maintenance/window.py" line="169"/>
         <source>Payment journal damaged</source>
         <translation>缴费流水已损坏</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="169"/>
+        <location filename="../../screens/maintenance/window.py" line="170"/>
         <source>Unfinished payments not settled</source>
         <translation>未完成的缴费未能处理</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="170"/>
+        <location filename="../../screens/maintenance/window.py" line="171"/>
         <source>Demo or placeholder signing key</source>
         <translation>核验码密钥为演示密钥或占位符</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="171"/>
+        <location filename="../../screens/maintenance/window.py" line="172"/>
         <source>Terminal certificate missing or bad</source>
         <translation>终端证书缺失或无效</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="184"/>
+        <location filename="../../screens/maintenance/window.py" line="185"/>
         <source>Out of service — {name} ({kind}), since {since}: {detail}</source>
         <translation>暂停服务 — {name}（{kind}），自 {since} 起：{detail}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="187"/>
+        <location filename="../../screens/maintenance/window.py" line="188"/>
+        <source>Update {version} installed: the kiosk restarts into it once idle after you leave.</source>
+        <translation>更新 {version} 已安装：您离开维护模式后，终端空闲时将自动重启并使用新版本。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="191"/>
         <source>The audit log cannot be written: {n} entries kept in memory. Only viewing works.</source>
         <translation>审计日志无法写入：{n} 条记录暂存在内存中。只能查看。</translation>
     </message>

@@ -89,6 +89,7 @@ class KioskCollector(Collector):
         info: dict[str, str],
         restarts: Callable[[], int],
         clock: Callable[[], dt.datetime],
+        update_pending: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.figures = figures
         self.poller = poller
@@ -96,6 +97,7 @@ class KioskCollector(Collector):
         self.info = info
         self.restarts = restarts
         self.clock = clock
+        self.update_pending = update_pending
 
     def collect(self) -> Iterator[Metric]:
         info = GaugeMetricFamily(f"{PREFIX}_info", "Version and hall of this kiosk", labels=list(self.info))
@@ -115,6 +117,11 @@ class KioskCollector(Collector):
             f"{PREFIX}_unclean_restarts",
             "Starts after a run that did not stop cleanly (watchdog, crash)",
             value=self.restarts(),
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_update_pending",
+            "1 while an installed new version waits for the kiosk to be idle to restart into it",
+            value=1 if self.update_pending() else 0,
         )
 
     def _devices(self) -> Iterable[Metric]:

@@ -16,6 +16,7 @@ from kiosk.metrics.collectors import Instruments, KioskCollector, WithTerminal
 from kiosk.metrics.journal_figures import JournalFigures
 from kiosk.metrics.poller import Poller, Reconciled
 from kiosk.metrics.restarts import RestartCounter
+from kiosk.update_gate import pending_update
 
 if TYPE_CHECKING:
     from drivers.bankhost import BankHostClient
@@ -79,7 +80,15 @@ class KioskMetrics:
         )
         info = {"version": version(), "hall": self.config["terminal.hall_name"]}
         self.registry.register(
-            KioskCollector(self.figures, self.poller, ctx.health, info, lambda: self.restarts.count, ctx.clock)
+            KioskCollector(
+                self.figures,
+                self.poller,
+                ctx.health,
+                info,
+                lambda: self.restarts.count,
+                ctx.clock,
+                update_pending=lambda: pending_update(self.config.state_dir),
+            )
         )
         self.registry.register(_Instruments(self.instruments_registry))
         served = CollectorRegistry(auto_describe=False)

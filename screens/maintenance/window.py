@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 from kiosk.context import KioskContext
 from kiosk.maintenance.service import MaintenanceService
 from kiosk.service_health import ProblemKind
+from kiosk.update_gate import pending_update
 from screens.maintenance.ceremony_page import CeremonyPage
 from screens.maintenance.common import IdleGuard, Page
 from screens.maintenance.config_page import ConfigPage
@@ -183,6 +184,9 @@ class MaintenanceWindow(QWidget):
             since = problem.since.strftime("%Y-%m-%d %H:%M")
             text = self.tr("Out of service — {name} ({kind}), since {since}: {detail}")
             lines.append(text.format(name=name, kind=problem.kind.value, since=since, detail=problem.detail))
+        if version := pending_update(self.ctx.config.state_dir):
+            text = self.tr("Update {version} installed: the kiosk restarts into it once idle after you leave.")
+            lines.append(text.format(version=version))
         if unwritten := self.service.audit_unwritten:
             text = self.tr("The audit log cannot be written: {n} entries kept in memory. Only viewing works.")
             lines.append(text.format(n=unwritten))
