@@ -271,8 +271,16 @@ def test_every_receipt_cut_counts_on_the_paper_counter_reprints_too(tmp_path, jo
     for state in (PaymentState.ORDER_OPENED, PaymentState.PAID, PaymentState.POSTED):
         journal.advance(entry.journal_no, state)
     record = PaymentRecord(
-        "3370000000001", f"kiosk-{entry.journal_no}", ID_NUMBER, ID_NUMBER, InsuredItem.RESIDENT_PENSION,
-        Period.year(2026), 18000, PayMethod.ALIPAY, "ORDER1", NOW,
+        "3370000000001",
+        f"kiosk-{entry.journal_no}",
+        ID_NUMBER,
+        ID_NUMBER,
+        InsuredItem.RESIDENT_PENSION,
+        Period.year(2026),
+        18000,
+        PayMethod.ALIPAY,
+        "ORDER1",
+        NOW,
     )
     parties = ReceiptParties("张三", ID_NUMBER)
     assert receipts.print_for(record, parties, entry.journal_no, NOW) is None

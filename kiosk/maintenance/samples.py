@@ -79,4 +79,3 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
     form = PaymentForm.SUMMARY if kind == "payment-summary" else PaymentForm.DETAIL
     number = f"({today.year})鲁社证 样张00000001"
     return payment_certificate(context, form, number, name, id_number, category, records, sample=True)
-
