@@ -28,6 +28,7 @@ from kiosk.receipts import ReceiptService
 from kiosk.service_health import ServiceHealth
 from kiosk.simulated import SimulatedWorld, StandIns, simulated_world
 from kiosk.tasks import TaskRunner
+from kiosk.verification import serves_for_real
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ def build_context(
         hmac_key=config["verification.hmac_key"],
         paper_width_mm=devices.paper_width_mm,
     )
+    receipts.specimen = not serves_for_real(config)  # a demo kiosk's receipts and certificates say 样张
     # No payment starts without room on the journal's disk for all its records (issue 25 §1).
     reserve = DiskReserve.for_journal(journal.path, config["payments.disk_reserve_kb"])
     qr_payments = QrPayments(journal, fee_system, reserve=reserve)
@@ -104,6 +106,7 @@ def build_context(
         clock=clock,
         scale=scale,
     )
+    ctx.certificates.specimen = receipts.specimen
     ctx.flow.session_ended.connect(lambda reason: end_session(ctx, reason))
     ctx.identity.sscard_removed.connect(lambda: card_removed(ctx))
     ctx.identity.start()

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drivers.base import DeviceError
@@ -263,6 +263,7 @@ class CertificateService:
     def __init__(self, fee_system: FeeSystem, context: Callable[[], CertificateContext]) -> None:
         self.fee_system = fee_system
         self.context = context  # called per certificate: the issue date is the day it is printed
+        self.specimen = False  # a demo kiosk (simulated parts or the embedded fee system): every page says 样张
 
     def prepare(
         self,
@@ -318,9 +319,9 @@ class CertificateService:
         )
         return PreparedCertificate(issue, document)
 
-    @staticmethod
-    def render(prepared: PreparedCertificate) -> bytes:
-        return render_certificate(prepared.document)
+    def render(self, prepared: PreparedCertificate) -> bytes:
+        document = replace(prepared.document, specimen=True) if self.specimen else prepared.document
+        return render_certificate(document)
 
     def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
         """The page came out of the printer: the next print of these records is a reprint."""

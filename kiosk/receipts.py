@@ -69,6 +69,7 @@ class ReceiptService:
         self.terminal_id = terminal_id
         self.hmac_key = hmac_key
         self.paper_width_mm = paper_width_mm
+        self.specimen = False  # a demo kiosk (simulated parts or the embedded fee system): receipts say 样张
         # What a technician must see (maintenance mode): device -> warning code, e.g. paper_low.
         self.technician_warnings: dict[str, str] = {}
         # Told of every receipt the printer cut, with its kind (payment, reprint, document): the paper counter
@@ -140,6 +141,7 @@ class ReceiptService:
             qr_caption=f"验证码 {code}",
             footer_lines=["请妥善保管本小票", "可在自助终端“缴费信息查询”中补打"],
             reprint=reprint,
+            specimen=self.specimen,
         )
 
     def print_for(

@@ -15,6 +15,9 @@ REPRINT_MARK = "** 补打 REPRINT **"
 QR_MODULE_DOTS = {58: 5, 80: 6}  # dots per QR module: about 25 mm wide for a 45-character payload
 
 
+SPECIMEN_MARK = "样张 · 演示终端 · 不作为缴费凭证"
+
+
 @dataclass
 class ReceiptDocument:
     title: str
@@ -23,6 +26,7 @@ class ReceiptDocument:
     qr_caption: str | None = None
     footer_lines: list[str] = field(default_factory=list)
     reprint: bool = False
+    specimen: bool = False  # a demo kiosk's receipt (simulated parts): 样张, so that it cannot pass for a real one
 
 
 def printable(text: str) -> str:
@@ -86,6 +90,8 @@ def render_receipt(doc: ReceiptDocument, paper_width_mm: int) -> bytes:
     out.set(normal_textsize=True, bold=True, align="center")
     if doc.reprint:
         lines([REPRINT_MARK])
+    if doc.specimen:
+        lines(wrap(SPECIMEN_MARK, columns))
     out.set(bold=False, align="left")
     rule = ["-" * columns]
     lines(rule)
@@ -99,6 +105,8 @@ def render_receipt(doc: ReceiptDocument, paper_width_mm: int) -> bytes:
             lines(wrap(printable(doc.qr_caption), columns))
     for footer in doc.footer_lines:
         lines(wrap(printable(footer), columns))
+    if doc.specimen:
+        lines(wrap(SPECIMEN_MARK, columns))
     out.set(align="left")
     out.cut()  # ESC d 6 (feed past the cutter) then GS V 0 (full cut)
     return bytes(out.output)

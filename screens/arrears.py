@@ -65,10 +65,4 @@ class ArrearsBillsScreen(BillsScreen):
     def on_enter(self) -> None:
         session = self.ctx.session
         bills = [bill for bill in session.bills if session.agency in (None, bill.agency)]
-        self.busy.setVisible(False)
-        self.show_bills(bills)
-        if bills:
-            agency = bills[0].agency
-            self.message.setText(
-                self.tr("Social insurance agency: {agency}").format(agency=agency) + "\n" + self.message.text()
-            )
+        self.show_bills(bills, bills[0].agency if bills else None)

@@ -28,6 +28,7 @@ TAP_TO_CHOOSE = QT_TRANSLATE_NOOP("Bills", "{amount}        Tap to choose ›")
 CHOOSE_PROMPT = QT_TRANSLATE_NOOP("Bills", "Please choose the bill you want to pay. Each bill is paid on its own.")
 NO_BILLS = QT_TRANSLATE_NOOP("Bills", "You have no bills to pay.")
 BILLS_SUMMARY = QT_TRANSLATE_NOOP("Bills", "{count} bills, {total} in all. Each bill is paid on its own: choose one.")
+AGENCY_SUMMARY = QT_TRANSLATE_NOOP("Bills", "{agency}: {count} bills, {total} in all. Each bill is paid on its own.")
 
 
 def _t(text: str) -> str:
@@ -121,13 +122,16 @@ class BillsScreen(Screen):
     def voice_prompt(self) -> str:
         return _t(CHOOSE_PROMPT)
 
-    def show_bills(self, bills: list[Bill]) -> None:
+    def show_bills(self, bills: list[Bill], agency: str | None = None) -> None:
+        """The bills, under one line that counts them (and names their agency when one was chosen)."""
         self.busy.setVisible(False)
+        total = format_fen(sum(bill.amount_fen for bill in bills))
         if not bills:
             self.message.setText(_t(NO_BILLS))
+        elif agency:
+            self.message.setText(_t(AGENCY_SUMMARY).format(agency=agency, count=len(bills), total=total))
         else:
-            total = sum(bill.amount_fen for bill in bills)
-            self.message.setText(_t(BILLS_SUMMARY).format(count=len(bills), total=format_fen(total)))
+            self.message.setText(_t(BILLS_SUMMARY).format(count=len(bills), total=total))
         chosen = self.ctx.session.bill.bill_no if self.ctx.session.bill else None
         self.bill_list.show(bills, chosen)
 

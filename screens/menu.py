@@ -37,7 +37,9 @@ class MenuScreen(Screen):
             buttons.append(tile)
         self.row(*buttons[:2], spacing=80)
         self.layout_.addSpacing(40)
-        self.row(*buttons[2:], spacing=60)
+        for tile in buttons[2:]:  # three in the second row: narrower tiles keep it within the screen's width
+            tile.setProperty("compact", True)
+        self.row(*buttons[2:], spacing=40)
         self.layout_.addStretch(2)
 
     def voice_prompt(self) -> str:

@@ -33,11 +33,6 @@
         <source>Arrears: choose the bill to pay</source>
         <translation>社保费补缴：请选择要缴费的单据</translation>
     </message>
-    <message>
-        <location filename="../../screens/arrears.py" line="73"/>
-        <source>Social insurance agency: {agency}</source>
-        <translation>社保经办机构：{agency}</translation>
-    </message>
 </context>
 <context>
     <name>Bills</name>
@@ -80,6 +75,11 @@
         <location filename="../../screens/arrears_bills.py" line="30"/>
         <source>{count} bills, {total} in all. Each bill is paid on its own: choose one.</source>
         <translation>共 {count} 笔，合计 {total}。每次缴纳一笔单据，请选择一笔。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/arrears_bills.py" line="31"/>
+        <source>{agency}: {count} bills, {total} in all. Each bill is paid on its own.</source>
+        <translation>{agency}：共 {count} 笔，合计 {total}。每次缴纳一笔单据。</translation>
     </message>
 </context>
 <context>
@@ -1220,17 +1220,17 @@ for someone else</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="44"/>
+        <location filename="../../screens/menu.py" line="46"/>
         <source>Please choose a service.</source>
         <translation>请选择要办理的业务。</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="49"/>
+        <location filename="../../screens/menu.py" line="51"/>
         <source>You chose: flexible employment</source>
         <translation>您选择了：灵活就业</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="51"/>
+        <location filename="../../screens/menu.py" line="53"/>
         <source>You chose: urban and rural resident</source>
         <translation>您选择了：城乡居民</translation>
     </message>

@@ -214,7 +214,11 @@ def verification_block(code: str, note: str) -> Table:
     )
 
 
-def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
+SAMPLE_NOTE = "样张 · 仅供打印机测试 · 无效证明"
+SPECIMEN_NOTE = "样张 · 演示终端 · 无效证明"
+
+
+def _canvas_class(footer_left: str, sample: bool, specimen: bool = False) -> type[pdfcanvas.Canvas]:
     """A canvas that holds the pages back until the end, to print "第 x 页 共 y 页" on every one."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
@@ -233,8 +237,8 @@ def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 self._footer(number, total)
-                if sample:
-                    self._sample_mark()
+                if sample or specimen:
+                    self._sample_mark(SAMPLE_NOTE if sample else SPECIMEN_NOTE)
                 super().showPage()
             super().save()
 
@@ -246,7 +250,7 @@ def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
             self.drawCentredString(PAGE_WIDTH / 2, 9 * mm, f"第 {number} 页 共 {total} 页")
             self.restoreState()
 
-        def _sample_mark(self) -> None:
+        def _sample_mark(self, note: str) -> None:
             # Over the content, translucent: a sample must never pass as a real certificate.
             font = register_fonts()
             self.saveState()
@@ -260,7 +264,7 @@ def _canvas_class(footer_left: str, sample: bool) -> type[pdfcanvas.Canvas]:
                 self.restoreState()
             self.setFillColor(colors.Color(0.8, 0.1, 0.1))
             self.setFont(font, 9)
-            self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 9 * mm, "样张 · 仅供打印机测试 · 无效证明")
+            self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 9 * mm, note)
             self.restoreState()
 
     return NumberedCanvas
@@ -272,6 +276,7 @@ def build_pdf(
     title: str,
     footer_left: str,
     sample: bool,
+    specimen: bool = False,
     path: Path | str | None = None,
     on_page: Callable[[pdfcanvas.Canvas, Any], None] | None = None,
 ) -> bytes:
@@ -293,7 +298,7 @@ def build_pdf(
         story,
         onFirstPage=on_page or _nothing,
         onLaterPages=on_page or _nothing,
-        canvasmaker=_canvas_class(footer_left, sample),
+        canvasmaker=_canvas_class(footer_left, sample, specimen),
     )
     data = buffer.getvalue()
     if path is not None:

@@ -46,6 +46,7 @@ class TaxCertificate:
     print_count: int = 1  # >1 is a reprint: 补打 and the count go into 备注
     seal_text: str = ""  # text around the seal; the tax authority when empty
     sample: bool = False  # 样张: watermarked, for printer tests only
+    specimen: bool = False  # 样张 of a demo kiosk (simulated parts or the embedded fee system)
 
 
 class PaymentForm(StrEnum):
@@ -92,6 +93,7 @@ class PaymentCertificate:
     print_count: int = 1
     seal_text: str = ""
     sample: bool = False
+    specimen: bool = False
 
     def __post_init__(self) -> None:
         expected = PaymentSummaryRow if self.form is PaymentForm.SUMMARY else PaymentDetailRow
@@ -134,3 +136,4 @@ class QueryList:
     issuer: str
     print_count: int = 1
     sample: bool = False
+    specimen: bool = False

@@ -43,6 +43,7 @@ def render_payment_certificate(doc: PaymentCertificate, path: Path | str | None 
         title=f"社会保险费缴费证明 {doc.number}",
         footer_left=f"证明编号 {doc.number}",
         sample=doc.sample,
+        specimen=doc.specimen,
         path=path,
     )
 

@@ -39,6 +39,7 @@ def render_query_list(doc: QueryList, path: Path | str | None = None) -> bytes:
         title=f"缴费记录查询结果 {doc.number}",
         footer_left=f"编号 {doc.number}",
         sample=doc.sample,
+        specimen=doc.specimen,
         path=path,
     )
 

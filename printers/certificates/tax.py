@@ -43,6 +43,7 @@ def render_tax_certificate(doc: TaxCertificate, path: Path | str | None = None) 
         title=f"税收完税证明 {doc.number}",
         footer_left=f"No. {doc.number}",
         sample=doc.sample,
+        specimen=doc.specimen,
         path=path,
     )
 
