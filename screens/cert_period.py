@@ -7,7 +7,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.periods import Period, YearMonth
 from screens.base import Screen, clear_layout, fee_error_text
@@ -231,6 +240,20 @@ class Pager:
         )
 
 
+def message_with_progress(screen: Screen, scale: float) -> tuple[QLabel, QProgressBar]:
+    """The message line with the progress bar beside it (not above): showing progress never makes the screen
+    taller than the window."""
+    row = QHBoxLayout()
+    row.setSpacing(px(20, scale))
+    message = label("", "Message")
+    busy = busy_bar()
+    busy.setFixedWidth(px(260, scale))
+    row.addWidget(message, 1)
+    row.addWidget(busy)
+    screen.layout_.addLayout(row)
+    return message, busy
+
+
 class PeriodScreen(Screen):
     """First the period (a whole year by one tap, or from/to months) and any filters, then 查询; then what was
     found, with the period above it and a way back to change it. The message line above both says what to do."""
@@ -242,10 +265,7 @@ class PeriodScreen(Screen):
         scale = ctx.scale
         self.layout_.setContentsMargins(px(60, scale), px(14, scale), px(60, scale), px(14, scale))
         self.layout_.setSpacing(px(12, scale))
-        self.busy = busy_bar()
-        self.message = label("", "Message")
-        self.layout_.addWidget(self.busy)
-        self.layout_.addWidget(self.message)
+        self.message, self.busy = message_with_progress(self, scale)
         self.stack = QStackedWidget()
         self.layout_.addWidget(self.stack, 1)
 

@@ -25,11 +25,12 @@ from screens.cert_period import (
     Pager,
     PeriodScreen,
     day_label,
+    message_with_progress,
     period_label,
     tick_text,
 )
 from screens.style import px
-from screens.widgets import busy_bar, button, label
+from screens.widgets import button, label
 
 PRINT_TIMEOUT_SECONDS = 90
 SCREEN_TEXT_PX = 24  # the smallest table text of a previewed page, in design pixels (DESIGN.md §7 asks 28 for UI)
@@ -300,10 +301,7 @@ class IssuedCertificatesScreen(Screen):
         super().__init__(ctx)
         self.layout_.setContentsMargins(px(60, ctx.scale), px(14, ctx.scale), px(60, ctx.scale), px(14, ctx.scale))
         self.layout_.setSpacing(px(10, ctx.scale))
-        self.busy = busy_bar()
-        self.message = label("", "Message")
-        self.layout_.addWidget(self.busy)
-        self.layout_.addWidget(self.message)
+        self.message, self.busy = message_with_progress(self, ctx.scale)
         self.list_layout = QVBoxLayout()
         self.list_layout.setSpacing(px(8, ctx.scale))
         self.layout_.addLayout(self.list_layout, 1)
@@ -389,7 +387,7 @@ class IssuedCertificatesScreen(Screen):
         text.setObjectName("RecordText")
         row.addWidget(text, 1)
         digits = "".join(ch for ch in issue.number if ch.isdigit())
-        reprint = button(self.tr("Print again"), "nav", f"reprint_{issue.kind.value}_{digits}")
+        reprint = button(self.tr("Print again"), "rowbutton", f"reprint_{issue.kind.value}_{digits}")
         reprint.clicked.connect(lambda _=False, chosen=issue: self.reprint(chosen))
         row.addWidget(reprint)
         return frame
@@ -413,11 +411,10 @@ class CertificatePreviewScreen(Screen):
         super().__init__(ctx)
         self.layout_.setContentsMargins(px(40, ctx.scale), px(10, ctx.scale), px(40, ctx.scale), px(10, ctx.scale))
         self.layout_.setSpacing(px(8, ctx.scale))
-        self.details = label("", "Message")
+        self.details, self.busy = message_with_progress(self, ctx.scale)
         self.reprint_note = label("", "Subtitle")
-        self.busy = busy_bar()
         self.error = label("", "Error")
-        for widget in (self.details, self.reprint_note, self.busy, self.error):
+        for widget in (self.reprint_note, self.error):
             self.layout_.addWidget(widget)
         self.page = QLabel()
         self.page.setObjectName("CertificatePage")
@@ -426,7 +423,22 @@ class CertificatePreviewScreen(Screen):
         self.scroll.setWidget(self.page)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
-        self.layout_.addWidget(self.scroll, 1)
+        # Beside the page: move it up and down by taps (a drag works too, but is not obvious to everyone).
+        self.scroll_up = button(self.tr("▲ Up"), "pager", "scroll_up")
+        self.scroll_up.clicked.connect(lambda: self.scroll_by(-1))
+        self.scroll_down = button(self.tr("▼ Down"), "pager", "scroll_down")
+        self.scroll_down.clicked.connect(lambda: self.scroll_by(1))
+        moves = QVBoxLayout()
+        moves.addWidget(self.scroll_up)
+        moves.addStretch(1)
+        moves.addWidget(self.scroll_down)
+        body = QHBoxLayout()
+        body.setSpacing(px(16, ctx.scale))
+        body.addWidget(self.scroll, 1)
+        body.addLayout(moves)
+        self.layout_.addLayout(body, 1)
+        self.scroll.verticalScrollBar().valueChanged.connect(self.update_moves)
+        self.scroll.verticalScrollBar().rangeChanged.connect(self.update_moves)
         self.pager = Pager(self.show_page)
         self.zoom_out = button(self.tr("Smaller"), "pager", "zoom_out")
         self.zoom_out.clicked.connect(lambda: self.set_zoom(self.zoom - 1))
@@ -510,6 +522,16 @@ class CertificatePreviewScreen(Screen):
         self.page.setPixmap(QPixmap.fromImage(image))
         self.page.resize(image.size())
         self.scroll.verticalScrollBar().setValue(0)
+
+    def scroll_by(self, direction: int) -> None:
+        """Most of a screenful, keeping a line of the last view for the eye to follow."""
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.value() + direction * round(self.scroll.viewport().height() * 0.8))
+
+    def update_moves(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        self.scroll_up.setEnabled(bar.value() > bar.minimum())
+        self.scroll_down.setEnabled(bar.value() < bar.maximum())
 
     def on_leave(self) -> None:
         self._document.close()

@@ -86,7 +86,7 @@ class QueryScreen(PeriodScreen):
         self.fill(
             self.item_row,
             [(None, self.tr("All insurances"), "filter_item_all")]
-            + [(item, translate("Domain", item.label), f"filter_item_{item.value}") for item in items],
+            + [(item, self.short_name(item), f"filter_item_{item.value}") for item in items],
             self.item,
             self.choose_item,
         )
@@ -97,6 +97,14 @@ class QueryScreen(PeriodScreen):
             self.status,
             self.choose_status,
         )
+
+    def short_name(self, item: InsuredItem) -> str:
+        """The 险种 without the category (the category decides which are offered): the choices fit one row."""
+        if item in (InsuredItem.FLEXIBLE_PENSION, InsuredItem.RESIDENT_PENSION):
+            return self.tr("Pension")
+        if item in (InsuredItem.FLEXIBLE_MEDICAL, InsuredItem.RESIDENT_MEDICAL):
+            return self.tr("Medical")
+        return translate("Domain", item.label)
 
     def fill(self, row: QHBoxLayout, choices, current, choose) -> None:
         clear_layout(row)
@@ -218,7 +226,7 @@ class QueryScreen(PeriodScreen):
         text.setObjectName("RecordText")
         layout.addWidget(text, 1)
         if row.record is not None:
-            reprint = button(self.tr("Reprint receipt"), "nav", f"reprint_{row.record.payment_no}")
+            reprint = button(self.tr("Reprint receipt"), "rowbutton", f"reprint_{row.record.payment_no}")
             reprint.clicked.connect(lambda _=False, r=row.record: self.reprint(r))
             layout.addWidget(reprint)
         return frame

@@ -238,6 +238,10 @@ def test_preview_shows_every_page_readable_with_zoom(make_kiosk, qtbot):
     first = screen.page.pixmap().toImage()
     assert first.height() == round(841.89 * screen.pixels_per_point)
     assert not enabled(driver, "previous_page")
+    bar = screen.scroll.verticalScrollBar()
+    assert bar.value() == 0 and not enabled(driver, "scroll_up") and bar.maximum() > 0  # taller than the view
+    driver.tap("scroll_down")
+    assert bar.value() > 0 and enabled(driver, "scroll_up")
     driver.tap("next_page")
     driver.wait_for_text(f"第 2 页，共 {pages} 页")
     assert screen.page_index == 1 and screen.page.pixmap().toImage() != first

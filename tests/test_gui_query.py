@@ -100,7 +100,7 @@ def test_query_by_months_insurance_and_status(make_kiosk, qtbot):
     driver.tap("month_3")
     driver.tap("filter_item_flexible_pension")
     driver.tap("filter_status_paid")
-    assert "☑ 已选   灵活就业人员基本养老保险" in driver.screen_text()
+    assert "☑ 已选   养老保险" in driver.screen_text()
     assert "☐ 未选   全部险种" in driver.screen_text()
     driver.tap("search")
     driver.wait_for_text("2024年7月至2025年3月（灵活就业人员基本养老保险，已缴费）：共 9 笔缴费")

@@ -163,23 +163,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="555"/>
-        <location filename="../../screens/certificates.py" line="573"/>
+        <location filename="../../screens/certificates.py" line="577"/>
+        <location filename="../../screens/certificates.py" line="595"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="556"/>
+        <location filename="../../screens/certificates.py" line="578"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="558"/>
+        <location filename="../../screens/certificates.py" line="580"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="560"/>
+        <location filename="../../screens/certificates.py" line="582"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -187,31 +187,31 @@
 <context>
     <name>CertificateMenuScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="46"/>
+        <location filename="../../screens/certificates.py" line="47"/>
         <source>Which certificate do you need?</source>
         <translation>请选择要开具的证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="48"/>
+        <location filename="../../screens/certificates.py" line="49"/>
         <source>Tax payment certificate
 (税收完税证明)</source>
         <translation>开具税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="50"/>
+        <location filename="../../screens/certificates.py" line="51"/>
         <source>Social insurance payment certificate
 (缴费证明)</source>
         <translation>开具社会保险费缴费证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="52"/>
+        <location filename="../../screens/certificates.py" line="53"/>
         <source>Certificates already issued
 (reprint)</source>
         <translation>已开具证明
 （补打）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="58"/>
+        <location filename="../../screens/certificates.py" line="59"/>
         <source>Please choose the tax payment certificate or the payment certificate.</source>
         <translation>请选择开具税收完税证明或缴费证明。</translation>
     </message>
@@ -219,52 +219,62 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="436"/>
+        <location filename="../../screens/certificates.py" line="448"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="451"/>
+        <location filename="../../screens/certificates.py" line="463"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="431"/>
+        <location filename="../../screens/certificates.py" line="443"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="434"/>
+        <location filename="../../screens/certificates.py" line="427"/>
+        <source>▲ Up</source>
+        <translation>▲ 上移</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="429"/>
+        <source>▼ Down</source>
+        <translation>▼ 下移</translation>
+    </message>
+    <message>
+        <location filename="../../screens/certificates.py" line="446"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="463"/>
+        <location filename="../../screens/certificates.py" line="475"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="471"/>
+        <location filename="../../screens/certificates.py" line="483"/>
         <source>Please check your certificate. Number: {number}, {pages} pages.</source>
         <translation>请核对您的证明。编号：{number}，共 {pages} 页。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="496"/>
+        <location filename="../../screens/certificates.py" line="508"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="499"/>
+        <location filename="../../screens/certificates.py" line="511"/>
         <source>Size {percent}%</source>
         <translation>大小 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="521"/>
+        <location filename="../../screens/certificates.py" line="543"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="528"/>
+        <location filename="../../screens/certificates.py" line="550"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -294,35 +304,35 @@
     <name>Dates</name>
     <message>
         <location filename="../../screens/base.py" line="31"/>
-        <location filename="../../screens/cert_period.py" line="23"/>
+        <location filename="../../screens/cert_period.py" line="32"/>
         <source>{year}-{month:02d}</source>
         <translation>{year}年{month}月</translation>
     </message>
     <message>
         <location filename="../../screens/base.py" line="34"/>
-        <location filename="../../screens/cert_period.py" line="29"/>
+        <location filename="../../screens/cert_period.py" line="38"/>
         <source>{start} to {end}</source>
         <translation>{start}至{end}</translation>
     </message>
     <message>
         <location filename="../../screens/base.py" line="33"/>
-        <location filename="../../screens/cert_period.py" line="35"/>
+        <location filename="../../screens/cert_period.py" line="44"/>
         <source>{year}-{month:02d}-{day:02d}</source>
         <translation>{year}年{month}月{day}日</translation>
     </message>
     <message>
         <location filename="../../screens/base.py" line="32"/>
-        <location filename="../../screens/cert_period.py" line="41"/>
+        <location filename="../../screens/cert_period.py" line="50"/>
         <source>Year {year}</source>
         <translation>{year}年</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="47"/>
+        <location filename="../../screens/cert_period.py" line="56"/>
         <source>{box} chosen</source>
         <translation>{box} 已选</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="49"/>
+        <location filename="../../screens/cert_period.py" line="58"/>
         <source>{box} not chosen</source>
         <translation>{box} 未选</translation>
     </message>
@@ -892,64 +902,64 @@
 <context>
     <name>IssuedCertificatesScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="315"/>
+        <location filename="../../screens/certificates.py" line="313"/>
         <source>Please choose the certificate to print again.</source>
         <translation>请选择要补打的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="322"/>
+        <location filename="../../screens/certificates.py" line="320"/>
         <source>Looking up your certificates...</source>
         <translation>正在查询您已开具的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="336"/>
+        <location filename="../../screens/certificates.py" line="334"/>
         <source>{count} certificates were issued to you, newest first. Choose one to print again.</source>
         <translation>您已开具 {count} 份证明（按开具日期，最新的在前）。请选择要补打的一份。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="341"/>
+        <location filename="../../screens/certificates.py" line="339"/>
         <source>No certificate has been issued to you yet.</source>
         <translation>您还没有开具过证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="364"/>
+        <location filename="../../screens/certificates.py" line="362"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="365"/>
+        <location filename="../../screens/certificates.py" line="363"/>
         <source>Payment certificate (summary)</source>
         <translation>缴费证明（汇总）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="366"/>
+        <location filename="../../screens/certificates.py" line="364"/>
         <source>Payment certificate (detail)</source>
         <translation>缴费证明（明细）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="375"/>
+        <location filename="../../screens/certificates.py" line="373"/>
         <source>printed {count} times</source>
         <translation>已打印 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="377"/>
+        <location filename="../../screens/certificates.py" line="375"/>
         <source>issued, not printed yet</source>
         <translation>首次开具，尚未打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="380"/>
+        <location filename="../../screens/certificates.py" line="378"/>
         <source>Issued {date}   {kind}   No. {number}
 {count} payments, {total}   {printed}</source>
         <translation>开具日期 {date}   {kind}   编号 {number}
 {count} 笔缴费，{total}   {printed}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="392"/>
+        <location filename="../../screens/certificates.py" line="390"/>
         <source>Print again</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="400"/>
+        <location filename="../../screens/certificates.py" line="398"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -1238,22 +1248,22 @@ for someone else</source>
 <context>
     <name>MonthGrid</name>
     <message>
-        <location filename="../../screens/cert_period.py" line="70"/>
+        <location filename="../../screens/cert_period.py" line="79"/>
         <source>◀ Previous year</source>
         <translation>◀ 上一年</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="74"/>
+        <location filename="../../screens/cert_period.py" line="83"/>
         <source>Next year ▶</source>
         <translation>下一年 ▶</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="94"/>
+        <location filename="../../screens/cert_period.py" line="103"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="110"/>
+        <location filename="../../screens/cert_period.py" line="119"/>
         <source>{month} month</source>
         <translation>{month}月</translation>
     </message>
@@ -1261,17 +1271,17 @@ for someone else</source>
 <context>
     <name>Pager</name>
     <message>
-        <location filename="../../screens/cert_period.py" line="211"/>
+        <location filename="../../screens/cert_period.py" line="220"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="214"/>
+        <location filename="../../screens/cert_period.py" line="223"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="228"/>
+        <location filename="../../screens/cert_period.py" line="237"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
@@ -1325,59 +1335,59 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="188"/>
+        <location filename="../../screens/certificates.py" line="189"/>
         <source>Payment certificate: choose the period</source>
         <translation>缴费证明：请选择费款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="189"/>
+        <location filename="../../screens/certificates.py" line="190"/>
         <source>Or by month, payment period:</source>
         <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="195"/>
+        <location filename="../../screens/certificates.py" line="196"/>
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="197"/>
+        <location filename="../../screens/certificates.py" line="198"/>
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="211"/>
+        <location filename="../../screens/certificates.py" line="212"/>
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="221"/>
+        <location filename="../../screens/certificates.py" line="222"/>
         <source>Payment period: {period}</source>
         <translation>费款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="233"/>
+        <location filename="../../screens/certificates.py" line="234"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="240"/>
+        <location filename="../../screens/certificates.py" line="241"/>
         <source>{item}
 {months} months, {total}</source>
         <translation>{item}
 {months} 个月，{total}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="265"/>
+        <location filename="../../screens/certificates.py" line="266"/>
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="267"/>
+        <location filename="../../screens/certificates.py" line="268"/>
         <source>{count} chosen, {total}.</source>
         <translation>已选 {count} 个险种，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="278"/>
+        <location filename="../../screens/certificates.py" line="279"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -1385,17 +1395,17 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>PeriodChoice</name>
     <message>
-        <location filename="../../screens/cert_period.py" line="131"/>
+        <location filename="../../screens/cert_period.py" line="140"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="139"/>
+        <location filename="../../screens/cert_period.py" line="148"/>
         <source>From {month}</source>
         <translation>起 {month}</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="142"/>
+        <location filename="../../screens/cert_period.py" line="151"/>
         <source>Until {month}</source>
         <translation>止 {month}</translation>
     </message>
@@ -1403,37 +1413,37 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>PeriodScreen</name>
     <message>
-        <location filename="../../screens/cert_period.py" line="267"/>
+        <location filename="../../screens/cert_period.py" line="287"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="285"/>
+        <location filename="../../screens/cert_period.py" line="305"/>
         <source>Change the period</source>
         <translation>重新选择</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="303"/>
+        <location filename="../../screens/cert_period.py" line="323"/>
         <source>Whole year:</source>
         <translation>按整年：</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="320"/>
+        <location filename="../../screens/cert_period.py" line="340"/>
         <source>Tap a year, or choose the first and last month, then Search.</source>
         <translation>请点选一个年份；或选择起止月份，再点“查询”。</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="328"/>
+        <location filename="../../screens/cert_period.py" line="348"/>
         <source>Choose the first month</source>
         <translation>请选择起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="330"/>
+        <location filename="../../screens/cert_period.py" line="350"/>
         <source>Choose the last month</source>
         <translation>请选择终止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/cert_period.py" line="353"/>
+        <location filename="../../screens/cert_period.py" line="373"/>
         <source>Looking up your payments...</source>
         <translation>正在查询您的缴费记录……</translation>
     </message>
@@ -1646,109 +1656,119 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="137"/>
+        <location filename="../../screens/query.py" line="104"/>
+        <source>Pension</source>
+        <translation>养老保险</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="106"/>
+        <source>Medical</source>
+        <translation>医疗保险</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="145"/>
         <source>{period} ({filters})</source>
         <translation>{period}（{filters}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="139"/>
+        <location filename="../../screens/query.py" line="147"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="144"/>
+        <location filename="../../screens/query.py" line="152"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="146"/>
+        <location filename="../../screens/query.py" line="154"/>
         <source>{period}: {count} not paid.</source>
         <translation>{period}：{count} 笔未缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="148"/>
+        <location filename="../../screens/query.py" line="156"/>
         <source>{period}: {count} payments, {total} in all.</source>
         <translation>{period}：共 {count} 笔缴费，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="152"/>
+        <location filename="../../screens/query.py" line="160"/>
         <source>{count} not paid yet.</source>
         <translation>另有 {count} 笔未缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="180"/>
+        <location filename="../../screens/query.py" line="188"/>
         <source>bill {number}   {agency}   can be paid under Pay</source>
         <translation>单据号 {number}   {agency}   可在“社保费缴费”中缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="185"/>
+        <location filename="../../screens/query.py" line="193"/>
         <source>base {amount}</source>
         <translation>缴费基数 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="187"/>
+        <location filename="../../screens/query.py" line="195"/>
         <source>grade {grade}</source>
         <translation>第{grade}档</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="191"/>
+        <location filename="../../screens/query.py" line="199"/>
         <source>paid for you by {name}</source>
         <translation>他人代缴（{name}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="191"/>
+        <location filename="../../screens/query.py" line="199"/>
         <source>another person</source>
         <translation>他人</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="193"/>
+        <location filename="../../screens/query.py" line="201"/>
         <source>paid by yourself</source>
         <translation>本人缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="195"/>
+        <location filename="../../screens/query.py" line="203"/>
         <source>{base}   {method}   {payer}   paid {date}</source>
         <translation>{base}   {method}   {payer}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="210"/>
+        <location filename="../../screens/query.py" line="218"/>
         <source>{period}   {item}   {amount}   {status}
 {details}</source>
         <translation>{period}   {item}   {amount}   {status}
 {details}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="221"/>
+        <location filename="../../screens/query.py" line="229"/>
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="231"/>
+        <location filename="../../screens/query.py" line="239"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>凭证打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="237"/>
+        <location filename="../../screens/query.py" line="245"/>
         <source>Printing the list on A4... please wait.</source>
         <translation>正在用 A4 纸打印查询结果，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="249"/>
+        <location filename="../../screens/query.py" line="257"/>
         <source>Please take the printed list from the tray below the screen.</source>
         <translation>请从屏幕下方的出纸口取走查询结果。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="258"/>
+        <location filename="../../screens/query.py" line="266"/>
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="289"/>
+        <location filename="../../screens/query.py" line="297"/>
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="291"/>
+        <location filename="../../screens/query.py" line="299"/>
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
@@ -1965,62 +1985,62 @@ Tax voucher number: {number}</source>
 <context>
     <name>TaxCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="62"/>
+        <location filename="../../screens/certificates.py" line="63"/>
         <source>{period}   {item}   {amount}   paid {date}</source>
         <translation>{period}   {item}   {amount}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="100"/>
+        <location filename="../../screens/certificates.py" line="101"/>
         <source>Tax payment certificate: choose the tax period</source>
         <translation>税收完税证明：请选择税款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="101"/>
+        <location filename="../../screens/certificates.py" line="102"/>
         <source>Or by month, tax period:</source>
         <translation>或按月份选择，税款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="106"/>
+        <location filename="../../screens/certificates.py" line="107"/>
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="108"/>
+        <location filename="../../screens/certificates.py" line="109"/>
         <source>Select none</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="110"/>
+        <location filename="../../screens/certificates.py" line="111"/>
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="123"/>
+        <location filename="../../screens/certificates.py" line="124"/>
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="137"/>
+        <location filename="../../screens/certificates.py" line="138"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="140"/>
+        <location filename="../../screens/certificates.py" line="141"/>
         <source>Tax period: {period}</source>
         <translation>税款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="150"/>
+        <location filename="../../screens/certificates.py" line="151"/>
         <source>{count} of {all} chosen, {total}.</source>
         <translation>已选 {count} 笔（共 {all} 笔），合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="163"/>
+        <location filename="../../screens/certificates.py" line="164"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="148"/>
+        <location filename="../../screens/certificates.py" line="149"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
