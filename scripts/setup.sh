@@ -28,6 +28,8 @@ DEBIAN_PACKAGES=(
   prometheus systemd-journal-remote
   # the verification page in a real browser (selenium drives Debian's chromium through chromedriver)
   chromium chromium-driver
+  # `make deb` builds with debhelper and checks with lintian; the signed apt repository test (reprepro, gpg)
+  debhelper dpkg-dev lintian reprepro gnupg
 )
 
 missing=()
