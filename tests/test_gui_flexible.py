@@ -79,3 +79,28 @@ def test_special_payment_of_a_pending_bill(make_kiosk, qtbot):
     driver.wait_for_text("缴费成功")
     assert "￥4,368.00" in "\n".join(driver.printer.wait_for_receipts(1)[0].lines)
     assert driver.ctx.fee_system.pending_bills(debtor) == []
+
+
+def test_the_listed_bases_are_choices_and_typing_stays_for_any_other(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login("flexible", category="flexible", module="pay")
+    driver.tap("flexible_pension")
+    driver.tap("start_2026-12")
+    driver.tap("confirm_period")
+    driver.wait_for(Step.FLEX_BASE)
+    offer = driver.ctx.session.offers[0]
+    assert offer.base_choices_fen[0] == offer.base_min_fen and offer.base_choices_fen[-1] == offer.base_max_fen
+    assert all(driver.named_button(f"base_{fen // 100}") for fen in offer.base_choices_fen)
+    driver.tap("base_7586")  # 100% of the average wage (EXAMPLE policy)
+    assert driver.kiosk.window.current.entry.text() == "¥ 7586"
+    assert driver.named_button("base_7586").text() == "¥7,586.00\n✓ 已选"
+    assert "已选" not in driver.named_button("base_4552").text()
+    driver.tap("key_backspace")  # typing a base of one's own: no listed base is marked any more
+    assert not any("已选" in driver.named_button(f"base_{fen // 100}").text() for fen in offer.base_choices_fen)
+    driver.tap("key_0")
+    driver.tap("key_backspace")
+    driver.tap("key_6")  # 7586 again, typed: the listed base shows as chosen
+    assert driver.named_button("base_7586").text().endswith("✓ 已选")
+    driver.tap("confirm_base")
+    driver.wait_for(Step.FLEX_REVIEW)
+    driver.wait_for_text("1 个月 × 基数 ¥7,586.00 × 20%")

@@ -40,3 +40,28 @@ def test_flexible_medical_with_and_without_the_supplement(make_kiosk, qtbot):
     driver.wait_for_text("缴费成功")
     [record] = driver.ctx.fee_system.payment_records(WORKER)
     assert record.amount_fen == 90000 and record.months == 2 and record.base_fen == 500000
+
+
+def test_medical_screens_speak_chinese_offer_the_listed_bases_and_mark_what_is_chosen(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login("flexible", category="flexible", module="pay")
+    driver.tap("flexible_medical")
+    driver.tap("confirm_binding")
+    driver.wait_for(Step.MED_PERIOD)
+    driver.wait_for_text("起始月份")  # the pension screens' words, in the medical screens too
+    driver.tap("start_2026-12")
+    assert driver.named_button("start_2026-12").text() == "2026年12月\n✓ 已选"
+    driver.tap("confirm_period")
+    driver.wait_for(Step.MED_METHOD)
+    assert "请选择缴费方式" in driver.screen_text()
+    assert driver.named_button("alipay").text() == "第三方支付（支付宝）"
+    driver.tap("wechat")
+    driver.wait_for(Step.MED_BASE)
+    driver.wait_for_text("请选择或输入缴费基数")
+    driver.tap("base_4552")
+    assert driver.named_button("base_4552").text().endswith("✓ 已选")
+    driver.tap("confirm_base")
+    driver.wait_for(Step.MED_ITEMS)
+    driver.wait_for_text("☑ 已选 大额医疗费用补助")
+    driver.tap("med_item_serious_illness")
+    driver.wait_for_text("☐ 大额医疗费用补助")
