@@ -227,7 +227,8 @@ def test_an_upgrade_under_a_running_kiosk_is_marked_pending_not_restarted(mainta
     # The rest of configure still happened: venv built offline from the wheels, swapped in; the unit enabled.
     assert any(c.startswith("python3 -m venv") for c in commands)
     assert any("--no-index" in c and f"sifee-kiosk=={version}" in c for c in commands)
-    assert (root / "opt/sifee-kiosk/venv/bin/python").exists() and not (root / "opt/sifee-kiosk/venv.new").exists()
+    venv = root / "opt/sifee-kiosk/venv"
+    assert venv.is_symlink() and os.readlink(venv).startswith(f"venvs/{version}-") and (venv / "bin/python").exists()
     assert "deb-systemd-helper enable sifee-kiosk.service" in commands
     assert f"systemd-tmpfiles --root={root} --create sifee-kiosk.conf" in commands
 
@@ -251,3 +252,40 @@ def test_a_first_install_marks_nothing_and_asks_for_the_config_first(maintainer_
     assert "edit /etc/sifee-kiosk/kiosk.toml" in done.stdout
     assert not (root / "var/lib/sifee-kiosk" / MARKER_NAME).exists() and restarts(commands) == []
     assert any(c.startswith("adduser --system") for c in commands) or "sifee-kiosk" in Path("/etc/passwd").read_text()
+
+
+# A kiosk process as far as postinst can tell: it holds the lock (writing its pid there) and its command line names
+# the venv it runs from, as the real one's interpreter path does.
+HOLD_LOCK = """
+import sys
+from kiosk.single_instance import SingleInstanceLock
+with SingleInstanceLock(sys.argv[1]):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_the_running_kiosk_keeps_its_venv_until_no_kiosk_runs_from_it(maintainer_root):
+    root, postinst, version = maintainer_root
+    app, state = root / "opt/sifee-kiosk", root / "var/lib/sifee-kiosk"
+    old = app / "venvs/0.0.9-20261101000000"
+    (old / "bin").mkdir(parents=True)
+    (app / "venv").symlink_to("venvs/0.0.9-20261101000000")
+    kiosk = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(state), str(old / "bin/python")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert kiosk.stdout.readline().strip() == "held"
+        done, _ = postinst("configure", "0.0.9")
+        assert done.returncode == 0, done.stderr
+        assert old.is_dir(), "the venv a running kiosk imports from stays"
+        assert os.readlink(app / "venv").startswith(f"venvs/{version}-")
+    finally:
+        kiosk.communicate("", timeout=10)
+    done, _ = postinst("configure", "0.0.9")  # again, with no kiosk running: only the current venv is left
+    assert done.returncode == 0, done.stderr
+    assert [entry.name for entry in (app / "venvs").iterdir()] == [os.readlink(app / "venv").removeprefix("venvs/")]
