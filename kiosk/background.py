@@ -24,6 +24,7 @@ from kiosk.payments.journal_health import lost_to_fee_system
 from kiosk.payments.journal_open import IN_MEMORY
 from kiosk.payments.recovery import LATE_REFUND_LOOKBACK, Recovery, RecoveryReport
 from kiosk.payments.retention import Retention
+from kiosk.payments.settlement import DaySettlement, SettlementResult, SettlementStore, settlement_due
 from kiosk.service_health import ProblemKind
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,17 @@ class RecoveryScheduler(QObject):
         self.recovery = Recovery(ctx.journal, ctx.fee_system, clock=ctx.clock, card_hook=card_hook)
         # Old finished records' ID numbers are masked in the same idle pass (daily; kiosk/payments/retention.py).
         self.retention = Retention(ctx.journal, ctx.config["privacy.id_retention_days"], ctx.clock)
+        # The day-end settlement in the same idle pass, from bank.settle_at on (kiosk/payments/settlement.py).
+        self.settlement = (
+            DaySettlement(ctx.journal, bank, SettlementStore.of_state_dir(ctx.config.state_dir, ctx.clock),
+                          send_pending_reversals)
+            if bank is not None and not ctx.journal.read_only and str(ctx.journal.path) != IN_MEMORY
+            else None
+        )  # fmt: skip
+        if self.settlement is not None:
+            self.settlement.attach()  # purchases go into the open batch from the first one on
+        self.last_settlement: SettlementResult | None = None
+        self.settling = False
         self.running = False
         self.last_report: RecoveryReport | None = None
         self.timer = QTimer(self)
@@ -64,6 +76,25 @@ class RecoveryScheduler(QObject):
         if self.ctx.flow.step is Step.HOME:
             self.check_disk_reserve()
             self.run(dt.timedelta(seconds=self.ctx.config["timeouts.qr_payment_seconds"] + 60))
+            if self.settlement is not None and settlement_due(
+                self.settlement.store, self.ctx.clock(), self.ctx.config["bank.settle_at"]
+            ):
+                self.settle()
+
+    def settle(self) -> None:
+        """The day-end settlement now, off the GUI thread (the idle pass when due; the harness on request)."""
+        if self.settlement is None or self.settling:
+            return
+        self.settling = True
+        settlement = self.settlement
+        self.ctx.tasks.run_detached(settlement.run, self.settled)
+
+    def settled(self, result: object) -> None:
+        self.settling = False
+        if isinstance(result, SettlementResult):
+            self.last_settlement = result
+        else:
+            log.error("settlement failed: %s: %s", type(result).__name__, result)
 
     def run(self, min_age: dt.timedelta) -> None:
         if self.running:

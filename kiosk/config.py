@@ -58,6 +58,12 @@ def _length(size: int) -> Callable[[Any], str | None]:
     return check
 
 
+def _clock_time(value: Any) -> str | None:
+    hours, _, minutes = str(value).partition(":")
+    ok = len(hours) == len(minutes) == 2 and hours.isdigit() and minutes.isdigit()
+    return None if ok and int(hours) < 24 and int(minutes) < 60 else 'expected a time of day "HH:MM"'
+
+
 def _baud(value: Any) -> str | None:
     return None if value in (9600, 19200, 38400, 57600, 115200) else "expected a baud rate of 9600-115200"
 
@@ -89,10 +95,6 @@ def _password_hashes(value: Any) -> str | None:
         if problem := hash_problem(hashed):
             return f"technician {technician}: {problem}; set the password again with `kiosk passwd {technician}`"
     return None
-
-
-def _secret(value: Any) -> str | None:
-    return None if value.strip() else "must not be empty (the hall's secret)"
 
 
 MODE = Field(str, "simulated", _one_of("simulated", "real"))
@@ -190,9 +192,18 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "timeout_seconds": Field(NUMBER, 30, _positive),
         "terminal_id": Field(str, "37010201", _length(8)),
         "merchant_id": Field(str, "898370193990001", _length(15)),
+        # The day-end settlement (0500, kiosk/payments/settlement.py): the first idle moment at Home from this
+        # local time on closes the day's batch; `kiosk settle` does it on a stopped kiosk.
+        "settle_at": Field(str, "23:30", _clock_time),
     },
+    # The fee system signs verification codes (docs/certificates.md): the kiosk keeps the bureau's public key to
+    # check them, the base URL of the public verification page its QR codes point to, and (optional) the old HMAC
+    # key only to check version-1 codes printed before.
     "verification": {
-        "hmac_key": Field(str, ..., _secret),
+        "public_key": Field(str, ""),
+        "public_key_file": Field(str, ""),
+        "page_url": Field(str, "http://127.0.0.1:8765"),
+        "hmac_key": Field(str, ""),
     },
     # Prometheus metrics (docs/operations.md): where /metrics is served (loopback, the hall network, or "off"), how
     # often the devices are asked for the metrics, how often the day is reconciled for them (0: never).

@@ -119,6 +119,22 @@ def test_wrong_arqc_is_declined_by_the_host_and_no_money_moves(payments, fee_sys
     assert result.outcome is CardOutcome.DECLINED and result.response_code == "05"
     assert result.entry.state is PaymentState.DECLINED and host.balance(RICH.pan) == RICH.balance_fen
     assert ledger_file(host)[0]["ic"] == {"arqc_ok": False, "final": None}
+    assert wrong_key.answers == ["ARQC", "AAC"]  # the host declined: the second GENERATE AC asked for an AAC
+    assert any("declined 05; card AAC" in note for note in notes(journal, result.entry.journal_no))
+
+
+def test_a_host_decline_ends_on_the_card_with_an_aac_asked_for(payments, fee_system, pad, host, journal) -> None:
+    card = VirtualPbocCard(RICH)
+    host.fault_next(Fault.CODE, code="51", process=False)
+    quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G02")
+    chip = chip_of(card)
+    asked: list[tuple[int, bytes]] = []
+    second_ac = chip.second_ac
+    chip.second_ac = lambda p1, values: asked.append((p1, values[0x8A])) or second_ac(p1, values)  # type: ignore
+    result = payments.authorize(quote, RESIDENT, chip.card, pad.pin_block(RICH.pin, chip.card.pan), chip)
+    assert result.outcome is CardOutcome.DECLINED and result.response_code == "51"
+    assert asked == [(0x00, b"51")] and card.answers == ["ARQC", "AAC"]  # P1 00: AAC asked, with the host's code
+    assert host.balance(RICH.pan) == RICH.balance_fen
 
 
 def test_aac_at_the_first_generate_ac_is_declined_offline_without_a_message(payments, fee_system, pad, host, journal):
@@ -137,7 +153,7 @@ def test_a_wrong_pin_then_the_right_one_restarts_the_card(payments, fee_system, 
     first = payments.authorize(quote, RESIDENT, chip.card, pad.pin_block("000000", chip.card.pan), chip)
     assert first.pin_wrong
     second = payments.authorize(quote, RESIDENT, chip.card, pad.pin_block(RICH.pin, chip.card.pan), chip)
-    assert second.outcome is CardOutcome.APPROVED and card.answers == ["ARQC", "ARQC", "TC"]
+    assert second.outcome is CardOutcome.APPROVED and card.answers == ["ARQC", "AAC", "ARQC", "TC"]
 
 
 def test_a_crash_after_the_host_approved_and_before_the_card_answered_is_reversed(

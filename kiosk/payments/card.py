@@ -293,7 +293,10 @@ class CardPayments:
         try:
             approval = self.client.purchase(card, entry.amount_fen, pin_block, ref, icc_data)
         except HostDeclined as error:
-            entry = _end_without_money(self.journal, entry, f"declined {error.response_code}")
+            note = f"declined {error.response_code}"
+            if chip is not None and tx is not None:  # the card ends it too: AAC asked, whatever it answers
+                note += f"; card {emv_terminal.decline(chip, tx, error.response_code) or 'gave no answer'}"
+            entry = _end_without_money(self.journal, entry, note)
             return CardAuthorization(CardOutcome.DECLINED, entry, error=error)
         except HostOutcomeUnknown as error:
             return self._unknown(entry, ref, error.reason, f"{error.code}: {error.detail}", error)

@@ -161,6 +161,23 @@ def complete(chip: ChipCard, tx: ChipTransaction, response_code: str, issuer_fie
     return decision
 
 
+def decline(chip: ChipCard, tx: ChipTransaction, response_code: str, issuer_field55: bytes = b"") -> str | None:
+    """The host declined: the second GENERATE AC asks for an AAC (EMV Book 3 §9.3: the transaction ends with the
+    card's own answer, so its counters and logs agree with the issuer). The card's answer type, None when it gave
+    none (the payment is declined all the same: no money moved)."""
+    try:
+        issuer = emv.parse_issuer_response(issuer_field55)
+    except BankCardError:
+        issuer = emv.IssuerResponse()
+    values = {**tx.values, 0x8A: response_code.encode("ascii")[:2].ljust(2, b"0"), 0x91: issuer.auth_data or bytes(10)}
+    try:
+        tx.second = chip.second_ac(emv.P1_AAC, values)
+    except BankCardError as error:
+        log.info("second GENERATE AC after a decline: %s", error.code)
+        return None
+    return tx.second.kind
+
+
 def _run_scripts(chip: ChipCard, tx: ChipTransaction, kind: str, scripts: list[list[bytes]]) -> bool:
     """Run each script's commands until one fails (EMV Book 3 §10.10); True when one failed."""
     failed = False

@@ -8,8 +8,8 @@ once. Only this terminal's keys (``kiosk-<terminal id>-``) are considered: the f
 Ledgers are small read-only adapters (``FeeSystemLedger``, ``ChannelLedger``). The fee system's side comes through
 the FeeSystem interface (``FeeSystemPayments``: the day's ``terminal_payments`` and ``find_payment`` for the
 journal's other keys), so an HTTP fee system reconciles as the embedded one does. The channels: the simulated QR
-channel's own table (embedded), the QR orders' status through the fee system (HTTP), the bank host simulator's
-ledger; a channel with no ledger is "not_available" in the report.
+channel's own table (embedded), the QR orders' status through the fee system (HTTP), the bank's day-end
+settlement answers (``SettlementLedger``); a channel with no ledger is "not_available" in the report.
 """
 
 from __future__ import annotations
@@ -121,9 +121,9 @@ class FeeSystemPayments:
             for record in self.fee_system.terminal_payments(self.terminal_id, self.day)
             if record.idempotency_key.startswith(key_prefix)
         }
-        for entry in self.journal.entries():
+        for entry in self.journal.created_on(self.day):
             key = entry.idempotency_key
-            if entry.created_at.date() == self.day and key.startswith(key_prefix) and key not in found:
+            if key.startswith(key_prefix) and key not in found:
                 record = self.fee_system.find_payment(key)
                 if record is not None:
                     found[key] = record
@@ -156,8 +156,8 @@ class FeeSystemQrLedger:
 
     def records(self, key_prefix: str) -> list[ChannelRecord]:
         records = []
-        for entry in self.journal.entries():
-            if not (entry.pay_method in self.channels and entry.order_no and entry.created_at.date() == self.day):
+        for entry in self.journal.created_on(self.day):
+            if not (entry.pay_method in self.channels and entry.order_no):
                 continue
             if not entry.idempotency_key.startswith(key_prefix):
                 continue
@@ -204,8 +204,62 @@ class SqliteQrLedger:
         ]
 
 
+class SettlementLedger:
+    """The bank's side as the kiosk learns it: its day-end settlements (kiosk/payments/settlement.py).
+
+    A card record of a batch the host balanced is held as the journal says (the 0510 agreed with the journal's count
+    and sum); in a batch whose totals differed, each approved purchase is held as the batch upload's answer says
+    (00: the host has it; anything else: it has not), and money the host still counts beyond the journal's after
+    the batch upload is one record of its own (no journal record claims it). The bank side is checked for the day
+    only when every card record of the day is in a settled batch (before the day's settlement: not available).
+    """
+
+    def __init__(self, store: Any, journal: Journal, day: dt.date) -> None:
+        from kiosk.payments import settlement  # only when a bank is reconciled
+
+        self.settlement = settlement
+        self.store = store
+        self.journal = journal
+        self.day = day
+        self.closed = {b.batch: b for b in store.batches() if b.state in settlement.CLOSED}
+        cards = [
+            (entry, ref)
+            for entry in journal.entries()
+            if entry.created_at.date() == day and (ref := settlement.card_reference(entry)) is not None
+        ]
+        settled = all(ref.batch in self.closed for _entry, ref in cards)
+        self.channels = frozenset({PayMethod.BANK_CARD}) if settled and self.closed else frozenset()
+
+    def records(self, key_prefix: str) -> list[ChannelRecord]:
+        records = []
+        for batch in self.closed.values():
+            balanced = batch.state == self.settlement.BatchState.BALANCED
+            answers = {(u.stan, u.local_date): u.code for u in self.store.uploads(batch.batch)}
+            for entry, ref in self.settlement.batch_records(self.journal, batch.batch):
+                if not entry.idempotency_key.startswith(key_prefix):
+                    continue
+                if entry.state in self.settlement.APPROVED_STATES:
+                    held = balanced or answers.get((ref.stan, f"{ref.local_time:%m%d}")) == "00"
+                    state = ChannelState.PAID if held else ChannelState.CLOSED
+                else:
+                    state = ChannelState.REVERSED if entry.state is PaymentState.REVERSED else ChannelState.CLOSED
+                reference = entry.channel_ref or f"stan {ref.stan}"
+                key, amount, at = entry.idempotency_key, entry.amount_fen, entry.created_at
+                records.append(ChannelRecord(key, reference, PayMethod.BANK_CARD, amount, state, at))
+            extra = (batch.host.amount_fen - batch.kiosk.amount_fen) if batch.host and batch.kiosk else 0
+            if not balanced and extra > 0 and batch.settled_at is not None:
+                key = f"{key_prefix}bank-batch-{batch.batch}"
+                reference = f"batch {batch.batch}: the host counts {extra} fen more"
+                records.append(
+                    ChannelRecord(key, reference, PayMethod.BANK_CARD, extra, ChannelState.PAID, batch.settled_at)
+                )
+        return records
+
+
 class BankHostLedger:
-    """The bank host simulator's ledger (``<state>/bank/bankhost.json``, parties/bankhost/simulator.py).
+    """The bank host simulator's ledger (``<state>/bank/bankhost.json``, parties/bankhost/simulator.py): an outside
+    check of the simulator's books for the tests' own reconciliations (``reconcile_embedded``); the kiosk itself
+    reconciles against its settlements (SettlementLedger).
 
     The host knows a purchase by terminal, STAN and local date, not by the kiosk's idempotency key: the journal's
     card records carry that reference (``order_no``, written before the 0200 left), which maps one to the other.
@@ -367,7 +421,7 @@ class Reconciliation:
         prefix = f"kiosk-{self.terminal_id}-"
         checked = {method for ledger in self.channel_ledgers for method in ledger.channels}
         keys: dict[str, _Key] = {}
-        for entry in self.journal.entries():
+        for entry in self.journal.created_on(day):  # the day's records by the creation index, not the whole journal
             if entry.idempotency_key.startswith(prefix):
                 keys.setdefault(entry.idempotency_key, _Key()).journal = entry
         for payment in self.fee_ledger.payments(prefix):
@@ -375,6 +429,9 @@ class Reconciliation:
         for ledger in self.channel_ledgers:
             for record in ledger.records(prefix):
                 keys.setdefault(record.idempotency_key, _Key()).channel = record
+        for idempotency_key, key in keys.items():  # another day's record (a payment across midnight): by its key
+            if key.journal is None:
+                key.journal = self.journal.find_by_key(idempotency_key)
         # Rows this program cannot read are reported every day until a technician settles them (their own day may
         # be what is unreadable); what the other ledgers hold under their keys is left to that report.
         unreadable = self.journal.unreadable_keys()
@@ -562,23 +619,18 @@ def reconcile_embedded(
 
 def reconcile_stores(config: Any, journal: Journal, fee_system: FeeSystem, day: dt.date) -> ReconciliationReport:
     """Reconcile a kiosk's configuration: the fee system through its interface (embedded or HTTP), the QR channel
-    from the simulator's own table (embedded) or order by order through the fee system (HTTP), and the bank host
-    simulator's ledger in simulated bank mode. Fee-system errors (Unavailable, ...) propagate."""
+    from the simulator's own table (embedded) or order by order through the fee system (HTTP), and the bank from
+    the kiosk's day-end settlements (real or simulated bank alike). Fee-system errors (Unavailable, ...) propagate."""
     terminal_id = config["terminal.id"]
     ledgers: list[ChannelLedger] = []
     if config["fee_system.kind"] == "embedded":
         ledgers.append(SqliteQrLedger(config.state_path(config["fee_system.database"])))
     else:
         ledgers.append(FeeSystemQrLedger(fee_system, journal, day))
-    bank_file = bank_ledger_file(config)
-    if bank_file is not None:
-        ledgers.append(BankHostLedger(bank_file, journal, config["bank.terminal_id"]))
+    from kiosk.payments.settlement import SETTLEMENT_FILE, SettlementStore
+
+    settlements = config.state_path(SETTLEMENT_FILE)
+    if settlements.exists():  # the bank's side: the day-end settlements' answers (kiosk/payments/settlement.py)
+        ledgers.append(SettlementLedger(SettlementStore(settlements), journal, day))
     fee_ledger = FeeSystemPayments(fee_system, terminal_id, day, journal)
     return Reconciliation(journal, terminal_id, fee_ledger, ledgers).run(day)
-
-
-def bank_ledger_file(config: Any) -> Path | None:
-    """The simulated bank host's ledger of this configuration (None when the bank is a real one)."""
-    if config["bank.mode"] != "simulated":
-        return None
-    return config.state_path("bank") / BANK_LEDGER_FILE

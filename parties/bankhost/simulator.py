@@ -88,6 +88,7 @@ class LedgerEntry:
     # Contract for outside checks: {"arqc_ok": true/false, "final": "TC" | "AAC" | null (the card never answered)}
     ic: dict[str, object] | None = None
     uploaded: str = ""  # "", "tc" (0320 203 right after), "batch" (0320 201 at settlement)
+    lost: bool = False  # Fault.TOTALS: left out of the host's totals until the batch upload brings it back
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -559,6 +560,7 @@ class BankHostSimulator:
             return self._answer(request, "25")  # the host has no such approved purchase
         self._note_final(entry, request)
         entry.uploaded = "batch" if management == m.MANAGEMENT_BATCH_UPLOAD else "tc"
+        entry.lost = entry.lost and management != m.MANAGEMENT_BATCH_UPLOAD
         self._save()
         return self._answer(request, "00")
 
@@ -575,9 +577,10 @@ class BankHostSimulator:
             return self._answer(request, "30")
         batch = request.get("60", "")[2:8]
         booked = [e for e in self._ledger if e.terminal_id == request["41"] and e.batch == batch]
-        approved = [e for e in booked if e.status == "approved"]
+        approved = [e for e in booked if e.status == "approved" and not e.lost]
         if self._take_fault(m.SETTLEMENT + "/" + Fault.TOTALS) is not None and approved:
-            approved = approved[:-1]  # the host lost one: the batch upload shows which
+            approved.pop().lost = True  # the host lost one: the batch upload brings it back
+            self._save()
         ours = Totals(len(approved), sum(e.amount_fen for e in approved))
         result = m.SETTLED_BALANCED if ours == theirs else m.SETTLED_UNBALANCED
         self.settlements.append({"batch": batch, "kiosk": theirs, "host": ours, "balanced": ours == theirs})

@@ -1,0 +1,348 @@
+"""The day-end settlement with the bank host (0500/0510, batch upload 0320 when the totals differ).
+
+A batch is the host's business day for this terminal: every card purchase carries its batch number (field 60.2,
+kept in the journal's ``order_no`` reference), and the kiosk closes the batch at its day-end settlement, then
+takes purchases into the next one. The run:
+
+    send stored reversals first (a reversal still out would make the totals wrong)
+    totals of the batch from the journal: approved purchases (approved, posted, printed, done), reversals excluded
+    0500 with them → 0510 with the host's totals
+        balanced → the batch is closed
+        differ   → 0320 (60.3 201) for every approved purchase, the end-of-batch 0320 (202), 0500 again → closed
+
+Every step is written to the settlement store (``<state>/settlement.sqlite3``, SettlementStore) before its message
+goes out, so a kiosk killed in the middle settles the same batch again from the start (every message is
+idempotent at the host: a second 0500 only compares, a second 0320 of a purchase is acknowledged again). The
+store's closed batches are what the kiosk's bank reconciliation compares the journal with (kiosk/payments/
+reconcile.py, SettlementLedger): the 0510 totals, and the batch upload's answer per purchase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drivers.bankhost import BankHostClient, BankHostError, HostDeclined, TransactionRef
+from drivers.bankhost.client import Totals
+from kiosk.domain.items import PayMethod
+from kiosk.payments.journal import Journal, JournalEntry, PaymentState
+from kiosk.private_files import make_private_dirs
+
+log = logging.getLogger(__name__)
+
+SETTLEMENT_FILE = "settlement.sqlite3"
+FIRST_BATCH = "000001"
+# The batch's money the host holds: every state after the approval but a reversal or a technician's flag.
+APPROVED_STATES = frozenset(
+    {PaymentState.APPROVED, PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE}
+)
+UNSETTLED_STATES = frozenset({PaymentState.CREATED, PaymentState.AUTH_SENT, PaymentState.REVERSAL_PENDING})
+
+
+class BatchState:
+    OPEN = "open"  # taking purchases
+    SETTLE_SENT = "settle_sent"  # the 0500 is going out
+    UPLOADING = "uploading"  # the host's totals differed: the batch upload is going out
+    END_SENT = "end_sent"  # the end-of-batch 0320 is going out
+    RESETTLE_SENT = "resettle_sent"  # the 0500 after the batch upload is going out
+    BALANCED = "balanced"  # closed, the host's totals agreed
+    UNBALANCED = "unbalanced"  # closed, the host's totals still differ after the batch upload
+
+
+CLOSED = frozenset({BatchState.BALANCED, BatchState.UNBALANCED})
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch: str
+    state: str
+    kiosk: Totals | None
+    host: Totals | None
+    settled_at: dt.datetime | None
+    note: str
+    since: dt.datetime  # the last change: for an open batch, when it opened
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One purchase of a batch upload and the host's answer (00: it has it approved; 25: it has no such one)."""
+
+    batch: str
+    stan: str
+    local_date: str
+    amount_fen: int
+    rrn: str
+    code: str  # "" while not answered
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch TEXT PRIMARY KEY, state TEXT NOT NULL, kiosk_count INTEGER, kiosk_fen INTEGER,
+    host_count INTEGER, host_fen INTEGER, settled_at TEXT, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    batch TEXT NOT NULL, stan TEXT NOT NULL, local_date TEXT NOT NULL, amount_fen INTEGER NOT NULL,
+    rrn TEXT NOT NULL, code TEXT NOT NULL DEFAULT '', PRIMARY KEY (batch, stan, local_date)
+);
+"""
+
+
+class SettlementStore:
+    """The settlement's own small SQLite file: one row per batch, one per uploaded purchase. Committed (WAL,
+    synchronous FULL) before each message it describes goes out."""
+
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.path = path
+        self.clock = clock
+        make_private_dirs(path.parent)
+        with self._db() as db:
+            db.executescript(SCHEMA)
+
+    @classmethod
+    def of_state_dir(cls, state_dir: Path, clock: Callable[[], dt.datetime] = dt.datetime.now) -> SettlementStore:
+        return cls(state_dir / SETTLEMENT_FILE, clock)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            with db:
+                yield db
+
+    def open_batch(self) -> str:
+        """The batch taking purchases now: the newest one not closed, else the one after the last closed."""
+        with self._db() as db:
+            row = db.execute("SELECT batch, state FROM batches ORDER BY batch DESC LIMIT 1").fetchone()
+            if row is None:
+                batch = FIRST_BATCH
+            elif row[1] in CLOSED:
+                batch = f"{int(row[0]) % 999999 + 1:06d}"
+            else:
+                return str(row[0])
+            db.execute(
+                "INSERT OR IGNORE INTO batches (batch, state, updated_at) VALUES (?, ?, ?)",
+                (batch, BatchState.OPEN, self._now()),
+            )
+            return batch
+
+    def mark(self, batch: str, state: str, *, kiosk: Totals | None = None, host: Totals | None = None,
+             note: str = "") -> None:  # fmt: skip
+        with self._db() as db:
+            db.execute(
+                "UPDATE batches SET state = ?, kiosk_count = COALESCE(?, kiosk_count), "
+                "kiosk_fen = COALESCE(?, kiosk_fen), host_count = COALESCE(?, host_count), "
+                "host_fen = COALESCE(?, host_fen), settled_at = CASE WHEN ? THEN ? ELSE settled_at END, "
+                "note = ?, updated_at = ? WHERE batch = ?",
+                (
+                    state,
+                    kiosk.count if kiosk else None,
+                    kiosk.amount_fen if kiosk else None,
+                    host.count if host else None,
+                    host.amount_fen if host else None,
+                    state in CLOSED,
+                    self._now(),
+                    note,
+                    self._now(),
+                    batch,
+                ),
+            )
+
+    def plan_upload(self, upload: Upload) -> None:
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO uploads VALUES (?, ?, ?, ?, ?, ?)",
+                (upload.batch, upload.stan, upload.local_date, upload.amount_fen, upload.rrn, upload.code),
+            )
+
+    def batches(self) -> list[Batch]:
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM batches ORDER BY batch").fetchall()
+        return [_batch(row) for row in rows]
+
+    def batch(self, batch: str) -> Batch | None:
+        return next((b for b in self.batches() if b.batch == batch), None)
+
+    def uploads(self, batch: str) -> list[Upload]:
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM uploads WHERE batch = ? ORDER BY stan", (batch,)).fetchall()
+        return [Upload(*row) for row in rows]
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+
+def _batch(row: tuple) -> Batch:
+    batch, state, kiosk_count, kiosk_fen, host_count, host_fen, settled_at, note, updated = row
+    return Batch(
+        batch,
+        state,
+        Totals(kiosk_count, kiosk_fen) if kiosk_count is not None else None,
+        Totals(host_count, host_fen) if host_count is not None else None,
+        dt.datetime.fromisoformat(settled_at) if settled_at else None,
+        note,
+        dt.datetime.fromisoformat(updated),
+    )
+
+
+def settlement_due(store: SettlementStore, now: dt.datetime, settle_at: str) -> bool:
+    """The idle pass settles when the open batch opened before the last ``settle_at`` moment (HH:MM, local), or a
+    settlement was interrupted (it starts again)."""
+    hours, minutes = (int(part) for part in settle_at.split(":"))
+    last_due = now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    if now < last_due:
+        last_due -= dt.timedelta(days=1)
+    batches = store.batches()
+    if not batches:
+        return False
+    newest = batches[-1]
+    if newest.state in CLOSED:
+        return False
+    return newest.state != BatchState.OPEN or newest.since < last_due
+
+
+def card_reference(entry: JournalEntry) -> TransactionRef | None:
+    if entry.pay_method is not PayMethod.BANK_CARD or not entry.order_no:
+        return None
+    try:
+        return TransactionRef.from_text(entry.order_no)
+    except ValueError:
+        return None
+
+
+def batch_records(journal: Journal, batch: str) -> list[tuple[JournalEntry, TransactionRef]]:
+    """The journal's card records of ``batch`` (by the reference journaled before their 0200)."""
+    found = []
+    for entry in journal.entries():
+        ref = card_reference(entry)
+        if ref is not None and ref.batch == batch:
+            found.append((entry, ref))
+    return found
+
+
+def journal_totals(records: list[tuple[JournalEntry, TransactionRef]]) -> Totals:
+    approved = [entry for entry, _ref in records if entry.state in APPROVED_STATES]
+    return Totals(len(approved), sum(entry.amount_fen for entry in approved))
+
+
+@dataclass
+class SettlementResult:
+    batch: str
+    outcome: str  # balanced, unbalanced, postponed, failed
+    kiosk: Totals | None = None
+    host: Totals | None = None
+    uploaded: list[Upload] = field(default_factory=list)
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == BatchState.BALANCED
+
+    def as_json(self) -> dict[str, object]:
+        def totals(t: Totals | None) -> dict[str, int] | None:
+            return {"count": t.count, "amount_fen": t.amount_fen} if t else None
+
+        return {
+            "batch": self.batch,
+            "outcome": self.outcome,
+            "kiosk": totals(self.kiosk),
+            "host": totals(self.host),
+            "uploaded": [{"stan": u.stan, "amount_fen": u.amount_fen, "code": u.code} for u in self.uploaded],
+            "detail": self.detail,
+        }
+
+
+ReversalSender = Callable[[Journal, BankHostClient], object]
+
+
+class DaySettlement:
+    """Settle the open batch once (``run``). The caller serialises runs (the idle pass, or `kiosk settle` on a
+    stopped kiosk) and points the client's batch at ``store.open_batch()`` before any purchase (``attach``)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        client: BankHostClient,
+        store: SettlementStore,
+        send_reversals: ReversalSender | None = None,
+    ) -> None:
+        self.journal = journal
+        self.client = client
+        self.store = store
+        self.send_reversals = send_reversals
+
+    def attach(self) -> str:
+        """The client takes its purchases into the store's open batch."""
+        self.client.batch = self.store.open_batch()
+        return self.client.batch
+
+    def run(self) -> SettlementResult:
+        batch = self.attach()
+        try:
+            return self._settle(batch)
+        except BankHostError as error:  # the batch stays as it is; the next run settles it from the start
+            log.warning("settlement of batch %s not finished: %s: %s", batch, error.code, error.detail)
+            return SettlementResult(batch, "failed", detail=f"{error.code}: {error.detail}")
+
+    def _settle(self, batch: str) -> SettlementResult:
+        if self.send_reversals is not None:
+            self.send_reversals(self.journal, self.client)
+        records = batch_records(self.journal, batch)
+        waiting = [entry.journal_no for entry, _ref in records if entry.state in UNSETTLED_STATES]
+        if waiting:
+            return SettlementResult(batch, "postponed", detail=f"card records not finished: {', '.join(waiting)}")
+        kiosk = journal_totals(records)
+        if not self.client.signed_on:
+            self.client.sign_on()
+        self.store.mark(batch, BatchState.SETTLE_SENT, kiosk=kiosk)
+        answer = self.client.settle(batch, kiosk)
+        if answer.balanced:
+            return self._close(batch, BatchState.BALANCED, kiosk, answer.hosts, [])
+        log.warning("batch %s: host totals %s, ours %s: batch upload", batch, answer.hosts, kiosk)
+        self.store.mark(batch, BatchState.UPLOADING, host=answer.hosts, note="host totals differ")
+        uploaded = self._upload(batch, records)
+        self.store.mark(batch, BatchState.END_SENT)
+        self.client.end_batch_upload(batch, len(uploaded))
+        self.store.mark(batch, BatchState.RESETTLE_SENT)
+        again = self.client.settle(batch, kiosk)
+        state = BatchState.BALANCED if again.balanced else BatchState.UNBALANCED
+        return self._close(batch, state, kiosk, again.hosts, uploaded)
+
+    def _upload(self, batch: str, records: list[tuple[JournalEntry, TransactionRef]]) -> list[Upload]:
+        uploaded = []
+        for entry, ref in records:
+            if entry.state not in APPROVED_STATES:
+                continue
+            planned = Upload(batch, ref.stan, f"{ref.local_time:%m%d}", entry.amount_fen, entry.channel_ref or "", "")
+            self.store.plan_upload(planned)
+            try:
+                code = self.client.upload(ref, planned.rrn, b"", in_batch=True)
+            except HostDeclined as error:  # an answer (25: the host has no such approved purchase): the detail
+                code = error.response_code
+            done = Upload(**{**planned.__dict__, "code": code})
+            self.store.plan_upload(done)
+            uploaded.append(done)
+        return uploaded
+
+    def _close(self, batch: str, state: str, kiosk: Totals, host: Totals, uploaded: list[Upload]) -> SettlementResult:
+        note = "" if state == BatchState.BALANCED else f"host {host}, kiosk {kiosk} after the batch upload"
+        self.store.mark(batch, state, host=host, note=note)
+        self.client.batch = self.store.open_batch()
+        log.info("batch %s settled: %s (%d purchases, %d fen)", batch, state, kiosk.count, kiosk.amount_fen)
+        return SettlementResult(batch, state, kiosk, host, uploaded)
+
+
+__all__ = [
+    "BatchState",
+    "DaySettlement",
+    "SettlementResult",
+    "SettlementStore",
+    "batch_records",
+    "journal_totals",
+    "settlement_due",
+]
