@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import run, sim
-from kiosk.cli import cert, diag, doctor, passwd, reconcile, recover, verify
+from kiosk.cli import cert, diag, doctor, passwd, reconcile, recover, settle, verify
 from kiosk.config import KioskConfig
 from kiosk.feesystem.api import FeeSystem
 from kiosk.simulated import provide_simulated_world
 
-SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, doctor, passwd]
+SUBCOMMAND_MODULES = [run, sim, diag, cert, verify, recover, reconcile, settle, doctor, passwd]
 
 
 def build_parser() -> argparse.ArgumentParser:

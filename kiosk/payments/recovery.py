@@ -146,7 +146,11 @@ class BankReversalHook:
     def __call__(self, journal: Journal) -> Any:
         from kiosk.payments.card import send_pending_reversals
 
-        return send_pending_reversals(journal, self._client or self._connect())
+        return send_pending_reversals(journal, self.client())
+
+    def client(self) -> Any:
+        """The bank host client, connected on first use (`kiosk settle` settles through it too)."""
+        return self._client or self._connect()
 
     def _connect(self) -> Any:
         # Imported here: recovery of QR payments needs no drivers at all.
@@ -342,11 +346,8 @@ class Recovery:
 
     def _closed_orders_to_check(self, cutoff: dt.datetime) -> list[JournalEntry]:
         since = self.clock() - self.late_refund_lookback
-        return [
-            entry
-            for entry in self.journal.entries()
-            if entry.state is PaymentState.ORDER_CLOSED and entry.order_no and since <= entry.updated_at <= cutoff
-        ]
+        # By state and last change (the state index): the finished records of past years are never read.
+        return [entry for entry in self.journal.in_state(PaymentState.ORDER_CLOSED, since, cutoff) if entry.order_no]
 
     def _check_late_refund(self, entry: JournalEntry) -> RecordReport | None:
         """A payment made after the order closed is refunded by the channel: record it (order_closed -> refunded)."""
