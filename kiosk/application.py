@@ -73,7 +73,7 @@ def build_context(
         devices.printer,
         hall_name=config["terminal.hall_name"],
         terminal_id=config["terminal.id"],
-        hmac_key=config["verification.hmac_key"],
+        page_url=config["verification.page_url"],
         paper_width_mm=devices.paper_width_mm,
     )
     receipts.specimen = not serves_for_real(config)  # a demo kiosk's receipts and certificates say 样张
@@ -93,7 +93,7 @@ def build_context(
         certificates=CertificateService(
             fee_system,
             lambda: CertificateContext(
-                key=config["verification.hmac_key"],
+                page_url=config["verification.page_url"],
                 authority=tax_authority_of(config["terminal.hall_name"]),
                 terminal_id=config["terminal.id"],
                 issue_date=clock().date(),

@@ -7,6 +7,7 @@ printers/certificates renders. Official documents are Chinese whatever the scree
 
 from __future__ import annotations
 
+import base64
 import calendar
 import datetime as dt
 import logging
@@ -16,13 +17,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from drivers.base import DeviceError
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord, UnknownRecord
 from kiosk.query import PayStatus, QueryFilter, QueryRow, query_list
-from kiosk.verification import make_code
+from kiosk.verification import verification_url
 from printers.a4.cups import CupsA4Printer
 from printers.certificates.models import (
     SMALLEST_TABLE_TEXT_PT,
@@ -52,10 +54,14 @@ log = logging.getLogger(__name__)
 
 
 class CertificateContext:
-    """What every certificate of this kiosk shares: the key, the issuing authority, the terminal, the date."""
+    """What every certificate of this kiosk shares: the bureau's verification page (``page_url``: the QR codes
+    lead there), the issuing authority, the terminal, the date. No key: the fee system signs the codes."""
 
-    def __init__(self, key: str, authority: str, terminal_id: str, issue_date: dt.date) -> None:
-        self.key, self.authority, self.terminal_id, self.issue_date = key, authority, terminal_id, issue_date
+    def __init__(self, page_url: str, authority: str, terminal_id: str, issue_date: dt.date) -> None:
+        self.page_url, self.authority, self.terminal_id, self.issue_date = page_url, authority, terminal_id, issue_date
+
+    def url_of(self, code: str) -> str:
+        return verification_url(self.page_url, code) if code else ""
 
     @property
     def issue_date_text(self) -> str:
@@ -91,9 +97,11 @@ def tax_certificate(
     name: str,
     id_number: str,
     records: Sequence[PaymentRecord],
+    verification_code: str,
     print_count: int = 1,
     sample: bool = False,
 ) -> TaxCertificate:
+    """``verification_code``: the fee system's, signed when it numbered the certificate."""
 
     total = sum(record.amount_fen for record in records)
     rows = [
@@ -117,7 +125,8 @@ def tax_certificate(
         total_uppercase=fen_to_chinese_uppercase(total, prefix=True),
         total_figures=format_fen(total),
         issuer=f"自助终端{context.terminal_id}",
-        verification_code=make_code(context.key, number, id_number, name, total),
+        verification_code=verification_code,
+        verification_url=context.url_of(verification_code),
         remarks="样张：仅供打印机测试，不作为完税凭证" if sample else "",
         print_count=print_count,
         sample=sample,
@@ -132,6 +141,7 @@ def payment_certificate(
     id_number: str,
     category: str,
     records: Sequence[PaymentRecord],
+    verification_code: str,
     print_count: int = 1,
     sample: bool = False,
 ) -> PaymentCertificate:
@@ -152,7 +162,8 @@ def payment_certificate(
         total_months=str(len(months)),
         total_uppercase=fen_to_chinese_uppercase(total, prefix=True),
         total_figures=format_fen(total),
-        verification_code=make_code(context.key, number, id_number, name, total),
+        verification_code=verification_code,
+        verification_url=context.url_of(verification_code),
         category=category,
         remarks="样张：仅供打印机测试，不作为缴费证明" if sample else "",
         print_count=print_count,
@@ -226,6 +237,11 @@ def _detail_rows(records: Sequence[PaymentRecord]) -> list:
 Document = TaxCertificate | PaymentCertificate | QueryList
 
 
+def download_url(page_url: str, number: str, token: str) -> str:
+    """``<page_url>/documents/<number>.pdf?t=<token>``, the number percent-encoded (it has Hanzi and a space)."""
+    return f"{page_url.rstrip('/')}/documents/{quote(number, safe='()')}.pdf?t={token}"
+
+
 def render_certificate(document: Document, output: Path | None = None) -> bytes:
     """The certificate as PDF bytes; also written to ``output`` (its folder made) when given. For the kiosk's
     certificates and for the technician's sample (`kiosk cert sample`, maintenance mode's A4 test page)."""
@@ -277,12 +293,13 @@ class CertificateService:
         print_count = issue.printed + 1
         context = self.context()
         document: TaxCertificate | PaymentCertificate
+        code = issue.verification_code
         if kind is CertificateKind.TAX:
-            document = tax_certificate(context, issue.number, name, id_number, records, print_count=print_count)
+            document = tax_certificate(context, issue.number, name, id_number, records, code, print_count=print_count)
         else:
             form = PaymentForm.SUMMARY if kind is CertificateKind.PAYMENT_SUMMARY else PaymentForm.DETAIL
             document = payment_certificate(
-                context, form, issue.number, name, id_number, category, records, print_count=print_count
+                context, form, issue.number, name, id_number, category, records, code, print_count=print_count
             )
         return PreparedCertificate(issue, document)
 
@@ -308,7 +325,7 @@ class CertificateService:
         context = self.context()
         document = query_list(
             issue.number,
-            context.key,
+            issue.verification_code,
             context.terminal_id,
             context.issue_date,
             name,
@@ -317,11 +334,19 @@ class CertificateService:
             rows,
             print_count=issue.printed + 1,
         )
+        document = replace(document, verification_url=context.url_of(issue.verification_code))
         return PreparedCertificate(issue, document)
 
     def render(self, prepared: PreparedCertificate) -> bytes:
         document = replace(prepared.document, specimen=True) if self.specimen else prepared.document
         return render_certificate(document)
+
+    def publish_copy(self, prepared: PreparedCertificate, pdf: bytes) -> str:
+        """Hand the fee system the PDF the citizen sees and prints (the electronic copy, 下载); the URL a phone
+        fetches it from: ``<page_url>/documents/<number>.pdf?t=<token>``, short-lived. Raises FeeSystemError."""
+        number = prepared.issue.number
+        token = self.fee_system.keep_document_copy(number, base64.b64encode(pdf).decode("ascii"))
+        return download_url(self.context().page_url, number, token)
 
     def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
         """The page came out of the printer: the next print of these records is a reprint."""

@@ -111,6 +111,9 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "id": Field(str),
         "hall_name": Field(str),
         "language": Field(str, "zh_CN", _one_of("zh_CN", "en")),
+        # Set by `kiosk sim` in the configuration it writes: every part is "real" there, on the simulators' ports,
+        # yet the kiosk is a simulated one (never real mode: 样张, the demo key allowed).
+        "simulator_harness": Field(bool, False),
     },
     "timeouts": {
         "screen_seconds": Field(NUMBER, 90, _positive),

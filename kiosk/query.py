@@ -19,7 +19,6 @@ from kiosk.domain.money import format_fen
 from kiosk.domain.names import mask_name
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import Bill, FeeSystem, FeeSystemError, PaymentRecord
-from kiosk.verification import make_code
 from printers.certificates.models import QueryList, QueryListRow
 
 
@@ -136,7 +135,7 @@ def conditions_text(wanted: QueryFilter) -> str:
 
 def query_list(
     number: str,
-    key: str,
+    verification_code: str,
     terminal_id: str,
     today: dt.date,
     name: str,
@@ -156,7 +155,7 @@ def query_list(
         rows=[_list_row(row) for row in rows],
         paid_count=str(sum(1 for row in rows if row.status is PayStatus.PAID)),
         total_figures=format_fen(total),
-        verification_code=make_code(key, number, id_number, name, total),
+        verification_code=verification_code,  # the fee system's, signed when it numbered the list
         issuer=f"自助终端{terminal_id}",
         print_count=print_count,
     )

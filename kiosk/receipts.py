@@ -1,7 +1,8 @@
 """The receipt (缴费小票) of a payment: composed from the fee system's record, printed on the receipt printer.
 
 Receipts are official: their text is Chinese whatever language the screen shows. Names and ID numbers are
-masked (DESIGN.md §6); a verification code binds the payment number, the person and the amount.
+masked (DESIGN.md §6). The verification code is the fee system's, signed when it posted the payment (it binds the
+payment number, the masked name, the amount and the day); the QR code is the bureau's public page for it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.names import mask_name
 from kiosk.feesystem.api import PaymentRecord
 from kiosk.session import Session
-from kiosk.verification import make_code
+from kiosk.verification import verification_url
 from printers.escpos.driver import ReceiptPrinter
 from printers.receipt import ReceiptDocument, render_receipt
 
@@ -62,12 +63,13 @@ def session_parties(session: Session) -> ReceiptParties:
 
 class ReceiptService:
     def __init__(
-        self, printer: ReceiptPrinter | None, hall_name: str, terminal_id: str, hmac_key: str, paper_width_mm: int
+        self, printer: ReceiptPrinter | None, hall_name: str, terminal_id: str, page_url: str, paper_width_mm: int
     ) -> None:
+        """``page_url``: the base URL of the bureau's public verification page (``[verification] page_url``)."""
         self.printer = printer
         self.hall_name = hall_name
         self.terminal_id = terminal_id
-        self.hmac_key = hmac_key
+        self.page_url = page_url
         self.paper_width_mm = paper_width_mm
         self.specimen = False  # a demo kiosk (simulated parts or the embedded fee system): receipts say 样张
         # What a technician must see (maintenance mode): device -> warning code, e.g. paper_low.
@@ -106,8 +108,7 @@ class ReceiptService:
         reprint: bool = False,
         reference: str | None = None,
     ) -> ReceiptDocument:
-        subject_name = parties.payee_name or parties.payer_name
-        code = make_code(self.hmac_key, record.payment_no, record.id_number, subject_name, record.amount_fen)
+        code = record.verification_code
         rows: list[tuple[str, str]] = [
             ("办税服务厅", self.hall_name),
             ("终端编号", self.terminal_id),
@@ -137,8 +138,9 @@ class ReceiptService:
         return ReceiptDocument(
             title=RECEIPT_TITLE,
             rows=rows,
-            qr_payload=code,
-            qr_caption=f"验证码 {code}",
+            # A record from a fee system that signs nothing gets no QR code rather than one that leads nowhere.
+            qr_payload=verification_url(self.page_url, code) if code else None,
+            qr_caption=f"验证码 {code}" if code else None,
             footer_lines=["请妥善保管本小票", "可在自助终端“缴费信息查询”中补打"],
             reprint=reprint,
             specimen=self.specimen,

@@ -13,7 +13,7 @@ import pytest
 from cert_fixtures import decode_qr, figures_to_fen, page_count, pdf_text
 from kiosk.config import DEFAULT_CONFIG, load_config
 from kiosk.domain.money import fen_to_chinese_uppercase
-from kiosk.verification import make_code
+from kiosk.verification import make_code, verification_url
 
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
@@ -73,12 +73,13 @@ def test_cert_sample_renders_a_watermarked_certificate_that_verifies(tmp_path: P
     this_year = dt.date.today().year
     assert str(this_year - 2) in text and str(this_year - 1) in text
     pages = page_count(output)
-    codes = decode_qr(output, pages)
-    assert codes == [out["verification_code"]]
-    verified = kiosk("verify", codes[0], "--config", str(DEFAULT_CONFIG))  # the sample's demo key, named
-    assert verified.returncode == 0
+    urls = decode_qr(output, pages)  # the QR is the bureau's verification page for the code
+    assert urls == [verification_url(load_config(DEFAULT_CONFIG)["verification.page_url"], out["verification_code"])]
+    verified = kiosk("verify", out["verification_code"], "--config", str(DEFAULT_CONFIG))  # the demo public key
+    assert verified.returncode == 0, verified.stdout
     shown = json.loads(verified.stdout)
-    assert shown["masked_name"] == "赵*" and "样张" in shown["number"]
+    assert shown["masked_name"] == "赵*" and "样张" in shown["number"] and shown["demo_key"] is True
+    assert shown["version"] == 2 and shown["kind"] == kind.replace("-", "_")
     assert f"{shown['total']}" in text
     assert fen_to_chinese_uppercase(figures_to_fen(shown["total"]), prefix=True) in text
 

@@ -17,7 +17,7 @@ SPECIAL = "370104197809091530"  # 王建国, a pending special-payment bill
 
 
 def service(fee_system) -> CertificateService:
-    context = CertificateContext("test-key", "国家税务总局济南市历下区税务局", "T-01", dt.date(2026, 11, 27))
+    context = CertificateContext("https://fee.example", "国家税务总局济南市历下区税务局", "T-01", dt.date(2026, 11, 27))
     return CertificateService(fee_system, lambda: context)
 
 
@@ -79,7 +79,7 @@ def test_a_reprint_from_the_issued_list_has_the_same_number_and_says_so(fee_syst
 def test_a_query_list_is_numbered_and_its_code_checks(fee_system, tmp_path):
     from cert_fixtures import decode_qr
     from kiosk.query import PayStatus, QueryFilter, find
-    from kiosk.verification import verify_code
+    from kiosk.verification import DEMO_PUBLIC_KEY, PublicKey, verify_signed_code
 
     certificates = service(fee_system)
     wanted = QueryFilter(Period.year(2025), InsuredItem.FLEXIBLE_PENSION, PayStatus.PAID)
@@ -102,8 +102,9 @@ def test_a_query_list_is_numbered_and_its_code_checks(fee_system, tmp_path):
     ):
         assert expected in text.replace(" ", ""), expected
     assert HISTORY not in text and "赵敏" not in text
-    [code] = decode_qr(path, 1)
-    claimed = verify_code("test-key", code)
+    [url] = decode_qr(path, 1)
+    assert url.startswith("https://fee.example/verify/")  # the bureau's public page for the code
+    claimed = verify_signed_code([PublicKey.parse(DEMO_PUBLIC_KEY)], url.rsplit("/", 1)[1])  # the simulator's key
     assert claimed is not None and claimed.number == prepared.issue.number
     assert claimed.total_fen == sum(row.amount_fen for row in rows) and claimed.masked_name == "赵*"
     check = fee_system.check_document(claimed.number)  # the number is one the fee system issued, for that total

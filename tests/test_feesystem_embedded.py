@@ -148,11 +148,12 @@ def test_the_fee_system_answers_the_verification_question(clock):
 
     key = "test-key"
     system = EmbeddedFeeSystem(
-        ":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock, verification_key=key
+        ":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock, old_hmac_key=key
     )
     records = system.payment_records(HISTORY, Period.year(2025))
     issue = system.issue_certificate(CertificateKind.PAYMENT_DETAIL, HISTORY, tuple(r.payment_no for r in records))
-    code = make_code(key, issue.number, HISTORY, "赵敏", issue.total_fen)
+    assert system.verify_document_code(issue.verification_code) is not None  # signed by the fee system itself
+    code = make_code(key, issue.number, HISTORY, "赵敏", issue.total_fen)  # a version-1 code printed before
     check = system.verify_document_code(code)
     assert check is not None and check.masked_name == "赵*" and check.total_fen == issue.total_fen
     assert system.verify_document_code(make_code(key, issue.number, HISTORY, "赵敏", issue.total_fen + 1)) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
+from kiosk.config import DEFAULT_CONFIG, load_config
 from kiosk.flow import Step
 from kiosk.service_health import ProblemKind
 from kiosk.verification import is_demo_key, key_problem, make_code, serves_for_real, signing_key_problem
@@ -58,10 +58,12 @@ def test_a_hall_key_passes_and_the_demo_key_is_known_as_such() -> None:
     assert is_demo_key(DEMO_KEY) and not is_demo_key(HALL_KEY) and not is_demo_key(PLACEHOLDER)
 
 
-def test_an_empty_key_is_refused_at_load(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as refused:
-        load_config(config_with_key(tmp_path, ""))
-    assert "verification.hmac_key" in str(refused.value) and "empty" in str(refused.value)
+def test_an_empty_key_is_no_key_the_kiosk_needs(tmp_path: Path) -> None:
+    """The fee system signs the codes (issue 20 §2): the old HMAC key is kept only to check version-1 codes, so a
+    hall without one loads, and a real kiosk without one serves."""
+    config = load_config(config_with_key(tmp_path, ""))
+    assert config["verification.hmac_key"] == ""
+    assert signing_key_problem(real_mode(config)) is None
 
 
 def test_verify_without_a_configuration_refuses_in_one_line_instead_of_using_the_demo_key() -> None:

@@ -195,6 +195,7 @@ class PaymentRecord:
     grade_code: str | None = None
     months: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    verification_code: str = ""  # the receipt's code, signed by the fee system (docs/certificates.md)
 
 
 class CertificateKind(StrEnum):
@@ -218,6 +219,7 @@ class CertificateIssue:
     total_fen: int
     printed: int
     issued_at: dt.datetime
+    verification_code: str = ""  # signed by the fee system when it numbers the certificate
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,10 @@ class FeeSystem(Protocol):
 
     def check_document(self, number: str) -> DocumentCheck | None: ...
 
+    def keep_document_copy(self, number: str, pdf_base64: str) -> str:
+        """Keep the certificate's PDF as the kiosk shows and prints it (the electronic copy, 下载); the download
+        token of ``/documents/<number>.pdf?t=<token>``, short-lived and tied to the number and these bytes."""
+        ...
 
 
 class ClosableFeeSystem(FeeSystem, Protocol):

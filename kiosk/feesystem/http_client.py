@@ -211,6 +211,9 @@ class HttpFeeSystem:
     def check_document(self, number: str) -> DocumentCheck | None:
         return self.call("check_document", number=number)
 
+    def keep_document_copy(self, number: str, pdf_base64: str) -> str:
+        return self.call("keep_document_copy", number=number, pdf_base64=pdf_base64)
+
     # --- the simulator's extras (the sim panel and the harness pay QR orders through them) -----------------
 
     def simulate_qr_payment(self, order_no: str) -> QrOrderStatus:

@@ -5,7 +5,7 @@ Shared by the maintenance screen's device tests (devices.py) and the command lin
 `kiosk cert sample`). The sample is 赵敏 (demo person "history") and her seeded history (the two years before this
 one) of monthly flexible pension and medical payments, read from the simulated world's fee system (kiosk/simulated.py;
 an in-memory database seeded as of today from the configuration's demo people and policy files, so nothing is
-written). The fee system does not number samples, so they carry a number of their own that says 样张, and every
+written). The simulator numbers a sample with a number that says 样张 (never stored) and signs its code, and every
 page is watermarked 样张: a sample can never pass as a real certificate.
 """
 
@@ -51,6 +51,7 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
         tax_certificate,
     )
     from kiosk.demo import load_people
+    from kiosk.feesystem.api import CertificateKind
     from kiosk.simulated import simulated_world
     from printers.certificates.models import PaymentForm
 
@@ -59,23 +60,31 @@ def sample_document(config: KioskConfig, kind: str, today: dt.date) -> TaxCertif
     # Seeded as of ``today``: the history's relative years (demo_dates) are counted back from it.
     seeded_at = dt.datetime.combine(today, dt.time(10, 0))
     fee_system = simulated_world().fee_system(config, lambda: seeded_at, database=":memory:")
+    certificate_kind = {
+        "tax": CertificateKind.TAX,
+        "payment-summary": CertificateKind.PAYMENT_SUMMARY,
+        "payment-detail": CertificateKind.PAYMENT_DETAIL,
+    }[kind]
     try:
         records = fee_system.payment_records(person["id_number"])  # a fresh database: the seeded history only
+        if not records:
+            raise LookupError(f"the demo person {SAMPLE_PERSON_KEY!r} has no payment records")
+        # The simulator numbers and signs the sample (样张 in its number): the kiosk holds no signing key.
+        specimen = fee_system.number_specimen(  # type: ignore[attr-defined]
+            certificate_kind, person["id_number"], tuple(r.payment_no for r in records)
+        )
     finally:
         fee_system.close()
-    if not records:
-        raise LookupError(f"the demo person {SAMPLE_PERSON_KEY!r} has no payment records")
     context = CertificateContext(
-        key=config["verification.hmac_key"],
+        page_url=config["verification.page_url"],
         authority=tax_authority_of(config["terminal.hall_name"]),
         terminal_id=config["terminal.id"],
         issue_date=today,
     )
     name, id_number = person["name"], person["id_number"]
     category = CATEGORY_NAMES.get(person.get("category", ""), "")
+    code = specimen.verification_code
     if kind == "tax":
-        number = f"({today.year})鲁税证 样张00000001"
-        return tax_certificate(context, number, name, id_number, records, sample=True)
+        return tax_certificate(context, specimen.number, name, id_number, records, code, sample=True)
     form = PaymentForm.SUMMARY if kind == "payment-summary" else PaymentForm.DETAIL
-    number = f"({today.year})鲁社证 样张00000001"
-    return payment_certificate(context, form, number, name, id_number, category, records, sample=True)
+    return payment_certificate(context, form, specimen.number, name, id_number, category, records, code, sample=True)

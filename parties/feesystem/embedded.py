@@ -10,7 +10,8 @@ a part with one job, on one shared database (store.py: schema, lock, transaction
     quotes.py        what a choice costs, priced and kept
     qr_channel.py    the QR payment channel: orders, their states, the simulator's phone, refunds
     payments.py      postings (once per idempotency key) and the payment records
-    certificates.py  certificate numbers, prints and reprints, the verification question
+    certificates.py  certificate numbers, prints and reprints, signed verification codes (signing.py), the
+                     verification question, electronic copies
 
 Every call is short and guarded by the store's one lock, so the GUI's worker threads can share one instance.
 """
@@ -48,6 +49,7 @@ from parties.feesystem.policy import Policy, load_policy
 from parties.feesystem.qr_channel import QR_ORDER_LIFETIME, QrChannel
 from parties.feesystem.quotes import Quotes
 from parties.feesystem.seed import seed_database
+from parties.feesystem.signing import BureauSigner
 from parties.feesystem.store import SCHEMA, SCHEMA_VERSION, FeeStore
 
 if TYPE_CHECKING:
@@ -75,8 +77,11 @@ class EmbeddedFeeSystem:
         policy: Policy | Path,
         people_file: Path | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
-        verification_key: str | None = None,
+        signer: BureauSigner | None = None,
+        old_hmac_key: str | None = None,
     ) -> None:
+        """``signer``: the bureau's signing key (the demo key when None); ``old_hmac_key``: to check version-1
+        codes printed before the bureau signed them."""
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.store = FeeStore(database, clock)
         if people_file and self.store.empty:
@@ -87,15 +92,11 @@ class EmbeddedFeeSystem:
         self.quotes = Quotes(self.store, self.policy, self.people)
         self.qr = QrChannel(self.store)
         self.payments = Payments(self.store, self.qr)
-        self.certificates = Certificates(self.store, verification_key)
+        self.certificates = Certificates(self.store, signer or BureauSigner.demo(), old_hmac_key)
 
     @property
     def clock(self) -> Callable[[], dt.datetime]:
         return self.store.clock
-
-    @property
-    def verification_key(self) -> str | None:
-        return self.certificates.verification_key
 
     # The store under the names the tests reach for (a channel that misbehaves, a row read back).
     @property
@@ -178,16 +179,19 @@ class EmbeddedFeeSystem:
     def post_payment(
         self, idempotency_key: str, quote_id: str, pay_method: PayMethod, channel_ref: str, payer_id_number: str
     ) -> PaymentRecord:
-        return self.payments.post(idempotency_key, quote_id, pay_method, channel_ref, payer_id_number)
+        return self.certificates.signed_record(
+            self.payments.post(idempotency_key, quote_id, pay_method, channel_ref, payer_id_number)
+        )
 
     def find_payment(self, idempotency_key: str) -> PaymentRecord | None:
-        return self.payments.find(idempotency_key)
+        record = self.payments.find(idempotency_key)
+        return self.certificates.signed_record(record) if record else None
 
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]:
-        return self.payments.records(id_number, period)
+        return [self.certificates.signed_record(r) for r in self.payments.records(id_number, period)]
 
     def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
-        return self.payments.of_terminal(terminal_id, day)
+        return [self.certificates.signed_record(r) for r in self.payments.of_terminal(terminal_id, day)]
 
     # --- certificates -------------------------------------------------------------------------------------
 
@@ -208,6 +212,13 @@ class EmbeddedFeeSystem:
     def verify_document_code(self, code: str) -> DocumentCheck | None:
         return self.certificates.verify_document_code(code)
 
+    def keep_document_copy(self, number: str, pdf_base64: str) -> str:
+        return self.certificates.keep_copy(number, pdf_base64)
+
+    def number_specimen(self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]) -> CertificateIssue:
+        """The simulator's extra for `kiosk cert sample`: a 样张 number and its signed code, not stored."""
+        return self.certificates.number_specimen(kind, id_number, payment_nos)
+
 
 def open_embedded(
     config: KioskConfig,
@@ -216,12 +227,13 @@ def open_embedded(
 ) -> EmbeddedFeeSystem:
     """The simulator of a kiosk configuration: its ``[fee_system]`` database (under the state directory; or
     ``database``, e.g. ":memory:"), policy figures and demo people (beside the configuration), and its
-    verification key."""
+    signing key (the state directory's, else the demo key) and the old HMAC key of version-1 codes."""
     section = config.section("fee_system")
     return EmbeddedFeeSystem(
         config.state_path(section["database"]) if database is None else database,
         config.config_path(section["policy"]),
         config.config_path(section["people"]),
         clock=clock,
-        verification_key=config["verification.hmac_key"],
+        signer=BureauSigner.for_state(config.state_dir),
+        old_hmac_key=config["verification.hmac_key"],
     )

@@ -48,6 +48,8 @@ from kiosk.feesystem.wire import (
     protocol_methods,
 )
 from parties.feesystem.http_limits import BadLength, DeadlineReader, RequestTimedOut, content_length, refuse_busy
+from parties.feesystem.public_pages import Page as PublicPage
+from parties.feesystem.public_pages import PublicPages
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +180,7 @@ class FeeSystemHttpServer:
         request_timeout_seconds: float = 10.0,
         request_deadline_seconds: float = 10.0,
         max_connections: int = 32,
+        public_pages: PublicPages | None = None,
     ) -> None:
         """``controls``: serve the ``/sim/`` fault routes and the simulator's extras (paying a QR order with the
         simulated phone) over HTTP; off, any local process could pay orders or break the server.
@@ -194,6 +197,7 @@ class FeeSystemHttpServer:
         self.request_timeout_seconds = request_timeout_seconds
         self.request_deadline_seconds = request_deadline_seconds
         self.max_connections = max_connections
+        self.public_pages = public_pages  # /verify/<code>, /documents/<number>.pdf (public_pages.py)
         self.methods: dict[str, MethodSpec] = protocol_methods()
         for name in extras if controls else ():
             if callable(getattr(backend, name, None)):
@@ -377,6 +381,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, {"status": "ok"})
         elif self.path == CONTROL_PREFIX + "stats" and self.app.controls_enabled:
             self._answer(200, {"calls": self.app.controls.calls, "methods": sorted(self.app.methods)})
+        elif self.app.public_pages is not None and self.app.public_pages.handles(self.path):
+            self._send_page(self.app.public_pages.answer(self.path, self.client_address[0]))
         else:
             self._error(HTTPStatus.METHOD_NOT_ALLOWED, InvalidRequest(f"GET {_shown(self.path)}: use POST"))
 
@@ -475,6 +481,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, status: int, payload: Any) -> None:
         self._send(status, dumps(payload))
 
+    def _send_page(self, page: PublicPage) -> None:
+        self.reader.request_read()
+        self.send_response(page.status)
+        self.send_header("Content-Type", page.content_type)
+        self.send_header("Content-Length", str(len(page.body)))
+        for name, value in page.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(page.body)
+
     def _send(self, status: int, body: bytes) -> None:
         self.reader.request_read()  # writes under the plain socket timeout, whatever the read deadline left
         self.send_response(status)
@@ -522,7 +538,13 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_overrides({"paths.state_dir": args.state})
     config.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     backend = open_embedded(config, clock=dt.datetime.now)  # whatever the file's fee_system.kind: the simulator
-    server = FeeSystemHttpServer(backend, args.host, args.port, controls=args.controls and not args.no_controls).start()
+    server = FeeSystemHttpServer(
+        backend,
+        args.host,
+        args.port,
+        controls=args.controls and not args.no_controls,
+        public_pages=PublicPages(backend.certificates),
+    ).start()
     print(server.url, flush=True)
     try:
         threading.Event().wait()

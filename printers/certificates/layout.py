@@ -47,7 +47,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
         "left": ParagraphStyle("left", base, alignment=TA_LEFT),
         "number": ParagraphStyle("number", base, fontSize=SMALLEST_TABLE_TEXT_PT, leading=12.5, alignment=TA_CENTER),
-        "code": ParagraphStyle("code", base, fontSize=8, leading=10, alignment=TA_CENTER),
+        # A signed code is about 164 characters: 7 pt keeps it to six lines under the QR.
+        "code": ParagraphStyle("code", base, fontSize=7, leading=8.5, alignment=TA_CENTER),
     }
 
 
@@ -197,10 +198,11 @@ def printed_code(code: str) -> str:
     return code.replace("-", " ")
 
 
-def verification_block(code: str, note: str) -> Table:
-    """Bottom of the last page: how to verify (left), the QR code with the code under it (right)."""
+def verification_block(code: str, note: str, url: str = "") -> Table:
+    """Bottom of the last page: how to verify (left), the QR code (the verification page's ``url``, else the code)
+    with the code under it (right)."""
     s = styles()
-    qr_column = [QrCode(code), para(printed_code(code), s["code"])]
+    qr_column = [QrCode(url or code), para(printed_code(code), s["code"])]
     return plain_table(
         [[para(note, s["small"]), qr_column]],
         [CONTENT_WIDTH - 48 * mm, 48 * mm],

@@ -42,6 +42,7 @@ class TaxCertificate:
     total_figures: str  # 金额合计 (小写), e.g. "¥1,409.50"
     issuer: str  # 填票人
     verification_code: str
+    verification_url: str = ""  # the bureau's public page for the code: the QR (the code itself when empty)
     remarks: str = ""  # 备注
     print_count: int = 1  # >1 is a reprint: 补打 and the count go into 备注
     seal_text: str = ""  # text around the seal; the tax authority when empty
@@ -88,6 +89,7 @@ class PaymentCertificate:
     total_uppercase: str
     total_figures: str
     verification_code: str
+    verification_url: str = ""  # the bureau's public page for the code: the QR (the code itself when empty)
     category: str = ""  # 参保身份, e.g. "灵活就业人员"
     remarks: str = ""
     print_count: int = 1
@@ -134,6 +136,7 @@ class QueryList:
     total_figures: str  # the paid records' total
     verification_code: str
     issuer: str
+    verification_url: str = ""  # the bureau's public page for the code: the QR (the code itself when empty)
     print_count: int = 1
     sample: bool = False
     specimen: bool = False

@@ -33,7 +33,7 @@ SUMMARY_WIDTHS = (10 * mm, 54 * mm, 48 * mm, 12 * mm, 30 * mm, 26 * mm)
 DETAIL_COLUMNS = ("序号", "费款所属期", "险种", "缴费基数（元）", "缴费金额（元）", "缴费日期")
 DETAIL_WIDTHS = (12 * mm, 24 * mm, 64 * mm, 26 * mm, 26 * mm, 28 * mm)
 FORM_NAMES = {PaymentForm.SUMMARY: "汇总", PaymentForm.DETAIL: "明细"}
-VERIFY_NOTE = "真伪核验：扫描右侧二维码，或在办税服务厅自助终端输入二维码下方的核验码。"
+VERIFY_NOTE = "真伪核验：用手机扫描右侧二维码，打开税务机关的核验页面；或凭二维码下方的核验码查验。"
 
 
 def render_payment_certificate(doc: PaymentCertificate, path: Path | str | None = None) -> bytes:
@@ -162,7 +162,7 @@ def _signature(doc: PaymentCertificate) -> Table:
     left += [Spacer(1, 4 * mm), para(VERIFY_NOTE, s["small"])]
     seal = Seal(doc.seal_text or doc.issuing_office, diameter=36 * mm)
     seal.hAlign = "CENTER"
-    qr = [QrCode(doc.verification_code), para(printed_code(doc.verification_code), s["code"])]
+    qr = [QrCode(doc.verification_url or doc.verification_code), para(printed_code(doc.verification_code), s["code"])]
     return plain_table(
         [[left, seal, qr]],
         [CONTENT_WIDTH - 90 * mm, 42 * mm, 48 * mm],

@@ -28,7 +28,8 @@ from printers.certificates.models import QueryList
 COLUMNS = ("序号", "费款所属期", "险种", "缴费金额（元）", "基数/档次", "缴费方式", "缴费人", "状态", "缴费日期")
 WIDTHS = (10 * mm, 20 * mm, 40 * mm, 19 * mm, 19 * mm, 17 * mm, 19 * mm, 14 * mm, 22 * mm)  # 180 mm
 VERIFY_NOTE = (
-    "本查询结果仅供参考，不作为缴费证明。\n真伪核验：扫描右侧二维码，或在办税服务厅自助终端输入二维码下方的核验码。"
+    "本查询结果仅供参考，不作为缴费证明。\n"
+    "真伪核验：用手机扫描右侧二维码，打开税务机关的核验页面；或凭二维码下方的核验码查验。"
 )
 
 
@@ -67,7 +68,7 @@ def _story(doc: QueryList) -> list[Flowable]:
         para(f"已缴费 {doc.paid_count} 笔，合计 {doc.total_figures}。打印终端：{doc.issuer}", s["body"]),
         *([para(remarks, s["body"])] if remarks else []),
         Spacer(1, 4 * mm),
-        verification_block(doc.verification_code, VERIFY_NOTE),
+        verification_block(doc.verification_code, VERIFY_NOTE, doc.verification_url),
     ]
 
 

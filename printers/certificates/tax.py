@@ -32,7 +32,7 @@ COLUMNS = ("原凭证号", "税种", "品目名称", "税款所属时期", "入(
 WIDTHS = (36 * mm, 26 * mm, 38 * mm, 32 * mm, 22 * mm, 26 * mm)  # 180 mm, the A4 content width
 VERIFY_NOTE = (
     "妥善保管。本证明不作为纳税人记账、抵扣凭证。\n"
-    "真伪核验：扫描右下角二维码，或在办税服务厅自助终端执行核验，输入二维码下方的核验码。"
+    "真伪核验：用手机扫描右下角二维码，打开税务机关的核验页面；或凭二维码下方的核验码查验。"
 )
 
 
@@ -65,7 +65,7 @@ def _story(doc: TaxCertificate) -> list[Flowable]:
         Spacer(1, 1.5 * mm),
         _form(doc),
         Spacer(1, 4 * mm),
-        verification_block(doc.verification_code, VERIFY_NOTE),
+        verification_block(doc.verification_code, VERIFY_NOTE, doc.verification_url),
     ]
 
 
