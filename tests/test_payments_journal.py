@@ -10,7 +10,7 @@ import pytest
 from conftest import NOW, TERMINAL
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import QrOrderState
-from kiosk.payments.journal import Journal, JournalError, PaymentState
+from kiosk.payments.journal import SCHEMA_VERSION, Journal, JournalError, PaymentState
 from kiosk.payments.qr import QrPayments
 
 RESIDENT = "370103197003224422"
@@ -20,7 +20,7 @@ def test_file_is_private_and_durable(journal, journal_path):
     assert stat.S_IMODE(journal_path.stat().st_mode) == 0o600
     with sqlite3.connect(journal_path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
@@ -148,8 +148,13 @@ def test_the_kill_hook_is_inert_unless_set_and_kills_at_the_exact_commit(tmp_pat
         env["KIOSK_TEST_KILL_AT"] = setting
     path = tmp_path / "journal.sqlite3"
     done = subprocess.run(
-        [sys.executable, "-c", CRASH_CHILD, str(path)], cwd=Path(__file__).resolve().parent.parent, env=env,
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", CRASH_CHILD, str(path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == (-signal.SIGKILL if killed else 0), done.stderr
     with sqlite3.connect(path) as db:

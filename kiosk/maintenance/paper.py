@@ -75,16 +75,8 @@ class PaperCounter:
 
     def level(self) -> PaperLevel:
         refilled_at, extra = self._load()
-        since = refilled_at.isoformat(timespec="seconds") if refilled_at else ""
-        printed = 0
-        for entry in self.journal.entries():
-            if refilled_at and entry.updated_at < refilled_at:
-                continue
-            printed += sum(
-                1
-                for at, state, _ in self.journal.events(entry.journal_no)
-                if state is PaymentState.RECEIPT_PRINTED and at >= since
-            )
+        # The receipt_printed events since the refill, counted over the events' state index: a roll's worth of rows.
+        printed = self.journal.count_events(PaymentState.RECEIPT_PRINTED, refilled_at)
         return PaperLevel(printed + extra, self.roll, self.warning_at, refilled_at)
 
     def add_test_print(self) -> None:

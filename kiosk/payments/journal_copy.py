@@ -1,12 +1,21 @@
 """The journal's second copy, like an ATM's electronic journal on two media (issue 25 §2).
 
-After every committed transaction of the journal (each state change of a payment) SQLite's online backup API
-(``Connection.backup``) copies the whole journal to a second path (``[paths] journal_copy``; by default a sibling
-of the state directory, ``<state dir>-copy/journal.sqlite3``; in a hall, a second device). It runs inside the
-journal's lock, after the commit and before the outside action the new state leads to, so the copy is never
-behind an action the kiosk has taken: at worst it lacks the last commit, which is exactly the state of a power cut
-just before that commit, and recovery settles it the same way. Then the watermark is moved on (after a new
-payment record), so the copy is never below the watermark either.
+The copy is a journal database of its own on a second path (``[paths] journal_copy``; by default a sibling of the
+state directory, ``<state dir>-copy/journal.sqlite3``; in a hall, a second device), kept up to date *incrementally*:
+after every committed transaction of the journal, the events written since the copy's highest event number
+(``events.id`` only grows: a primary-key range) are inserted into it, and the payment rows they belong to are
+upserted, in one transaction (WAL, synchronous=FULL). So a commit costs the copy a few pages however large the
+journal has grown (the backup API used before copied every page: 46 MB per payment at 10,000 payments; figures in
+docs/recovery.md). It runs inside the journal's lock, after the commit and before the outside action the new state
+leads to, so the copy is never behind an action the kiosk has taken: at worst it lacks the last commit, which is
+exactly the state of a power cut just before that commit, and recovery settles it the same way. Then the watermark
+is moved on (after a new payment record), so the copy is never below the watermark either. A change that writes no
+event (retention's masking) is repeated on the copy (``repeat``).
+
+The whole journal is copied (the backup API, into a new file renamed over the old one) only when the copy is not
+in step with it: none yet, damaged, another schema version, or not the same history (its newest event differs
+from the journal's event of that number: an older copy, a restored journal) — at the first start, after a restore
+or a migration, never per payment.
 
 When the journal itself is damaged or has lost records, ``restore_from_copy`` checks the copy (integrity, schema,
 the watermark), sets the damaged file aside beside it for the technician (``journal.sqlite3.damaged-<time>``, with
@@ -19,7 +28,7 @@ import datetime as dt
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.payments.journal import describe
@@ -30,6 +39,7 @@ log = logging.getLogger(__name__)
 COPY_OFF = "off"
 DAMAGED_SUFFIX = ".damaged-"
 SQLITE_SIDE_FILES = ("-wal", "-shm")
+BATCH = 500  # journal numbers per query when the copy catches up after an outage
 
 
 def copy_path_for(setting: str, state_dir: Path) -> Path | None:
@@ -49,10 +59,31 @@ class JournalCopy:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._copied: int | None = None  # the highest event the copy holds; None: not known to be in step
+        self.whole_copies = 0  # how often the whole journal was copied (at start-up, after a restore)
 
     def refresh(self, source: sqlite3.Connection) -> None:
-        """Copy the whole journal (one consistent snapshot) and make it durable. Raises OSError/sqlite3.Error."""
-        source.backup(self._target())
+        """Bring the copy up to ``source``'s last commit, durably. Raises OSError/sqlite3.Error (the copy is then
+        checked again at the next commit)."""
+        try:
+            if self._copied is None:
+                self._copied = self._in_step(source)
+            if self._copied is None:
+                self._copy_whole(source)
+            else:
+                self._copy_changes(source)
+        except BaseException:
+            self.close()  # whatever happened to it, the next refresh checks it again
+            raise
+
+    def repeat(self, source: sqlite3.Connection, work: Callable[[sqlite3.Connection], int]) -> None:
+        """Repeat a change that wrote no event (the journal's housekeeping) on the copy, once it is in step."""
+        try:
+            self.refresh(source)
+            work(self._target())
+        except BaseException:
+            self.close()
+            raise
 
     def _target(self) -> sqlite3.Connection:
         if self._db is None:
@@ -60,19 +91,119 @@ class JournalCopy:
             fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
             os.close(fd)
             db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA synchronous=FULL")
+            try:
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+            except BaseException:
+                db.close()
+                raise
             self._db = db
         return self._db
+
+    def _in_step(self, source: sqlite3.Connection) -> int | None:
+        """The copy's highest event when it holds the journal's history up to it (same schema version, that event
+        the same in both); None when it must be copied whole."""
+        try:
+            target = self._target()
+            version = target.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 or version != source.execute("PRAGMA user_version").fetchone()[0]:
+                return None
+            copied = sequence_of(target)
+            if copied > sequence_of(source):
+                return None
+            newest = "SELECT journal_no, at, state, note FROM events WHERE id = ?"
+            mine = target.execute(newest, (copied,)).fetchone()
+            theirs = source.execute(newest, (copied,)).fetchone()
+            if (tuple(mine) if mine else None) != (tuple(theirs) if theirs else None):
+                return None
+            return copied
+        except sqlite3.DatabaseError as error:  # not a database, damaged: replaced whole
+            log.warning("journal copy %s: not in step (%s): copying the whole journal", self.path, describe(error))
+            return None
+
+    def _copy_whole(self, source: sqlite3.Connection) -> None:
+        """The backup API into a new file, made durable, then renamed over the copy: never half a copy."""
+        self.close()
+        fresh = self.path.with_name(self.path.name + ".new")
+        _remove_with_side_files(fresh)
+        fd = os.open(fresh, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(str(fresh), isolation_level=None)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()  # the last connection: checkpointed, its -wal gone
+        _fsync(fresh)
+        _remove_with_side_files(self.path, keep_main=True)  # a stale -wal must never be applied to the new file
+        os.replace(fresh, self.path)
+        _fsync(self.path.parent)
+        self._copied = sequence_of(source)
+        self.whole_copies += 1
+        log.info("journal copy %s: the whole journal copied (events up to %d)", self.path, self._copied)
+
+    def _copy_changes(self, source: sqlite3.Connection) -> None:
+        assert self._copied is not None
+        events = source.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (self._copied,)).fetchall()
+        if not events:
+            return
+        numbers = sorted({event["journal_no"] for event in events})
+        payments = []
+        for start in range(0, len(numbers), BATCH):
+            chunk = numbers[start : start + BATCH]
+            payments += source.execute(
+                f"SELECT rowid AS rowid, * FROM payments WHERE journal_no IN ({','.join('?' for _ in chunk)})", chunk
+            ).fetchall()
+        target = self._target()
+        target.execute("BEGIN IMMEDIATE")
+        try:
+            if payments:
+                target.executemany(_upsert(payments[0].keys()), [tuple(row) for row in payments])
+            columns = events[0].keys()
+            target.executemany(
+                f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [tuple(event) for event in events],
+            )
+            target.execute("COMMIT")
+        except BaseException:
+            if target.in_transaction:
+                target.execute("ROLLBACK")
+            raise
+        self._copied = events[-1]["id"]
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+        self._copied = None
+
+
+def _upsert(columns: Sequence[str]) -> str:
+    """Insert a payment row, or update every column of the copy's row of that journal number (its rowid kept)."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in ("rowid", "journal_no"))
+    return (
+        f"INSERT INTO payments ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        f" ON CONFLICT (journal_no) DO UPDATE SET {updates}"
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_with_side_files(path: Path, keep_main: bool = False) -> None:
+    for suffix in SQLITE_SIDE_FILES if keep_main else ("", *SQLITE_SIDE_FILES):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 class CommitKeeper:
-    """The journal's mirror (``Journal.mirror``): after each commit the copy is refreshed, and after a new payment
-    record the watermark moves on. A failure is reported once per streak through ``on_problem`` (the kiosk then
+    """The journal's mirror (``Journal.mirror``): after each commit the copy is brought up to date, and after a new
+    payment record the watermark moves on. A failure is reported once per streak through ``on_problem`` (the kiosk then
     takes no new payment) and never raised: the commit it follows is already durable."""
 
     def __init__(
@@ -96,14 +227,25 @@ class CommitKeeper:
                 self.watermark.write(sequence_of(db), created, self.clock())
         except (OSError, sqlite3.Error) as error:
             where = self.copy.path if self.copy is not None else self.watermark.path
-            problem = f"the journal's second copy or watermark cannot be written ({where}): {describe(error)}"
-            if problem != self.failing:
-                self.failing = problem
-                self.on_problem(problem)
+            self._failed(f"the journal's second copy or watermark cannot be written ({where}): {describe(error)}")
             return
         if self.failing is not None:
             self.failing = None
             self.on_problem(None)
+
+    def _failed(self, problem: str) -> None:
+        if problem != self.failing:
+            self.failing = problem
+            self.on_problem(problem)
+
+    def repeat(self, db: sqlite3.Connection, work: Callable[[sqlite3.Connection], int]) -> None:
+        """The journal's housekeeping (``Journal.housekeeping``), repeated on the copy."""
+        if self.copy is None:
+            return
+        try:
+            self.copy.repeat(db, work)
+        except (OSError, sqlite3.Error) as error:
+            self._failed(f"the journal's second copy cannot be written ({self.copy.path}): {describe(error)}")
 
     def close(self) -> None:
         if self.copy is not None:

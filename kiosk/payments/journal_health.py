@@ -109,7 +109,9 @@ def connection_problem(db: sqlite3.Connection, full: bool = False) -> str | None
         first = str(rows[0][0]) if rows else "no answer"
         return f"fails SQLite's {check}: {first}"
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
+    # An older version is this program's journal before its migrations (which add indexes, no columns): opening
+    # it for writing migrates it. A newer one, or none, is not.
+    if not 1 <= version <= SCHEMA_VERSION:
         return f"has schema version {version}, this program writes {SCHEMA_VERSION}"
     return schema_problem(db)
 
