@@ -175,6 +175,7 @@ class SimulatorSupervisor:
             "fee_system.policy": str(base.config_path(base["fee_system.policy"])),
             "fee_system.people": str(base.config_path(base["fee_system.people"])),
             "display.fullscreen": False,
+            "terminal.simulator_harness": True,  # never real mode, whichever parts a scenario makes "real"
             **overrides,
             **self.options.config_overrides,
         }
