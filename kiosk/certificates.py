@@ -22,7 +22,14 @@ from urllib.parse import quote
 from drivers.base import DeviceError
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
 from kiosk.domain.periods import Period
-from kiosk.feesystem.api import CertificateIssue, CertificateKind, FeeSystem, PaymentRecord, UnknownRecord
+from kiosk.feesystem.api import (
+    CertificateIssue,
+    CertificateKind,
+    FeeSystem,
+    FeeSystemError,
+    PaymentRecord,
+    UnknownRecord,
+)
 from kiosk.query import PayStatus, QueryFilter, QueryRow, query_list
 from kiosk.verification import verification_url
 from printers.a4.cups import CupsA4Printer
@@ -264,6 +271,8 @@ def render_certificate(document: Document, output: Path | None = None) -> bytes:
 class PreparedCertificate:
     issue: CertificateIssue
     document: Document
+    pdf: bytes = b""  # rendered once: the preview, the printer and the electronic copy get the same bytes
+    download_url: str = ""  # the electronic copy's (下载), when the fee system kept it
 
     @property
     def reprint(self) -> bool:
@@ -348,6 +357,18 @@ class CertificateService:
         token = self.fee_system.keep_document_copy(number, base64.b64encode(pdf).decode("ascii"))
         return download_url(self.context().page_url, number, token)
 
+    def rendered(self, prepared: PreparedCertificate) -> PreparedCertificate:
+        """Render the certificate once and hand the fee system its electronic copy: the preview, the printer and
+        the phone get these bytes. Without the copy (the fee system refused or is unreachable) the certificate
+        still prints; only the download QR code is missing."""
+        pdf = self.render(prepared)
+        try:
+            url = self.publish_copy(prepared, pdf)
+        except FeeSystemError as error:
+            log.warning("electronic copy of %s not kept: %s", prepared.issue.number, error.code)
+            url = ""
+        return replace(prepared, pdf=pdf, download_url=url)
+
     def printed(self, prepared: PreparedCertificate) -> CertificateIssue:
         """The page came out of the printer: the next print of these records is a reprint."""
         return self.fee_system.record_certificate_print(prepared.issue.number)
@@ -365,7 +386,7 @@ class CertificateService:
         path = Path(name)
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(self.render(prepared))
+                handle.write(prepared.pdf or self.render(prepared))
             job = printer.print_pdf(path, title=prepared.issue.number)
             try:
                 printer.wait_for_job(job, timeout)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QScroller, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from drivers.base import DeviceError
 from kiosk.certificates import CATEGORY_NAMES, DOCUMENT_TABLE_TEXT_PT, CertificateService, PreparedCertificate
@@ -29,6 +29,7 @@ from screens.cert_period import (
     period_label,
     tick_text,
 )
+from screens.qr import qr_pixmap
 from screens.style import px
 from screens.widgets import button, label
 
@@ -36,6 +37,31 @@ PRINT_TIMEOUT_SECONDS = 90
 SCREEN_TEXT_PX = 24  # the smallest table text of a previewed page, in design pixels (DESIGN.md §7 asks 28 for UI)
 ZOOMS = (1.0, 1.25, 1.5)
 PAGE_CROP_PT = 31.0  # of the 15 mm side margins, all but 4 mm are cropped: the page's text gets the width
+
+
+class DownloadQr(QWidget):
+    """The electronic copy's QR code (下载): the same PDF on the citizen's phone, from the bureau's server, while
+    its short-lived link is good. Hidden when the fee system kept no copy."""
+
+    def __init__(self, scale: float) -> None:
+        super().__init__()
+        self.setObjectName("download_qr")
+        self.size_px = px(150, scale)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = label(self.tr("Scan to download it to your phone"), "Hint")
+        self.caption.setMaximumWidth(px(260, scale))
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.image)
+        column.addWidget(self.caption)
+        self.url = ""
+
+    def show_for(self, url: str) -> None:
+        self.url = url
+        if url:
+            self.image.setPixmap(qr_pixmap(url, self.size_px))
+        self.setVisible(bool(url))
 
 
 class CertificateMenuScreen(Screen):
@@ -74,8 +100,8 @@ def issue_and_preview(screen: Screen, prepare) -> None:
     certificates: CertificateService = screen.ctx.certificates
 
     def work():
-        prepared = prepare(certificates)
-        return prepared, certificates.render(prepared)
+        prepared = certificates.rendered(prepare(certificates))  # and its electronic copy kept by the fee system
+        return prepared, prepared.pdf
 
     def issued(result) -> None:
         screen.ctx.session.certificate, screen.ctx.session.certificate_pdf = result
@@ -452,6 +478,8 @@ class CertificatePreviewScreen(Screen):
         for widget in (*self.pager.widgets(), self.zoom_out, self.zoom_text, self.zoom_in):
             bottom.addWidget(widget)
         bottom.addStretch(1)
+        self.download = DownloadQr(ctx.scale)
+        bottom.addWidget(self.download)
         bottom.addWidget(self.print_button)
         self.layout_.addLayout(bottom)
         self._document = QPdfDocument(self)
@@ -468,6 +496,7 @@ class CertificatePreviewScreen(Screen):
         self.busy.setVisible(False)
         self.print_button.setEnabled(True)
         self.load(self.ctx.session.certificate_pdf)
+        self.download.show_for(prepared.download_url)
         self.zoom = 0
         self.show_page(0)
         self.show_details()
@@ -576,6 +605,8 @@ class CertificateDoneScreen(Screen):
         self.layout_.addStretch(1)
         self.title(self.tr("Printed. Please take your certificate."))
         self.layout_.addWidget(label(self.tr("It is in the tray below the screen."), "Subtitle"))
+        self.download = DownloadQr(ctx.scale)
+        self.layout_.addWidget(self.download, 0, Qt.AlignmentFlag.AlignHCenter)
         self.layout_.addSpacing(30)
         finish = button(self.tr("Finish"), "primary", "finish")
         finish.clicked.connect(lambda: self.fire(FlowEvent.FINISH))
@@ -583,6 +614,10 @@ class CertificateDoneScreen(Screen):
         more.clicked.connect(lambda: self.fire(FlowEvent.MORE))
         self.row(finish, more)
         self.layout_.addStretch(2)
+
+    def on_enter(self) -> None:
+        prepared = self.ctx.session.certificate
+        self.download.show_for(prepared.download_url if prepared else "")
 
     def countdown_seconds(self) -> float | None:
         return self.ctx.config["timeouts.result_seconds"]

@@ -163,23 +163,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="577"/>
-        <location filename="../../screens/certificates.py" line="595"/>
+        <location filename="../../screens/certificates.py" line="606"/>
+        <location filename="../../screens/certificates.py" line="630"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="578"/>
+        <location filename="../../screens/certificates.py" line="607"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="580"/>
+        <location filename="../../screens/certificates.py" line="611"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="582"/>
+        <location filename="../../screens/certificates.py" line="613"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -187,31 +187,31 @@
 <context>
     <name>CertificateMenuScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="47"/>
+        <location filename="../../screens/certificates.py" line="73"/>
         <source>Which certificate do you need?</source>
         <translation>请选择要开具的证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="49"/>
+        <location filename="../../screens/certificates.py" line="75"/>
         <source>Tax payment certificate
 (税收完税证明)</source>
         <translation>开具税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="51"/>
+        <location filename="../../screens/certificates.py" line="77"/>
         <source>Social insurance payment certificate
 (缴费证明)</source>
         <translation>开具社会保险费缴费证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="53"/>
+        <location filename="../../screens/certificates.py" line="79"/>
         <source>Certificates already issued
 (reprint)</source>
         <translation>已开具证明
 （补打）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="59"/>
+        <location filename="../../screens/certificates.py" line="85"/>
         <source>Please choose the tax payment certificate or the payment certificate.</source>
         <translation>请选择开具税收完税证明或缴费证明。</translation>
     </message>
@@ -219,62 +219,62 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="448"/>
+        <location filename="../../screens/certificates.py" line="474"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="463"/>
+        <location filename="../../screens/certificates.py" line="491"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="443"/>
+        <location filename="../../screens/certificates.py" line="469"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="427"/>
+        <location filename="../../screens/certificates.py" line="453"/>
         <source>▲ Up</source>
         <translation>▲ 上移</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="429"/>
+        <location filename="../../screens/certificates.py" line="455"/>
         <source>▼ Down</source>
         <translation>▼ 下移</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="446"/>
+        <location filename="../../screens/certificates.py" line="472"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="475"/>
+        <location filename="../../screens/certificates.py" line="504"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="483"/>
+        <location filename="../../screens/certificates.py" line="512"/>
         <source>Please check your certificate. Number: {number}, {pages} pages.</source>
         <translation>请核对您的证明。编号：{number}，共 {pages} 页。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="508"/>
+        <location filename="../../screens/certificates.py" line="537"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="511"/>
+        <location filename="../../screens/certificates.py" line="540"/>
         <source>Size {percent}%</source>
         <translation>大小 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="543"/>
+        <location filename="../../screens/certificates.py" line="572"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="550"/>
+        <location filename="../../screens/certificates.py" line="579"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -478,14 +478,22 @@
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../query.py" line="40"/>
+        <location filename="../query.py" line="39"/>
         <source>Paid</source>
         <translation>已缴费</translation>
     </message>
     <message>
-        <location filename="../query.py" line="41"/>
+        <location filename="../query.py" line="40"/>
         <source>Not paid</source>
         <translation>未缴费</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadQr</name>
+    <message>
+        <location filename="../../screens/certificates.py" line="52"/>
+        <source>Scan to download it to your phone</source>
+        <translation>手机扫码下载电子件</translation>
     </message>
 </context>
 <context>
@@ -902,64 +910,64 @@
 <context>
     <name>IssuedCertificatesScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="313"/>
+        <location filename="../../screens/certificates.py" line="339"/>
         <source>Please choose the certificate to print again.</source>
         <translation>请选择要补打的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="320"/>
+        <location filename="../../screens/certificates.py" line="346"/>
         <source>Looking up your certificates...</source>
         <translation>正在查询您已开具的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="334"/>
+        <location filename="../../screens/certificates.py" line="360"/>
         <source>{count} certificates were issued to you, newest first. Choose one to print again.</source>
         <translation>您已开具 {count} 份证明（按开具日期，最新的在前）。请选择要补打的一份。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="339"/>
+        <location filename="../../screens/certificates.py" line="365"/>
         <source>No certificate has been issued to you yet.</source>
         <translation>您还没有开具过证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="362"/>
+        <location filename="../../screens/certificates.py" line="388"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="363"/>
+        <location filename="../../screens/certificates.py" line="389"/>
         <source>Payment certificate (summary)</source>
         <translation>缴费证明（汇总）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="364"/>
+        <location filename="../../screens/certificates.py" line="390"/>
         <source>Payment certificate (detail)</source>
         <translation>缴费证明（明细）</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="373"/>
+        <location filename="../../screens/certificates.py" line="399"/>
         <source>printed {count} times</source>
         <translation>已打印 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="375"/>
+        <location filename="../../screens/certificates.py" line="401"/>
         <source>issued, not printed yet</source>
         <translation>首次开具，尚未打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="378"/>
+        <location filename="../../screens/certificates.py" line="404"/>
         <source>Issued {date}   {kind}   No. {number}
 {count} payments, {total}   {printed}</source>
         <translation>开具日期 {date}   {kind}   编号 {number}
 {count} 笔缴费，{total}   {printed}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="390"/>
+        <location filename="../../screens/certificates.py" line="416"/>
         <source>Print again</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="398"/>
+        <location filename="../../screens/certificates.py" line="424"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -1335,59 +1343,59 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>PaymentCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="189"/>
+        <location filename="../../screens/certificates.py" line="215"/>
         <source>Payment certificate: choose the period</source>
         <translation>缴费证明：请选择费款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="190"/>
+        <location filename="../../screens/certificates.py" line="216"/>
         <source>Or by month, payment period:</source>
         <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="196"/>
+        <location filename="../../screens/certificates.py" line="222"/>
         <source>Issue summary</source>
         <translation>开具汇总</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="198"/>
+        <location filename="../../screens/certificates.py" line="224"/>
         <source>Issue detail</source>
         <translation>开具明细</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="212"/>
+        <location filename="../../screens/certificates.py" line="238"/>
         <source>Please choose the year and the insurance, then the summary or the detail.</source>
         <translation>请选择年度和险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="222"/>
+        <location filename="../../screens/certificates.py" line="248"/>
         <source>Payment period: {period}</source>
         <translation>费款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="234"/>
+        <location filename="../../screens/certificates.py" line="260"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="241"/>
+        <location filename="../../screens/certificates.py" line="267"/>
         <source>{item}
 {months} months, {total}</source>
         <translation>{item}
 {months} 个月，{total}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="266"/>
+        <location filename="../../screens/certificates.py" line="292"/>
         <source>Choose the insurance, then the summary or the detail.</source>
         <translation>请选择险种，再选择开具汇总或开具明细。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="268"/>
+        <location filename="../../screens/certificates.py" line="294"/>
         <source>{count} chosen, {total}.</source>
         <translation>已选 {count} 个险种，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="279"/>
+        <location filename="../../screens/certificates.py" line="305"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
@@ -1985,62 +1993,62 @@ Tax voucher number: {number}</source>
 <context>
     <name>TaxCertificateScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="63"/>
+        <location filename="../../screens/certificates.py" line="89"/>
         <source>{period}   {item}   {amount}   paid {date}</source>
         <translation>{period}   {item}   {amount}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="101"/>
+        <location filename="../../screens/certificates.py" line="127"/>
         <source>Tax payment certificate: choose the tax period</source>
         <translation>税收完税证明：请选择税款所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="102"/>
+        <location filename="../../screens/certificates.py" line="128"/>
         <source>Or by month, tax period:</source>
         <translation>或按月份选择，税款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="107"/>
+        <location filename="../../screens/certificates.py" line="133"/>
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="109"/>
+        <location filename="../../screens/certificates.py" line="135"/>
         <source>Select none</source>
         <translation>全不选</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="111"/>
+        <location filename="../../screens/certificates.py" line="137"/>
         <source>Issue the certificate</source>
         <translation>开具完税证明</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="124"/>
+        <location filename="../../screens/certificates.py" line="150"/>
         <source>Please choose the year, tick the payments, then issue the certificate.</source>
         <translation>请选择年度，勾选缴费记录，然后点击开具完税证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="138"/>
+        <location filename="../../screens/certificates.py" line="164"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="141"/>
+        <location filename="../../screens/certificates.py" line="167"/>
         <source>Tax period: {period}</source>
         <translation>税款所属期：{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="151"/>
+        <location filename="../../screens/certificates.py" line="177"/>
         <source>{count} of {all} chosen, {total}.</source>
         <translation>已选 {count} 笔（共 {all} 笔），合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="164"/>
+        <location filename="../../screens/certificates.py" line="190"/>
         <source>Preparing your certificate...</source>
         <translation>正在生成您的证明……</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="149"/>
+        <location filename="../../screens/certificates.py" line="175"/>
         <source>Tick the payments the certificate should show.</source>
         <translation>请勾选完税证明要包含的缴费记录。</translation>
     </message>
@@ -2048,42 +2056,42 @@ Tax voucher number: {number}</source>
 <context>
     <name>VoiceVolumeSection</name>
     <message>
-        <location filename="../../screens/voice_volume.py" line="16"/>
+        <location filename="../../screens/voice_volume.py" line="18"/>
         <source>This is the kiosk&apos;s test sound.</source>
         <translation>这是自助缴费终端的测试声音。</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="25"/>
+        <location filename="../../screens/voice_volume.py" line="35"/>
         <source>Voice prompts</source>
         <translation>语音提示</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="28"/>
+        <location filename="../../screens/voice_volume.py" line="38"/>
         <source>Audio output: {name}</source>
         <translation>音频输出：{name}</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="30"/>
+        <location filename="../../screens/voice_volume.py" line="40"/>
         <source>No audio output: the kiosk is silent (subtitles only).</source>
         <translation>没有音频输出：终端无声（只显示文字）。</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="35"/>
+        <location filename="../../screens/voice_volume.py" line="45"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="38"/>
+        <location filename="../../screens/voice_volume.py" line="48"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="40"/>
+        <location filename="../../screens/voice_volume.py" line="50"/>
         <source>Play test sound</source>
         <translation>播放测试声音</translation>
     </message>
     <message>
-        <location filename="../../screens/voice_volume.py" line="54"/>
+        <location filename="../../screens/voice_volume.py" line="69"/>
         <source>Volume {percent} %</source>
         <translation>音量 {percent}%</translation>
     </message>
