@@ -1,0 +1,150 @@
+"""The journal at scale (issue 24): recovery, the idle pass, one day's reconciliation, the paper counter and the
+metrics read the journal by its indexes, so that their cost does not grow with years of finished records. The
+statements they run are traced on a small journal and each one's ``EXPLAIN QUERY PLAN`` must search an index:
+a ``SCAN`` of payments or events (a full scan, with or without an index) fails the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.maintenance.paper import PaperCounter
+from kiosk.metrics.journal_figures import JournalFigures
+from kiosk.payments.journal import MIGRATIONS, SCHEMA_VERSION, Journal, PaymentState
+from kiosk.payments.journal_health import inspect_file
+from kiosk.payments.qr import QrPayments
+from kiosk.payments.reconcile import reconcile_embedded
+from kiosk.payments.recovery import Recovery
+from recovery_fixtures import FEE_FILE, JOURNAL_FILE, NOW, RESIDENT, TERMINAL, clock, open_fee_system
+
+OLD_RECORDS = 300  # finished records of last year: none of the passes below may read them
+FULL_SCAN = re.compile(r"\bSCAN (payments|events)\b")
+
+
+def fill_old_records(path: Path, count: int) -> None:
+    """Finished QR payments of a year ago, three events each, written on a second connection."""
+    at = (NOW - dt.timedelta(days=365)).isoformat(timespec="seconds")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    for n in range(count):
+        no = f"{TERMINAL}-OLD{n:06d}"
+        db.execute(
+            "INSERT INTO payments (journal_no, idempotency_key, state, item, id_number, payer_id_number, quote_id,"
+            " amount_fen, pay_method, order_no, payment_no, created_at, updated_at)"
+            " VALUES (?,?,'done','resident_pension',?,?,'q',80000,'alipay',?,?,?,?)",
+            (no, f"kiosk-{no}", RESIDENT, RESIDENT, f"O{n}", f"P{n}", at, at),
+        )
+        for state in ("created", "receipt_printed", "done"):
+            db.execute("INSERT INTO events (journal_no, at, state) VALUES (?,?,?)", (no, at, state))
+    db.execute("COMMIT")
+    db.close()
+
+
+@pytest.fixture
+def busy(tmp_path):
+    """Last year's finished records, today a payment done, an order closed unpaid and one left open."""
+    fee = open_fee_system(tmp_path)
+    journal = Journal(tmp_path / JOURNAL_FILE, TERMINAL, clock=clock)
+    fill_old_records(tmp_path / JOURNAL_FILE, OLD_RECORDS)
+    payments = QrPayments(journal, fee)
+    quote = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G02")
+    paid = payments.open(quote, PayMethod.ALIPAY, RESIDENT)
+    fee.simulate_qr_payment(paid.order.order_no)
+    entry, _ = payments.settle_paid(paid.entry)
+    done = payments.receipt_result(entry, None).journal_no
+    medical = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
+    payments.cancel(payments.open(medical, PayMethod.WECHAT, RESIDENT).entry)  # order_closed: recovery asks again
+    payments.open(medical, PayMethod.ALIPAY, RESIDENT)  # left open: recovery closes it
+    yield tmp_path, journal, fee, done
+    journal.close()
+    fee.close()
+
+
+@contextmanager
+def traced(db: sqlite3.Connection) -> Iterator[list[str]]:
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        db.set_trace_callback(None)
+
+
+def full_scans(db: sqlite3.Connection, statements: list[str]) -> dict[str, list[str]]:
+    """Each traced read or write whose query plan scans payments or events whole."""
+    found = {}
+    for sql in statements:
+        if not re.match(r"\s*(SELECT|UPDATE|DELETE)\b", sql, re.IGNORECASE):
+            continue
+        plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        if any(FULL_SCAN.search(step) for step in plan):
+            found[sql] = plan
+    return found
+
+
+def test_recovery_reconciliation_and_the_paper_counter_read_by_index(busy):
+    directory, journal, fee, done = busy
+    db = journal._db
+    with traced(db) as statements:
+        Recovery(journal, fee, clock=clock).run()  # start-up
+        Recovery(journal, fee, clock=lambda: NOW + dt.timedelta(hours=1)).run(dt.timedelta(seconds=240))  # idle
+        report = reconcile_embedded(journal, TERMINAL, directory / FEE_FILE, NOW.date())
+        paper = PaperCounter(directory / "paper.json", journal, 400, 50).level()
+        assert journal.find_by_payment_no(journal.get(done).payment_no or "").journal_no == done
+        assert [state for _, state, _ in journal.events(done)][-1] is PaymentState.DONE
+    assert report.ok, report.as_json()["differences"]
+    assert report.totals["alipay"].count == 2 and paper.used == 1 + OLD_RECORDS
+    # The hot queries were all run (so the check below is not vacuous) ...
+    joined = "\n".join(statements)
+    for query in ("WHERE state IN (", "WHERE state = 'order_closed' AND updated_at", "WHERE created_at >= "):
+        assert query in joined, query
+    # ... and none reads the journal whole.
+    assert full_scans(db, statements) == {}
+
+
+def test_the_metrics_steady_scrape_reads_by_index(busy):
+    directory, journal, _fee, _done = busy
+    figures = JournalFigures(directory / JOURNAL_FILE)
+    try:
+        figures.snapshot(NOW)  # the first scrape counts the finished records once (documented)
+        journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q", 80000, PayMethod.ALIPAY)
+        db = figures._connection()
+        with traced(db) as statements:
+            snapshot = figures.snapshot(NOW)
+            receipts = figures.receipts_printed_since(None)
+        assert snapshot.unfinished == 2 and receipts == 1 + OLD_RECORDS
+        assert statements and full_scans(db, statements) == {}
+    finally:
+        figures.close()
+
+
+def test_a_full_scan_is_caught(busy):
+    """The check itself: a query without an index (the old ``state NOT IN``) is reported."""
+    _directory, journal, _fee, _done = busy
+    sql = "SELECT * FROM payments WHERE state NOT IN ('done', 'declined') ORDER BY created_at"
+    assert list(full_scans(journal._db, [sql])) == [sql]
+
+
+def test_a_journal_of_schema_1_checks_good_and_is_migrated_when_opened(tmp_path):
+    path = tmp_path / JOURNAL_FILE
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(MIGRATIONS[1] + "\nPRAGMA user_version = 1;")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+    fill_old_records(path, 3)
+    assert inspect_file(path).ok  # an older journal is not "damaged": start-up must not replace it
+    journal = Journal(path, TERMINAL, clock=clock)
+    try:
+        indexes = {row[0] for row in journal.execute_read("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"payments_by_created", "events_by_journal_no", "events_by_state"} <= indexes
+        assert journal.execute_read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        assert len(journal.created_on((NOW - dt.timedelta(days=365)).date())) == 3
+    finally:
+        journal.close()
