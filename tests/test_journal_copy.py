@@ -1,9 +1,11 @@
-"""The journal's second copy (issue 25 §2): refreshed with SQLite's backup API after each commit and before the
-outside action it leads to; a copy that cannot be written puts the kiosk out of service; a restore checks the
-copy against the watermark first."""
+"""The journal's second copy (issue 25 §2): brought up to date after each commit and before the outside action it
+leads to, by the rows that commit changed (so a payment costs the copy the same few pages however old the journal
+is); a copy that cannot be written puts the kiosk out of service; a restore checks the copy against the watermark
+first; a copy out of step with the journal is copied whole once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.payments.journal import JournalUnhealthy
+from kiosk.payments.journal import JournalUnhealthy, PaymentState
 from kiosk.payments.journal_copy import copy_path_for, restore_from_copy
 from kiosk.payments.journal_health import Watermark
 from kiosk.payments.journal_open import open_kiosk_journal
@@ -27,6 +29,32 @@ def copy_states(copy: Path) -> dict[str, str]:
         return dict(db.execute("SELECT journal_no, state FROM payments").fetchall())
     finally:
         db.close()
+
+
+def snapshot(copy: Path, to: Path) -> Path:
+    """The copy as it is now, as one self-contained file (its last commits may still be in its -wal)."""
+    source, target = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True), sqlite3.connect(to)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+    return to
+
+
+def copy_pages_written(copy: Path, work) -> int:
+    """How many pages ``work`` makes the kiosk write to the copy: its write-ahead log is emptied first, so its
+    length afterwards counts them (a whole-file copy would write every page of the journal)."""
+    other = sqlite3.connect(copy)
+    try:
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        other.close()
+    work()
+    page = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True).execute("PRAGMA page_size").fetchone()[0]
+    frames = (Path(f"{copy}-wal").stat().st_size - 32) // (page + 24)  # WAL header 32 bytes, 24 per frame
+    return frames
 
 
 @pytest.fixture
@@ -100,10 +128,11 @@ def test_an_old_copy_below_the_watermark_is_not_restored(kiosk_state):
     opened = open_kiosk_journal(config, clock)
     journal = opened.journal
     journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q", 80000, PayMethod.ALIPAY)
-    old_copy = copy.read_bytes()
+    yesterday = snapshot(copy, directory.parent / "yesterday.sqlite3")
     journal.create(InsuredItem.RESIDENT_MEDICAL, RESIDENT, RESIDENT, "q2", 38000, PayMethod.WECHAT)
     opened.close()
-    copy.write_bytes(old_copy)  # someone put back yesterday's copy
+    assert len(copy_states(copy)) == 2 and len(copy_states(yesterday)) == 1
+    os.replace(yesterday, copy)  # someone put back yesterday's copy
     os.truncate(directory / "journal.sqlite3", 0)
 
     restored, message = restore_from_copy(
@@ -116,3 +145,88 @@ def test_an_old_copy_below_the_watermark_is_not_restored(kiosk_state):
         assert again.state == "lost" and health.has(ProblemKind.JOURNAL) and not again.writable
     finally:
         again.close()
+
+
+def test_a_payment_costs_the_copy_the_same_few_pages_however_large_the_journal(kiosk_state):
+    directory, config, copy = kiosk_state
+    fee = open_fee_system(directory)
+    opened = open_kiosk_journal(config, clock)
+    payments = QrPayments(opened.journal, fee)
+
+    def one_payment() -> None:
+        quote = fee.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G02")
+        order = payments.open(quote, PayMethod.ALIPAY, RESIDENT)
+        payments.cancel(order.entry)
+
+    try:
+        young = copy_pages_written(copy, one_payment)
+        fill_finished(opened.journal, 3000)  # years of records, written as one commit (copied as one batch)
+        assert len(copy_states(copy)) == 3001
+        old = copy_pages_written(copy, one_payment)
+        journal_pages = opened.journal.execute_read("PRAGMA page_count")[0][0]
+        print(f"copy: {young} pages per payment on a new journal, {old} with {journal_pages} pages of journal")
+        assert old <= young + 6 < journal_pages // 4  # a deeper b-tree, never the whole journal
+        assert opened.keeper is not None and opened.keeper.copy is not None
+        assert opened.keeper.copy.whole_copies == 1  # the first start only
+    finally:
+        opened.close()
+        fee.close()
+    assert copy_states(copy) == copy_states(directory / "journal.sqlite3")
+
+
+def fill_finished(journal, count: int) -> None:
+    journal.execute_read("BEGIN")
+    for n in range(count):
+        no = f"OLD-{n:06d}"
+        journal.execute_read(
+            "INSERT INTO payments (journal_no, idempotency_key, state, item, id_number, payer_id_number, quote_id,"
+            " amount_fen, pay_method, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (no, f"kiosk-{no}", "done", "resident_pension", RESIDENT, RESIDENT, "q", 80000, "alipay", "2025", "2025"),
+        )
+        for state in ("created", "order_opened", "paid", "posted", "receipt_printed", "done"):
+            journal.execute_read("INSERT INTO events (journal_no, at, state) VALUES (?,?,?)", (no, "2025", state))
+    journal.execute_read("COMMIT")
+    journal.mirror_now()
+
+
+def test_a_copy_out_of_step_is_copied_whole_once_then_by_changes(kiosk_state):
+    directory, config, copy = kiosk_state
+    opened = open_kiosk_journal(config, clock)
+    first = opened.journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q", 80000, PayMethod.ALIPAY)
+    opened.close()
+    foreign = directory.parent / "foreign"  # another kiosk's copy put in its place: its history differs
+    other = open_kiosk_journal(resolve_config(state_dir=foreign), clock)
+    other.journal.create(InsuredItem.RESIDENT_MEDICAL, RESIDENT, RESIDENT, "x", 38000, PayMethod.WECHAT)
+    other.close()
+    os.replace(copy_path_for("", foreign), copy)
+
+    again = open_kiosk_journal(config, clock)
+    try:
+        assert again.keeper is not None and again.keeper.copy is not None
+        assert again.keeper.copy.whole_copies == 1 and copy_states(copy) == {first.journal_no: "created"}
+        second = again.journal.create(InsuredItem.RESIDENT_MEDICAL, RESIDENT, RESIDENT, "q2", 38000, PayMethod.WECHAT)
+        assert again.keeper.copy.whole_copies == 1
+        assert copy_states(copy) == {first.journal_no: "created", second.journal_no: "created"}
+    finally:
+        again.close()
+
+
+def test_housekeeping_is_repeated_on_the_copy(kiosk_state):
+    """Retention's masking writes no event: the copy must not keep the ID numbers in clear."""
+    from kiosk.payments.retention import mask_expired_ids
+
+    _directory, config, copy = kiosk_state
+    opened = open_kiosk_journal(config, clock)
+    journal = opened.journal
+    try:
+        entry = journal.create(InsuredItem.RESIDENT_PENSION, RESIDENT, RESIDENT, "q", 80000, PayMethod.ALIPAY)
+        journal.advance(entry.journal_no, PaymentState.ORDER_CLOSED)
+        assert mask_expired_ids(journal, dt.timedelta(days=90), clock() + dt.timedelta(days=91)).masked == 1
+        db = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
+        try:
+            masked = db.execute("SELECT id_number FROM payments").fetchone()[0]
+        finally:
+            db.close()
+        assert masked == journal.get(entry.journal_no).id_number and RESIDENT not in masked
+    finally:
+        opened.close()
