@@ -117,7 +117,8 @@ class DownloadTokens:
             data = base64.b32decode(token.upper() + "=" * (-len(token) % 8))
         except ValueError:
             return "wrong"
-        if len(data) != 4 + self.TAG_BYTES:
+        # Only the canonical spelling: the last character's unused bits must not give one token many spellings.
+        if len(data) != 4 + self.TAG_BYTES or base64.b32encode(data).decode("ascii").rstrip("=") != token.upper():
             return "wrong"
         expiry, tag = data[:4], data[4:]
         if not hmac.compare_digest(tag, self._tag(number, expiry, pdf_digest)):
