@@ -26,7 +26,7 @@ from printers.certificates.layout import (
 from printers.certificates.models import QueryList
 
 COLUMNS = ("序号", "费款所属期", "险种", "缴费金额（元）", "基数/档次", "缴费方式", "缴费人", "状态", "缴费日期")
-WIDTHS = (10 * mm, 20 * mm, 40 * mm, 19 * mm, 19 * mm, 17 * mm, 19 * mm, 14 * mm, 22 * mm)  # 180 mm
+WIDTHS = (9 * mm, 21 * mm, 42 * mm, 17 * mm, 17 * mm, 14 * mm, 15 * mm, 13 * mm, 32 * mm)  # 180 mm
 VERIFY_NOTE = (
     "本查询结果仅供参考，不作为缴费证明。\n"
     "真伪核验：用手机扫描右侧二维码，打开税务机关的核验页面；或凭二维码下方的核验码查验。"
