@@ -9,6 +9,10 @@ Connections are kept alive, one per calling thread (a TCP handshake and a server
 kept connection the server has since closed (its idle timeout) is opened again once, at no attempt's cost, for
 calls that may be repeated; the at-most-once methods always go on a fresh connection, so that a lost answer stays
 an unknown outcome and is never sent twice.
+
+Over ``https`` the link is mutual TLS (tls.py): the bureau's CA as the only root, the terminal's own certificate,
+host-name checks. A certificate problem is a CertificateRefused (an Unavailable, not retried) and is told to
+``on_certificate`` (the kiosk's service health); plain ``http`` is for a loopback address only.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ import http.client
 import logging
 import random
 import socket
+import ssl
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from functools import cache
+from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +51,7 @@ from kiosk.feesystem.api import (
     ResidentOffer,
     Unavailable,
 )
+from kiosk.feesystem.tls import CertificateRefused, ClientTls, refusal
 from kiosk.feesystem.wire import (
     AT_MOST_ONCE_METHODS,
     IDEMPOTENCY_HEADER,
@@ -96,7 +103,11 @@ class HttpFeeSystem:
         max_backoff_seconds: float = 0.5,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        tls: ClientTls | None = None,
+        on_certificate: Callable[[str | None], None] | None = None,
     ) -> None:
+        """``tls``: the terminal's certificate and the bureau's CA (needed for https); ``on_certificate``: told a
+        certificate problem's detail when the link fails for one, and None when a call gets through again."""
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"not an http(s) URL: {url!r}")
         if timeout_seconds <= 0 or retries < 0:
@@ -112,7 +123,13 @@ class HttpFeeSystem:
         parts = urlsplit(self.url)
         if not parts.hostname:
             raise ValueError(f"no host in the URL: {url!r}")
-        self._connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        if parts.scheme == "https" and tls is None:
+            raise ValueError("an https fee system needs the bureau's CA and the terminal's certificate (tls)")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise ValueError(f"plain http only to a loopback address, not {parts.hostname}: use https")
+        self.tls = tls if parts.scheme == "https" else None
+        self.on_certificate = on_certificate
+        self._certificate_problem: str | None = None
         self._host, self._port, self._path = parts.hostname, parts.port, parts.path.rstrip("/")
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -125,6 +142,38 @@ class HttpFeeSystem:
             connections, self._connections = list(self._connections), weakref.WeakSet()
         for connection in connections:
             connection.close()
+
+    def check_link(self) -> str | None:
+        """``GET /health`` over the link as calls make it: None when it works, else the problem (a certificate
+        problem is also told to ``on_certificate``). Maintenance runs it after installing a certificate."""
+        try:
+            connection, _ = self._connection(self.timeout_seconds, fresh=True)
+            try:
+                connection.request("GET", self._path + "/health")
+                response = connection.getresponse()
+                response.read()
+            finally:
+                connection.close()
+        except CertificateRefused as refused:
+            self._tell_certificate(refused.detail)
+            return refused.detail
+        except ssl.SSLError as error:
+            refused = refusal(error)
+            if refused is None:
+                return f"connection failed: {_reason(error)}"
+            self._tell_certificate(refused.detail)
+            return refused.detail
+        except (OSError, http.client.HTTPException) as error:
+            return f"connection failed: {_reason(error)}"
+        self._tell_certificate(None)
+        return None if response.status == 200 else f"HTTP {response.status}"
+
+    def _tell_certificate(self, problem: str | None) -> None:
+        """Tell the listener when the certificate's state changes (not on every call)."""
+        with self._lock:
+            changed, self._certificate_problem = problem != self._certificate_problem, problem
+        if changed and self.on_certificate is not None:
+            self.on_certificate(problem)
 
     # --- the FeeSystem protocol (one line each: the wire does the rest) ------------------------------------
 
@@ -292,6 +341,13 @@ class HttpFeeSystem:
         except ConnectionRefusedError as error:
             self._discard(connection)
             raise _PassingFailure(f"no connection: {_reason(error)}", reached=False) from None
+        except ssl.SSLError as error:
+            self._discard(connection)
+            refused = refusal(error)
+            if refused is None:
+                raise _PassingFailure(f"connection failed: {_reason(error)}") from None
+            self._tell_certificate(refused.detail)
+            raise refused from None
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             self._discard(connection)
             raise _PassingFailure(f"connection failed: {_reason(error)}") from None
@@ -300,6 +356,8 @@ class HttpFeeSystem:
             raise
         if not keep or fresh_only:
             self._discard(connection)
+        if self._certificate_problem is not None:
+            self._tell_certificate(None)  # an answer came over the link: the certificate is good again
         if status in RETRYABLE_STATUSES:
             raise _PassingFailure(f"HTTP {status}", _error_in(answer)) from None
         return status, answer
@@ -326,7 +384,16 @@ class HttpFeeSystem:
             if connection.sock is not None:
                 connection.sock.settimeout(timeout)
                 return connection, True
-        connection = self._connection_class(self._host, self._port, timeout=timeout)
+        connection: http.client.HTTPConnection
+        if self.tls is not None:
+            try:
+                context = self.tls.context()
+            except CertificateRefused as refused:
+                self._tell_certificate(refused.detail)
+                raise
+            connection = http.client.HTTPSConnection(self._host, self._port, timeout=timeout, context=context)
+        else:
+            connection = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
         with self._lock:
             self._connections.add(connection)
         if not fresh:
@@ -354,6 +421,15 @@ class HttpFeeSystem:
         if refusal is None:
             raise InvalidRequest(f"{spec.name}: HTTP {status} without a fee-system error in the body")
         raise refusal
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _read(response: Any) -> bytes:

@@ -50,6 +50,7 @@ from kiosk.feesystem.wire import (
 from parties.feesystem.http_limits import BadLength, DeadlineReader, RequestTimedOut, content_length, refuse_busy
 from parties.feesystem.public_pages import Page as PublicPage
 from parties.feesystem.public_pages import PublicPages
+from parties.feesystem.server_tls import ServerTls, check_terminal, terminal_of
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,12 @@ class SimulatorControls:
 
 
 class FeeSystemHttpServer:
-    """Serves ``backend`` on ``http://host:port`` from a background thread. Port 0 picks a free port."""
+    """Serves ``backend`` on ``http://host:port`` from a background thread. Port 0 picks a free port.
+
+    With ``tls`` (issue 20 §1) the API is served on ``https://host:port`` to clients with a terminal certificate
+    only (server_tls.py), and a second, public listener (``public_url``, plain HTTP on ``host``:``public_port``)
+    serves the pages anyone may open without a certificate (GET: /health, /verify, /documents); it never serves
+    /rpc or /sim. Without ``tls`` one plain listener serves everything and ``public_url`` is ``url``."""
 
     def __init__(
         self,
@@ -181,12 +187,15 @@ class FeeSystemHttpServer:
         request_deadline_seconds: float = 10.0,
         max_connections: int = 32,
         public_pages: PublicPages | None = None,
+        tls: ServerTls | None = None,
+        public_port: int = 0,
     ) -> None:
         """``controls``: serve the ``/sim/`` fault routes and the simulator's extras (paying a QR order with the
         simulated phone) over HTTP; off, any local process could pay orders or break the server.
         ``request_timeout_seconds``: the wait for a request's first byte and for each write;
         ``request_deadline_seconds``: a whole request (line, headers, body) from its first byte, else 408;
-        ``max_connections``: open connections (each holds a thread); one more is answered 503 with Retry-After."""
+        ``max_connections``: open connections (each holds a thread); one more is answered 503 with Retry-After.
+        ``tls``: mutual TLS on the API listener; ``public_port``: the public listener's port (with ``tls`` only)."""
         if max_connections < 1 or request_deadline_seconds <= 0 or request_timeout_seconds <= 0:
             raise ValueError("max_connections and the timeouts must be positive")
         self.backend = backend
@@ -197,47 +206,67 @@ class FeeSystemHttpServer:
         self.request_timeout_seconds = request_timeout_seconds
         self.request_deadline_seconds = request_deadline_seconds
         self.max_connections = max_connections
+        self.tls = tls
+        self.public_port = public_port
         self.public_pages = public_pages  # /verify/<code>, /documents/<number>.pdf (public_pages.py)
         self.methods: dict[str, MethodSpec] = protocol_methods()
         for name in extras if controls else ():
             if callable(getattr(backend, name, None)):
                 self.methods[name] = method_spec(getattr(type(backend), name), name)
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._httpd: _Server | None = None
+        self._public: _Server | None = None
+        self._threads: list[threading.Thread] = []
 
     @property
     def url(self) -> str:
         if self._httpd is None:
             raise RuntimeError("the fee-system HTTP server is not started")
         host, port = self._httpd.server_address[:2]
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
+
+    @property
+    def public_url(self) -> str:
+        """Where the public pages are served without a client certificate."""
+        if self._public is None:
+            return self.url
+        host, port = self._public.server_address[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> FeeSystemHttpServer:
         if self._httpd is not None:
             return self
-        handler = type("Handler", (_Handler,), {"app": self, "timeout": self.request_timeout_seconds})
-        httpd = _Server((self.host, self.port), handler)
-        httpd.max_connections = self.max_connections
-        httpd.daemon_threads = True  # a delayed call never holds up stop()
         self.controls.stopping.clear()
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="feesystem-http", daemon=True
-        )
-        self._thread.start()
-        log.info("fee-system HTTP server on %s", self.url)
+        self._httpd = self._serve(self.port, _Handler, self.tls, "feesystem-https" if self.tls else "feesystem-http")
+        if self.tls is not None:
+            self._public = self._serve(self.public_port, _PublicHandler, None, "feesystem-public")
+        log.info("fee-system HTTP server on %s (public pages on %s)", self.url, self.public_url)
         return self
 
+    def _serve(self, port: int, handler_class: type[_Handler], tls: ServerTls | None, name: str) -> _Server:
+        handler = type("Handler", (handler_class,), {"app": self, "timeout": self.request_timeout_seconds})
+        httpd = _Server((self.host, port), handler)
+        httpd.max_connections = self.max_connections
+        httpd.tls = tls
+        httpd.handshake_seconds = self.request_deadline_seconds  # a handshake is part of the request's deadline
+        httpd.daemon_threads = True  # a delayed call never holds up stop()
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return httpd
+
     def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
+        servers = [httpd for httpd in (self._httpd, self._public) if httpd is not None]
+        self._httpd = self._public = None
+        if not servers:
             return
         self.controls.stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
-        httpd.close_open_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        for httpd in servers:
+            httpd.shutdown()
+            httpd.server_close()
+            httpd.close_open_connections()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
         log.info("fee-system HTTP server stopped")
 
     def __enter__(self) -> FeeSystemHttpServer:
@@ -248,8 +277,9 @@ class FeeSystemHttpServer:
 
     # --- one call ---------------------------------------------------------------------------------------
 
-    def call(self, name: str, body: bytes, idempotency_header: str | None) -> Any:
-        """Run one RPC call; the JSON-ready result, or a FeeSystemError."""
+    def call(self, name: str, body: bytes, idempotency_header: str | None, terminal: str | None = None) -> Any:
+        """Run one RPC call; the JSON-ready result, or a FeeSystemError. ``terminal``: the caller's id from its
+        certificate (mutual TLS); a call that names another terminal is refused (403) and logged."""
         spec = self.methods.get(name)
         if spec is None:
             raise InvalidRequest(f"unknown method {name!r}")
@@ -266,6 +296,12 @@ class FeeSystemHttpServer:
             arguments = spec.decode_arguments(data)
         except WireError as error:
             raise InvalidRequest(f"{name}: {error}") from None
+        if terminal is not None:
+            try:
+                check_terminal(terminal, name, arguments)
+            except FeeSystemError as refused:
+                log.warning("fee-system HTTP: refused: %s", refused.detail)
+                raise
         try:
             result = getattr(self.backend, name)(**arguments)
         except FeeSystemError:
@@ -283,6 +319,9 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     max_connections = 32
     retry_after_seconds = 1
+    tls: ServerTls | None = None
+    handshake_seconds = 10.0
+    busy_handshake_seconds = 0.5  # the accepting thread's bound on a TLS handshake just to say 503
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,10 +336,38 @@ class _Server(ThreadingHTTPServer):
         if not admitted:  # over the cap: answered here, no thread started for it
             log.warning("fee-system HTTP server busy: %d connections open", self.max_connections)
             busy = Unavailable("too many connections: try again later")
+            if self.tls is not None:
+                try:
+                    request = self.tls.accept(request, self.busy_handshake_seconds)
+                except (OSError, ValueError):  # ssl.SSLError included: no certificate, no answer
+                    return
             refuse_busy(request, dumps(encode_error(busy)), self.retry_after_seconds)
             self.shutdown_request(request)
             return
         super().process_request(request, client_address)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """On the TLS listener the handshake runs here, on the connection's own thread (never on the accepting
+        one), within the request deadline; a refused one ends the connection without a word."""
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            secured = self.tls.accept(request, self.handshake_seconds)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            log.warning("fee-system HTTPS: handshake with %s refused: %s", client_address[0], _tls_reason(error))
+            return
+        with self._open_lock:  # the TLS socket replaces the plain one (wrapping detached it)
+            self._open.discard(request)
+            self._open.add(secured)
+        try:
+            super().finish_request(secured, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(secured)
+            with contextlib.suppress(OSError):
+                secured.shutdown(socket.SHUT_WR)
+            secured.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-answer is no server fault: one line, no traceback on stderr.
@@ -320,8 +387,15 @@ class _Server(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
+def _tls_reason(error: BaseException) -> str:
+    reason = getattr(error, "verify_message", None) or getattr(error, "reason", None)
+    return str(reason) if reason else type(error).__name__
+
+
 class _Handler(BaseHTTPRequestHandler):
     app: FeeSystemHttpServer
+    public = False  # the public listener's handler serves GET pages only
+    terminal: str | None = None  # the caller's terminal id, from its certificate (TLS listener)
     protocol_version = "HTTP/1.1"  # keep-alive for clients that reuse connections
     server_version = "sifee-feesystem-sim"
 
@@ -335,6 +409,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection, self.app.request_deadline_seconds, self.app.request_timeout_seconds
         )
         self.rfile = io.BufferedReader(self.reader)
+        if self.app.tls is not None and not self.public:
+            self.terminal = terminal_of(self.connection.getpeercert())
 
     def handle_one_request(self) -> None:
         self.reader.next_request()
@@ -379,7 +455,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.reader.request_read()
         if self.path == "/health":
             self._answer(200, {"status": "ok"})
-        elif self.path == CONTROL_PREFIX + "stats" and self.app.controls_enabled:
+        elif self.path == CONTROL_PREFIX + "stats" and self.app.controls_enabled and not self.public:
             self._answer(200, {"calls": self.app.controls.calls, "methods": sorted(self.app.methods)})
         elif self.app.public_pages is not None and self.app.public_pages.handles(self.path):
             self._send_page(self.app.public_pages.answer(self.path, self.client_address[0]))
@@ -400,7 +476,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(refused.status, refused.error)
             return
         self.reader.request_read()
-        if self.path.startswith(RPC_PREFIX):
+        if self.public:  # no API on the public listener, whatever the path
+            self._error(404, InvalidRequest(f"no route {_shown(self.path)} here: the API needs mutual TLS"))
+        elif self.path.startswith(RPC_PREFIX):
             self._rpc(self.path[len(RPC_PREFIX) :], body)
         elif self.path.startswith(CONTROL_PREFIX) and self.app.controls_enabled:
             self._control(self.path[len(CONTROL_PREFIX) :], body)
@@ -438,7 +516,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         started = time.perf_counter()
         try:
-            status, payload = 200, {"result": self.app.call(name, body, self.headers.get(IDEMPOTENCY_HEADER))}
+            answer = self.app.call(name, body, self.headers.get(IDEMPOTENCY_HEADER), self.terminal)
+            status, payload = 200, {"result": answer}
         except FeeSystemError as error:
             status, payload = error_status(error), encode_error(error)
         log.debug("rpc %s -> %d in %.1f ms", name, status, (time.perf_counter() - started) * 1000)
@@ -498,6 +577,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+class _PublicHandler(_Handler):
+    public = True
 
 
 class _Refused(Exception):
