@@ -48,17 +48,24 @@ from kiosk.payments.crashpoint import ENVIRONMENT as KILL_ENVIRONMENT  # noqa: E
 from parties.bankhost.accounts import demo_accounts  # noqa: E402
 
 PAYMENTS = ("alipay", "wechat", "bank_card")  # paid: the sample in the test suite
-VARIANTS = ("wechat_cancel", "card_no_answer")  # the citizen cancels the QR; the bank books and never answers
+# The citizen cancels the QR; the bank books and never answers; a card payment, then `kiosk settle` killed.
+VARIANTS = ("wechat_cancel", "card_no_answer", "card_settle")
 AMOUNT_FEN = 80000  # resident pension of this year, grade 3
 PAYER = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
-# Journal commits of a healthy run: created, order_opened|auth_sent, paid|approved, posted, receipt_printed, done;
-# created, order_opened, order_closed; created, auth_sent, reversal_pending, reversed.
-COMMITS = {"alipay": 6, "wechat": 6, "bank_card": 6, "wechat_cancel": 3, "card_no_answer": 4}
+# Journal commits of a healthy run: created, order_opened, paid, posted, receipt_printed, done; the chip card:
+# created, auth_sent, auth_sent (host approved: second GENERATE AC), approved (the card's TC; then the 0320), posted,
+# receipt_printed, done; created, order_opened, order_closed; created, auth_sent, reversal_pending, reversed. The
+# settlement writes no journal commit (its own store): card_settle is killed at moments only.
+COMMITS = {"alipay": 6, "wechat": 6, "bank_card": 7, "wechat_cancel": 3, "card_no_answer": 4, "card_settle": 0}
 # Seconds from the first journal record to its end state in a healthy run (a loaded machine is slower).
-SPAN_SECONDS = {"alipay": 2.0, "wechat": 2.0, "bank_card": 1.0, "wechat_cancel": 1.5, "card_no_answer": 1.8}
-METHOD = {"wechat_cancel": "wechat", "card_no_answer": "bank_card"}
+# card_settle: from the start of `kiosk settle` (Python and the PIN pad and bank host simulators start first).
+SPAN_SECONDS = {
+    "alipay": 2.0, "wechat": 2.0, "bank_card": 1.0, "wechat_cancel": 1.5, "card_no_answer": 1.8, "card_settle": 2.5,
+}  # fmt: skip
+METHOD = {"wechat_cancel": "wechat", "card_no_answer": "bank_card", "card_settle": "bank_card"}
 END_STATES = {"done", "order_closed", "refunded", "reversed", "declined", "resolved"}
 RUN_TIMEOUT = 90
+SETTLEMENT = "settlement.sqlite3"  # kiosk/payments/settlement.py's store in the state dir
 
 HEADER = """
 [scenario]
@@ -117,6 +124,7 @@ tap = "cancel_payment"
 [[step]]
 expect_journal = { state = "order_closed", amount_fen = 80000, count = 1 }
 """,
+    "card_settle": CARD_IN + '[[step]]\ntype_pin = "123654"\n' + PAID,
     "card_no_answer": CARD_IN + """
 [[step]]
 bank_host = "no_answer"
@@ -235,7 +243,7 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:
-        if moment.kind == "at":
+        if moment.kind == "at" and payment != "card_settle":
             _kill_after_first_record(process, state / "journal.sqlite3", moment.value)
         _, stderr = process.communicate(timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -252,6 +260,10 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
     journal = state / "journal.sqlite3"
     result.at_kill = ",".join(row[0] for row in query(journal, "SELECT state FROM payments ORDER BY created_at"))
     result.at_kill = result.at_kill or "(no record)"
+    if payment == "card_settle" and moment.kind == "at":
+        result.killed = _settle_killed(state, moment.value, env)
+        batches = query(state / SETTLEMENT, "SELECT state FROM batches")
+        result.at_kill += f"; settlement {','.join(row[0] for row in batches) or '-'}"
     _recover_and_check(state, payment, result)
     result.seconds = time.monotonic() - started
     return result
@@ -265,6 +277,19 @@ def _kill_after_first_record(process: subprocess.Popen[str], journal: Path, seco
         time.sleep(0.01)
     time.sleep(seconds)
     _kill_group(process)
+
+
+def _settle_killed(state: Path, seconds: float, env: dict[str, str]) -> bool:
+    """`kiosk settle` SIGKILLed ``seconds`` after it started (in the middle of its messages or store writes)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "settle", "--state", str(state), "--json"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=seconds)
+    _kill_group(process)
+    process.wait()
+    return process.returncode == -signal.SIGKILL
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
@@ -283,6 +308,12 @@ def _recover_and_check(state: Path, payment: str, result: CaseResult) -> None:
     result.recovery = "; ".join(steps) or "nothing to do"
     if recovered.returncode != 0:
         result.problems.append(f"recover exited {recovered.returncode}")
+    if METHOD.get(payment, payment) == "bank_card":  # the day-end settlement, then the bank side is reconciled
+        settled = kiosk("settle", "--state", str(state), "--json")
+        outcome = json.loads(settled.stdout or "{}").get("outcome")
+        result.recovery += f"; settled {outcome}"
+        if settled.returncode != 0 or outcome != "balanced":
+            result.problems.append(f"settle exited {settled.returncode}: {outcome} {settled.stderr[-200:]}")
     reconciled = kiosk("reconcile", "--json", "--state", str(state))
     try:
         books = json.loads(reconciled.stdout)
@@ -293,6 +324,8 @@ def _recover_and_check(state: Path, payment: str, result: CaseResult) -> None:
         result.problems.append(f"reconcile exited {reconciled.returncode}: {books['error']}: {books.get('message')}")
         return
     result.reconcile = f"exit {reconciled.returncode}, {books['unexplained']} unexplained"
+    if METHOD.get(payment, payment) == "bank_card" and books["ledgers"].get("bank_card") != "checked":
+        result.problems.append(f"the bank side was not reconciled: {books['ledgers'].get('bank_card')}")
     if reconciled.returncode != 0 or not books["ok"]:
         kinds = [d["kind"] for d in books["differences"] if not d["explained"]]
         result.problems.append(f"reconcile exited {reconciled.returncode}: {kinds}")

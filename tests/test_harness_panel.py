@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
+from app.harness.bench import BANK_HOST_MODES, CARD_CHIP_FAULTS
 from app.harness.supervisor import SimulatorSupervisor
 from conftest import CONFIG_DIR
 from drivers.base import DeviceKind
@@ -82,9 +83,7 @@ def test_panel_bank_host_answers_the_next_purchase_with_the_chosen_code_or_late(
     host = panel.findChild(QComboBox, "sim_bank_host")
     codes = panel.findChild(QComboBox, "sim_bank_code")
     assert {"00", "51", "55", "75", "96", "A0"} <= {codes.itemData(i) for i in range(codes.count())}
-    assert {"ok", "drop", "no_answer", "late", "code", "slow", "unreachable"} == {
-        host.itemData(i) for i in range(host.count())
-    }
+    assert set(BANK_HOST_MODES) == {host.itemData(i) for i in range(host.count())}
     assert not codes.isEnabled()  # a code means nothing until the mode says "answer with a code"
     host.setCurrentIndex(host.findData("code"))
     assert codes.isEnabled()
@@ -92,6 +91,31 @@ def test_panel_bank_host_answers_the_next_purchase_with_the_chosen_code_or_late(
     assert [(f.kind, f.code, f.process) for f in bank._faults] == [("code", "51", False)]  # re-armed, not added
     host.setCurrentIndex(host.findData("late"))
     assert [(f.kind, f.delay) for f in bank._faults] == [("late", 3.0)] and not codes.isEnabled()
+    host.setCurrentIndex(host.findData("ok"))
+    assert not bank._faults
+
+
+def test_panel_chip_faults_and_settlement_totals_reach_the_card_and_the_host(sim):
+    ensure_pcscd()
+    supervisor, _kiosk, panel = sim
+    bank, slot = supervisor.simulators["bank"], supervisor.simulators["bankcard"]
+    faults = panel.findChild(QComboBox, "sim_bankcard_fault")
+    assert {faults.itemData(i) for i in range(faults.count())} == {"", *CARD_CHIP_FAULTS}
+    faults.setCurrentIndex(faults.findData("aac_second"))  # no card in the slot: said in the panel
+    assert "no bank card" in panel.fault_note.text()
+    panel.findChild(QPushButton, "sim_insert_bankcard").click()
+    try:
+        faults.setCurrentIndex(faults.findData("pulled_between"))
+        assert slot.client.card.faults.pull_at_second_ac is True and panel.fault_note.text() == ""
+        faults.setCurrentIndex(faults.findData("wrong_arqc"))
+        assert slot.client.card.faults.wrong_arqc is True
+    finally:
+        panel.findChild(QPushButton, "sim_remove_bankcard").click()
+    host = panel.findChild(QComboBox, "sim_bank_host")
+    host.setCurrentIndex(host.findData("totals_differ"))
+    assert [f.kind for f in bank._faults] == ["totals"]
+    host.setCurrentIndex(host.findData("arpc_wrong"))
+    assert [f.kind for f in bank._faults] == ["bad_arpc"]
     host.setCurrentIndex(host.findData("ok"))
     assert not bank._faults
 

@@ -40,7 +40,8 @@ UNPLUGGABLE_KINDS = (DeviceKind.IDCARD, DeviceKind.RECEIPT_PRINTER, DeviceKind.P
 UNPLUGGABLE = tuple(device_word(kind) for kind in UNPLUGGABLE_KINDS)  # the scenarios' words: `unplug = "printer"`
 PCSC_READERS = (DeviceKind.SSCARD, DeviceKind.BANKCARD)  # unplugged by restarting our own pcscd without them
 # ok; the next purchase meets drop / no_answer / late / code; slow: every message late; unreachable: no listener.
-BANK_HOST_MODES = ("ok", "drop", "no_answer", "late", "code", "slow", "unreachable", "arpc_wrong")
+# totals_differ: the next day-end settlement's host totals leave out one purchase (the kiosk then uploads the batch).
+BANK_HOST_MODES = ("ok", "drop", "no_answer", "late", "code", "slow", "unreachable", "arpc_wrong", "totals_differ")
 # Faults of the bank card in the slot (issue 19): its ARQC spoiled, AAC at the second GENERATE AC, pulled between
 CARD_CHIP_FAULTS = {"wrong_arqc": "wrong_arqc", "aac_second": "second_ac", "pulled_between": "pull_at_second_ac"}
 
@@ -172,6 +173,8 @@ class Bench:
             self.unplugged.add(BANK_HOST)
         elif mode == "arpc_wrong":
             bank.fault_next("bad_arpc")
+        elif mode == "totals_differ":
+            bank.fault_next("totals")
 
     def bankcard_fault(self, fault: str) -> None:
         """The card in the slot misbehaves from its next GENERATE AC on (CARD_CHIP_FAULTS)."""

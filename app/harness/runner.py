@@ -405,6 +405,34 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         if not self.wait_until(lambda: actual() == wanted, self.within(step)):
             raise StepFailed(f"the bank host's books show {wanted}", f"{actual()}")
 
+    def do_settle(self, flag: bool, step: ScenarioStep) -> None:
+        """The kiosk's day-end settlement now, as its idle pass runs it at bank.settle_at (kiosk/background.py)."""
+        scheduler = self.kiosk.recovery
+        if scheduler.settlement is None:
+            raise StepFailed("a kiosk with a bank connection to settle", "no bank connection")
+        scheduler.last_settlement = None
+        scheduler.settle()
+
+    def do_expect_settlement(self, expected: dict[str, Any], step: ScenarioStep) -> None:
+        """The last settlement's ``outcome`` (balanced, unbalanced, postponed, failed), ``batch``, ``count`` and
+        ``amount_fen`` (the kiosk's totals), ``uploaded`` (purchases in its batch upload)."""
+        unknown = set(expected) - {"outcome", "batch", "count", "amount_fen", "uploaded"}
+        if unknown:
+            keys = "outcome, batch, count, amount_fen, uploaded"
+            raise StepFailed(f"expect_settlement keys {keys}; not {sorted(unknown)}")
+
+        def actual() -> dict[str, Any]:
+            result = self.kiosk.recovery.last_settlement
+            if result is None:
+                return {}
+            values = {"outcome": result.outcome, "batch": result.batch, "uploaded": len(result.uploaded)}
+            if result.kiosk is not None:
+                values |= {"count": result.kiosk.count, "amount_fen": result.kiosk.amount_fen}
+            return {key: values.get(key) for key in expected}
+
+        if not self.wait_until(lambda: actual() == expected, self.within(step)):
+            raise StepFailed(f"the settlement {expected}", f"{actual() or 'not finished'}")
+
     def _certificates(self) -> list[Path]:
         return list(self.a4.printed)[self.certificates_before:] if self.a4 is not None else []
 

@@ -60,6 +60,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "remove_bankcard": FLAG,
     "bank_host": TEXT,
     "bankcard_fault": TEXT,
+    "settle": FLAG,
     # the screen
     "tap": TEXT,
     "tap_text": TEXT,
@@ -83,6 +84,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_open_orders": (int,),
     "expect_session_wiped": FLAG,
     "expect_bank": TABLE,
+    "expect_settlement": TABLE,
     "expect_certificate": TEXTS,
     "expect_certificate_count": (int,),
     "expect_no_certificate_text": TEXTS,

@@ -278,6 +278,8 @@ class SimulatorPanel(QWidget):
             ("no_answer", self.tr("Bank host: never answers the next purchase")),
             ("late", self.tr("Bank host: answers the next purchase 3 s late")),
             ("code", self.tr("Bank host: answers the next purchase with the code below")),
+            ("arpc_wrong", self.tr("Bank host: a wrong ARPC in the next approval")),
+            ("totals_differ", self.tr("Bank host: the next settlement's totals leave out a purchase")),
         ):
             self.bank_mode.addItem(text, key)
         self.bank_mode.currentIndexChanged.connect(self.set_bank_host)
@@ -300,8 +302,25 @@ class SimulatorPanel(QWidget):
             lambda: self.set_bank_host() if self.bank_mode.currentData() == "code" else None
         )
         box.addWidget(self.bank_code)
+        box.addWidget(self._card_fault_box())
         bank.setEnabled(host is not None and DeviceKind.BANKCARD in self.bench.simulators)
         return bank
+
+    def _card_fault_box(self) -> QComboBox:
+        """The chip of the card in the slot, from its next GENERATE AC on (Bench.bankcard_fault)."""
+        self.card_fault = QComboBox()
+        self.card_fault.setObjectName("sim_bankcard_fault")
+        for key, text in (
+            ("", self.tr("Bank card chip: normal")),
+            ("wrong_arqc", self.tr("Bank card chip: a wrong ARQC (the host declines)")),
+            ("aac_second", self.tr("Bank card chip: AAC at the second GENERATE AC")),
+            ("pulled_between", self.tr("Bank card chip: pulled between the two GENERATE ACs")),
+        ):
+            self.card_fault.addItem(text, key)
+        self.card_fault.currentIndexChanged.connect(
+            lambda: self.act(self.bench.bankcard_fault, key) if (key := self.card_fault.currentData()) else None
+        )
+        return self.card_fault
 
     def set_bank_host(self) -> None:
         """The chosen mode; a response code applies to the next purchase, so choosing another one re-arms it."""
