@@ -148,7 +148,7 @@ class KioskApp:
         from screens.maintenance import open_maintenance
 
         self.recovery.stop()
-        self.maintenance = open_maintenance(self.ctx, self.window)
+        self.maintenance = open_maintenance(self.ctx, self.window, voice=self.voice)  # the hall volume: devices page
         self.maintenance.ended.connect(self.maintenance_ended)
         self.maintenance.restart_requested.connect(lambda: self.app.exit(EXIT_RESTART))
         self.maintenance.shutdown_requested.connect(lambda: self.app.exit(EXIT_SHUTDOWN))

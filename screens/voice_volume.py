@@ -1,11 +1,13 @@
 """Maintenance mode's voice section: the audio output in words (or that there is none: the kiosk is silent), the
-hall's volume, and a test sound at that volume. Self-contained: a maintenance page adds it with the kiosk's Voice."""
+hall's volume, and a test sound at that volume. Self-contained: a maintenance page adds it with the kiosk's Voice
+and a setter that audits the change; a change that fails (disk full, audit log not writable) is emitted in
+``failed`` for the page to say, and the volume shown stays the one in force."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.voice import AudioOutput, Voice, audio_output
@@ -17,9 +19,17 @@ TEST_SOUND_TEXT = QT_TRANSLATE_NOOP("VoiceVolumeSection", "This is the kiosk's t
 
 
 class VoiceVolumeSection(QWidget):
-    def __init__(self, voice: Voice, output: Callable[[], AudioOutput] = audio_output) -> None:
+    failed = Signal(object)  # the OSError a change raised (the volume stayed as it was)
+
+    def __init__(
+        self,
+        voice: Voice,
+        output: Callable[[], AudioOutput] = audio_output,
+        set_volume: Callable[[float], object] | None = None,
+    ) -> None:
         super().__init__()
         self.voice = voice
+        self.set_volume = set_volume or voice.set_hall_volume
         self.setObjectName("VoiceVolumeSection")
         layout = QVBoxLayout(self)
         layout.addWidget(label(self.tr("Voice prompts"), "Subtitle"))
@@ -46,7 +56,12 @@ class VoiceVolumeSection(QWidget):
         self.show_level()
 
     def change(self, delta: float) -> None:
-        self.voice.set_hall_volume(self.voice.hall_volume + delta)
+        try:
+            self.set_volume(self.voice.hall_volume + delta)
+        except OSError as error:
+            self.show_level()
+            self.failed.emit(error)
+            return
         self.show_level()
         self.voice.play_test_sound()
 

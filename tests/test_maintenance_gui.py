@@ -154,14 +154,30 @@ def test_journal_browsing_masked_and_resolution_needs_a_note(maintenance_kiosk, 
     details = page.details.toPlainText()
     assert ID_NUMBER not in details and "1101**********002X" in details
     assert "auth_sent" in details and "the bank did not answer" in details
+    # The one choice for a flagged record says what it does: the record becomes resolved.
+    assert page.target.count() == 1 and page.target.currentData() == PaymentState.RESOLVED
+    assert page.target.currentText() in (
+        "Mark resolved (settled outside the kiosk)",
+        "标记为已处理（已在自助机外处理）",
+    )
     page.note.setText("ok")
     click(qtbot, window, "resolve")
     assert ctx.journal.events(entry.journal_no)[-1][2] == "recovery: the bank did not answer"
     page.note.setText("bank confirmed no debit by phone")
     click(qtbot, window, "resolve")
-    assert ctx.journal.events(entry.journal_no)[-1][2] == "technician T001: bank confirmed no debit by phone"
+    assert ctx.journal.get(entry.journal_no).state is PaymentState.RESOLVED
+    assert ctx.journal.events(entry.journal_no)[-1][1:] == (
+        PaymentState.RESOLVED,
+        "technician T001: bank confirmed no debit by phone",
+    )
     resolved = [e for e in window.service.audit.entries() if e.action == "payment_resolved"]
     assert len(resolved) == 1 and resolved[0].detail["journal_no"] == entry.journal_no
+    assert resolved[0].detail["state"] == "resolved"
+    # The list shows the state it is in now, without the unresolved mark, and nothing more to choose.
+    assert page.list.count() == 1 and "  resolved  " in page.list.item(0).text() and "⚠" not in page.list.item(0).text()
+    page.list.setCurrentRow(0)
+    assert "State: resolved" in page.details.toPlainText() or "状态: resolved" in page.details.toPlainText()
+    assert page.target.count() == 0
     page.unresolved.setChecked(True)
     click(qtbot, window, "journal_search")
     assert page.list.count() == 0
@@ -217,8 +233,11 @@ def test_logs_export_masked_and_power_signals(maintenance_kiosk, maintenance_win
     click(qtbot, window, "open_logs")
     assert "1101**********002X" in window.pages["logs"].lines.toPlainText()
     click(qtbot, window, "log_export")
+    page = window.pages["logs"]
+    qtbot.waitUntil(lambda: "kiosk-log-" in page.message.text(), timeout=WAIT_MS)  # exported off the GUI thread
     exported = list(window.service.export_dir().glob("kiosk-log-*.txt"))
     assert len(exported) == 1 and ID_NUMBER not in exported[0].read_text()
+    assert str(exported[0]) in page.message.text()
     click(qtbot, window, "maintenance_menu")
     click(qtbot, window, "open_audit")
     assert "logs_exported" in window.pages["audit"].lines.toPlainText()
@@ -303,11 +322,13 @@ def test_export_to_a_removable_drive_that_is_not_there_says_so(make_kiosk, qtbot
     click(qtbot, window, "open_logs")
     click(qtbot, window, "log_export")
     page = window.pages["logs"]
-    assert str(drive) in page.message.text() and not drive.exists()  # nothing written to the kiosk's own disk
+    qtbot.waitUntil(lambda: str(drive) in page.message.text(), timeout=WAIT_MS)
+    assert not drive.exists()  # nothing written to the kiosk's own disk
     assert "请插入移动存储设备" in page.message.text()  # said in the technician's language
     assert "export_failed" in audit_actions(window)
     drive.mkdir(parents=True)  # the drive is mounted
     click(qtbot, window, "log_export")
+    qtbot.waitUntil(lambda: "kiosk-log-" in page.message.text(), timeout=WAIT_MS)
     assert len(list(drive.glob("kiosk-log-*.txt"))) == 1 and audit_actions(window)[-1] == "logs_exported"
 
 

@@ -4,7 +4,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="31"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="51"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
@@ -103,122 +103,127 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="15"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="16"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="17"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="18"/>
         <source>ID card reader</source>
         <translation>身份证阅读器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="18"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="19"/>
         <source>Social security card reader</source>
         <translation>社保卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="19"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="20"/>
         <source>PIN pad</source>
         <translation>密码键盘</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="20"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="21"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="21"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="22"/>
         <source>A4 printer</source>
         <translation>A4打印机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="22"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="23"/>
         <source>Bank card reader</source>
         <translation>银行卡读卡器</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="23"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="24"/>
         <source>Bank host</source>
         <translation>银行主机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="28"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="29"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="31"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="32"/>
         <source>Read an ID card</source>
         <translation>读身份证</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="32"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="33"/>
         <source>Read a social security card</source>
         <translation>读社保卡</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="33"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="34"/>
         <source>PIN pad check values</source>
         <translation>密码键盘校验值</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="34"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="35"/>
         <source>Test receipt</source>
         <translation>测试小票</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="35"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="36"/>
         <source>Test A4 page</source>
         <translation>测试A4页</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="48"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="49"/>
         <source>New paper roll put in</source>
         <translation>已换新纸卷</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="55"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="62"/>
         <source>Asking the devices…</source>
         <translation>正在查询设备…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="69"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="76"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="75"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="82"/>
         <source>Test passed</source>
         <translation>测试通过</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="75"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="82"/>
         <source>Test failed</source>
         <translation>测试失败</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="82"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="89"/>
         <source>The device did not answer: {error}</source>
         <translation>设备无应答：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="86"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="92"/>
+        <source>The volume was not changed: {error}</source>
+        <translation>音量未更改：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/devices_page.py" line="96"/>
         <source>Receipt paper: {used} receipts since the last roll, about {left} left.</source>
         <translation>小票纸：换纸后已打印{used}张，约剩{left}张。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="89"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="99"/>
         <source>Paper is running out: put in a new roll.</source>
         <translation>纸张即将用完：请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="96"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="106"/>
         <source>The paper counter was not reset: {error}</source>
         <translation>纸卷计数未重置：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/devices_page.py" line="99"/>
+        <location filename="../../screens/maintenance/devices_page.py" line="109"/>
         <source>Paper counter reset.</source>
         <translation>纸张计数已清零。</translation>
     </message>
@@ -316,27 +321,27 @@
         <translation>处理步骤：</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="97"/>
-        <source>Mark resolved (stays flagged)</source>
-        <translation>标记为已处理（保持待人工状态）</translation>
+        <location filename="../../screens/maintenance/journal_page.py" line="99"/>
+        <source>Mark resolved (settled outside the kiosk)</source>
+        <translation>标记为已处理（已在自助机外处理）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="103"/>
+        <location filename="../../screens/maintenance/journal_page.py" line="108"/>
         <source>Choose an unresolved payment first.</source>
         <translation>请先选择一笔未处理的缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="109"/>
+        <location filename="../../screens/maintenance/journal_page.py" line="114"/>
         <source>A resolution needs a written note (at least 10 characters).</source>
         <translation>人工处理必须填写说明（至少10个字符）。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="112"/>
+        <location filename="../../screens/maintenance/journal_page.py" line="117"/>
         <source>The journal refused: {error}</source>
         <translation>流水拒绝了此操作：{error}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/journal_page.py" line="116"/>
+        <location filename="../../screens/maintenance/journal_page.py" line="121"/>
         <source>Payment {no} resolved.</source>
         <translation>缴费 {no} 已处理。</translation>
     </message>
@@ -362,19 +367,29 @@
 <context>
     <name>LogsPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="13"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="15"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="16"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="18"/>
         <source>Export logs (personal data masked)</source>
         <translation>导出日志（个人信息已脱敏）</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="22"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="26"/>
         <source>The log is empty.</source>
         <translation>日志为空。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/logs_page.py" line="28"/>
+        <source>The log cannot be read: {error}</source>
+        <translation>无法读取日志：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/logs_page.py" line="35"/>
+        <source>Exporting the logs…</source>
+        <translation>正在导出日志…</translation>
     </message>
 </context>
 <context>
@@ -403,122 +418,122 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="50"/>
+        <location filename="../../screens/maintenance/window.py" line="51"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="87"/>
+        <location filename="../../screens/maintenance/window.py" line="88"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="90"/>
+        <location filename="../../screens/maintenance/window.py" line="91"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="92"/>
+        <location filename="../../screens/maintenance/window.py" line="93"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="103"/>
+        <location filename="../../screens/maintenance/window.py" line="104"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="120"/>
+        <location filename="../../screens/maintenance/window.py" line="121"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="121"/>
+        <location filename="../../screens/maintenance/window.py" line="122"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="122"/>
+        <location filename="../../screens/maintenance/window.py" line="123"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="123"/>
+        <location filename="../../screens/maintenance/window.py" line="124"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="124"/>
+        <location filename="../../screens/maintenance/window.py" line="125"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="125"/>
+        <location filename="../../screens/maintenance/window.py" line="126"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="126"/>
+        <location filename="../../screens/maintenance/window.py" line="127"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="127"/>
+        <location filename="../../screens/maintenance/window.py" line="128"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="149"/>
+        <location filename="../../screens/maintenance/window.py" line="150"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="158"/>
+        <location filename="../../screens/maintenance/window.py" line="159"/>
         <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
         <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="167"/>
+        <location filename="../../screens/maintenance/window.py" line="168"/>
         <source>State directory cannot be written</source>
         <translation>状态目录无法写入</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="168"/>
+        <location filename="../../screens/maintenance/window.py" line="169"/>
         <source>Disk almost full</source>
         <translation>磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="169"/>
+        <location filename="../../screens/maintenance/window.py" line="170"/>
         <source>Payment journal damaged</source>
         <translation>缴费流水已损坏</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="170"/>
+        <location filename="../../screens/maintenance/window.py" line="171"/>
         <source>Unfinished payments not settled</source>
         <translation>未完成的缴费未能处理</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="171"/>
+        <location filename="../../screens/maintenance/window.py" line="172"/>
         <source>Demo or placeholder signing key</source>
         <translation>核验码密钥为演示密钥或占位符</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="172"/>
+        <location filename="../../screens/maintenance/window.py" line="173"/>
         <source>Terminal certificate missing or bad</source>
         <translation>终端证书缺失或无效</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="185"/>
+        <location filename="../../screens/maintenance/window.py" line="186"/>
         <source>Out of service — {name} ({kind}), since {since}: {detail}</source>
         <translation>暂停服务 — {name}（{kind}），自 {since} 起：{detail}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="188"/>
+        <location filename="../../screens/maintenance/window.py" line="189"/>
         <source>Update {version} installed: the kiosk restarts into it once idle after you leave.</source>
         <translation>更新 {version} 已安装：您离开维护模式后，终端空闲时将自动重启并使用新版本。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="191"/>
+        <location filename="../../screens/maintenance/window.py" line="192"/>
         <source>The audit log cannot be written: {n} entries kept in memory. Only viewing works.</source>
         <translation>审计日志无法写入：{n} 条记录暂存在内存中。只能查看。</translation>
     </message>
@@ -526,27 +541,27 @@
 <context>
     <name>PowerPage</name>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="46"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="66"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="48"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="68"/>
         <source>Restart the application</source>
         <translation>重启程序</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="49"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="69"/>
         <source>Shut down the kiosk</source>
         <translation>关闭终端</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="50"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="70"/>
         <source>Exit to the desktop</source>
         <translation>退出到桌面</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/logs_page.py" line="72"/>
+        <location filename="../../screens/maintenance/logs_page.py" line="92"/>
         <source>Confirm: {action}</source>
         <translation>确认：{action}</translation>
     </message>

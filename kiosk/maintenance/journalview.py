@@ -1,9 +1,9 @@
 """Browsing the payment journal for a technician: by day and state, personal data masked, with the steps
 recovery took; a manual resolution with a written note.
 
-A flagged record is an end state (TRANSITIONS allows nothing after it), so "resolved by a technician" is recorded
-as an event on the record — flagged again, its note starting "technician <id>:" — and the money side (a refund, a
-posting) is done outside the kiosk and named in the note.
+A flagged record waits for a technician: settled, it becomes RESOLVED (the only state TRANSITIONS allows after
+FLAGGED), the event's note starting "technician <id>:"; the money side (a refund, a posting) is done outside the
+kiosk and named in the note.
 """
 
 from __future__ import annotations
@@ -87,9 +87,7 @@ def steps(journal: Journal, journal_no: str) -> list[str]:
 
 
 def resolution_targets(entry: JournalEntry) -> list[PaymentState]:
-    """Where a technician may move the record: TRANSITIONS' next states, or the record itself when flagged."""
-    if entry.state is PaymentState.FLAGGED:
-        return [PaymentState.RESOLVED]
+    """Where a technician may move the record: TRANSITIONS' next states (a flagged record's: resolved)."""
     return sorted(TRANSITIONS[entry.state], key=lambda state: state.value)
 
 

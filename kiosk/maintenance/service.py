@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from drivers.base import DeviceKind
 from kiosk.config import ConfigError, KioskConfig
@@ -30,6 +30,9 @@ from kiosk.maintenance.lockout import Lockout
 from kiosk.maintenance.paper import paper_counter
 from kiosk.payments.journal import JournalEntry, PaymentState
 from kiosk.payments.reconcile import ReconciliationReport
+
+if TYPE_CHECKING:
+    from kiosk.voice import Voice
 
 LOCKOUT_FILE = "maintenance_lockout.json"
 T = TypeVar("T")
@@ -49,8 +52,9 @@ class SignIn:
 
 
 class MaintenanceService:
-    def __init__(self, ctx: KioskContext, config_file: Path | None = None) -> None:
+    def __init__(self, ctx: KioskContext, config_file: Path | None = None, voice: Voice | None = None) -> None:
         self.ctx = ctx
+        self.voice = voice  # the kiosk's voice prompts (None: maintenance opened without them, no volume section)
         config = ctx.config
         section = config.section("maintenance")
         self.technicians = Technicians(dict(section["technicians"]))
@@ -61,6 +65,7 @@ class MaintenanceService:
         self.paper = paper_counter(config, ctx.journal, ctx.clock)
         self.paper.listen(ctx.receipts)  # idempotent: the application may listen from start-up already
         self.editor = ConfigEditor(Path(config_file) if config_file else config.source)
+        self.log: logexport.LogSource = logexport.kiosk_log(self.log_dir())  # the journal under systemd
         self.signed_in: list[str] = []  # the first opened maintenance; a second joins for the key ceremony
 
     @property
@@ -194,6 +199,30 @@ class MaintenanceService:
 
     def refill_paper(self) -> None:
         self.act("paper_refill", self.paper.refill, done="paper_refilled")
+
+    def set_hall_volume(self, volume: float) -> float:
+        """The hall's voice volume (kept across restarts by the voice); returns the volume set (clamped)."""
+        voice = self.voice
+        if voice is None:
+            raise RuntimeError("maintenance was opened without the kiosk's voice")
+
+        def apply() -> float:
+            before = voice.hall_volume
+            try:
+                voice.set_hall_volume(volume)
+            except OSError:
+                voice.hall_volume = before  # not kept across a restart: a failed change changes nothing
+                raise
+            return voice.hall_volume
+
+        return self.act(
+            "voice_volume",
+            apply,
+            done="voice_volume_set",
+            outcome=lambda now: {"volume": now},
+            before=voice.hall_volume,
+            asked=round(volume, 2),
+        )
 
     # --- key ceremony ----------------------------------------------------------------------------------
 
@@ -333,7 +362,12 @@ class MaintenanceService:
     # --- logs and power --------------------------------------------------------------------------------
 
     def recent_log_lines(self, count: int = 200) -> list[str]:
-        lines = logexport.recent_lines(self.log_dir(), count)
+        """Reads the journal under systemd (journalctl): call off the GUI thread."""
+        try:
+            lines = self.log.recent_lines(count)
+        except OSError as error:
+            self.record("logs_viewed", lines=0, reason=str(error))
+            raise
         self.record("logs_viewed", lines=len(lines))
         return lines
 
@@ -345,9 +379,7 @@ class MaintenanceService:
     def export_logs(self) -> Path:
         return self.act(
             "logs_export",
-            lambda: logexport.export_logs(
-                self.log_dir(), self.export_dir(), self.config["terminal.id"], self.ctx.clock()
-            ),
+            lambda: logexport.export_logs(self.log, self.export_dir(), self.config["terminal.id"], self.ctx.clock()),
             done="logs_exported",
             failed="export_failed",
             outcome=lambda path: {"file": str(path)},

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QListWidget
 from drivers.base import DeviceKind
 from kiosk.maintenance.devices import BANK_HOST, DeviceReport, TestResult
 from screens.maintenance.common import Page, fill, run_task
+from screens.voice_volume import VoiceVolumeSection
 from screens.widgets import button, label
 
 
@@ -48,6 +49,12 @@ class DevicesPage(Page):
         refill = button(self.tr("New paper roll put in"), "nav", "paper_refill")
         refill.clicked.connect(self.refill)
         self.row(self.paper, refill)
+        # The hall's voice volume: the speakers are a device, and the test sound is their test.
+        self.voice_volume: VoiceVolumeSection | None = None
+        if service.voice is not None:
+            self.voice_volume = VoiceVolumeSection(service.voice, set_volume=service.set_hall_volume)
+            self.voice_volume.failed.connect(self._volume_failed)
+            self.layout_.addWidget(self.voice_volume)
         self.layout_.addWidget(self.message)
 
     def on_enter(self) -> None:
@@ -80,6 +87,9 @@ class DevicesPage(Page):
         for widget in self.test_buttons:
             widget.setEnabled(True)
         self.say_failure(error, self.tr("The device did not answer: {error}").format(error=error))
+
+    def _volume_failed(self, error: OSError) -> None:
+        self.say_failure(error, self.tr("The volume was not changed: {error}").format(error=error))
 
     def show_paper(self) -> None:
         level = self.service.paper.level()

@@ -94,7 +94,12 @@ class JournalPage(Page):
         fill(self.details, lines)
         if row.unresolved:
             for state in resolution_targets(self.ctx.journal.get(row.journal_no)):
-                text = self.tr("Mark resolved (stays flagged)") if state is PaymentState.FLAGGED else state.value
+                # A flagged record settled outside the kiosk becomes "resolved", the state the list then shows.
+                text = (
+                    self.tr("Mark resolved (settled outside the kiosk)")
+                    if state is PaymentState.RESOLVED
+                    else state.value
+                )
                 self.target.addItem(text, state)
 
     def resolve(self) -> None:

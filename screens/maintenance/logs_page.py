@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 
-from screens.maintenance.common import Page, fill
+from screens.maintenance.common import Page, fill, run_task
 from screens.widgets import button
 
 
@@ -13,17 +15,35 @@ class LogsPage(Page):
         super().__init__(service, self.tr("Logs"))
         self.lines = self.text_box("log_lines")
         self.layout_.addWidget(self.lines, 1)
-        export = button(self.tr("Export logs (personal data masked)"), "nav", "log_export")
-        export.clicked.connect(self.export)
-        self.row(export)
+        self.export_button = button(self.tr("Export logs (personal data masked)"), "nav", "log_export")
+        self.export_button.clicked.connect(self.export)
+        self.row(self.export_button)
         self.layout_.addWidget(self.message)
 
     def on_enter(self) -> None:
-        fill(self.lines, self.service.recent_log_lines() or [self.tr("The log is empty.")])
+        # The newest 200 lines: quick from kiosk.log and from the journal alike (journalctl -n reads from the end).
+        try:
+            lines = self.service.recent_log_lines() or [self.tr("The log is empty.")]
+        except OSError as error:
+            lines = [self.tr("The log cannot be read: {error}").format(error=error)]
+        fill(self.lines, lines)
         self.lines.verticalScrollBar().setValue(self.lines.verticalScrollBar().maximum())
 
     def export(self) -> None:
-        self.export_and_say(lambda: self.service.export_logs())
+        """Off the GUI thread: two weeks of the journal take seconds."""
+        self.export_button.setEnabled(False)
+        self.say(self.tr("Exporting the logs…"))
+        run_task(self.ctx, self.service.export_logs, self._export_done, self._export_done)
+
+    def _export_done(self, outcome: Path | Exception) -> None:
+        self.export_button.setEnabled(True)
+
+        def result() -> Path:
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        self.export_and_say(result)
 
 
 class AuditPage(Page):

@@ -15,6 +15,7 @@ from kiosk.context import KioskContext
 from kiosk.maintenance.service import MaintenanceService
 from kiosk.service_health import ProblemKind
 from kiosk.update_gate import pending_update
+from kiosk.voice import Voice
 from screens.maintenance.ceremony_page import CeremonyPage
 from screens.maintenance.common import IdleGuard, Page
 from screens.maintenance.config_page import ConfigPage
@@ -42,10 +43,10 @@ class MaintenanceWindow(QWidget):
     shutdown_requested = Signal()  # power the machine off
     exit_to_desktop_requested = Signal()  # quit the kiosk to the desktop (only from here)
 
-    def __init__(self, ctx: KioskContext, config_file: Path | None = None) -> None:
+    def __init__(self, ctx: KioskContext, config_file: Path | None = None, voice: Voice | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.service = MaintenanceService(ctx, config_file)
+        self.service = MaintenanceService(ctx, config_file, voice)
         self.setObjectName("MaintenanceWindow")
         self.setWindowTitle(self.tr("Maintenance"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -235,12 +236,16 @@ class MaintenanceWindow(QWidget):
 
 
 def open_maintenance(
-    ctx: KioskContext, parent_window: QWidget | None = None, config_file: Path | None = None
+    ctx: KioskContext,
+    parent_window: QWidget | None = None,
+    config_file: Path | None = None,
+    voice: Voice | None = None,
 ) -> MaintenanceWindow:
     """End any customer session, then show the maintenance window over ``parent_window`` (full screen when it
-    is). ``config_file``: the file configuration edits write (default: the one the kiosk was started with)."""
+    is). ``config_file``: the file configuration edits write (default: the one the kiosk was started with);
+    ``voice``: the kiosk's voice prompts, whose hall volume the devices page sets."""
     ctx.flow.end_session("maintenance")
-    window = MaintenanceWindow(ctx, config_file)
+    window = MaintenanceWindow(ctx, config_file, voice)
     if parent_window is not None and parent_window.isFullScreen():
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
