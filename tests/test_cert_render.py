@@ -23,10 +23,11 @@ from cert_fixtures import (
     write_pdf,
 )
 from kiosk.domain.money import fen_to_chinese_uppercase
-from kiosk.verification import verify_code
+from kiosk.verification import make_code, verify_code
 from printers.certificates import fonts
-from printers.certificates.models import PaymentForm, PaymentSummaryRow
+from printers.certificates.models import PaymentForm, PaymentSummaryRow, QueryList, QueryListRow
 from printers.certificates.payment import render_payment_certificate
+from printers.certificates.query_list import render_query_list
 from printers.certificates.tax import render_tax_certificate
 
 TAX_LABELS = [
@@ -164,3 +165,35 @@ def test_a_missing_font_names_the_debian_package(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(fonts, "_registered", None)
     with pytest.raises(fonts.FontMissingError, match="fonts-wqy-zenhei"):
         fonts.register_fonts(tmp_path / "missing.ttc")
+
+
+def query_list_doc(rows: int) -> QueryList:
+    number = "(2026)鲁社查 00000007"
+    item = "企业职工基本养老保险费（灵活就业）"
+    row = QueryListRow("2025年3月", item, "882.60", "4,413.00", "银行卡", "代缴：张*丰", "已缴费", "2025年3月15日")
+    return QueryList(
+        number=number,
+        print_date="2026年11月27日",
+        person_name="赵*",
+        id_number="3701**********0625",
+        conditions="2025年1月至2025年12月，全部险种，全部状态",
+        rows=[row] * rows,
+        paid_count=str(rows),
+        total_figures="¥52,956.00",
+        verification_code=make_code(KEY, number, ID_NUMBER, "赵敏", 5295600),
+        issuer="自助终端T-01",
+    )
+
+
+def test_the_query_list_paginates_with_its_header_and_escapes_nothing_away(tmp_path: Path) -> None:
+    path = write_pdf(render_query_list(query_list_doc(60)), tmp_path)
+    pages = page_count(path)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = pdf_text(path, page)
+        assert f"第{page}页共{pages}页" in text and "费款所属期" in text and "缴费人" in text  # header repeated
+        assert ("已缴费60笔，合计¥52,956.00" in text) == (page == pages)
+    first = pdf_text(path, 1)
+    assert "社会保险费缴费记录查询结果" in first and "(2026)鲁社查00000007" in first and "代缴：张*丰" in first
+    assert "3701**********0625" in first and "赵*" in first
+    assert decode_qr(path, pages)  # the verification QR on the last page
