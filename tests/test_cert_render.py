@@ -185,7 +185,7 @@ def query_list_doc(rows: int) -> QueryList:
     )
 
 
-def test_the_query_list_paginates_with_its_header_and_escapes_nothing_away(tmp_path: Path) -> None:
+def test_the_query_list_paginates_with_its_header_and_masks_the_person(tmp_path: Path) -> None:
     path = write_pdf(render_query_list(query_list_doc(60)), tmp_path)
     pages = page_count(path)
     assert pages >= 3
