@@ -20,6 +20,7 @@ from typing import Any
 from PySide6 import QtWidgets
 
 from app.harness.bench import Bench, BenchError
+from app.harness.browser import BrowserUnavailable, PhoneBrowser
 from app.harness.failure import StepFailed
 from app.harness.gui_driver import POLL_MS, KioskGuiDriver, plain
 from app.harness.maintenance_steps import MaintenanceSteps
@@ -90,6 +91,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         bank = bench.simulators.get(BANK_HOST)
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
+        self.phone = PhoneBrowser()  # Chromium, started by the first verify_receipt step
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -97,17 +99,20 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         report = ScenarioReport(self.scenario)
         started = time.monotonic()
         self.pump(100)  # let the first screen settle and the identity watcher open its readers
-        for step in self.scenario.steps:
-            try:
-                getattr(self, f"do_{step.action}")(step.value, step)
-            except (StepFailed, BenchError) as failure:
-                report.failed = step
-                report.expected = failure.expected if isinstance(failure, StepFailed) else str(failure)
-                report.actual = failure.actual if isinstance(failure, StepFailed) else ""
-                report.screen = self.step_name()
-                report.screen_text = self.visible_texts()
-                break
-            report.steps_passed += 1
+        try:
+            for step in self.scenario.steps:
+                try:
+                    getattr(self, f"do_{step.action}")(step.value, step)
+                except (StepFailed, BenchError) as failure:
+                    report.failed = step
+                    report.expected = failure.expected if isinstance(failure, StepFailed) else str(failure)
+                    report.actual = failure.actual if isinstance(failure, StepFailed) else ""
+                    report.screen = self.step_name()
+                    report.screen_text = self.visible_texts()
+                    break
+                report.steps_passed += 1
+        finally:
+            self.phone.close()
         report.seconds = time.monotonic() - started
         return report
 
@@ -275,6 +280,32 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         missing = [text for text in _texts(texts) if text not in printed]
         if missing:
             raise StepFailed(f"the last receipt contains {missing}", f"it reads: {_one_line(printed)}")
+
+    def do_verify_receipt(self, expected: str, step: ScenarioStep) -> None:
+        """Open the last receipt's QR code (the bureau's verification page) in Chromium, as a phone would:
+        ``genuine`` expects the page to say 核验通过; ``tampered`` changes one character of the code first and
+        expects 核验未通过."""
+        if expected not in ("genuine", "tampered"):
+            raise StepFailed("verify_receipt = 'genuine' or 'tampered'", repr(expected))
+        seconds = self.within(step)
+        self.wait_until(lambda: bool(self._receipts()), seconds)
+        receipts = self._receipts()
+        if not receipts or not receipts[-1].qr_payloads:
+            raise StepFailed(f"a printed receipt with a QR code within {seconds:g} s", "none was cut")
+        url = receipts[-1].qr_payloads[-1]
+        if "/verify/" not in url:
+            raise StepFailed("the receipt's QR code is a verification page's URL", url)
+        if expected == "tampered":
+            base, code = url.rsplit("/", 1)
+            middle = len(code) // 2
+            url = f"{base}/{code[:middle]}{'B' if code[middle] == 'A' else 'A'}{code[middle + 1 :]}"
+        try:
+            text = self.phone.open(url)
+        except BrowserUnavailable as error:
+            raise StepFailed("the phone's browser (Chromium) opens the page", str(error)) from None
+        wanted, unwanted = ("核验通过", "核验未通过") if expected == "genuine" else ("核验未通过", "核验通过：")
+        if wanted not in text or unwanted in text:
+            raise StepFailed(f"the verification page says {wanted}", f"it reads: {_one_line(text)}")
 
     def do_expect_no_receipt_text(self, texts: str | list[str], step: ScenarioStep) -> None:
         printed = "\n".join("\n".join(receipt.lines) for receipt in self._receipts())

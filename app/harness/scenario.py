@@ -88,6 +88,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_certificate": TEXTS,
     "expect_certificate_count": (int,),
     "expect_no_certificate_text": TEXTS,
+    "verify_receipt": TEXT,  # the last receipt's QR code in Chromium: "genuine" or "tampered"
 }
 ACTIONS.update(MAINTENANCE_ACTIONS)
 # Keys a step may carry besides its action.

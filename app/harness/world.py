@@ -47,6 +47,9 @@ from parties.bankhost.simulator import BankHostSimulator
 from parties.bankhost.testkeys import install_test_master_key
 from parties.feesystem.embedded import EmbeddedFeeSystem, open_embedded
 from parties.feesystem.http_server import FeeSystemHttpServer
+from parties.feesystem.public_pages import PublicPages
+from parties.feesystem.server_tls import ServerTls
+from parties.feesystem.test_pki import make_test_pki
 from printers.a4.private_cupsd import CupsUnavailable
 from printers.a4.simulator import CupsFilePrinterSimulator
 from printers.escpos.simulator import EscPosPrinterSimulator
@@ -59,6 +62,7 @@ RECEIPTS_DIR = "receipts"
 CERTIFICATES_DIR = "certificates"
 PINPAD_KEYS = "pinpad.json"
 BANK_DIR = "bank"  # the bank host simulator's state: accounts, ledger, working keys (bankhost.json)
+PKI_DIR = "pki"  # the fee-system simulator's test CA, its server certificate, the CRL, the terminal's certificate
 PCSCD_LOG = "pcscd.log"  # what the world's own pcscd says (errors only)
 # The FRIENDLYNAMEs of the card slots in our own pcscd.
 OWN_READER_NAMES = {DeviceKind.SSCARD: "Kiosk Sim SSCard", DeviceKind.BANKCARD: "Kiosk Sim Bank Card"}
@@ -143,7 +147,10 @@ class World:
 
     def overrides(self) -> dict[str, Any]:
         """The sections as dotted configuration keys (a kiosk configuration in mode "real" on this world)."""
-        return {f"{section}.{key}": value for section, values in self.sections.items() for key, value in values.items()}
+        values = {f"{section}.{key}": value for section, keys in self.sections.items() for key, value in keys.items()}
+        if self.fee_server is not None:  # the QR codes lead to its public verification page (no client certificate)
+            values["verification.page_url"] = self.fee_server.public_url
+        return values
 
     def wait_until_started(self) -> None:
         starting = self._a4_starting
@@ -328,9 +335,23 @@ class World:
     def _start_fee_system(self) -> dict[str, Any]:
         """The embedded fee system (its database in the state directory) behind its HTTP gateway on loopback."""
         self.fee_backend = open_embedded(self.config, self.clock)
+        # Mutual TLS as in a hall (docs/fee-system-http.md): a test CA in <state>/pki, the kiosk's terminal certificate.
+        pki = make_test_pki(self.config.state_path(PKI_DIR))
+        terminal = pki.terminal(self.config["terminal.id"])
         # Controls on: the simulated world's phone pays QR orders through the gateway (the sim panel, scenarios).
-        self.fee_server = FeeSystemHttpServer(self.fee_backend, controls=True).start()
-        return {"kind": "http", "url": self.fee_server.url}
+        self.fee_server = FeeSystemHttpServer(
+            self.fee_backend,
+            controls=True,
+            tls=ServerTls(pki.server_files()),
+            public_pages=PublicPages(self.fee_backend.certificates),
+        ).start()
+        return {
+            "kind": "http",
+            "url": self.fee_server.url,
+            "ca_file": str(pki.ca_file),
+            "cert_file": str(terminal.cert_file),
+            "key_file": str(terminal.key_file),
+        }
 
 
 class Simulation:
