@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.payments.journal import JournalUnhealthy, PaymentState
-from kiosk.payments.journal_copy import copy_path_for, restore_from_copy
+from kiosk.payments.journal_copy import WAL_PAGES, copy_path_for, restore_from_copy
 from kiosk.payments.journal_health import Watermark
 from kiosk.payments.journal_open import open_kiosk_journal
 from kiosk.payments.qr import QrPayments
@@ -43,17 +43,17 @@ def snapshot(copy: Path, to: Path) -> Path:
     return to
 
 
-def copy_pages_written(copy: Path, work) -> int:
-    """How many pages ``work`` makes the kiosk write to the copy: its write-ahead log is emptied first, so its
-    length afterwards counts them (a whole-file copy would write every page of the journal)."""
-    other = sqlite3.connect(copy)
-    try:
-        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        other.close()
+def copy_pages_written(keeper, work) -> int:
+    """How many pages ``work`` makes the kiosk write to its copy: the copy's write-ahead log is emptied first and
+    not checkpointed meanwhile, so its length afterwards counts them (a whole-file copy would write every page)."""
+    assert keeper is not None and keeper.copy is not None
+    copy, db = keeper.copy.path, keeper.copy._target()
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     work()
-    page = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True).execute("PRAGMA page_size").fetchone()[0]
+    page = db.execute("PRAGMA page_size").fetchone()[0]
     frames = (Path(f"{copy}-wal").stat().st_size - 32) // (page + 24)  # WAL header 32 bytes, 24 per frame
+    db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
     return frames
 
 
@@ -159,10 +159,10 @@ def test_a_payment_costs_the_copy_the_same_few_pages_however_large_the_journal(k
         payments.cancel(order.entry)
 
     try:
-        young = copy_pages_written(copy, one_payment)
+        young = copy_pages_written(opened.keeper, one_payment)
         fill_finished(opened.journal, 3000)  # years of records, written as one commit (copied as one batch)
         assert len(copy_states(copy)) == 3001
-        old = copy_pages_written(copy, one_payment)
+        old = copy_pages_written(opened.keeper, one_payment)
         journal_pages = opened.journal.execute_read("PRAGMA page_count")[0][0]
         print(f"copy: {young} pages per payment on a new journal, {old} with {journal_pages} pages of journal")
         assert old <= young + 6 < journal_pages // 4  # a deeper b-tree, never the whole journal
