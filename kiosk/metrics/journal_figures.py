@@ -137,7 +137,8 @@ class JournalFigures:
         rows = db.execute(
             "SELECT events.state, payments.pay_method, payments.amount_fen FROM events"
             " JOIN payments ON payments.journal_no = events.journal_no"
-            f" WHERE events.id > ? AND events.state IN ({_placeholders(end_states)})",
+            # "+": the range of new events by primary key, not every end-state event through events_by_state.
+            f" WHERE events.id > ? AND +events.state IN ({_placeholders(end_states)})",
             (after, *end_states),
         ).fetchall()
         for state, method, amount_fen in rows:
@@ -163,7 +164,7 @@ class JournalFigures:
                     self._receipts_since = since
                 else:
                     self._receipts += db.execute(
-                        "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ? AND state = ? AND at >= ?",
+                        "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ? AND +state = ? AND at >= ?",
                         (self._receipts_event_id, newest, printed, since),
                     ).fetchone()[0]
                 self._receipts_event_id = newest
