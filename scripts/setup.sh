@@ -10,6 +10,8 @@ DEBIAN_PACKAGES=(
   pcscd libpcsclite-dev swig vsmartcard-vpcd
   # a TrueType CJK font for Qt and for reportlab (no tofu)
   fonts-wqy-zenhei fontconfig
+  # the tick boxes (☑ ☐) and other symbols WenQuanYi lacks, found by fontconfig's fallback
+  fonts-dejavu-core
   # Qt's runtime libraries for the offscreen and xcb platforms
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libfontconfig1 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
