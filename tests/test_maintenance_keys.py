@@ -106,6 +106,8 @@ def test_measured_an_unknown_id_takes_as_long_as_a_wrong_password(config_copy): 
         ("scrypt$16384$8$1$c2FsdA==$" + b64(bytes(32)), "16 bytes"),  # a 4-byte salt
         ("scrypt$garbage", "fields"),
     ],
+    # Named ids: the hashes carry random salts, and pytest-xdist needs the same ids in every worker.
+    ids=["scrypt-n2", "scrypt-n1024", "scrypt-r1", "pbkdf2-1", "pbkdf2-100k", "short-salt", "garbage"],
 )
 def test_a_weak_hash_is_refused_at_load_naming_the_technician_and_the_floor(config_copy, stored, floor):  # noqa: F811
     text = config_copy.read_text(encoding="utf-8")
