@@ -41,9 +41,16 @@ def build_fee_system(
     section = config.section("fee_system")
     if section["kind"] == "http":
         from kiosk.feesystem.http_client import HttpFeeSystem  # http.client and ssl only where it is used
+        from kiosk.feesystem.tls import ClientTls, tls_files
 
+        tls = None
+        if section["url"].startswith("https://"):  # mutual TLS: the terminal's certificate (docs/fee-system-http.md)
+            try:
+                tls = ClientTls(tls_files(config), config["terminal.id"])
+            except ValueError as error:  # a private key others can read: the kiosk does not start
+                raise ConfigError(config.source, "fee_system.key_file", str(error)) from None
         try:
-            return HttpFeeSystem(section["url"], timeout_seconds=section["timeout_seconds"])
+            return HttpFeeSystem(section["url"], timeout_seconds=section["timeout_seconds"], tls=tls)
         except ValueError as error:  # e.g. a URL that is not http(s)
             raise ConfigError(config.source, "fee_system.url", str(error)) from None
     return (world or simulated_world()).fee_system(config, clock)
@@ -63,6 +70,10 @@ def build_context(
     # A damaged journal, a full disk or an unwritable state directory: the kiosk still comes up, out of service
     # (ctx.health, Home's panel in words, the log), and takes no money.
     health = ServiceHealth(clock)
+    if config["fee_system.kind"] == "http":  # the terminal's certificate puts the kiosk out of service when bad
+        from kiosk.feesystem.http_client import watch_certificate
+
+        watch_certificate(fee_system, health, clock())
     journal = open_kiosk_journal(config, clock, health).journal
     devices = DeviceHub(config, stand_ins).start()
     metrics = build_metrics(config, clock)  # None when [metrics] listen = "off"

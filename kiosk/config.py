@@ -151,6 +151,12 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "people": Field(str, "demo_people.toml"),
         "url": Field(str, ""),
         "timeout_seconds": Field(NUMBER, 10, _positive),
+        # Mutual TLS (docs/fee-system-http.md): the bureau's CA, this terminal's certificate and key (0600);
+        # relative paths are under the state directory. Plain http only with insecure_loopback to a loopback host.
+        "ca_file": Field(str, "tls/bureau-ca.pem"),
+        "cert_file": Field(str, "tls/terminal.pem"),
+        "key_file": Field(str, "tls/terminal-key.pem"),
+        "insecure_loopback": Field(bool, False),
     },
     device_section(DeviceKind.IDCARD): {
         "mode": MODE,
@@ -369,3 +375,25 @@ def _check_real_devices(file: Path, values: dict[str, dict[str, Any]]) -> None:
         raise ConfigError(file, "bank.port", "missing value: the bank host's TCP port")
     if values["fee_system"]["kind"] == "http" and not values["fee_system"]["url"]:
         raise ConfigError(file, "fee_system.url", "missing value: the http fee system needs its URL")
+    if values["fee_system"]["kind"] == "http" and (plain := _plain_http_problem(values["fee_system"])):
+        raise ConfigError(file, "fee_system.url", plain)
+
+
+def _plain_http_problem(section: dict[str, Any]) -> str | None:
+    """Plain http to the fee system only when asked for (``insecure_loopback = true``) and only to this machine."""
+    from ipaddress import ip_address
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(section["url"])
+    if parts.scheme != "http":
+        return None
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return f"plain http to {host or 'nowhere'} is refused: use https (mutual TLS, docs/fee-system-http.md)"
+    if not section["insecure_loopback"]:
+        return "plain http needs insecure_loopback = true (for a loopback address only); else use https"
+    return None

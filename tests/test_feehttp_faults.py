@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED, pay_resident_pension
+from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED, pay_resident_pension, raw_context, session_tls
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
@@ -35,7 +35,7 @@ pytest_plugins = ["feehttp_fixtures"]
 def raw_post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=body, headers=headers or {}, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=5, context=raw_context()) as response:  # mutual TLS
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         with error:
@@ -90,7 +90,9 @@ def test_the_idempotency_key_header_stands_in_for_the_argument(served, client):
 def test_the_client_sends_the_idempotency_header(served, client, monkeypatch):
     seen: list[str | None] = []
     original = served.call
-    monkeypatch.setattr(served, "call", lambda name, body, key: seen.append(key) or original(name, body, key))
+    monkeypatch.setattr(
+        served, "call", lambda name, body, key, *caller: seen.append(key) or original(name, body, key, *caller)
+    )
     pay_resident_pension(client, "key-3")
     assert seen == [None, "key-3", None, "key-3"]  # quote, open (keyed), simulated payment, post (keyed)
 
@@ -212,7 +214,7 @@ def test_a_certificate_print_is_not_counted_twice_by_a_retry(served, client):
 
 def test_a_slow_server_ends_in_unavailable_within_the_timeout(served):
     served.controls.delay(5000)  # far beyond the client's 0.5 s
-    client = HttpFeeSystem(served.url, timeout_seconds=0.5, retries=3, backoff_seconds=0.01)
+    client = HttpFeeSystem(served.url, timeout_seconds=0.5, retries=3, backoff_seconds=0.01, tls=session_tls())
     started = time.monotonic()
     with pytest.raises(Unavailable) as raised:
         client.registration(RESIDENT)
@@ -330,7 +332,7 @@ def test_the_controls_work_over_http(served, client):
     assert client.registration(RESIDENT).name == "李秀英"
     assert raw_post(served.url + "/sim/refuse", b'{"calls": 0}')[0] == 400
     assert raw_post(served.url + "/sim/explode", b"{}")[0] == 400
-    with urllib.request.urlopen(served.url + "/sim/stats", timeout=5) as response:
+    with urllib.request.urlopen(served.url + "/sim/stats", timeout=5, context=raw_context()) as response:
         stats = json.loads(response.read())
     assert stats["calls"] >= 4 and "post_payment" in stats["methods"]
 

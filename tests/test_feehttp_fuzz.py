@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED
+from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED, session_tls
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FeeSystemError
 from kiosk.feesystem.http_client import HttpFeeSystem
@@ -218,7 +218,7 @@ def test_any_answer_is_a_value_or_a_fee_system_error(name, status, body):
 @settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(status=st.sampled_from([200, 400, 404, 408, 500, 503]), body=answers)
 def test_answers_over_the_wire_end_in_a_value_or_a_fee_system_error(served, status, body):
-    client = HttpFeeSystem(served.url, timeout_seconds=2, retries=1, backoff_seconds=0.001)
+    client = HttpFeeSystem(served.url, timeout_seconds=2, retries=1, backoff_seconds=0.001, tls=session_tls())
     served.controls.fail(status, calls=None, body=body)
     try:
         client.registration(RESIDENT)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from feehttp_fixtures import ELDERLY, RESIDENT
+from feehttp_fixtures import ELDERLY, RESIDENT, raw_context
+from feehttp_fixtures import connect as connect_to
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import IdempotencyConflict, InvalidRequest, QrOrderState
 from kiosk.feesystem.http_client import HttpFeeSystem
@@ -27,8 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def exchange(url: str, request: bytes, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
     """Send raw bytes and read the one answer: (status, headers, body). A dropped connection fails the test."""
-    host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+    with connect_to(url, raw_context() if url.startswith("https:") else None, timeout) as sock:  # mutual TLS
         sock.sendall(request)
         return read_answer(sock)
 

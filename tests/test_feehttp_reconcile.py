@@ -15,15 +15,18 @@ import pytest
 import tomli_w
 
 from conftest import NOW, TERMINAL
-from feehttp_fixtures import ELDERLY, RESIDENT
+from feehttp_fixtures import ELDERLY, OTHER_TERMINAL, RESIDENT, client_tls, tls_overrides
 from kiosk.domain.items import InsuredItem, PayMethod
+from kiosk.feesystem.api import NotAllowed
 from kiosk.feesystem.http_client import HttpFeeSystem
 from kiosk.payments.journal import Journal
 from kiosk.payments.qr import QrPayments
 from kiosk.payments.reconcile import FeeSystemPayments
 from parties.feesystem.embedded import EmbeddedFeeSystem
 from parties.feesystem.http_server import FeeSystemHttpServer
+from parties.feesystem.server_tls import ServerTls
 
+pytest_plugins = ["feehttp_fixtures"]  # the session's test PKI
 REPO = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO / "config"
 DAY = "2026-11-27"
@@ -38,21 +41,23 @@ class Clock:
 
 
 @pytest.fixture
-def kiosk(tmp_path):
-    """A kiosk whose configuration names an HTTP fee system: the simulator on a file, served on loopback."""
+def kiosk(tmp_path, pki, terminal_files):
+    """A kiosk whose configuration names an HTTP fee system: the simulator on a file, served on loopback (mutual
+    TLS, this terminal's certificate)."""
     clock = Clock(NOW)
     state = tmp_path / "state"
     fee = EmbeddedFeeSystem(
         tmp_path / "bureau" / "fee.sqlite3", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock
     )
-    server = FeeSystemHttpServer(fee, controls=True).start()  # the phone pays QR orders over HTTP
+    server = FeeSystemHttpServer(fee, controls=True, tls=ServerTls(pki.server_files())).start()  # the phone pays
     with open(CONFIG_DIR / "simulated.toml", "rb") as handle:
         data = tomllib.load(handle)
     data["paths"]["state_dir"] = str(state)
     data["fee_system"] |= {"kind": "http", "url": server.url, "timeout_seconds": 3}
+    data["fee_system"] |= {key.split(".")[1]: value for key, value in tls_overrides(pki, terminal_files).items()}
     config_file = tmp_path / "kiosk.toml"
     config_file.write_text(tomli_w.dumps(data), encoding="utf-8")
-    client = HttpFeeSystem(server.url, timeout_seconds=3, backoff_seconds=0.01)
+    client = HttpFeeSystem(server.url, timeout_seconds=3, backoff_seconds=0.01, tls=client_tls(pki, terminal_files))
     journal = Journal(state / "journal.sqlite3", TERMINAL, clock=clock)
     yield config_file, fee, server, client, journal, clock
     journal.close()
@@ -93,7 +98,8 @@ def test_terminal_payments_over_http_are_the_embedded_answer(kiosk):
     listed = client.terminal_payments(TERMINAL, day)
     assert listed == fee.terminal_payments(TERMINAL, day) and len(listed) == 1
     assert listed[0].amount_fen == 80000 and listed[0].idempotency_key.startswith(f"kiosk-{TERMINAL}-")
-    assert client.terminal_payments("SD370102-ZZ02", day) == []
+    with pytest.raises(NotAllowed):  # mutual TLS: a terminal lists its own payments only (403 wrong_terminal)
+        client.terminal_payments("SD370102-ZZ02", day)
     assert client.terminal_payments(TERMINAL, day.replace(day=26)) == []
 
 
@@ -122,13 +128,14 @@ def post_paid_order(client, key: str, quote_id: str, payer: str) -> None:
     client.post_payment(key, quote_id, PayMethod.WECHAT, paid.channel_txn, payer)
 
 
-def test_a_posting_no_journal_record_claims_is_unexplained_over_http(kiosk):
-    config_file, _, _, client, journal, _ = kiosk
+def test_a_posting_no_journal_record_claims_is_unexplained_over_http(kiosk, pki):
+    config_file, _, server, client, journal, _ = kiosk
     pay(client, journal, PayMethod.ALIPAY)
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     post_paid_order(client, f"kiosk-{TERMINAL}-GHOST", quote.quote_id, RESIDENT)
     other = client.quote_resident(ELDERLY, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")  # the year above is paid
-    post_paid_order(client, "kiosk-SD370102-ZZ02-OTHER", other.quote_id, ELDERLY)
+    other_terminal = client_tls(pki, pki.terminal(OTHER_TERMINAL), OTHER_TERMINAL)  # posts with its own identity
+    post_paid_order(HttpFeeSystem(server.url, tls=other_terminal), "kiosk-SD370102-ZZ02-OTHER", other.quote_id, ELDERLY)
     done = reconcile(config_file, "--date", DAY)
     assert done.returncode == 1, done.stdout + done.stderr
     books = json.loads(done.stdout)

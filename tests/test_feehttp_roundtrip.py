@@ -9,7 +9,7 @@ import typing
 import pytest
 
 from conftest import NOW
-from feehttp_fixtures import FLEXIBLE, RESIDENT, pay_resident_pension
+from feehttp_fixtures import FLEXIBLE, RESIDENT, pay_resident_pension, tls_overrides
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FeeSystem, QrOrderState
@@ -101,14 +101,14 @@ def test_config_kind_http_builds_the_client(kiosk_config, clock):
         build_fee_system(config.with_overrides({"fee_system.url": "ftp://example"}), clock)
 
 
-def test_the_kiosk_pays_through_the_http_fee_system(served, kiosk_config, clock):
-    """The kiosk's own QR payment service works the same over HTTP (journal, order, post)."""
+def test_the_kiosk_pays_through_the_http_fee_system(served, kiosk_config, clock, pki, terminal_files):
+    """The kiosk's own QR payment service works the same over HTTP (journal, order, post), mutual TLS."""
     from kiosk.application import build_fee_system
 
-    config = kiosk_config.with_overrides({"fee_system.kind": "http", "fee_system.url": served.url})
-    system = build_fee_system(config, clock)
-    record = pay_resident_pension(system, "kiosk-key")
-    assert served.backend.find_payment("kiosk-key") == record
+    overrides = {"fee_system.kind": "http", "fee_system.url": served.url, **tls_overrides(pki, terminal_files)}
+    system = build_fee_system(kiosk_config.with_overrides(overrides), clock)
+    record = pay_resident_pension(system, "kiosk-SD370102-ZZ01-key")
+    assert served.backend.find_payment("kiosk-SD370102-ZZ01-key") == record
 
 
 def test_certificates_are_numbered_counted_and_checked(client, fee_system):

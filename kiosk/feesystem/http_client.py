@@ -51,7 +51,7 @@ from kiosk.feesystem.api import (
     ResidentOffer,
     Unavailable,
 )
-from kiosk.feesystem.tls import CertificateRefused, ClientTls, refusal
+from kiosk.feesystem.tls import CertificateRefused, ClientTls, inspect, refusal
 from kiosk.feesystem.wire import (
     AT_MOST_ONCE_METHODS,
     IDEMPOTENCY_HEADER,
@@ -67,6 +67,7 @@ from kiosk.feesystem.wire import (
     method_spec,
     protocol_methods,
 )
+from kiosk.service_health import ProblemKind, ServiceHealth
 
 log = logging.getLogger(__name__)
 
@@ -155,20 +156,20 @@ class HttpFeeSystem:
             finally:
                 connection.close()
         except CertificateRefused as refused:
-            self._tell_certificate(refused.detail)
+            self.tell_certificate(refused.detail)
             return refused.detail
         except ssl.SSLError as error:
-            refused = refusal(error)
-            if refused is None:
+            problem = refusal(error)
+            if problem is None:
                 return f"connection failed: {_reason(error)}"
-            self._tell_certificate(refused.detail)
-            return refused.detail
+            self.tell_certificate(problem.detail)
+            return problem.detail
         except (OSError, http.client.HTTPException) as error:
             return f"connection failed: {_reason(error)}"
-        self._tell_certificate(None)
+        self.tell_certificate(None)
         return None if response.status == 200 else f"HTTP {response.status}"
 
-    def _tell_certificate(self, problem: str | None) -> None:
+    def tell_certificate(self, problem: str | None) -> None:
         """Tell the listener when the certificate's state changes (not on every call)."""
         with self._lock:
             changed, self._certificate_problem = problem != self._certificate_problem, problem
@@ -346,7 +347,7 @@ class HttpFeeSystem:
             refused = refusal(error)
             if refused is None:
                 raise _PassingFailure(f"connection failed: {_reason(error)}") from None
-            self._tell_certificate(refused.detail)
+            self.tell_certificate(refused.detail)
             raise refused from None
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             self._discard(connection)
@@ -357,7 +358,7 @@ class HttpFeeSystem:
         if not keep or fresh_only:
             self._discard(connection)
         if self._certificate_problem is not None:
-            self._tell_certificate(None)  # an answer came over the link: the certificate is good again
+            self.tell_certificate(None)  # an answer came over the link: the certificate is good again
         if status in RETRYABLE_STATUSES:
             raise _PassingFailure(f"HTTP {status}", _error_in(answer)) from None
         return status, answer
@@ -384,12 +385,11 @@ class HttpFeeSystem:
             if connection.sock is not None:
                 connection.sock.settimeout(timeout)
                 return connection, True
-        connection: http.client.HTTPConnection
         if self.tls is not None:
             try:
                 context = self.tls.context()
             except CertificateRefused as refused:
-                self._tell_certificate(refused.detail)
+                self.tell_certificate(refused.detail)
                 raise
             connection = http.client.HTTPSConnection(self._host, self._port, timeout=timeout, context=context)
         else:
@@ -421,6 +421,24 @@ class HttpFeeSystem:
         if refusal is None:
             raise InvalidRequest(f"{spec.name}: HTTP {status} without a fee-system error in the body")
         raise refusal
+
+
+def watch_certificate(fee_system: object, health: ServiceHealth, now: dt.datetime) -> None:
+    """The kiosk's service health follows the terminal's certificate: checked at once without the network (missing,
+    expired, another terminal's, not the bureau's), then told by every call (revoked: only the gateway knows)."""
+    if not isinstance(fee_system, HttpFeeSystem) or fee_system.tls is None:
+        return
+
+    def told(problem: str | None) -> None:
+        if problem is None:
+            health.clear(ProblemKind.CLIENT_CERTIFICATE)
+        else:
+            health.report(ProblemKind.CLIENT_CERTIFICATE, problem)
+
+    fee_system.on_certificate = told
+    found = inspect(fee_system.tls.files, fee_system.tls.terminal_id, now)
+    if found.problem is not None:
+        fee_system.tell_certificate(found.problem)
 
 
 def _is_loopback(host: str) -> bool:

@@ -24,6 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from kiosk.config import KioskConfig
 from kiosk.feesystem.api import Unavailable
 
 EXPIRY_WARNING_DAYS = 30  # a technician warning (maintenance mode, kiosk doctor) this long before expiry
@@ -225,3 +226,12 @@ def refusal(error: ssl.SSLError) -> CertificateRefused | None:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The kiosk's clock is local and naive; certificates count in UTC."""
     return moment.astimezone(dt.UTC)
+
+
+def tls_files(config: KioskConfig) -> TlsFiles:
+    """The ``[fee_system]`` files (relative paths under the state directory)."""
+    return TlsFiles(
+        ca_file=config.state_path(config["fee_system.ca_file"]),
+        cert_file=config.state_path(config["fee_system.cert_file"]),
+        key_file=config.state_path(config["fee_system.key_file"]),
+    )

@@ -11,6 +11,7 @@ The CRL file is read again when it changes, so a revocation takes effect on the 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import ssl
 import threading
@@ -23,6 +24,8 @@ from kiosk.feesystem.wire import IDEMPOTENCY_PARAMETER
 
 TERMINAL_PARAMETER = "terminal_id"
 KIOSK_KEY_PREFIX = "kiosk-"  # the kiosk journal's idempotency keys: kiosk-<terminal id>-<time>-<random>
+# A key exactly as the journal makes it names its terminal even when ids share a prefix ("A" and "A-B").
+JOURNAL_KEY = re.compile(r"kiosk-(?P<terminal>.+)-[0-9]{14}-[0-9A-F]{6}")
 WRONG_TERMINAL = "wrong_terminal"  # the detail's first word on a 403 for another terminal's request
 
 
@@ -97,5 +100,8 @@ def check_terminal(caller: str, method: str, arguments: dict[str, Any]) -> None:
     if isinstance(named, str) and named != caller:
         raise NotAllowed(f"{WRONG_TERMINAL}: terminal {caller} asked {method} for terminal {named}")
     key = arguments.get(IDEMPOTENCY_PARAMETER)
-    if isinstance(key, str) and key.startswith(KIOSK_KEY_PREFIX) and not key.startswith(f"kiosk-{caller}-"):
+    if not isinstance(key, str) or not key.startswith(KIOSK_KEY_PREFIX):
+        return  # a key no kiosk journal made names no terminal
+    journal_key = JOURNAL_KEY.fullmatch(key)
+    if not key.startswith(f"{KIOSK_KEY_PREFIX}{caller}-") or (journal_key and journal_key["terminal"] != caller):
         raise NotAllowed(f"{WRONG_TERMINAL}: terminal {caller} used another terminal's key in {method}")

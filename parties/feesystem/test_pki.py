@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from parties.feesystem.server_tls import ServerTlsFiles
+
 CA_NAME = "Test Social Insurance Bureau CA"
 ROGUE_CA_NAME = "Not The Bureau CA"
 SERVER_HOSTS = ("127.0.0.1", "localhost")
@@ -187,6 +189,10 @@ class TestPki:
 
     def rogue_ca(self) -> Issuer:
         return self._load_issuer(self._rogue_file, self._rogue_key_file)
+
+    def server_files(self) -> ServerTlsFiles:
+        """What the simulator serves with: its certificate, the CA client certificates chain to, the CRL."""
+        return ServerTlsFiles(self.server_cert_file, self.server_key_file, self.ca_file, self.crl_file)
 
     # --- terminals ---------------------------------------------------------------------------------------------
 
