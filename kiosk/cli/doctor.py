@@ -81,6 +81,7 @@ def run_checks(config_file: Path) -> list[Check]:
         checks.append(_guard("state dir", lambda: check_state_dir(config)))
         checks.append(_guard("journal", lambda: check_journal(config)))
         checks.append(_guard("secrets", lambda: check_secrets(config)))
+        checks.append(_guard("fee-system certificate", lambda: check_fee_certificate(config)))
     checks.append(_guard("clock", check_clock))
     if config is not None:
         checks.append(_guard("audio", lambda: check_audio(config)))
@@ -445,6 +446,8 @@ def check_secrets(config: KioskConfig) -> tuple[str, str]:
     from kiosk.verification import is_demo_key, key_problem, serves_for_real
 
     key = config["verification.hmac_key"]
+    if not key.strip():  # the fee system signs the codes: the old key only checks version-1 codes printed before
+        return OK, "no verification.hmac_key kept (codes are signed by the fee system)"
     problem = key_problem(key)
     if problem and serves_for_real(config):
         return FAIL, f"verification.hmac_key: {problem}; the kiosk is out of service until it is set"
@@ -453,6 +456,13 @@ def check_secrets(config: KioskConfig) -> tuple[str, str]:
     if problem:
         return FAIL, f"verification.hmac_key: {problem}"
     return OK, "verification.hmac_key is set"
+
+
+def check_fee_certificate(config: KioskConfig, now: dt.datetime | None = None) -> tuple[str, str]:
+    """The terminal's certificate for mutual TLS to the fee system (kiosk/feesystem/tls.py)."""
+    from kiosk.feesystem.tls import doctor_check
+
+    return doctor_check(config, now or dt.datetime.now())
 
 
 def check_clock(now: dt.datetime | None = None) -> tuple[str, str]:
