@@ -62,10 +62,12 @@ class PayMethod(StrEnum):
     BANK_CARD = "bank_card"
     ALIPAY = "alipay"
     WECHAT = "wechat"
+    # 聚合支付 (issue 22): one code that Alipay, WeChat Pay and UnionPay's 云闪付 can all pay; a household basket's.
+    AGGREGATED = "aggregated"
 
     @property
     def is_qr(self) -> bool:
-        return self in (PayMethod.ALIPAY, PayMethod.WECHAT)
+        return self in (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.AGGREGATED)
 
     @property
     def label(self) -> str:
@@ -80,9 +82,11 @@ PAY_METHOD_LABELS = {
     PayMethod.BANK_CARD: QT_TRANSLATE_NOOP("Domain", "Bank card"),
     PayMethod.ALIPAY: QT_TRANSLATE_NOOP("Domain", "Alipay"),
     PayMethod.WECHAT: QT_TRANSLATE_NOOP("Domain", "WeChat Pay"),
+    PayMethod.AGGREGATED: QT_TRANSLATE_NOOP("Domain", "One QR code (Alipay, WeChat Pay, UnionPay)"),
 }
 PAY_METHOD_OFFICIAL_NAMES = {
     PayMethod.BANK_CARD: "银行卡",
     PayMethod.ALIPAY: "支付宝",
     PayMethod.WECHAT: "微信支付",
+    PayMethod.AGGREGATED: "聚合支付",
 }

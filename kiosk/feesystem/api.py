@@ -175,6 +175,44 @@ class QrOrderStatus:
     state: QrOrderState
     amount_fen: int
     channel_txn: str | None = None
+    refunded_fen: int = 0  # given back in part (a basket line the fee system refused), the order staying paid
+    paid_with: str | None = None  # the app that paid an aggregated code: alipay, wechat or unionpay (云闪付)
+
+
+@dataclass(frozen=True)
+class HouseholdDue:
+    """What a member of the payer's household (the fee system's register) can pay now, priced: tap to add."""
+
+    name: str
+    relation: str  # as the register has it: spouse, parent, child, self
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    line_no: int  # 1.. in the basket's order
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class LineRefusal:
+    """A line the fee system will not take into a basket, before any money moves: which, and why."""
+
+    line_no: int
+    code: str  # already_paid, window_closed, duplicate, unknown_quote
+    detail: str
+
+
+@dataclass(frozen=True)
+class BasketQuote:
+    """The fee system's order for a basket: one line per item, the total the sum of the lines (fen). With
+    ``refused`` lines there is no order (``basket_id`` empty): the kiosk says which line and why."""
+
+    basket_id: str
+    payer_id_number: str
+    lines: tuple[BasketLine, ...]
+    total_fen: int
+    refused: tuple[LineRefusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,6 +311,25 @@ class FeeSystem(Protocol):
     ) -> PaymentRecord: ...
 
     def find_payment(self, idempotency_key: str) -> PaymentRecord | None: ...
+
+    def household_dues(self, payer_id_number: str, today: dt.date) -> list[HouseholdDue]:
+        """What the payer's household members (the register; not the payer) can pay now, one priced quote each."""
+        ...
+
+    def quote_basket(self, payer_id_number: str, quote_ids: tuple[str, ...]) -> BasketQuote:
+        """One order for up to 10 quotes (issue 22); lines already paid or out of their window are refused."""
+        ...
+
+    def open_basket_qr_order(self, idempotency_key: str, basket_id: str, method: PayMethod) -> QrOrder:
+        """The one code for a basket's total (the aggregated code, or one app's)."""
+        ...
+
+    def post_basket_line(
+        self, idempotency_key: str, basket_id: str, line_no: int, pay_method: PayMethod, channel_ref: str
+    ) -> PaymentRecord:
+        """Post one line of a paid basket, idempotently by its own key. AlreadyPaid when its period was paid
+        meanwhile: on QR the channel then gives back that line's amount alone, in the refusal's transaction."""
+        ...
 
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]: ...
 

@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
+    BasketQuote,
     Bill,
     CertificateIssue,
     CertificateKind,
     DocumentCheck,
     FlexibleOffer,
+    HouseholdDue,
     InvalidRequest,
     MedicalItem,
     PaymentRecord,
@@ -42,6 +44,7 @@ from kiosk.feesystem.api import (
     Registration,
     ResidentOffer,
 )
+from parties.feesystem.baskets import Baskets
 from parties.feesystem.certificates import CERTIFICATE_WORDS, Certificates
 from parties.feesystem.payments import Payments
 from parties.feesystem.people import People
@@ -92,6 +95,7 @@ class EmbeddedFeeSystem:
         self.quotes = Quotes(self.store, self.policy, self.people)
         self.qr = QrChannel(self.store)
         self.payments = Payments(self.store, self.qr)
+        self.baskets = Baskets(self.store, self.people, self.quotes, self.qr, self.payments)
         self.certificates = Certificates(self.store, signer or BureauSigner.demo(), old_hmac_key)
 
     @property
@@ -165,14 +169,31 @@ class EmbeddedFeeSystem:
     def close_qr_order(self, order_no: str) -> QrOrderStatus:
         return self.qr.close(order_no)
 
-    def simulate_qr_payment(self, order_no: str) -> QrOrderStatus:
-        return self.qr.simulate_payment(order_no)
+    def simulate_qr_payment(self, order_no: str, app: str | None = None) -> QrOrderStatus:
+        """The simulator's phone pays; ``app`` pays an aggregated code as alipay, wechat or unionpay (云闪付)."""
+        return self.baskets.simulate_payment(order_no, app)
 
     def qr_order_method(self, order_no: str) -> PayMethod:
         return self.qr.method(order_no)
 
     def open_qr_orders(self) -> list[QrOrderStatus]:
         return self.qr.open_orders()
+
+    # --- a household's basket (issue 22) -------------------------------------------------------------------
+
+    def household_dues(self, payer_id_number: str, today: dt.date) -> list[HouseholdDue]:
+        return self.baskets.household_dues(payer_id_number, self._near_today(today))
+
+    def quote_basket(self, payer_id_number: str, quote_ids: tuple[str, ...]) -> BasketQuote:
+        return self.baskets.quote_basket(payer_id_number, tuple(quote_ids))
+
+    def open_basket_qr_order(self, idempotency_key: str, basket_id: str, method: PayMethod) -> QrOrder:
+        return self.baskets.open_qr_order(idempotency_key, basket_id, method)
+
+    def post_basket_line(
+        self, idempotency_key: str, basket_id: str, line_no: int, pay_method: PayMethod, channel_ref: str
+    ) -> PaymentRecord:
+        return self.baskets.post_line(idempotency_key, basket_id, line_no, pay_method, channel_ref)
 
     # --- payments -----------------------------------------------------------------------------------------
 

@@ -59,35 +59,47 @@ class Payments:
                 else:
                     _check_money(db, quote, pay_method, channel_ref)
             if refused is None and existing is None:
-                now = self.store.clock()
-                number = self.store.next_number(db, "payment")
-                payment_no = f"3{TAX_OFFICE_CODE}{now:%y%m%d}{number:05d}"
-                db.execute(
-                    "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        payment_no,
-                        idempotency_key,
-                        quote["id_number"],
-                        payer_id_number,
-                        quote["item"],
-                        quote["period_start"],
-                        quote["period_end"],
-                        quote["months"],
-                        quote["amount_fen"],
-                        quote["base_fen"],
-                        quote["grade_code"],
-                        quote["bill_no"],
-                        pay_method.value,
-                        channel_ref,
-                        now.isoformat(timespec="seconds"),
-                    ),
-                )
-                if quote["bill_no"]:
-                    db.execute("UPDATE bills SET paid_by = ? WHERE bill_no = ?", (payment_no, quote["bill_no"]))
-                existing = db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchone()
+                existing = self.insert(db, idempotency_key, quote, pay_method, channel_ref, payer_id_number)
         if refused is not None:  # raised after the commit: the refund must not roll back with the refusal
             raise AlreadyPaid(refused)
         return payment_from_row(existing)
+
+    def insert(
+        self,
+        db: sqlite3.Connection,
+        idempotency_key: str,
+        quote: sqlite3.Row,
+        pay_method: PayMethod,
+        channel_ref: str,
+        payer_id_number: str,
+    ) -> sqlite3.Row:
+        """Book a checked posting of ``quote`` (inside the caller's transaction): its payment number, its row."""
+        now = self.store.clock()
+        number = self.store.next_number(db, "payment")
+        payment_no = f"3{TAX_OFFICE_CODE}{now:%y%m%d}{number:05d}"
+        db.execute(
+            "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                payment_no,
+                idempotency_key,
+                quote["id_number"],
+                payer_id_number,
+                quote["item"],
+                quote["period_start"],
+                quote["period_end"],
+                quote["months"],
+                quote["amount_fen"],
+                quote["base_fen"],
+                quote["grade_code"],
+                quote["bill_no"],
+                pay_method.value,
+                channel_ref,
+                now.isoformat(timespec="seconds"),
+            ),
+        )
+        if quote["bill_no"]:
+            db.execute("UPDATE bills SET paid_by = ? WHERE bill_no = ?", (payment_no, quote["bill_no"]))
+        return db.execute("SELECT * FROM payments WHERE payment_no = ?", (payment_no,)).fetchone()
 
     def find(self, idempotency_key: str) -> PaymentRecord | None:
         row = self.store.one("SELECT * FROM payments WHERE idempotency_key = ?", (idempotency_key,))

@@ -80,7 +80,11 @@ class QrChannel:
         )
 
     def status(self, order_no: str) -> QrOrderStatus:
-        row = self.store.one("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,))
+        row = self.store.one(
+            "SELECT o.*, x.paid_with, coalesce(x.refunded_fen, 0) AS refunded_fen FROM qr_orders o"
+            " LEFT JOIN qr_order_extras x ON x.order_no = o.order_no WHERE o.order_no = ?",
+            (order_no,),
+        )
         if row is None:
             raise UnknownRecord(f"unknown order {order_no}")
         return _status(row)
@@ -176,4 +180,12 @@ def paid_order_of(db: sqlite3.Connection, method: PayMethod, channel_txn: str) -
 
 
 def _status(row: sqlite3.Row) -> QrOrderStatus:
-    return QrOrderStatus(row["order_no"], QrOrderState(row["state"]), row["amount_fen"], row["channel_txn"])
+    extras = row.keys()  # a basket's order (parties/feesystem/baskets.py): partly refunded, paid with which app
+    return QrOrderStatus(
+        row["order_no"],
+        QrOrderState(row["state"]),
+        row["amount_fen"],
+        row["channel_txn"],
+        refunded_fen=row["refunded_fen"] if "refunded_fen" in extras else 0,
+        paid_with=row["paid_with"] if "paid_with" in extras else None,
+    )

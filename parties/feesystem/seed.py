@@ -30,6 +30,12 @@ def seed_database(db: sqlite3.Connection, people_file: Path, policy: Policy, now
                 person.get("paid_through"),
             ),
         )
+        if "household" in person:  # the household register (家庭成员, issue 22)
+            household = person["household"]
+            db.execute(
+                "INSERT INTO household_members VALUES (?,?,?)",
+                (household["number"], person["id_number"], household["relation"]),
+            )
         for bill in person.get("bills", []):
             db.execute(
                 "INSERT INTO bills VALUES (?,?,?,?,?,?,?,NULL)",

@@ -40,6 +40,15 @@ CREATE TABLE IF NOT EXISTS payments (
     pay_method TEXT NOT NULL, channel_ref TEXT NOT NULL, paid_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS payments_by_person ON payments (id_number, period_start);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS household_members (
+    household TEXT NOT NULL, id_number TEXT PRIMARY KEY, relation TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS baskets (
+    basket_id TEXT PRIMARY KEY, payer_id_number TEXT NOT NULL, total_fen INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS basket_lines (
+    basket_id TEXT NOT NULL REFERENCES baskets (basket_id), line_no INTEGER NOT NULL, quote_id TEXT NOT NULL,
+    refunded_at TEXT, PRIMARY KEY (basket_id, line_no));
+CREATE TABLE IF NOT EXISTS qr_order_extras (
+    order_no TEXT PRIMARY KEY, paid_with TEXT, refunded_fen INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS certificates (
     number TEXT PRIMARY KEY, kind TEXT NOT NULL, id_number TEXT NOT NULL, payment_nos TEXT NOT NULL,
     total_fen INTEGER NOT NULL, printed INTEGER NOT NULL DEFAULT 0, issued_at TEXT NOT NULL,
