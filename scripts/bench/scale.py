@@ -40,7 +40,7 @@ from parties.feesystem.embedded import EmbeddedFeeSystem
 
 TERMINAL = "SD370102-ZZ01"
 NOW = dt.datetime(2026, 11, 27, 10, 0, 0)
-PERSON = "370102194805060028"  # registered in config/demo_people.toml: the fee system signs records of known people only
+PERSON = "370102194805060028"  # in config/demo_people.toml: the fee system signs records of known people only
 METRICS_TARGET_MS = 50.0
 CONFIG = REPO / "config"
 
