@@ -87,7 +87,7 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.DECLINED: frozenset(),
 }
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE payments (
@@ -126,6 +126,34 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX events_by_journal_no ON events (journal_no, id);
     CREATE INDEX events_by_state ON events (state, at);
     """,
+    # Issue 22: a household's basket. One basket record (the money: one QR order or one card payment for the
+    # total) and one payments row per line (basket_no, line_no), each line posted on its own key.
+    3: """
+    CREATE TABLE baskets (
+        basket_no TEXT PRIMARY KEY,
+        idempotency_key TEXT UNIQUE NOT NULL,
+        state TEXT NOT NULL,
+        payer_id_number TEXT NOT NULL,
+        basket_id TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+        pay_method TEXT NOT NULL,
+        order_no TEXT,
+        channel_ref TEXT,
+        receipt_error TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL);
+    CREATE INDEX baskets_by_state ON baskets (state, updated_at);
+    CREATE TABLE basket_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        basket_no TEXT NOT NULL REFERENCES baskets (basket_no),
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        note TEXT);
+    ALTER TABLE payments ADD COLUMN basket_no TEXT REFERENCES baskets (basket_no);
+    ALTER TABLE payments ADD COLUMN line_no INTEGER;
+    CREATE INDEX payments_by_basket ON payments (basket_no, line_no) WHERE basket_no IS NOT NULL;
+    """,
 }
 UNFINISHED_STATES = tuple(state.value for state in PaymentState if state not in END_STATES)
 KNOWN_STATES = frozenset(state.value for state in PaymentState)
@@ -139,7 +167,7 @@ def _expected_columns() -> dict[str, frozenset[str]]:
             db.executescript(MIGRATIONS[target])
         return {
             table: frozenset(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
-            for table in ("payments", "events")
+            for table in ("payments", "events", "baskets", "basket_events")
         }
     finally:
         db.close()
@@ -439,6 +467,27 @@ class Journal:
             crashpoint.after_commit()
             self._mirror(created=None)
         return self.get(journal_no)
+
+    def write_together(self, work: Callable[[sqlite3.Connection], None], *, new_payment: bool = False) -> None:
+        """Commit ``work`` (statements on the journal's connection) as one durable transaction: a basket's record and
+        its lines change state together (kiosk/payments/basket_journal.py). ``new_payment``: refused like
+        ``create`` on a journal that takes no new payment."""
+        with self._lock:
+            if new_payment:
+                self._refuse_if_unhealthy()
+            crashpoint.before_commit()
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                work(self._db)
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                _rollback_quietly(self._db)
+                raise JournalWriteError(f"basket not written: {error}") from error
+            except BaseException:
+                _rollback_quietly(self._db)
+                raise
+            crashpoint.after_commit()
+            self._mirror(created=None)
 
     def _refuse_if_unhealthy(self) -> None:
         """No new payment on a journal that is not known good (the reason goes to the technician)."""
