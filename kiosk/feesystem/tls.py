@@ -235,3 +235,28 @@ def tls_files(config: KioskConfig) -> TlsFiles:
         cert_file=config.state_path(config["fee_system.cert_file"]),
         key_file=config.state_path(config["fee_system.key_file"]),
     )
+
+
+def doctor_check(config: KioskConfig, now: dt.datetime) -> tuple[str, str]:
+    """`kiosk doctor`'s row for the link to the fee system: ("ok" | "warn" | "fail", which certificate, whose,
+    until when). Reads the files only; revocation is the gateway's to say (maintenance mode tests the link)."""
+    section = config.section("fee_system")
+    if section["kind"] != "http":
+        return "ok", "embedded fee system (simulator): no network link to secure"
+    if section["url"].startswith("http://"):
+        return "warn", f"plain http to {section['url']} (insecure_loopback): no terminal certificate, tests only"
+    files = tls_files(config)
+    if problem := key_file_problem(files.key_file):
+        return "fail", f"fee_system.key_file: {problem}; the kiosk does not start with it"
+    found = inspect(files, config["terminal.id"], now)
+    if found.problem is not None:
+        return "fail", f"{found.problem}; the kiosk is out of service until it is fixed"
+    assert found.info is not None
+    info = found.info
+    summary = (
+        f"{info.file}: {info.subject}, issued by {info.issuer}, expires {info.not_after:%Y-%m-%d %H:%M} UTC "
+        f"({info.days_left(now):.0f} days)"
+    )
+    if found.warning is not None:
+        return "warn", f"{found.warning}; {summary}"
+    return "ok", summary

@@ -61,7 +61,7 @@ class ServerTls:
         try:
             secured.do_handshake()
         except BaseException:
-            secured.close()
+            _close_gently(socket.socket(fileno=secured.detach()))
             raise
         return secured
 
@@ -81,6 +81,21 @@ class ServerTls:
             context.load_verify_locations(cafile=self.files.crl_file)
             context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
         return context
+
+
+def _close_gently(sock: socket.socket, linger_seconds: float = 0.2) -> None:
+    """Close after a refused handshake so that the client reads the TLS alert (expired, revoked, unknown CA): with
+    TLS 1.3 the client has already sent its request; closing with it unread makes the kernel send a reset, which
+    throws away the alert before the client reads it. So: stop writing, read what came (briefly), then close."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(linger_seconds)
+        while sock.recv(1 << 16):
+            pass
+    except OSError:
+        pass
+    finally:
+        sock.close()
 
 
 def terminal_of(peer_certificate: dict[str, Any] | None) -> str | None:

@@ -20,6 +20,7 @@ from screens.maintenance.ceremony_page import CeremonyPage
 from screens.maintenance.common import IdleGuard, Page
 from screens.maintenance.config_page import ConfigPage
 from screens.maintenance.devices_page import DevicesPage
+from screens.maintenance.enrolment import EnrolmentPage, certificate_warning
 from screens.maintenance.journal_page import JournalPage
 from screens.maintenance.logs_page import AuditPage, LogsPage, PowerPage
 from screens.maintenance.reconcile_page import ReconcilePage
@@ -66,6 +67,7 @@ class MaintenanceWindow(QWidget):
             "ceremony": CeremonyPage(self.service),
             "journal": JournalPage(self.service),
             "reconcile": ReconcilePage(self.service),
+            "certificate": EnrolmentPage(self.service),
             "config": ConfigPage(self.service),
             "logs": LogsPage(self.service),
             "audit": AuditPage(self.service),
@@ -117,11 +119,13 @@ class MaintenanceWindow(QWidget):
         grid.addWidget(self.problems)
         self.problems_timer = QTimer(self)
         self.problems_timer.timeout.connect(self.show_problems)
+        self.certificate_warning = ""
         entries = [
             ("devices", self.tr("Devices and paper")),
             ("ceremony", self.tr("PIN pad key ceremony")),
             ("journal", self.tr("Payment journal")),
             ("reconcile", self.tr("Reconciliation")),
+            ("certificate", self.tr("Terminal certificate")),
             ("config", self.tr("Configuration")),
             ("logs", self.tr("Logs")),
             ("audit", self.tr("Audit log")),
@@ -160,6 +164,7 @@ class MaintenanceWindow(QWidget):
         self.paper_warning.setText(text.format(left=level.left) if level.low else "")
         self.paper_warning.setVisible(level.low)
         self.stack.setCurrentWidget(self.menu)
+        self.certificate_warning = certificate_warning(self.pages["certificate"].enrolment)
         self.show_problems()
         self.problems_timer.start(PROBLEMS_REFRESH_MS)
 
@@ -185,6 +190,8 @@ class MaintenanceWindow(QWidget):
             since = problem.since.strftime("%Y-%m-%d %H:%M")
             text = self.tr("Out of service — {name} ({kind}), since {since}: {detail}")
             lines.append(text.format(name=name, kind=problem.kind.value, since=since, detail=problem.detail))
+        if warning := self.certificate_warning:  # expires within 30 days (the certificate page enrols again)
+            lines.append(warning)
         if version := pending_update(self.ctx.config.state_dir):
             text = self.tr("Update {version} installed: the kiosk restarts into it once idle after you leave.")
             lines.append(text.format(version=version))
