@@ -204,6 +204,7 @@ class TestPki:
         valid_days: float = TERMINAL_DAYS,
         expired: bool = False,
         rogue: bool = False,
+        not_before: dt.datetime | None = None,
     ) -> TerminalFiles:
         """A terminal's key and certificate (CN = ``terminal_id``) under ``name`` (default: the id): signed by the
         bureau's CA, or by the rogue one; ``expired``: its last valid day was yesterday."""
@@ -213,15 +214,19 @@ class TestPki:
         if expired:
             not_before, not_after = self.now - dt.timedelta(days=30), self.now - dt.timedelta(days=1)
         else:
-            not_before, not_after = self.now - dt.timedelta(days=1), self.now + dt.timedelta(days=valid_days)
+            not_before = not_before or self.now - dt.timedelta(days=1)
+            not_after = self.now + dt.timedelta(days=valid_days)
         issuer = self.rogue_ca() if rogue else self.ca()
         certificate = issue(issuer, key.public_key(), terminal_id, not_before=not_before, not_after=not_after)
         write_private(files.key_file, key_pem(key))
         files.cert_file.write_bytes(cert_pem(certificate))
         return files
 
-    def sign_request(self, csr_pem: bytes, valid_days: float = TERMINAL_DAYS) -> bytes:
-        """What the bureau does with a terminal's CSR: a client certificate for the name and key it asks for."""
+    def sign_request(
+        self, csr_pem: bytes, not_before: dt.datetime | None = None, not_after: dt.datetime | None = None
+    ) -> bytes:
+        """What the bureau does with a terminal's CSR: a client certificate for the name and key it asks for,
+        valid from yesterday for TERMINAL_DAYS unless given (a kiosk whose test clock is behind the wall clock)."""
         request = x509.load_pem_x509_csr(csr_pem)
         if not request.is_signature_valid:
             raise ValueError("the request's signature does not match its key")
@@ -233,8 +238,8 @@ class TestPki:
             self.ca(),
             public_key,
             str(common_name.value),
-            not_before=self.now - dt.timedelta(days=1),
-            not_after=self.now + dt.timedelta(days=valid_days),
+            not_before=not_before or self.now - dt.timedelta(days=1),
+            not_after=not_after or self.now + dt.timedelta(days=TERMINAL_DAYS),
         )
         return cert_pem(certificate)
 
