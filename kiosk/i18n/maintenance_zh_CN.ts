@@ -229,6 +229,99 @@
     </message>
 </context>
 <context>
+    <name>EnrolmentPage</name>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="22"/>
+        <source>Terminal certificate: {warning}</source>
+        <translation>终端证书：{warning}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="27"/>
+        <source>Terminal certificate (fee system)</source>
+        <translation>终端证书（缴费系统）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="33"/>
+        <source>Make a certificate request (to the drive)</source>
+        <translation>生成证书申请（写入移动存储）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="35"/>
+        <source>Import the signed certificate</source>
+        <translation>导入已签发的证书</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="37"/>
+        <source>Test the link</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="54"/>
+        <source>Problem: {problem}</source>
+        <translation>问题：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="56"/>
+        <source>Warning: {warning}</source>
+        <translation>提醒：{warning}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="59"/>
+        <source>Out of service: {detail}</source>
+        <translation>暂停服务：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="61"/>
+        <source>A request is waiting for its certificate: put {name} on the drive and import it.</source>
+        <translation>已有申请在等待证书：请把 {name} 放到移动存储上再导入。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="63"/>
+        <source>No certificate installed.</source>
+        <translation>尚未安装证书。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="66"/>
+        <source>Installed: {subject}, issued by {issuer}, valid until {until}</source>
+        <translation>已安装：{subject}，签发者 {issuer}，有效期至 {until}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="75"/>
+        <source>Request written to {path}. Have the bureau sign it, then import {name}.</source>
+        <translation>申请已写入 {path}。请交经办机构签发，然后导入 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="85"/>
+        <source>Installed: {subject}, valid until {until}. Testing the link…</source>
+        <translation>已安装：{subject}，有效期至 {until}。正在测试连接…</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="98"/>
+        <source>The fee system answers over this certificate.</source>
+        <translation>缴费系统已通过此证书应答。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="100"/>
+        <source>The fee system does not answer: {problem}</source>
+        <translation>缴费系统没有应答：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="109"/>
+        <source>The export folder {folder} is not there: plug in the removable drive.</source>
+        <translation>导出文件夹 {folder} 不存在：请插入移动存储。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="114"/>
+        <source>Not installed: {reason}</source>
+        <translation>未安装：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/enrolment.py" line="116"/>
+        <source>Not done: {reason}</source>
+        <translation>未完成：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>JournalPage</name>
     <message>
         <location filename="../../screens/maintenance/journal_page.py" line="17"/>
@@ -418,122 +511,127 @@
 <context>
     <name>MaintenanceWindow</name>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="51"/>
+        <location filename="../../screens/maintenance/window.py" line="52"/>
         <source>Maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="88"/>
+        <location filename="../../screens/maintenance/window.py" line="90"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="91"/>
+        <location filename="../../screens/maintenance/window.py" line="93"/>
         <source>Menu</source>
         <translation>菜单</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="93"/>
+        <location filename="../../screens/maintenance/window.py" line="95"/>
         <source>Leave maintenance</source>
         <translation>退出维护</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="104"/>
+        <location filename="../../screens/maintenance/window.py" line="106"/>
         <source>Technician sign-in</source>
         <translation>技术人员登录</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="121"/>
+        <location filename="../../screens/maintenance/window.py" line="124"/>
         <source>Devices and paper</source>
         <translation>设备与纸张</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="122"/>
+        <location filename="../../screens/maintenance/window.py" line="125"/>
         <source>PIN pad key ceremony</source>
         <translation>密码键盘密钥灌装</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="123"/>
+        <location filename="../../screens/maintenance/window.py" line="126"/>
         <source>Payment journal</source>
         <translation>缴费流水</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="124"/>
+        <location filename="../../screens/maintenance/window.py" line="127"/>
         <source>Reconciliation</source>
         <translation>对账</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="125"/>
+        <location filename="../../screens/maintenance/window.py" line="128"/>
+        <source>Terminal certificate</source>
+        <translation>终端证书</translation>
+    </message>
+    <message>
+        <location filename="../../screens/maintenance/window.py" line="129"/>
         <source>Configuration</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="126"/>
+        <location filename="../../screens/maintenance/window.py" line="130"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="127"/>
+        <location filename="../../screens/maintenance/window.py" line="131"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="128"/>
+        <location filename="../../screens/maintenance/window.py" line="132"/>
         <source>Restart or shut down</source>
         <translation>重启或关机</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="150"/>
+        <location filename="../../screens/maintenance/window.py" line="154"/>
         <source>Technician: {who}</source>
         <translation>技术人员：{who}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="159"/>
+        <location filename="../../screens/maintenance/window.py" line="163"/>
         <source>Receipt paper is running out: about {left} receipts left. Put in a new roll.</source>
         <translation>小票纸即将用完：约剩{left}张，请更换新纸卷。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="168"/>
+        <location filename="../../screens/maintenance/window.py" line="173"/>
         <source>State directory cannot be written</source>
         <translation>状态目录无法写入</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="169"/>
+        <location filename="../../screens/maintenance/window.py" line="174"/>
         <source>Disk almost full</source>
         <translation>磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="170"/>
+        <location filename="../../screens/maintenance/window.py" line="175"/>
         <source>Payment journal damaged</source>
         <translation>缴费流水已损坏</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="171"/>
+        <location filename="../../screens/maintenance/window.py" line="176"/>
         <source>Unfinished payments not settled</source>
         <translation>未完成的缴费未能处理</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="172"/>
+        <location filename="../../screens/maintenance/window.py" line="177"/>
         <source>Demo or placeholder signing key</source>
         <translation>核验码密钥为演示密钥或占位符</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="173"/>
+        <location filename="../../screens/maintenance/window.py" line="178"/>
         <source>Terminal certificate missing or bad</source>
         <translation>终端证书缺失或无效</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="186"/>
+        <location filename="../../screens/maintenance/window.py" line="191"/>
         <source>Out of service — {name} ({kind}), since {since}: {detail}</source>
         <translation>暂停服务 — {name}（{kind}），自 {since} 起：{detail}</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="189"/>
+        <location filename="../../screens/maintenance/window.py" line="196"/>
         <source>Update {version} installed: the kiosk restarts into it once idle after you leave.</source>
         <translation>更新 {version} 已安装：您离开维护模式后，终端空闲时将自动重启并使用新版本。</translation>
     </message>
     <message>
-        <location filename="../../screens/maintenance/window.py" line="192"/>
+        <location filename="../../screens/maintenance/window.py" line="199"/>
         <source>The audit log cannot be written: {n} entries kept in memory. Only viewing works.</source>
         <translation>审计日志无法写入：{n} 条记录暂存在内存中。只能查看。</translation>
     </message>
