@@ -35,12 +35,14 @@ from urllib.parse import urlsplit
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
+    BasketQuote,
     Bill,
     CertificateIssue,
     CertificateKind,
     DocumentCheck,
     FeeSystemError,
     FlexibleOffer,
+    HouseholdDue,
     InvalidRequest,
     MedicalItem,
     PaymentRecord,
@@ -266,8 +268,29 @@ class HttpFeeSystem:
 
     # --- the simulator's extras (the sim panel and the harness pay QR orders through them) -----------------
 
-    def simulate_qr_payment(self, order_no: str) -> QrOrderStatus:
-        return self.call("simulate_qr_payment", order_no=order_no)
+    def simulate_qr_payment(self, order_no: str, app: str | None = None) -> QrOrderStatus:
+        return self.call("simulate_qr_payment", order_no=order_no, app=app)
+
+    def household_dues(self, payer_id_number: str, today: dt.date) -> list[HouseholdDue]:
+        return self.call("household_dues", payer_id_number=payer_id_number, today=today)
+
+    def quote_basket(self, payer_id_number: str, quote_ids: tuple[str, ...]) -> BasketQuote:
+        return self.call("quote_basket", payer_id_number=payer_id_number, quote_ids=tuple(quote_ids))
+
+    def open_basket_qr_order(self, idempotency_key: str, basket_id: str, method: PayMethod) -> QrOrder:
+        return self.call("open_basket_qr_order", idempotency_key=idempotency_key, basket_id=basket_id, method=method)
+
+    def post_basket_line(
+        self, idempotency_key: str, basket_id: str, line_no: int, pay_method: PayMethod, channel_ref: str
+    ) -> PaymentRecord:
+        return self.call(
+            "post_basket_line",
+            idempotency_key=idempotency_key,
+            basket_id=basket_id,
+            line_no=line_no,
+            pay_method=pay_method,
+            channel_ref=channel_ref,
+        )
 
     def open_qr_orders(self) -> list[QrOrderStatus]:
         return self.call("open_qr_orders")

@@ -41,6 +41,8 @@ from kiosk.feesystem.api import (
     Unavailable,
     UnknownRecord,
 )
+from kiosk.payments.basket_journal import BasketEntry, BasketJournal
+from kiosk.payments.basket_recovery import BasketRecovery
 from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, JournalError, PaymentState
 
 log = logging.getLogger(__name__)
@@ -201,7 +203,9 @@ class Recovery:
         report = RecoveryReport()
         # With no min_age nothing is in flight (start-up): even a record stamped "later" by a skewed clock is due.
         cutoff = self.clock() - min_age if min_age > dt.timedelta(0) else dt.datetime.max
-        unfinished = self.journal.unfinished()
+        # A household basket's lines are driven with their basket (kiosk/payments/basket_recovery.py).
+        lines = BasketJournal(self.journal).line_journal_nos()
+        unfinished = [entry for entry in self.journal.unfinished() if entry.journal_no not in lines]
         card_records = [e for e in unfinished if self._needs_card_hook(e) and e.updated_at <= cutoff]
         if card_records:
             report.card_hook = self._call_card_hook()
@@ -211,6 +215,7 @@ class Recovery:
                 continue
             report.records.append(self._recover(entry, report.card_hook))
         self._send_reversals_stored_now(report)
+        BasketRecovery(self.journal, self.fee_system, self.clock).run(cutoff, _basket_reporter(report))
         for entry in self._closed_orders_to_check(cutoff):
             record = self._check_late_refund(entry)
             if record is not None:
@@ -530,6 +535,25 @@ class Recovery:
             steps=steps,
             error=error,
         )
+
+
+def _basket_reporter(report: RecoveryReport) -> Callable[..., None]:
+    def record(before: BasketEntry, after: BasketEntry, outcome: str, steps: list[str], error: str | None) -> None:
+        report.records.append(
+            RecordReport(
+                journal_no=before.basket_no,
+                pay_method=before.pay_method.value,
+                amount_fen=before.amount_fen,
+                person=mask_id_number(before.payer_id_number),
+                from_state=before.state.value,
+                to_state=after.state.value,
+                outcome=outcome,
+                steps=steps,
+                error=error,
+            )
+        )
+
+    return record
 
 
 def _allowed(state: PaymentState) -> frozenset[PaymentState]:
