@@ -337,7 +337,9 @@ class World:
         self.fee_backend = open_embedded(self.config, self.clock)
         # Mutual TLS as in a hall (docs/fee-system-http.md): a test CA in <state>/pki, the kiosk's terminal certificate.
         pki = make_test_pki(self.config.state_path(PKI_DIR))
-        terminal = pki.terminal(self.config["terminal.id"])
+        # Valid from the world's clock too (a scenario's clock may be behind the wall clock the handshake uses).
+        since = min(self.clock().astimezone(dt.UTC), dt.datetime.now(dt.UTC)) - dt.timedelta(days=1)
+        terminal = pki.terminal(self.config["terminal.id"], not_before=since)
         # Controls on: the simulated world's phone pays QR orders through the gateway (the sim panel, scenarios).
         self.fee_server = FeeSystemHttpServer(
             self.fee_backend,
