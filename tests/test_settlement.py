@@ -5,12 +5,14 @@ written before each message, and the kiosk's bank reconciliation against the set
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import NOW, TERMINAL
-from drivers.bankcard import CardFaults, VirtualPbocCard
-from drivers.bankhost import BankHostClient, StanCounter
+from drivers.bankcard import CardFaults, VirtualPbocCard, emv
+from drivers.bankhost import BankHostClient, HostUnreachable, StanCounter
 from drivers.bankhost.client import Totals
 from drivers.bankhost.softpad import SoftwareSecurityModule
 from emv_fixtures import chip_of
@@ -18,7 +20,14 @@ from kiosk.domain.items import InsuredItem
 from kiosk.payments.card import CardOutcome, CardPayments, send_pending_reversals
 from kiosk.payments.journal import PaymentState
 from kiosk.payments.reconcile import FeeSystemPayments, Reconciliation, SettlementLedger
-from kiosk.payments.settlement import BatchState, DaySettlement, SettlementStore, Upload, settlement_due
+from kiosk.payments.settlement import (
+    BatchState,
+    DaySettlement,
+    SettlementGate,
+    SettlementStore,
+    Upload,
+    settlement_due,
+)
 from parties.bankhost.accounts import demo_accounts
 from parties.bankhost.simulator import BankHostSimulator, Fault
 from parties.bankhost.testkeys import shared_master_key
@@ -189,3 +198,84 @@ def test_an_unreachable_host_leaves_the_batch_to_the_next_run(
     result = settlement.run()
     assert result.outcome == "failed" and "unreachable" in result.detail
     assert store.batches()[0].state == BatchState.SETTLE_SENT and settlement_due(store, NOW, "23:30")
+
+
+def test_each_batch_upload_carries_the_purchases_tc_the_host_can_check(
+    journal, fee_system, client, pad, host, store, settlement
+):
+    first = pay(journal, fee_system, client, pad, VirtualPbocCard(RICH))
+    pay(journal, fee_system, client, pad, VirtualPbocCard(RICH), 1)
+    assert [e.tc_ok for e in host.ledger()] == [True, True]  # the TC upload right after each purchase checked
+    kept = [store.tc("000001", u, NOW.strftime("%m%d")) for u in sorted(e.stan for e in host.ledger())]
+    values = [emv.field55_values(data) for data in kept]
+    assert all(v[0x9F27] == b"\x40" and {0x9F26, 0x9F36, 0x9F10, 0x95, 0x9A, 0x82} <= v.keys() for v in values)
+    assert not any(0x5A in v or 0x57 in v for v in values)  # no PAN or track data in the store
+    sent: list[dict] = []
+    host.on_request = lambda request: sent.append(request) if request["t"] == "0320" else None
+    host.fault_next(Fault.TOTALS)
+    result = settlement.run()
+    assert result.outcome == BatchState.BALANCED
+    uploads = [r for r in sent if r["60"][8:11] == "201"]
+    assert len(uploads) == 2 and {bytes.fromhex(r["55"]) for r in uploads} == set(kept)
+    assert all(e.tc_ok is True and e.uploaded == "batch" for e in host.ledger())
+    assert result.uploaded[0].amount_fen == first.entry.amount_fen
+
+
+def test_a_purchase_that_starts_while_the_settlement_runs_waits_and_goes_into_the_next_batch(
+    journal, fee_system, client, pad, host, store, settlement
+):
+    paid = pay(journal, fee_system, client, pad, VirtualPbocCard(RICH))
+    in_settlement, release = threading.Event(), threading.Event()
+    real_settle = client.settle
+
+    def held_settle(*args, **kwargs):  # the 0500 is out: a citizen starts a card payment now
+        in_settlement.set()
+        assert release.wait(5)
+        return real_settle(*args, **kwargs)
+
+    client.settle = held_settle
+    with ThreadPoolExecutor(2) as pool:
+        settling = pool.submit(settlement.run)
+        assert in_settlement.wait(5)
+        purchase = pool.submit(pay, journal, fee_system, client, pad, VirtualPbocCard(RICH), 1)
+        assert not purchase.done() and len(host.ledger()) == 1  # held off: no 0200 while the batch closes
+        release.set()
+        result, later = settling.result(5), purchase.result(10)
+    assert result.outcome == BatchState.BALANCED and result.kiosk == Totals(1, paid.entry.amount_fen)
+    assert later.outcome is CardOutcome.APPROVED and "batch=000002" in (later.entry.order_no or "")
+    assert [(e.batch, e.status) for e in host.ledger()] == [("000001", "approved"), ("000002", "approved")]
+
+
+def test_a_settlement_while_a_card_purchase_is_under_way_is_postponed(
+    journal, fee_system, client, pad, host, store, settlement
+):
+    in_purchase, release = threading.Event(), threading.Event()
+    real_purchase = client.purchase
+
+    def held_purchase(*args, **kwargs):  # the 0200 is about to go: its record is created, not yet approved
+        in_purchase.set()
+        assert release.wait(5)
+        return real_purchase(*args, **kwargs)
+
+    client.purchase = held_purchase
+    with ThreadPoolExecutor(1) as pool:
+        purchase = pool.submit(pay, journal, fee_system, client, pad, VirtualPbocCard(RICH))
+        assert in_purchase.wait(5)
+        result = settlement.run()
+        release.set()
+        paid = purchase.result(10)
+    assert result.outcome == "postponed" and "under way" in result.detail and host.settlements == []
+    assert paid.outcome is CardOutcome.APPROVED
+    again = settlement.run()
+    assert again.outcome == BatchState.BALANCED and again.kiosk == Totals(1, paid.entry.amount_fen)
+
+
+def test_a_purchase_held_off_longer_than_its_wait_is_not_sent():
+    gate = SettlementGate()
+    with gate.settling() as idle:
+        assert idle
+        with pytest.raises(HostUnreachable) as raised, gate.purchase(wait=0.01):
+            pass
+    assert not raised.value.sent
+    with gate.purchase(wait=0), gate.settling() as idle:
+        assert not idle

@@ -52,6 +52,9 @@ FIELD55_TAGS = (
 )  # fmt: skip
 # What a reversal or TC upload carries: the card's last cryptogram and what it was computed over
 FINAL_AC_TAGS = (0x9F26, 0x9F27, 0x9F10, 0x9F36, 0x95, 0x9F37)
+# What the TC's batch upload (0320) carries: the TC and the CDOL data it was computed over, so the host can check it
+# (the card's AIP, the amounts, country, currency, date and type); the PAN is in the purchase's own fields, not here
+TC_UPLOAD_TAGS = (*FINAL_AC_TAGS, 0x82, 0x9A, 0x9C, 0x9F02, 0x9F03, 0x5F2A, 0x9F1A)
 
 # Numeric (n) data elements: shorter values are left-padded with zeros, longer ones keep the right end
 NUMERIC_TAGS = frozenset({0x9F02, 0x9F03, 0x5F2A, 0x9F1A, 0x9A, 0x9C, 0x9F21, 0x5F36, 0x9F41})

@@ -35,6 +35,7 @@ on the network: the application runs them off the GUI thread.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,6 +57,7 @@ from kiosk.payments import emv_terminal
 from kiosk.payments.disk_reserve import DiskReserve
 from kiosk.payments.emv_terminal import ChipCard, ChipTransaction
 from kiosk.payments.journal import TRANSITIONS, Journal, JournalEntry, JournalWriteError, PaymentState
+from kiosk.payments.settlement import link_of
 from kiosk.payments.write_failures import MoneyNotRecorded, WriteRetry
 
 log = logging.getLogger(__name__)
@@ -203,9 +205,10 @@ class CardPayments:
         """Before the PIN is entered (the screens call it when the card is in): stored reversals go out, and the
         terminal signs on when it has to (new working keys: a PIN block entered before them would not decrypt).
         Raises ReversalsPending, SignOnFailed, HostUnreachable...: then card payment is not possible now."""
-        self._send_reversals_first()
-        if not self.client.signed_on:
-            self.client.sign_on()
+        with link_of(self.client).gate.purchase():  # not while the day-end settlement uses the connection
+            self._send_reversals_first()
+            if not self.client.signed_on:
+                self.client.sign_on()
 
     def _send_reversals_first(self) -> None:
         report = send_pending_reversals(self.journal, self.client)
@@ -224,7 +227,13 @@ class CardPayments:
         two GENERATE ACs around the 0200). Raises BankHostError (ReversalsPending,
         NotSignedOn: call prepare() and take the PIN again, ...), ReserveTooLow or JournalWriteError only when
         nothing was sent; MoneyNotRecorded when money may have moved and the journal could not say what became of
-        it."""
+        it. A purchase that starts while the day-end settlement runs waits for it (kiosk/payments/settlement.py)."""
+        with link_of(self.client).gate.purchase():
+            return self._authorize(quote, payer_id_number, card, pin_block, chip)
+
+    def _authorize(
+        self, quote: Quote, payer_id_number: str, card: BankCard, pin_block: bytes, chip: ChipCard | None
+    ) -> CardAuthorization:
         if not self.client.signed_on:
             raise not_signed_on("sign on (prepare()) before the PIN is entered")
         if self.reserve is not None:
@@ -312,6 +321,7 @@ class CardPayments:
             disagreed = self._second_generate_ac(entry, ref, approval, chip, tx)
             if disagreed is not None:
                 return disagreed
+            self._keep_tc(entry, ref, tx)
         try:
             entry = self.journal.advance(
                 entry.journal_no,
@@ -357,10 +367,21 @@ class CardPayments:
         outcome = CardOutcome.REVERSED if returned else CardOutcome.REVERSAL_PENDING
         return CardAuthorization(outcome, entry, approval=approval, chip_message=message)
 
+    def _keep_tc(self, entry: JournalEntry, ref: TransactionRef, tx: ChipTransaction) -> None:
+        """The TC's field 55 into the settlement store (before the approval is journaled) for the batch upload; a
+        failure is only logged: that purchase's batch upload then goes without field 55."""
+        store = link_of(self.client).store
+        if store is None:
+            return
+        try:
+            store.keep_tc(ref, tx.tc_field55())
+        except sqlite3.Error as error:
+            log.warning("%s: TC not kept for the batch upload: %s", entry.journal_no, error)
+
     def _upload_tc(self, entry: JournalEntry, ref: TransactionRef, approval: Approval, tx: ChipTransaction) -> None:
         """The TC to the host at once (0320); a failure is only noted: the settlement's batch upload carries it."""
         try:
-            self.client.upload(ref, approval.rrn, tx.final_field55())
+            self.client.upload(ref, approval.rrn, tx.tc_field55())
         except BankHostError as error:
             log.info("%s: TC upload not acknowledged (%s): the settlement uploads it", entry.journal_no, error.code)
 

@@ -97,6 +97,13 @@ class ChipTransaction:
             return b""
         return emv.field55({**self.values, **self.second.values()}, emv.FINAL_AC_TAGS)
 
+    def tc_field55(self) -> bytes:
+        """Field 55 of the TC's upload (0320): the TC and the data it was computed over (empty without a second
+        answer). The settlement keeps it for the batch upload (kiosk/payments/settlement.py)."""
+        if self.second is None:
+            return b""
+        return emv.field55({**self.values, **self.second.values()}, emv.TC_UPLOAD_TAGS)
+
 
 def first_generate_ac(
     chip: ChipCard, amount_fen: int, when: dt.datetime, stan: str, terminal_id: str, merchant_name: bytes = b""

@@ -10,6 +10,14 @@ takes purchases into the next one. The run:
         balanced → the batch is closed
         differ   → 0320 (60.3 201) for every approved purchase, the end-of-batch 0320 (202), 0500 again → closed
 
+Purchases and the settlement of their batch exclude each other (SettlementGate, shared through the bank client
+by ``link_of``): the settlement runs only when no card purchase is under way (else it is postponed to the next idle
+pass), and a purchase that starts while it runs waits for it and goes into the next batch; the batch's totals are
+therefore never taken while one of its purchases is still between its reference and its approval.
+
+Each approved purchase's TC (field 55: 9F26, 9F27, 9F36, 9F10, 95, 9F37 and the data the TC was computed over; no
+PAN) is kept in the settlement store when the card gives it, and every 0320 of the batch upload carries it.
+
 Every step is written to the settlement store (``<state>/settlement.sqlite3``, SettlementStore) before its message
 goes out, so a kiosk killed in the middle settles the same batch again from the start (every message is
 idempotent at the host: a second 0500 only compares, a second 0320 of a purchase is acknowledged again). The
@@ -22,6 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +39,7 @@ from pathlib import Path
 
 from drivers.bankhost import BankHostClient, BankHostError, HostDeclined, TransactionRef
 from drivers.bankhost.client import Totals
+from drivers.bankhost.errors import unreachable
 from kiosk.domain.items import PayMethod
 from kiosk.payments.journal import Journal, JournalEntry, PaymentState
 from kiosk.private_files import make_private_dirs
@@ -84,6 +95,10 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     batch TEXT PRIMARY KEY, state TEXT NOT NULL, kiosk_count INTEGER, kiosk_fen INTEGER,
     host_count INTEGER, host_fen INTEGER, settled_at TEXT, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tcs (
+    batch TEXT NOT NULL, stan TEXT NOT NULL, local_date TEXT NOT NULL, icc_data BLOB NOT NULL,
+    PRIMARY KEY (batch, stan, local_date)
 );
 CREATE TABLE IF NOT EXISTS uploads (
     batch TEXT NOT NULL, stan TEXT NOT NULL, local_date TEXT NOT NULL, amount_fen INTEGER NOT NULL,
@@ -159,6 +174,22 @@ class SettlementStore:
                 "INSERT OR REPLACE INTO uploads VALUES (?, ?, ?, ?, ?, ?)",
                 (upload.batch, upload.stan, upload.local_date, upload.amount_fen, upload.rrn, upload.code),
             )
+
+    def keep_tc(self, ref: TransactionRef, icc_data: bytes) -> None:
+        """The TC's field 55 of an approved purchase, for its 0320 in a batch upload."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO tcs VALUES (?, ?, ?, ?)",
+                (ref.batch, ref.stan, f"{ref.local_time:%m%d}", icc_data),
+            )
+
+    def tc(self, batch: str, stan: str, local_date: str) -> bytes:
+        """The kept TC's field 55, or b"" (a purchase approved before the TC was kept, or by magnetic data)."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT icc_data FROM tcs WHERE batch = ? AND stan = ? AND local_date = ?", (batch, stan, local_date)
+            ).fetchone()
+        return bytes(row[0]) if row else b""
 
     def batches(self) -> list[Batch]:
         with self._db() as db:
@@ -258,6 +289,65 @@ class SettlementResult:
 
 
 ReversalSender = Callable[[Journal, BankHostClient], object]
+PURCHASE_WAIT = 60.0  # a purchase waits this long for a running settlement (0500, uploads, 0500: a few round trips)
+
+
+class SettlementGate:
+    """Card purchases and the settlement of their batch, never at once: ``purchase()`` around a purchase from its
+    transaction reference to its end, ``settling()`` around a settlement. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._purchases = 0
+        self._settling = False
+
+    @contextmanager
+    def purchase(self, wait: float = PURCHASE_WAIT) -> Iterator[None]:
+        """Waits while a settlement runs; raises HostUnreachable (nothing sent) when it runs longer than ``wait``."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: not self._settling, wait):
+                raise unreachable(f"the day-end settlement is still running after {wait:.0f} s")
+            self._purchases += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._purchases -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def settling(self) -> Iterator[bool]:
+        """True when no purchase is under way (new ones wait until the block ends); False: settle later."""
+        with self._changed:
+            if self._purchases or self._settling:
+                idle = False
+            else:
+                idle = self._settling = True
+        try:
+            yield idle
+        finally:
+            if idle:
+                with self._changed:
+                    self._settling = False
+                    self._changed.notify_all()
+
+
+@dataclass
+class SettlementLink:
+    """What the purchases on one bank connection share with its settlement."""
+
+    gate: SettlementGate = field(default_factory=SettlementGate)
+    store: SettlementStore | None = None  # where the TCs are kept; None until a settlement is attached
+
+
+_links: weakref.WeakKeyDictionary[BankHostClient, SettlementLink] = weakref.WeakKeyDictionary()
+_links_lock = threading.Lock()
+
+
+def link_of(client: BankHostClient) -> SettlementLink:
+    """The gate (and TC store) of ``client``'s purchases and settlement: one per bank connection."""
+    with _links_lock:
+        return _links.setdefault(client, SettlementLink())
 
 
 class DaySettlement:
@@ -277,12 +367,19 @@ class DaySettlement:
         self.send_reversals = send_reversals
 
     def attach(self) -> str:
-        """The client takes its purchases into the store's open batch."""
+        """The client takes its purchases into the store's open batch and keeps their TCs in the store."""
+        link_of(self.client).store = self.store
         self.client.batch = self.store.open_batch()
         return self.client.batch
 
     def run(self) -> SettlementResult:
         batch = self.attach()
+        with link_of(self.client).gate.settling() as idle:
+            if not idle:
+                return SettlementResult(batch, "postponed", detail="a card purchase is under way")
+            return self._run(batch)
+
+    def _run(self, batch: str) -> SettlementResult:
         try:
             return self._settle(batch)
         except BankHostError as error:  # the batch stays as it is; the next run settles it from the start
@@ -321,7 +418,9 @@ class DaySettlement:
             planned = Upload(batch, ref.stan, f"{ref.local_time:%m%d}", entry.amount_fen, entry.channel_ref or "", "")
             self.store.plan_upload(planned)
             try:
-                code = self.client.upload(ref, planned.rrn, b"", in_batch=True)
+                code = self.client.upload(
+                    ref, planned.rrn, self.store.tc(batch, ref.stan, planned.local_date), in_batch=True
+                )
             except HostDeclined as error:  # an answer (25: the host has no such approved purchase): the detail
                 code = error.response_code
             done = Upload(**{**planned.__dict__, "code": code})
@@ -340,9 +439,11 @@ class DaySettlement:
 __all__ = [
     "BatchState",
     "DaySettlement",
+    "SettlementGate",
     "SettlementResult",
     "SettlementStore",
     "batch_records",
     "journal_totals",
+    "link_of",
     "settlement_due",
 ]

@@ -89,6 +89,7 @@ class LedgerEntry:
     ic: dict[str, object] | None = None
     uploaded: str = ""  # "", "tc" (0320 203 right after), "batch" (0320 201 at settlement)
     lost: bool = False  # Fault.TOTALS: left out of the host's totals until the batch upload brings it back
+    tc_ok: bool | None = None  # a 0320's field 55 held the card's TC and it checked; None: no TC uploaded yet
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -466,9 +467,16 @@ class BankHostSimulator:
 
     def _arqc_ok(self, pan: str, icc: dict[int, bytes]) -> bool:
         """Recompute the ARQC from field 55 with the card's key derived from the issuer master key."""
+        return self._cryptogram_ok(pan, icc, 0x80)
+
+    def _tc_ok(self, pan: str, icc: dict[int, bytes]) -> bool:
+        """A TC in an upload's field 55 that the card's key recomputes from the data uploaded with it."""
+        return self._cryptogram_ok(pan, icc, 0x40)
+
+    def _cryptogram_ok(self, pan: str, icc: dict[int, bytes], cid_type: int) -> bool:
         keys = self._card_keys(pan)
         needed = (0x9F26, 0x9F27, 0x9F36, 0x9F10, 0x82)
-        if keys is None or any(tag not in icc for tag in needed) or icc[0x9F27][0] & 0xC0 != 0x80:
+        if keys is None or any(tag not in icc for tag in needed) or icc[0x9F27][0] & 0xC0 != cid_type:
             return False
         try:
             expected = emv_crypto.cryptogram(keys.ac, icc, icc[0x82], icc[0x9F36], icc[0x9F10])
@@ -559,6 +567,9 @@ class BankHostSimulator:
         if entry is None or entry.status != "approved" or entry.amount_fen != int(request.get("4", "0")):
             return self._answer(request, "25")  # the host has no such approved purchase
         self._note_final(entry, request)
+        icc = self._icc_values(request)
+        if icc is not None:
+            entry.tc_ok = self._tc_ok(entry.pan, icc)
         entry.uploaded = "batch" if management == m.MANAGEMENT_BATCH_UPLOAD else "tc"
         entry.lost = entry.lost and management != m.MANAGEMENT_BATCH_UPLOAD
         self._save()
