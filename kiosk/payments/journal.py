@@ -159,21 +159,23 @@ UNFINISHED_STATES = tuple(state.value for state in PaymentState if state not in 
 KNOWN_STATES = frozenset(state.value for state in PaymentState)
 
 
-def _expected_columns() -> dict[str, frozenset[str]]:
-    """The tables and columns the migrations create: what health checks expect of a journal file."""
+def _expected_columns(version: int) -> dict[str, frozenset[str]]:
+    """The tables and columns the migrations up to ``version`` create: what health checks expect of a journal file
+    of that version (an older journal is good as it is: opening it migrates it)."""
     db = sqlite3.connect(":memory:")
     try:
         for target in sorted(MIGRATIONS):
-            db.executescript(MIGRATIONS[target])
-        return {
-            table: frozenset(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
-            for table in ("payments", "events", "baskets", "basket_events")
-        }
+            if target <= version:
+                db.executescript(MIGRATIONS[target])
+        tables = ("payments", "events", "baskets", "basket_events")
+        found = {table: frozenset(row[1] for row in db.execute(f"PRAGMA table_info({table})")) for table in tables}
+        return {table: columns for table, columns in found.items() if columns}
     finally:
         db.close()
 
 
-EXPECTED_COLUMNS = _expected_columns()
+EXPECTED_BY_VERSION = {version: _expected_columns(version) for version in MIGRATIONS}
+EXPECTED_COLUMNS = EXPECTED_BY_VERSION[SCHEMA_VERSION]
 
 
 class JournalError(Exception):
@@ -688,8 +690,10 @@ def sequence_of(db: sqlite3.Connection) -> int:
 
 
 def schema_problem(db: sqlite3.Connection) -> str | None:
-    """What is missing from the journal's tables (None when every table and column is there)."""
-    for table, columns in EXPECTED_COLUMNS.items():
+    """What is missing from the journal's tables for its schema version (None when every table and column is
+    there)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for table, columns in EXPECTED_BY_VERSION.get(version, EXPECTED_COLUMNS).items():
         present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if not present:
             return f"has no {table} table"

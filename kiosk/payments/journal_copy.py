@@ -149,33 +149,35 @@ class JournalCopy:
         log.info("journal copy %s: the whole journal copied (events up to %d)", self.path, self._copied)
 
     def _copy_changes(self, source: sqlite3.Connection) -> None:
+        """The events written since the copy's newest and the rows they belong to, in one transaction: payments
+        by their events, baskets (issue 22) by theirs. Each family's events only grow."""
         assert self._copied is not None
-        events = source.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (self._copied,)).fetchall()
-        if not events:
-            return
-        numbers = sorted({event["journal_no"] for event in events})
-        payments = []
-        for start in range(0, len(numbers), BATCH):
-            chunk = numbers[start : start + BATCH]
-            payments += source.execute(
-                f"SELECT rowid AS rowid, * FROM payments WHERE journal_no IN ({','.join('?' for _ in chunk)})", chunk
-            ).fetchall()
         target = self._target()
+        changes = [
+            _changed(source, target, events, rows, key, self._copied if events == "events" else None)
+            for events, rows, key in FAMILIES
+            if _has_table(source, events)
+        ]
+        if not any(found for _table, _rows, found in changes):
+            return
         target.execute("BEGIN IMMEDIATE")
         try:
-            if payments:
-                target.executemany(_upsert(payments[0].keys()), [tuple(row) for row in payments])
-            columns = events[0].keys()
-            target.executemany(
-                f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(event) for event in events],
-            )
+            for (events, rows, key), (changed_rows, new_events, _found) in zip(FAMILIES, changes, strict=False):
+                if changed_rows:
+                    upsert = _upsert(rows, key, changed_rows[0].keys())
+                    target.executemany(upsert, [tuple(row) for row in changed_rows])
+                if new_events:
+                    columns = new_events[0].keys()
+                    target.executemany(
+                        f"INSERT INTO {events} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                        [tuple(event) for event in new_events],
+                    )
             target.execute("COMMIT")
         except BaseException:
             if target.in_transaction:
                 target.execute("ROLLBACK")
             raise
-        self._copied = events[-1]["id"]
+        self._copied = sequence_of(source)
 
     def close(self) -> None:
         if self._db is not None:
@@ -184,12 +186,37 @@ class JournalCopy:
         self._copied = None
 
 
-def _upsert(columns: Sequence[str]) -> str:
-    """Insert a payment row, or update every column of the copy's row of that journal number (its rowid kept)."""
-    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in ("rowid", "journal_no"))
+# (events table, the rows its events belong to, their key): every change of a row writes one of its events.
+FAMILIES = (("events", "payments", "journal_no"), ("basket_events", "baskets", "basket_no"))
+
+
+def _has_table(db: sqlite3.Connection, table: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
+
+
+def _changed(
+    source: sqlite3.Connection, target: sqlite3.Connection, events: str, rows: str, key: str, after: int | None
+) -> tuple[list[sqlite3.Row], list[sqlite3.Row], bool]:
+    """The rows of ``rows`` whose ``events`` came after ``after`` (the copy's newest of them when None)."""
+    if after is None:
+        after = target.execute(f"SELECT coalesce(max(id), 0) FROM {events}").fetchone()[0]
+    new_events = source.execute(f"SELECT * FROM {events} WHERE id > ? ORDER BY id", (after,)).fetchall()
+    numbers = sorted({event[key] for event in new_events})
+    changed: list[sqlite3.Row] = []
+    for start in range(0, len(numbers), BATCH):
+        chunk = numbers[start : start + BATCH]
+        changed += source.execute(
+            f"SELECT rowid AS rowid, * FROM {rows} WHERE {key} IN ({','.join('?' for _ in chunk)})", chunk
+        ).fetchall()
+    return changed, new_events, bool(new_events)
+
+
+def _upsert(table: str, key: str, columns: Sequence[str]) -> str:
+    """Insert a row, or update every column of the copy's row of that key (its rowid kept)."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in ("rowid", key))
     return (
-        f"INSERT INTO payments ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-        f" ON CONFLICT (journal_no) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
 
 
