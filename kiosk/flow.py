@@ -53,6 +53,11 @@ class Step(StrEnum):
     CERT_ISSUED = "cert_issued"
     CERT_PREVIEW = "cert_preview"
     CERT_DONE = "cert_done"
+    # The household basket (issue 22): gather items for oneself and others, then one payment.
+    BASKET = "basket"
+    HOUSEHOLD = "household"
+    BASKET_QR = "basket_qr"
+    BASKET_DONE = "basket_done"
 
 
 class FlowEvent(StrEnum):
@@ -102,6 +107,12 @@ class FlowEvent(StrEnum):
     ISSUED_LIST = "issued_list"
     PRINTED = "printed"
     MORE = "more"
+    ADD_TO_BASKET = "add_to_basket"  # a payable choice goes into the basket instead of being paid at once
+    ADD_MORE = "add_more"  # more items for oneself
+    ADD_FOR_OTHERS = "add_for_others"  # items for someone else, by their ID number (as 代缴)
+    HOUSEHOLD = "household"  # the household register's members (家庭成员)
+    BASKET_BACK = "basket_back"
+    PAY_BASKET = "pay_basket"
 
 
 # After the menu, the login leads on to the module chosen there.
@@ -137,6 +148,7 @@ PAY_AFTER_PRINTER_CHECK = {
     E.PAY_BY_QR: Step.QR_PAY,
     E.PAY_BY_CARD: Step.CARD_PAY,
     E.PRINTER_UNAVAILABLE: Step.RECEIPT_WARNING,
+    E.ADD_TO_BASKET: Step.BASKET,  # or into the household basket, to pay later with other items (issue 22)
 }
 
 STEPS: dict[Step, StepSpec] = {
@@ -187,7 +199,8 @@ STEPS: dict[Step, StepSpec] = {
     Step.FLEX_PERIOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose the months"), {E.PERIOD_CHOSEN: Step.FLEX_BASE}),
     Step.FLEX_BASE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Contribution base"), {E.BASE_ENTERED: Step.FLEX_REVIEW}),
     Step.FLEX_REVIEW: StepSpec(
-        QT_TRANSLATE_NOOP("Flow", "Check your payment"), {E.REVIEW_CONFIRMED: Step.CHECKOUT_METHOD}
+        QT_TRANSLATE_NOOP("Flow", "Check your payment"),
+        {E.REVIEW_CONFIRMED: Step.CHECKOUT_METHOD, E.ADD_TO_BASKET: Step.BASKET},
     ),
     # Flexible medical, in the guide's order: binding, months, pay method, base, items, pay.
     Step.MED_BINDING: StepSpec(
@@ -200,12 +213,15 @@ STEPS: dict[Step, StepSpec] = {
     Step.MED_BASE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Contribution base"), {E.BASE_ENTERED: Step.MED_ITEMS}),
     Step.MED_ITEMS: StepSpec(QT_TRANSLATE_NOOP("Flow", "Insurance items"), PAY_AFTER_PRINTER_CHECK),
     Step.SPECIAL_BILLS: StepSpec(
-        QT_TRANSLATE_NOOP("Flow", "Special payment"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD}
+        QT_TRANSLATE_NOOP("Flow", "Special payment"),
+        {E.BILL_CHOSEN: Step.CHECKOUT_METHOD, E.ADD_TO_BASKET: Step.BASKET},
     ),
     Step.ARREARS_AGENCY: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Choose the agency"), {E.AGENCY_CHOSEN: Step.ARREARS_BILLS}
     ),
-    Step.ARREARS_BILLS: StepSpec(QT_TRANSLATE_NOOP("Flow", "Arrears"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD}),
+    Step.ARREARS_BILLS: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Arrears"), {E.BILL_CHOSEN: Step.CHECKOUT_METHOD, E.ADD_TO_BASKET: Step.BASKET}
+    ),
     # The pay method after the amount is known (flexible pension, special payment).
     Step.CHECKOUT_METHOD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Choose how to pay"), PAY_AFTER_PRINTER_CHECK),
     Step.RECEIPT_WARNING: StepSpec(
@@ -214,7 +230,12 @@ STEPS: dict[Step, StepSpec] = {
     ),
     Step.QR_PAY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay"), {E.FINISHED: Step.RESULT}, no_return=True),
     Step.CARD_PAY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay by bank card"), {E.FINISHED: Step.RESULT}, no_return=True),
-    Step.RESULT: StepSpec(QT_TRANSLATE_NOOP("Flow", "Result"), {E.FINISH: Step.HOME}, no_return=True),
+    Step.RESULT: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Result"),
+        # a card payment that ended without money: the same item by QR (screens/result.py)
+        {E.FINISH: Step.HOME, E.PAY_BY_QR: Step.QR_PAY, E.PRINTER_UNAVAILABLE: Step.RECEIPT_WARNING},
+        no_return=True,
+    ),
     Step.QUERY: StepSpec(QT_TRANSLATE_NOOP("Flow", "Payment records")),
     Step.CERT_MENU: StepSpec(
         QT_TRANSLATE_NOOP("Flow", "Certificates"),
@@ -229,6 +250,18 @@ STEPS: dict[Step, StepSpec] = {
         {E.FINISH: Step.HOME, E.MORE: Step.CERT_MENU},
         no_return=True,
     ),
+    Step.BASKET: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Items to pay"),
+        {
+            E.ADD_MORE: Step.ITEMS,
+            E.ADD_FOR_OTHERS: Step.PROXY_ID,
+            E.HOUSEHOLD: Step.HOUSEHOLD,
+            E.PAY_BASKET: Step.BASKET_QR,
+        },
+    ),
+    Step.HOUSEHOLD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Family members"), {E.BASKET_BACK: Step.BASKET}),
+    Step.BASKET_QR: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay"), {E.FINISHED: Step.BASKET_DONE}, no_return=True),
+    Step.BASKET_DONE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Result"), {E.FINISH: Step.HOME}, no_return=True),
 }
 
 # Views of the one declaration, for the flow and the header.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from kiosk.basket import Basket
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.items import Category, InsuredItem, PayMethod
 from kiosk.domain.names import mask_name
@@ -54,6 +55,9 @@ class Session:
     printer: Any = None  # the receipt printer's readiness, asked before money is taken
     certificate: Any = None  # the prepared certificate (number, document) being previewed and printed
     certificate_pdf: bytes = b""
+    basket: Basket = field(default_factory=Basket)  # the household basket (issue 22): items gathered to pay at once
+    basket_quote: Any = None  # the fee system's order for the basket, once priced
+    basket_outcome: Any = None  # what the basket's payment did (posted and refunded lines)
 
     @property
     def subject(self) -> Person | None:

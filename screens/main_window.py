@@ -118,6 +118,18 @@ def _proxy() -> ModuleType:
     return proxy
 
 
+def _basket() -> ModuleType:
+    from screens import basket
+
+    return basket
+
+
+def _household() -> ModuleType:
+    from screens import household
+
+    return household
+
+
 def _certificates() -> ModuleType:
     from screens import certificates
 
@@ -161,6 +173,10 @@ SCREEN_CLASSES: dict[Step, tuple[Callable[[], ModuleType], str]] = {
     Step.CERT_ISSUED: (_certificates, "IssuedCertificatesScreen"),
     Step.CERT_PREVIEW: (_certificates, "CertificatePreviewScreen"),
     Step.CERT_DONE: (_certificates, "CertificateDoneScreen"),
+    Step.BASKET: (_basket, "BasketScreen"),
+    Step.HOUSEHOLD: (_household, "HouseholdScreen"),
+    Step.BASKET_QR: (_basket, "BasketQrScreen"),
+    Step.BASKET_DONE: (_basket, "BasketDoneScreen"),
 }
 
 
@@ -373,10 +389,14 @@ class KioskWindow(QWidget):
         self.step_title.setText(translate("Flow", STEP_TITLES[new.step]))
         self._show_payee(new.step)
         at_home = new.step is Step.HOME
-        self.back_button.setVisible(self.ctx.flow.can_go_back())
-        self.home_button.setVisible(not at_home)
-        for preference in self.preference_buttons:
-            preference.setVisible(at_home)
+        # Hide before showing: with back and home beside Home's preference buttons the footer is wider than the
+        # screen for a moment, and a window grown once never shrinks back (the pictures came out 2384 px wide).
+        if at_home:
+            self.countdown.setText("")  # Home has no countdown; its preference buttons need the room
+        footer = [(self.back_button, self.ctx.flow.can_go_back()), (self.home_button, not at_home)]
+        footer += [(preference, at_home) for preference in self.preference_buttons]
+        for widget, visible in sorted(footer, key=lambda pair: pair[1]):
+            widget.setVisible(visible)
         new.on_enter()
         self.stack.setCurrentWidget(new)
         self._restart_countdown()

@@ -9,6 +9,7 @@ from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import ResidentOffer
 from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, chosen_text, day_text, fee_error_text, translate
+from screens.basket_add import add_to_basket_button, basket_refusal
 from screens.widgets import busy_bar, button, label
 
 
@@ -104,7 +105,9 @@ class GradeScreen(Screen):
         self.layout_.addWidget(self.message)
         self.confirm = button(self.tr("Confirm and pay"), "primary", "confirm_grade")
         self.confirm.clicked.connect(self.confirm_grade)
-        self.row(self.confirm)
+        self.add_to_basket = add_to_basket_button(self)  # or pay later, with other items (issue 22)
+        self.add_to_basket.clicked.connect(self.add_grade_to_basket)
+        self.row(self.confirm, self.add_to_basket)
         self.layout_.addStretch(1)
         self.chosen: str | None = None
 
@@ -126,6 +129,7 @@ class GradeScreen(Screen):
         self.amount.setText("")
         self.message.setVisible(False)
         self.confirm.setEnabled(False)
+        self.add_to_basket.setEnabled(False)
         grades = offer.grades if offer else ()
         per_row = max(1, -(-len(grades) // len(self.rows)))
         for index, grade in enumerate(grades):
@@ -141,6 +145,7 @@ class GradeScreen(Screen):
         self.chosen = code
         self.amount.setText(self.tr("Amount to pay: {amount}").format(amount=format_fen(amount_fen)))
         self.confirm.setEnabled(True)
+        self.add_to_basket.setEnabled(True)
 
     def confirm_grade(self) -> None:
         if not self.chosen:
@@ -161,6 +166,28 @@ class GradeScreen(Screen):
         self.busy.setVisible(False)
         self.ctx.session.quote = quote
         self.fire(pay_event(self.ctx.session, readiness))
+
+    def add_grade_to_basket(self) -> None:
+        session = self.ctx.session
+        if not self.chosen or session.subject is None or session.item is None or session.year is None:
+            return
+        subject, item, year, code = session.subject, session.item, session.year, self.chosen
+        self.add_to_basket.setEnabled(False)
+        self.busy.setVisible(True)
+        self.ctx.tasks.run(
+            lambda: self.ctx.fee_system.quote_resident(subject.id_number, item, year, code),
+            on_done=lambda quote: self.into_basket(quote, subject.name),
+            on_failed=self.quote_failed,
+        )
+
+    def into_basket(self, quote, name: str) -> None:
+        self.busy.setVisible(False)
+        problem = basket_refusal(self.ctx.session, quote, name)
+        if problem:
+            self.message.setText(problem)
+            self.message.setVisible(True)
+            return
+        self.fire(FlowEvent.ADD_TO_BASKET)
 
     def quote_failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

@@ -193,7 +193,9 @@ class EmbeddedFeeSystem:
     def post_basket_line(
         self, idempotency_key: str, basket_id: str, line_no: int, pay_method: PayMethod, channel_ref: str
     ) -> PaymentRecord:
-        return self.baskets.post_line(idempotency_key, basket_id, line_no, pay_method, channel_ref)
+        return self.certificates.signed_record(
+            self.baskets.post_line(idempotency_key, basket_id, line_no, pay_method, channel_ref)
+        )
 
     # --- payments -----------------------------------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""Family members from the fee system's household register (家庭成员, issue 22): each member, masked, with what
+each can pay now, priced by the fee system; a tap adds it to the basket."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from drivers.base import QT_TRANSLATE_NOOP
+from kiosk.basket import AlreadyInBasket, BasketFull
+from kiosk.domain.money import format_fen
+from kiosk.domain.names import mask_name
+from kiosk.feesystem.api import HouseholdDue
+from kiosk.flow import FlowEvent, Step
+from screens.base import Screen, chosen_text, fee_error_text, period_text, translate
+from screens.style import px
+from screens.widgets import busy_bar, button, label
+
+RELATIONS = {
+    "spouse": QT_TRANSLATE_NOOP("Household", "spouse"),
+    "parent": QT_TRANSLATE_NOOP("Household", "parent"),
+    "child": QT_TRANSLATE_NOOP("Household", "child"),
+    "self": QT_TRANSLATE_NOOP("Household", "self"),
+}
+
+
+class HouseholdScreen(Screen):
+    step = Step.HOUSEHOLD
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.layout_.addWidget(label(self.tr("Your household: tap an item to add it"), "Title"))
+        self.table_widget = QWidget()
+        self.table = QGridLayout(self.table_widget)
+        self.table.setHorizontalSpacing(px(40, ctx.scale))
+        self.layout_.addWidget(self.table_widget, 1)
+        self.message = label("", "Error")
+        self.message.setVisible(False)
+        self.layout_.addWidget(self.message)
+        self.busy = busy_bar()
+        self.layout_.addWidget(self.busy)
+        self.back_button = button(self.tr("Back to the basket"), "primary", "household_done")
+        self.back_button.clicked.connect(lambda: self.fire(FlowEvent.BASKET_BACK))
+        self.row(self.back_button)
+        self.dues: list[HouseholdDue] = []
+
+    def voice_prompt(self) -> str:
+        return self.tr("Tap the items you want to pay for your family.")
+
+    def on_enter(self) -> None:
+        self.message.setVisible(False)
+        self.busy.setVisible(True)
+        self.clear()
+        payer = self.ctx.session.person
+        if payer is None:
+            return
+        today = self.ctx.today()
+        self.ctx.tasks.run(
+            lambda: self.ctx.fee_system.household_dues(payer.id_number, today),
+            on_done=self.listed,
+            on_failed=self.failed,
+        )
+
+    def forget(self) -> None:
+        self.dues = []
+        self.clear()
+
+    def clear(self) -> None:
+        while self.table.count():
+            widget = self.table.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+
+    def listed(self, dues: list[HouseholdDue]) -> None:
+        self.busy.setVisible(False)
+        self.dues = dues
+        self.clear()
+        if not dues:
+            self.say(self.tr("The fee system lists no family member with anything to pay now."))
+            return
+        basket = self.ctx.session.basket
+        for row, due in enumerate(dues):
+            who = QLabel(
+                self.tr("{name} ({relation})").format(
+                    name=mask_name(due.name), relation=translate("Household", RELATIONS.get(due.relation, due.relation))
+                )
+            )
+            who.setObjectName("Message")
+            what = self.tr("{item}, {period}: {amount}").format(
+                item=translate("Domain", due.quote.item.label),
+                period=period_text(due.quote.period),
+                amount=format_fen(due.quote.amount_fen),
+            )
+            add = button(chosen_text(what, basket.holds(due.quote)), "choice", f"household_add_{row}")
+            add.clicked.connect(lambda _=False, d=due, b=add, w=what: self.add(d, b, w))
+            self.table.addWidget(who, row, 0)
+            self.table.addWidget(add, row, 1)
+
+    def add(self, due: HouseholdDue, widget, text: str) -> None:
+        try:
+            self.ctx.session.basket.add(due.quote, due.name)
+        except AlreadyInBasket:
+            return
+        except BasketFull:
+            self.say(self.tr("The basket is full: at most 10 items can be paid at once."))
+            return
+        widget.setText(chosen_text(text, True))
+
+    def failed(self, error: Exception) -> None:
+        self.busy.setVisible(False)
+        self.say(fee_error_text(error))
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(True)
