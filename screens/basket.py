@@ -39,16 +39,6 @@ REFUSALS = {
 BASKET_METHODS = (PayMethod.AGGREGATED, PayMethod.ALIPAY, PayMethod.WECHAT)
 
 
-def line_text(screen: Screen, index: int, item) -> str:
-    quote = item.quote
-    return screen.tr("{n}. {name}  {item}  {period}").format(
-        n=index + 1,
-        name=item.masked_name,
-        item=translate("Domain", quote.item.label),
-        period=period_text(quote.period),
-    )
-
-
 class BasketScreen(Screen):
     step = Step.BASKET
 
@@ -101,7 +91,7 @@ class BasketScreen(Screen):
         self.remove_buttons = []
         basket = self.ctx.session.basket
         for index, item in enumerate(basket.items):
-            text = QLabel(line_text(self, index, item))
+            text = QLabel(self.line_text(index, item))
             text.setObjectName("Message")
             amount = QLabel(format_fen(item.quote.amount_fen))
             amount.setObjectName("Message")
@@ -122,6 +112,15 @@ class BasketScreen(Screen):
             pay.setEnabled(len(basket) > 0)
         if full:
             self.say(self.tr("The basket is full: at most 10 items can be paid at once."))
+
+    def line_text(self, index: int, item) -> str:
+        """Masked name, item, period: the amount is the line's second column."""
+        return self.tr("{n}. {name}  {item}  {period}").format(
+            n=index + 1,
+            name=item.masked_name,
+            item=translate("Domain", item.quote.item.label),
+            period=period_text(item.quote.period),
+        )
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -357,7 +356,7 @@ class BasketDoneScreen(Screen):
         self.row(self.done)
 
     def voice_prompt(self) -> str:
-        return self.heading.text()
+        return self.tr("The payment has ended. Please check which items were paid.")
 
     def on_enter(self) -> None:
         session = self.ctx.session

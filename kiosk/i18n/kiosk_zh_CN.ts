@@ -35,6 +35,208 @@
     </message>
 </context>
 <context>
+    <name>Basket</name>
+    <message>
+        <location filename="../../screens/basket.py" line="34"/>
+        <source>already paid</source>
+        <translation>已缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="35"/>
+        <source>its payment period has closed</source>
+        <translation>缴费期已结束</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="36"/>
+        <source>the same item is in the basket twice</source>
+        <translation>同一缴费项目重复加入</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="37"/>
+        <source>the amount is no longer valid, please add it again</source>
+        <translation>金额已失效，请重新加入</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket_add.py" line="14"/>
+        <source>Add to the basket, pay later</source>
+        <translation>加入待缴清单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket_add.py" line="15"/>
+        <source>The basket is full: at most 10 items can be paid at once.</source>
+        <translation>待缴清单已满：一次最多缴纳10项。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket_add.py" line="16"/>
+        <source>This item is in the basket already.</source>
+        <translation>该项目已在待缴清单中。</translation>
+    </message>
+</context>
+<context>
+    <name>BasketDoneScreen</name>
+    <message>
+        <location filename="../../screens/basket.py" line="354"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="359"/>
+        <source>The payment has ended. Please check which items were paid.</source>
+        <translation>支付已结束，请核对已缴费的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="366"/>
+        <source>The payment was not made</source>
+        <translation>未完成缴费</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="371"/>
+        <source>Paid: {amount}</source>
+        <translation>已缴费：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="374"/>
+        <source>{name}  {item}  {period}  {amount}</source>
+        <translation>{name}  {item}  {period}  {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="385"/>
+        <source>Item {n} had already been paid: its {amount} is being returned to you.</source>
+        <translation>第{n}项已由他处缴纳，该项{amount}正在原路退回。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="393"/>
+        <source>Please take your receipt.</source>
+        <translation>请取走您的缴费小票。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="395"/>
+        <source>The receipt could not be printed. You can reprint it from Query.</source>
+        <translation>小票未能打印，可在“缴费信息查询”中补打。</translation>
+    </message>
+</context>
+<context>
+    <name>BasketQrScreen</name>
+    <message>
+        <location filename="../../screens/basket.py" line="197"/>
+        <source>Cancel payment</source>
+        <translation>取消支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="209"/>
+        <source>Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.</source>
+        <translation>请使用支付宝、微信或云闪付扫码支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="223"/>
+        <source>Scan with Alipay, WeChat Pay or UnionPay QuickPass</source>
+        <translation>请使用支付宝、微信或云闪付扫码</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="225"/>
+        <source>Scan with {app}</source>
+        <translation>请使用{app}扫码</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="227"/>
+        <source>Total: {amount}</source>
+        <translation>合计：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="228"/>
+        <source>Preparing the payment code…</source>
+        <translation>正在生成支付二维码…</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="230"/>
+        <source>The kiosk cannot take payments now. No money was taken.</source>
+        <translation>本机暂不能收款，未扣款。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="239"/>
+        <source>Waiting for the payment…</source>
+        <translation>等待支付…</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="245"/>
+        <source>No money was taken.</source>
+        <translation>未扣款。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="267"/>
+        <source>Paid. Recording the payment…</source>
+        <translation>已支付，正在登记缴费…</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="291"/>
+        <source>Your payment was received and will be recorded shortly. Please keep your phone&apos;s record.</source>
+        <translation>已收到您的付款，稍后将完成登记。请保留手机上的支付记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="308"/>
+        <source>The payment was cancelled. No money was taken.</source>
+        <translation>支付已取消，未扣款。</translation>
+    </message>
+</context>
+<context>
+    <name>BasketScreen</name>
+    <message>
+        <location filename="../../screens/basket.py" line="47"/>
+        <source>Items to pay together</source>
+        <translation>待缴清单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="62"/>
+        <source>Add more for me</source>
+        <translation>继续为本人添加</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="64"/>
+        <source>Add for someone else</source>
+        <translation>为他人添加</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="66"/>
+        <source>Family members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="78"/>
+        <source>Check the items to pay, then choose how to pay.</source>
+        <translation>请核对待缴项目，然后选择支付方式。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="99"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="106"/>
+        <source>{count} item(s), total {amount}</source>
+        <translation>共 {count} 项，合计 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="114"/>
+        <source>The basket is full: at most 10 items can be paid at once.</source>
+        <translation>待缴清单已满：一次最多缴纳10项。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="118"/>
+        <source>{n}. {name}  {item}  {period}</source>
+        <translation>{n}. {name}  {item}  {period}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="160"/>
+        <source>Item {n} cannot be paid: {why}.</source>
+        <translation>第{n}项不能缴纳：{why}。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="165"/>
+        <source>Remove it to pay the others. No money was taken.</source>
+        <translation>请移除该项后缴纳其他项目。未扣款。</translation>
+    </message>
+</context>
+<context>
     <name>Bills</name>
     <message>
         <location filename="../../screens/arrears_bills.py" line="23"/>
@@ -463,19 +665,24 @@
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="80"/>
+        <location filename="../domain/items.py" line="82"/>
         <source>Bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="81"/>
+        <location filename="../domain/items.py" line="83"/>
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../domain/items.py" line="82"/>
+        <location filename="../domain/items.py" line="84"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../domain/items.py" line="85"/>
+        <source>One QR code (Alipay, WeChat Pay, UnionPay)</source>
+        <translation>聚合支付（支付宝、微信、云闪付）</translation>
     </message>
     <message>
         <location filename="../query.py" line="39"/>
@@ -552,47 +759,47 @@
 <context>
     <name>FlexibleBaseScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="149"/>
+        <location filename="../../screens/flexible.py" line="151"/>
         <source>Choose or enter your contribution base</source>
         <translation>请选择或输入缴费基数</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="159"/>
+        <location filename="../../screens/flexible.py" line="161"/>
         <source>Use the lowest base</source>
         <translation>按最低基数缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="161"/>
+        <location filename="../../screens/flexible.py" line="163"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="167"/>
+        <location filename="../../screens/flexible.py" line="169"/>
         <source>Please enter your contribution base in yuan, within the range shown, then press confirm.</source>
         <translation>请在显示的范围内输入缴费基数（元），然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="176"/>
+        <location filename="../../screens/flexible.py" line="178"/>
         <source>Allowed: {low} to {high} per month</source>
         <translation>可选范围：每月 {low} 至 {high}</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="215"/>
+        <location filename="../../screens/flexible.py" line="217"/>
         <source>Type the base in whole yuan.</source>
         <translation>请输入整数金额（元）。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="217"/>
+        <location filename="../../screens/flexible.py" line="219"/>
         <source>This is below the lowest base allowed.</source>
         <translation>低于最低缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="219"/>
+        <location filename="../../screens/flexible.py" line="221"/>
         <source>This is above the highest base allowed.</source>
         <translation>高于最高缴费基数，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="221"/>
+        <location filename="../../screens/flexible.py" line="223"/>
         <source>Press confirm.</source>
         <translation>请点击确认。</translation>
     </message>
@@ -600,42 +807,42 @@
 <context>
     <name>FlexiblePeriodScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="87"/>
+        <location filename="../../screens/flexible.py" line="88"/>
         <source>Flexible employment pension: choose the months</source>
         <translation>养老保险费缴纳：请选择缴费起止时间</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="68"/>
+        <location filename="../../screens/flexible.py" line="69"/>
         <source>From</source>
         <translation>起始月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="70"/>
+        <location filename="../../screens/flexible.py" line="71"/>
         <source>To</source>
         <translation>截止月份</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="74"/>
+        <location filename="../../screens/flexible.py" line="75"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="80"/>
+        <location filename="../../screens/flexible.py" line="81"/>
         <source>Please choose the first and the last month you want to pay for.</source>
         <translation>请选择缴费起止月份。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="85"/>
+        <location filename="../../screens/flexible.py" line="86"/>
         <source>Flexible employment medical insurance: choose the months</source>
         <translation>基本医疗保险缴费：请选择缴费年月</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="94"/>
+        <location filename="../../screens/flexible.py" line="95"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="116"/>
+        <location filename="../../screens/flexible.py" line="117"/>
         <source>You can pay for {first} to {last}.</source>
         <translation>可缴费月份：{first} 至 {last}。</translation>
     </message>
@@ -643,29 +850,29 @@
 <context>
     <name>FlexibleReviewScreen</name>
     <message>
-        <location filename="../../screens/flexible.py" line="239"/>
+        <location filename="../../screens/flexible.py" line="242"/>
         <source>Please check your payment</source>
         <translation>请核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="248"/>
+        <location filename="../../screens/flexible.py" line="251"/>
         <source>Start payment</source>
         <translation>开始缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="254"/>
+        <location filename="../../screens/flexible.py" line="257"/>
         <source>Please check the months, the base and the amount, then start the payment.</source>
         <translation>请核对缴费月份、基数和金额，确认后点击开始缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="274"/>
+        <location filename="../../screens/flexible.py" line="277"/>
         <source>{item}
 {period}: {months} months × base {base} × {rate}%</source>
         <translation>{item}
 {period}：{months} 个月 × 基数 {base} × {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/flexible.py" line="282"/>
+        <location filename="../../screens/flexible.py" line="285"/>
         <source>Amount: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -673,146 +880,158 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="143"/>
+        <location filename="../flow.py" line="155"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="145"/>
+        <location filename="../flow.py" line="157"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="156"/>
+        <location filename="../flow.py" line="168"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="171"/>
+        <location filename="../flow.py" line="183"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="182"/>
+        <location filename="../flow.py" line="194"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="184"/>
-        <location filename="../flow.py" line="198"/>
-        <location filename="../flow.py" line="210"/>
+        <location filename="../flow.py" line="196"/>
+        <location filename="../flow.py" line="211"/>
+        <location filename="../flow.py" line="226"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="186"/>
+        <location filename="../flow.py" line="198"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="187"/>
-        <location filename="../flow.py" line="196"/>
+        <location filename="../flow.py" line="199"/>
+        <location filename="../flow.py" line="209"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="188"/>
         <location filename="../flow.py" line="200"/>
+        <location filename="../flow.py" line="213"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="190"/>
+        <location filename="../flow.py" line="202"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="194"/>
+        <location filename="../flow.py" line="207"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="201"/>
+        <location filename="../flow.py" line="214"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="203"/>
+        <location filename="../flow.py" line="216"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="206"/>
+        <location filename="../flow.py" line="220"/>
         <source>Choose the agency</source>
         <translation>选择社保经办机构</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="208"/>
+        <location filename="../flow.py" line="223"/>
         <source>Arrears</source>
         <translation>社保费补缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="212"/>
+        <location filename="../flow.py" line="228"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="215"/>
+        <location filename="../flow.py" line="231"/>
+        <location filename="../flow.py" line="263"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="216"/>
+        <location filename="../flow.py" line="232"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="217"/>
+        <location filename="../flow.py" line="234"/>
+        <location filename="../flow.py" line="264"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="218"/>
+        <location filename="../flow.py" line="239"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="165"/>
+        <location filename="../flow.py" line="254"/>
+        <source>Items to pay</source>
+        <translation>待缴清单</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="262"/>
+        <source>Family members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <location filename="../flow.py" line="177"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="167"/>
+        <location filename="../flow.py" line="179"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="220"/>
+        <location filename="../flow.py" line="241"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="223"/>
+        <location filename="../flow.py" line="244"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="224"/>
+        <location filename="../flow.py" line="245"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="225"/>
+        <location filename="../flow.py" line="246"/>
         <source>Certificates issued</source>
         <translation>已开具证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="226"/>
+        <location filename="../flow.py" line="247"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="228"/>
+        <location filename="../flow.py" line="249"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -820,22 +1039,22 @@
 <context>
     <name>GradeScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="105"/>
+        <location filename="../../screens/resident.py" line="106"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="112"/>
+        <location filename="../../screens/resident.py" line="115"/>
         <source>Please choose a grade, then press confirm.</source>
         <translation>请选择缴费档次，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="119"/>
+        <location filename="../../screens/resident.py" line="122"/>
         <source>{item}, year {year}: please choose your grade</source>
         <translation>{item}&#x3000;{year}年度：请选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="142"/>
+        <location filename="../../screens/resident.py" line="146"/>
         <source>Amount to pay: {amount}</source>
         <translation>应缴金额：{amount}</translation>
     </message>
@@ -905,6 +1124,67 @@
         <location filename="../../screens/home.py" line="99"/>
         <source>High contrast is on. It goes back to normal when you finish.</source>
         <translation>已开启高对比度，办理结束后自动恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>Household</name>
+    <message>
+        <location filename="../../screens/household.py" line="19"/>
+        <source>spouse</source>
+        <translation>配偶</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="20"/>
+        <source>parent</source>
+        <translation>父母</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="21"/>
+        <source>child</source>
+        <translation>子女</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="22"/>
+        <source>self</source>
+        <translation>本人</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdScreen</name>
+    <message>
+        <location filename="../../screens/household.py" line="31"/>
+        <source>Your household: tap an item to add it</source>
+        <translation>家庭成员：点击项目加入待缴清单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="41"/>
+        <source>Back to the basket</source>
+        <translation>返回待缴清单</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="47"/>
+        <source>Tap the items you want to pay for your family.</source>
+        <translation>请点击要为家人缴纳的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="79"/>
+        <source>The fee system lists no family member with anything to pay now.</source>
+        <translation>暂无家庭成员有待缴项目。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="84"/>
+        <source>{name} ({relation})</source>
+        <translation>{name}（{relation}）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="89"/>
+        <source>{item}, {period}: {amount}</source>
+        <translation>{item}，{period}：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/household.py" line="105"/>
+        <source>The basket is full: at most 10 items can be paid at once.</source>
+        <translation>待缴清单已满：一次最多缴纳10项。</translation>
     </message>
 </context>
 <context>
@@ -1018,62 +1298,62 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="212"/>
+        <location filename="../../screens/main_window.py" line="228"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="283"/>
+        <location filename="../../screens/main_window.py" line="299"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="294"/>
+        <location filename="../../screens/main_window.py" line="310"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="296"/>
+        <location filename="../../screens/main_window.py" line="312"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="301"/>
+        <location filename="../../screens/main_window.py" line="317"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="319"/>
+        <location filename="../../screens/main_window.py" line="335"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="323"/>
+        <location filename="../../screens/main_window.py" line="339"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="332"/>
+        <location filename="../../screens/main_window.py" line="348"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="334"/>
+        <location filename="../../screens/main_window.py" line="350"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="390"/>
+        <location filename="../../screens/main_window.py" line="410"/>
         <source>For someone else: {name} ({id_number})</source>
         <translation>代缴 / 代打：为 {name}（{id_number}）办理</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="399"/>
+        <location filename="../../screens/main_window.py" line="419"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="419"/>
+        <location filename="../../screens/main_window.py" line="439"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -1330,12 +1610,12 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>Payment</name>
     <message>
-        <location filename="../../screens/base.py" line="66"/>
+        <location filename="../../screens/base.py" line="68"/>
         <source>{item}, {period}</source>
         <translation>{item}，{period}</translation>
     </message>
     <message>
-        <location filename="../../screens/base.py" line="67"/>
+        <location filename="../../screens/base.py" line="69"/>
         <source>Social insurance agency: {agency}</source>
         <translation>社保经办机构：{agency}</translation>
     </message>
@@ -1827,37 +2107,37 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ResidentYearScreen</name>
     <message>
-        <location filename="../../screens/resident.py" line="23"/>
+        <location filename="../../screens/resident.py" line="24"/>
         <source>Please choose the year to pay for</source>
         <translation>请选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="32"/>
+        <location filename="../../screens/resident.py" line="33"/>
         <source>Please choose the year you want to pay for.</source>
         <translation>请选择要缴费的年度。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="38"/>
+        <location filename="../../screens/resident.py" line="39"/>
         <source>Looking up what you can pay...</source>
         <translation>正在查询可缴费信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="54"/>
+        <location filename="../../screens/resident.py" line="55"/>
         <source>Payments for {year} can be made from {opens} to {closes}.</source>
         <translation>{year}年度的缴费时间为{opens}至{closes}。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="63"/>
+        <location filename="../../screens/resident.py" line="64"/>
         <source>There is nothing to pay at present.</source>
         <translation>您目前没有需要缴纳的费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="67"/>
+        <location filename="../../screens/resident.py" line="68"/>
         <source>Year {year}</source>
         <translation>{year}年度</translation>
     </message>
     <message>
-        <location filename="../../screens/resident.py" line="69"/>
+        <location filename="../../screens/resident.py" line="70"/>
         <source>(already paid)</source>
         <translation>（已缴费）</translation>
     </message>
@@ -1865,96 +2145,106 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../screens/result.py" line="35"/>
+        <location filename="../../screens/result.py" line="48"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="31"/>
+        <location filename="../../screens/result.py" line="32"/>
         <source>Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="64"/>
-        <location filename="../../screens/result.py" line="76"/>
+        <location filename="../../screens/result.py" line="38"/>
+        <source>You can pay the same item by QR code instead:</source>
+        <translation>您可以改用扫码支付同一缴费项目：</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="77"/>
+        <location filename="../../screens/result.py" line="89"/>
         <source> Please take your bank card.</source>
         <translation>请取回您的银行卡。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="84"/>
-        <location filename="../../screens/result.py" line="91"/>
+        <location filename="../../screens/result.py" line="105"/>
+        <source> You can pay by Alipay or WeChat Pay instead.</source>
+        <translation>您可以改用支付宝或微信支付。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="125"/>
+        <location filename="../../screens/result.py" line="132"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="88"/>
+        <location filename="../../screens/result.py" line="129"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="95"/>
+        <location filename="../../screens/result.py" line="136"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="100"/>
+        <location filename="../../screens/result.py" line="141"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="101"/>
+        <location filename="../../screens/result.py" line="142"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="105"/>
+        <location filename="../../screens/result.py" line="146"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="109"/>
+        <location filename="../../screens/result.py" line="150"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="116"/>
+        <location filename="../../screens/result.py" line="157"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="118"/>
+        <location filename="../../screens/result.py" line="159"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="120"/>
+        <location filename="../../screens/result.py" line="161"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="122"/>
+        <location filename="../../screens/result.py" line="163"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="129"/>
+        <location filename="../../screens/result.py" line="170"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="132"/>
+        <location filename="../../screens/result.py" line="173"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="136"/>
+        <location filename="../../screens/result.py" line="177"/>
         <source>A technician will settle this payment</source>
         <translation>本次缴费将由工作人员处理</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="141"/>
+        <location filename="../../screens/result.py" line="182"/>
         <source>Please keep this number and show it to staff: {number}</source>
         <translation>请记下此编号并出示给工作人员：{number}</translation>
     </message>
