@@ -306,3 +306,15 @@ def test_doctor_names_the_certificate_its_subject_and_expiry(kiosk_config, pki, 
 def test_a_payment_goes_through_over_mutual_tls(client, served):
     record = pay_resident_pension(client, f"kiosk-{TERMINAL}-20261127100000-0A1B2C")
     assert served.backend.find_payment(f"kiosk-{TERMINAL}-20261127100000-0A1B2C") == record
+
+
+def test_the_verification_pages_need_no_certificate_beside_the_mutual_tls_api(fee_system, pki):
+    """The public pages (public_pages.py) are served on the public listener to anyone, e.g. a phone's browser."""
+    from parties.feesystem.public_pages import PublicPages
+
+    pages = PublicPages(fee_system.certificates)
+    with FeeSystemHttpServer(fee_system, tls=ServerTls(pki.server_files()), public_pages=pages) as served:
+        with urllib.request.urlopen(served.public_url + "/verify/NOT-A-CODE", timeout=5) as page:  # no certificate
+            assert page.headers["Content-Type"].startswith("text/html") and "<html" in page.read().decode()
+        with pytest.raises((ssl.SSLError, urllib.error.URLError)):  # on the API listener: no certificate, no answer
+            urllib.request.urlopen(served.url + "/verify/NOT-A-CODE", timeout=5, context=ssl_context(pki, None))
