@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.checkout import PaymentOutcome
+from kiosk.checkout_gate import pay_event
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import QrOrderState
@@ -32,9 +33,21 @@ class ResultScreen(Screen):
         self.take_card.setVisible(False)
         self.layout_.addWidget(self.take_card)
         self.layout_.addSpacing(30)
+        # A card payment that ended without money (a chip that cannot complete, a refusal): the same item by QR,
+        # as the pay-method screen offers it, without choosing the item again (issue 19: no magnetic fallback).
+        self.qr_offer = label(self.tr("You can pay the same item by QR code instead:"), "Subtitle")
+        self.qr_offer.setVisible(False)
+        self.layout_.addWidget(self.qr_offer)
+        self.qr_buttons = {
+            method: button(translate("Domain", method.label), "secondary", f"instead_{method.value}")
+            for method in (PayMethod.ALIPAY, PayMethod.WECHAT)
+        }
+        for method, qr_button in self.qr_buttons.items():
+            qr_button.clicked.connect(lambda _=False, m=method: self.pay_by_qr_instead(m))
+            qr_button.setVisible(False)
         self.finish_button = button(self.tr("Finish"), "primary", "finish")
         self.finish_button.clicked.connect(lambda: self.fire(FlowEvent.FINISH))
-        self.row(self.finish_button)
+        self.row(*self.qr_buttons.values(), self.finish_button)
         self.layout_.addStretch(2)
         self._prompt = ""
 
@@ -74,6 +87,34 @@ class ResultScreen(Screen):
         self.take_card.setVisible(card_left)
         if card_left:
             self._prompt += self.tr(" Please take your bank card.")
+        self.offer_qr(self.qr_instead_possible(outcome))
+
+    def qr_instead_possible(self, outcome: PaymentOutcome | None) -> bool:
+        """A single item's card payment that ended with nothing paid and nothing for a technician to settle."""
+        session = self.ctx.session
+        if session.pay_method is not PayMethod.BANK_CARD or session.quote is None or session.basket_quote is not None:
+            return False
+        return outcome is None or (outcome.state is not QrOrderState.PAID and not outcome.needs_technician)
+
+    def offer_qr(self, offered: bool) -> None:
+        self.qr_offer.setVisible(offered)
+        for qr_button in self.qr_buttons.values():
+            qr_button.setVisible(offered)
+            qr_button.setEnabled(True)
+        if offered:
+            self._prompt += self.tr(" You can pay by Alipay or WeChat Pay instead.")
+
+    def pay_by_qr_instead(self, method: PayMethod) -> None:
+        """The same quote by QR: the receipt printer is asked first, as on the pay-method screens."""
+        session = self.ctx.session
+        session.pay_method, session.payment, session.record, session.receipt_error = method, None, None, None
+        for qr_button in self.qr_buttons.values():
+            qr_button.setEnabled(False)
+        self.ctx.tasks.run(self.ctx.receipts.readiness, on_done=self.printer_checked, on_failed=self.printer_checked)
+
+    def printer_checked(self, readiness) -> None:
+        if self.ctx.flow.step is self.step:
+            self.fire(pay_event(self.ctx.session, readiness))
 
     def show_outcome(self, outcome: PaymentOutcome | None) -> None:
         if outcome is not None and outcome.needs_technician:
