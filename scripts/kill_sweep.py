@@ -49,20 +49,32 @@ from parties.bankhost.accounts import demo_accounts  # noqa: E402
 
 PAYMENTS = ("alipay", "wechat", "bank_card")  # paid: the sample in the test suite
 # The citizen cancels the QR; the bank books and never answers; a card payment, then `kiosk settle` killed.
-VARIANTS = ("wechat_cancel", "card_no_answer", "card_settle")
+VARIANTS = ("wechat_cancel", "card_no_answer", "card_settle", "card_settle_upload")
+# `kiosk settle` is the process killed (the kiosk sim before it pays and ends); card_settle_upload: the host lost the
+# purchase from its totals (its ledger says so), so the settlement uploads the batch before it balances.
+SETTLE_VARIANTS = ("card_settle", "card_settle_upload")
 AMOUNT_FEN = 80000  # resident pension of this year, grade 3
 PAYER = next(account for account in demo_accounts() if account.name == "ZHANG SAN")
 # Journal commits of a healthy run: created, order_opened, paid, posted, receipt_printed, done; the chip card:
 # created, auth_sent, auth_sent (host approved: second GENERATE AC), approved (the card's TC; then the 0320), posted,
 # receipt_printed, done; created, order_opened, order_closed; created, auth_sent, reversal_pending, reversed. The
-# settlement writes no journal commit (its own store): card_settle is killed at moments only.
-COMMITS = {"alipay": 6, "wechat": 6, "bank_card": 7, "wechat_cancel": 3, "card_no_answer": 4, "card_settle": 0}
+# settlement's commits are its store's (kiosk/payments/settlement.py), each before the message it describes:
+# settle_sent (0500 out) and balanced; with the batch upload: settle_sent (0500), uploading (after the 0510), the
+# purchase's upload planned (its 0320 out) and answered, end_sent (0320 202), resettle_sent (0500), balanced.
+COMMITS = {
+    "alipay": 6, "wechat": 6, "bank_card": 7, "wechat_cancel": 3, "card_no_answer": 4, "card_settle": 2,
+    "card_settle_upload": 7,
+}  # fmt: skip
 # Seconds from the first journal record to its end state in a healthy run (a loaded machine is slower).
 # card_settle: from the start of `kiosk settle` (Python and the PIN pad and bank host simulators start first).
 SPAN_SECONDS = {
     "alipay": 2.0, "wechat": 2.0, "bank_card": 1.0, "wechat_cancel": 1.5, "card_no_answer": 1.8, "card_settle": 2.5,
+    "card_settle_upload": 3.0,
 }  # fmt: skip
-METHOD = {"wechat_cancel": "wechat", "card_no_answer": "bank_card", "card_settle": "bank_card"}
+METHOD = {
+    "wechat_cancel": "wechat", "card_no_answer": "bank_card", "card_settle": "bank_card",
+    "card_settle_upload": "bank_card",
+}  # fmt: skip
 END_STATES = {"done", "order_closed", "refunded", "reversed", "declined", "resolved"}
 RUN_TIMEOUT = 90
 SETTLEMENT = "settlement.sqlite3"  # kiosk/payments/settlement.py's store in the state dir
@@ -116,7 +128,8 @@ STEPS = {
     "alipay": QR_SHOWN + '[[step]]\npay_qr = "alipay"\n' + PAID,
     "wechat": QR_SHOWN + '[[step]]\npay_qr = "wechat"\n' + PAID,
     "bank_card": CARD_IN + '[[step]]\ntype_pin = "123654"\n' + PAID,
-    "wechat_cancel": QR_SHOWN + """
+    "wechat_cancel": QR_SHOWN
+    + """
 [[step]]
 abandon_qr = true
 [[step]]
@@ -125,7 +138,9 @@ tap = "cancel_payment"
 expect_journal = { state = "order_closed", amount_fen = 80000, count = 1 }
 """,
     "card_settle": CARD_IN + '[[step]]\ntype_pin = "123654"\n' + PAID,
-    "card_no_answer": CARD_IN + """
+    "card_settle_upload": CARD_IN + '[[step]]\ntype_pin = "123654"\n' + PAID,
+    "card_no_answer": CARD_IN
+    + """
 [[step]]
 bank_host = "no_answer"
 [[step]]
@@ -220,7 +235,12 @@ def bank_state(state: Path) -> dict:
 def kiosk(*arguments: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk", *arguments],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -234,16 +254,21 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
     (workdir / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(workdir / "tmp")}
     env.pop(KILL_ENVIRONMENT, None)
+    settle_env = dict(env)
     if moment.kind in ("before", "after"):
-        env[KILL_ENVIRONMENT] = f"{moment.kind}:{int(moment.value)}"
+        (settle_env if payment in SETTLE_VARIANTS else env)[KILL_ENVIRONMENT] = f"{moment.kind}:{int(moment.value)}"
     # Its own process group: whatever the kiosk started dies with it (a SIGKILLed kiosk cannot stop it).
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "--headless", "--scenario", str(scenario_file), "--state",
-         str(state)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [sys.executable, "-m", "kiosk", "sim", "--headless", "--scenario", str(scenario_file), "--state", str(state)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
-        if moment.kind == "at" and payment != "card_settle":
+        if moment.kind == "at" and payment not in SETTLE_VARIANTS:
             _kill_after_first_record(process, state / "journal.sqlite3", moment.value)
         _, stderr = process.communicate(timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -253,17 +278,21 @@ def run_case(payment: str, moment: Moment, workdir: Path) -> CaseResult:
     finally:
         _kill_group(process)
     result.killed = process.returncode == -signal.SIGKILL
-    if not result.killed and process.returncode != 0:
+    if process.returncode not in (0, -signal.SIGKILL):
         result.problems.append(f"kiosk sim exited {process.returncode}: {stderr.strip().splitlines()[-3:]}")
-    if moment.kind in ("before", "after") and not result.killed and int(moment.value) <= COMMITS[payment]:
-        result.problems.append("the process was not killed at the commit")
     journal = state / "journal.sqlite3"
     result.at_kill = ",".join(row[0] for row in query(journal, "SELECT state FROM payments ORDER BY created_at"))
     result.at_kill = result.at_kill or "(no record)"
-    if payment == "card_settle" and moment.kind == "at":
-        result.killed = _settle_killed(state, moment.value, env)
+    if payment in SETTLE_VARIANTS and moment.kind != "none":
+        if payment == "card_settle_upload":
+            _host_loses_the_purchase(state)
+        result.killed = _settle_killed(state, moment.value if moment.kind == "at" else RUN_TIMEOUT, settle_env)
         batches = query(state / SETTLEMENT, "SELECT state FROM batches")
+        uploads = query(state / SETTLEMENT, "SELECT code FROM uploads")
         result.at_kill += f"; settlement {','.join(row[0] for row in batches) or '-'}"
+        result.at_kill += f", uploads {','.join(row[0] or '?' for row in uploads)}" if uploads else ""
+    if moment.kind in ("before", "after") and not result.killed and int(moment.value) <= COMMITS[payment]:
+        result.problems.append("the process was not killed at the commit")
     _recover_and_check(state, payment, result)
     result.seconds = time.monotonic() - started
     return result
@@ -279,8 +308,21 @@ def _kill_after_first_record(process: subprocess.Popen[str], journal: Path, seco
     _kill_group(process)
 
 
+def _host_loses_the_purchase(state: Path) -> None:
+    """The bank host's ledger leaves the approved purchase out of its totals (the simulator's Fault.TOTALS, as its
+    state file keeps it): the next 0500 differs and the kiosk uploads the batch."""
+    path = state / "bank" / "bankhost.json"
+    data = bank_state(state)
+    if not data:  # the kiosk sim never reached the bank (its own problem is in the matrix): nothing to lose
+        return
+    for entry in data.get("ledger", []):
+        entry["lost"] = entry.get("lost") or entry.get("status") == "approved"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
 def _settle_killed(state: Path, seconds: float, env: dict[str, str]) -> bool:
-    """`kiosk settle` SIGKILLed ``seconds`` after it started (in the middle of its messages or store writes)."""
+    """`kiosk settle` SIGKILLed ``seconds`` after it started, or by itself at a settlement commit (KIOSK_TEST_KILL_AT
+    in ``env``): in the middle of its messages or store writes."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "settle", "--state", str(state), "--json"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -372,6 +414,21 @@ def books_problems(state: Path, payment: str) -> list[str]:
             problems.append(
                 f"card: account down {PAYER.balance_fen - balance} fen, bank keeps {kept}, journal done {card_done}"
             )
+    if payment in SETTLE_VARIANTS:
+        problems.extend(settlement_problems(state, bank))
+    return problems
+
+
+def settlement_problems(state: Path, bank: dict) -> list[str]:
+    """After the killed settlement and the one that resumed it: the purchase's batch closed balanced, counted once
+    on both sides, and nothing the host lost left out (the batch upload brought it back)."""
+    problems = []
+    batches = query(state / SETTLEMENT, "SELECT batch, state, kiosk_count, host_count, host_fen FROM batches")
+    first = batches[0] if batches else None
+    if first is None or first[1] != "balanced" or first[2] != first[3] or first[2] != 1:
+        problems.append(f"the purchase's batch did not close balanced with it once: {first}")
+    if any(entry.get("lost") for entry in bank.get("ledger", [])):
+        problems.append("the host still leaves a purchase out of its totals")
     return problems
 
 
@@ -401,8 +458,10 @@ def sweep(cases: list[tuple[str, Moment]], workdir: Path, report=print) -> list[
     results = []
     for number, (payment, moment) in enumerate(cases, 1):
         result = run_case(payment, moment, workdir / f"{number:03d}-{payment}")
-        report(f"[{number}/{len(cases)}] {payment} {moment.label}: {'ok' if result.ok else 'FAIL'} "
-               f"({result.at_kill} -> {result.recovery or '-'}; {result.seconds:.1f} s)")
+        report(
+            f"[{number}/{len(cases)}] {payment} {moment.label}: {'ok' if result.ok else 'FAIL'} "
+            f"({result.at_kill} -> {result.recovery or '-'}; {result.seconds:.1f} s)"
+        )
         results.append(result)
     return results
 
@@ -416,7 +475,7 @@ def sample_cases(seed: int, random_per_payment: int = 1, variants: int = 1) -> l
     share = len(indices) // len(PAYMENTS)
     cases = []
     for number, payment in enumerate(PAYMENTS):
-        for index in sorted(indices[number * share:(number + 1) * share]):
+        for index in sorted(indices[number * share : (number + 1) * share]):
             cases.append((payment, Moment(rng.choice(("before", "after")), index)))
         cases += [(payment, moment) for moment in random_moments(rng, payment, random_per_payment)]
     for variant in rng.sample(VARIANTS, variants):

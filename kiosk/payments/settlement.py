@@ -41,6 +41,7 @@ from drivers.bankhost import BankHostClient, BankHostError, HostDeclined, Transa
 from drivers.bankhost.client import Totals
 from drivers.bankhost.errors import unreachable
 from kiosk.domain.items import PayMethod
+from kiosk.payments import crashpoint
 from kiosk.payments.journal import Journal, JournalEntry, PaymentState
 from kiosk.private_files import make_private_dirs
 
@@ -123,6 +124,15 @@ class SettlementStore:
         return cls(state_dir / SETTLEMENT_FILE, clock)
 
     @contextmanager
+    def _step(self) -> Iterator[sqlite3.Connection]:
+        """A write that describes a settlement message: the kill sweep's crash points count it as a commit
+        (kiosk/payments/crashpoint.py; the open batch's row is not one, so a kiosk's commit numbers stay)."""
+        crashpoint.before_commit()
+        with self._db() as db:
+            yield db
+        crashpoint.after_commit()
+
+    @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         with closing(sqlite3.connect(self.path, timeout=10)) as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -148,7 +158,7 @@ class SettlementStore:
 
     def mark(self, batch: str, state: str, *, kiosk: Totals | None = None, host: Totals | None = None,
              note: str = "") -> None:  # fmt: skip
-        with self._db() as db:
+        with self._step() as db:
             db.execute(
                 "UPDATE batches SET state = ?, kiosk_count = COALESCE(?, kiosk_count), "
                 "kiosk_fen = COALESCE(?, kiosk_fen), host_count = COALESCE(?, host_count), "
@@ -169,7 +179,7 @@ class SettlementStore:
             )
 
     def plan_upload(self, upload: Upload) -> None:
-        with self._db() as db:
+        with self._step() as db:
             db.execute(
                 "INSERT OR REPLACE INTO uploads VALUES (?, ?, ?, ?, ?, ?)",
                 (upload.batch, upload.stan, upload.local_date, upload.amount_fen, upload.rrn, upload.code),
