@@ -35,7 +35,7 @@ def _t(text: str) -> str:
     return translate("Bills", text)
 
 
-BILLS_PER_PAGE = 3  # three wide bills, the summary and the page buttons fit a 1080-line screen at 30 px text
+BILLS_PER_PAGE = 2  # two wide three-line bills, the summary and the page buttons fit 1080 lines, large text too
 
 
 class BillList:
@@ -110,6 +110,8 @@ class BillsScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        # Tighter than other screens: two bills, the summary, the page buttons and a proxy payment's banner in 1080.
+        self.layout_.setSpacing(px(14, ctx.scale))
         self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
         self.busy = busy_bar()

@@ -57,9 +57,11 @@ def period_text(period: Period) -> str:
     return translate("Dates", RANGE_TEXT).format(start=month_text(period.start), end=month_text(period.end))
 
 
-def chosen_text(text: str, chosen: bool) -> str:
+def chosen_text(text: str, chosen: bool, one_line: bool = False) -> str:
     """A choice's text with a tick and the word 已选 when chosen: never a border or colour alone (DESIGN.md §7).
-    Always two lines, so that a row of choices keeps one height."""
+    Two lines, so that a row of choices keeps one height; or one line where the height is needed."""
+    if one_line:
+        return f"✓ {text} {translate('Choice', CHOSEN_WORD)}" if chosen else text
     return f"{text}\n✓ {translate('Choice', CHOSEN_WORD)}" if chosen else f"{text}\n\u3000"
 
 

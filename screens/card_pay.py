@@ -37,7 +37,7 @@ class CardPayScreen(Screen):
         self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
         # What is being paid (item, period; a bill's agency), above the amount: the guide's 查询缴费信息.
-        self.paying_for = label("", "Subtitle")
+        self.paying_for = label("", "Message")
         self.paying_for.setObjectName("PayingFor")
         self.layout_.addWidget(self.paying_for)
         self.amount = label("", "Amount")

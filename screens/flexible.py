@@ -14,6 +14,7 @@ from kiosk.feesystem.api import FlexibleOffer, Quote
 from kiosk.flow import FlowEvent, Step
 from screens.base import ButtonRow, Screen, chosen_text, fee_error_text, month_text, period_text, translate
 from screens.keypad import BACKSPACE, Keypad
+from screens.style import px
 from screens.widgets import busy_bar, button, label
 
 MONTHS_PER_ROW = 8
@@ -146,6 +147,7 @@ class FlexibleBaseScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.layout_.setSpacing(px(16, ctx.scale))  # the listed bases above the keypad: a tighter screen
         self.title(self.tr("Choose or enter your contribution base"))
         # The bases the fee system lists (缴费档次), to tap; the keypad beside them stays for any other base.
         self.choices = ButtonRow(self, spacing=20)
@@ -156,11 +158,11 @@ class FlexibleBaseScreen(Screen):
         self.hint = label("", "Hint")
         self.keypad = Keypad(with_x=False)
         self.keypad.pressed.connect(self.key)
-        lowest = button(self.tr("Use the lowest base"), "choice", "base_lowest")
-        lowest.clicked.connect(self.use_lowest)
+        self.lowest = button(self.tr("Use the lowest base"), "choice", "base_lowest")
+        self.lowest.clicked.connect(self.use_lowest)
         self.confirm = button(self.tr("Confirm"), "primary", "confirm_base")
         self.confirm.clicked.connect(self.confirmed)
-        self.beside([self.limits, self.entry, self.hint, lowest, self.confirm], self.keypad)
+        self.beside([self.limits, self.entry, self.hint, self.lowest, self.confirm], self.keypad)
         self.text = ""
 
     def voice_prompt(self) -> str:
@@ -181,7 +183,7 @@ class FlexibleBaseScreen(Screen):
         self.choices.clear()
         self.choice_buttons = {}
         for base in offer.base_choices_fen:
-            choice = button("", "grade", f"base_{base // 100}")
+            choice = button("", "month", f"base_{base // 100}")
             choice.setProperty("base", format_fen(base))
             choice.clicked.connect(lambda _=False, fen=base: self.choose_base(fen))
             self.choice_buttons[base] = choice
@@ -221,7 +223,8 @@ class FlexibleBaseScreen(Screen):
             self.hint.setText(self.tr("Press confirm."))
         self.confirm.setEnabled(valid)
         for fen, choice in self.choice_buttons.items():  # a typed base equal to a listed one shows it chosen too
-            choice.setText(chosen_text(choice.property("base"), fen == base))
+            # One line (the keypad below needs the height): the tick and 已选 beside the amount.
+            choice.setText(chosen_text(choice.property("base"), fen == base, one_line=True))
 
     def confirmed(self) -> None:
         self.ctx.session.base_fen = self.base_fen()

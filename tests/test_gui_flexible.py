@@ -93,14 +93,14 @@ def test_the_listed_bases_are_choices_and_typing_stays_for_any_other(make_kiosk,
     assert all(driver.named_button(f"base_{fen // 100}") for fen in offer.base_choices_fen)
     driver.tap("base_7586")  # 100% of the average wage (EXAMPLE policy)
     assert driver.kiosk.window.current.entry.text() == "¥ 7586"
-    assert driver.named_button("base_7586").text() == "¥7,586.00\n✓ 已选"
+    assert driver.named_button("base_7586").text() == "✓ ¥7,586.00 已选"
     assert "已选" not in driver.named_button("base_4552").text()
     driver.tap("key_backspace")  # typing a base of one's own: no listed base is marked any more
     assert not any("已选" in driver.named_button(f"base_{fen // 100}").text() for fen in offer.base_choices_fen)
     driver.tap("key_0")
     driver.tap("key_backspace")
     driver.tap("key_6")  # 7586 again, typed: the listed base shows as chosen
-    assert driver.named_button("base_7586").text().endswith("✓ 已选")
+    assert driver.named_button("base_7586").text().endswith("已选")
     driver.tap("confirm_base")
     driver.wait_for(Step.FLEX_REVIEW)
     driver.wait_for_text("1 个月 × 基数 ¥7,586.00 × 20%")

@@ -59,7 +59,7 @@ def test_medical_screens_speak_chinese_offer_the_listed_bases_and_mark_what_is_c
     driver.wait_for(Step.MED_BASE)
     driver.wait_for_text("请选择或输入缴费基数")
     driver.tap("base_4552")
-    assert driver.named_button("base_4552").text().endswith("✓ 已选")
+    assert driver.named_button("base_4552").text() == "✓ ¥4,552.00 已选"
     driver.tap("confirm_base")
     driver.wait_for(Step.MED_ITEMS)
     driver.wait_for_text("☑ 已选 大额医疗费用补助")
