@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -250,3 +251,31 @@ def check_money(fee, journal, quotes, case) -> None:
         assert {line.state for line in baskets.lines(rows[0]["basket_no"])} == {PaymentState.DONE}, case
     else:
         assert posted == [], case
+
+
+def test_reconciliation_matches_each_basket_to_its_lines_in_the_three_ledgers(tmp_path, clock):
+    from kiosk.payments.reconcile import reconcile_embedded
+    from parties.feesystem.embedded import EmbeddedFeeSystem
+    from tests.conftest import CONFIG_DIR
+
+    fee = EmbeddedFeeSystem(
+        tmp_path / "fee.db", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock
+    )
+    journal = Journal(tmp_path / "journal.db", TERMINAL, clock=clock)
+    quotes = household_quotes(fee, clock)
+    pay_all(fee, journal, quotes[:2])  # the payer's own two lines
+    payments = BasketPayments(journal, fee)
+    opened = payments.open_qr(basket_of(fee, quotes[2:]), PayMethod.AGGREGATED)
+    pay_all(fee, Journal(":memory:", "T-OTHER", clock=clock), [_fresh_quote(fee, quotes[4])])  # paid elsewhere
+    fee.simulate_qr_payment(opened.order.order_no, "wechat")
+    payments.receipt_result(payments.settle_paid(opened.basket).basket, None)
+    report = reconcile_embedded(journal, TERMINAL, tmp_path / "fee.db", clock().date())
+    assert report.ok, [d.as_json() for d in report.differences]
+    assert report.totals["aggregated"].fee_system_fen == sum(q.amount_fen for q in quotes[:4])
+    # A line the journal holds as posted that the fee system lacks is found, named by its basket.
+    with sqlite3.connect(tmp_path / "fee.db") as db:
+        db.execute("DELETE FROM payments WHERE id_number = ?", (SPOUSE,))
+    broken = reconcile_embedded(journal, TERMINAL, tmp_path / "fee.db", clock().date())
+    assert [(d.journal_no, d.kind) for d in broken.differences if not d.explained] == [
+        (opened.basket.basket_no, "not_posted")
+    ]

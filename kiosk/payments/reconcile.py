@@ -26,7 +26,7 @@ from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import FeeSystem, PaymentRecord, UnknownRecord
 from kiosk.payments.journal import END_STATES, Journal, JournalEntry, PaymentState
 
-CHANNELS = (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
+CHANNELS = (PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD, PayMethod.AGGREGATED)
 POSTED_STATES = frozenset({PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE})
 # The bank host simulator's ledger file in its state directory, read here as the bank's settlement file (the
 # simulator's STATE_FILE, parties/bankhost/simulator.py; the kiosk does not import it, a test checks they agree).
@@ -147,7 +147,7 @@ class FeeSystemQrLedger:
     with ``qr_order_status``. An order no journal record names cannot be listed this way (the journal record is
     written before the order is opened, so only a lost journal would leave one)."""
 
-    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT})
+    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.AGGREGATED})
 
     def __init__(self, fee_system: FeeSystem, journal: Journal, day: dt.date) -> None:
         self.fee_system = fee_system
@@ -181,7 +181,7 @@ class FeeSystemQrLedger:
 class SqliteQrLedger:
     """The simulated QR channel's ``qr_orders`` table (Alipay and WeChat Pay)."""
 
-    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT})
+    channels = frozenset({PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.AGGREGATED})
 
     def __init__(self, database: Path) -> None:
         self.database = database
@@ -435,6 +435,10 @@ class Reconciliation:
         # Rows this program cannot read are reported every day until a technician settles them (their own day may
         # be what is unreadable); what the other ledgers hold under their keys is left to that report.
         unreadable = self.journal.unreadable_keys()
+        # A household basket (issue 22) is checked as one: its order against all its lines.
+        from kiosk.payments.basket_reconcile import basket_differences
+
+        in_baskets, basket_problems = basket_differences(self.journal, keys, prefix)
         todays = [key for idempotency_key, key in keys.items() if idempotency_key not in unreadable and key.day == day]
         totals = {method.value: ChannelTotals() for method in CHANNELS}
         for method in CHANNELS:
@@ -443,9 +447,12 @@ class Reconciliation:
         report = ReconciliationReport(day, self.terminal_id, totals)
         for key in sorted(todays, key=lambda k: k.journal.journal_no if k.journal else ""):
             self._count(key, totals[key.pay_method.value])
+            if (key.journal.idempotency_key if key.journal else "") in in_baskets or _basket_order(key, in_baskets):
+                continue
             difference = self._compare(key, key.pay_method in checked)
             if difference is not None:
                 report.differences.append(difference)
+        report.differences.extend(basket_problems)
         report.differences.extend(self._duplicates(todays))
         report.differences.extend(self._unreadable(unreadable, keys))
         report.ledgers = {"journal": "checked", "fee_system": "checked"}
@@ -599,6 +606,11 @@ class Reconciliation:
             channel_state=channel.state if channel else None,
             channel_fen=channel.amount_fen if channel else None,
         )
+
+
+def _basket_order(key: _Key, in_baskets: set[str]) -> bool:
+    """The channel's record of a basket's order (under the basket's key, which no payments row holds)."""
+    return key.journal is None and key.channel is not None and key.channel.idempotency_key in in_baskets
 
 
 def reconcile_embedded(
