@@ -225,3 +225,27 @@ def test_kiosk_verify_works_with_no_secret_key_configured(tmp_path: Path, bureau
     assert kiosk_verify(tampered, config).returncode == 1
     old = kiosk_verify(make_code(OLD_KEY, issue.number, HISTORY, "赵敏", issue.total_fen), config)
     assert old.returncode == 3 and json.loads(old.stdout)["error"] == "no_key"  # a v1 code needs the old key
+
+
+def test_new_key_makes_the_bureau_key_file_and_prints_its_public_key(tmp_path: Path, clock) -> None:
+    out = tmp_path / "bureau-signing-key.pem"
+    command = [sys.executable, "-m", "parties.feesystem.signing", "new-key", "--out", str(out)]
+    made = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    public = PublicKey.parse(made.stdout.strip())
+    assert out.stat().st_mode & 0o777 == 0o600 and public.algorithm is SignatureAlgorithm.ED25519
+    assert str(public) != DEMO_PUBLIC_KEY
+    # The simulator with that file in its state directory signs with it: codes verify with the printed key only.
+    signer = BureauSigner.for_state(tmp_path)
+    assert signer.public_key == public
+    system = EmbeddedFeeSystem(
+        ":memory:", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock, signer=signer
+    )
+    with contextlib.closing(system):
+        issue, _ = tax_issue(system)
+    assert verify_signed_code([public], issue.verification_code) is not None
+    assert verify_signed_code([BureauSigner.demo().public_key], issue.verification_code) is None
+    before = out.read_bytes()
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2 and "never overwritten" in again.stderr and again.stdout == ""
+    assert out.read_bytes() == before

@@ -6,15 +6,20 @@ codes with the public key alone (kiosk/verification.py, which also defines the p
 The simulator signs with a **demo key** derived from a published phrase (its public half is config/simulated.toml's
 ``[verification] public_key``), unless its state directory holds a key file (``bureau-signing-key.pem``, PKCS#8,
 0600). A real bureau's key is its own; SM2 would be a second entry in ``_SIGNERS``.
+
+``python -m parties.feesystem.signing new-key --out FILE`` makes a key file (0600, never overwritten) and prints
+its public half for the kiosks' ``[verification] public_key`` (docs/certificates.md, "Keys").
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,3 +131,30 @@ class DownloadTokens:
         if self.clock().timestamp() >= int.from_bytes(expiry, "big") * 60:
             return "expired"
         return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``new-key --out FILE``: a new signing key in FILE (the fee system's state directory keeps it as
+    ``bureau-signing-key.pem``); its public key on stdout. Exit 2 when FILE exists or cannot be written."""
+    parser = argparse.ArgumentParser(prog="python -m parties.feesystem.signing", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    new_key = commands.add_parser("new-key", help="make the bureau's signing key file and print its public key")
+    new_key.add_argument("--out", required=True, type=Path, help=f"the private key file to create (e.g. {KEY_FILE})")
+    args = parser.parse_args(argv)
+    signer = BureauSigner.generate()
+    try:
+        signer.write(args.out)
+    except FileExistsError:
+        print(f"signing: {args.out} exists: a key is never overwritten (codes it signed must still verify)",
+              file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"signing: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"private key written to {args.out} (0600): keep it in the fee system only", file=sys.stderr)
+    print(signer.public_key)  # for [verification] public_key of every kiosk and checking office
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
