@@ -145,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         signer.write(args.out)
     except FileExistsError:
-        print(f"signing: {args.out} exists: a key is never overwritten (codes it signed must still verify)",
-              file=sys.stderr)
+        print(
+            f"signing: {args.out} exists: a key is never overwritten (codes it signed must still verify)",
+            file=sys.stderr,
+        )
         return 2
     except OSError as error:
         print(f"signing: cannot write {args.out}: {error.strerror}", file=sys.stderr)
