@@ -154,6 +154,9 @@ def test_killed_sim_is_recovered_and_reconciles(case, tmp_path):
     assert sum(row[0] for row in fee_rows) == posted_fen and len(fee_rows) == (1 if posted_fen else 0)
     assert _query(feesystem, "SELECT COUNT(*) FROM qr_orders WHERE state = 'open'") == [(0,)]
 
+    if method == "bank_card":  # the bank's side of the books is its settlement answer (0510): settle the day first
+        settled = kiosk_cli("settle", "--json", "--state", str(state))
+        assert settled.returncode == 0, settled.stdout + settled.stderr
     reconciled = kiosk_cli("reconcile", "--json", "--state", str(state))
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
     books = json.loads(reconciled.stdout)
