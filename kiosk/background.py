@@ -7,6 +7,7 @@ At start-up the journal is also compared with the fee system's record of this te
 days): a posted payment the journal has no record of means it lost records (ProblemKind.JOURNAL). A recovery
 that fails, or finds rows it cannot read, puts the kiosk out of service (ProblemKind.RECOVERY) until a pass is
 clean again. A journal that could not be opened for writing (damaged: read-only or a stand-in) is not recovered.
+The same pass runs the journal's full check (integrity_check, hourly, interrupted when a citizen leaves Home).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kiosk.context import KioskContext
 from kiosk.feesystem.api import FeeSystemError
 from kiosk.flow import Step
 from kiosk.payments.card import send_pending_reversals
-from kiosk.payments.journal_health import lost_to_fee_system
+from kiosk.payments.journal_health import CheckOutcome, full_check_of, lost_to_fee_system
 from kiosk.payments.journal_open import IN_MEMORY
 from kiosk.payments.recovery import LATE_REFUND_LOOKBACK, Recovery, RecoveryReport
 from kiosk.payments.retention import Retention
@@ -53,6 +54,10 @@ class RecoveryScheduler(QObject):
             self.settlement.attach()  # purchases go into the open batch from the first one on
         self.last_settlement: SettlementResult | None = None
         self.settling = False
+        # The journal's integrity_check, off the GUI thread; a citizen leaving Home interrupts it (journal_health).
+        self.full_check = full_check_of(ctx.journal)
+        self.checking = False
+        ctx.flow.changed.connect(self._interrupt_check_away_from_home)
         self.running = False
         self.last_report: RecoveryReport | None = None
         self.timer = QTimer(self)
@@ -62,10 +67,13 @@ class RecoveryScheduler(QObject):
     def start(self) -> None:
         self.check_disk_reserve()
         self.run(dt.timedelta(0))
+        self.check_journal()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self.full_check is not None:
+            self.full_check.interrupt()  # shutting down need not wait for it
 
     def check_disk_reserve(self) -> None:
         """Out of service below the journal disk's reserve, back in service when room is back (issue 25 §1)."""
@@ -76,10 +84,35 @@ class RecoveryScheduler(QObject):
         if self.ctx.flow.step is Step.HOME:
             self.check_disk_reserve()
             self.run(dt.timedelta(seconds=self.ctx.config["timeouts.qr_payment_seconds"] + 60))
+            self.check_journal()
             if self.settlement is not None and settlement_due(
                 self.settlement.store, self.ctx.clock(), self.ctx.config["bank.settle_at"]
             ):
                 self.settle()
+
+    def check_journal(self) -> None:
+        """The journal's full check when due (hourly), in the background; a failure: no more money (JOURNAL)."""
+        check = self.full_check
+        if check is None or self.checking or not check.due():
+            return
+        self.checking = True
+        check.begin()
+        self.ctx.tasks.run_detached(check.run, self.journal_checked)
+
+    def journal_checked(self, outcome: object) -> None:
+        self.checking = False
+        if not isinstance(outcome, CheckOutcome):
+            log.error("journal check failed: %s: %s", type(outcome).__name__, outcome)
+        elif outcome.problem:
+            problem = f"{outcome.problem}; the kiosk takes no money; a restart or `kiosk recover` restores the copy"
+            self.ctx.journal.refusal = problem
+            self.ctx.health.report(ProblemKind.JOURNAL, problem)
+        else:
+            log.info("journal check: %s in %.1f s", "interrupted" if outcome.interrupted else "ok", outcome.seconds)
+
+    def _interrupt_check_away_from_home(self, step: str, _previous: str) -> None:
+        if step != Step.HOME.value and self.full_check is not None:
+            self.full_check.interrupt()
 
     def settle(self) -> None:
         """The day-end settlement now, off the GUI thread (the idle pass when due; the harness on request)."""

@@ -2,10 +2,11 @@
 
 Three questions, each answered with one sentence for the technician (None: healthy):
 
-- the file: a regular file with SQLite's header and a valid page size, passing ``PRAGMA integrity_check`` (at
-  start-up) or ``quick_check`` (before each payment), at this program's schema version, with every table and
-  column the journal writes (``inspect_file`` reads it without writing a byte; ``connection_problem`` checks the
-  open journal);
+- the file: a regular file with SQLite's header, a valid page size and at least the pages its header counts,
+  at this program's schema version, with every table and column the journal writes, passing SQLite's own check:
+  ``quick_check`` at start-up (``inspect_file`` reads it without writing a byte), ``integrity_check`` in the idle
+  pass (``FullCheck``, off the GUI thread) and in the technician's tools. Before each payment only checks whose cost
+  does not grow with the journal (``PaymentGuard``);
 - the same journal: the highest event number never goes down. A watermark outside the file
   (``<state>/journal.watermark``, written atomically, 0600, after each new payment record) holds the highest
   number and the newest journal number; a journal below it, or without that record, has lost records (``truncate
@@ -18,15 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.feesystem.api import FeeSystem
 from kiosk.payments.journal import SCHEMA_VERSION, Journal, describe, schema_problem, sequence_of
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 WATERMARK_SUFFIX = ".watermark"
@@ -63,6 +69,12 @@ def header_problem(path: Path) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return f"has an invalid page size ({page_size}) in its header"
+    # The page count in the header is valid when its "version-valid-for" equals the change counter (sqlite.org
+    # fileformat2 §1.3.7); a checkpoint writes page 1 with it, so a shorter file lost its end.
+    pages = int.from_bytes(header[28:32], "big")
+    size = os.stat(path).st_size
+    if header[92:96] == header[24:28] and size < pages * page_size:
+        return f"is truncated ({size} bytes, its header counts {pages} pages of {page_size})"
     return None
 
 
@@ -190,38 +202,145 @@ def _journal_has(journal: Journal) -> Callable[[str], bool]:
 
 
 class PaymentGuard:
-    """The cheap check before each new payment (``Journal.payment_guard``): quick_check, schema, watermark. Its
-    last cost in milliseconds is kept (docs/recovery.md gives the measured figure)."""
+    """The check before each new payment (``Journal.payment_guard``), its cost independent of the journal's size
+    (tests/test_journal_scale.py counts the bytes it reads): the file's 100-byte header and size, the schema
+    version, the tables and columns (looked at again only when the schema cookie changes), the watermark (two index
+    seeks), the last write of the second copy and watermark, and the last full check's result (``FullCheck``, in the
+    idle pass). Its last cost in milliseconds is kept."""
 
-    def __init__(self, journal: Journal, watermark: Watermark | None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        watermark: Watermark | None,
+        full_check: FullCheck | None = None,
+        last_write: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.journal = journal
         self.watermark = watermark
+        self.full_check = full_check
+        self.last_write = last_write
         self.last_ms = 0.0
+        self._schema: tuple[int, str | None] | None = None  # (schema cookie, its verdict) on this connection
 
     def __call__(self) -> str | None:
         started = time.perf_counter()
         try:
             problem = self.journal_problem()
-        except sqlite3.Error as error:
+        except (OSError, sqlite3.Error) as error:
             problem = f"the journal cannot be checked: {describe(error)}"
         self.last_ms = (time.perf_counter() - started) * 1000
         return problem
 
     def journal_problem(self) -> str | None:
-        rows = self.journal.execute_read("PRAGMA quick_check(1)")
-        if [tuple(row) for row in rows] != [("ok",)]:
-            return f"the journal fails SQLite's quick_check: {rows[0][0] if rows else 'no answer'}"
+        problem = header_problem(self.journal.path)
+        if problem:
+            return f"the journal {self.journal.path} {problem}"
         version = self.journal.execute_read("PRAGMA user_version")[0][0]
         if version != SCHEMA_VERSION:
             return f"the journal has schema version {version}, this program writes {SCHEMA_VERSION}"
-        problem = self.journal.schema_problem()
+        problem = self.schema_problem()
         if problem:
             return f"the journal {problem}"
         if self.watermark is not None:
             lost = self.watermark.compare(self.journal)
             if lost:
                 return f"the journal {lost}"
-        return None
+        problem = self.last_write()
+        if problem:
+            return problem
+        return self.full_check.problem if self.full_check is not None else None
+
+    def schema_problem(self) -> str | None:
+        """The tables and columns, read again only after a schema change (a dropped table changes the cookie)."""
+        cookie = self.journal.execute_read("PRAGMA schema_version")[0][0]
+        if self._schema is None or self._schema[0] != cookie:
+            self._schema = (cookie, self.journal.schema_problem())
+        return self._schema[1]
+
+
+# --- the full check, in the idle pass -------------------------------------------------------------------------
+
+FULL_CHECK_EVERY = dt.timedelta(hours=1)
+FAILED_SUFFIX = ".check-failed"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    problem: str | None
+    interrupted: bool
+    seconds: float
+
+
+class FullCheck:
+    """SQLite's ``integrity_check`` of the journal file on a read-only connection of its own, for a worker thread
+    (kiosk/background.py's idle pass). In WAL mode it neither waits for the journal's writes nor holds them up;
+    ``interrupt()`` (a citizen left Home) stops it within milliseconds and the next idle pass starts it again. A
+    failure is also kept beside the journal (``journal.check-failed``), so that the next start-up runs the full
+    check too and restores the second copy."""
+
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.path = path
+        self.clock = clock
+        self.problem: str | None = None  # the last completed check's
+        self.completed_at: dt.datetime | None = None
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._interrupted = False
+
+    def due(self) -> bool:
+        return self.completed_at is None or self.clock() - self.completed_at >= FULL_CHECK_EVERY
+
+    def begin(self) -> None:
+        """Arm a new run (on the GUI thread, before the worker starts): an ``interrupt()`` from now on stops it."""
+        with self._lock:
+            self._interrupted = False
+
+    def interrupt(self) -> None:
+        with self._lock:
+            self._interrupted = True
+            if self._db is not None:
+                self._db.interrupt()
+
+    def run(self) -> CheckOutcome:
+        started = time.perf_counter()
+        with self._lock:
+            if self._interrupted:
+                return CheckOutcome(None, True, 0.0)
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            problem = connection_problem(self._db, full=True)
+        except sqlite3.Error as error:
+            if self._interrupted:
+                return CheckOutcome(None, True, time.perf_counter() - started)
+            problem = f"cannot be checked: {describe(error)}"
+        finally:
+            with self._lock:
+                db, self._db = self._db, None
+            db.close()
+        self.problem = f"the journal {self.path} {problem}" if problem else None
+        self.completed_at = self.clock()
+        if self.problem:
+            try:
+                failed_marker(self.path).write_text(self.problem + "\n", encoding="utf-8")
+            except OSError as error:  # the kiosk still takes no money; the next start-up checks quickly only
+                log.error("journal: the failed check cannot be noted for the next start: %s", describe(error))
+        return CheckOutcome(self.problem, False, time.perf_counter() - started)
+
+
+def failed_marker(journal_path: Path) -> Path:
+    return journal_path.with_name(journal_path.name + FAILED_SUFFIX)
+
+
+_FULL_CHECKS: weakref.WeakKeyDictionary[Journal, FullCheck] = weakref.WeakKeyDictionary()
+
+
+def attach_full_check(journal: Journal, check: FullCheck) -> None:
+    _FULL_CHECKS[journal] = check
+
+
+def full_check_of(journal: Journal) -> FullCheck | None:
+    """The full check of a journal opened for writing by journal_open (None for a bare or read-only journal)."""
+    return _FULL_CHECKS.get(journal)
 
 
 # --- the fee system's record ----------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 takes no money (issue 25 §2).
 
 1. The state directory must be writable (else ProblemKind.STATE_DIR).
-2. The file is inspected read-only (journal_health.inspect_file: header, page size, integrity_check, schema
-   version, tables, the watermark). A damaged file, or one that has lost records, is replaced by the second copy
-   when the copy checks out (journal_copy.restore_from_copy: the damaged file is kept aside, both steps logged).
-3. A good file is opened for writing, with the per-payment guard (quick_check, schema, watermark) and the mirror
-   (the copy refreshed after each commit, the watermark moved on after each new record).
+2. The file is inspected read-only (journal_health.inspect_file: header, page size, quick_check, schema
+   version, tables, the watermark; integrity_check when the last full check failed: journal.check-failed). A
+   damaged file, or one that has lost records, is replaced by the second copy when the copy checks out
+   (journal_copy.restore_from_copy: the damaged file is kept aside, both steps logged).
+3. A good file is opened for writing, with the per-payment guard (checks whose cost does not grow with the
+   journal), the full check for the idle pass (integrity_check, kiosk/background.py) and the mirror (the copy
+   refreshed after each commit, the watermark moved on after each new record).
 4. Otherwise the journal is opened read-only when SQLite can still read it (maintenance exports what it can), or
    an empty stand-in in memory when it cannot; either refuses every new payment, and the problem is reported
    (ProblemKind.JOURNAL): Home shows out-of-service, the log and `kiosk doctor` say why. Nothing here raises.
@@ -14,6 +16,7 @@ takes no money (issue 25 §2).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -24,7 +27,15 @@ from pathlib import Path
 from kiosk.config import KioskConfig
 from kiosk.payments.journal import Journal, JournalError, describe
 from kiosk.payments.journal_copy import CommitKeeper, JournalCopy, copy_path_for, restore_from_copy
-from kiosk.payments.journal_health import FileVerdict, PaymentGuard, Watermark, inspect_file
+from kiosk.payments.journal_health import (
+    FileVerdict,
+    FullCheck,
+    PaymentGuard,
+    Watermark,
+    attach_full_check,
+    failed_marker,
+    inspect_file,
+)
 from kiosk.service_health import ProblemKind, ServiceHealth
 
 log = logging.getLogger(__name__)
@@ -91,7 +102,10 @@ def _open(config: KioskConfig, clock: Callable[[], dt.datetime], restore: bool) 
     path = config.state_path(config["paths.journal"])
     watermark = Watermark.beside(path)
     copy_path = copy_path_for(config["paths.journal_copy"], config.state_dir)
-    verdict = inspect_file(path, full=True, watermark=watermark)
+    # quick_check (2 s at 10^6 records; integrity_check takes 10 s): the idle pass runs integrity_check soon after.
+    # A full check that failed before is run again in full, so that its damage is restored from the copy.
+    full = failed_marker(path).exists()
+    verdict = inspect_file(path, full=full, watermark=watermark)
     restored = copy_note = None
     if restore and copy_path is not None and _copy_should_replace(verdict, copy_path, watermark):
         try:
@@ -100,10 +114,13 @@ def _open(config: KioskConfig, clock: Callable[[], dt.datetime], restore: bool) 
             done, message = False, f"restoring the second copy failed: {describe(error)}"
         if done:
             restored = message
-            verdict = inspect_file(path, full=True, watermark=watermark)
+            verdict = inspect_file(path, full=full, watermark=watermark)
         else:
             copy_note = message
     if verdict.usable or verdict.state == "empty":
+        if full:  # checked in full again (or restored): good now
+            with contextlib.suppress(OSError):
+                failed_marker(path).unlink()
         try:
             journal = Journal(path, terminal, clock=clock)
         except JournalError as error:
@@ -132,10 +149,12 @@ def _with_guard_and_mirror(
     opened: OpenedJournal, watermark: Watermark, copy_path: Path | None, clock: Callable[[], dt.datetime]
 ) -> OpenedJournal:
     journal = opened.journal
-    journal.payment_guard = PaymentGuard(journal, watermark)
     copy = JournalCopy(copy_path) if copy_path is not None else None
-    opened.keeper = CommitKeeper(watermark, copy, lambda problem: None, clock)
-    journal.mirror = opened.keeper
+    keeper = opened.keeper = CommitKeeper(watermark, copy, lambda problem: None, clock)
+    full_check = FullCheck(journal.path, clock)
+    attach_full_check(journal, full_check)
+    journal.payment_guard = PaymentGuard(journal, watermark, full_check, lambda: keeper.failing)
+    journal.mirror = keeper
     # Bring the copy up to date now (it may be missing, or older after a restore); a first start marks the water.
     newest = journal.execute_read("SELECT journal_no FROM payments ORDER BY rowid DESC LIMIT 1")
     journal.mirror_now(created=newest[0][0] if newest and watermark.read() is None else None)
