@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.domain.idnumber import mask_id_number
+from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, QrOrderState
 from kiosk.payments.basket_journal import BasketEntry, BasketJournal
 from kiosk.payments.basket_payments import BasketPayments
@@ -115,5 +115,10 @@ class BasketRecovery:
         steps.append(f"-> {state}: {note}")
 
 
-def masked_payer(basket: BasketEntry) -> str:
-    return mask_id_number(basket.payer_id_number)
+def card_baskets_waiting(journal: Journal) -> bool:
+    """A card basket whose purchase must be reversed (auth_sent after a stop, reversal_pending): the card hook's."""
+    return any(
+        basket.pay_method is PayMethod.BANK_CARD
+        and basket.state in (PaymentState.AUTH_SENT, PaymentState.REVERSAL_PENDING)
+        for basket in BasketJournal(journal).unfinished()
+    )

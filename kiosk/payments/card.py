@@ -126,9 +126,13 @@ def send_pending_reversals(journal: Journal, client: BankHostClient) -> Reversal
     reversal_pending first. Safe to call at any time and from any thread; a reversal the host already has is
     acknowledged again, idempotently.
     """
+    from kiosk.payments.basket_card import send_basket_reversals
+    from kiosk.payments.basket_journal import BasketJournal
+
     report = ReversalReport()
+    lines = BasketJournal(journal).line_journal_nos()  # a basket's lines are reversed with their basket
     for entry in journal.unfinished():
-        if entry.pay_method is not PayMethod.BANK_CARD:
+        if entry.pay_method is not PayMethod.BANK_CARD or entry.journal_no in lines:
             continue
         with _in_flight_lock:
             if entry.journal_no in _in_flight:
@@ -146,6 +150,8 @@ def send_pending_reversals(journal: Journal, client: BankHostClient) -> Reversal
             report.pending.append(entry)
             if error is not None:
                 report.errors.append(error)
+    if send_basket_reversals(journal, client):  # household baskets (issue 22): one 0400 for the whole purchase
+        report.errors.append(reversals_pending("a basket's stored reversal is not yet acknowledged"))
     return report
 
 
