@@ -312,7 +312,7 @@ class FullCheck:
         except sqlite3.Error as error:
             if self._interrupted:
                 return CheckOutcome(None, True, time.perf_counter() - started)
-            problem = f"cannot be checked: {describe(error)}"
+            problem = f"fails SQLite's integrity_check: {describe(error)}"  # damage it cannot even read past
         finally:
             with self._lock:
                 db, self._db = self._db, None
