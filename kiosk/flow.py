@@ -57,6 +57,7 @@ class Step(StrEnum):
     BASKET = "basket"
     HOUSEHOLD = "household"
     BASKET_QR = "basket_qr"
+    BASKET_CARD = "basket_card"
     BASKET_DONE = "basket_done"
 
 
@@ -113,6 +114,7 @@ class FlowEvent(StrEnum):
     HOUSEHOLD = "household"  # the household register's members (家庭成员)
     BASKET_BACK = "basket_back"
     PAY_BASKET = "pay_basket"
+    PAY_BASKET_BY_CARD = "pay_basket_by_card"
 
 
 # After the menu, the login leads on to the module chosen there.
@@ -257,10 +259,14 @@ STEPS: dict[Step, StepSpec] = {
             E.ADD_FOR_OTHERS: Step.PROXY_ID,
             E.HOUSEHOLD: Step.HOUSEHOLD,
             E.PAY_BASKET: Step.BASKET_QR,
+            E.PAY_BASKET_BY_CARD: Step.BASKET_CARD,
         },
     ),
     Step.HOUSEHOLD: StepSpec(QT_TRANSLATE_NOOP("Flow", "Family members"), {E.BASKET_BACK: Step.BASKET}),
     Step.BASKET_QR: StepSpec(QT_TRANSLATE_NOOP("Flow", "Pay"), {E.FINISHED: Step.BASKET_DONE}, no_return=True),
+    Step.BASKET_CARD: StepSpec(
+        QT_TRANSLATE_NOOP("Flow", "Pay by bank card"), {E.FINISHED: Step.BASKET_DONE}, no_return=True
+    ),
     Step.BASKET_DONE: StepSpec(QT_TRANSLATE_NOOP("Flow", "Result"), {E.FINISH: Step.HOME}, no_return=True),
 }
 

@@ -36,7 +36,7 @@ REFUSALS = {
     "duplicate": QT_TRANSLATE_NOOP("Basket", "the same item is in the basket twice"),
     "unknown_quote": QT_TRANSLATE_NOOP("Basket", "the amount is no longer valid, please add it again"),
 }
-BASKET_METHODS = (PayMethod.AGGREGATED, PayMethod.ALIPAY, PayMethod.WECHAT)
+BASKET_METHODS = (PayMethod.AGGREGATED, PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
 
 
 class BasketScreen(Screen):
@@ -108,8 +108,8 @@ class BasketScreen(Screen):
         full = basket.full
         for widget in (self.add_mine, self.add_other, self.family):
             widget.setEnabled(not full)
-        for pay in self.pay_buttons.values():
-            pay.setEnabled(len(basket) > 0)
+        for method, pay in self.pay_buttons.items():
+            pay.setEnabled(len(basket) > 0 and (method.is_qr or self.ctx.card_checkout.available))
         if full:
             self.say(self.tr("The basket is full: at most 10 items can be paid at once."))
 
@@ -166,7 +166,8 @@ class BasketScreen(Screen):
             return
         self.ctx.session.basket_quote = quote
         self.ctx.session.printer = readiness
-        self.fire(FlowEvent.PAY_BASKET)
+        method = self.ctx.session.pay_method
+        self.fire(FlowEvent.PAY_BASKET if method is None or method.is_qr else FlowEvent.PAY_BASKET_BY_CARD)
 
     def failed(self, error: Exception) -> None:
         self.busy.setVisible(False)

@@ -13,7 +13,7 @@ from kiosk.domain.money import format_fen
 from kiosk.flow import STEP_TITLES, Step
 from kiosk.verification import serves_for_real
 from screens.appearance import Appearance
-from screens.base import Screen, day_text, translate
+from screens.base import Screen, translate
 from screens.long_press import LongPress
 from screens.still_there import StillThereOverlay
 from screens.style import px
@@ -124,6 +124,12 @@ def _basket() -> ModuleType:
     return basket
 
 
+def _basket_card() -> ModuleType:
+    from screens import basket_card
+
+    return basket_card
+
+
 def _household() -> ModuleType:
     from screens import household
 
@@ -177,6 +183,7 @@ SCREEN_CLASSES: dict[Step, tuple[Callable[[], ModuleType], str]] = {
     Step.HOUSEHOLD: (_household, "HouseholdScreen"),
     Step.BASKET_QR: (_basket, "BasketQrScreen"),
     Step.BASKET_DONE: (_basket, "BasketDoneScreen"),
+    Step.BASKET_CARD: (_basket_card, "BasketCardScreen"),
 }
 
 
@@ -371,8 +378,8 @@ class KioskWindow(QWidget):
         self.current.on_leave()
 
     def _update_clock(self) -> None:
-        now = self.ctx.clock()
-        self.clock.setText(f"{day_text(now.date())} {now:%H:%M}")
+        now = self.ctx.clock()  # no year: the header has room for the hall's name on one line and 演示
+        self.clock.setText(self.tr("{month}/{day} {time}").format(month=now.month, day=now.day, time=f"{now:%H:%M}"))
 
     # --- steps ------------------------------------------------------------------------------------------
 

@@ -8,12 +8,18 @@ from dataclasses import replace
 
 import pytest
 
+from drivers.pcsc.daemon import ensure_pcscd
 from kiosk.basket import BasketFull
 from kiosk.domain.periods import Period
 from kiosk.flow import Step
 from kiosk.payments.basket_journal import BasketJournal
 from kiosk.payments.journal import PaymentState
 from kiosk_driving import Driver
+from parties.bankhost.accounts import demo_accounts
+
+pytest_plugins = ["bank_fixtures"]  # vpcd_slot1: the bank card slot is shared with other test runs
+pytestmark = pytest.mark.filterwarnings("ignore:.*TripleDES")
+ACCOUNTS = {account.name: account for account in demo_accounts()}
 
 PAYER = "370102197503083519"  # 王志刚
 SPOUSE = "370102197706114629"  # 刘芳
@@ -117,3 +123,34 @@ def test_a_basket_abandoned_at_the_code_takes_nothing(make_kiosk, qtbot):
     assert driver.ctx.fee_system.payment_records(SPOUSE) == []
     [basket] = BasketJournal(driver.ctx.journal).created_on(driver.ctx.clock().date())
     assert basket.state is PaymentState.ORDER_CLOSED
+
+
+def test_a_basket_of_two_by_card_is_one_pin_for_the_total(vpcd_slot1, make_kiosk, qtbot):
+    ensure_pcscd()
+    driver = Driver(make_kiosk(), qtbot)
+    try:
+        driver.login("household")
+        driver.wait_for(Step.ITEMS)
+        add_own(driver, "resident_pension", 2026)
+        driver.tap("basket_household")
+        driver.wait_for(Step.HOUSEHOLD)
+        driver.tap("household_add_0")  # the spouse's pension
+        driver.tap("household_done")
+        driver.wait_for(Step.BASKET)
+        total = driver.ctx.session.basket.total_fen
+        driver.tap("basket_pay_bank_card")
+        driver.wait_for(Step.BASKET_CARD)
+        driver.wait_for_text("请将银行卡插入插卡口")
+        driver.ctx.devices.simulators["bankcard"].insert(ACCOUNTS["ZHANG SAN"])
+        driver.wait_for_text("请在密码键盘上输入密码", timeout=15000)
+        assert driver.ctx.devices.simulators["pinpad"].wait_for_pin_entry(5.0)
+        driver.ctx.devices.simulators["pinpad"].type_pin("123654")
+        driver.wait_for(Step.BASKET_DONE, timeout=15000)
+        [basket] = BasketJournal(driver.ctx.journal).created_on(driver.ctx.clock().date())
+        assert basket.state is PaymentState.DONE and basket.amount_fen == total
+        host = driver.ctx.devices.simulators["bank"]
+        assert [entry.amount_fen for entry in host.ledger()] == [total]  # one 0200 for the total
+        receipt = "\n".join(driver.printer.wait_for_receipts(1)[0].lines)
+        assert "银行卡" in receipt and "第2项" in receipt and "刘*" in receipt
+    finally:
+        driver.ctx.devices.simulators["bankcard"].remove()

@@ -73,44 +73,57 @@
     </message>
 </context>
 <context>
+    <name>BasketCardScreen</name>
+    <message>
+        <location filename="../../screens/basket_card.py" line="30"/>
+        <source>{count} item(s) in one payment</source>
+        <translation>共 {count} 项，一次支付</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket_card.py" line="38"/>
+        <source>Your payment was received and will be recorded shortly.</source>
+        <translation>已收到您的付款，稍后将完成登记。</translation>
+    </message>
+</context>
+<context>
     <name>BasketDoneScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="354"/>
+        <location filename="../../screens/basket.py" line="355"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="359"/>
+        <location filename="../../screens/basket.py" line="360"/>
         <source>The payment has ended. Please check which items were paid.</source>
         <translation>支付已结束，请核对已缴费的项目。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="366"/>
+        <location filename="../../screens/basket.py" line="367"/>
         <source>The payment was not made</source>
         <translation>未完成缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="371"/>
+        <location filename="../../screens/basket.py" line="372"/>
         <source>Paid: {amount}</source>
         <translation>已缴费：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="374"/>
+        <location filename="../../screens/basket.py" line="375"/>
         <source>{name}  {item}  {period}  {amount}</source>
         <translation>{name}  {item}  {period}  {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="385"/>
+        <location filename="../../screens/basket.py" line="386"/>
         <source>Item {n} had already been paid: its {amount} is being returned to you.</source>
         <translation>第{n}项已由他处缴纳，该项{amount}正在原路退回。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="393"/>
+        <location filename="../../screens/basket.py" line="394"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="395"/>
+        <location filename="../../screens/basket.py" line="396"/>
         <source>The receipt could not be printed. You can reprint it from Query.</source>
         <translation>小票未能打印，可在“缴费信息查询”中补打。</translation>
     </message>
@@ -118,62 +131,62 @@
 <context>
     <name>BasketQrScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="197"/>
+        <location filename="../../screens/basket.py" line="198"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="209"/>
+        <location filename="../../screens/basket.py" line="210"/>
         <source>Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.</source>
         <translation>请使用支付宝、微信或云闪付扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="223"/>
+        <location filename="../../screens/basket.py" line="224"/>
         <source>Scan with Alipay, WeChat Pay or UnionPay QuickPass</source>
         <translation>请使用支付宝、微信或云闪付扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="225"/>
+        <location filename="../../screens/basket.py" line="226"/>
         <source>Scan with {app}</source>
         <translation>请使用{app}扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="227"/>
+        <location filename="../../screens/basket.py" line="228"/>
         <source>Total: {amount}</source>
         <translation>合计：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="228"/>
+        <location filename="../../screens/basket.py" line="229"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付二维码…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="230"/>
+        <location filename="../../screens/basket.py" line="231"/>
         <source>The kiosk cannot take payments now. No money was taken.</source>
         <translation>本机暂不能收款，未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="239"/>
+        <location filename="../../screens/basket.py" line="240"/>
         <source>Waiting for the payment…</source>
         <translation>等待支付…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="245"/>
+        <location filename="../../screens/basket.py" line="246"/>
         <source>No money was taken.</source>
         <translation>未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="267"/>
+        <location filename="../../screens/basket.py" line="268"/>
         <source>Paid. Recording the payment…</source>
         <translation>已支付，正在登记缴费…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="291"/>
+        <location filename="../../screens/basket.py" line="292"/>
         <source>Your payment was received and will be recorded shortly. Please keep your phone&apos;s record.</source>
         <translation>已收到您的付款，稍后将完成登记。请保留手机上的支付记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="308"/>
+        <location filename="../../screens/basket.py" line="309"/>
         <source>The payment was cancelled. No money was taken.</source>
         <translation>支付已取消，未扣款。</translation>
     </message>
@@ -287,77 +300,77 @@
 <context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="54"/>
+        <location filename="../../screens/card_pay.py" line="53"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="85"/>
+        <location filename="../../screens/card_pay.py" line="84"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="93"/>
+        <location filename="../../screens/card_pay.py" line="92"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="151"/>
+        <location filename="../../screens/card_pay.py" line="150"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="115"/>
+        <location filename="../../screens/card_pay.py" line="114"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="116"/>
+        <location filename="../../screens/card_pay.py" line="115"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="117"/>
+        <location filename="../../screens/card_pay.py" line="116"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="153"/>
+        <location filename="../../screens/card_pay.py" line="152"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="128"/>
+        <location filename="../../screens/card_pay.py" line="127"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="118"/>
+        <location filename="../../screens/card_pay.py" line="117"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="119"/>
+        <location filename="../../screens/card_pay.py" line="118"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="130"/>
+        <location filename="../../screens/card_pay.py" line="129"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="158"/>
+        <location filename="../../screens/card_pay.py" line="157"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="161"/>
+        <location filename="../../screens/card_pay.py" line="160"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="165"/>
+        <location filename="../../screens/card_pay.py" line="164"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -490,6 +503,11 @@
     </message>
     <message>
         <location filename="../../screens/pay_method.py" line="20"/>
+        <source>Please check the payment, then choose how to pay</source>
+        <translation>请核对缴费信息，然后选择缴费方式</translation>
+    </message>
+    <message>
+        <location filename="../../screens/pay_method.py" line="21"/>
         <source>Please check what you pay and the total, then choose Alipay, bank card or WeChat Pay.</source>
         <translation>请核对缴费信息和合计金额，然后选择支付宝、刷卡支付或微信支付。</translation>
     </message>
@@ -880,158 +898,159 @@
 <context>
     <name>Flow</name>
     <message>
-        <location filename="../flow.py" line="155"/>
+        <location filename="../flow.py" line="157"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="157"/>
+        <location filename="../flow.py" line="159"/>
         <source>Choose a service</source>
         <translation>选择业务</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="168"/>
+        <location filename="../flow.py" line="170"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="183"/>
+        <location filename="../flow.py" line="185"/>
         <source>Choose an insurance</source>
         <translation>选择险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="194"/>
+        <location filename="../flow.py" line="196"/>
         <source>Choose the year</source>
         <translation>选择缴费年度</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="196"/>
-        <location filename="../flow.py" line="211"/>
-        <location filename="../flow.py" line="226"/>
+        <location filename="../flow.py" line="198"/>
+        <location filename="../flow.py" line="213"/>
+        <location filename="../flow.py" line="228"/>
         <source>Choose how to pay</source>
         <translation>选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="198"/>
+        <location filename="../flow.py" line="200"/>
         <source>Choose the grade</source>
         <translation>选择缴费档次</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="199"/>
-        <location filename="../flow.py" line="209"/>
+        <location filename="../flow.py" line="201"/>
+        <location filename="../flow.py" line="211"/>
         <source>Choose the months</source>
         <translation>选择缴费月份</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="200"/>
-        <location filename="../flow.py" line="213"/>
+        <location filename="../flow.py" line="202"/>
+        <location filename="../flow.py" line="215"/>
         <source>Contribution base</source>
         <translation>填写缴费基数</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="202"/>
+        <location filename="../flow.py" line="204"/>
         <source>Check your payment</source>
         <translation>核对缴费信息</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="207"/>
+        <location filename="../flow.py" line="209"/>
         <source>Insurance binding</source>
         <translation>险种绑定</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="214"/>
+        <location filename="../flow.py" line="216"/>
         <source>Insurance items</source>
         <translation>选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="216"/>
+        <location filename="../flow.py" line="218"/>
         <source>Special payment</source>
         <translation>特殊缴费</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="220"/>
+        <location filename="../flow.py" line="222"/>
         <source>Choose the agency</source>
         <translation>选择社保经办机构</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="223"/>
+        <location filename="../flow.py" line="225"/>
         <source>Arrears</source>
         <translation>社保费补缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="228"/>
+        <location filename="../flow.py" line="230"/>
         <source>No receipt</source>
         <translation>无法打印小票</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="231"/>
-        <location filename="../flow.py" line="263"/>
+        <location filename="../flow.py" line="233"/>
+        <location filename="../flow.py" line="266"/>
         <source>Pay</source>
         <translation>支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="232"/>
+        <location filename="../flow.py" line="234"/>
+        <location filename="../flow.py" line="268"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="234"/>
-        <location filename="../flow.py" line="264"/>
+        <location filename="../flow.py" line="236"/>
+        <location filename="../flow.py" line="270"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="239"/>
+        <location filename="../flow.py" line="241"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="254"/>
+        <location filename="../flow.py" line="256"/>
         <source>Items to pay</source>
         <translation>待缴清单</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="262"/>
+        <location filename="../flow.py" line="265"/>
         <source>Family members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="177"/>
+        <location filename="../flow.py" line="179"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="179"/>
+        <location filename="../flow.py" line="181"/>
         <source>Confirm the person</source>
         <translation>确认被代缴人</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="241"/>
+        <location filename="../flow.py" line="243"/>
         <source>Certificates</source>
         <translation>凭证打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="244"/>
+        <location filename="../flow.py" line="246"/>
         <source>Tax payment certificate</source>
         <translation>税收完税证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="245"/>
+        <location filename="../flow.py" line="247"/>
         <source>Payment certificate</source>
         <translation>缴费证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="246"/>
+        <location filename="../flow.py" line="248"/>
         <source>Certificates issued</source>
         <translation>已开具证明</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="247"/>
+        <location filename="../flow.py" line="249"/>
         <source>Check and print</source>
         <translation>核对并打印</translation>
     </message>
     <message>
-        <location filename="../flow.py" line="249"/>
+        <location filename="../flow.py" line="251"/>
         <source>Take your certificate</source>
         <translation>取走证明</translation>
     </message>
@@ -1298,62 +1317,67 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="228"/>
+        <location filename="../../screens/main_window.py" line="235"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="299"/>
+        <location filename="../../screens/main_window.py" line="306"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="310"/>
+        <location filename="../../screens/main_window.py" line="317"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="312"/>
+        <location filename="../../screens/main_window.py" line="319"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="317"/>
+        <location filename="../../screens/main_window.py" line="324"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="335"/>
+        <location filename="../../screens/main_window.py" line="342"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="339"/>
+        <location filename="../../screens/main_window.py" line="346"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="348"/>
+        <location filename="../../screens/main_window.py" line="355"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="350"/>
+        <location filename="../../screens/main_window.py" line="357"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="410"/>
+        <location filename="../../screens/main_window.py" line="382"/>
+        <source>{month}/{day} {time}</source>
+        <translation>{month}月{day}日 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="417"/>
         <source>For someone else: {name} ({id_number})</source>
         <translation>代缴 / 代打：为 {name}（{id_number}）办理</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="419"/>
+        <location filename="../../screens/main_window.py" line="426"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="439"/>
+        <location filename="../../screens/main_window.py" line="446"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
@@ -1487,48 +1511,48 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MenuScreen</name>
     <message>
-        <location filename="../../screens/menu.py" line="24"/>
+        <location filename="../../screens/menu.py" line="23"/>
         <source>Please choose a service</source>
         <translation>请选择业务</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="27"/>
+        <location filename="../../screens/menu.py" line="26"/>
         <source>Pay social insurance</source>
         <translation>社保费缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="28"/>
+        <location filename="../../screens/menu.py" line="27"/>
         <source>Pay for someone else</source>
         <translation>社保费代缴</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="29"/>
+        <location filename="../../screens/menu.py" line="28"/>
         <source>Print certificates</source>
         <translation>社保费凭证打印</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="30"/>
+        <location filename="../../screens/menu.py" line="29"/>
         <source>Print certificates
 for someone else</source>
         <translation>为他人打印凭证</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="31"/>
+        <location filename="../../screens/menu.py" line="30"/>
         <source>Payment records</source>
         <translation>社保缴费信息查询</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="46"/>
+        <location filename="../../screens/menu.py" line="45"/>
         <source>Please choose a service.</source>
         <translation>请选择要办理的业务。</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="51"/>
+        <location filename="../../screens/menu.py" line="50"/>
         <source>You chose: flexible employment</source>
         <translation>您选择了：灵活就业</translation>
     </message>
     <message>
-        <location filename="../../screens/menu.py" line="53"/>
+        <location filename="../../screens/menu.py" line="52"/>
         <source>You chose: urban and rural resident</source>
         <translation>您选择了：城乡居民</translation>
     </message>
@@ -1583,24 +1607,24 @@ for someone else</source>
         <translation>第三方支付（支付宝）</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="34"/>
+        <location filename="../../screens/pay_method.py" line="35"/>
         <source>Please choose how to pay</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="57"/>
+        <location filename="../../screens/pay_method.py" line="58"/>
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="92"/>
+        <location filename="../../screens/pay_method.py" line="93"/>
         <source>Bank card payment cannot be used now: the bank card reader is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>银行卡读卡器暂时无法使用，现在不能刷卡支付，未扣取任何费用。
 请选择支付宝或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="97"/>
+        <location filename="../../screens/pay_method.py" line="98"/>
         <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
