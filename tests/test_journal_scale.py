@@ -19,9 +19,11 @@ from kiosk.maintenance.paper import PaperCounter
 from kiosk.metrics.journal_figures import JournalFigures
 from kiosk.payments.journal import MIGRATIONS, SCHEMA_VERSION, Journal, PaymentState
 from kiosk.payments.journal_health import inspect_file
+from kiosk.payments.journal_open import open_kiosk_journal
 from kiosk.payments.qr import QrPayments
 from kiosk.payments.reconcile import reconcile_embedded
 from kiosk.payments.recovery import Recovery
+from kiosk.state import resolve_config
 from recovery_fixtures import FEE_FILE, JOURNAL_FILE, NOW, RESIDENT, TERMINAL, clock, open_fee_system
 
 OLD_RECORDS = 300  # finished records of last year: none of the passes below may read them
@@ -155,3 +157,54 @@ def test_a_journal_of_schema_1_checks_good_and_is_migrated_when_opened(tmp_path)
         assert len(journal.created_on((NOW - dt.timedelta(days=365)).date())) == 3
     finally:
         journal.close()
+
+
+def bytes_read(work) -> int:
+    """Bytes this thread read through read()/pread() while ``work`` ran (Linux: /proc/thread-self/io ``rchar``).
+    SQLite reads each page it does not hold in its cache this way (no memory map here)."""
+
+    def rchar() -> int:
+        for line in Path("/proc/thread-self/io").read_text().splitlines():
+            if line.startswith("rchar:"):
+                return int(line.split()[1])
+        raise AssertionError("no rchar in /proc/thread-self/io")
+
+    before = rchar()
+    work()
+    return rchar() - before
+
+
+def guard_reads(tmp_path: Path, records: int) -> tuple[int, int, int]:
+    """Bytes read by the check before a payment and by a quick_check, cold (SQLite's cache emptied first), on a
+    kiosk journal of ``records`` finished payments; and the journal's size."""
+    config = resolve_config(state_dir=tmp_path / f"state-{records}").with_overrides({"paths.journal_copy": "off"})
+    path = config.state_path(config["paths.journal"])
+    path.parent.mkdir(parents=True)
+    Journal(path, TERMINAL, clock=clock).close()
+    fill_old_records(path, records)
+    opened = open_kiosk_journal(config, clock)
+    journal = opened.journal
+    try:
+        guard = journal.payment_guard
+        assert guard is not None and guard() is None  # the schema's verdict is cached from here on
+        journal.execute_read("PRAGMA wal_checkpoint(TRUNCATE)")
+        journal.execute_read("PRAGMA shrink_memory")
+        with traced(journal._db) as statements:
+            guard_bytes = bytes_read(lambda: guard() is None or pytest.fail("the guard refused"))
+        assert not any("check" in sql for sql in statements) and full_scans(journal._db, statements) == {}
+        journal.execute_read("PRAGMA shrink_memory")
+        quick_bytes = bytes_read(lambda: journal.execute_read("PRAGMA quick_check"))
+        return guard_bytes, quick_bytes, journal.path.stat().st_size
+    finally:
+        opened.close()
+
+
+def test_the_check_before_a_payment_reads_the_same_whatever_the_journal_size(tmp_path):
+    small_guard, small_quick, small_size = guard_reads(tmp_path, 30)
+    big_guard, big_quick, big_size = guard_reads(tmp_path, 6000)
+    page = 4096
+    print(f"journal {small_size} / {big_size} bytes: guard read {small_guard} / {big_guard}, quick_check", end=" ")
+    print(f"{small_quick} / {big_quick}")
+    assert big_size > 40 * small_size  # the journal grew ...
+    assert big_quick >= big_size - page  # ... quick_check reads it whole (so the measure sees reads) ...
+    assert big_guard <= small_guard + 2 * page and big_guard < 12 * page  # ... the check before a payment does not
