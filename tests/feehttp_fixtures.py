@@ -6,6 +6,7 @@ Test modules load them with `pytest_plugins = ["feehttp_fixtures"]` (tests/ is o
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import ssl
 from collections.abc import Iterator
@@ -27,6 +28,12 @@ UNREGISTERED = "37010519951111351X"
 FLEXIBLE = "37010219850715231X"  # 张三丰, paid through 2026-08
 TERMINAL = "SD370102-ZZ01"  # config/simulated.toml's terminal.id
 OTHER_TERMINAL = "SD370102-ZZ02"
+
+
+def own_key(name: str) -> str:
+    """An idempotency key of this terminal's journal form (the gateway refuses any other over mutual TLS), told
+    apart by ``name``: kiosk-<terminal>-<14 digits>-<6 hex>."""
+    return f"kiosk-{TERMINAL}-20261127100000-{hashlib.sha256(name.encode()).hexdigest()[:6].upper()}"
 
 
 _SESSION: dict[str, object] = {}  # the session's PKI and this terminal's files, for the helpers below

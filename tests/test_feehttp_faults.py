@@ -12,7 +12,16 @@ import urllib.request
 
 import pytest
 
-from feehttp_fixtures import ELDERLY, FLEXIBLE, RESIDENT, UNREGISTERED, pay_resident_pension, raw_context, session_tls
+from feehttp_fixtures import (
+    ELDERLY,
+    FLEXIBLE,
+    RESIDENT,
+    UNREGISTERED,
+    own_key,
+    pay_resident_pension,
+    raw_context,
+    session_tls,
+)
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import (
@@ -53,20 +62,20 @@ def free_port() -> int:
 
 def test_a_lost_answer_after_posting_is_retried_and_posted_once(client, served):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = client.open_qr_order("key-1", quote.quote_id, PayMethod.WECHAT)
+    order = client.open_qr_order(own_key("1"), quote.quote_id, PayMethod.WECHAT)
     paid = client.simulate_qr_payment(order.order_no)
     served.controls.drop_answers(1)  # the server commits the payment, then hangs up
     before = served.controls.calls
-    record = client.post_payment("key-1", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+    record = client.post_payment(own_key("1"), quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
     assert served.controls.calls - before == 2  # the retry carried the same key
     assert served.backend.payment_records(RESIDENT) == [record]
-    assert client.find_payment("key-1") == record
+    assert client.find_payment(own_key("1")) == record
 
 
 def test_a_lost_answer_when_opening_an_order_opens_one_order(client, served):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     served.controls.drop_answers(2)
-    order = client.open_qr_order("key-2", quote.quote_id, PayMethod.ALIPAY)
+    order = client.open_qr_order(own_key("2"), quote.quote_id, PayMethod.ALIPAY)
     assert [o.order_no for o in served.backend.open_qr_orders()] == [order.order_no]
     served.controls.drop_answers(1)
     assert client.close_qr_order(order.order_no).order_no == order.order_no
@@ -77,11 +86,11 @@ def test_the_idempotency_key_header_stands_in_for_the_argument(served, client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     body = json.dumps({"quote_id": quote.quote_id, "method": "wechat"}).encode()
     url = served.url + "/rpc/open_qr_order"
-    first = raw_post(url, body, {"Idempotency-Key": "hdr-1"})
-    second = raw_post(url, body, {"Idempotency-Key": "hdr-1"})
+    first = raw_post(url, body, {"Idempotency-Key": own_key("hdr-1")})
+    second = raw_post(url, body, {"Idempotency-Key": own_key("hdr-1")})
     assert first[0] == second[0] == 200 and first[1] == second[1]
-    with_argument = json.dumps({"idempotency_key": "hdr-1", "quote_id": quote.quote_id, "method": "wechat"})
-    assert raw_post(url, with_argument.encode(), {"Idempotency-Key": "hdr-1"}) == first
+    with_argument = json.dumps({"idempotency_key": own_key("hdr-1"), "quote_id": quote.quote_id, "method": "wechat"})
+    assert raw_post(url, with_argument.encode(), {"Idempotency-Key": own_key("hdr-1")}) == first
     status, answer = raw_post(url, with_argument.encode(), {"Idempotency-Key": "other"})
     assert status == 400 and answer["error"]["code"] == "invalid_request"
     assert len(served.backend.open_qr_orders()) == 1
@@ -93,8 +102,8 @@ def test_the_client_sends_the_idempotency_header(served, client, monkeypatch):
     monkeypatch.setattr(
         served, "call", lambda name, body, key, *caller: seen.append(key) or original(name, body, key, *caller)
     )
-    pay_resident_pension(client, "key-3")
-    assert seen == [None, "key-3", None, "key-3"]  # quote, open (keyed), simulated payment, post (keyed)
+    pay_resident_pension(client, own_key("3"))
+    assert seen == [None, own_key("3"), None, own_key("3")]  # quote, open (keyed), simulated payment, post (keyed)
 
 
 # --- every error, with its status and machine code -------------------------------------------------------------
@@ -133,7 +142,7 @@ def test_each_refusal_has_its_status_code_and_class(served, client, method, argu
 
 
 def test_a_special_citizen_message_crosses_the_wire(client):
-    pay_resident_pension(client, "key-4")
+    pay_resident_pension(client, own_key("4"))
     with pytest.raises(NotAllowed) as raised:
         client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
     assert raised.value.citizen_message == "This year has already been paid."
@@ -143,28 +152,28 @@ def test_already_paid_travels_by_its_code_with_the_refund_and_no_retry(served, c
     """A second posting of a paid year: 409 with code already_paid, raised as AlreadyPaid (a NotAllowed) at once,
     the citizen message intact; the simulated channel refunded the second order; the same key is refused again."""
     second = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")  # before the year is paid
-    order = client.open_qr_order("key-2", second.quote_id, PayMethod.ALIPAY)
+    order = client.open_qr_order(own_key("2"), second.quote_id, PayMethod.ALIPAY)
     paid = client.simulate_qr_payment(order.order_no)
-    first = pay_resident_pension(client, "key-1")
-    arguments = {"idempotency_key": "key-2", "quote_id": second.quote_id, "pay_method": "alipay",
+    first = pay_resident_pension(client, own_key("1"))
+    arguments = {"idempotency_key": own_key("2"), "quote_id": second.quote_id, "pay_method": "alipay",
                  "channel_ref": paid.channel_txn, "payer_id_number": RESIDENT}
     status, answer = raw_post(served.url + "/rpc/post_payment", json.dumps(arguments).encode())
     assert (status, answer["error"]["code"]) == (409, "already_paid")
     assert first.payment_no in answer["error"]["detail"]
     before = served.controls.calls
     with pytest.raises(AlreadyPaid) as raised:
-        client.post_payment("key-2", second.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
+        client.post_payment(own_key("2"), second.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
     assert served.controls.calls - before == 1  # a refusal is final: not retried
     assert isinstance(raised.value, NotAllowed) and raised.value.code == "already_paid"
     assert raised.value.citizen_message == AlreadyPaid.citizen_message
     assert client.qr_order_status(order.order_no).state is QrOrderState.REFUNDED
-    assert client.find_payment("key-2") is None and client.post_payment(
-        "key-1", first_quote_id(served, "key-1"), PayMethod.WECHAT, first.channel_ref, RESIDENT
+    assert client.find_payment(own_key("2")) is None and client.post_payment(
+        own_key("1"), first_quote_id(served, own_key("1")), PayMethod.WECHAT, first.channel_ref, RESIDENT
     ) == first  # the paid key is still idempotent
     third = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
-    client.post_payment("key-3", third.quote_id, PayMethod.BANK_CARD, "RRN", RESIDENT)
+    client.post_payment(own_key("3"), third.quote_id, PayMethod.BANK_CARD, "RRN", RESIDENT)
     with pytest.raises(AlreadyPaid) as at_open:  # the cheap check before any money moves, over HTTP too
-        client.open_qr_order("key-4", third.quote_id, PayMethod.WECHAT)
+        client.open_qr_order(own_key("4"), third.quote_id, PayMethod.WECHAT)
     assert at_open.value.citizen_message == "This period has already been paid. No money was taken."
 
 
@@ -201,7 +210,7 @@ def test_a_backend_bug_is_unavailable_without_its_message(served, client, monkey
 
 
 def test_a_certificate_print_is_not_counted_twice_by_a_retry(served, client):
-    record = pay_resident_pension(client, "key-5")
+    record = pay_resident_pension(client, own_key("5"))
     issue = client.issue_certificate(CertificateKind.TAX, RESIDENT, (record.payment_no,))
     served.controls.drop_answers(1)
     with pytest.raises(Unavailable):
@@ -364,7 +373,7 @@ def test_twenty_client_threads_at_once(served, client):
             for round_ in range(3):
                 assert client.registration(RESIDENT).name == "李秀英"
                 quote = quotes[number * 3 + round_]
-                key = f"thread-{number}-{round_}"
+                key = own_key(f"thread-{number}-{round_}")
                 try:
                     record = client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, f"ref-{key}", FLEXIBLE)
                 except AlreadyPaid:

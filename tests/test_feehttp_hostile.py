@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from feehttp_fixtures import ELDERLY, RESIDENT, raw_context
+from feehttp_fixtures import ELDERLY, RESIDENT, own_key, raw_context
 from feehttp_fixtures import connect as connect_to
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.feesystem.api import IdempotencyConflict, InvalidRequest, QrOrderState
@@ -129,10 +129,10 @@ def test_a_backend_bug_names_no_exception(served, monkeypatch):
 
 def test_the_same_payment_key_with_another_request_is_a_conflict(fee_system, served, client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = client.open_qr_order("k-1", quote.quote_id, PayMethod.WECHAT)
+    order = client.open_qr_order(own_key("1"), quote.quote_id, PayMethod.WECHAT)
     paid = client.simulate_qr_payment(order.order_no)
-    record = client.post_payment("k-1", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
-    assert client.post_payment("k-1", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT) == record
+    record = client.post_payment(own_key("1"), quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+    assert client.post_payment(own_key("1"), quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT) == record
     other = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     before = served.controls.calls
     for changed in (
@@ -142,12 +142,12 @@ def test_the_same_payment_key_with_another_request_is_a_conflict(fee_system, ser
         (quote.quote_id, PayMethod.WECHAT, paid.channel_txn, ELDERLY),
     ):
         with pytest.raises(IdempotencyConflict) as raised:
-            client.post_payment("k-1", *changed)
+            client.post_payment(own_key("1"), *changed)
         assert record.payment_no in raised.value.detail
     assert served.controls.calls - before == 4  # a conflict is final: never retried
     body = json.dumps(
         {
-            "idempotency_key": "k-1",
+            "idempotency_key": own_key("1"),
             "quote_id": other.quote_id,
             "pay_method": "wechat",
             "channel_ref": paid.channel_txn,
@@ -160,15 +160,15 @@ def test_the_same_payment_key_with_another_request_is_a_conflict(fee_system, ser
 
 def test_the_same_order_key_with_another_request_is_a_conflict(served, client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = client.open_qr_order("k-2", quote.quote_id, PayMethod.WECHAT)
-    assert client.open_qr_order("k-2", quote.quote_id, PayMethod.WECHAT) == order
+    order = client.open_qr_order(own_key("2"), quote.quote_id, PayMethod.WECHAT)
+    assert client.open_qr_order(own_key("2"), quote.quote_id, PayMethod.WECHAT) == order
     again = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")  # the same thing, re-quoted
-    assert client.open_qr_order("k-2", again.quote_id, PayMethod.WECHAT) == order
+    assert client.open_qr_order(own_key("2"), again.quote_id, PayMethod.WECHAT) == order
     other = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
     with pytest.raises(IdempotencyConflict):
-        client.open_qr_order("k-2", other.quote_id, PayMethod.WECHAT)
+        client.open_qr_order(own_key("2"), other.quote_id, PayMethod.WECHAT)
     with pytest.raises(IdempotencyConflict):
-        client.open_qr_order("k-2", quote.quote_id, PayMethod.ALIPAY)
+        client.open_qr_order(own_key("2"), quote.quote_id, PayMethod.ALIPAY)
 
 
 # --- postings only of money that exists ---------------------------------------------------------------------------
@@ -177,44 +177,44 @@ def test_the_same_order_key_with_another_request_is_a_conflict(served, client):
 def test_a_qr_posting_needs_a_paid_order_of_its_channel_amount_and_person(fee_system, client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     with pytest.raises(InvalidRequest, match="no paid wechat order"):
-        client.post_payment("k-3", quote.quote_id, PayMethod.WECHAT, "WX-MADE-UP", RESIDENT)
-    order = client.open_qr_order("k-3", quote.quote_id, PayMethod.WECHAT)
+        client.post_payment(own_key("3"), quote.quote_id, PayMethod.WECHAT, "WX-MADE-UP", RESIDENT)
+    order = client.open_qr_order(own_key("3"), quote.quote_id, PayMethod.WECHAT)
     with pytest.raises(InvalidRequest):  # open, not paid: its transaction does not exist yet
-        client.post_payment("k-3", quote.quote_id, PayMethod.WECHAT, "", RESIDENT)
+        client.post_payment(own_key("3"), quote.quote_id, PayMethod.WECHAT, "", RESIDENT)
     paid = client.simulate_qr_payment(order.order_no)
     with pytest.raises(InvalidRequest):  # the order is WeChat's, not Alipay's
-        client.post_payment("k-3", quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
+        client.post_payment(own_key("3"), quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
     cheaper = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G01")
     with pytest.raises(InvalidRequest, match="another amount"):
-        client.post_payment("k-4", cheaper.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+        client.post_payment(own_key("4"), cheaper.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
     elderly = client.quote_resident(ELDERLY, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     with pytest.raises(InvalidRequest):
-        client.post_payment("k-5", elderly.quote_id, PayMethod.WECHAT, paid.channel_txn, ELDERLY)
+        client.post_payment(own_key("5"), elderly.quote_id, PayMethod.WECHAT, paid.channel_txn, ELDERLY)
     assert fee_system.payment_records(RESIDENT) == [] and fee_system.payment_records(ELDERLY) == []
-    record = client.post_payment("k-3", quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+    record = client.post_payment(own_key("3"), quote.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
     assert record.channel_ref == paid.channel_txn
     medical = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
     with pytest.raises(InvalidRequest, match="already posted"):  # one order's money is posted once
-        client.post_payment("k-6", medical.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
+        client.post_payment(own_key("6"), medical.quote_id, PayMethod.WECHAT, paid.channel_txn, RESIDENT)
 
 
 def test_a_refunded_order_is_not_posted(fee_system, client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = client.open_qr_order("k-7", quote.quote_id, PayMethod.ALIPAY)
+    order = client.open_qr_order(own_key("7"), quote.quote_id, PayMethod.ALIPAY)
     client.close_qr_order(order.order_no)
     refunded = client.simulate_qr_payment(order.order_no)  # paid after closing: the channel gives it back
     assert refunded.state is QrOrderState.REFUNDED
     with pytest.raises(InvalidRequest):
-        client.post_payment("k-7", quote.quote_id, PayMethod.ALIPAY, refunded.channel_txn, RESIDENT)
+        client.post_payment(own_key("7"), quote.quote_id, PayMethod.ALIPAY, refunded.channel_txn, RESIDENT)
 
 
 @pytest.mark.parametrize("reference", ["", "   ", "--", "a\nb", "x" * 65, "银行", "RRN\x00"])
 def test_a_card_posting_needs_a_well_formed_bank_reference(fee_system, client, reference):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     with pytest.raises(InvalidRequest, match="bank reference"):
-        client.post_payment("k-8", quote.quote_id, PayMethod.BANK_CARD, reference, RESIDENT)
+        client.post_payment(own_key("8"), quote.quote_id, PayMethod.BANK_CARD, reference, RESIDENT)
     assert fee_system.payment_records(RESIDENT) == []
-    assert client.post_payment("k-8", quote.quote_id, PayMethod.BANK_CARD, "   611201042", RESIDENT).payment_no
+    assert client.post_payment(own_key("8"), quote.quote_id, PayMethod.BANK_CARD, "   611201042", RESIDENT).payment_no
 
 
 # --- controls off unless asked for -------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_a_card_posting_needs_a_well_formed_bank_reference(fee_system, client, r
 
 def test_controls_and_the_simulated_phone_are_off_by_default(fee_system):
     quote = fee_system.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = fee_system.open_qr_order("k-9", quote.quote_id, PayMethod.WECHAT)
+    order = fee_system.open_qr_order(own_key("9"), quote.quote_id, PayMethod.WECHAT)
     with FeeSystemHttpServer(fee_system) as server:
         pay = post("/rpc/simulate_qr_payment", json.dumps({"order_no": order.order_no}).encode())
         assert_refused(exchange(server.url, pay), 404)

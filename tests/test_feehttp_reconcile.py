@@ -132,10 +132,11 @@ def test_a_posting_no_journal_record_claims_is_unexplained_over_http(kiosk, pki)
     config_file, _, server, client, journal, _ = kiosk
     pay(client, journal, PayMethod.ALIPAY)
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
-    post_paid_order(client, f"kiosk-{TERMINAL}-GHOST", quote.quote_id, RESIDENT)
+    post_paid_order(client, f"kiosk-{TERMINAL}-20261127100000-0000AA", quote.quote_id, RESIDENT)
     other = client.quote_resident(ELDERLY, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")  # the year above is paid
     other_terminal = client_tls(pki, pki.terminal(OTHER_TERMINAL), OTHER_TERMINAL)  # posts with its own identity
-    post_paid_order(HttpFeeSystem(server.url, tls=other_terminal), "kiosk-SD370102-ZZ02-OTHER", other.quote_id, ELDERLY)
+    other_key = f"kiosk-{OTHER_TERMINAL}-20261127100000-0000BB"
+    post_paid_order(HttpFeeSystem(server.url, tls=other_terminal), other_key, other.quote_id, ELDERLY)
     done = reconcile(config_file, "--date", DAY)
     assert done.returncode == 1, done.stdout + done.stderr
     books = json.loads(done.stdout)

@@ -9,7 +9,7 @@ import typing
 import pytest
 
 from conftest import NOW
-from feehttp_fixtures import FLEXIBLE, RESIDENT, pay_resident_pension, tls_overrides
+from feehttp_fixtures import FLEXIBLE, RESIDENT, own_key, pay_resident_pension, tls_overrides
 from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import FeeSystem, QrOrderState
@@ -54,20 +54,20 @@ def test_resident_and_flexible_quotes_keep_amount_period_grade_and_base_over_htt
 
 def test_the_qr_path_and_posting_once(client, fee_system):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
-    order = client.open_qr_order("key-1", quote.quote_id, PayMethod.ALIPAY)
+    order = client.open_qr_order(own_key("1"), quote.quote_id, PayMethod.ALIPAY)
     assert order.order_no.startswith("ALI") and order.amount_fen == 80000
     assert order.expires_at == NOW + dt.timedelta(minutes=5)
-    assert client.open_qr_order("key-1", quote.quote_id, PayMethod.ALIPAY) == order
+    assert client.open_qr_order(own_key("1"), quote.quote_id, PayMethod.ALIPAY) == order
     assert [o.order_no for o in client.open_qr_orders()] == [order.order_no]
     assert client.qr_order_status(order.order_no).state is QrOrderState.OPEN
     paid = client.simulate_qr_payment(order.order_no)
     assert paid.state is QrOrderState.PAID and paid.channel_txn
     assert client.close_qr_order(order.order_no).state is QrOrderState.PAID  # a paid order stays paid
-    record = client.post_payment("key-1", quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
-    assert client.post_payment("key-1", quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT) == record
-    assert record == fee_system.find_payment("key-1")
-    assert client.find_payment("key-1") == record
-    assert client.find_payment("never-used") is None
+    record = client.post_payment(own_key("1"), quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT)
+    assert client.post_payment(own_key("1"), quote.quote_id, PayMethod.ALIPAY, paid.channel_txn, RESIDENT) == record
+    assert record == fee_system.find_payment(own_key("1"))
+    assert client.find_payment(own_key("1")) == record
+    assert client.find_payment(own_key("never-used")) is None
     assert client.payment_records(RESIDENT) == [record]
     assert client.payment_records(RESIDENT, Period.year(2026)) == [record]
     assert client.payment_records(RESIDENT, Period.year(2025)) == []
@@ -75,14 +75,14 @@ def test_the_qr_path_and_posting_once(client, fee_system):
 
 def test_closing_then_a_late_payment_is_refunded(client):
     quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_MEDICAL, 2027, "G01")
-    order = client.open_qr_order("key-2", quote.quote_id, PayMethod.WECHAT)
+    order = client.open_qr_order(own_key("2"), quote.quote_id, PayMethod.WECHAT)
     assert client.close_qr_order(order.order_no).state is QrOrderState.CLOSED
     assert client.simulate_qr_payment(order.order_no).state is QrOrderState.REFUNDED
     assert client.open_qr_orders() == []
 
 
 def test_a_record_paid_through_the_client_reads_back_from_the_simulator(client, fee_system):
-    record = pay_resident_pension(client, "key-3")
+    record = pay_resident_pension(client, own_key("3"))
     assert fee_system.payment_records(RESIDENT) == [record]
     assert client.resident_offers(RESIDENT, InsuredItem.RESIDENT_PENSION, TODAY)[0].already_paid
 
@@ -107,14 +107,14 @@ def test_the_kiosk_pays_through_the_http_fee_system(served, kiosk_config, clock,
 
     overrides = {"fee_system.kind": "http", "fee_system.url": served.url, **tls_overrides(pki, terminal_files)}
     system = build_fee_system(kiosk_config.with_overrides(overrides), clock)
-    record = pay_resident_pension(system, "kiosk-SD370102-ZZ01-key")
-    assert served.backend.find_payment("kiosk-SD370102-ZZ01-key") == record
+    record = pay_resident_pension(system, own_key("kiosk"))
+    assert served.backend.find_payment(own_key("kiosk")) == record
 
 
 def test_certificates_are_numbered_counted_and_checked(client, fee_system):
     from kiosk.feesystem.api import CertificateKind, UnknownRecord
 
-    record = pay_resident_pension(client, "key-cert")
+    record = pay_resident_pension(client, own_key("cert"))
     issue = client.issue_certificate(CertificateKind.PAYMENT_DETAIL, RESIDENT, (record.payment_no,))
     assert issue.payment_nos == (record.payment_no,) and issue.total_fen == record.amount_fen
     assert client.issue_certificate(CertificateKind.PAYMENT_DETAIL, RESIDENT, (record.payment_no,)) == issue

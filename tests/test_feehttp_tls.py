@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import os
+import select
 import ssl
 import time
 import urllib.error
@@ -28,7 +29,7 @@ from feehttp_fixtures import (
 )
 from kiosk.config import ConfigError
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.feesystem.api import NotAllowed
+from kiosk.feesystem.api import CertificateKind, NotAllowed
 from kiosk.feesystem.http_client import HttpFeeSystem, watch_certificate
 from kiosk.feesystem.tls import CertificateRefused, ClientTls, TlsFiles, doctor_check
 from kiosk.service_health import ProblemKind, ServiceHealth
@@ -149,6 +150,33 @@ def test_a_key_of_a_terminal_whose_id_extends_ours_is_refused(served, pki):
     quote = short.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
     with pytest.raises(NotAllowed):
         short.open_qr_order("kiosk-SD370102-ZZ0-1-20261127100000-ABC123", quote.quote_id, PayMethod.WECHAT)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "key-1",  # no terminal named at all
+        f"kiosk-{TERMINAL}-anything",  # our prefix, not the journal's form
+        f"kiosk-{TERMINAL}-20261127100000-abc123",  # lowercase: not what the journal writes
+        f"kiosk-{TERMINAL}-20261127100000-ABC123-extra",
+    ],
+)
+def test_a_key_not_of_the_terminals_own_form_is_refused_with_a_reason(served, client, key, caplog):
+    quote = client.quote_resident(RESIDENT, InsuredItem.RESIDENT_PENSION, 2026, "G03")
+    with caplog.at_level(logging.WARNING, logger="parties.feesystem.http_server"):
+        with pytest.raises(NotAllowed) as refused:
+            client.open_qr_order(key, quote.quote_id, PayMethod.WECHAT)
+        with pytest.raises(NotAllowed):
+            client.post_payment(key, quote.quote_id, PayMethod.BANK_CARD, "RRN 611201042", RESIDENT)
+        with pytest.raises(NotAllowed):
+            client.find_payment(key)
+    assert refused.value.detail.startswith("wrong_key_form") and f"kiosk-{TERMINAL}-<14 digits>" in refused.value.detail
+    assert sum("wrong_key_form" in record.getMessage() for record in caplog.records) == 3
+    assert served.backend.open_qr_orders() == [] and served.backend.find_payment(key) is None
+    # The journal's own forms pass: a payment's key and a household basket line's.
+    line_key = f"kiosk-{TERMINAL}-20261127100000-ABC123-L2"
+    assert client.find_payment(line_key) is None
+    assert client.open_qr_order(f"kiosk-{TERMINAL}-20261127100000-ABC123", quote.quote_id, PayMethod.WECHAT)
 
 
 # --- bad certificates, in words -------------------------------------------------------------------------------
@@ -318,3 +346,22 @@ def test_the_verification_pages_need_no_certificate_beside_the_mutual_tls_api(fe
             assert page.headers["Content-Type"].startswith("text/html") and "<html" in page.read().decode()
         with pytest.raises((ssl.SSLError, urllib.error.URLError)):  # on the API listener: no certificate, no answer
             urllib.request.urlopen(served.url + "/verify/NOT-A-CODE", timeout=5, context=ssl_context(pki, None))
+
+
+def test_a_certificate_print_reuses_the_kept_connection_and_is_counted_once(served, client, monkeypatch):
+    """record_certificate_print (at most once) goes on the thread's kept connection, not a new handshake; a kept
+    connection the server has closed is seen before anything is sent, so the print is still counted exactly once."""
+    handshakes = []
+    accept = served.tls.accept
+    monkeypatch.setattr(served.tls, "accept", lambda *args: handshakes.append(1) or accept(*args))
+    record = pay_resident_pension(client, f"kiosk-{TERMINAL}-20261127100000-C0FFEE")
+    issue = client.issue_certificate(CertificateKind.TAX, RESIDENT, (record.payment_no,))
+    for _ in range(3):
+        client.record_certificate_print(issue.number)
+    assert len(handshakes) == 1  # one connection for the payment, the issue and the three prints
+    served._httpd.close_open_connections()  # as the server's idle timeout would
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not select.select([client._local.connection.sock], [], [], 0.05)[0]:
+        pass
+    assert client.record_certificate_print(issue.number).printed == issue.printed + 4
+    assert len(handshakes) == 2 and served.backend.check_document(issue.number).printed == issue.printed + 4

@@ -13,7 +13,7 @@ import pytest
 
 from browser_fixtures import page_text
 from conftest import CONFIG_DIR, NOW
-from feehttp_fixtures import RESIDENT, pay_resident_pension
+from feehttp_fixtures import RESIDENT, own_key, pay_resident_pension
 from kiosk.certificates import download_url
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import CertificateKind
@@ -67,7 +67,7 @@ def a_pdf(marker: str) -> bytes:
 
 def test_a_genuine_receipt_says_genuine_with_its_facts(browser, world) -> None:
     system, server, _ = world
-    record = pay_resident_pension(system, "page-receipt-1")
+    record = pay_resident_pension(system, own_key("page-receipt-1"))
     browser.get(verification_url(server.url, record.verification_code))
     text = page_text(browser)
     assert "核验通过：真实有效" in text and "社会保险费缴费小票" in text

@@ -24,8 +24,9 @@ from kiosk.feesystem.wire import IDEMPOTENCY_PARAMETER
 
 TERMINAL_PARAMETER = "terminal_id"
 KIOSK_KEY_PREFIX = "kiosk-"  # the kiosk journal's idempotency keys: kiosk-<terminal id>-<time>-<random>
-# A key exactly as the journal makes it names its terminal even when ids share a prefix ("A" and "A-B").
-JOURNAL_KEY = re.compile(r"kiosk-(?P<terminal>.+)-[0-9]{14}-[0-9A-F]{6}")
+# The whole form: kiosk-<terminal>-<14 digits>-<6 hex>, a household basket's line with -L<n> (kiosk/payments/).
+JOURNAL_KEY = re.compile(r"kiosk-(?P<terminal>.+)-[0-9]{14}-[0-9A-F]{6}(?:-L[0-9]{1,3})?")
+WRONG_KEY = "wrong_key_form"  # the detail's first word on a 403 for an idempotency key not of the journal's form
 WRONG_TERMINAL = "wrong_terminal"  # the detail's first word on a 403 for another terminal's request
 
 
@@ -115,8 +116,15 @@ def check_terminal(caller: str, method: str, arguments: dict[str, Any]) -> None:
     if isinstance(named, str) and named != caller:
         raise NotAllowed(f"{WRONG_TERMINAL}: terminal {caller} asked {method} for terminal {named}")
     key = arguments.get(IDEMPOTENCY_PARAMETER)
-    if not isinstance(key, str) or not key.startswith(KIOSK_KEY_PREFIX):
-        return  # a key no kiosk journal made names no terminal
+    if not isinstance(key, str):
+        return
+    # Only the terminal's own journal form: a key of any other form would let a terminal post where no journal,
+    # reconciliation or refund of its own can find the payment (and a key names no terminal then).
     journal_key = JOURNAL_KEY.fullmatch(key)
-    if not key.startswith(f"{KIOSK_KEY_PREFIX}{caller}-") or (journal_key and journal_key["terminal"] != caller):
+    if journal_key is None:
+        raise NotAllowed(
+            f"{WRONG_KEY}: terminal {caller} sent a key in {method} that is not of its form "
+            f"{KIOSK_KEY_PREFIX}{caller}-<14 digits>-<6 hex>"
+        )
+    if journal_key["terminal"] != caller:
         raise NotAllowed(f"{WRONG_TERMINAL}: terminal {caller} used another terminal's key in {method}")
