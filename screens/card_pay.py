@@ -38,7 +38,6 @@ class CardPayScreen(Screen):
         self.layout_.addWidget(self.heading)
         # What is being paid (item, period; a bill's agency), above the amount: the guide's 查询缴费信息.
         self.paying_for = label("", "Message")
-        self.paying_for.setObjectName("PayingFor")
         self.layout_.addWidget(self.paying_for)
         self.amount = label("", "Amount")
         self.layout_.addWidget(self.amount)

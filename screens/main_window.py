@@ -301,7 +301,7 @@ class KioskWindow(QWidget):
         row.addWidget(self.hall, 3)
         # Hidden on purpose: only technicians know it; it works on Home only, with no customer session open.
         self._maintenance_gesture = LongPress(self.hall, MAINTENANCE_HOLD_SECONDS, self._maintenance_gesture_held)
-        row.addWidget(self.step_title, 2)
+        row.addWidget(self.step_title, 1)  # short words: the hall's long name keeps one line beside 演示
         # 演示: a kiosk on simulated devices or the embedded fee system says so on every screen (DESIGN.md §7).
         self.demo_mark = label(self.tr("DEMO"), "DemoMark", wrap=False)
         self.demo_mark.setVisible(not serves_for_real(self.ctx.config))

@@ -19,7 +19,6 @@ class MenuScreen(Screen):
         super().__init__(ctx)
         self.layout_.addStretch(1)
         self.category = label("", "Subtitle")
-        self.category.setObjectName("ChosenCategory")
         self.layout_.addWidget(self.category)
         self.title(self.tr("Please choose a service"))
         self.layout_.addSpacing(30)

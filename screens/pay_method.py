@@ -5,7 +5,7 @@ here, with Alipay and WeChat Pay still on the screen, and not later with the car
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.checkout_gate import pay_event
@@ -17,6 +17,7 @@ from screens.widgets import busy_bar, button, label
 
 ALIPAY_TILE = QT_TRANSLATE_NOOP("PayMethodScreen", "Third-party payment\n(Alipay)")
 TOTAL = QT_TRANSLATE_NOOP("CheckoutMethodScreen", "Total: {amount}")
+CHECK_THEN_CHOOSE = QT_TRANSLATE_NOOP("CheckoutMethodScreen", "Please check the payment, then choose how to pay")
 REVIEW_PROMPT = QT_TRANSLATE_NOOP(
     "CheckoutMethodScreen", "Please check what you pay and the total, then choose Alipay, bank card or WeChat Pay."
 )
@@ -116,11 +117,10 @@ class CheckoutMethodScreen(PayMethodScreen):
         super().__init__(ctx)
         # The review above the pay methods (after the stretch and the title): what is paid, then the total.
         self.review = label("", "Subtitle")
-        self.review.setObjectName("PaymentReview")
         self.total = label("", "Amount")
-        self.total.setObjectName("PaymentTotal")
         self.layout_.insertWidget(2, self.review)
         self.layout_.insertWidget(3, self.total)
+        self.findChild(QLabel, "Title").setText(translate("CheckoutMethodScreen", CHECK_THEN_CHOOSE))
 
     def on_enter(self) -> None:
         super().on_enter()
