@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.basket_receipt import basket_document
@@ -36,6 +36,7 @@ REFUSALS = {
     "duplicate": QT_TRANSLATE_NOOP("Basket", "the same item is in the basket twice"),
     "unknown_quote": QT_TRANSLATE_NOOP("Basket", "the amount is no longer valid, please add it again"),
 }
+ROWS_PER_COLUMN = 5
 BASKET_METHODS = (PayMethod.AGGREGATED, PayMethod.ALIPAY, PayMethod.WECHAT, PayMethod.BANK_CARD)
 
 
@@ -44,15 +45,14 @@ class BasketScreen(Screen):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.heading = label(self.tr("Items to pay together"), "Title")
-        self.layout_.addWidget(self.heading)
+        self.layout_.setSpacing(px(12, ctx.scale))  # ten lines, the total and two rows of buttons in 1080 px
+        # No title: the header names the step, and ten lines need the height.
         self.table_widget = QWidget()
         self.table = QGridLayout(self.table_widget)
-        self.table.setHorizontalSpacing(px(40, ctx.scale))
+        self.table.setHorizontalSpacing(px(24, ctx.scale))
         self.table.setVerticalSpacing(px(6, ctx.scale))
         self.layout_.addWidget(self.table_widget, 1)
-        self.total = label("", "Amount")
-        self.layout_.addWidget(self.total)
+        self.total = label("", "Amount", wrap=False, center=False)
         self.message = label("", "Error")
         self.message.setVisible(False)
         self.layout_.addWidget(self.message)
@@ -65,7 +65,7 @@ class BasketScreen(Screen):
         self.add_other.clicked.connect(lambda: self.fire(FlowEvent.ADD_FOR_OTHERS))
         self.family = button(self.tr("Family members"), "nav", "basket_household")
         self.family.clicked.connect(lambda: self.fire(FlowEvent.HOUSEHOLD))
-        self.row(self.add_mine, self.add_other, self.family)
+        self.row(self.total, self.add_mine, self.add_other, self.family, spacing=16)
         self.pay_buttons: dict[PayMethod, QWidget] = {}
         for method in BASKET_METHODS:
             pay = button(translate("Domain", method.label), "primary", f"basket_pay_{method.value}")
@@ -92,15 +92,14 @@ class BasketScreen(Screen):
         basket = self.ctx.session.basket
         for index, item in enumerate(basket.items):
             text = QLabel(self.line_text(index, item))
-            text.setObjectName("Message")
-            amount = QLabel(format_fen(item.quote.amount_fen))
-            amount.setObjectName("Message")
-            amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            remove = button(self.tr("Remove"), "nav", f"basket_remove_{index}")
+            text.setObjectName("RecordText")
+            remove = button(self.tr("Remove"), "rowbutton", f"basket_remove_{index}")
+            remove.setStyleSheet("min-width: 120px;")  # two columns of five lines fit 1920 px
             remove.clicked.connect(lambda _=False, i=index: self.remove(i))
-            self.table.addWidget(text, index, 0)
-            self.table.addWidget(amount, index, 1)
-            self.table.addWidget(remove, index, 2)
+            # Up to five lines a column; the sixth to the tenth in a second column beside the first.
+            row, column = index % ROWS_PER_COLUMN, 2 * (index // ROWS_PER_COLUMN)
+            self.table.addWidget(text, row, column)
+            self.table.addWidget(remove, row, column + 1)
             self.remove_buttons.append(remove)
         self.total.setText(
             self.tr("{count} item(s), total {amount}").format(count=len(basket), amount=format_fen(basket.total_fen))
@@ -114,12 +113,13 @@ class BasketScreen(Screen):
             self.say(self.tr("The basket is full: at most 10 items can be paid at once."))
 
     def line_text(self, index: int, item) -> str:
-        """Masked name, item, period: the amount is the line's second column."""
-        return self.tr("{n}. {name}  {item}  {period}").format(
+        """Masked name, item, period, amount."""
+        return self.tr("{n}. {name}  {item}  {period}  {amount}").format(
             n=index + 1,
             name=item.masked_name,
             item=translate("Domain", item.quote.item.label),
             period=period_text(item.quote.period),
+            amount=format_fen(item.quote.amount_fen),
         )
 
     def say(self, text: str) -> None:
@@ -184,17 +184,28 @@ class BasketQrScreen(Screen):
         super().__init__(ctx)
         self.heading = label("", "Title")
         self.layout_.addWidget(self.heading)
+        body = QHBoxLayout()  # the code on the left, what to do on the right (as QrPayScreen)
+        body.addStretch(1)
         self.qr = QLabel()
         self.qr.setObjectName("QrCode")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr.setFixedSize(px(440, ctx.scale), px(440, ctx.scale))
-        self.layout_.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.amount = label("", "Amount")
-        self.layout_.addWidget(self.amount)
-        self.status = label("", "Message")
-        self.layout_.addWidget(self.status)
+        body.addWidget(self.qr)
+        body.addSpacing(px(80, ctx.scale))
+        side_panel = QWidget()
+        side_panel.setFixedWidth(px(760, ctx.scale))
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addStretch(1)
+        self.amount = label("", "Amount", center=False)
+        self.status = label("", "Message", center=False)
         self.busy = busy_bar()
-        self.layout_.addWidget(self.busy)
+        for widget in (self.amount, self.status, self.busy):
+            side.addWidget(widget)
+        side.addStretch(1)
+        body.addWidget(side_panel)
+        body.addStretch(1)
+        self.layout_.addLayout(body)
         self.cancel_button = button(self.tr("Cancel payment"), "nav", "basket_cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.row(self.cancel_button)
@@ -364,9 +375,10 @@ class BasketDoneScreen(Screen):
         outcome = session.basket_outcome
         names = {item.quote.id_number: item.masked_name for item in session.basket.items}
         if not isinstance(outcome, BasketOutcome):
-            self.heading.setText(self.tr("The payment was not made"))
-            self.lines.setText(str(outcome or ""))
-            self.refunds.setText("")
+            # The message says what became of the money (nothing taken, given back, or recorded shortly).
+            self.heading.setText(str(outcome or ""))
+            self.lines.setText("")
+            self.refunds.setVisible(False)
             self.receipt.setText("")
             return
         self.heading.setText(self.tr("Paid: {amount}").format(amount=format_fen(outcome.paid_fen)))
@@ -381,14 +393,14 @@ class BasketDoneScreen(Screen):
                 for _line, record in outcome.records
             )
         )
-        self.refunds.setText(
-            "\n".join(
-                self.tr("Item {n} had already been paid: its {amount} is being returned to you.").format(
-                    n=refunded.line_no, amount=format_fen(refunded.amount_fen)
-                )
-                for refunded in outcome.refunded
+        refunded = "\n".join(
+            self.tr("Item {n} had already been paid: its {amount} is being returned to you.").format(
+                n=line.line_no, amount=format_fen(line.amount_fen)
             )
+            for line in outcome.refunded
         )
+        self.refunds.setText(refunded)
+        self.refunds.setVisible(bool(refunded))
         printed = outcome.basket.receipt_error is None
         self.receipt.setText(
             self.tr("Please take your receipt.")

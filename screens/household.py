@@ -92,6 +92,7 @@ class HouseholdScreen(Screen):
                 amount=format_fen(due.quote.amount_fen),
             )
             add = button(chosen_text(what, basket.holds(due.quote)), "choice", f"household_add_{row}")
+            add.setProperty("compact", "true")
             add.clicked.connect(lambda _=False, d=due, b=add, w=what: self.add(d, b, w))
             self.table.addWidget(who, row, 0)
             self.table.addWidget(add, row, 1)

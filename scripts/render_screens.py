@@ -102,6 +102,7 @@ class Renderer:
         self.tap("finish")
         self.card_payment()
         self.guide_payment_screens()
+        self.household_basket()
         self.tap("resident")
         self.tap("pay")
         self.ctx.devices.simulators["idcard"].place_card(None)
@@ -295,7 +296,7 @@ class Renderer:
         self.until(lambda: self.shows("没有待缴费"))
         self.shot("06-special-payment-no-bills")
         self.home()
-        self.login("flexible", "flexible", "pay")
+        self.login("foreigner", "flexible", "pay")  # 张三丰's months are shown by run() afterwards: not paid here
         self.tap("flexible_pension")
         self.tap("start_2026-10")
         self.tap("end_2026-10")
@@ -347,7 +348,7 @@ class Renderer:
         self.tap("resident_medical")  # her 2026 pension is paid by card above
         self.tap("year_2027")
         self.tap("bank_card")
-        self.tap("grade_G02")
+        self.tap("grade_G01")
         self.shot("07-proxy-payee-grade")
         self.home()
         self.login("resident", "resident", "pay")  # paid 2026 by Alipay above
@@ -365,6 +366,36 @@ class Renderer:
         self.until(lambda: self.ctx.flow.step.value == "receipt_warning")
         self.shot("08-receipt-printer-warning")
         self.ctx.devices.simulators["receipt_printer"].set_state(cover_open=False)
+        self.home()
+
+    def household_basket(self) -> None:
+        """Flows 17 and 18 (issue 22): the basket, the household register, one aggregated code paid by 云闪付."""
+        self.home()
+        self.login("household", "resident", "pay")
+        for item, year in (("resident_pension", 2026), ("resident_medical", 2027)):
+            if item == "resident_medical":
+                self.tap("basket_add_mine")
+            self.tap(item)
+            self.tap(f"year_{year}")
+            self.tap("alipay")
+            self.tap("grade_G01")
+            self.tap("add_to_basket")
+            self.until(lambda: self.ctx.flow.step.value == "basket")
+            if item == "resident_pension":
+                self.tap("basket_household")
+                self.until(lambda: self.button("household_add_2") is not None)
+                self.tap("household_add_0")
+                self.tap("household_add_2")
+                self.shot("17-household-members")
+                self.tap("household_add_1")
+                self.tap("household_done")
+        self.shot("17-basket")
+        self.tap("basket_pay_aggregated")
+        self.until(lambda: bool(self.ctx.fee_system.open_qr_orders()))
+        self.shot("18-aggregated-qr")
+        self.ctx.fee_system.simulate_qr_payment(self.ctx.fee_system.open_qr_orders()[-1].order_no, "unionpay")
+        self.until(lambda: self.ctx.flow.step.value == "basket_done")
+        self.shot("17-basket-paid")
         self.home()
 
     def tap_text(self, text: str) -> None:

@@ -88,42 +88,37 @@
 <context>
     <name>BasketDoneScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="355"/>
+        <location filename="../../screens/basket.py" line="366"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="360"/>
+        <location filename="../../screens/basket.py" line="371"/>
         <source>The payment has ended. Please check which items were paid.</source>
         <translation>支付已结束，请核对已缴费的项目。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="367"/>
-        <source>The payment was not made</source>
-        <translation>未完成缴费</translation>
-    </message>
-    <message>
-        <location filename="../../screens/basket.py" line="372"/>
+        <location filename="../../screens/basket.py" line="384"/>
         <source>Paid: {amount}</source>
         <translation>已缴费：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="375"/>
+        <location filename="../../screens/basket.py" line="387"/>
         <source>{name}  {item}  {period}  {amount}</source>
         <translation>{name}  {item}  {period}  {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="386"/>
+        <location filename="../../screens/basket.py" line="397"/>
         <source>Item {n} had already been paid: its {amount} is being returned to you.</source>
         <translation>第{n}项已由他处缴纳，该项{amount}正在原路退回。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="394"/>
+        <location filename="../../screens/basket.py" line="406"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="396"/>
+        <location filename="../../screens/basket.py" line="408"/>
         <source>The receipt could not be printed. You can reprint it from Query.</source>
         <translation>小票未能打印，可在“缴费信息查询”中补打。</translation>
     </message>
@@ -131,73 +126,68 @@
 <context>
     <name>BasketQrScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="198"/>
+        <location filename="../../screens/basket.py" line="209"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="210"/>
+        <location filename="../../screens/basket.py" line="221"/>
         <source>Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.</source>
         <translation>请使用支付宝、微信或云闪付扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="224"/>
+        <location filename="../../screens/basket.py" line="235"/>
         <source>Scan with Alipay, WeChat Pay or UnionPay QuickPass</source>
         <translation>请使用支付宝、微信或云闪付扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="226"/>
+        <location filename="../../screens/basket.py" line="237"/>
         <source>Scan with {app}</source>
         <translation>请使用{app}扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="228"/>
+        <location filename="../../screens/basket.py" line="239"/>
         <source>Total: {amount}</source>
         <translation>合计：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="229"/>
+        <location filename="../../screens/basket.py" line="240"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付二维码…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="231"/>
+        <location filename="../../screens/basket.py" line="242"/>
         <source>The kiosk cannot take payments now. No money was taken.</source>
         <translation>本机暂不能收款，未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="240"/>
+        <location filename="../../screens/basket.py" line="251"/>
         <source>Waiting for the payment…</source>
         <translation>等待支付…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="246"/>
+        <location filename="../../screens/basket.py" line="257"/>
         <source>No money was taken.</source>
         <translation>未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="268"/>
+        <location filename="../../screens/basket.py" line="279"/>
         <source>Paid. Recording the payment…</source>
         <translation>已支付，正在登记缴费…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="292"/>
+        <location filename="../../screens/basket.py" line="303"/>
         <source>Your payment was received and will be recorded shortly. Please keep your phone&apos;s record.</source>
         <translation>已收到您的付款，稍后将完成登记。请保留手机上的支付记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="309"/>
+        <location filename="../../screens/basket.py" line="320"/>
         <source>The payment was cancelled. No money was taken.</source>
         <translation>支付已取消，未扣款。</translation>
     </message>
 </context>
 <context>
     <name>BasketScreen</name>
-    <message>
-        <location filename="../../screens/basket.py" line="47"/>
-        <source>Items to pay together</source>
-        <translation>待缴清单</translation>
-    </message>
     <message>
         <location filename="../../screens/basket.py" line="62"/>
         <source>Add more for me</source>
@@ -219,24 +209,24 @@
         <translation>请核对待缴项目，然后选择支付方式。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="99"/>
+        <location filename="../../screens/basket.py" line="96"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="106"/>
+        <location filename="../../screens/basket.py" line="105"/>
         <source>{count} item(s), total {amount}</source>
         <translation>共 {count} 项，合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="114"/>
+        <location filename="../../screens/basket.py" line="113"/>
         <source>The basket is full: at most 10 items can be paid at once.</source>
         <translation>待缴清单已满：一次最多缴纳10项。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="118"/>
-        <source>{n}. {name}  {item}  {period}</source>
-        <translation>{n}. {name}  {item}  {period}</translation>
+        <location filename="../../screens/basket.py" line="117"/>
+        <source>{n}. {name}  {item}  {period}  {amount}</source>
+        <translation>{n}. {name}  {item}  {period}  {amount}</translation>
     </message>
     <message>
         <location filename="../../screens/basket.py" line="160"/>
@@ -1201,7 +1191,7 @@
         <translation>{item}，{period}：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="105"/>
+        <location filename="../../screens/household.py" line="106"/>
         <source>The basket is full: at most 10 items can be paid at once.</source>
         <translation>待缴清单已满：一次最多缴纳10项。</translation>
     </message>
@@ -1317,69 +1307,74 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="235"/>
+        <location filename="../../screens/main_window.py" line="236"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="306"/>
+        <location filename="../../screens/main_window.py" line="308"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="317"/>
+        <location filename="../../screens/main_window.py" line="319"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="319"/>
+        <location filename="../../screens/main_window.py" line="321"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="324"/>
+        <location filename="../../screens/main_window.py" line="326"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="342"/>
+        <location filename="../../screens/main_window.py" line="344"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="346"/>
+        <location filename="../../screens/main_window.py" line="348"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="355"/>
+        <location filename="../../screens/main_window.py" line="357"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="357"/>
+        <location filename="../../screens/main_window.py" line="359"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="382"/>
+        <location filename="../../screens/main_window.py" line="384"/>
         <source>{month}/{day} {time}</source>
         <translation>{month}月{day}日 {time}</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="417"/>
+        <location filename="../../screens/main_window.py" line="419"/>
         <source>For someone else: {name} ({id_number})</source>
         <translation>代缴 / 代打：为 {name}（{id_number}）办理</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="426"/>
+        <location filename="../../screens/main_window.py" line="428"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="446"/>
+        <location filename="../../screens/main_window.py" line="448"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../screens/main_window.py" line="457"/>
+        <source>Are you still there? To continue, tap Yes, continue. Time left: {seconds} seconds.</source>
+        <translation>您还在吗？如需继续办理，请点击“我还在，继续办理”。还剩{seconds}秒。</translation>
     </message>
 </context>
 <context>
@@ -2196,79 +2191,84 @@ Please choose Alipay or WeChat Pay.</source>
     </message>
     <message>
         <location filename="../../screens/result.py" line="125"/>
-        <location filename="../../screens/result.py" line="132"/>
+        <location filename="../../screens/result.py" line="134"/>
         <source>Payment successful</source>
         <translation>缴费成功</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="129"/>
+        <location filename="../../screens/result.py" line="130"/>
         <source>Payment successful.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="136"/>
+        <location filename="../../screens/result.py" line="138"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="141"/>
+        <location filename="../../screens/result.py" line="143"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="142"/>
+        <location filename="../../screens/result.py" line="144"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="146"/>
+        <location filename="../../screens/result.py" line="148"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="150"/>
+        <location filename="../../screens/result.py" line="152"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="157"/>
+        <location filename="../../screens/result.py" line="159"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="159"/>
+        <location filename="../../screens/result.py" line="161"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="161"/>
+        <location filename="../../screens/result.py" line="163"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="163"/>
+        <location filename="../../screens/result.py" line="165"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="170"/>
+        <location filename="../../screens/result.py" line="173"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="173"/>
+        <location filename="../../screens/result.py" line="179"/>
+        <source>The payment was not made.</source>
+        <translation>本次缴费未完成。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/result.py" line="182"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="177"/>
+        <location filename="../../screens/result.py" line="186"/>
         <source>A technician will settle this payment</source>
         <translation>本次缴费将由工作人员处理</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="182"/>
+        <location filename="../../screens/result.py" line="191"/>
         <source>Please keep this number and show it to staff: {number}</source>
         <translation>请记下此编号并出示给工作人员：{number}</translation>
     </message>
