@@ -81,6 +81,7 @@ class KioskApp:
             override_dir=config.state_dir / "voice",  # a bureau's recordings (docs/voice.md)
             volume_file=config.state_dir / "voice_volume.json",
         )
+        self.voice.defer_output_check()  # the audio check waits for the first frame (docs/voice.md)
         self.ctx.speak = self.voice.say
         self.appearance.volume_changed.connect(self.voice.set_citizen_step)
         self.activity = TouchActivity(self.ctx)
@@ -89,6 +90,8 @@ class KioskApp:
         self.window.resize(width, height)
         self.window.maintenance_requested.connect(self.open_maintenance)
         self.window.hear_again.connect(self.voice.replay)
+        self.window.overlay.stay.connect(self.voice.stop)  # "still there?" answered: its prompt stops
+        self.window.first_frame.connect(lambda: QTimer.singleShot(0, self.voice.check_output))
         self.maintenance = None
         self.appearance.changed.connect(self.apply_style)
         self.appearance.language_changed.connect(self.set_language)
@@ -132,6 +135,7 @@ class KioskApp:
         self.window = KioskWindow(self.ctx, self.appearance)
         self.window.maintenance_requested.connect(self.open_maintenance)
         self.window.hear_again.connect(self.voice.replay)
+        self.window.overlay.stay.connect(self.voice.stop)
         self.window.setGeometry(old.geometry())
         if old.isFullScreen():
             self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -229,6 +233,7 @@ def compose_context(
         if stand_ins is not None:
             stand_ins.stop()
         raise
+    ctx.receipts.reprint_listeners.append(ctx.fee_system.record_receipt_reprint)  # the page's 补打 count
     if problem is not None:
         ctx.health.report(ProblemKind.STATE_DIR, problem)
     if key_problem := signing_key_problem(config):  # real mode with a demo or placeholder key: forgeable codes

@@ -77,6 +77,9 @@ class ReceiptService:
         # Told of every receipt the printer cut, with its kind (payment, reprint, document): the paper counter
         # (kiosk/maintenance/paper.py) listens, so that reprints and technicians' slips use up paper too.
         self.cut_listeners: list[Callable[[str], None]] = []
+        # Told the payment number of each reprint that came out: the fee system counts them (its verification page
+        # shows 补打); the composition root connects it (app/kiosk_app.py).
+        self.reprint_listeners: list[Callable[[str], object]] = []
 
     def _note_paper(self, paper_low: bool) -> None:
         if paper_low and self.technician_warnings.get(DeviceKind.RECEIPT_PRINTER) != "paper_low":
@@ -165,6 +168,11 @@ class ReceiptService:
     def reprint(self, record: PaymentRecord, parties: ReceiptParties, journal_no: str | None, now: dt.datetime) -> None:
         """补打: the receipt of a posted payment again, marked as a reprint. Raises the printer's DeviceError."""
         self.print(self.document(record, parties, journal_no or "—", now, reprint=True), kind="reprint")
+        for listener in list(self.reprint_listeners):
+            try:
+                listener(record.payment_no)
+            except Exception as error:  # the receipt is printed: an uncounted reprint is only the page's loss
+                log.warning("reprint of %s not counted by the fee system: %s", record.payment_no, error)
 
     def render(self, document: ReceiptDocument) -> bytes:
         return render_receipt(document, self.paper_width_mm)

@@ -29,7 +29,7 @@ from feehttp_fixtures import (
 )
 from kiosk.config import ConfigError
 from kiosk.domain.items import InsuredItem, PayMethod
-from kiosk.feesystem.api import CertificateKind, NotAllowed
+from kiosk.feesystem.api import CertificateKind, NotAllowed, UnknownRecord
 from kiosk.feesystem.http_client import HttpFeeSystem, watch_certificate
 from kiosk.feesystem.tls import CertificateRefused, ClientTls, TlsFiles, doctor_check
 from kiosk.service_health import ProblemKind, ServiceHealth
@@ -365,3 +365,12 @@ def test_a_certificate_print_reuses_the_kept_connection_and_is_counted_once(serv
         pass
     assert client.record_certificate_print(issue.number).printed == issue.printed + 4
     assert len(handshakes) == 2 and served.backend.check_document(issue.number).printed == issue.printed + 4
+
+
+def test_a_receipt_reprint_is_counted_over_mutual_tls(served, client):
+    record = pay_resident_pension(client, f"kiosk-{TERMINAL}-20261127100000-BEEF01")
+    assert client.record_receipt_reprint(record.payment_no) == 1
+    assert client.record_receipt_reprint(record.payment_no) == 2
+    assert client.check_document(record.payment_no).printed == 3
+    with pytest.raises(UnknownRecord):
+        client.record_receipt_reprint("no-such-payment")

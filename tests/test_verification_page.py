@@ -16,7 +16,8 @@ from conftest import CONFIG_DIR, NOW
 from feehttp_fixtures import RESIDENT, own_key, pay_resident_pension
 from kiosk.certificates import download_url
 from kiosk.domain.periods import Period
-from kiosk.feesystem.api import CertificateKind
+from kiosk.feesystem.api import CertificateKind, UnknownRecord
+from kiosk.receipts import ReceiptParties
 from kiosk.verification import verification_url
 from parties.feesystem.embedded import EmbeddedFeeSystem
 from parties.feesystem.http_server import FeeSystemHttpServer
@@ -72,7 +73,7 @@ def test_a_genuine_receipt_says_genuine_with_its_facts(browser, world) -> None:
     text = page_text(browser)
     assert "核验通过：真实有效" in text and "社会保险费缴费小票" in text
     assert record.payment_no in text and "李*英" in text
-    assert "¥" in text and "人民币" in text and "2026年11月27日" in text
+    assert "¥" in text and "人民币" in text and "2026年11月27日" in text and "未补打" in text
     source = browser.page_source
     assert RESIDENT not in source and "李秀英" not in source  # nothing personal beyond the masked name
     assert "<script" not in source.lower()
@@ -88,6 +89,27 @@ def test_a_genuine_certificate_shows_its_kind_and_print_count(browser, world, ce
     assert "核验通过：真实有效" in text and "税收完税证明" in text and certificate.number in text
     assert "赵*" in text and "已打印 2 次（含补打 1 次）" in text
     assert HISTORY not in browser.page_source and "赵敏" not in browser.page_source
+
+
+def test_a_receipts_reprints_are_counted_and_shown(browser, world) -> None:
+    system, server, _ = world
+    record = system.payment_records(HISTORY, Period.year(2025))[-1]  # a seeded payment's receipt
+    assert [system.record_receipt_reprint(record.payment_no) for _ in range(2)] == [1, 2]
+    assert system.check_document(record.payment_no).printed == 3  # the first print with the payment, two 补打
+    browser.get(verification_url(server.url, record.verification_code))
+    text = page_text(browser)
+    assert "核验通过：真实有效" in text and "已补打 2 次" in text and "未补打" not in text
+    with pytest.raises(UnknownRecord):
+        system.record_receipt_reprint("no-such-payment")
+
+
+def test_the_kiosks_reprint_from_query_is_counted_by_the_fee_system(make_kiosk) -> None:
+    """ReceiptService.reprint (Query's 补打) tells the fee system, as the composition root connects it."""
+    kiosk = make_kiosk()
+    record = pay_resident_pension(kiosk.ctx.fee_system, own_key("kiosk-reprint"))
+    parties = ReceiptParties(payer_name="李秀英", payer_id=RESIDENT)
+    kiosk.ctx.receipts.reprint(record, parties, None, kiosk.ctx.clock())
+    assert kiosk.ctx.fee_system.check_document(record.payment_no).printed == 2
 
 
 def test_a_tampered_code_says_not_genuine(browser, world, certificate) -> None:

@@ -343,6 +343,11 @@ class FeeSystem(Protocol):
 
     def record_certificate_print(self, number: str) -> CertificateIssue: ...
 
+    def record_receipt_reprint(self, payment_no: str) -> int:
+        """A reprint (补打) of the payment's receipt came out of the printer; the reprints so far (the public
+        verification page shows them). At most once: never repeated on a lost answer."""
+        ...
+
     def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
         """The certificates numbered for the person, newest first (首次开具 and 补打 by 开具日期)."""
         ...

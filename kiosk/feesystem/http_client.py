@@ -259,6 +259,9 @@ class HttpFeeSystem:
     def record_certificate_print(self, number: str) -> CertificateIssue:
         return self.call("record_certificate_print", number=number)  # at most once: see AT_MOST_ONCE_METHODS
 
+    def record_receipt_reprint(self, payment_no: str) -> int:
+        return self.call("record_receipt_reprint", payment_no=payment_no)  # at most once, as above
+
     def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
         return self.call("issued_certificates", id_number=id_number)
 

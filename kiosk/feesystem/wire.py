@@ -46,7 +46,7 @@ MAX_NUMBER_CHARS = 40
 MAX_JSON_CONTAINERS = 10_000  # arrays and objects in one body (the longest API list is a person's payments)
 # Methods that change state without an idempotency key and are not idempotent by nature (each call counts once
 # more): a client retries them only when the request surely never reached the server.
-AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print"})
+AT_MOST_ONCE_METHODS = frozenset({"record_certificate_print", "record_receipt_reprint"})
 
 # The HTTP status tells the kind of outcome; the body's machine code (``FeeSystemError.code``) tells the exact error
 # and is what the client trusts (both "not found" kinds share 404).

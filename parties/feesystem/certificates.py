@@ -161,6 +161,19 @@ class Certificates:
             row = db.execute("SELECT * FROM certificates WHERE number = ?", (number,)).fetchone()
         return self._signed_issue(row)
 
+    def record_receipt_reprint(self, payment_no: str) -> int:
+        """A reprint (补打) of a posted payment's receipt came out of the printer; the reprints so far."""
+        with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM payments WHERE payment_no = ?", (payment_no,)).fetchone() is None:
+                raise UnknownRecord(f"unknown payment {payment_no}")
+            db.execute(
+                "INSERT INTO receipt_reprints VALUES (?, 1)"
+                " ON CONFLICT (payment_no) DO UPDATE SET reprints = reprints + 1",
+                (payment_no,),
+            )
+            row = db.execute("SELECT reprints FROM receipt_reprints WHERE payment_no = ?", (payment_no,)).fetchone()
+        return int(row["reprints"])
+
     def issued(self, id_number: str) -> list[CertificateIssue]:
         """The person's certificates, newest first (the order of issue breaks a tie of the same second)."""
         rows = self.store.all(
@@ -178,12 +191,14 @@ class Certificates:
             if row is not None:
                 return DocumentCheck(number, row["kind"], mask_name(row["name"]), row["total_fen"], row["printed"])
             row = db.execute(
-                "SELECT pay.amount_fen, p.name FROM payments pay JOIN people p USING (id_number) WHERE payment_no = ?",
+                "SELECT pay.amount_fen, p.name, r.reprints FROM payments pay JOIN people p USING (id_number)"
+                " LEFT JOIN receipt_reprints r USING (payment_no) WHERE payment_no = ?",
                 (number,),
             ).fetchone()
         if row is None:
             return None
-        return DocumentCheck(number, "receipt", mask_name(row["name"]), row["amount_fen"], 0)
+        # A receipt is printed with its payment (counted as the first print), then reprinted from Query.
+        return DocumentCheck(number, "receipt", mask_name(row["name"]), row["amount_fen"], 1 + (row["reprints"] or 0))
 
     def verify_document_code(self, code: str) -> DocumentCheck | None:
         """The verification question asked of the fee system: the code's signature (or, for an old code, its

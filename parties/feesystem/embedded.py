@@ -226,6 +226,9 @@ class EmbeddedFeeSystem:
     def record_certificate_print(self, number: str) -> CertificateIssue:
         return self.certificates.record_print(number)
 
+    def record_receipt_reprint(self, payment_no: str) -> int:
+        return self.certificates.record_receipt_reprint(payment_no)
+
     def issued_certificates(self, id_number: str) -> list[CertificateIssue]:
         return self.certificates.issued(id_number)
 

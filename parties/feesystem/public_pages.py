@@ -167,7 +167,9 @@ def _genuine(verified: VerifiedIssue) -> str:
         if claimed.issued_on
         else ("开具日期", "—"),
     ]
-    if kind is not DocumentKind.RECEIPT:  # the fee system counts a certificate's prints, not a receipt's
+    if kind is DocumentKind.RECEIPT:  # printed with the payment; the kiosk tells the fee system of each 补打
+        rows.append(("补打", f"已补打 {issued.printed - 1} 次" if issued.printed > 1 else "未补打"))
+    else:
         rows.append(("打印次数", _print_count(issued.printed)))
     table = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>" for label, value in rows)
     return (

@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS certificates (
     number TEXT PRIMARY KEY, kind TEXT NOT NULL, id_number TEXT NOT NULL, payment_nos TEXT NOT NULL,
     total_fen INTEGER NOT NULL, printed INTEGER NOT NULL DEFAULT 0, issued_at TEXT NOT NULL,
     UNIQUE (kind, id_number, payment_nos));
+CREATE TABLE IF NOT EXISTS receipt_reprints (
+    payment_no TEXT PRIMARY KEY REFERENCES payments (payment_no), reprints INTEGER NOT NULL);
 """
 
 
