@@ -22,6 +22,7 @@ def test_a_kiosk_sim_configuration_with_every_part_real_is_still_not_real_mode(t
     every_part_real = {f"{part}.mode": "real" for part in SIMULATED_PARTS} | {
         "fee_system.kind": "http",
         "fee_system.url": "http://127.0.0.1:1",
+        "fee_system.insecure_loopback": True,
         "bank.port": 5000,
         **{f"devices.{device}.port": "/dev/null" for device in ("idcard", "pinpad", "receipt_printer")},
         "devices.receipt_printer.transport": "serial",

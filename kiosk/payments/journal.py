@@ -555,6 +555,14 @@ class Journal:
             ).fetchall()
         return [e for e in self._readable(rows) if updated_from <= e.updated_at <= updated_to]
 
+    def created_since(self, start: dt.datetime) -> list[JournalEntry]:
+        """The records created at or after ``start`` (a settlement batch's records), by the creation index."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM payments WHERE created_at >= ? ORDER BY created_at", (_bound(start),)
+            ).fetchall()
+        return [entry for entry in self._readable(rows) if entry.created_at >= start]
+
     def created_on(self, day: dt.date) -> list[JournalEntry]:
         """The records created on ``day`` (reconciliation's journal side), by the creation index."""
         start = dt.datetime.combine(day, dt.time())

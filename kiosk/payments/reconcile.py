@@ -224,8 +224,8 @@ class SettlementLedger:
         self.closed = {b.batch: b for b in store.batches() if b.state in settlement.CLOSED}
         cards = [
             (entry, ref)
-            for entry in journal.entries()
-            if entry.created_at.date() == day and (ref := settlement.card_reference(entry)) is not None
+            for entry in journal.created_on(day)  # the day's records by the creation index
+            if (ref := settlement.card_reference(entry)) is not None
         ]
         settled = all(ref.batch in self.closed for _entry, ref in cards)
         self.channels = frozenset({PayMethod.BANK_CARD}) if settled and self.closed else frozenset()
@@ -235,7 +235,8 @@ class SettlementLedger:
         for batch in self.closed.values():
             balanced = batch.state == self.settlement.BatchState.BALANCED
             answers = {(u.stan, u.local_date): u.code for u in self.store.uploads(batch.batch)}
-            for entry, ref in self.settlement.batch_records(self.journal, batch.batch):
+            since = self.store.closed_before(batch.batch)
+            for entry, ref in self.settlement.batch_records(self.journal, batch.batch, since):
                 if not entry.idempotency_key.startswith(key_prefix):
                     continue
                 if entry.state in self.settlement.APPROVED_STATES:

@@ -209,6 +209,11 @@ class SettlementStore:
     def batch(self, batch: str) -> Batch | None:
         return next((b for b in self.batches() if b.batch == batch), None)
 
+    def closed_before(self, batch: str) -> dt.datetime | None:
+        """When the newest batch before ``batch`` closed (None for the first batch): its purchases came after."""
+        times = [b.settled_at for b in self.batches() if b.batch < batch and b.state in CLOSED and b.settled_at]
+        return max(times, default=None)
+
     def uploads(self, batch: str) -> list[Upload]:
         with self._db() as db:
             rows = db.execute("SELECT * FROM uploads WHERE batch = ? ORDER BY stan", (batch,)).fetchall()
@@ -256,10 +261,20 @@ def card_reference(entry: JournalEntry) -> TransactionRef | None:
         return None
 
 
-def batch_records(journal: Journal, batch: str) -> list[tuple[JournalEntry, TransactionRef]]:
-    """The journal's card records of ``batch`` (by the reference journaled before their 0200)."""
+# A batch's purchases were all made after the batch before it closed; a day's margin covers a clock set back.
+BATCH_LOOKBACK = dt.timedelta(days=1)
+
+
+def batch_records(
+    journal: Journal, batch: str, previous_closed_at: dt.datetime | None = None
+) -> list[tuple[JournalEntry, TransactionRef]]:
+    """The journal's card records of ``batch`` (by the reference journaled before their 0200). Given when the batch
+    before it closed, only the records created since then are read (the creation index), not the whole journal."""
     found = []
-    for entry in journal.entries():
+    candidates = (
+        journal.entries() if previous_closed_at is None else journal.created_since(previous_closed_at - BATCH_LOOKBACK)
+    )
+    for entry in candidates:
         ref = card_reference(entry)
         if ref is not None and ref.batch == batch:
             found.append((entry, ref))
@@ -399,7 +414,7 @@ class DaySettlement:
     def _settle(self, batch: str) -> SettlementResult:
         if self.send_reversals is not None:
             self.send_reversals(self.journal, self.client)
-        records = batch_records(self.journal, batch)
+        records = batch_records(self.journal, batch, self.store.closed_before(batch))
         waiting = [entry.journal_no for entry, _ref in records if entry.state in UNSETTLED_STATES]
         if waiting:
             return SettlementResult(batch, "postponed", detail=f"card records not finished: {', '.join(waiting)}")
