@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from drivers.base import QT_TRANSLATE_NOOP
+from kiosk.basket import MAX_LINES
 from kiosk.basket_receipt import basket_document
 from kiosk.checkout_gate import disk_gate
 from kiosk.domain.items import PayMethod
@@ -72,7 +73,20 @@ class BasketScreen(Screen):
             pay.clicked.connect(lambda _=False, m=method: self.pay(m))
             self.pay_buttons[method] = pay
         self.row(*self.pay_buttons.values())
-        self.remove_buttons: list[QWidget] = []
+        self.slots: list[tuple[QLabel, QWidget]] = []
+        for index in range(MAX_LINES):
+            text = QLabel()
+            text.setObjectName("RecordText")
+            remove = button(self.tr("Remove"), "rowbutton", f"basket_remove_{index}")
+            remove.setStyleSheet("min-width: 120px;")  # two columns of five lines fit 1920 px
+            remove.clicked.connect(lambda _=False, i=index: self.remove(i))
+            # Up to five lines a column; the sixth to the tenth in a second column beside the first.
+            row, column = index % ROWS_PER_COLUMN, 2 * (index // ROWS_PER_COLUMN)
+            self.table.addWidget(text, row, column)
+            self.table.addWidget(remove, row, column + 1)
+            text.setVisible(False)
+            remove.setVisible(False)
+            self.slots.append((text, remove))
 
     def voice_prompt(self) -> str:
         return self.tr("Check the items to pay, then choose how to pay.")
@@ -83,24 +97,15 @@ class BasketScreen(Screen):
         self.rebuild()
 
     def rebuild(self) -> None:
-        while self.table.count():
-            widget = self.table.takeAt(0).widget()
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
-        self.remove_buttons = []
+        """Fill the ten row slots built once (a new widget per line costs a style pass each time the screen
+        shows: the ten-line basket must paint within 50 ms)."""
         basket = self.ctx.session.basket
-        for index, item in enumerate(basket.items):
-            text = QLabel(self.line_text(index, item))
-            text.setObjectName("RecordText")
-            remove = button(self.tr("Remove"), "rowbutton", f"basket_remove_{index}")
-            remove.setStyleSheet("min-width: 120px;")  # two columns of five lines fit 1920 px
-            remove.clicked.connect(lambda _=False, i=index: self.remove(i))
-            # Up to five lines a column; the sixth to the tenth in a second column beside the first.
-            row, column = index % ROWS_PER_COLUMN, 2 * (index // ROWS_PER_COLUMN)
-            self.table.addWidget(text, row, column)
-            self.table.addWidget(remove, row, column + 1)
-            self.remove_buttons.append(remove)
+        for index, (text, remove) in enumerate(self.slots):
+            shown = index < len(basket)
+            if shown:
+                text.setText(self.line_text(index, basket.items[index]))
+            text.setVisible(shown)
+            remove.setVisible(shown)
         self.total.setText(
             self.tr("{count} item(s), total {amount}").format(count=len(basket), amount=format_fen(basket.total_fen))
         )

@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "feehttp": (["--clients", "20", "--seconds", "5"], ["--clients", "2", "--seconds", "0.5"]),
     "scale": (["--finished", "1000000"], ["--finished", "2000", "--day", "50", "--months", "24"]),
     "card_chip": (["--payments", "4"], ["--payments", "1"]),
+    "basket": (["--rounds", "30"], ["--rounds", "3"]),
 }
 
 
