@@ -134,6 +134,9 @@ class ResultScreen(Screen):
             item_text = translate("Domain", outcome.record.item.label)
             self.detail.setText(
                 self.tr("{item}, {period}\nTax voucher number: {number}").format(
+            bill = self.ctx.session.bill  # a bill says what it was (补缴…), not only 特殊缴费
+            if bill is not None and self.ctx.session.quote and self.ctx.session.quote.bill_no == bill.bill_no:
+                item_text = bill.description
                     item=item_text, period=period_text(outcome.record.period), number=outcome.record.payment_no
                 )
             )

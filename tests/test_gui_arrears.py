@@ -56,6 +56,7 @@ def test_two_agencies_are_asked_then_every_bill_a_page_at_a_time_then_reviewed_a
     driver.pay_open_order()
     driver.wait_for(Step.RESULT)
     driver.wait_for_text("缴费成功")
+    assert "补缴城乡居民基本养老保险费　2025年" in driver.screen_text()  # the bill's words, not only 特殊缴费
     [record] = driver.ctx.fee_system.payment_records(RESIDENT)
     assert record.amount_fen == 50000
     assert [bill.bill_no for bill in driver.ctx.fee_system.arrears_bills(RESIDENT)] == [
