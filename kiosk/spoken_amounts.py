@@ -51,6 +51,15 @@ def amount_clips(fen: int, language: str) -> list[str]:
     return english_clips(fen) if language.startswith("en") else mandarin_clips(fen)
 
 
+def count_clips(number: int, language: str) -> list[str]:
+    """A count (seconds left), no unit: 20 → 二十 (num_2 num_10) or "twenty" (num_20)."""
+    if number < 0:
+        raise ValueError("counts are not negative")
+    if language.startswith("en"):
+        return _english_number(number)
+    return mandarin_clips(number * 100)[:-1]  # read as whole yuan, without the 元
+
+
 def mandarin_clips(fen: int) -> list[str]:
     uppercase = fen_to_chinese_uppercase(fen).removesuffix("整")
     if uppercase.startswith("壹拾"):

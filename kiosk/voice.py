@@ -17,8 +17,16 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 
-from kiosk.spoken_amounts import AMOUNT_PATTERN, amount_clips, parse_amount
-from kiosk.voice_pack import AMOUNT_PLACEHOLDER, Catalogue, Prompt, clip_file, load_catalogue
+from kiosk.spoken_amounts import AMOUNT_PATTERN, amount_clips, count_clips, parse_amount
+from kiosk.voice_pack import (
+    AMOUNT_PLACEHOLDER,
+    SECONDS_PLACEHOLDER,
+    SECONDS_UNIT,
+    Catalogue,
+    Prompt,
+    clip_file,
+    load_catalogue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +46,12 @@ class Resolution:
     unmatched: str = ""  # the part of the text no prompt of the pack says
 
 
+_VALUE_PATTERNS = {
+    AMOUNT_PLACEHOLDER: f"(?P<amount>{AMOUNT_PATTERN.pattern})",
+    SECONDS_PLACEHOLDER: r"\s*(?P<seconds>\d{1,4})\s*",
+}
+
+
 class PromptResolver:
     """Which pack prompts a spoken text is made of, in the language the translators give now."""
 
@@ -54,9 +68,9 @@ class PromptResolver:
             for prompt in self.catalogue.prompts.values():
                 # The translation and the English source: a screen whose tr() missed its context still gets its id.
                 for text in {QCoreApplication.translate(prompt.context, prompt.text), prompt.text}:
-                    before, _, after = _normal(text).partition(AMOUNT_PLACEHOLDER)
-                    amount = f"(?P<amount>{AMOUNT_PATTERN.pattern})" if prompt.has_amount else ""
-                    patterns.append((re.compile(re.escape(before) + amount + re.escape(after)), prompt))
+                    before, _, after = _normal(text).partition(prompt.placeholder or "\0")
+                    value = _VALUE_PATTERNS.get(prompt.placeholder, "")
+                    patterns.append((re.compile(re.escape(before) + value + re.escape(after)), prompt))
             # Longest first: "Payment successful. Please take your receipt." before "Payment successful."
             self._patterns = sorted(patterns, key=lambda entry: -len(entry[0].pattern))
         return self._patterns
@@ -77,8 +91,10 @@ class PromptResolver:
                 break
             m, prompt = match
             found.clips.append(prompt.id)
-            if prompt.has_amount:
+            if prompt.placeholder == AMOUNT_PLACEHOLDER:
                 found.clips += amount_clips(parse_amount(m["amount"]), language)
+            elif prompt.placeholder == SECONDS_PLACEHOLDER:  # the words after the number are the unit's clip
+                found.clips += [*count_clips(int(m["seconds"]), language), SECONDS_UNIT]
             position = m.end()
         return found
 
@@ -196,6 +212,7 @@ def clamp_volume(volume: float) -> float:
 class Voice(QObject):
     spoken = Signal(str)  # the text: subtitles, logs, tests
     played = Signal(list)  # the files started, in order (str paths): what a recording sink sees
+    stopped = Signal()  # the prompt was cut short (a tap answered it)
 
     def __init__(
         self,
@@ -219,6 +236,8 @@ class Voice(QObject):
         self.unmatched: list[str] = []  # texts (or their tails) the pack has no prompt for
         self._player: ClipPlayer | None = None
         self._output_checked = False
+        self._check_deferred = False
+        self._pending: list[Path] = []  # what was said before the output check: played once it is done
 
     @property
     def locale_name(self) -> str:
@@ -257,10 +276,38 @@ class Voice(QObject):
             log.warning("voice: the pack lacks %s (run scripts/render_prompts.py)", ", ".join(map(str, missing)))
         files = [file for file in files if file not in missing]
         self.played.emit([str(file) for file in files])
+        if self._check_deferred and not self._output_checked:
+            self._pending = files
+            return
+        self._play(files)
+
+    def _play(self, files: list[Path]) -> None:
         player = self._playback()
         if player is not None:
             player.volume = self.volume
             player.play(files)
+
+    def stop(self) -> None:
+        """Cut the prompt short: the citizen answered it (a tap on "still there?")."""
+        self._pending = []
+        if self._player is not None:
+            self._player.stop()
+        self.stopped.emit()
+
+    def defer_output_check(self) -> None:
+        """Looking for the audio output opens QtMultimedia and the sound server (about 80 ms): not before the
+        first frame. Prompts said until check_output() are kept, and the last one is played then."""
+        self._check_deferred = True
+
+    def check_output(self) -> None:
+        """After the first frame: find the output, then say what the first screen asked for meanwhile."""
+        self._check_deferred = False
+        pending, self._pending = self._pending, []
+        if self._output_checked:
+            return
+        self._playback()
+        if pending:
+            self._play(pending)
 
     @property
     def player(self) -> ClipPlayer | None:

@@ -225,6 +225,7 @@ AMOUNT_SPOKEN_ON = frozenset({Step.QR_PAY, Step.CARD_PAY})
 class KioskWindow(QWidget):
     maintenance_requested = Signal()  # the hidden gesture on Home: a 5-second press on the hall's name
     hear_again = Signal()  # 再听一遍: the voice says the current prompt again
+    first_frame = Signal()  # the first paint: what can wait (the voice's audio check) starts after it
 
     def __init__(self, ctx: KioskContext, appearance: Appearance | None = None) -> None:
         super().__init__()
@@ -278,6 +279,7 @@ class KioskWindow(QWidget):
         if event.type() == QEvent.Type.Paint and not self._first_paint_seen:
             self._first_paint_seen = True
             self._warm_up.start()
+            self.first_frame.emit()
         return handled
 
     def _build_next_screen(self) -> None:
@@ -451,6 +453,9 @@ class KioskWindow(QWidget):
             return
         self.overlay.ask(self.ctx.config["timeouts.still_there_seconds"])
         self._show_countdown(self.overlay.remaining)
+        # Said once, with the seconds it starts from: no ticking voice (docs/voice.md). A tap on it stops it.
+        still_there = self.tr("Are you still there? To continue, tap Yes, continue. Time left: {seconds} seconds.")
+        self.ctx.speak(still_there.format(seconds=self.overlay.remaining))
 
     def closeEvent(self, event) -> None:
         """In a hall (full screen) the window cannot be closed: not by Alt+F4, not by a window manager. Only the

@@ -124,19 +124,21 @@ class ResultScreen(Screen):
             # Card approved, the fee system did not answer: posted later by recovery.
             self.heading.setText(self.tr("Payment successful"))
             self.amount.setText("")
-            self.detail.setText(translate("DeviceMessage", outcome.message or ""))
+            message = translate("DeviceMessage", outcome.message or "")
+            self.detail.setText(message)
             self.receipt.setText("")
-            self._prompt = self.tr("Payment successful.")
+            paid = self.tr("Payment successful.")
+            self._prompt = f"{paid} {message}"  # the message is a prompt of the pack too
             return
         if outcome is not None and outcome.state is QrOrderState.PAID and outcome.record is not None:
             self.heading.setText(self.tr("Payment successful"))
             self.amount.setText(format_fen(outcome.record.amount_fen))
             item_text = translate("Domain", outcome.record.item.label)
-            self.detail.setText(
-                self.tr("{item}, {period}\nTax voucher number: {number}").format(
             bill = self.ctx.session.bill  # a bill says what it was (补缴…), not only 特殊缴费
             if bill is not None and self.ctx.session.quote and self.ctx.session.quote.bill_no == bill.bill_no:
                 item_text = bill.description
+            self.detail.setText(
+                self.tr("{item}, {period}\nTax voucher number: {number}").format(
                     item=item_text, period=period_text(outcome.record.period), number=outcome.record.payment_no
                 )
             )
@@ -170,10 +172,17 @@ class ResultScreen(Screen):
             elif reason and reason not in ("timeout", "cancelled"):
                 text = reason  # already in words (the card screen's own ending)
             else:
-                text = self.tr("No money was taken.")
-            self.detail.setText(text)
+                text = ""
+            self.detail.setText(text or self.tr("No money was taken."))
             self.receipt.setText("")
-            self._prompt = text if given_back else self.tr("The payment was not made. No money was taken.")
+            # The device's or the fee system's own words are said too (each is a prompt of the pack).
+            if given_back:
+                self._prompt = text
+            elif text:
+                not_made = self.tr("The payment was not made.")
+                self._prompt = f"{not_made} {text}"
+            else:
+                self._prompt = self.tr("The payment was not made. No money was taken.")
 
     def show_for_technician(self, outcome: PaymentOutcome) -> None:
         """The journal could not record what became of the money: say so, and the number staff will ask for."""

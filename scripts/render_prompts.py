@@ -24,13 +24,13 @@ sys.path.insert(0, str(REPO))
 
 from kiosk.i18n import install_translators  # noqa: E402
 from kiosk.voice_pack import (  # noqa: E402
-    AMOUNT_PLACEHOLDER,
     CATALOGUE,
     CHANNELS,
     LANGUAGES,
     PACK_DIR,
     SAMPLE_RATE,
     load_catalogue,
+    words_before_placeholder,
 )
 from kiosk.voice_pack.measure import measure_wav, normalising_gain  # noqa: E402
 
@@ -49,7 +49,7 @@ def texts(language: str) -> dict[str, str]:
         if language != "en" and text == prompt.text:
             print(f"render_prompts: {prompt.id}: no {language} translation yet, not rendered", file=sys.stderr)
             continue
-        spoken[prompt.id] = " ".join(text.split(AMOUNT_PLACEHOLDER)[0].split())
+        spoken[prompt.id] = words_before_placeholder(text)
     for number_id, words in catalogue.numbers.items():
         spoken[number_id] = words[language]
     return spoken

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.card_checkout import MSG_POSTING_LATER
+from kiosk.checkout import PaymentOutcome
+from kiosk.domain.items import PayMethod
+from kiosk.feesystem.api import QrOrderState
 from kiosk.flow import Step
 from kiosk.voice import Voice
-from kiosk.voice_pack import PACK_DIR
+from kiosk.voice_pack import PACK_DIR, load_catalogue
 from kiosk_driving import Driver
 
 # Screens whose prompt depends on how the payment ended: they are checked by the flow tests (driver.spoken).
@@ -128,3 +134,67 @@ def test_no_audio_output_is_silence_not_a_crash(qapp):
     voice.play_test_sound()
     assert voice.last_prompt.startswith("Please place your ID card")
     assert played[0] == pack("login") and played[1] == pack("test_sound")
+
+
+def test_still_there_says_its_seconds_from_number_clips_and_a_tap_stops_it(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(**{"timeouts.still_there_seconds": 20}), qtbot)
+    played = recording(driver)
+    stopped: list[bool] = []
+    driver.kiosk.voice.stopped.connect(lambda: stopped.append(True))
+    driver.tap("resident")
+    driver.wait_for(Step.MENU)
+    driver.ctx.countdown.expired.emit()  # the screen's countdown ran out
+    assert driver.kiosk.window.overlay.isVisible()
+    assert "还剩20秒" in driver.spoken[-1]
+    assert played[-1] == pack("still_there", "num_2", "num_10", "unit_second")  # ……还剩 二 十 秒
+    assert stopped == []
+    driver.tap("still_there_continue")
+    assert stopped == [True] and driver.step is Step.MENU
+    assert driver.kiosk.voice.unmatched == []
+
+
+def test_still_there_in_english_says_the_seconds_in_english(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(**{"timeouts.still_there_seconds": 45}), qtbot)
+    driver.tap("toggle_language")
+    driver.wait(lambda: driver.kiosk.voice.locale_name == "en", "the kiosk speaks English")
+    played = recording(driver)
+    driver.tap("resident")
+    driver.wait_for(Step.MENU)
+    driver.ctx.countdown.expired.emit()
+    assert played[-1] == pack("still_there", "num_40", "num_5", "unit_second", language="en")
+    assert driver.kiosk.voice.unmatched == []
+
+
+def result_prompt(driver: Driver, outcome: PaymentOutcome | None, reason: str | None = None) -> str:
+    """What the result screen says for an outcome (as show_step says it)."""
+    session = driver.ctx.session
+    session.pay_method, session.payment, session.receipt_error = PayMethod.ALIPAY, outcome, reason
+    screen = driver.kiosk.window.screens[Step.RESULT]
+    screen.on_enter()
+    return screen.voice_prompt()
+
+
+def test_the_result_screen_says_every_device_message_with_its_own_prompt(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    played = recording(driver)
+    voice = driver.kiosk.voice
+    messages = [prompt for prompt in load_catalogue().prompts.values() if prompt.context == "DeviceMessage"]
+    assert len(messages) > 50
+    for prompt in messages:
+        voice.say(result_prompt(driver, PaymentOutcome(QrOrderState.CLOSED, None, message=prompt.text)))
+        assert played[-1] == pack("result_not_made_because", prompt.id), prompt.id  # 本次缴费未完成。+ its words
+    assert voice.unmatched == []
+
+
+def test_the_result_screen_says_the_card_screens_ending_and_a_late_posting(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    played = recording(driver)
+    voice = driver.kiosk.voice
+    removed = QCoreApplication.translate("CardPayScreen", "The bank card was taken out. No money was taken.")
+    voice.say(result_prompt(driver, None, reason=removed))
+    assert played[-1] == pack("result_not_made_because", "card_removed")
+    voice.say(result_prompt(driver, PaymentOutcome(QrOrderState.PAID, None, message=MSG_POSTING_LATER)))
+    assert played[-1] == pack("result_paid", "dev_card_checkout_posting_later")
+    voice.say(result_prompt(driver, None, reason="timeout"))
+    assert played[-1] == pack("result_not_made")
+    assert voice.unmatched == []

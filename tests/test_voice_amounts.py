@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.domain.money import MAX_FEN, format_fen
-from kiosk.spoken_amounts import amount_clips, parse_amount
+from kiosk.spoken_amounts import amount_clips, count_clips, parse_amount
 from kiosk.voice import PromptResolver, Voice
 from kiosk.voice_pack import PACK_DIR, load_catalogue
 
@@ -98,3 +98,18 @@ def test_a_bureau_recording_replaces_the_rendered_file(qapp, tmp_path):
     voice.played.connect(played.append)
     voice.say("Please choose a service.")
     assert played == [[str(recorded)]]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "mandarin", "english"),
+    [
+        (20, ["num_2", "num_10"], ["num_20"]),  # 二十 / twenty
+        (15, ["num_10", "num_5"], ["num_15"]),  # 十五: a leading ten is said 十
+        (45, ["num_4", "num_10", "num_5"], ["num_40", "num_5"]),
+        (120, ["num_1", "num_100", "num_2", "num_10"], ["num_1", "num_100", "num_20"]),  # 一百二十
+        (105, ["num_1", "num_100", "num_0", "num_5"], ["num_1", "num_100", "num_5"]),  # 一百零五
+    ],
+)
+def test_a_count_of_seconds_is_said_without_a_unit(seconds, mandarin, english):
+    assert count_clips(seconds, "zh_CN") == mandarin
+    assert count_clips(seconds, "en") == english

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from kiosk.voice_pack.measure import measure_wav
+
 REPO = Path(__file__).resolve().parent.parent
 
 PLAY_SEQUENCE = """
@@ -74,6 +76,38 @@ def test_clips_play_in_order_and_a_new_prompt_interrupts(null_sink):
     pack = REPO / "kiosk" / "voice_pack" / "zh_CN"
     # The menu prompt was cut off by the amount: only the amount's clips follow, in order, to the end.
     assert report["started"] == [str(pack / f"{clip}.wav") for clip in ("amount_due", "num_8", "unit_yuan")]
+
+
+DEFERRED_FIRST_PROMPT = """
+import json, sys, time
+from PySide6.QtCore import QCoreApplication, QTimer
+from kiosk.voice import Voice
+app = QCoreApplication([])
+voice = Voice(enabled=True, locale_name="zh_CN")
+voice.defer_output_check()  # as KioskApp does before its first frame
+voice.say("Please choose a service.")
+before = voice.player is not None
+started = time.monotonic()
+voice.check_output()  # after the first frame
+player = voice.player
+if player is None:
+    print(json.dumps({"output": False})); sys.exit(0)
+ended = []
+player.finished.connect(lambda: (ended.append(time.monotonic() - started), app.quit()))
+QTimer.singleShot(20000, app.quit)
+app.exec()
+print(json.dumps({"output": True, "player_before_check": before, "ended_after": ended}))
+"""
+
+
+def test_the_first_prompt_waits_for_the_output_check_and_then_plays(null_sink):
+    done = run_python(DEFERRED_FIRST_PROMPT, null_sink)
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["output"], done.stderr
+    assert report["player_before_check"] is False  # no QtMultimedia before the check
+    # The prompt said meanwhile is played to its end after the check, not dropped.
+    seconds = measure_wav(REPO / "kiosk" / "voice_pack" / "zh_CN" / "menu.wav").seconds
+    assert len(report["ended_after"]) == 1 and report["ended_after"][0] >= seconds * 0.9
 
 
 def doctor_config(tmp_path: Path) -> Path:

@@ -10,10 +10,24 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.i18n import install_translators
-from kiosk.voice_pack import AMOUNT_PLACEHOLDER, LANGUAGES, PACK_DIR, clip_file, load_catalogue
+from kiosk.voice_pack import (
+    LANGUAGES,
+    PACK_DIR,
+    SECONDS_PLACEHOLDER,
+    SECONDS_UNIT,
+    clip_file,
+    load_catalogue,
+    words_before_placeholder,
+)
 from kiosk.voice_pack.measure import MAX_PEAK_DBFS, MIN_RMS_DBFS, measure_wav
 
-SCREENS = Path(__file__).resolve().parent.parent / "screens"
+REPO = Path(__file__).resolve().parent.parent
+SCREENS = REPO / "screens"
+# Where the devices' and the fee system's own words are marked (QT_TRANSLATE_NOOP): the result screens say them.
+MESSAGE_PACKAGES = ("kiosk", "drivers", "printers")
+MESSAGE_CONTEXTS = ("DeviceMessage", "FeeSystem")
+# Functions whose translated words a screen hands to the result screen to show and say (the card's endings).
+SPOKEN_ELSEWHERE = {"voice_prompt", "words_for"}
 CATALOGUE = load_catalogue()
 # Seconds per character of the words a file says: espeak-ng at the renderer's speeds says a Chinese syllable in
 # about 0.3 s and an English letter in about 0.065 s; recordings may be up to twice as slow or fast.
@@ -39,18 +53,18 @@ def spoken_by_screens() -> set[tuple[str, str]]:
     for path in sorted(SCREENS.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in (node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)):
-            if function.name == "voice_prompt":
+            if function.name in SPOKEN_ELSEWHERE:
                 spoken |= {(path.name, text) for text in _tr_strings(function)}
                 continue
-            speak_args = {
-                call.args[0].id
+            speak_calls = [
+                call
                 for call in ast.walk(function)
-                if isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "speak"
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-            }
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "speak"
+            ]
+            for call in speak_calls:  # ctx.speak(self.tr("...").format(...))
+                spoken |= {(path.name, text) for arg in call.args for text in _tr_strings(arg)}
+            # Names whose value is spoken: ctx.speak(text), ctx.speak(text.format(...)).
+            speak_args = {name.id for call in speak_calls for name in ast.walk(call) if isinstance(name, ast.Name)}
             for node in ast.walk(function):
                 if isinstance(node, ast.Assign | ast.AugAssign):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -60,11 +74,50 @@ def spoken_by_screens() -> set[tuple[str, str]]:
     return spoken
 
 
+def device_messages() -> set[tuple[str, str, str]]:
+    """(file, context, English source) of every QT_TRANSLATE_NOOP of a device or the fee system."""
+    found: set[tuple[str, str, str]] = set()
+    for package in MESSAGE_PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(call, ast.Call)
+                    and getattr(call.func, "id", None) == "QT_TRANSLATE_NOOP"
+                    and len(call.args) == 2
+                    and all(isinstance(arg, ast.Constant) for arg in call.args)
+                    and call.args[0].value in MESSAGE_CONTEXTS
+                ):
+                    found.add((str(path.relative_to(REPO)), call.args[0].value, call.args[1].value))
+    return found
+
+
 def test_the_scan_finds_the_screens_prompts():
     found = {text for _file, text in spoken_by_screens()}
     assert "Please choose a service." in found  # a voice_prompt()
     assert " Please take your bank card." in found  # the result screen's self._prompt +=
     assert any(text.startswith("Bank card payment cannot be used now") for text in found)  # ctx.speak(text)
+    assert any(text.startswith("Are you still there?") for text in found)  # ctx.speak(self.tr(...).format())
+    assert "The bank card was taken out. No money was taken." in found  # the card screen's words_for()
+
+
+def test_the_scan_finds_the_device_messages():
+    found = {(file, text) for file, _context, text in device_messages()}
+    assert (
+        "printers/escpos/errors.py",
+        "The receipt printer is out of paper, so no receipt can be printed now.",
+    ) in found
+    assert any(file == "kiosk/feesystem/api.py" for file, _text in found)  # a fee-system refusal
+    assert any(file.startswith("drivers/bankhost/") for file, _text in found)  # a bank's decline
+    assert len(found) >= 60
+
+
+def test_every_device_message_is_a_prompt_of_the_pack():
+    """A message the result screen shows is said too: a new one without a prompt fails here."""
+    prompts = {(prompt.context, prompt.text) for prompt in CATALOGUE.prompts.values()}
+    missing = sorted(
+        f"{file}: {context} {text!r}" for file, context, text in device_messages() if (context, text) not in prompts
+    )
+    assert missing == [], "add these to kiosk/voice_pack/prompts.toml (an id each) and run scripts/render_prompts.py"
 
 
 def test_every_text_a_screen_says_is_a_prompt_of_the_pack():
@@ -73,10 +126,26 @@ def test_every_text_a_screen_says_is_a_prompt_of_the_pack():
     assert missing == [], "add these to kiosk/voice_pack/prompts.toml and run scripts/render_prompts.py"
 
 
-def test_the_amount_placeholder_only_ends_a_prompt():
-    for prompt in CATALOGUE.prompts.values():
-        if prompt.has_amount:
-            assert prompt.text.split(AMOUNT_PLACEHOLDER)[1] in ("", "."), prompt.id
+def test_a_placeholder_is_followed_only_by_what_a_clip_says(qapp):
+    """After {amount} nothing but a full stop; after {seconds} the unit's word, said by its own clip."""
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        for prompt in CATALOGUE.prompts.values():
+            if not prompt.placeholder:
+                continue
+            for language, text in (
+                ("en", prompt.text),
+                ("zh_CN", QCoreApplication.translate(prompt.context, prompt.text)),
+            ):
+                assert text.count(prompt.placeholder) == 1, (prompt.id, language)
+                after = "".join(ch for ch in text.split(prompt.placeholder)[1] if ch.isalnum())
+                expected = (
+                    CATALOGUE.numbers[SECONDS_UNIT][language] if prompt.placeholder == SECONDS_PLACEHOLDER else ""
+                )
+                assert after == expected, (prompt.id, language, text)
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -89,7 +158,7 @@ def spoken_words(qapp: QCoreApplication, language: str) -> dict[str, str]:
     translators = install_translators(qapp, language) if language != "en" else []
     try:
         words = {
-            prompt.id: QCoreApplication.translate(prompt.context, prompt.text).split(AMOUNT_PLACEHOLDER)[0]
+            prompt.id: words_before_placeholder(QCoreApplication.translate(prompt.context, prompt.text))
             for prompt in CATALOGUE.prompts.values()
         }
     finally:

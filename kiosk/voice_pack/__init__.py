@@ -11,7 +11,10 @@ from pathlib import Path
 PACK_DIR = Path(__file__).resolve().parent
 CATALOGUE = PACK_DIR / "prompts.toml"
 LANGUAGES = ("zh_CN", "en")
-AMOUNT_PLACEHOLDER = "{amount}"
+AMOUNT_PLACEHOLDER = "{amount}"  # said as number clips of an amount (kiosk/spoken_amounts.py)
+SECONDS_PLACEHOLDER = "{seconds}"  # said as number clips, then the unit clip: the text after it is that unit
+PLACEHOLDERS = (AMOUNT_PLACEHOLDER, SECONDS_PLACEHOLDER)
+SECONDS_UNIT = "unit_second"
 # The format every file of the pack has, recorded ones too: what QSoundEffect plays without a decoder.
 SAMPLE_RATE = 16000
 CHANNELS = 1
@@ -27,6 +30,18 @@ class Prompt:
     @property
     def has_amount(self) -> bool:
         return AMOUNT_PLACEHOLDER in self.text
+
+    @property
+    def placeholder(self) -> str:
+        """The one placeholder the text holds ("" for none): the prompt's file says the words before it."""
+        return next((mark for mark in PLACEHOLDERS if mark in self.text), "")
+
+
+def words_before_placeholder(text: str) -> str:
+    """What a prompt's own file says: its text up to a placeholder, whose value follows as number clips."""
+    for mark in PLACEHOLDERS:
+        text = text.split(mark)[0]
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
