@@ -192,17 +192,20 @@ class Bench:
         return lister() if lister else []
 
     def pay_open_order(self, app: str = "any") -> str:
-        """The citizen's phone pays the newest open QR order with ``app`` ("alipay", "wechat", or "any": the
-        order's own); its order number. An app cannot pay the other channel's code."""
+        """The citizen's phone pays the newest open QR order with ``app`` ("alipay", "wechat", "unionpay" (云闪付),
+        or "any": the order's own); its order number. An app cannot pay another channel's code; the aggregated code
+        (聚合支付, issue 22) takes any of the three, and the channel records which paid."""
         orders = self.open_orders()
         if not orders:
             raise BenchError("no open QR order to pay")
         order_no = orders[-1].order_no
-        if app != "any":
-            method = self.fee_backend.qr_order_method(order_no).value
-            if method != app:
-                raise BenchError(f"order {order_no} is a {method} code: the {app} app cannot pay it")
-        self.fee_backend.simulate_qr_payment(order_no)
+        method = self.fee_backend.qr_order_method(order_no).value
+        if app != "any" and method != "aggregated" and method != app:
+            raise BenchError(f"order {order_no} is a {method} code: the {app} app cannot pay it")
+        if method == "aggregated":
+            self.fee_backend.simulate_qr_payment(order_no, None if app == "any" else app)
+        else:
+            self.fee_backend.simulate_qr_payment(order_no)
         return order_no
 
     def order_method(self, order_no: str) -> str:

@@ -113,7 +113,11 @@ class SimulatorPanel(QWidget):
         self.order = QLabel(self.tr("No open order"))
         box.addWidget(self.order)
         apps = QHBoxLayout()
-        for app, text in (("alipay", self.tr("Pay with Alipay")), ("wechat", self.tr("Pay with WeChat Pay"))):
+        for app, text in (
+            ("alipay", self.tr("Pay with Alipay")),
+            ("wechat", self.tr("Pay with WeChat Pay")),
+            ("unionpay", self.tr("Pay with UnionPay QuickPass")),  # 云闪付: the aggregated code only (issue 22)
+        ):
             pay = QPushButton(text)
             pay.setObjectName(f"sim_pay_{app}")
             pay.clicked.connect(lambda _checked=False, a=app: self.pay_order(a))
@@ -414,7 +418,11 @@ class SimulatorPanel(QWidget):
         orders = self.open_orders()
         if orders:
             last = orders[-1]
-            apps = {"alipay": self.tr("Alipay"), "wechat": self.tr("WeChat Pay")}
+            apps = {
+                "alipay": self.tr("Alipay"),
+                "wechat": self.tr("WeChat Pay"),
+                "aggregated": self.tr("one code for Alipay, WeChat Pay, UnionPay"),
+            }
             app = apps.get(self.bench.order_method(last.order_no), "")
             self.order.setText(
                 self.tr("Open order {order} ({app}): {amount}").format(
