@@ -4,13 +4,13 @@ The device simulators on their real transports (the ID card reader, the PIN pad 
 the receipt printer on a pseudo-terminal or loopback TCP, the A4 printer's private cupsd, virtual card slots on
 pcscd's vpcd readers), the bank host simulator and the fee system's gateway (parties/). Two runs use it:
 
-- `kiosk run` on a configuration that calls parts "simulated" (config/simulated.toml, `make run`, the tests'
-  kiosks): KioskApp starts a World for those parts and hands its stand-ins to the kiosk (``SIMULATION``, the
-  implementation of kiosk/simulated.py's port), and DeviceHub opens the real drivers at their addresses;
-- `kiosk sim` and the scenarios: the supervisor (supervisor.py) starts a World of every part but the A4 printer,
-  with traffic taps, a pcscd of its own and the fee system behind its HTTP gateway, and writes the kiosk a
-  configuration in mode "real" on the World's addresses (``overrides``). That kiosk's A4 printer stays simulated:
-  its KioskApp starts it, as above.
+- `kiosk run` on a configuration that calls parts "simulated" (config/simulated.toml, the tests' kiosks): KioskApp
+  starts a World for those parts and hands its stand-ins to the kiosk (``SIMULATION``, the implementation of
+  kiosk/simulated.py's port), and DeviceHub opens the real drivers at their addresses;
+- `kiosk sim` (also `make run`: `kiosk sim --state var`) and the scenarios: the supervisor (supervisor.py) starts a
+  World of every part but the A4 printer, with traffic taps, a pcscd of its own and the fee system behind its HTTP
+  gateway with mutual TLS, and writes the kiosk a configuration in mode "real" on the World's addresses
+  (``overrides``). That kiosk's A4 printer stays simulated: its KioskApp starts it, as above.
 
 A World keeps its state in the configuration's state directory, under the same names for both runs (so that
 `kiosk recover --state DIR` finds the pad's keys and the bank host's ledger wherever they were left).
