@@ -177,6 +177,7 @@ def test_an_expired_or_wrong_token_gets_a_page_in_words(browser, world, certific
     ("path", "status"),
     [
         ("/verify/NOT-A-CODE-0189", 400),
+        ("/verify/AAAA", 400),  # the alphabet, but far too short to be a code
         ("/verify/", 400),
         ("/verify/" + "A" * 2000, 400),
         ("/verify/../../etc/passwd", 400),

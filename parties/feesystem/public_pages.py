@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kiosk.domain.money import fen_to_chinese_uppercase, format_fen
-from kiosk.verification import DocumentKind
+from kiosk.verification import DocumentKind, MalformedCodeError, code_version, normalize_code
 from parties.feesystem.certificates import Certificates, VerifiedIssue
 
 VERIFY_PREFIX = "/verify/"
@@ -103,7 +103,7 @@ class PublicPages:
     # --- /verify/<code> ----------------------------------------------------------------------------------------
 
     def _verify(self, code: str, query: str) -> Page:
-        if query or not code or len(code) > MAX_CODE_CHARS or not _CODE.match(code):
+        if query or not code or len(code) > MAX_CODE_CHARS or not _CODE.match(code) or not _code_shaped(code):
             return _message(400, "核验码无效", "这不是有效的核验码：请核对二维码下方印的核验码。")
         verified = self.certificates.verify(code)
         if verified is None:
@@ -201,6 +201,20 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+# Shorter than any code the bureau issues (the shortest, a v1 code, is over 30 characters): not a code at all, as
+# against a code with a changed character, which is answered "not genuine".
+MIN_CODE_CHARS = 26
+
+
+def _code_shaped(code: str) -> bool:
+    """Whether the text can be a verification code: the alphabet, a length base32 produces, long enough."""
+    try:
+        code_version(code)
+        return len(normalize_code(code)) >= MIN_CODE_CHARS
+    except MalformedCodeError:
+        return False
 
 
 def _page(status: int, title: str, body: str) -> Page:
