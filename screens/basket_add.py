@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.basket import AlreadyInBasket, BasketFull
@@ -18,6 +18,15 @@ TWICE_TEXT = QT_TRANSLATE_NOOP("Basket", "This item is in the basket already.")
 
 def add_to_basket_button(screen: Screen) -> QPushButton:
     return button(translate("Basket", ADD_TEXT), "nav", "add_to_basket")
+
+
+def basket_row(widget: QPushButton) -> QHBoxLayout:
+    """The button centred on a row of its own."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 def basket_refusal(session: Session, quote: Quote, name: str) -> str | None:

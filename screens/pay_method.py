@@ -13,6 +13,7 @@ from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
 from screens.base import Screen, translate, what_is_paid
+from screens.basket_add import add_to_basket_button, basket_refusal, basket_row
 from screens.widgets import busy_bar, button, label
 
 ALIPAY_TILE = QT_TRANSLATE_NOOP("PayMethodScreen", "Third-party payment\n(Alipay)")
@@ -121,6 +122,22 @@ class CheckoutMethodScreen(PayMethodScreen):
         self.layout_.insertWidget(2, self.review)
         self.layout_.insertWidget(3, self.total)
         self.findChild(QLabel, "Title").setText(translate("CheckoutMethodScreen", CHECK_THEN_CHOOSE))
+        # Or into the household basket, to pay later with other items (issue 22): months, a bill, an arrear.
+        self.add_to_basket = add_to_basket_button(self)
+        self.add_to_basket.clicked.connect(self.into_basket)
+        self.layout_.insertLayout(self.layout_.indexOf(self.busy) + 1, basket_row(self.add_to_basket))
+
+    def into_basket(self) -> None:
+        session = self.ctx.session
+        subject = session.subject
+        if session.quote is None or subject is None:
+            return
+        problem = basket_refusal(session, session.quote, subject.name)
+        if problem:
+            self.notice.setText(problem)
+            self.notice.setVisible(True)
+            return
+        self.fire(FlowEvent.ADD_TO_BASKET)
 
     def on_enter(self) -> None:
         super().on_enter()

@@ -154,3 +154,28 @@ def test_a_basket_of_two_by_card_is_one_pin_for_the_total(vpcd_slot1, make_kiosk
         assert "银行卡" in receipt and "第2项" in receipt and "刘*" in receipt
     finally:
         driver.ctx.devices.simulators["bankcard"].remove()
+
+
+def test_several_arrears_bills_go_into_the_basket_from_the_checkout_review_and_are_paid_at_once(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login("arrears")
+    for bill in ("BJ370103000101", "BJ370103000102"):
+        driver.wait_for(Step.ITEMS)
+        driver.tap("arrears")
+        driver.wait_for(Step.ARREARS_AGENCY)
+        driver.tap("agency_1")
+        driver.wait_for(Step.ARREARS_BILLS)
+        driver.tap(f"bill_{bill}")
+        driver.wait_for(Step.CHECKOUT_METHOD)
+        driver.tap("add_to_basket")
+        driver.wait_for(Step.BASKET)
+        if bill.endswith("101"):
+            driver.tap("basket_add_mine")
+    assert [item.quote.bill_no for item in driver.ctx.session.basket.items] == ["BJ370103000101", "BJ370103000102"]
+    driver.tap("basket_pay_aggregated")
+    driver.wait_for(Step.BASKET_QR)
+    driver.pay_open_order()
+    driver.wait_for(Step.BASKET_DONE)
+    driver.wait_for_text("已缴费：¥600.00")
+    pending = {bill.bill_no for bill in driver.ctx.fee_system.pending_bills("370103197203150026")}
+    assert pending == {"BJ370103000103", "BJ370103000104", "BJ370103000201"}  # the two paid, the others not
