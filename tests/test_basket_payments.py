@@ -279,3 +279,15 @@ def test_reconciliation_matches_each_basket_to_its_lines_in_the_three_ledgers(tm
     assert [(d.journal_no, d.kind) for d in broken.differences if not d.explained] == [
         (opened.basket.basket_no, "not_posted")
     ]
+
+
+def test_retention_masks_the_basket_payer_and_every_line_once_past_the_period(fee_system, journal, clock):
+    from kiosk.payments.retention import mask_expired_ids
+
+    opened, _outcome = pay_all(fee_system, journal, household_quotes(fee_system, clock)[:3])
+    later = clock() + dt.timedelta(days=400)
+    result = mask_expired_ids(journal, dt.timedelta(days=365), later)
+    assert result.masked == 4  # three lines and the basket
+    basket = BasketJournal(journal).get(opened.basket.basket_no)
+    assert basket.payer_id_number == "3701**********3519"
+    assert all("*" in line.entry.id_number for line in BasketJournal(journal).lines(basket.basket_no))

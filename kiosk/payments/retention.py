@@ -64,11 +64,21 @@ def _mask_batch(db: sqlite3.Connection, cutoff: str) -> int:
             "UPDATE payments SET id_number = ?, payer_id_number = ? WHERE journal_no = ?",
             [(mask_id_number(row[1]), mask_id_number(row[2]), row[0]) for row in rows],
         )
+        # A household basket's payer (issue 22; its lines are payments rows, masked above).
+        baskets = db.execute(
+            f"SELECT basket_no, payer_id_number FROM baskets WHERE state IN ({placeholders})"
+            " AND updated_at < ? AND instr(payer_id_number, '*') = 0 LIMIT ?",
+            (*states, cutoff, BATCH),
+        ).fetchall()
+        db.executemany(
+            "UPDATE baskets SET payer_id_number = ? WHERE basket_no = ?",
+            [(mask_id_number(row[1]), row[0]) for row in baskets],
+        )
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-    return len(rows)
+    return len(rows) + len(baskets)
 
 
 def _mask_all(cutoff: str) -> Callable[[sqlite3.Connection], int]:
