@@ -11,7 +11,7 @@ from kiosk.domain.money import format_fen
 from kiosk.domain.names import mask_name
 from kiosk.feesystem.api import HouseholdDue
 from kiosk.flow import FlowEvent, Step
-from screens.base import Screen, chosen_text, fee_error_text, period_text, translate
+from screens.base import CHOSEN_WORD, Screen, fee_error_text, period_text, translate
 from screens.style import px
 from screens.widgets import busy_bar, button, label
 
@@ -21,6 +21,11 @@ RELATIONS = {
     "child": QT_TRANSLATE_NOOP("Household", "child"),
     "self": QT_TRANSLATE_NOOP("Household", "self"),
 }
+
+
+def ticked(text: str, chosen: bool) -> str:
+    """A tick box and, when chosen, the word 已选: never a border or colour alone (DESIGN.md §7)."""
+    return f"☑ {text}   ✓ {translate('Choice', CHOSEN_WORD)}" if chosen else f"☐ {text}"
 
 
 class HouseholdScreen(Screen):
@@ -91,8 +96,8 @@ class HouseholdScreen(Screen):
                 period=period_text(due.quote.period),
                 amount=format_fen(due.quote.amount_fen),
             )
-            add = button(chosen_text(what, basket.holds(due.quote)), "choice", f"household_add_{row}")
-            add.setProperty("compact", "true")
+            # One line a row (the record role, 70 px): a household of several members fits the screen.
+            add = button(ticked(what, basket.holds(due.quote)), "record", f"household_add_{row}")
             add.clicked.connect(lambda _=False, d=due, b=add, w=what: self.add(d, b, w))
             self.table.addWidget(who, row, 0)
             self.table.addWidget(add, row, 1)
@@ -105,7 +110,7 @@ class HouseholdScreen(Screen):
         except BasketFull:
             self.say(self.tr("The basket is full: at most 10 items can be paid at once."))
             return
-        widget.setText(chosen_text(text, True))
+        widget.setText(ticked(text, True))
 
     def failed(self, error: Exception) -> None:
         self.busy.setVisible(False)
