@@ -32,7 +32,7 @@ from kiosk.feesystem.api import (
 )
 from parties.feesystem.payments import BANK_REFERENCE, Payments, payment_from_row
 from parties.feesystem.people import People
-from parties.feesystem.qr_channel import QR_ORDER_LIFETIME, QrChannel
+from parties.feesystem.qr_channel import QrChannel, order_of
 from parties.feesystem.quotes import Quotes, paid_by, quote_row
 from parties.feesystem.store import FeeStore
 
@@ -148,32 +148,8 @@ class Baskets:
                     holder = paid_by(db, quote_row(db, line["quote_id"]))
                     if holder is not None:
                         raise AlreadyPaid(f"basket {basket_id}: a line is already posted as {holder['payment_no']}")
-                now = self.store.clock()
-                number = self.store.next_number(db, "qr_order")
-                prefix = {PayMethod.ALIPAY: "ALI", PayMethod.WECHAT: "WX"}.get(method, "AGG")
-                order_no = f"{prefix}{now:%Y%m%d%H%M%S}{number:06d}"
-                db.execute(
-                    "INSERT INTO qr_orders (order_no, idempotency_key, quote_id, method, amount_fen, state,"
-                    " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        order_no,
-                        idempotency_key,
-                        basket_id,
-                        method.value,
-                        basket["total_fen"],
-                        QrOrderState.OPEN.value,
-                        now.isoformat(),
-                        (now + QR_ORDER_LIFETIME).isoformat(),
-                    ),
-                )
-                row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
-        return QrOrder(
-            order_no=row["order_no"],
-            method=PayMethod(row["method"]),
-            amount_fen=row["amount_fen"],
-            qr_payload=f"sifee-sim://pay/{row['method']}/{row['order_no']}?amount_fen={row['amount_fen']}",
-            expires_at=dt.datetime.fromisoformat(row["expires_at"]),
-        )
+                row = self.qr.insert_order(db, idempotency_key, basket_id, method, basket["total_fen"])
+        return order_of(row)
 
     def simulate_payment(self, order_no: str, app: str | None = None) -> QrOrderStatus:
         """The simulator's phone pays an order; an aggregated code records which app paid it (Alipay by

@@ -52,32 +52,32 @@ class QrChannel:
                             "FeeSystem", "This period has already been paid. No money was taken."
                         ),
                     )
-                now = self.store.clock()
-                number = self.store.next_number(db, "qr_order")
-                prefix = "ALI" if method is PayMethod.ALIPAY else "WX"
-                order_no = f"{prefix}{now:%Y%m%d%H%M%S}{number:06d}"
-                db.execute(
-                    "INSERT INTO qr_orders (order_no, idempotency_key, quote_id, method, amount_fen, state,"
-                    " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        order_no,
-                        idempotency_key,
-                        quote_id,
-                        method.value,
-                        quote["amount_fen"],
-                        QrOrderState.OPEN.value,
-                        now.isoformat(),
-                        (now + QR_ORDER_LIFETIME).isoformat(),
-                    ),
-                )
-                row = db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
-        return QrOrder(
-            order_no=row["order_no"],
-            method=PayMethod(row["method"]),
-            amount_fen=row["amount_fen"],
-            qr_payload=f"sifee-sim://pay/{row['method']}/{row['order_no']}?amount_fen={row['amount_fen']}",
-            expires_at=dt.datetime.fromisoformat(row["expires_at"]),
+                row = self.insert_order(db, idempotency_key, quote_id, method, quote["amount_fen"])
+        return order_of(row)
+
+    def insert_order(
+        self, db: sqlite3.Connection, idempotency_key: str, reference: str, method: PayMethod, amount_fen: int
+    ) -> sqlite3.Row:
+        """A new open order (inside the caller's transaction) for a quote or a basket (``reference``)."""
+        now = self.store.clock()
+        number = self.store.next_number(db, "qr_order")
+        prefix = {PayMethod.ALIPAY: "ALI", PayMethod.WECHAT: "WX"}.get(method, "AGG")  # AGG: 聚合支付 (issue 22)
+        order_no = f"{prefix}{now:%Y%m%d%H%M%S}{number:06d}"
+        db.execute(
+            "INSERT INTO qr_orders (order_no, idempotency_key, quote_id, method, amount_fen, state,"
+            " created_at, expires_at) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                order_no,
+                idempotency_key,
+                reference,
+                method.value,
+                amount_fen,
+                QrOrderState.OPEN.value,
+                now.isoformat(),
+                (now + QR_ORDER_LIFETIME).isoformat(),
+            ),
         )
+        return db.execute("SELECT * FROM qr_orders WHERE order_no = ?", (order_no,)).fetchone()
 
     def status(self, order_no: str) -> QrOrderStatus:
         row = self.store.one(
@@ -177,6 +177,16 @@ def paid_order_of(db: sqlite3.Connection, method: PayMethod, channel_txn: str) -
     if row is None:
         raise UnknownRecord(f"no paid {method.value} order with this transaction")
     return row
+
+
+def order_of(row: sqlite3.Row) -> QrOrder:
+    return QrOrder(
+        order_no=row["order_no"],
+        method=PayMethod(row["method"]),
+        amount_fen=row["amount_fen"],
+        qr_payload=f"sifee-sim://pay/{row['method']}/{row['order_no']}?amount_fen={row['amount_fen']}",
+        expires_at=dt.datetime.fromisoformat(row["expires_at"]),
+    )
 
 
 def _status(row: sqlite3.Row) -> QrOrderStatus:
