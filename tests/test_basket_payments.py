@@ -291,3 +291,17 @@ def test_retention_masks_the_basket_payer_and_every_line_once_past_the_period(fe
     basket = BasketJournal(journal).get(opened.basket.basket_no)
     assert basket.payer_id_number == "3701**********3519"
     assert all("*" in line.entry.id_number for line in BasketJournal(journal).lines(basket.basket_no))
+
+
+def test_a_kiosk_on_the_gateway_reconciles_a_basket_order_by_order(fee_system, journal, clock):
+    """reconcile_stores' HTTP side: the channel asked order by order, a basket's order under the basket's key."""
+    from kiosk.payments.reconcile import FeeSystemPayments, FeeSystemQrLedger, Reconciliation
+
+    quotes = household_quotes(fee_system, clock)
+    opened, _outcome = pay_all(fee_system, journal, quotes)
+    day = clock().date()
+    ledgers = [FeeSystemQrLedger(fee_system, journal, day)]
+    report = Reconciliation(journal, TERMINAL, FeeSystemPayments(fee_system, TERMINAL, day, journal), ledgers).run(day)
+    assert report.ok, [d.as_json() for d in report.differences]
+    totals = report.totals["aggregated"]
+    assert totals.channel_paid_fen == totals.fee_system_fen == opened.order.amount_fen

@@ -155,8 +155,17 @@ class FeeSystemQrLedger:
         self.day = day
 
     def records(self, key_prefix: str) -> list[ChannelRecord]:
+        from kiosk.payments.basket_journal import BasketEntry, BasketJournal
+
+        baskets = BasketJournal(self.journal)
+        # A household basket's order is under the basket's key, not its lines' (issue 22).
+        todays = baskets.created_on(self.day)
+        lines = {line.entry.journal_no for basket in todays for line in baskets.lines(basket.basket_no)}
         records = []
-        for entry in self.journal.created_on(self.day):
+        entries: list[JournalEntry | BasketEntry] = [*self.journal.created_on(self.day), *todays]
+        for entry in entries:
+            if isinstance(entry, JournalEntry) and entry.journal_no in lines:
+                continue
             if not (entry.pay_method in self.channels and entry.order_no):
                 continue
             if not entry.idempotency_key.startswith(key_prefix):
