@@ -15,6 +15,10 @@ process paying the resident's pension (800 yuan) by Alipay, WeChat Pay or bank c
   by reading the journal file read-only: anywhere, in the middle of a bank message, an HTTP call or a receipt;
 - ``none``: no kill (the scenario passes; the books agree untouched).
 
+Household baskets (issue 22): ``basket1_qr``, ``basket2_qr``, ``basket5_qr`` (one aggregated code, paid with 云闪付)
+and ``basket1_card``, ``basket2_card``, ``basket5_card`` (one chip purchase for the total): 1, 2 or 5 of the arrears
+resident's bills. Their books: every basket ended with its lines, its QR order in the state its end says.
+
 After each kill: `kiosk recover --state DIR --json` exits 0, `kiosk reconcile --json --state DIR` exits 0 with no
 unexplained difference, a second recover has nothing to do, and the books are read directly: every journal record
 in an end state; a payment is in the fee system exactly when the journal says done, once; the QR channel kept the
@@ -75,6 +79,14 @@ METHOD = {
     "wechat_cancel": "wechat", "card_no_answer": "bank_card", "card_settle": "bank_card",
     "card_settle_upload": "bank_card",
 }  # fmt: skip
+# Household baskets (issue 22) of 1, 2 and 5 lines (the arrears resident's bills), paid by one aggregated code
+# (云闪付) or one card purchase. Commits: created, order_opened / auth_sent, paid / approved, one per line posted,
+# posted, receipt_printed, done.
+BASKETS = {f"basket{n}_{way}": (n, way) for way in ("qr", "card") for n in (1, 2, 5)}
+for _name, (_lines, _way) in BASKETS.items():
+    COMMITS[_name] = 6 + _lines
+    SPAN_SECONDS[_name] = 2.5
+    METHOD[_name] = "bank_card" if _way == "card" else "aggregated"
 END_STATES = {"done", "order_closed", "refunded", "reversed", "declined", "resolved"}
 RUN_TIMEOUT = 90
 SETTLEMENT = "settlement.sqlite3"  # kiosk/payments/settlement.py's store in the state dir
@@ -167,8 +179,42 @@ def to_pay(method: str, workdir: Path) -> str:
 
 
 def scenario(payment: str, workdir: Path) -> str:
+    if payment in BASKETS:
+        return HEADER.format(payment=payment) + f'"fee_system.policy" = "{workdir / "policy.toml"}"\n' + (
+            to_pay_basket(*BASKETS[payment], workdir)
+        )
     method = METHOD.get(payment, payment)
     return HEADER.format(payment=payment) + to_pay(method, workdir) + STEPS[payment]
+
+
+# The arrears resident's five bills (config/demo_people.toml, 韩淑珍): no collection window, so a basket of five
+# exists on any day. (agency, page, bill): 历下区 lists four bills, two a page on the sim's screen; 市中区 one.
+BASKET_BILLS = (
+    (1, 1, "BJ370103000101"), (1, 1, "BJ370103000102"), (1, 2, "BJ370103000103"), (1, 2, "BJ370103000104"),
+    (2, 1, "BJ370103000201"),
+)  # fmt: skip
+
+
+def to_pay_basket(lines: int, way: str, workdir: Path) -> str:
+    """The arrears resident's first ``lines`` bills, each into the basket from the checkout review, then the one
+    payment: the aggregated code paid with 云闪付, or one card purchase."""
+    to_pay("alipay", workdir)  # the policy copy, as for the single payments
+    text = '[[step]]\ntap = "resident"\n[[step]]\ntap = "pay"\n[[step]]\nplace_id_card = "arrears"\n'
+    for number, (agency, page, bill) in enumerate(BASKET_BILLS[:lines]):
+        if number:
+            text += '[[step]]\ntap = "basket_add_mine"\n'
+        text += '[[step]]\nwait_screen = "items"\n[[step]]\ntap = "arrears"\n'
+        text += f'[[step]]\nwait_screen = "arrears_agency"\n[[step]]\ntap = "agency_{agency}"\n'
+        text += '[[step]]\nwait_screen = "arrears_bills"\n'
+        text += '[[step]]\ntap = "bills_next_page"\n' if page == 2 else ""
+        text += f'[[step]]\ntap = "bill_{bill}"\n[[step]]\nwait_screen = "checkout_method"\n'
+        text += '[[step]]\ntap = "add_to_basket"\n[[step]]\nwait_screen = "basket"\n'
+    if way == "qr":
+        text += '[[step]]\ntap = "basket_pay_aggregated"\n[[step]]\nwait_text = "等待支付"\n'
+        text += '[[step]]\npay_qr = "unionpay"\n'
+    else:
+        text += '[[step]]\ntap = "basket_pay_bank_card"\n' + CARD_IN + '[[step]]\ntype_pin = "123654"\n'
+    return text + '[[step]]\nwait_screen = "basket_done"\n[[step]]\nexpect_text = "已缴费"\n'
 
 
 @dataclass(frozen=True)
@@ -390,6 +436,9 @@ def books_problems(state: Path, payment: str) -> list[str]:
     posted = {row[0]: row[1] for row in fee}
     if len({row[2:] for row in fee}) != len(fee):
         problems.append("the fee system posted the same person, item and period twice")
+    lines = {row[0] for row in query(state / "journal.sqlite3", "SELECT idempotency_key FROM payments"
+                                     " WHERE basket_no IS NOT NULL")}
+    problems.extend(basket_problems(state, orders))
     for key, journal_state, amount, method in journal:
         if journal_state not in END_STATES:
             problems.append(f"journal record still {journal_state}")
@@ -397,7 +446,7 @@ def books_problems(state: Path, payment: str) -> list[str]:
             problems.append(f"journal {journal_state}, fee system {'has' if key in posted else 'lacks'} the payment")
         if key in posted and posted[key] != amount:
             problems.append(f"fee system holds {posted[key]} fen, the journal {amount}")
-        if method != "bank_card":
+        if method != "bank_card" and key not in lines:  # a basket line's order is its basket's (below)
             expected = {"done": "paid", "order_closed": "closed", "refunded": "refunded"}.get(journal_state)
             if orders.get(key) != expected:
                 problems.append(f"journal {journal_state}, QR order {orders.get(key)}")
@@ -416,6 +465,27 @@ def books_problems(state: Path, payment: str) -> list[str]:
             )
     if payment in SETTLE_VARIANTS:
         problems.extend(settlement_problems(state, bank))
+    return problems
+
+
+def basket_problems(state: Path, orders: dict) -> list[str]:
+    """Each basket ended, its QR order in the state its end says, and its lines ended with it."""
+    problems = []
+    journal = state / "journal.sqlite3"
+    for basket_no, key, basket_state, method in query(
+        journal, "SELECT basket_no, idempotency_key, state, pay_method FROM baskets"
+    ):
+        if basket_state not in END_STATES:
+            problems.append(f"basket still {basket_state}")
+        line_states = {row[0] for row in query(journal, f"SELECT state FROM payments WHERE basket_no = '{basket_no}'")}
+        if basket_state == "done" and line_states - {"done", "refunded"}:
+            problems.append(f"basket done, its lines {sorted(line_states)}")
+        if basket_state != "done" and "done" in line_states:
+            problems.append(f"basket {basket_state}, yet a line is done")
+        if method != "bank_card":
+            expected = {"done": "paid", "order_closed": "closed", "refunded": "refunded"}.get(basket_state)
+            if orders.get(key) != expected:
+                problems.append(f"basket {basket_state}, its QR order {orders.get(key)}")
     return problems
 
 
@@ -485,7 +555,7 @@ def sample_cases(seed: int, random_per_payment: int = 1, variants: int = 1) -> l
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    every = ",".join(PAYMENTS + VARIANTS)
+    every = ",".join(PAYMENTS + VARIANTS + tuple(BASKETS))
     parser.add_argument("--payments", default=every, help=f"comma-separated, of {every} (default: all)")
     parser.add_argument("--random", type=int, default=6, help="random moments per payment (default 6)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random moments (default: a new one)")
@@ -493,7 +563,7 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep every case's state dir under DIR")
     args = parser.parse_args()
     payments = tuple(p for p in args.payments.split(",") if p)
-    if set(payments) - set(PAYMENTS + VARIANTS):
+    if set(payments) - set(PAYMENTS + VARIANTS + tuple(BASKETS)):
         parser.error(f"unknown payment in {args.payments!r}")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     rng = random.Random(seed)

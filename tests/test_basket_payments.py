@@ -305,3 +305,25 @@ def test_a_kiosk_on_the_gateway_reconciles_a_basket_order_by_order(fee_system, j
     assert report.ok, [d.as_json() for d in report.differences]
     totals = report.totals["aggregated"]
     assert totals.channel_paid_fen == totals.fee_system_fen == opened.order.amount_fen
+
+
+def test_two_arrears_bills_of_the_same_year_in_one_basket_are_not_a_duplicate(tmp_path, clock):
+    """A pension and a medical arrear of one year are both "special" over the same months: told apart by number."""
+    from kiosk.payments.reconcile import reconcile_embedded
+    from parties.feesystem.embedded import EmbeddedFeeSystem
+    from tests.conftest import CONFIG_DIR
+
+    fee = EmbeddedFeeSystem(
+        tmp_path / "fee.db", CONFIG_DIR / "policy.toml", CONFIG_DIR / "demo_people.toml", clock=clock
+    )
+    journal = Journal(tmp_path / "journal.db", TERMINAL, clock=clock)
+    arrears = "370103197203150026"
+    bills = [fee.quote_bill(arrears, number) for number in ("BJ370103000102", "BJ370103000103")]
+    assert bills[0].period == bills[1].period
+    payments = BasketPayments(journal, fee)
+    opened = payments.open_qr(fee.quote_basket(arrears, tuple(q.quote_id for q in bills)), PayMethod.AGGREGATED)
+    fee.simulate_qr_payment(opened.order.order_no, "alipay")
+    payments.receipt_result(payments.settle_paid(opened.basket).basket, None)
+    assert {r.bill_no for r in fee.payment_records(arrears)} >= {"BJ370103000102", "BJ370103000103"}
+    report = reconcile_embedded(journal, TERMINAL, tmp_path / "fee.db", clock().date())
+    assert report.ok, [d.as_json() for d in report.differences]

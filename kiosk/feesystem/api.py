@@ -234,6 +234,7 @@ class PaymentRecord:
     months: int = 1
     extra: dict[str, str] = field(default_factory=dict)
     verification_code: str = ""  # the receipt's code, signed by the fee system (docs/certificates.md)
+    bill_no: str | None = None  # the bill it paid (special payment, arrears): bills are told apart by number
 
 
 class CertificateKind(StrEnum):

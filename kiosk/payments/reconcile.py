@@ -95,7 +95,7 @@ class SqliteFeeSystemLedger:
                 row["amount_fen"],
                 PayMethod(row["pay_method"]),
                 dt.datetime.fromisoformat(row["paid_at"]),
-                (row["id_number"], row["item"], row["period_start"], row["period_end"]),
+                subject_of(row["id_number"], row["item"], row["period_start"], row["period_end"], row["bill_no"]),
             )
             for row in rows
         ]
@@ -138,8 +138,15 @@ def _fee_payment(record: PaymentRecord) -> FeePayment:
         record.amount_fen,
         record.pay_method,
         record.paid_at,
-        (record.id_number, record.item.value, str(period.start), str(period.end)),
+        subject_of(record.id_number, record.item.value, str(period.start), str(period.end), record.bill_no),
     )
+
+
+def subject_of(id_number: str, item: str, start: str, end: str, bill_no: str | None) -> tuple[str, str, str, str]:
+    """What a posting pays, as the fee system tells a second posting of it (quotes.paid_by): a bill by its number
+    (two bills may cover the same months: a pension and a medical arrear are both "special"), else the person's
+    item over its months."""
+    return (id_number, "bill", bill_no, "") if bill_no else (id_number, item, start, end)
 
 
 class FeeSystemQrLedger:

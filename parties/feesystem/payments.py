@@ -181,4 +181,5 @@ def payment_from_row(row: sqlite3.Row) -> PaymentRecord:
         base_fen=row["base_fen"],
         grade_code=row["grade_code"],
         months=row["months"],
+        bill_no=row["bill_no"],
     )
