@@ -342,10 +342,11 @@ def test_the_verification_pages_need_no_certificate_beside_the_mutual_tls_api(fe
 
     pages = PublicPages(fee_system.certificates)
     with FeeSystemHttpServer(fee_system, tls=ServerTls(pki.server_files()), public_pages=pages) as served:
-        with urllib.request.urlopen(served.public_url + "/verify/NOT-A-CODE", timeout=5) as page:  # no certificate
+        code = "A" * 40  # shaped like a code, signed by nobody: a "not genuine" page
+        with urllib.request.urlopen(served.public_url + "/verify/" + code, timeout=5) as page:  # no certificate
             assert page.headers["Content-Type"].startswith("text/html") and "<html" in page.read().decode()
         with pytest.raises((ssl.SSLError, urllib.error.URLError)):  # on the API listener: no certificate, no answer
-            urllib.request.urlopen(served.url + "/verify/NOT-A-CODE", timeout=5, context=ssl_context(pki, None))
+            urllib.request.urlopen(served.url + "/verify/" + code, timeout=5, context=ssl_context(pki, None))
 
 
 def test_a_certificate_print_reuses_the_kept_connection_and_is_counted_once(served, client, monkeypatch):

@@ -37,7 +37,8 @@ def test_a_passing_scenario_exits_0_and_leaves_its_state(tmp_path):
     generated = tomllib.loads((state / "kiosk.toml").read_text(encoding="utf-8"))
     assert generated["paths"]["state_dir"] == str(state.resolve())
     assert generated["devices"]["idcard"]["mode"] == "real" and generated["devices"]["idcard"]["port"]
-    assert generated["fee_system"]["kind"] == "http" and generated["fee_system"]["url"].startswith("http://127.0.0.1")
+    # The gateway speaks mutual TLS (issue 20): an https URL and the terminal's own certificate.
+    assert generated["fee_system"]["kind"] == "http" and generated["fee_system"]["url"].startswith("https://127.0.0.1")
 
     # Picked up again: the fee system remembers the year is paid, the journal keeps the first payment.
     again = kiosk_sim("--headless", "--scenario", str(SCENARIOS / "cancel_payment.toml"), "--state", str(state))
