@@ -429,8 +429,9 @@ def books_problems(state: Path, payment: str) -> list[str]:
     journal = query(state / "journal.sqlite3", "SELECT idempotency_key, state, amount_fen, pay_method FROM payments")
     fee = query(
         state / "feesystem.sqlite3",
-        "SELECT idempotency_key, amount_fen, id_number, item, period_start, period_end FROM payments"
-        " WHERE idempotency_key LIKE 'kiosk-%'",  # not the demo people's seeded history
+        # A bill is told apart by its number (two bills may cover the same months), else person, item and months.
+        "SELECT idempotency_key, amount_fen, id_number, coalesce(bill_no, item), coalesce(bill_no, period_start),"
+        " coalesce(bill_no, period_end) FROM payments WHERE idempotency_key LIKE 'kiosk-%'",  # not the seeded history
     )
     orders = dict(query(state / "feesystem.sqlite3", "SELECT idempotency_key, state FROM qr_orders"))
     posted = {row[0]: row[1] for row in fee}
