@@ -137,3 +137,16 @@ def test_recovery_finishes_a_card_basket_stopped_at_any_commit(tmp_path, host, p
             assert posted in (0, sum(q.amount_fen for q in quotes)), case
             restarted.close()
             fee.close()
+
+
+def test_the_day_end_settlement_counts_a_card_basket_as_one_purchase(tmp_path, host, pad, fee_system, journal, clock):
+    from kiosk.payments.settlement import batch_records, journal_totals
+
+    client = new_client(host, pad, tmp_path)
+    quotes = household_quotes(fee_system, clock)[:5]
+    result = pay(BasketCardPayments(journal, fee_system, client), fee_system, quotes, pad)
+    ref_batch = client.batch
+    totals = journal_totals(batch_records(journal, ref_batch))
+    assert (totals.count, totals.amount_fen) == (1, sum(q.amount_fen for q in quotes))
+    [purchase] = host.ledger()
+    assert purchase.amount_fen == totals.amount_fen and result.approved

@@ -34,7 +34,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drivers.bankhost import BankHostClient, BankHostError, HostDeclined, TransactionRef
@@ -278,7 +278,27 @@ def batch_records(
         ref = card_reference(entry)
         if ref is not None and ref.batch == batch:
             found.append((entry, ref))
-    return found
+    return one_per_purchase(found)
+
+
+def one_per_purchase(
+    records: list[tuple[JournalEntry, TransactionRef]],
+) -> list[tuple[JournalEntry, TransactionRef]]:
+    """A household basket's lines share one purchase (issue 22: one 0200 for the total): the host books one, so
+    they count as one record of their approved lines' sum (a line waiting for its refund is not approved here,
+    and the difference shows until it is refunded)."""
+    purchases: dict[tuple[str, str], list[tuple[JournalEntry, TransactionRef]]] = {}
+    for entry, ref in records:
+        purchases.setdefault((ref.stan, f"{ref.local_time:%m%d}"), []).append((entry, ref))
+    merged = []
+    for group in purchases.values():
+        entry, ref = group[0]
+        if len(group) > 1:
+            approved = [line for line, _ref in group if line.state in APPROVED_STATES]
+            if approved:
+                entry = replace(approved[0], amount_fen=sum(line.amount_fen for line in approved))
+        merged.append((entry, ref))
+    return merged
 
 
 def journal_totals(records: list[tuple[JournalEntry, TransactionRef]]) -> Totals:
