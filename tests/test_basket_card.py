@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CONFIG_DIR, NOW, TERMINAL
 from drivers.bankcard import VirtualPbocCard
-from drivers.bankhost import BankHostClient, StanCounter
+from drivers.bankhost import BankHostClient, StanCounter, TransactionRef
 from drivers.bankhost.softpad import SoftwareSecurityModule
 from emv_fixtures import chip_of
 from kiosk.payments import crashpoint
@@ -150,3 +150,107 @@ def test_the_day_end_settlement_counts_a_card_basket_as_one_purchase(tmp_path, h
     assert (totals.count, totals.amount_fen) == (1, sum(q.amount_fen for q in quotes))
     [purchase] = host.ledger()
     assert purchase.amount_fen == totals.amount_fen and result.approved
+
+
+def _paid_elsewhere(fee_system, clock, quote) -> None:
+    """Another kiosk posts ``quote``'s period on its own code (a basket of one)."""
+    from test_basket_payments import _fresh_quote, pay_all
+
+    pay_all(fee_system, Journal(":memory:", "T-OTHER", clock=clock), [_fresh_quote(fee_system, quote)])
+
+
+def test_a_card_line_paid_elsewhere_meanwhile_is_refunded_alone_by_a_refund_message(
+    tmp_path, host, pad, fee_system, journal, clock
+):
+    from kiosk.payments.settlement import batch_records, batch_refunds, journal_totals
+
+    quotes = household_quotes(fee_system, clock)[2:4]  # the spouse's pension and medical
+    client = new_client(host, pad, tmp_path)
+    payments = BasketCardPayments(journal, fee_system, client)
+    basket = fee_system.quote_basket(PAYER, tuple(q.quote_id for q in quotes))
+    chip = chip_of(VirtualPbocCard(RICH))
+    result = payments.authorize(basket, chip.card, pad.pin_block(RICH.pin, chip.card.pan), chip)
+    assert result.approved
+    _paid_elsewhere(fee_system, clock, quotes[1])  # between the approval and the posting
+    outcome = payments.post(result.basket)
+    assert [(r.line_no, r.amount_fen, r.reason) for r in outcome.refunded] == [
+        (2, quotes[1].amount_fen, "already_paid")
+    ]
+    done = payments.receipt_result(outcome.basket, None)
+    baskets = BasketJournal(journal)
+    assert done.state is PaymentState.DONE
+    assert [line.state for line in baskets.lines(done.basket_no)] == [PaymentState.DONE, PaymentState.REFUNDED]
+    # The account is whole for the refused line: only the posted line's fen are gone.
+    assert host.balance(RICH.pan) == RICH.balance_fen - quotes[0].amount_fen
+    purchase, refund = host.ledger()
+    assert (purchase.status, purchase.amount_fen) == ("approved", quotes[0].amount_fen + quotes[1].amount_fen)
+    assert (refund.status, refund.amount_fen, refund.original) == ("refund", quotes[1].amount_fen, purchase.rrn)
+    assert [r.mti for r in host.received].count("0220") == 1
+    assert host.net_debits() == quotes[0].amount_fen
+    # The day's totals as the host counts them: the purchase whole on the debit side, the refund on the credit side.
+    kiosk = journal_totals(batch_records(journal, client.batch), batch_refunds(journal, client.batch))
+    settlement = client.settle(client.batch, kiosk)
+    assert settlement.balanced and kiosk.net_fen == quotes[0].amount_fen, (kiosk, settlement.hosts)
+    assert (kiosk.refund_count, kiosk.refund_fen) == (1, quotes[1].amount_fen)
+
+
+def test_a_refund_is_never_more_than_its_purchase_and_booked_once_per_reference(
+    tmp_path, host, pad, fee_system, journal, clock
+):
+    from drivers.bankhost import HostDeclined
+
+    quotes = household_quotes(fee_system, clock)[2:4]
+    client = new_client(host, pad, tmp_path)
+    result = pay(BasketCardPayments(journal, fee_system, client), fee_system, quotes, pad)
+    original = TransactionRef.from_text(result.basket.order_no)
+    [purchase] = host.ledger()
+    ref = client.new_transaction(quotes[0].amount_fen)
+    first = client.refund(ref, original, purchase.rrn)
+    again = client.refund(ref, original, purchase.rrn)  # the answer lost: the same message sent again
+    assert first.rrn == again.rrn and len(host.refunds_of(purchase.rrn)) == 1
+    rest = original.amount_fen - quotes[0].amount_fen
+    with pytest.raises(HostDeclined) as refused:
+        client.refund(client.new_transaction(rest + 1), original, purchase.rrn)
+    assert refused.value.response_code == "13"
+    with pytest.raises(HostDeclined) as unknown:
+        client.refund(client.new_transaction(1), original, "000000000000")
+    assert unknown.value.response_code == "25"
+    assert host.balance(RICH.pan) == RICH.balance_fen - rest
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_kill_between_the_refund_journaled_and_answered_sends_it_once_on_recovery(
+    tmp_path, host, pad, fee_system, journal, journal_path, clock, monkeypatch, when
+):
+    quotes = household_quotes(fee_system, clock)[2:4]
+    client = new_client(host, pad, tmp_path)
+    payments = BasketCardPayments(journal, fee_system, client)
+    basket = fee_system.quote_basket(PAYER, tuple(q.quote_id for q in quotes))
+    chip = chip_of(VirtualPbocCard(RICH))
+    result = payments.authorize(basket, chip.card, pad.pin_block(RICH.pin, chip.card.pan), chip)
+    _paid_elsewhere(fee_system, clock, quotes[1])
+    if when == "before":  # the process dies with the 0220 journaled, before it leaves
+
+        def die(*_args, **_kwargs):
+            raise Killed
+
+        monkeypatch.setattr(client, "refund", die)
+    else:  # the host books the 0220, its answer never comes back; the process dies
+        host.fault_next("no_answer", "0220")
+    with contextlib.suppress(Killed):
+        payments.post(result.basket)
+    monkeypatch.undo()
+    line = BasketJournal(journal).lines(result.basket.basket_no)[1]
+    assert line.state is PaymentState.REVERSAL_PENDING and TransactionRef.from_text(line.entry.channel_ref)
+    journal.close()
+    restarted = Journal(journal_path, TERMINAL, clock=clock)
+    hook = lambda journal: send_pending_reversals(journal, client)  # noqa: E731
+    report = Recovery(restarted, fee_system, clock=clock, card_hook=hook).run()
+    assert report.ok, [r.as_json() for r in report.records]
+    baskets = BasketJournal(restarted)
+    assert baskets.unfinished() == [] and baskets.lines_awaiting_refund() == []
+    assert [line.state for line in baskets.lines(result.basket.basket_no)] == [PaymentState.DONE, PaymentState.REFUNDED]
+    [purchase] = [e for e in host.ledger() if e.status == "approved"]
+    assert [r.amount_fen for r in host.refunds_of(purchase.rrn)] == [quotes[1].amount_fen]  # once
+    assert host.balance(RICH.pan) == RICH.balance_fen - quotes[0].amount_fen
+    restarted.close()

@@ -129,19 +129,26 @@ class Approval:
 
 @dataclass(frozen=True)
 class Totals:
-    """A day's card purchases as field 48 of the settlement carries them (ours: debit side only, no refunds)."""
+    """A batch's card totals as field 48 of the settlement carries them: purchases on the debit side, refunds (退货,
+    0220) on the credit side; the net is what the acquirer pays the merchant."""
 
     count: int
     amount_fen: int
+    refund_count: int = 0
+    refund_fen: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        return self.amount_fen - self.refund_fen
 
     def field48(self, result: str = "0") -> str:
-        return f"{self.count:03d}{self.amount_fen:012d}{0:03d}{0:012d}{result}"
+        return f"{self.count:03d}{self.amount_fen:012d}{self.refund_count:03d}{self.refund_fen:012d}{result}"
 
     @classmethod
     def from_field48(cls, text: str) -> tuple[Totals, str]:
         if len(text) != 31 or not text.isdigit():
             raise ValueError(f"field 48 {text!r} is not settlement totals")
-        return cls(int(text[:3]), int(text[3:15])), text[30]
+        return cls(int(text[:3]), int(text[3:15]), int(text[15:18]), int(text[18:30])), text[30]
 
 
 @dataclass(frozen=True)
@@ -319,6 +326,40 @@ class BankHostClient:
                 raise declined(code, "reversal not acknowledged")
             self._verify_answer_mac(answer_raw, answer)
         return code
+
+    # -- refund ------
+    def refund(self, ref: TransactionRef, original: TransactionRef, original_rrn: str) -> Approval:
+        """0220/0230: give ``ref.amount_fen`` of the approved purchase ``original`` (RRN ``original_rrn``) back to
+        its card (退货). ``ref`` is the refund's own STAN and time, journaled before this call: sent again with the
+        same ``ref`` the host books it once. Raises HostDeclined (refused: 25 no such purchase, 13 more than it),
+        HostOutcomeUnknown / HostUnreachable (send it again later)."""
+        self._need_keys()
+        if ref.amount_fen > original.amount_fen:
+            raise format_error("a refund is never more than its purchase")
+        request = {
+            "t": m.REFUND,
+            "3": m.PROCESSING_REFUND,
+            "4": m.amount_field(ref.amount_fen),
+            "11": ref.stan,
+            **m.local_time_fields(ref.local_time),
+            "22": m.ENTRY_MODE_IC_WITH_PIN,
+            "25": m.CONDITION_NORMAL,
+            "37": original_rrn,
+            "41": self.terminal_id,
+            "42": self.merchant_id,
+            "49": m.CURRENCY_CNY,
+            "60": m.TYPE_REFUND + ref.batch + "000" + "5" + "0",
+            "61": original.batch + original.stan + f"{original.local_time:%m%d}",
+        }
+        with self._lock:
+            answer_raw = self._exchange(self._mac_request(request))
+            answer = self._answer_or_unknown(answer_raw, m.REFUND_RESPONSE, request)
+            code = answer.get("39", "")
+            if code != APPROVED:
+                self._keys_doubtful(code)
+                raise declined(code, "refund refused")
+            self._verify_answer_mac(answer_raw, answer)
+        return Approval(ref, answer.get("37", "").strip(), answer.get("38", "").strip())
 
     # -- after the purchase: the TC, the day's settlement, the batch upload ------
     def upload(self, ref: TransactionRef, rrn: str, icc_data: bytes, *, in_batch: bool = False) -> str:

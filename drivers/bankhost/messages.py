@@ -37,6 +37,8 @@ PURCHASE = "0200"
 PURCHASE_RESPONSE = "0210"
 REVERSAL = "0400"
 REVERSAL_RESPONSE = "0410"
+REFUND = "0220"  # 退货: part or all of an approved purchase given back, naming the original (field 61)
+REFUND_RESPONSE = "0230"
 BATCH_UPLOAD = "0320"  # one approved purchase (its TC) for the host's books: at once, and at settlement
 BATCH_UPLOAD_RESPONSE = "0330"
 SETTLEMENT = "0500"
@@ -45,11 +47,13 @@ RESPONSE_OF = {
     SIGN_ON: SIGN_ON_RESPONSE,
     PURCHASE: PURCHASE_RESPONSE,
     REVERSAL: REVERSAL_RESPONSE,
+    REFUND: REFUND_RESPONSE,
     BATCH_UPLOAD: BATCH_UPLOAD_RESPONSE,
     SETTLEMENT: SETTLEMENT_RESPONSE,
 }
 
 PROCESSING_PURCHASE = "000000"
+PROCESSING_REFUND = "200000"  # 20: credit to the cardholder (退货), UnionPay POS convention
 ENTRY_MODE_IC_WITH_PIN = "051"  # 05: integrated circuit card; 1: PIN entry capability
 ENTRY_MODE_IC_NO_PIN = "052"
 CONDITION_NORMAL = "00"
@@ -61,6 +65,7 @@ SECURITY_NO_PIN = "0600000000000000"
 MANAGEMENT_SIGN_ON = "003"  # field 60.3: sign-on delivering double-length PIN and MAC keys
 TYPE_SIGN_ON = "00"
 TYPE_PURCHASE = "22"  # field 60.1 of purchase and its reversal
+TYPE_REFUND = "25"  # field 60.1 of a refund (退货)
 TYPE_SETTLEMENT = "00"
 MANAGEMENT_SETTLEMENT = "201"  # field 60.3 of the 0500
 MANAGEMENT_TC_UPLOAD = "203"  # field 60.3 of a 0320 carrying one TC right after the purchase
@@ -129,6 +134,7 @@ BASE_SPEC: dict[str, dict[str, Any]] = {
     "53": {**_n(16), "desc": "Security related control information"},
     "55": {"data_enc": "b", "len_enc": "bcd", "len_type": 2, "max_len": 255, "desc": "IC card data (BER-TLV)"},
     "60": {**_llvar_n(17, 2), "desc": "Reserved private: type, batch, management code"},
+    "61": {**_llvar_n(29, 2), "desc": "Original transaction: batch n6, STAN n6, local date MMDD n4 (refund)"},
     "62": {
         "data_enc": "b",
         "len_enc": "bcd",
@@ -140,7 +146,7 @@ BASE_SPEC: dict[str, dict[str, Any]] = {
     "64": {**_binary(MAC_BYTES), "desc": "MAC"},
 }
 
-NUMERIC_FIELDS = frozenset({"t", "2", "3", "4", "11", "12", "13", "14", "22", "23", "25", "26", "48", "53", "60"})
+NUMERIC_FIELDS = frozenset({"t", "2", "3", "4", "11", "12", "13", "14", "22", "23", "25", "26", "48", "53", "60", "61"})
 TEXT_PATTERNS = {
     "37": re.compile(r"[0-9A-Za-z ]{12}"),
     "38": re.compile(r"[0-9A-Za-z ]{6}"),

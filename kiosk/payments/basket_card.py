@@ -8,9 +8,12 @@ after the host approved: the reversal is stored (reversal_pending) and sent (rev
 
 A line the fee system refuses after the approval (paid meanwhile elsewhere) cannot be reversed alone: a 0400
 reversal (冲正) and a void (撤销) undo the whole purchase, for its full amount, under the UnionPay terminal
-convention; part of a purchase goes back by a refund (退货, a separate message against the original reference,
-docs/bank.md). The line waits in reversal_pending with a note until the refund is made (left for the bank host's
-refund message); the rest of the basket stands.
+convention; part of a purchase goes back by a refund (退货, 0220, a separate message against the original purchase,
+docs/bank.md). Store and forward, like a reversal: the line goes to reversal_pending (the stored message's state),
+the refund's own reference (a new STAN) is journaled in the line's channel_ref before the 0220 leaves, and the
+0220 is sent with that same reference until the host answers (the host books one refund per reference); then the
+line is refunded, the state QR lines refunded alone already end in (reversed would say the purchase was undone,
+and the host still counts it, its refund on the credit side). The rest of the basket stands.
 """
 
 from __future__ import annotations
@@ -143,8 +146,12 @@ class BasketCardPayments:
         return BasketCardResult(basket, True)
 
     def post(self, basket: BasketEntry) -> BasketOutcome:
-        """Each line on its own key; a line refused waits in reversal_pending for its refund (module doc)."""
-        return self.lines.post_lines(basket)
+        """Each line on its own key; a line refused is refunded alone by a refund message (module doc)."""
+        outcome = self.lines.post_lines(basket)
+        if outcome.refunded:
+            send_basket_refunds(self.journal, self.client, basket.basket_no)
+            outcome.basket = self.baskets.get(basket.basket_no)
+        return outcome
 
     def receipt_result(self, basket: BasketEntry, error: str | None) -> BasketEntry:
         return self.lines.receipt_result(basket, error)
@@ -192,7 +199,74 @@ def send_basket_reversals(journal: Journal, client: BankHostClient) -> int:
             pending += 1
             continue
         baskets.advance_all(basket.basket_no, PaymentState.REVERSED, note=f"reversal acknowledged ({code})")
+    send_basket_refunds(journal, client)
     return pending
+
+
+# The host's answers that no resending changes: no such purchase (25), more than is left of it (13), a reference
+# used for something else (94), a malformed message (30): a technician settles the line.
+REFUND_REFUSED = frozenset({"12", "13", "25", "30", "94"})
+
+
+def send_basket_refunds(journal: Journal, client: BankHostClient, basket_no: str | None = None) -> int:
+    """Every card basket line waiting for its refund message (of ``basket_no``, or all): the refund's reference
+    journaled first, then the 0220; refunded when the host answers. The number still waiting."""
+    baskets = BasketJournal(journal)
+    pending = 0
+    for basket, line in baskets.lines_awaiting_refund():
+        if basket_no not in (None, basket.basket_no) or basket.basket_no in _in_flight:
+            continue
+        try:
+            original = TransactionRef.from_text(basket.order_no or "")
+        except ValueError:
+            _flag_line(baskets, basket, line.line_no, "no usable reference of the purchase to refund")
+            continue
+        ref = _stored_refund(line.entry.channel_ref)
+        if ref is None:
+            ref = client.new_transaction(line.entry.amount_fen)
+            baskets.advance(
+                basket.basket_no, None, note=f"line {line.line_no}: refund stored, 0220 stan {ref.stan}",
+                lines={line.line_no: PaymentState.REVERSAL_PENDING}, line_fields={"channel_ref": ref.to_text()},
+            )  # fmt: skip
+        try:
+            if not client.signed_on:
+                client.sign_on()
+            answer = client.refund(ref, original, basket.channel_ref or "")
+        except HostDeclined as error:
+            if error.response_code in REFUND_REFUSED:
+                _flag_line(baskets, basket, line.line_no, f"refund refused ({error.response_code})")
+                continue
+            log.warning("basket %s line %d refund: %s", basket.basket_no, line.line_no, error.response_code)
+            pending += 1
+            continue
+        except BankHostError as error:
+            log.warning("basket %s line %d refund not answered: %s", basket.basket_no, line.line_no, error.code)
+            pending += 1
+            continue
+        baskets.advance(
+            basket.basket_no, None, note=f"line {line.line_no}: refunded by 0220 stan {ref.stan}, rrn {answer.rrn}",
+            lines={line.line_no: PaymentState.REFUNDED},
+        )  # fmt: skip
+        log.info("basket %s line %d refunded (%d fen)", basket.basket_no, line.line_no, ref.amount_fen)
+    return pending
+
+
+def card_refunds_waiting(journal: Journal) -> bool:
+    """A card basket line whose refund message is not yet answered: recovery's card hook sends it."""
+    return bool(BasketJournal(journal).lines_awaiting_refund())
+
+
+def _stored_refund(text: str | None) -> TransactionRef | None:
+    """The refund's reference, once journaled in the line's channel_ref (before, it holds the purchase's RRN)."""
+    try:
+        return TransactionRef.from_text(text or "")
+    except ValueError:
+        return None
+
+
+def _flag_line(baskets: BasketJournal, basket: BasketEntry, line_no: int, note: str) -> None:
+    baskets.advance(basket.basket_no, None, note=f"line {line_no}: {note}", lines={line_no: PaymentState.FLAGGED})
+    log.error("basket %s line %d: %s", basket.basket_no, line_no, note)
 
 
 _in_flight: set[str] = set()  # baskets whose 0200 is out now in this process (never reversed from under it)

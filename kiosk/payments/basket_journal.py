@@ -214,6 +214,22 @@ class BasketJournal:
         )
         return frozenset(row["journal_no"] for row in rows)
 
+    def lines_awaiting_refund(self) -> list[tuple[BasketEntry, BasketLineEntry]]:
+        """Card basket lines refused after the approval (reversal_pending while their basket stands): each waits
+        for its refund message (kiosk/payments/basket_card.py), whatever its basket's state."""
+        rows = self.journal.execute_read(
+            "SELECT p.* FROM payments p JOIN baskets b ON b.basket_no = p.basket_no"
+            " WHERE p.state = ? AND b.pay_method = ? AND b.state NOT IN (?, ?, ?) ORDER BY p.created_at, p.line_no",
+            (
+                PaymentState.REVERSAL_PENDING.value,
+                PayMethod.BANK_CARD.value,
+                PaymentState.AUTH_SENT.value,
+                PaymentState.REVERSAL_PENDING.value,
+                PaymentState.REVERSED.value,
+            ),
+        )
+        return [(self.get(row["basket_no"]), BasketLineEntry(int(row["line_no"]), _entry(row))) for row in rows]
+
     def events(self, basket_no: str) -> list[tuple[str, PaymentState, str | None]]:
         rows = self.journal.execute_read(
             "SELECT at, state, note FROM basket_events WHERE basket_no = ? ORDER BY id", (basket_no,)

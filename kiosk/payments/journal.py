@@ -76,7 +76,8 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.PAID: frozenset({PaymentState.POSTED, PaymentState.REFUNDED, PaymentState.FLAGGED}),
     PaymentState.POSTED: frozenset({PaymentState.RECEIPT_PRINTED, PaymentState.DONE, PaymentState.FLAGGED}),
     PaymentState.RECEIPT_PRINTED: frozenset({PaymentState.DONE}),
-    PaymentState.REVERSAL_PENDING: frozenset({PaymentState.REVERSED, PaymentState.FLAGGED}),
+    # A card basket line refused after the approval waits here for its refund message (0220): refunded.
+    PaymentState.REVERSAL_PENDING: frozenset({PaymentState.REVERSED, PaymentState.REFUNDED, PaymentState.FLAGGED}),
     # A late payment, refunded by the channel; or kept by it (it should have refunded): a technician settles it.
     PaymentState.ORDER_CLOSED: frozenset({PaymentState.REFUNDED, PaymentState.FLAGGED}),
     PaymentState.FLAGGED: frozenset({PaymentState.RESOLVED}),

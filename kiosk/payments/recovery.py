@@ -41,6 +41,7 @@ from kiosk.feesystem.api import (
     Unavailable,
     UnknownRecord,
 )
+from kiosk.payments.basket_card import card_refunds_waiting
 from kiosk.payments.basket_journal import BasketEntry, BasketJournal
 from kiosk.payments.basket_recovery import BasketRecovery, card_baskets_waiting
 from kiosk.payments.journal import END_STATES, TRANSITIONS, Journal, JournalEntry, JournalError, PaymentState
@@ -207,7 +208,7 @@ class Recovery:
         lines = BasketJournal(self.journal).line_journal_nos()
         unfinished = [entry for entry in self.journal.unfinished() if entry.journal_no not in lines]
         card_records = [e for e in unfinished if self._needs_card_hook(e) and e.updated_at <= cutoff]
-        if card_records or card_baskets_waiting(self.journal):
+        if card_records or card_baskets_waiting(self.journal) or card_refunds_waiting(self.journal):
             report.card_hook = self._call_card_hook()
         for entry in unfinished:
             if entry.updated_at > cutoff:

@@ -295,15 +295,34 @@ def one_per_purchase(
         entry, ref = group[0]
         if len(group) > 1:
             approved = [line for line, _ref in group if line.state in APPROVED_STATES]
+            # A line refunded by a 0220 was charged: the host keeps the purchase whole, the refund is a credit.
+            charged = approved + [line for line, _ref in group if line.state is PaymentState.REFUNDED]
             if approved:
-                entry = replace(approved[0], amount_fen=sum(line.amount_fen for line in approved))
+                entry = replace(approved[0], amount_fen=sum(line.amount_fen for line in charged))
         merged.append((entry, ref))
     return merged
 
 
-def journal_totals(records: list[tuple[JournalEntry, TransactionRef]]) -> Totals:
+def journal_totals(
+    records: list[tuple[JournalEntry, TransactionRef]], refunds: list[JournalEntry] | None = None
+) -> Totals:
     approved = [entry for entry, _ref in records if entry.state in APPROVED_STATES]
-    return Totals(len(approved), sum(entry.amount_fen for entry in approved))
+    refunds = refunds or []
+    return Totals(len(approved), sum(e.amount_fen for e in approved), len(refunds), sum(e.amount_fen for e in refunds))
+
+
+def batch_refunds(journal: Journal, batch: str) -> list[JournalEntry]:
+    """Card basket lines refunded by a 0220 in ``batch`` (the refund's reference is the line's channel_ref)."""
+    found = []
+    for entry in journal.entries():
+        if entry.state is PaymentState.REFUNDED and entry.pay_method is PayMethod.BANK_CARD and entry.channel_ref:
+            try:
+                ref = TransactionRef.from_text(entry.channel_ref)
+            except ValueError:
+                continue
+            if ref.batch == batch:
+                found.append(entry)
+    return found
 
 
 @dataclass
@@ -438,7 +457,7 @@ class DaySettlement:
         waiting = [entry.journal_no for entry, _ref in records if entry.state in UNSETTLED_STATES]
         if waiting:
             return SettlementResult(batch, "postponed", detail=f"card records not finished: {', '.join(waiting)}")
-        kiosk = journal_totals(records)
+        kiosk = journal_totals(records, batch_refunds(self.journal, batch))
         if not self.client.signed_on:
             self.client.sign_on()
         self.store.mark(batch, BatchState.SETTLE_SENT, kiosk=kiosk)

@@ -90,6 +90,8 @@ class LedgerEntry:
     uploaded: str = ""  # "", "tc" (0320 203 right after), "batch" (0320 201 at settlement)
     lost: bool = False  # Fault.TOTALS: left out of the host's totals until the batch upload brings it back
     tc_ok: bool | None = None  # a 0320's field 55 held the card's TC and it checked; None: no TC uploaded yet
+    original: str = ""  # a refund (status "refund"): its purchase's RRN; the purchase's key is in ``original_key``
+    original_key: tuple[str, str, str] | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -230,13 +232,18 @@ class BankHostSimulator:
             return [LedgerEntry(**asdict(entry)) for entry in self._ledger]
 
     def net_debits(self, terminal_id: str | None = None) -> int:
-        """Fen taken and not given back (approved, not reversed)."""
+        """Fen taken and not given back (approved, not reversed, less what refunds gave back)."""
         with self._lock:
             return sum(
-                entry.amount_fen
+                entry.amount_fen * {"approved": 1, "refund": -1}.get(entry.status, 0)
                 for entry in self._ledger
-                if entry.status == "approved" and terminal_id in (None, entry.terminal_id)
+                if terminal_id in (None, entry.terminal_id)
             )
+
+    def refunds_of(self, rrn: str) -> list[LedgerEntry]:
+        """The refunds booked against the purchase of RRN ``rrn``."""
+        with self._lock:
+            return [LedgerEntry(**asdict(e)) for e in self._ledger if e.status == "refund" and e.original == rrn]
 
     def terminal_keys(self, terminal_id: str) -> TerminalKeys | None:
         with self._lock:
@@ -365,6 +372,8 @@ class BankHostSimulator:
                 return self._purchase(request, raw)
             if mti == m.REVERSAL:
                 return self._reversal(request, raw)
+            if mti == m.REFUND:
+                return self._refund(request, raw)
             if mti == m.BATCH_UPLOAD:
                 return self._upload(request, raw)
             if mti == m.SETTLEMENT:
@@ -544,6 +553,49 @@ class BankHostSimulator:
         self._save()
         return self._answer(request, "00")
 
+    def _refund(self, request: m.Fields, raw: bytes) -> bytes:
+        """0220 (退货): credit the card of an approved purchase (field 61: its batch, STAN, date; field 37: its RRN)
+        with at most what is left of it. The refund's own key (terminal, STAN, date) books it once: the same 0220
+        sent again is answered as the first time."""
+        keys = self._keys.get(request.get("41", ""))
+        if keys is None:
+            return self._answer(request, "77", mac=False)
+        if not self._mac_ok(keys, request, raw):
+            return self._answer(request, "A0", mac=False)
+        if any(name not in request for name in ("4", "11", "13", "37", "41", "61")) or len(request["61"]) < 16:
+            return self._answer(request, "30")
+        key = (request["41"], request["11"], request["13"])
+        booked = next((entry for entry in self._ledger if entry.key == key), None)
+        if booked is not None:  # a repeat of a refund already booked (or a STAN already used: 94)
+            same = booked.status == "refund" and booked.amount_fen == int(request["4"])
+            return self._answer(request, "00", {"37": booked.rrn}) if same else self._answer(request, "94")
+        original_key = (request["41"], request["61"][6:12], request["61"][12:16])
+        original = next((e for e in self._ledger if e.key == original_key and e.status == "approved"), None)
+        if original is None or original.rrn != request["37"]:
+            return self._answer(request, "25")  # no such approved purchase (a reversed one cannot be refunded)
+        amount = int(request["4"])
+        already = sum(e.amount_fen for e in self._ledger if e.status == "refund" and e.original_key == original_key)
+        if amount <= 0 or already + amount > original.amount_fen:
+            return self._answer(request, "13")  # more than is left of the purchase
+        self._accounts[original.pan].balance_fen += amount
+        entry = LedgerEntry(
+            terminal_id=request["41"],
+            stan=request["11"],
+            local_date=request["13"],
+            local_time=request.get("12", ""),
+            pan=original.pan,
+            amount_fen=amount,
+            response_code="00",
+            status="refund",
+            rrn=self._rrn(),
+            batch=request.get("60", "")[2:8],
+            original=original.rrn,
+            original_key=original_key,
+        )
+        self._ledger.append(entry)
+        self._save()
+        return self._answer(request, "00", {"37": entry.rrn})
+
     @staticmethod
     def _note_final(entry: LedgerEntry, request: m.Fields) -> None:
         """The card's last cryptogram, as the reversal or the upload carries it (9F27), goes into ``ic.final``."""
@@ -589,10 +641,14 @@ class BankHostSimulator:
         batch = request.get("60", "")[2:8]
         booked = [e for e in self._ledger if e.terminal_id == request["41"] and e.batch == batch]
         approved = [e for e in booked if e.status == "approved" and not e.lost]
+        refunds = [e for e in booked if e.status == "refund"]
         if self._take_fault(m.SETTLEMENT + "/" + Fault.TOTALS) is not None and approved:
             approved.pop().lost = True  # the host lost one: the batch upload brings it back
             self._save()
-        ours = Totals(len(approved), sum(e.amount_fen for e in approved))
+        # Debit side: purchases approved and not reversed; credit side: refunds (a refunded purchase stays a debit).
+        ours = Totals(
+            len(approved), sum(e.amount_fen for e in approved), len(refunds), sum(e.amount_fen for e in refunds)
+        )
         result = m.SETTLED_BALANCED if ours == theirs else m.SETTLED_UNBALANCED
         self.settlements.append({"batch": batch, "kiosk": theirs, "host": ours, "balanced": ours == theirs})
         return self._answer(request, "00", {"48": ours.field48(result)})
@@ -606,7 +662,7 @@ class BankHostSimulator:
             return
         data = json.loads(self.state_file.read_text(encoding="utf-8"))
         self._accounts = {row["pan"]: Account.from_json(row) for row in data.get("accounts", [])}
-        self._ledger = [LedgerEntry(**row) for row in data.get("ledger", [])]
+        self._ledger = [_ledger_entry(row) for row in data.get("ledger", [])]
         self._reversed_unknown = {tuple(key) for key in data.get("reversed_unknown", [])}  # type: ignore[misc]
         self._keys = {
             terminal: TerminalKeys(bytes.fromhex(row["pin_key"]), bytes.fromhex(row["mac_key"]), row["batch"])
@@ -638,6 +694,11 @@ class BankHostSimulator:
             out.write(json.dumps(data, indent=1))
         os.chmod(temporary, 0o600)
         temporary.replace(self.state_file)
+
+
+def _ledger_entry(row: dict[str, object]) -> LedgerEntry:
+    key = row.get("original_key")
+    return LedgerEntry(**{**row, "original_key": tuple(key) if isinstance(key, list) else None})  # type: ignore[arg-type]
 
 
 def _code_of(answer: bytes, algorithm: Algorithm) -> str:
