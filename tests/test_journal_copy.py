@@ -230,3 +230,33 @@ def test_housekeeping_is_repeated_on_the_copy(kiosk_state):
         assert masked == journal.get(entry.journal_no).id_number and RESIDENT not in masked
     finally:
         opened.close()
+
+
+def test_a_damaged_journal_restored_from_the_copy_still_has_its_baskets(kiosk_state):
+    from kiosk.payments.basket_journal import BasketJournal
+    from test_basket_payments import household_quotes, pay_all
+
+    directory, config, copy = kiosk_state
+    fee = open_fee_system(directory)
+    opened = open_kiosk_journal(config, clock)
+    try:
+        quotes = household_quotes(fee, clock)
+        opened_basket, _outcome = pay_all(fee, opened.journal, quotes)
+        baskets = BasketJournal(opened.journal)
+        basket_no = opened_basket.basket.basket_no
+        before = (baskets.get(basket_no), baskets.lines(basket_no), baskets.events(basket_no))
+    finally:
+        opened.close()
+        fee.close()
+    path = directory / "journal.sqlite3"
+    with open(path, "r+b") as damaged:  # the first page's header overwritten: SQLite no longer reads the file
+        damaged.write(b"\0" * 100)
+    restored, message = restore_from_copy(path, copy, Watermark.beside(path))
+    assert restored, message
+    again = open_kiosk_journal(config, clock)
+    try:
+        baskets = BasketJournal(again.journal)
+        assert before[0].state is PaymentState.DONE and len(before[1]) == len(quotes)
+        assert (baskets.get(basket_no), baskets.lines(basket_no), baskets.events(basket_no)) == before
+    finally:
+        again.close()
