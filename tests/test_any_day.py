@@ -211,3 +211,45 @@ def test_the_sample_certificate_finds_the_history_on_any_date():
         document = sample_document(config, "tax", day)
         assert document.number.startswith(f"({day.year})") and document.rows
         assert str(day.year - 1) in repr(document.rows) and str(day.year - 2) in repr(document.rows)
+
+
+def test_a_policy_named_in_a_scenario_is_the_fee_systems_under_kiosk_sim(qapp, tmp_path):
+    """The kill sweep's policy copy keeps the pension window open all year (scripts/kill_sweep.py): on 28 December,
+    past the example's 12-25, the fee system behind `kiosk sim` must offer this year's pension by that window."""
+    from app.harness.runner import run_scenario_file
+
+    policy = tmp_path / "policy.toml"
+    example = (CONFIG_DIR / "policy.toml").read_text(encoding="utf-8")
+    policy.write_text(example.replace('resident_pension_closes = "12-25"', 'resident_pension_closes = "12-last"'))
+    assert policy.read_text() != example
+    scenario = tmp_path / "late_december.toml"
+    scenario.write_text(
+        f"""
+[scenario]
+now = 2026-12-28T10:00:00
+within = 5
+[scenario.config]
+"fee_system.policy" = "{policy}"
+[[step]]
+tap = "resident"
+[[step]]
+tap = "pay"
+[[step]]
+place_id_card = "resident"
+[[step]]
+wait_screen = "items"
+[[step]]
+tap = "resident_pension"
+[[step]]
+wait_text = "2026年度"
+[[step]]
+expect_no_text = "2027年度的缴费时间"
+[[step]]
+tap = "year_2026"
+[[step]]
+wait_screen = "pay_method"
+""",
+        encoding="utf-8",
+    )
+    report = run_scenario_file(scenario, state_dir=tmp_path / "state", app=qapp)
+    assert report.passed, report.text()

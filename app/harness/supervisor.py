@@ -84,8 +84,11 @@ class SimulatorSupervisor:
         self.state_dir = Path(state_dir).resolve()
         self.clock = clock
         self.options = options or SupervisorOptions()
+        # The simulators run on the configuration the kiosk gets: a policy or people file a scenario names is the
+        # fee system's too (the kill sweep's all-year pension window), not only a line in the generated file.
+        self.world_config = _with_scenario_overrides(base_config, self.options.config_overrides)
         self.world = World(
-            base_config,
+            self.world_config,
             self.state_dir,
             clock,
             WorldOptions(
@@ -144,7 +147,7 @@ class SimulatorSupervisor:
         except BaseException:
             self.stop()
             raise
-        people = demo_people(self.base_config.config_path(self.base_config["fee_system.people"]))
+        people = demo_people(Path(self.world_config["fee_system.people"]))
         self.bench = Bench(
             simulators=self.simulators,
             fee_backend=self.fee_backend,
@@ -171,13 +174,12 @@ class SimulatorSupervisor:
         values = {name: dict(table) for name, table in base.values.items()}
         fixed = {
             "paths.state_dir": str(self.state_dir),
-            # Policy and people stay where the base configuration found them (the file moves to the state dir).
-            "fee_system.policy": str(base.config_path(base["fee_system.policy"])),
-            "fee_system.people": str(base.config_path(base["fee_system.people"])),
             "display.fullscreen": False,
             "terminal.simulator_harness": True,  # never real mode, whichever parts a scenario makes "real"
             **overrides,
             **self.options.config_overrides,
+            # The files the world's fee system opened, by absolute path (the generated file is in the state dir).
+            **{key: self.world_config[key] for key in FILES_BESIDE_CONFIG},
         }
         for dotted, value in fixed.items():
             section, _, key = dotted.rpartition(".")
@@ -195,3 +197,14 @@ class SimulatorSupervisor:
         self.config_path.write_text(header + tomli_w.dumps(nested), encoding="utf-8")
         self.config_path.chmod(0o600)  # holds the verification key
         return load_config(self.config_path)
+
+
+# Files a configuration names relative to itself: policy figures and demo people.
+FILES_BESIDE_CONFIG = ("fee_system.policy", "fee_system.people")
+
+
+def _with_scenario_overrides(base: KioskConfig, overrides: dict[str, Any]) -> KioskConfig:
+    """The base configuration with a scenario's overrides, its policy and people files as absolute paths: a relative
+    one, given in the base or in the scenario, is beside the base configuration (KioskConfig.config_path)."""
+    config = base.with_overrides(overrides)
+    return config.with_overrides({key: str(base.config_path(config[key]).resolve()) for key in FILES_BESIDE_CONFIG})
