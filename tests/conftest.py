@@ -23,6 +23,13 @@ def pytest_configure(config: pytest.Config) -> None:
         worker_pcscd.start()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The few long tests first, one at the head of each xdist process's share (tests/slow_first.py)."""
+    from slow_first import deal_long_first, xdist_processes
+
+    items[:] = deal_long_first(items, [item.nodeid for item in items], xdist_processes())
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     import worker_pcscd
 
