@@ -220,7 +220,15 @@ class BasketQrScreen(Screen):
         self.finishing = False
 
     def countdown_seconds(self) -> float | None:
-        return None  # the code's own expiry ends the wait
+        return self.ctx.config["timeouts.qr_payment_seconds"]  # the code's time on screen, counted down as on QR pay
+
+    def on_countdown_expired(self) -> bool:
+        """The code's time is up: close the order (a payment that came meanwhile is settled) instead of asking
+        "still there?"; before the code is shown, the usual question."""
+        if self.opened is None or self.finishing:
+            return False
+        self.cancel()
+        return True
 
     def voice_prompt(self) -> str:
         return self.tr("Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.")
