@@ -27,6 +27,8 @@ RESIDENT = "370103197003224422"  # 李秀英
 HISTORY = "370102199002140625"  # 赵敏
 SPECIAL = "370104197809091530"  # 王建国
 FOREIGNER = "911840198205120011"  # 约翰
+ARREARS = "370103197203150026"  # 韩淑珍
+HOUSEHOLD = "370102197503083519"  # 王志刚, who pays for his wife (pension, medical) and his mother (medical)
 
 # The issue's dates (New Year's Day, the end of a common and of a leap February, the pension window's last day and
 # the year's last day) and one mid-year.
@@ -117,6 +119,29 @@ def test_wang_jianguos_bill_is_pending(on_day):
     system, _ = on_day
     [bill] = system.pending_bills(SPECIAL)
     assert system.quote_bill(SPECIAL, bill.bill_no).amount_fen == bill.amount_fen == 436800
+
+
+def test_the_arrears_residents_five_bills_cover_the_years_before_and_fill_a_basket(on_day):
+    """The kill sweep's baskets of 1, 2 and 5 lines and the arrears scenario: two agencies, periods before today."""
+    system, day = on_day
+    bills = system.arrears_bills(ARREARS)
+    assert len(bills) == 5 and len({bill.agency for bill in bills}) == 2
+    assert {bill.period.start.year for bill in bills} == {day.year - 3, day.year - 2, day.year - 1}
+    assert all(bill.period == Period.year(bill.period.start.year) for bill in bills)
+    quotes = tuple(system.quote_bill(ARREARS, bill.bill_no).quote_id for bill in bills)
+    basket = system.quote_basket(ARREARS, quotes)
+    assert not basket.refused and basket.total_fen == sum(bill.amount_fen for bill in bills)
+
+
+def test_the_household_has_what_is_open_to_pay_for_the_wife_and_the_mother(on_day):
+    system, day = on_day
+    dues = system.household_dues(HOUSEHOLD, day)
+    expected = {("spouse", InsuredItem.RESIDENT_PENSION)} if pension_open(day) else set()
+    if medical_open(day):
+        expected |= {("spouse", InsuredItem.RESIDENT_MEDICAL), ("parent", InsuredItem.RESIDENT_MEDICAL)}
+    assert {(due.relation, due.quote.item) for due in dues} == expected
+    basket = system.quote_basket(HOUSEHOLD, tuple(due.quote.quote_id for due in dues))
+    assert not basket.refused and basket.total_fen == sum(due.quote.amount_fen for due in dues) > 0
 
 
 def test_every_day_of_a_year_has_something_to_do():
