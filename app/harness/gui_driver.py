@@ -54,6 +54,9 @@ class KioskGuiDriver:
     def visible_texts(self, current_screen_only: bool = False) -> list[str]:
         """The texts of every visible label and button: of the whole window (header, countdown) or of the
         current screen only."""
+        # What is already decided but posted for later, such as a layout showing a child it was just given, is
+        # what a person would see: deliver it first (posted events only; no timers run).
+        QtCore.QCoreApplication.sendPostedEvents()
         root = self.kiosk.window.current if current_screen_only else self.kiosk.window
         widgets = root.findChildren(QtWidgets.QLabel) + root.findChildren(QtWidgets.QAbstractButton)
         return [widget.text() for widget in widgets if widget.isVisible() and widget.text()]
