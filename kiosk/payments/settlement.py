@@ -311,10 +311,18 @@ def journal_totals(
     return Totals(len(approved), sum(e.amount_fen for e in approved), len(refunds), sum(e.amount_fen for e in refunds))
 
 
-def batch_refunds(journal: Journal, batch: str) -> list[JournalEntry]:
-    """Card basket lines refunded by a 0220 in ``batch`` (the refund's reference is the line's channel_ref)."""
+def batch_refunds(
+    journal: Journal, batch: str, previous_closed_at: dt.datetime | None = None, now: dt.datetime | None = None
+) -> list[JournalEntry]:
+    """Card basket lines refunded by a 0220 in ``batch`` (the refund's reference is the line's channel_ref). Given
+    when the batch before it closed, only the lines refunded since then are read (the state and time index)."""
+    if previous_closed_at is None:
+        candidates = journal.entries()
+    else:
+        until = (now or dt.datetime.now()) + BATCH_LOOKBACK
+        candidates = journal.in_state(PaymentState.REFUNDED, previous_closed_at - BATCH_LOOKBACK, until)
     found = []
-    for entry in journal.entries():
+    for entry in candidates:
         if entry.state is PaymentState.REFUNDED and entry.pay_method is PayMethod.BANK_CARD and entry.channel_ref:
             try:
                 ref = TransactionRef.from_text(entry.channel_ref)
@@ -453,11 +461,12 @@ class DaySettlement:
     def _settle(self, batch: str) -> SettlementResult:
         if self.send_reversals is not None:
             self.send_reversals(self.journal, self.client)
-        records = batch_records(self.journal, batch, self.store.closed_before(batch))
+        since = self.store.closed_before(batch)
+        records = batch_records(self.journal, batch, since)
         waiting = [entry.journal_no for entry, _ref in records if entry.state in UNSETTLED_STATES]
         if waiting:
             return SettlementResult(batch, "postponed", detail=f"card records not finished: {', '.join(waiting)}")
-        kiosk = journal_totals(records, batch_refunds(self.journal, batch))
+        kiosk = journal_totals(records, batch_refunds(self.journal, batch, since, self.store.clock()))
         if not self.client.signed_on:
             self.client.sign_on()
         self.store.mark(batch, BatchState.SETTLE_SENT, kiosk=kiosk)
