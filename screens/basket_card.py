@@ -3,6 +3,8 @@ the basket's total (kiosk/basket_checkout.py); the basket's result screen follow
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from kiosk.basket_checkout import BasketCardCheckout
 from kiosk.card_checkout_machine import CardFinish, Ending
 from kiosk.domain.money import format_fen
@@ -27,7 +29,11 @@ class BasketCardScreen(CardPayScreen):
         session.quote = basket.lines[0].quote
         session.basket_outcome = None
         super().on_enter()
-        self.paying_for.setText(self.tr("{count} item(s) in one payment").format(count=len(basket.lines)))
+        self.paying_for.setText(
+            QCoreApplication.translate("BasketCardScreen", "{count} item(s) in one payment").format(
+                count=len(basket.lines)
+            )
+        )
         self.amount.setText(format_fen(basket.total_fen))
 
     def finished(self, finish: CardFinish) -> None:
@@ -35,5 +41,7 @@ class BasketCardScreen(CardPayScreen):
         if self.ctx.session.basket_outcome is None and finish.ending is not Ending.PAYMENT:
             self.ctx.session.basket_outcome = self.words_for(finish)
         elif self.ctx.session.basket_outcome is None:
-            self.ctx.session.basket_outcome = self.tr("Your payment was received and will be recorded shortly.")
+            self.ctx.session.basket_outcome = QCoreApplication.translate(
+                "BasketCardScreen", "Your payment was received and will be recorded shortly."
+            )
         self.fire(FlowEvent.FINISHED)

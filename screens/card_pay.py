@@ -31,6 +31,9 @@ class _PadKeys(QObject):
 class CardPayScreen(Screen):
     step = Step.CARD_PAY
 
+    def tr(self, text: str) -> str:  # the basket's card screen subclasses this one: keep its translation context
+        return translate("CardPayScreen", text)
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.layout_.addStretch(1)
