@@ -16,7 +16,7 @@ from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
 from kiosk.flow import FlowEvent, Step
 from kiosk.qr_checkout_machine import QrCheckoutMachine, QrDelays, QrPhase, QrView
-from screens.base import Screen, fee_error_text, translate
+from screens.base import Screen, fee_error_text, period_text, translate
 from screens.qr import qr_pixmap
 from screens.style import px
 from screens.widgets import busy_bar, button, label
@@ -97,7 +97,7 @@ class QrPayScreen(Screen):
         )
         self.amount.setText(format_fen(quote.amount_fen))
         item_text = translate("Domain", quote.item.label)
-        self.what.setText(self.tr("{item}, {period}").format(item=item_text, period=str(quote.period)))
+        self.what.setText(self.tr("{item}, {period}").format(item=item_text, period=period_text(quote.period)))
         self.instruction.setText(
             self.tr("Open Alipay on your phone and scan the code on the left.")
             if method is PayMethod.ALIPAY

@@ -15,6 +15,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from kiosk.flow import Step
+from kiosk_driving import Driver
 from screens.base import Screen
 from screens.main_window import SCREEN_CLASSES, screen_class
 
@@ -75,3 +77,26 @@ def test_every_screen_shows_no_english_word(make_kiosk):
             leaks[step.value] = words
         assert texts, f"{step.value} shows nothing to read"
     assert leaks == {}
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}")
+
+
+def test_the_qr_and_result_screens_write_dates_as_citizens_read_them(make_kiosk, qtbot):
+    driver = Driver(make_kiosk(), qtbot)
+    driver.login_resident("resident")
+    driver.tap("resident_pension")
+    driver.wait_for(Step.RESIDENT_YEAR)
+    driver.tap("year_2026")
+    driver.wait_for(Step.PAY_METHOD)
+    driver.tap("alipay")
+    driver.wait_for(Step.GRADE)
+    driver.tap("grade_G03")
+    driver.tap("confirm_grade")
+    driver.wait_for(Step.QR_PAY)
+    driver.wait_for_text("2026年")
+    assert ISO_DATE.findall(driver.screen_text()) == []
+    driver.pay_open_order()
+    driver.wait_for(Step.RESULT)
+    driver.wait_for_text("2026年")
+    assert ISO_DATE.findall(driver.screen_text()) == []
