@@ -278,3 +278,18 @@ wait_screen = "pay_method"
     )
     report = run_scenario_file(scenario, state_dir=tmp_path / "state", app=qapp)
     assert report.passed, report.text()
+
+
+def test_a_scenario_naming_a_policy_file_that_is_not_there_is_refused_in_words(tmp_path):
+    from app.harness.runner import run_scenario_file
+    from app.harness.scenario import ScenarioError
+
+    scenario = tmp_path / "no_policy.toml"
+    scenario.write_text(
+        f'[scenario]\n[scenario.config]\n"fee_system.policy" = "{tmp_path / "gone.toml"}"\n'
+        '[[step]]\nwait_screen = "home"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"no_policy.toml: \[scenario.config\] fee_system.policy: no such file"):
+        run_scenario_file(scenario, state_dir=tmp_path / "state")
+    assert not (tmp_path / "state").exists()  # refused before anything started

@@ -29,7 +29,7 @@ from app.harness.sim_panel import show_simulator_panel
 from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
 from app.kiosk_app import KioskApp
 from drivers.base import DeviceKind
-from kiosk.config import DEFAULT_CONFIG, KioskConfig, load_config
+from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_config
 from kiosk.devices import BANK_HOST
 from kiosk.domain.idnumber import mask_id_number
 
@@ -140,6 +140,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
     def do_type_keypad(self, keys: str, step: ScenarioStep) -> None:
         """Tap an on-screen keypad's keys: a button named key_<k>, else one whose text is the key."""
         for key in keys:
+
             def find(key: str = key) -> Any:
                 return self.button(lambda b: b.objectName() == f"key_{key}") or self.button(
                     lambda b: plain(b.text()) == key
@@ -268,7 +269,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
             raise StepFailed(f"not on screen: {present}", "they are shown")
 
     def _receipts(self) -> list[Any]:
-        return self.bench.receipts[self.receipts_before:]
+        return self.bench.receipts[self.receipts_before :]
 
     def do_expect_receipt(self, texts: str | list[str], step: ScenarioStep) -> None:
         seconds = self.within(step)
@@ -325,8 +326,9 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         """The last journal entry: state, amount_fen, pay_method, item, receipt_error (false = none); count."""
         unknown = set(expected) - {"state", "amount_fen", "pay_method", "item", "receipt_error", "count"}
         if unknown:
-            raise StepFailed(f"expect_journal keys state, amount_fen, pay_method, item, receipt_error, count; "
-                             f"not {sorted(unknown)}")
+            raise StepFailed(
+                f"expect_journal keys state, amount_fen, pay_method, item, receipt_error, count; not {sorted(unknown)}"
+            )
         entries = self.ctx.journal.entries()
         if "count" in expected and len(entries) != expected["count"]:
             raise StepFailed(f"{expected['count']} journal entries", f"{len(entries)}")
@@ -370,17 +372,17 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
             if not records:
                 raise StepFailed(f"a fee-system record for {masked}", "none")
             return
-        found = [
-            {"amount_fen": r.amount_fen, "item": r.item.value, "pay_method": r.pay_method.value} for r in records
-        ]
+        found = [{"amount_fen": r.amount_fen, "item": r.item.value, "pay_method": r.pay_method.value} for r in records]
         if not any(all(record[key] == value for key, value in wanted.items()) for record in found):
             raise StepFailed(f"a fee-system record for {masked} with {wanted}", f"records: {found or 'none'}")
 
     def do_expect_no_fee_record(self, who: str, step: ScenarioStep) -> None:
         records = self.bench.fee_backend.payment_records(self._id_number(who))
         if records:
-            raise StepFailed(f"no fee-system record for {mask_id_number(self._id_number(who))}",
-                             f"{len(records)} record(s), amounts {[r.amount_fen for r in records]} fen")
+            raise StepFailed(
+                f"no fee-system record for {mask_id_number(self._id_number(who))}",
+                f"{len(records)} record(s), amounts {[r.amount_fen for r in records]} fen",
+            )
 
     def do_expect_amount(self, fen: int, step: ScenarioStep) -> None:
         """To the fen: the last journal entry, the fee system's record of it, and the receipt (if one printed)."""
@@ -394,8 +396,10 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
             records = self.bench.fee_backend.payment_records(entry.id_number)
             record = next((r for r in records if r.payment_no == entry.payment_no), None)
             if record is None or record.amount_fen != fen:
-                raise StepFailed(f"the fee system's record {entry.payment_no} of {fen} fen",
-                                 f"{record.amount_fen if record else 'no record'}")
+                raise StepFailed(
+                    f"the fee system's record {entry.payment_no} of {fen} fen",
+                    f"{record.amount_fen if record else 'no record'}",
+                )
         receipts = self._receipts()
         yuan = f"{fen // 100:,}.{fen % 100:02d}"  # receipts group thousands (3,000.00); accept it either way
         if receipts and not any(form in line for line in receipts[-1].lines for form in (yuan, yuan.replace(",", ""))):
@@ -412,12 +416,14 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         (approved, declined, reversed); ``entries`` = ledger entries of this run; ``net_debits_fen`` of all."""
         unknown = set(expected) - {"account", "balance_fen", "debited_fen", "last", "entries", "net_debits_fen"}
         if unknown:
-            raise StepFailed(f"expect_bank keys account, balance_fen, debited_fen, last, entries, net_debits_fen; "
-                             f"not {sorted(unknown)}")
+            raise StepFailed(
+                f"expect_bank keys account, balance_fen, debited_fen, last, entries, net_debits_fen; "
+                f"not {sorted(unknown)}"
+            )
         bank = self.bench.simulator(BANK_HOST)
 
         def actual() -> dict[str, Any]:
-            ledger = bank.ledger()[self.bank_ledger_before:]
+            ledger = bank.ledger()[self.bank_ledger_before :]
             values: dict[str, Any] = {
                 "last": ledger[-1].status if ledger else None,
                 "entries": len(ledger),
@@ -465,7 +471,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
             raise StepFailed(f"the settlement {expected}", f"{actual() or 'not finished'}")
 
     def _certificates(self) -> list[Path]:
-        return list(self.a4.printed)[self.certificates_before:] if self.a4 is not None else []
+        return list(self.a4.printed)[self.certificates_before :] if self.a4 is not None else []
 
     def do_expect_certificate(self, texts: str | list[str], step: ScenarioStep) -> None:
         """The last certificate the A4 printer printed in this run contains every text (whitespace ignored)."""
@@ -525,7 +531,6 @@ def _pdf_text(path: Path) -> str:
     return re.sub(r"\s+", "", out)
 
 
-
 def _one_line(text: str, limit: int = 300) -> str:
     flat = " | ".join(line.strip() for line in text.splitlines() if line.strip())
     return flat if len(flat) <= limit else flat[:limit] + " …"
@@ -548,8 +553,9 @@ def run_scenario_file(
     scenario = load_scenario(path)
     pcscd = scenario.pcscd or pcscd
     if pcscd == "own" and (reason := own_pcscd_unavailable()):
-        raise ScenarioError(f"{scenario.source}: the scenario unplugs card readers, which needs the simulator's "
-                            f"own pcscd: {reason}")
+        raise ScenarioError(
+            f"{scenario.source}: the scenario unplugs card readers, which needs the simulator's own pcscd: {reason}"
+        )
     base = base_config or load_config(DEFAULT_CONFIG)
     # A scratch state directory only when none is given (a killed run leaves nothing behind in /tmp then).
     scratch_dir = contextlib.nullcontext(None) if state_dir else tempfile.TemporaryDirectory(prefix="kiosk-scenario-")
@@ -563,7 +569,11 @@ def run_scenario_file(
             config_overrides=scenario.config,
             pcscd=pcscd,
         )
-        with SimulatorSupervisor(base, state, clock=clock, options=options) as supervisor:
+        try:  # a bad key or a missing policy file in [scenario.config]: said as the scenario's, exit 2
+            supervisor = SimulatorSupervisor(base, state, clock=clock, options=options).start()
+        except ConfigError as error:
+            raise ScenarioError(f"{scenario.source}: [scenario.config] {error.key}: {error.problem}") from None
+        try:
             qapp = app or QtWidgets.QApplication.instance() or QtWidgets.QApplication(["kiosk-sim"])
             kiosk = KioskApp(supervisor.config, qapp, clock=clock)
             try:
@@ -573,4 +583,5 @@ def run_scenario_file(
                 return ScenarioRunner(scenario, kiosk, supervisor.bench).run()
             finally:
                 kiosk.close()
-
+        finally:
+            supervisor.stop()

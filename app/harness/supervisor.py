@@ -34,7 +34,7 @@ from app.harness.world import (
     own_pcscd_unavailable,
 )
 from drivers.pcsc.private_pcscd import PrivatePcscd
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig, load_config
 from kiosk.demo import demo_people
 from kiosk.simulated import SIMULATED_PARTS
 from parties.feesystem.embedded import EmbeddedFeeSystem
@@ -199,12 +199,21 @@ class SimulatorSupervisor:
         return load_config(self.config_path)
 
 
+OVERRIDES = "the configuration overrides"  # the "file" a ConfigError names for SupervisorOptions.config_overrides
 # Files a configuration names relative to itself: policy figures and demo people.
 FILES_BESIDE_CONFIG = ("fee_system.policy", "fee_system.people")
 
 
 def _with_scenario_overrides(base: KioskConfig, overrides: dict[str, Any]) -> KioskConfig:
     """The base configuration with a scenario's overrides, its policy and people files as absolute paths: a relative
-    one, given in the base or in the scenario, is beside the base configuration (KioskConfig.config_path)."""
+    one, given in the base or in the scenario, is beside the base configuration (KioskConfig.config_path). Raises
+    ConfigError for a key of no section or a file that is not there (the generated file's load checks the rest)."""
+    for dotted in overrides:
+        if dotted.rpartition(".")[0] not in base.values:
+            raise ConfigError(OVERRIDES, dotted, "no such section of the configuration")
     config = base.with_overrides(overrides)
-    return config.with_overrides({key: str(base.config_path(config[key]).resolve()) for key in FILES_BESIDE_CONFIG})
+    files = {key: base.config_path(config[key]).resolve() for key in FILES_BESIDE_CONFIG}
+    for key, path in files.items():
+        if not path.is_file():
+            raise ConfigError(OVERRIDES, key, f"no such file: {path}")
+    return config.with_overrides({key: str(path) for key, path in files.items()})
