@@ -20,14 +20,64 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
 
 from app.kiosk_app import KioskApp  # noqa: E402
+from drivers.bankhost.messages import PURCHASE, SIGN_ON  # noqa: E402
+from drivers.base import DeviceKind  # noqa: E402
 from drivers.idcard.simulator import demo_card  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.demo import demo_people  # noqa: E402
+from printers.certificates.fonts import FONT_PATH  # noqa: E402
+from printers.escpos.commands import columns_for, display_width  # noqa: E402
+from printers.escpos.parser import PrintedReceipt  # noqa: E402
+from printers.receipt import REPRINT_MARK, SPECIMEN_MARK  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 27, 10, 0)
+
+
+# The printed receipt as a picture: the simulator's text lines in the printer's cells (a Hanzi 24 dots wide, other
+# characters 12: printers.escpos.commands.display_width) on the paper's printable width (32 or 48 columns). As
+# printers/receipt.py lays it out: the title (the lines before the first mark or rule) double size and centred, the
+# QR code after the second rule, what follows it centred.
+CELL_DOTS = 12
+LINE_DOTS = 30
+RECEIPT_MARGIN = 24
+
+
+def receipt_picture(receipt: PrintedReceipt, paper_width_mm: int) -> Image.Image:
+    import qrcode
+
+    width = columns_for(paper_width_mm) * CELL_DOTS
+    font = ImageFont.truetype(str(FONT_PATH), 2 * CELL_DOTS)
+    title_font = ImageFont.truetype(str(FONT_PATH), 4 * CELL_DOTS)
+    rules = [i for i, line in enumerate(receipt.lines) if line and set(line) == {"-"}]
+    first_rule, last_rule = (rules[0], rules[-1]) if len(rules) >= 2 else (0, len(receipt.lines))
+    titles = 0
+    while (
+        titles < first_rule and receipt.lines[titles] != REPRINT_MARK and SPECIMEN_MARK[:2] not in receipt.lines[titles]
+    ):
+        titles += 1
+    qr_images = [qrcode.make(payload, box_size=5, border=2).get_image() for payload in receipt.qr_payloads]
+    height = 2 * RECEIPT_MARGIN + LINE_DOTS * (len(receipt.lines) + titles) + sum(i.height + 8 for i in qr_images)
+    paper = Image.new("RGB", (width + 2 * RECEIPT_MARGIN, height + 40), "white")  # 40: the feed past the cutter
+    draw = ImageDraw.Draw(paper)
+    y = RECEIPT_MARGIN
+    for index, line in enumerate(receipt.lines):
+        if index == last_rule + 1:
+            for image in qr_images:
+                paper.paste(image, (RECEIPT_MARGIN + (width - image.width) // 2, y))
+                y += image.height + 8
+        scale = 2 if index < titles else 1
+        line_dots = display_width(line) * CELL_DOTS * scale
+        centred = index < first_rule or index > last_rule
+        x = RECEIPT_MARGIN + ((width - line_dots) // 2 if centred else 0)
+        for char in line:
+            draw.text((x, y), char, font=title_font if scale == 2 else font, fill="black")
+            x += display_width(char) * CELL_DOTS * scale
+        y += LINE_DOTS * scale
+    return paper
 
 
 class Renderer:
@@ -38,7 +88,8 @@ class Renderer:
         config = load_config(REPO / "config" / "simulated.toml").with_overrides(
             {"paths.state_dir": self.state.name, "display.width": 1920, "display.height": 1080}
         )
-        self.kiosk = KioskApp(config, self.app, clock=lambda: NOW)
+        self.now = NOW  # moved for the picture of a closed payment window only
+        self.kiosk = KioskApp(config, self.app, clock=lambda: self.now)
         self.kiosk.show(with_panel=False)
         self.ctx = self.kiosk.ctx
         self.people = {p.key: p for p in demo_people(config.config_path(config["fee_system.people"]))}
@@ -101,6 +152,7 @@ class Renderer:
         self.shot("08-resident-pension-paid")
         self.tap("finish")
         self.card_payment()
+        self.window_closed()
         self.guide_payment_screens()
         self.household_basket()
         self.tap("resident")
@@ -438,17 +490,46 @@ class Renderer:
         self.tap("confirm_grade")
         self.until(lambda: self.ctx.flow.step.value == "card_pay" and self.shows("插卡口"))
         self.shot("08-resident-pension-card-insert")
+        # The bank host answers the sign-on and the purchase 3 s late, so that reading and processing can be seen.
+        bank = self.ctx.devices.simulators["bank"]
+        bank.fault_next("late", SIGN_ON, delay=3.0)
+        bank.fault_next("late", PURCHASE, delay=3.0)
         slot.insert(next(a for a in demo_accounts() if a.name == "ZHANG SAN"))
+        self.until(lambda: self.shows("正在读取银行卡"))
+        self.shot("08-resident-pension-card-reading")
         self.until(lambda: pad.pin_entry_active, timeout=15)
         for digit in "123":
             pad.press(digit)
         self.until(lambda: self.shows("* * * _ _ _"))
         self.shot("08-resident-pension-card-pin")
         pad.type_pin("654")
+        self.until(lambda: self.shows("正在与银行交易"))
+        self.shot("08-resident-pension-card-processing")
         self.until(lambda: self.ctx.flow.step.value == "result", timeout=20)
         self.shot("08-resident-pension-card-paid")
+        printer = self.ctx.devices.simulators[DeviceKind.RECEIPT_PRINTER]
+        self.until(lambda: bool(printer.receipts))
+        self.receipt_shot("08-resident-pension-card-printed-receipt", printer.receipts[-1])
         slot.remove()
         self.tap("finish")
+
+    def receipt_shot(self, name: str, receipt: PrintedReceipt) -> None:
+        path = self.out / f"{name}.png"
+        receipt_picture(receipt, self.ctx.config["devices.receipt_printer.paper_width_mm"]).save(path)
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+    def window_closed(self) -> None:
+        """28 December: the resident pension's window (to 25 December) is closed; the screen says when next year's
+        opens."""
+        self.now = dt.datetime(2026, 12, 28, 10, 0)
+        try:
+            self.login("permit", "resident", "pay")
+            self.tap("resident_pension")
+            self.until(lambda: self.shows("缴费时间为"))
+            self.shot("08-resident-pension-window-closed")
+            self.home()
+        finally:
+            self.now = NOW
 
     def shows(self, text: str) -> bool:
         return any(text in w.text() for w in self.kiosk.window.current.findChildren(QLabel) if w.isVisible())
