@@ -454,8 +454,13 @@ class CertificatePreviewScreen(Screen):
         self.scroll_up.clicked.connect(lambda: self.scroll_by(-1))
         self.scroll_down = button(self.tr("▼ Down"), "pager", "scroll_down")
         self.scroll_down.clicked.connect(lambda: self.scroll_by(1))
+        # The download QR sits in this column, between the two moves: in the row below it made the screen wider
+        # than a 1920-pixel display.
+        self.download = DownloadQr(ctx.scale)
         moves = QVBoxLayout()
         moves.addWidget(self.scroll_up)
+        moves.addStretch(1)
+        moves.addWidget(self.download)
         moves.addStretch(1)
         moves.addWidget(self.scroll_down)
         body = QHBoxLayout()
@@ -478,8 +483,6 @@ class CertificatePreviewScreen(Screen):
         for widget in (*self.pager.widgets(), self.zoom_out, self.zoom_text, self.zoom_in):
             bottom.addWidget(widget)
         bottom.addStretch(1)
-        self.download = DownloadQr(ctx.scale)
-        bottom.addWidget(self.download)
         bottom.addWidget(self.print_button)
         self.layout_.addLayout(bottom)
         self._document = QPdfDocument(self)

@@ -22,6 +22,9 @@ def print_tax_certificate(driver: Driver) -> None:
     driver.wait_for_text("请勾选完税证明要包含的缴费记录")
     driver.tap("issue_certificate")
     driver.wait_for(Step.CERT_PREVIEW)
+    driver.pump(50)
+    # The preview fits the display: its pages, moves and download QR never widen the window.
+    assert driver.kiosk.window.width() <= driver.kiosk.size[0], driver.kiosk.window.width()
     driver.tap("print_certificate")
     driver.wait_for(Step.CERT_DONE, timeout=30000)
 
