@@ -2,17 +2,17 @@
 line posted on its own key; a decline takes nothing; recovery after a stop at any journal commit reverses or posts
 the whole basket (1, 2 and 5 lines: 0 lost, 0 double), against the bank host simulator on loopback."""
 
+# ruff: noqa: F811 (the chip rig's fixtures imported from emv_fixtures)
 from __future__ import annotations
 
 import contextlib
 
 import pytest
 
-from conftest import CONFIG_DIR, NOW, TERMINAL
+from conftest import CONFIG_DIR, TERMINAL
 from drivers.bankcard import VirtualPbocCard
-from drivers.bankhost import BankHostClient, StanCounter, TransactionRef
-from drivers.bankhost.softpad import SoftwareSecurityModule
-from emv_fixtures import chip_of
+from drivers.bankhost import TransactionRef
+from emv_fixtures import chip_of, host, new_client, pad  # noqa: F401 (fixtures)
 from kiosk.payments import crashpoint
 from kiosk.payments.basket_card import BasketCardPayments
 from kiosk.payments.basket_journal import BasketJournal
@@ -20,33 +20,11 @@ from kiosk.payments.card import send_pending_reversals
 from kiosk.payments.journal import Journal, PaymentState
 from kiosk.payments.recovery import Recovery
 from parties.bankhost.accounts import demo_accounts
-from parties.bankhost.simulator import BankHostSimulator
-from parties.bankhost.testkeys import shared_master_key
 from parties.feesystem.embedded import EmbeddedFeeSystem
 from test_basket_payments import PAYER, SPOUSE, KillAt, Killed, household_quotes
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*TripleDES")
 RICH = demo_accounts()[0]
-
-
-@pytest.fixture
-def host(tmp_path):
-    with BankHostSimulator(demo_accounts(), state_dir=tmp_path / "bank", clock=lambda: NOW, require_ic=True) as sim:
-        yield sim
-
-
-@pytest.fixture
-def pad():
-    return SoftwareSecurityModule(shared_master_key())
-
-
-def new_client(host, pad, tmp_path) -> BankHostClient:
-    client = BankHostClient(
-        "127.0.0.1", host.port, "SD370001", "898370153990001", 1.0, pad=pad,
-        stan=StanCounter(tmp_path / "stan"), connect_timeout=1.0, clock=lambda: NOW,
-    )  # fmt: skip
-    client.sign_on()
-    return client
 
 
 def pay(payments, fee, quotes, pad, pin: str = RICH.pin):

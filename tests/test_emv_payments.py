@@ -3,51 +3,26 @@ PBOC card behind the real ChipSession (no pcscd: tests/emv_fixtures.py), the ban
 requiring IC data, a software security module. Each disagreement between card and host is a reversal journaled
 before it is sent, with its reason; the host's ledger carries the "ic" contract."""
 
+# ruff: noqa: F811 (the chip rig's fixtures imported from emv_fixtures)
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from conftest import NOW
 from drivers.bankcard import CardFaults, VirtualPbocCard
-from drivers.bankhost import BankHostClient, StanCounter
-from drivers.bankhost.softpad import SoftwareSecurityModule
-from emv_fixtures import chip_of
+from emv_fixtures import chip_of, client, host, pad  # noqa: F401 (fixtures)
 from kiosk.domain.items import InsuredItem
 from kiosk.payments.card import CardOutcome, CardPayments, send_pending_reversals
 from kiosk.payments.emv_terminal import MSG_CARD_DECLINED_RETURNED, MSG_DECLINED_OFFLINE, MSG_REMOVED_RETURNED
 from kiosk.payments.journal import PaymentState
 from parties.bankhost.accounts import demo_accounts
-from parties.bankhost.simulator import BankHostSimulator, Fault
-from parties.bankhost.testkeys import shared_master_key
+from parties.bankhost.simulator import Fault
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*TripleDES")
 
 RICH = demo_accounts()[0]
 RESIDENT = "370103197003224422"
-TERMINAL_ID = "SD370001"
-
-
-@pytest.fixture
-def host(tmp_path):
-    with BankHostSimulator(demo_accounts(), state_dir=tmp_path / "bank", clock=lambda: NOW, require_ic=True) as sim:
-        yield sim
-
-
-@pytest.fixture
-def pad():
-    return SoftwareSecurityModule(shared_master_key())
-
-
-@pytest.fixture
-def client(host, pad, tmp_path):
-    client = BankHostClient(
-        "127.0.0.1", host.port, TERMINAL_ID, "898370153990001", 1.0, pad=pad,
-        stan=StanCounter(tmp_path / "stan"), connect_timeout=1.0, clock=lambda: NOW,
-    )  # fmt: skip
-    client.sign_on()
-    return client
 
 
 @pytest.fixture

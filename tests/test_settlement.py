@@ -2,6 +2,7 @@
 loopback, 0500/0510 with the journal's totals, the batch upload when the host's totals differ, the settlement store
 written before each message, and the kiosk's bank reconciliation against the settlement answers."""
 
+# ruff: noqa: F811 (the chip rig's fixtures imported from emv_fixtures)
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +13,9 @@ import pytest
 
 from conftest import NOW, TERMINAL
 from drivers.bankcard import CardFaults, VirtualPbocCard, emv
-from drivers.bankhost import BankHostClient, HostUnreachable, StanCounter
+from drivers.bankhost import HostUnreachable
 from drivers.bankhost.client import Totals
-from drivers.bankhost.softpad import SoftwareSecurityModule
-from emv_fixtures import chip_of
+from emv_fixtures import BANK_TERMINAL, chip_of, client, host, pad  # noqa: F401 (fixtures)
 from kiosk.domain.items import InsuredItem
 from kiosk.payments.card import CardOutcome, CardPayments, send_pending_reversals
 from kiosk.payments.journal import PaymentState
@@ -29,36 +29,13 @@ from kiosk.payments.settlement import (
     settlement_due,
 )
 from parties.bankhost.accounts import demo_accounts
-from parties.bankhost.simulator import BankHostSimulator, Fault
-from parties.bankhost.testkeys import shared_master_key
+from parties.bankhost.simulator import Fault
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*TripleDES")
 
 RICH = demo_accounts()[0]
 RESIDENTS = ("370103197003224422", "370102200103010040", "810000198808080013", "370103197203150026")
 RESIDENT = RESIDENTS[0]
-BANK_TERMINAL = "SD370001"
-
-
-@pytest.fixture
-def host(tmp_path):
-    with BankHostSimulator(demo_accounts(), state_dir=tmp_path / "bank", clock=lambda: NOW, require_ic=True) as sim:
-        yield sim
-
-
-@pytest.fixture
-def pad():
-    return SoftwareSecurityModule(shared_master_key())
-
-
-@pytest.fixture
-def client(host, pad, tmp_path):
-    client = BankHostClient(
-        "127.0.0.1", host.port, BANK_TERMINAL, "898370153990001", 1.0, pad=pad,
-        stan=StanCounter(tmp_path / "stan"), connect_timeout=1.0, clock=lambda: NOW,
-    )  # fmt: skip
-    client.sign_on()
-    return client
 
 
 @pytest.fixture
