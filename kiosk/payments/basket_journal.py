@@ -18,12 +18,12 @@ from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import BasketQuote
 from kiosk.payments.journal import (
     END_STATES,
-    TRANSITIONS,
     Journal,
     JournalEntry,
     JournalError,
     PaymentState,
     _entry,
+    check_transition,
 )
 
 BASKET_FIELDS = ("order_no", "channel_ref", "receipt_error", "note")
@@ -142,7 +142,7 @@ class BasketJournal:
                 row = db.execute("SELECT state FROM baskets WHERE basket_no = ?", (basket_no,)).fetchone()
                 if row is None:
                     raise JournalError(f"no basket {basket_no}")
-                _check(basket_no, PaymentState(row["state"]), state)
+                check_transition(basket_no, PaymentState(row["state"]), state)
                 sets = "".join(f", {name} = ?" for name in fields)
                 db.execute(
                     f"UPDATE baskets SET state = ?, updated_at = ?{sets} WHERE basket_no = ?",
@@ -157,7 +157,7 @@ class BasketJournal:
                 row = db.execute("SELECT state FROM payments WHERE journal_no = ?", (journal_no,)).fetchone()
                 if row is None:
                     raise JournalError(f"no line {journal_no}")
-                _check(journal_no, PaymentState(row["state"]), line_state)
+                check_transition(journal_no, PaymentState(row["state"]), line_state)
                 sets = "".join(f", {name} = ?" for name in line_fields)
                 db.execute(
                     f"UPDATE payments SET state = ?, updated_at = ?{sets} WHERE journal_no = ?",
@@ -235,11 +235,6 @@ class BasketJournal:
             "SELECT at, state, note FROM basket_events WHERE basket_no = ? ORDER BY id", (basket_no,)
         )
         return [(row["at"], PaymentState(row["state"]), row["note"]) for row in rows]
-
-
-def _check(number: str, current: PaymentState, target: PaymentState) -> None:
-    if target != current and target not in TRANSITIONS[current]:
-        raise JournalError(f"{number}: {current} cannot become {target}")
 
 
 def _basket(row: sqlite3.Row) -> BasketEntry:

@@ -183,6 +183,12 @@ class JournalError(Exception):
     pass
 
 
+def check_transition(number: str, current: PaymentState, target: PaymentState) -> None:
+    """Refuse a state change DESIGN.md §5 does not allow (staying in a state is allowed: a note)."""
+    if target != current and target not in TRANSITIONS[current]:
+        raise JournalError(f"{number}: {current} cannot become {target}")
+
+
 class JournalWriteError(JournalError):
     """SQLite could not write (disk full, I/O error): unlike a refused transition, the same write may succeed once
     there is room again. The payment's caller decides what the citizen is told (kiosk/payments/write_failures.py)."""
@@ -451,8 +457,7 @@ class Journal:
                     current = PaymentState(row["state"])
                 except ValueError:
                     raise UnreadableRecord(f"{journal_no}: unknown state {row['state']!r}") from None
-                if state != current and state not in TRANSITIONS[current]:
-                    raise JournalError(f"{journal_no}: {current} cannot become {state}")
+                check_transition(journal_no, current, state)
                 assignments = ", ".join(f"{name} = ?" for name in fields)
                 sql = "UPDATE payments SET state = ?, updated_at = ?" + (f", {assignments}" if fields else "")
                 self._db.execute(sql + " WHERE journal_no = ?", (state.value, now, *fields.values(), journal_no))
