@@ -177,9 +177,7 @@ class QueryScreen(PeriodScreen):
         clear_layout(self.list_layout)
         size = self.rows_per_page
         for row in self.rows[self.page * size : (self.page + 1) * size]:
-            widget = self.record_row(row)
-            self.list_layout.addWidget(widget)
-            widget.show()  # now, with the message above it (a layout shows a new child only on the next event loop)
+            self.list_layout.addWidget(self.record_row(row))
         self.list_layout.addStretch(1)
         self.pager.show(self.page, self.pages)
 
