@@ -16,13 +16,12 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from drivers.base import QT_TRANSLATE_NOOP
 from kiosk.basket import MAX_LINES
-from kiosk.basket_receipt import basket_document
-from kiosk.checkout_gate import disk_gate
+from kiosk.basket_qr_machine import BasketEnding, BasketQrFinish, BasketQrMachine
 from kiosk.domain.items import PayMethod
 from kiosk.domain.money import format_fen
-from kiosk.feesystem.api import FeeSystemError, QrOrderState
 from kiosk.flow import FlowEvent, Step
-from kiosk.payments.basket_payments import BasketOutcome, BasketPayments, OpenedBasket
+from kiosk.payments.basket_payments import BasketOutcome, BasketPayments
+from kiosk.qr_checkout_machine import QrDelays, QrPhase, QrView
 from screens.base import Screen, fee_error_text, period_text, translate
 from screens.qr import qr_pixmap
 from screens.style import px
@@ -181,7 +180,10 @@ class BasketScreen(Screen):
 
 
 class BasketQrScreen(Screen):
-    """The one code for the basket's total, waiting for the phone; cancel or the code's expiry closes the order."""
+    """The one code for the basket's total, waiting for the phone; cancel or the code's expiry closes the order.
+
+    It draws the basket's QR state machine (kiosk/basket_qr_machine.py) and forwards a tap on cancel, the
+    countdown, its timer's tick and its leaving; the machine opens, polls, closes and settles the order."""
 
     step = Step.BASKET_QR
 
@@ -214,35 +216,39 @@ class BasketQrScreen(Screen):
         self.cancel_button = button(self.tr("Cancel payment"), "nav", "basket_cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.row(self.cancel_button)
+        delays = QrDelays(
+            poll_seconds=ctx.config["timeouts.qr_poll_seconds"],
+            deadline_seconds=ctx.config["timeouts.qr_payment_seconds"],
+        )
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.poll)
-        self.opened: OpenedBasket | None = None
-        self.finishing = False
+        self.timer.setInterval(round(min(delays.tick_seconds, delays.poll_seconds) * 1000))
+        self.timer.timeout.connect(lambda: self.machine.tick())
+        self.machine = BasketQrMachine(
+            lambda: BasketPayments(ctx.journal, ctx.fee_system, reserve=ctx.card_checkout.reserve),
+            ctx.receipts,
+            ctx.health,
+            lambda work, done, failed: ctx.tasks.run(work, on_done=done, on_failed=failed),
+            on_view=self.draw,
+            on_finished=self.finished,
+            wall_clock=ctx.clock,
+            delays=delays,
+        )
+        self._shown_payload: str | None = None
+        self._entering = False
 
     def countdown_seconds(self) -> float | None:
-        return self.ctx.config["timeouts.qr_payment_seconds"]  # the code's time on screen, counted down as on QR pay
+        return self.machine.delays.deadline_seconds  # the code's time on screen, counted down as on QR pay
 
     def on_countdown_expired(self) -> bool:
         """The code's time is up: close the order (a payment that came meanwhile is settled) instead of asking
         "still there?"; before the code is shown, the usual question."""
-        if self.opened is None or self.finishing:
-            return False
-        self.cancel()
-        return True
+        return self.machine.countdown_expired()
 
     def voice_prompt(self) -> str:
         return self.tr("Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.")
 
-    @property
-    def payments(self) -> BasketPayments:
-        return BasketPayments(self.ctx.journal, self.ctx.fee_system, reserve=self.ctx.card_checkout.reserve)
-
     def on_enter(self) -> None:
         session = self.ctx.session
-        self.opened, self.finishing = None, False
-        self.qr.clear()
-        self.busy.setVisible(True)
-        self.cancel_button.setEnabled(False)
         method = session.pay_method or PayMethod.AGGREGATED
         self.heading.setText(
             self.tr("Scan with Alipay, WeChat Pay or UnionPay QuickPass")
@@ -250,113 +256,67 @@ class BasketQrScreen(Screen):
             else self.tr("Scan with {app}").format(app=translate("Domain", method.label))
         )
         self.amount.setText(self.tr("Total: {amount}").format(amount=format_fen(session.basket_quote.total_fen)))
-        self.status.setText(self.tr("Preparing the payment code…"))
-        if not disk_gate(session, self.ctx.health, self.ctx.card_checkout.reserve):
-            self.finish(None, self.tr("The kiosk cannot take payments now. No money was taken."))
-            return
-        quote = session.basket_quote
-        self.ctx.tasks.run(lambda: self.payments.open_qr(quote, method), on_done=self.shown, on_failed=self.open_failed)
-
-    def shown(self, opened: OpenedBasket) -> None:
-        self.opened = opened
-        self.busy.setVisible(False)
-        self.qr.setPixmap(qr_pixmap(opened.order.qr_payload, px(440, self.ctx.scale)))
-        self.status.setText(self.tr("Waiting for the payment…"))
-        self.cancel_button.setEnabled(True)
-        self.timer.start(int(self.ctx.config["timeouts.qr_poll_seconds"] * 1000))
-
-    def open_failed(self, error: Exception) -> None:
-        log.warning("basket order not opened: %s", error)
-        self.finish(None, fee_error_text(error) + "\n" + self.tr("No money was taken."))
-
-    def poll(self) -> None:
-        opened = self.opened
-        if opened is None or self.finishing:
-            return
-        if self.ctx.clock() >= opened.order.expires_at:
-            self.cancel()
-            return
-        self.ctx.tasks.run(lambda: self.payments.poll(opened.basket), on_done=self.polled, on_failed=lambda _e: None)
-
-    def polled(self, state: QrOrderState) -> None:
-        if state is QrOrderState.PAID and not self.finishing:
-            self.settle()
-
-    def settle(self) -> None:
-        opened = self.opened
-        assert opened is not None
-        self.finishing = True
-        self.timer.stop()
-        self.cancel_button.setEnabled(False)
-        self.busy.setVisible(True)
-        self.status.setText(self.tr("Paid. Recording the payment…"))
-        session = self.ctx.session
-        payer_name = session.person.name if session.person else ""
-        names = {item.quote.id_number: item.name for item in session.basket.items}
-        can_print = bool(getattr(session.printer, "can_print", False))
-
-        def settle_and_print() -> BasketOutcome:
-            outcome = self.payments.settle_paid(opened.basket)
-            error: str | None = "no receipt printer"
-            if can_print:
-                try:
-                    document = basket_document(self.ctx.receipts, outcome, payer_name, names, self.ctx.clock())
-                    self.ctx.receipts.print(document, kind="payment")
-                    error = None
-                except Exception as failure:  # the payment stands: the receipt is reprinted from Query
-                    error = getattr(failure, "code", type(failure).__name__)
-            outcome.basket = self.payments.receipt_result(outcome.basket, error)
-            return outcome
-
-        self.ctx.tasks.run(settle_and_print, on_done=lambda o: self.finish(o, ""), on_failed=self.settle_failed)
-
-    def settle_failed(self, error: Exception) -> None:
-        log.error("basket not settled now (recovery finishes it): %s", error)
-        self.finish(
-            None, self.tr("Your payment was received and will be recorded shortly. Please keep your phone's record.")
-        )
+        self.timer.start()
+        self._entering = True
+        try:
+            self.machine.start(session, method)
+        finally:
+            self._entering = False
 
     def cancel(self) -> None:
-        opened = self.opened
-        if opened is None or self.finishing:
-            return
+        self.machine.cancel()
+
+    def on_leave(self) -> None:
+        """Leaving before the end (the session ended): the machine closes the order; money that came meanwhile is
+        settled."""
         self.timer.stop()
-        self.cancel_button.setEnabled(False)
+        self.machine.leave()
 
-        def close() -> QrOrderState:
-            return self.payments.cancel(opened.basket)
+    def draw(self, view: QrView) -> None:
+        if view.phase is QrPhase.OPENING:
+            self._shown_payload = None
+            self.qr.clear()
+        elif view.qr_payload and view.qr_payload != self._shown_payload:
+            self._shown_payload = view.qr_payload
+            self.qr.setPixmap(qr_pixmap(view.qr_payload, px(440, self.ctx.scale)))
+        statuses = {
+            QrPhase.OPENING: self.tr("Preparing the payment code…"),
+            QrPhase.WAITING: self.tr("Waiting for the payment…"),
+            QrPhase.SETTLING: self.tr("Paid. Recording the payment…"),
+        }
+        if view.phase in statuses:
+            self.status.setText(statuses[view.phase])
+        self.busy.setVisible(view.busy)
+        self.cancel_button.setEnabled(view.cancel_enabled)
+        if view.phase is QrPhase.SETTLING:
+            self.ctx.countdown.stop()  # the money is in: nothing interrupts posting it
+        if view.phase in (QrPhase.DONE, QrPhase.ERROR, QrPhase.IDLE):
+            self.timer.stop()
 
-        def closed(state: QrOrderState) -> None:
-            if state is QrOrderState.PAID:
-                self.settle()
-            else:
-                self.finish(None, self.tr("The payment was cancelled. No money was taken."))
+    def finished(self, finish: BasketQrFinish) -> None:
+        """The machine's ending, in words for the result screen (a paid basket's outcome is there already)."""
+        if finish.ending is not BasketEnding.PAID:
+            self.ctx.session.basket_outcome = self.words_for(finish)
+        if self._entering:  # a step fired inside on_enter would be covered by this screen: fire after it shows
+            QTimer.singleShot(0, self.move_on)
+        else:
+            self.move_on()
 
-        self.ctx.tasks.run(close, on_done=closed, on_failed=lambda e: self.finish(None, fee_error_text(e)))
-
-    def finish(self, outcome: BasketOutcome | None, message: str) -> None:
-        self.finishing = True
-        self.timer.stop()
-        self.ctx.session.basket_outcome = outcome if outcome is not None else message
+    def move_on(self) -> None:
         if self.ctx.flow.step is Step.BASKET_QR:
             self.fire(FlowEvent.FINISHED)
 
-    def on_leave(self) -> None:
-        """Leaving before the end (the session ended): close the order; money that came meanwhile is recovered."""
-        self.timer.stop()
-        opened = self.opened
-        if opened is not None and not self.finishing:
-            self.finishing = True
-            payments = self.payments
-
-            def close_quietly() -> None:
-                try:
-                    if payments.cancel(opened.basket) is QrOrderState.PAID:
-                        payments.settle_paid(opened.basket)
-                except FeeSystemError as error:
-                    log.warning("basket order left to recovery: %s", error)
-
-            self.ctx.tasks.run_detached(close_quietly, lambda _r: None)
+    def words_for(self, finish: BasketQrFinish) -> str:
+        error = finish.error
+        if finish.ending is BasketEnding.NO_ROOM:
+            return self.tr("The kiosk cannot take payments now. No money was taken.")
+        if finish.ending is BasketEnding.NOT_OPENED and error is not None:
+            return fee_error_text(error) + "\n" + self.tr("No money was taken.")
+        if finish.ending is BasketEnding.CLOSE_FAILED and error is not None:
+            return fee_error_text(error)
+        if finish.ending is BasketEnding.NOT_SETTLED:
+            return self.tr("Your payment was received and will be recorded shortly. Please keep your phone's record.")
+        return self.tr("The payment was cancelled. No money was taken.")
 
 
 class BasketDoneScreen(Screen):
