@@ -48,3 +48,29 @@ def create_private_file(path: Path) -> Path:
     with contextlib.suppress(PermissionError):
         os.chmod(path, PRIVATE_FILE_MODE)
     return path
+
+
+def replace_file(path: Path, data: bytes | str, mode: int = PRIVATE_FILE_MODE) -> Path:
+    """Write ``data`` to ``path`` all at once: a reader sees the old file or the whole new one, never a part (a
+    temporary file beside it, synced, then renamed over it, the rename synced too), created ``mode`` from the start."""
+    make_private_dirs(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        descriptor = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, mode)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)  # os.open's mode is filtered by the umask
+        os.replace(temporary, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)  # the rename itself is durable
+        finally:
+            os.close(directory)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+    return path

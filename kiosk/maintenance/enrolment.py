@@ -40,6 +40,7 @@ from kiosk.feesystem.tls import (
     read_certificate,
     tls_files,
 )
+from kiosk.private_files import replace_file
 
 PENDING_SUFFIX = ".pending"
 
@@ -106,11 +107,11 @@ class Enrolment:
         request = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(key, hashes.SHA256())
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / request_name(self.terminal_id, self.service.ctx.clock())
-        _write(path, request.public_bytes(serialization.Encoding.PEM), 0o644)  # nothing secret in a CSR
+        replace_file(path, request.public_bytes(serialization.Encoding.PEM), 0o644)  # nothing secret in a CSR
         key_bytes = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        _write(self.pending_key_file, key_bytes, 0o600)
+        replace_file(self.pending_key_file, key_bytes, 0o600)
         return path
 
     # --- 3. the signed certificate ------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class Enrolment:
         if problem := check_certificate(certificate, ca, self.terminal_id, self.service.ctx.clock()):
             raise EnrolmentError(f"{source.name}: {problem}")
         key_file = self._key_for(certificate)
-        _write(self.files.cert_file, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
+        replace_file(self.files.cert_file, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
         if key_file != self.files.key_file:
             os.replace(key_file, self.files.key_file)
         return describe(certificate, self.files.cert_file)
@@ -170,15 +171,3 @@ def _public_key_of(key_file: Path) -> bytes | None:
     except (OSError, ValueError, TypeError):
         return None
     return public_key_der(key.public_key())
-
-
-def _write(path: Path, data: bytes, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)

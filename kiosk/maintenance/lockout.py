@@ -8,13 +8,13 @@ the failures counted in memory since the last write."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
+
+from kiosk.private_files import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +49,10 @@ class Lockout:
 
     def _save(self, failures: int, until: dt.datetime | None) -> None:
         data = {"failures": failures, "locked_until": until.isoformat(timespec="seconds") if until else None}
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
+            replace_file(self.path, json.dumps(data))
         except OSError as error:
             self._unsaved = (failures, until)
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
             log.warning("maintenance lock-out not written (%s): %d failures kept in memory", error, failures)
             return
         self._unsaved = None

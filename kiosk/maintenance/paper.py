@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.payments.journal import Journal, PaymentState
+from kiosk.private_files import replace_file
 
 PAPER_FILE = "receipt_paper.json"
 JOURNAL_COUNTED = "payment"  # ReceiptService's kind of cut that the journal records already
@@ -65,13 +65,8 @@ class PaperCounter:
             return None, 0
 
     def _save(self, refilled_at: dt.datetime | None, extra: int) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"refilled_at": refilled_at.isoformat(timespec="seconds") if refilled_at else None, "extra": extra}
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temporary, self.path)
+        replace_file(self.path, json.dumps(data))
 
     def level(self) -> PaperLevel:
         refilled_at, extra = self._load()

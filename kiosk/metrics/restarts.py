@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
+
+from kiosk.private_files import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,7 @@ class RestartCounter:
             return {}
 
     def _save(self, data: dict) -> None:
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(temporary, self.path)
+            replace_file(self.path, json.dumps(data))
         except OSError as error:  # a state directory that cannot be written is ctx.health's to report
             log.warning("cannot write %s: %s", self.path, error)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from kiosk.feesystem.api import FeeSystem
 from kiosk.payments.journal import SCHEMA_VERSION, Journal, describe, schema_problem, sequence_of
+from kiosk.private_files import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -173,19 +174,7 @@ class Watermark:
 
     def write(self, sequence: int, journal_no: str | None, at: dt.datetime) -> None:
         payload = json.dumps({"sequence": sequence, "journal_no": journal_no, "at": at.isoformat(timespec="seconds")})
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, payload.encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
-        directory = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)  # the rename itself is durable
-        finally:
-            os.close(directory)
+        replace_file(self.path, payload)
 
     def compare(self, journal: Journal) -> str | None:
         mark = self.read()
