@@ -55,8 +55,10 @@ from printers.escpos.driver import ReceiptPrinter
 from printers.escpos.errors import PrinterError
 from printers.escpos.status import PrinterStatus
 
-FUZZ = settings(max_examples=200, deadline=1000)
-SOME = settings(max_examples=80, deadline=2000)
+# No per-example deadline: on a loaded 2-core machine a pure parser was once starved past 1 s. A parser that hangs
+# is still caught, by the test's timeout (pytest-timeout).
+FUZZ = settings(max_examples=200, deadline=None)
+SOME = settings(max_examples=80, deadline=None)
 
 mutations = st.lists(
     st.one_of(

@@ -152,7 +152,8 @@ def test_paper_out_fires_for_that_terminal_alone_and_clears(tmp_path):
         wait_for(lambda: not paper_out_alerts(api), PAPER_OUT_SECONDS + 8, "the alert clears with paper back")
         # Over the whole run (however quickly each kiosk started): the alert only ever named the kiosk without paper,
         # whose paper Prometheus saw out, then ok again; the other's was never out.
-        window = f"start={started - 30:.0f}&end={time.time():.0f}&step=1"
+        # The end a little ahead of now: rounded down, it could fall before the scrape that cleared the alert.
+        window = f"start={started - 30:.0f}&end={time.time() + 2:.0f}&step=1"
         alerts = get_json(f"{api}/api/v1/query_range?query=ALERTS%7Balertname%3D%22KioskPaperOut%22%7D&{window}")
         assert {series["metric"]["terminal"] for series in alerts["data"]["result"]} == {OUT}
         paper = urllib.parse.quote('sifee_kiosk_paper{device="receipt_printer",state="out"}')
