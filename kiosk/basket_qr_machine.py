@@ -203,7 +203,7 @@ class BasketQrMachine:
         attempt = self.attempt
         if self.phase is not QrPhase.WAITING or attempt is None or attempt.opened is None:
             return  # not open yet, or closing, settling or done already: the outcome is on its way
-        self._show(QrView(QrPhase.CLOSING, self.view.qr_payload))
+        self._show(QrView(QrPhase.CLOSING, self.view.qr_payload, cancel_enabled=False))
         payments, basket = attempt.payments, attempt.opened.basket
 
         def close() -> QrOrderState:
