@@ -53,13 +53,14 @@ def basket_document(
         ),
         ("流水号", basket.basket_no),
     ]
-    # The basket's code: the first posted line's signed code (each line's own is listed above).
-    first = next((record.verification_code for _line, record in sorted(outcome.records, key=lambda p: p[0])), "")
+    # The basket's own code, signed by the fee system over the lines posted (each line's own is listed above).
+    # Without it (the fee system could not give it yet) the receipt has no QR: no line's code stands for the whole.
+    code = outcome.verification_code
     return ReceiptDocument(
         title=RECEIPT_TITLE,
         rows=rows,
-        qr_payload=verification_url(service.page_url, first) if first else None,
-        qr_caption=f"验证码 {first}" if first else None,
+        qr_payload=verification_url(service.page_url, code) if code else None,
+        qr_caption=f"验证码 {code}" if code else None,
         footer_lines=["一次支付，多人多项缴费", "请妥善保管本小票"],
         specimen=service.specimen,
     )

@@ -100,6 +100,7 @@ class DocumentKind(IntEnum):
     PAYMENT_SUMMARY = 3
     PAYMENT_DETAIL = 4
     QUERY_LIST = 5
+    BASKET = 6  # a household basket's one receipt (issue 22): number = the basket's order, name = the payer
 
     @property
     def official_name(self) -> str:
@@ -107,7 +108,7 @@ class DocumentKind(IntEnum):
 
     @classmethod
     def of(cls, value: str) -> DocumentKind:
-        """``"receipt"`` or a CertificateKind value (``"tax"``, ``"payment_summary"``...)."""
+        """``"receipt"``, ``"basket"`` or a CertificateKind value (``"tax"``, ``"payment_summary"``...)."""
         return cls[value.upper()]
 
 
@@ -117,6 +118,7 @@ _KIND_NAMES = {
     DocumentKind.PAYMENT_SUMMARY: "社会保险费缴费证明（汇总）",
     DocumentKind.PAYMENT_DETAIL: "社会保险费缴费证明（明细）",
     DocumentKind.QUERY_LIST: "缴费记录查询结果",
+    DocumentKind.BASKET: "家庭缴费凭证（一次支付多人多项）",
 }
 
 

@@ -216,6 +216,20 @@ class BasketQuote:
 
 
 @dataclass(frozen=True)
+class BasketSeal:
+    """A paid basket's own verification code (issue 22), signed by the fee system over what it posted: the
+    basket's order number, the payer (masked in the code), the lines posted (refused ones excluded), their total
+    and the day they were paid. The same basket always gets the same seal back."""
+
+    basket_id: str
+    payer_id_number: str
+    total_fen: int
+    lines: int
+    paid_on: dt.date
+    verification_code: str = ""
+
+
+@dataclass(frozen=True)
 class PaymentRecord:
     """A payment the fee system holds (posted), as the query and the certificates show it."""
 
@@ -270,6 +284,7 @@ class DocumentCheck:
     masked_name: str
     total_fen: int
     printed: int
+    lines: int = 0  # a basket's lines posted (kind "basket"); 0 for any other document
 
 
 class FeeSystem(Protocol):
@@ -330,6 +345,12 @@ class FeeSystem(Protocol):
     ) -> PaymentRecord:
         """Post one line of a paid basket, idempotently by its own key. AlreadyPaid when its period was paid
         meanwhile: on QR the channel then gives back that line's amount alone, in the refusal's transaction."""
+        ...
+
+    def seal_basket(self, idempotency_key: str, basket_id: str) -> BasketSeal:
+        """The basket's own signed code once every line has ended (posted, or refused as paid elsewhere);
+        ``idempotency_key`` is the basket's own (its lines' keys are it with ``-L<n>``). Idempotent. InvalidRequest
+        while a line is not yet posted; NotAllowed for a basket paid under another key (another terminal's)."""
         ...
 
     def payment_records(self, id_number: str, period: Period | None = None) -> list[PaymentRecord]: ...

@@ -38,6 +38,7 @@ from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
     BasketQuote,
+    BasketSeal,
     Bill,
     CertificateIssue,
     CertificateKind,
@@ -296,6 +297,9 @@ class HttpFeeSystem:
             pay_method=pay_method,
             channel_ref=channel_ref,
         )
+
+    def seal_basket(self, idempotency_key: str, basket_id: str) -> BasketSeal:
+        return self.call("seal_basket", idempotency_key=idempotency_key, basket_id=basket_id)
 
     def open_qr_orders(self) -> list[QrOrderStatus]:
         return self.call("open_qr_orders")

@@ -26,7 +26,7 @@ from kiosk.payments.journal import (
     check_transition,
 )
 
-BASKET_FIELDS = ("order_no", "channel_ref", "receipt_error", "note")
+BASKET_FIELDS = ("order_no", "channel_ref", "receipt_error", "note", "verification_code")
 LINE_FIELDS = ("order_no", "channel_ref", "payment_no", "receipt_error", "note")
 
 
@@ -45,6 +45,7 @@ class BasketEntry:
     note: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    verification_code: str | None = None  # the basket's own code, signed by the fee system (seal_basket)
 
     @property
     def finished(self) -> bool:
@@ -252,4 +253,5 @@ def _basket(row: sqlite3.Row) -> BasketEntry:
         note=row["note"],
         created_at=dt.datetime.fromisoformat(row["created_at"]),
         updated_at=dt.datetime.fromisoformat(row["updated_at"]),
+        verification_code=row["verification_code"],
     )

@@ -2,8 +2,9 @@
 
 basket and lines: created → order_opened → paid; then each line is posted on its own key (line posted), and a line
 the fee system refuses because its period was paid meanwhile is refunded alone by the channel, in the refusal's
-transaction (line refunded); the basket is posted once every line has ended, then receipt_printed → done (lines
-done). A timeout or cancel closes the order (order_closed, nothing taken) unless it was paid meanwhile.
+transaction (line refunded); the basket is posted once every line has ended, with its own code (the fee system's
+seal of the lines it posted, journaled with the posted state), then receipt_printed → done (lines done). A timeout
+or cancel closes the order (order_closed, nothing taken) unless it was paid meanwhile.
 Recovery (kiosk/payments/basket_recovery.py) finishes a basket stopped at any of these steps.
 """
 
@@ -17,6 +18,7 @@ from kiosk.feesystem.api import (
     AlreadyPaid,
     BasketQuote,
     FeeSystem,
+    FeeSystemError,
     InvalidRequest,
     NotAllowed,
     PaymentRecord,
@@ -29,6 +31,9 @@ from kiosk.payments.disk_reserve import DiskReserve
 from kiosk.payments.journal import Journal, PaymentState
 
 log = logging.getLogger(__name__)
+
+POSTED = (PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE)  # a line the fee system holds
+TRANSIENT = (TimeoutError, ConnectionError, OSError)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ class BasketOutcome:
     @property
     def paid_fen(self) -> int:
         return sum(record.amount_fen for _line, record in self.records)
+
+    @property
+    def verification_code(self) -> str | None:
+        """The basket's own signed code (its receipt's QR); None while the fee system has not given it."""
+        return self.basket.verification_code
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class BasketPayments:
         already is refunded alone. The basket is posted when every line has ended."""
         outcome = BasketOutcome(basket)
         for line in self.baskets.lines(basket.basket_no):
-            if line.state in (PaymentState.POSTED, PaymentState.RECEIPT_PRINTED, PaymentState.DONE):
+            if line.state in POSTED:
                 record = self.fee_system.find_payment(line.entry.idempotency_key)
                 if record is not None:
                     outcome.records.append((line.line_no, record))
@@ -138,9 +148,29 @@ class BasketPayments:
                 basket.basket_no,
                 PaymentState.POSTED,
                 note=f"{len(outcome.records)} line(s) posted, {len(outcome.refunded)} refunded",
+                verification_code=self.seal(basket) if outcome.records else None,
             )
         outcome.basket = basket
         return outcome
+
+    def seal(self, basket: BasketEntry) -> str | None:
+        """The basket's own code, signed by the fee system over the lines it posted (asked again while missing:
+        the same seal comes back). None when the fee system cannot give it now, or when its total is not the
+        journal's total of the lines posted: the payment stands, the receipt lists each line's own code."""
+        if basket.verification_code:
+            return basket.verification_code
+        try:
+            seal = self.fee_system.seal_basket(basket.idempotency_key, basket.basket_id)
+        except (FeeSystemError, *TRANSIENT) as error:
+            log.warning("basket %s: no basket code now (%s)", basket.basket_no, type(error).__name__)
+            return None
+        posted_fen = sum(line.entry.amount_fen for line in self.baskets.lines(basket.basket_no) if line.state in POSTED)
+        if seal.total_fen != posted_fen:
+            log.error(
+                "basket %s: the fee system sealed %d fen, %d posted", basket.basket_no, seal.total_fen, posted_fen
+            )
+            return None
+        return seal.verification_code or None
 
     def _post_line(self, basket: BasketEntry, line: BasketLineEntry, outcome: BasketOutcome) -> None:
         entry = line.entry
@@ -173,11 +203,18 @@ class BasketPayments:
             for line in self.baskets.lines(basket.basket_no)
             if line.state is PaymentState.POSTED
         }
+        # A code the posting could not get (the fee system was away) is asked for again, for a reprint.
+        code = self.seal(basket) if posted else basket.verification_code
         if error is None:
-            self.baskets.advance(basket.basket_no, PaymentState.RECEIPT_PRINTED)
+            self.baskets.advance(basket.basket_no, PaymentState.RECEIPT_PRINTED, verification_code=code)
             return self.baskets.advance(basket.basket_no, PaymentState.DONE, lines=posted)
         return self.baskets.advance(
-            basket.basket_no, PaymentState.DONE, lines=posted, line_fields={"receipt_error": error}, receipt_error=error
+            basket.basket_no,
+            PaymentState.DONE,
+            lines=posted,
+            line_fields={"receipt_error": error},
+            receipt_error=error,
+            verification_code=code,
         )
 
 

@@ -5,7 +5,8 @@ created (QR): the order may have been opened before the stop: the same key retur
 paid meanwhile, settled). created (card): the 0200 is journaled before it leaves, so none left: declined.
 order_opened: paid → post the lines; open → closed; refunded → refunded. paid / approved: post the lines not yet
 posted (each on its own key: a line posted before the stop is returned, never posted twice). posted: the receipt is
-not known printed: done, reprint from Query. A card basket with a line waiting for its refund message is left to
+not known printed: done, reprint from Query. Each way to done asks the fee system for the basket's own code (its
+seal) when the journal has none yet. A card basket with a line waiting for its refund message is left to
 the card path (kiosk/payments/basket_card.py).
 """
 
@@ -103,7 +104,11 @@ class BasketRecovery:
                 if line.state is PaymentState.POSTED
             }
             self.baskets.advance(
-                basket.basket_no, PaymentState.DONE, note="recovery: receipt was printed", lines=posted
+                basket.basket_no,
+                PaymentState.DONE,
+                note="recovery: receipt was printed",
+                lines=posted,
+                verification_code=self.payments.seal(basket) if posted else basket.verification_code,
             )
             steps.append("-> done")
         else:

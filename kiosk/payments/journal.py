@@ -88,7 +88,7 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.DECLINED: frozenset(),
 }
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE payments (
@@ -154,6 +154,10 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE payments ADD COLUMN basket_no TEXT REFERENCES baskets (basket_no);
     ALTER TABLE payments ADD COLUMN line_no INTEGER;
     CREATE INDEX payments_by_basket ON payments (basket_no, line_no) WHERE basket_no IS NOT NULL;
+    """,
+    # Issue 22: the basket's own signed code (the fee system's seal of its posted lines), for its receipt.
+    4: """
+    ALTER TABLE baskets ADD COLUMN verification_code TEXT;
     """,
 }
 UNFINISHED_STATES = tuple(state.value for state in PaymentState if state not in END_STATES)

@@ -17,12 +17,14 @@ from kiosk.feesystem.api import (
     AlreadyPaid,
     BasketLine,
     BasketQuote,
+    BasketSeal,
     FeeSystemError,
     Grade,
     HouseholdDue,
     IdempotencyConflict,
     InvalidRequest,
     LineRefusal,
+    NotAllowed,
     PaymentRecord,
     QrOrder,
     QrOrderState,
@@ -39,6 +41,7 @@ from parties.feesystem.store import FeeStore
 MAX_LINES = 10  # the issue's limit: one payer, one pay method, at most ten lines
 PAYING_APPS = ("alipay", "wechat", "unionpay")  # what can pay an aggregated code (云闪付 is UnionPay's app)
 RESIDENT_ITEMS = (InsuredItem.RESIDENT_PENSION, InsuredItem.RESIDENT_MEDICAL)
+_LINE_IDENTITY = ("id_number", "item", "period_start", "period_end", "amount_fen")  # a posting is of this line
 
 
 class Baskets:
@@ -218,6 +221,68 @@ class Baskets:
             if order is not None:
                 refused += f"; {quote['amount_fen']} fen refunded on order {order['order_no']}"
         raise AlreadyPaid(refused)
+
+    # --- the basket's own code ------------------------------------------------------------------------------
+
+    def seal(self, idempotency_key: str, basket_id: str) -> BasketSeal:
+        """What the basket's one receipt certifies, once every line has ended: the lines posted under the
+        basket's key (``<key>-L<n>``, refused lines excluded), their total and the first day one was paid. Kept
+        at the first call, so that the code stays the same and the verification page finds the basket."""
+        with self.store.transaction() as db:
+            basket = _basket(db, basket_id)
+            sealed = db.execute("SELECT * FROM basket_seals WHERE basket_id = ?", (basket_id,)).fetchone()
+            if sealed is None:
+                self._check_owner(db, idempotency_key, basket_id)
+                posted = self._posted_lines(db, idempotency_key, basket_id)
+                db.execute(
+                    "INSERT INTO basket_seals VALUES (?,?,?,?,?,?)",
+                    (
+                        basket_id,
+                        idempotency_key,
+                        sum(row["amount_fen"] for row in posted),
+                        len(posted),
+                        min(row["paid_at"] for row in posted)[:10],
+                        self.store.clock().isoformat(timespec="seconds"),
+                    ),
+                )
+                sealed = db.execute("SELECT * FROM basket_seals WHERE basket_id = ?", (basket_id,)).fetchone()
+            elif sealed["idempotency_key"] != idempotency_key:
+                raise NotAllowed(f"basket {basket_id} was paid under another key")
+        return BasketSeal(
+            basket_id,
+            basket["payer_id_number"],
+            sealed["total_fen"],
+            sealed["lines"],
+            dt.date.fromisoformat(sealed["paid_on"]),
+        )
+
+    @staticmethod
+    def _check_owner(db: sqlite3.Connection, idempotency_key: str, basket_id: str) -> None:
+        """A basket paid by QR belongs to the key that opened its order (a card basket to its lines' keys)."""
+        order = db.execute(
+            "SELECT idempotency_key FROM qr_orders WHERE quote_id = ? AND state = ?",
+            (basket_id, QrOrderState.PAID.value),
+        ).fetchone()
+        if order is not None and order["idempotency_key"] != idempotency_key:
+            raise NotAllowed(f"basket {basket_id} was paid under another key")
+
+    @staticmethod
+    def _posted_lines(db: sqlite3.Connection, idempotency_key: str, basket_id: str) -> list[sqlite3.Row]:
+        """The postings of the basket's lines under its key; InvalidRequest while a line is neither posted nor
+        held by another payment (refused), NotAllowed when no line was posted under this key."""
+        posted: list[sqlite3.Row] = []
+        for line in db.execute("SELECT * FROM basket_lines WHERE basket_id = ? ORDER BY line_no", (basket_id,)):
+            quote = quote_row(db, line["quote_id"])
+            own = db.execute(
+                "SELECT * FROM payments WHERE idempotency_key = ?", (f"{idempotency_key}-L{line['line_no']}",)
+            ).fetchone()
+            if own is not None and all(own[name] == quote[name] for name in _LINE_IDENTITY):
+                posted.append(own)
+            elif paid_by(db, quote) is None:
+                raise InvalidRequest(f"basket {basket_id}: line {line['line_no']} is not posted yet")
+        if not posted:
+            raise NotAllowed(f"basket {basket_id}: no line was posted under this key")
+        return posted
 
     @staticmethod
     def _check_money(

@@ -19,6 +19,7 @@ import sqlite3
 
 from kiosk.domain.names import mask_name
 from kiosk.feesystem.api import (
+    BasketSeal,
     CertificateIssue,
     CertificateKind,
     DocumentCheck,
@@ -128,6 +129,18 @@ class Certificates:
         )
         return dataclasses.replace(record, verification_code=code)
 
+    def signed_seal(self, seal: BasketSeal) -> BasketSeal:
+        """A basket's seal with its code (number: the basket's order; the person: the payer; the date: the day
+        its lines were paid)."""
+        code = self.signer.sign_code(
+            DocumentKind.BASKET,
+            seal.basket_id,
+            self._masked_name(seal.payer_id_number),
+            seal.total_fen,
+            seal.paid_on,
+        )
+        return dataclasses.replace(seal, verification_code=code)
+
     def number_specimen(self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]) -> CertificateIssue:
         """A sample certificate's number (样张, never stored or reused) with its signed code: the technician's A4
         test page (`kiosk cert sample`). Its code checks offline; the public page calls it not genuine, since no
@@ -190,6 +203,13 @@ class Certificates:
             ).fetchone()
             if row is not None:
                 return DocumentCheck(number, row["kind"], mask_name(row["name"]), row["total_fen"], row["printed"])
+            row = db.execute(
+                "SELECT s.total_fen, s.lines, p.name FROM basket_seals s JOIN baskets b USING (basket_id)"
+                " JOIN people p ON p.id_number = b.payer_id_number WHERE s.basket_id = ?",
+                (number,),
+            ).fetchone()
+            if row is not None:  # a basket's one receipt (issue 22), printed with its payment
+                return DocumentCheck(number, "basket", mask_name(row["name"]), row["total_fen"], 1, row["lines"])
             row = db.execute(
                 "SELECT pay.amount_fen, p.name, r.reprints FROM payments pay JOIN people p USING (id_number)"
                 " LEFT JOIN receipt_reprints r USING (payment_no) WHERE payment_no = ?",

@@ -29,6 +29,7 @@ from kiosk.domain.items import InsuredItem, PayMethod
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import (
     BasketQuote,
+    BasketSeal,
     Bill,
     CertificateIssue,
     CertificateKind,
@@ -196,6 +197,9 @@ class EmbeddedFeeSystem:
         return self.certificates.signed_record(
             self.baskets.post_line(idempotency_key, basket_id, line_no, pay_method, channel_ref)
         )
+
+    def seal_basket(self, idempotency_key: str, basket_id: str) -> BasketSeal:
+        return self.certificates.signed_seal(self.baskets.seal(idempotency_key, basket_id))
 
     # --- payments -----------------------------------------------------------------------------------------
 

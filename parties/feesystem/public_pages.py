@@ -5,11 +5,12 @@
   printed it, while its short-lived token is good.
 
 Plain HTML in Chinese, readable on a phone, no JavaScript (the Content-Security-Policy forbids scripts). A page
-shows only what the document's code carries and the print count: kind, number, masked name, amount in figures and
-in uppercase, issue date. Bad input (a malformed code, an oversized path or query, a traversal, an unknown document)
-gets a page in words with 400 or 404, never a traceback; every client address gets a bounded number of requests
-a minute (429 past it). These routes need no client certificate: the server dispatches ``GET`` requests for them
-here, whatever the API's transport asks of its callers.
+shows only what the document's code carries and the print count: kind, number, masked name, amount in figures and in
+uppercase, issue date (a basket's receipt: its number of lines instead of the print count). Bad input (a malformed
+code, an oversized path or query, a traversal, an unknown document) gets a page in words with 400 or 404, never a
+traceback; every client address gets a bounded number of requests a minute (429 past it). These routes need no
+client certificate: the server dispatches ``GET`` requests for them here, whatever the API's transport asks of its
+callers.
 """
 
 from __future__ import annotations
@@ -160,14 +161,16 @@ def _genuine(verified: VerifiedIssue) -> str:
     rows = [
         ("文书种类", kind.official_name),
         ("编号", claimed.number),
-        ("姓名", claimed.masked_name),
+        ("缴费人" if kind is DocumentKind.BASKET else "姓名", claimed.masked_name),
         ("金额", format_fen(claimed.total_fen)),
         ("金额（大写）", fen_to_chinese_uppercase(claimed.total_fen, prefix=True)),
         ("开具日期", f"{claimed.issued_on.year}年{claimed.issued_on.month}月{claimed.issued_on.day}日")
         if claimed.issued_on
         else ("开具日期", "—"),
     ]
-    if kind is DocumentKind.RECEIPT:  # printed with the payment; the kiosk tells the fee system of each 补打
+    if kind is DocumentKind.BASKET:  # one receipt for the lines posted (refunded lines are not in its total)
+        rows.append(("缴费项数", f"{issued.lines} 项"))
+    elif kind is DocumentKind.RECEIPT:  # printed with the payment; the kiosk tells the fee system of each 补打
         rows.append(("补打", f"已补打 {issued.printed - 1} 次" if issued.printed > 1 else "未补打"))
     else:
         rows.append(("打印次数", _print_count(issued.printed)))

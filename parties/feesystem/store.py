@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS baskets (
 CREATE TABLE IF NOT EXISTS basket_lines (
     basket_id TEXT NOT NULL REFERENCES baskets (basket_id), line_no INTEGER NOT NULL, quote_id TEXT NOT NULL,
     refunded_at TEXT, PRIMARY KEY (basket_id, line_no));
+CREATE TABLE IF NOT EXISTS basket_seals (
+    basket_id TEXT PRIMARY KEY REFERENCES baskets (basket_id), idempotency_key TEXT NOT NULL,
+    total_fen INTEGER NOT NULL, lines INTEGER NOT NULL, paid_on TEXT NOT NULL, sealed_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS qr_order_extras (
     order_no TEXT PRIMARY KEY, paid_with TEXT, refunded_fen INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS certificates (
