@@ -13,6 +13,7 @@ from kiosk.domain.money import format_fen
 from kiosk.feesystem.api import MedicalItem, Quote
 from kiosk.flow import FlowEvent, Step
 from screens.base import CHOSEN_WORD, ButtonRow, Screen, fee_error_text, translate
+from screens.basket_add import add_to_basket_button, basket_refusal
 from screens.flexible import FlexibleBaseScreen, FlexiblePeriodScreen
 from screens.pay_method import PayMethodScreen
 from screens.widgets import busy_bar, button, label
@@ -75,7 +76,8 @@ class MedicalBaseScreen(FlexibleBaseScreen):
 
 
 class MedicalItemsScreen(Screen):
-    """Tick what to pay (basic medical is required), see the fee system's amount, confirm."""
+    """Tick what to pay (basic medical is required), see the fee system's amount, confirm; or add the priced
+    months to the household basket and pay them later with other items (issue 22)."""
 
     step = Step.MED_ITEMS
 
@@ -92,7 +94,9 @@ class MedicalItemsScreen(Screen):
         self.layout_.addWidget(self.error)
         self.confirm = button(self.tr("Confirm and pay"), "primary", "confirm_items")
         self.confirm.clicked.connect(self.confirmed)
-        self.row(self.confirm)
+        self.add_to_basket = add_to_basket_button(self)
+        self.add_to_basket.clicked.connect(self.into_basket)
+        self.row(self.confirm, self.add_to_basket)
         self.layout_.addStretch(2)
         self.buttons: dict[str, QPushButton] = {}
         self.quote: Quote | None = None
@@ -131,7 +135,8 @@ class MedicalItemsScreen(Screen):
         serious = self.buttons["serious_illness"].isChecked() if "serious_illness" in self.buttons else True
         subject, item, period, base = session.subject, session.item, session.period, session.base_fen
         self.quote = None
-        self.confirm.setEnabled(False)
+        self.enable_choices(False)
+        self.error.setVisible(False)
         self.busy.setVisible(True)
         self.ctx.tasks.run(
             lambda: self.ctx.fee_system.quote_flexible(subject.id_number, item, period, base, serious),
@@ -145,7 +150,12 @@ class MedicalItemsScreen(Screen):
         self.amount.setText(
             self.tr("{months} months: {amount}").format(months=quote.months, amount=format_fen(quote.amount_fen))
         )
-        self.confirm.setEnabled(True)
+        self.enable_choices(True)
+
+    def enable_choices(self, on: bool) -> None:
+        """Pay now or into the basket: both only on the fee system's amount for the ticks shown."""
+        self.confirm.setEnabled(on)
+        self.add_to_basket.setEnabled(on)
 
     def failed(self, error: Exception) -> None:
         self.busy.setVisible(False)
@@ -154,10 +164,21 @@ class MedicalItemsScreen(Screen):
 
     def confirmed(self) -> None:
         self.ctx.session.quote = self.quote
-        self.confirm.setEnabled(False)
+        self.enable_choices(False)
         self.busy.setVisible(True)
         self.ctx.tasks.run(self.ctx.receipts.readiness, on_done=self.printer_checked, on_failed=self.printer_checked)
 
     def printer_checked(self, readiness) -> None:
         self.busy.setVisible(False)
         self.fire(pay_event(self.ctx.session, readiness))
+
+    def into_basket(self) -> None:
+        subject = self.ctx.session.subject
+        if self.quote is None or subject is None:
+            return
+        problem = basket_refusal(self.ctx.session, self.quote, subject.name)
+        if problem:
+            self.error.setText(problem)
+            self.error.setVisible(True)
+            return
+        self.fire(FlowEvent.ADD_TO_BASKET)
