@@ -24,6 +24,7 @@ from app.harness.browser import BrowserUnavailable, PhoneBrowser
 from app.harness.failure import StepFailed
 from app.harness.gui_driver import POLL_MS, KioskGuiDriver, plain
 from app.harness.maintenance_steps import MaintenanceSteps
+from app.harness.other_channel import ElsewhereRequest, OtherChannelError, pay_elsewhere
 from app.harness.scenario import Scenario, ScenarioError, ScenarioStep, load_scenario
 from app.harness.sim_panel import show_simulator_panel
 from app.harness.supervisor import SimulatorSupervisor, SupervisorOptions, own_pcscd_unavailable
@@ -32,6 +33,7 @@ from drivers.base import DeviceKind
 from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_config
 from kiosk.devices import BANK_HOST
 from kiosk.domain.idnumber import mask_id_number
+from kiosk.feesystem.api import FeeSystemError
 
 __all__ = ["ScenarioReport", "ScenarioRunner", "StepFailed", "run_scenario_file"]
 
@@ -92,6 +94,7 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         self.bank_ledger_before = len(bank.ledger()) if bank is not None else 0
         self.bank_balances_before = {a.pan: a.balance_fen for a in bank.accounts()} if bank is not None else {}
         self.phone = PhoneBrowser()  # Chromium, started by the first verify_receipt step
+        self.paid_order: str | None = None  # the QR order the last pay_qr step paid (expect_qr_order)
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -243,10 +246,22 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         """The citizen's phone (Alipay or WeChat) pays the open order; a phone of the other channel cannot."""
         self._wait_open_order(step)
         try:
-            self.bench.pay_open_order(method)
+            self.paid_order = self.bench.pay_open_order(method)
         except BenchError as error:
             raise StepFailed(f"an open order payable with {method}", str(error)) from None
         self.pump(POLL_MS)
+
+    def do_paid_elsewhere(self, table: dict[str, Any], step: ScenarioStep) -> None:
+        """The fee system books ``person``'s (or ``id_number``'s) ``item`` of ``year``, or ``bill``, as paid at a
+        bank counter meanwhile (app/harness/other_channel.py): a kiosk line of that period is then refused."""
+        who = table.get("person") or table.get("id_number")
+        if not who:
+            raise StepFailed("paid_elsewhere names a person (demo key) or an id_number")
+        try:
+            request = ElsewhereRequest.parse(self._id_number(str(who)), table)
+            pay_elsewhere(self.bench.fee_backend, request)
+        except (OtherChannelError, FeeSystemError) as error:
+            raise StepFailed("the fee system books the period as paid elsewhere", str(error)) from None
 
     def do_abandon_qr(self, flag: bool, step: ScenarioStep) -> None:
         """The citizen looks at the code and walks away: the order stays open and unpaid."""
@@ -409,6 +424,30 @@ class ScenarioRunner(KioskGuiDriver, MaintenanceSteps):
         orders = self.bench.open_orders()
         if len(orders) != count:
             raise StepFailed(f"{count} open QR order(s)", f"{len(orders)}")
+
+    def do_expect_qr_order(self, expected: dict[str, Any], step: ScenarioStep) -> None:
+        """The order the last ``pay_qr`` paid, as the channel keeps it: ``state`` (paid, refunded, ...),
+        ``amount_fen``, ``refunded_fen`` (given back in part, a basket's refused line), ``paid_with`` (the app)."""
+        unknown = set(expected) - {"state", "amount_fen", "refunded_fen", "paid_with"}
+        if unknown:
+            raise StepFailed(f"expect_qr_order keys state, amount_fen, refunded_fen, paid_with; not {sorted(unknown)}")
+        order_no = self.paid_order
+        if order_no is None:
+            raise StepFailed("a QR order paid by an earlier pay_qr step", "none was paid in this run")
+
+        def actual() -> dict[str, Any]:
+            status = self.bench.fee_backend.qr_order_status(order_no)
+            values = {
+                "state": status.state.value,
+                "amount_fen": status.amount_fen,
+                "refunded_fen": status.refunded_fen,
+                "paid_with": status.paid_with,
+            }
+            return {key: values[key] for key in expected}
+
+        # The kiosk posts the lines (and the channel refunds a refused one) from its worker: give it the step's time.
+        if not self.wait_until(lambda: actual() == expected, self.within(step)):
+            raise StepFailed(f"the QR order {order_no} shows {expected}", f"{actual()}")
 
     def do_expect_bank(self, expected: dict[str, Any], step: ScenarioStep) -> None:
         """The bank host's books: ``account`` (name or PAN) with ``balance_fen`` or ``debited_fen`` (taken from

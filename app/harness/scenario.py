@@ -61,6 +61,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "bank_host": TEXT,
     "bankcard_fault": TEXT,
     "settle": FLAG,
+    "paid_elsewhere": TABLE,  # the fee system books a period as paid at another channel meanwhile (issue 22)
     # the screen
     "tap": TEXT,
     "tap_text": TEXT,
@@ -82,6 +83,7 @@ ACTIONS: dict[str, tuple[type, ...]] = {
     "expect_no_fee_record": TEXT,
     "expect_amount": (int,),
     "expect_open_orders": (int,),
+    "expect_qr_order": TABLE,  # the order the last pay_qr paid: state, amount_fen, refunded_fen, paid_with
     "expect_session_wiped": FLAG,
     "expect_bank": TABLE,
     "expect_settlement": TABLE,
