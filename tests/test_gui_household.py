@@ -10,6 +10,7 @@ from kiosk.feesystem.api import HouseholdDue
 from kiosk.flow import Step
 from kiosk_driving import Driver
 from screens.household import ROWS_PER_PAGE
+from test_gui_basket import add_own
 
 
 def big_household(real: list[HouseholdDue]) -> list[HouseholdDue]:
@@ -31,13 +32,7 @@ def test_a_household_of_more_than_one_page_is_paged_and_a_row_of_the_second_page
     monkeypatch.setattr(fee_system, "household_dues", lambda payer, today: big_household(real_dues(payer, today)))
     driver.login("household")
     driver.wait_for(Step.ITEMS)
-    driver.tap("resident_pension")
-    driver.tap("year_2026")
-    driver.tap("alipay")
-    driver.wait_for(Step.GRADE)
-    driver.tap("grade_G01")
-    driver.tap("add_to_basket")
-    driver.wait_for(Step.BASKET)
+    add_own(driver, "resident_pension", 2026)
     driver.tap("basket_household")
     driver.wait_for(Step.HOUSEHOLD)
     driver.wait_for_text("第 1 页，共 2 页")
