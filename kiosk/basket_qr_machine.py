@@ -43,6 +43,7 @@ class BasketEnding(StrEnum):
     NO_ROOM = "no_room"  # the journal's disk is short: nothing opened, no money taken
     NOT_OPENED = "not_opened"  # the order could not be opened: no money taken
     CANCELLED = "cancelled"  # closed unpaid (cancel, the code's time up): no money taken
+    GIVEN_BACK = "given_back"  # paid only after the close: the channel gave it all back at once
     CLOSE_FAILED = "close_failed"  # the close itself failed: the fee system's words
     NOT_SETTLED = "not_settled"  # paid, but not recorded now: recovery finishes it ("recorded shortly")
 
@@ -219,6 +220,8 @@ class BasketQrMachine:
             return
         if state is QrOrderState.PAID:  # paid while it was being closed: the money is settled as any payment
             self._settle()
+        elif state is QrOrderState.REFUNDED:  # the phone paid the closed order: not "nothing was taken"
+            self._end(QrPhase.DONE, BasketQrFinish(BasketEnding.GIVEN_BACK))
         else:
             self._end(QrPhase.DONE, BasketQrFinish(BasketEnding.CANCELLED))
 

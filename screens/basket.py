@@ -314,6 +314,10 @@ class BasketQrScreen(Screen):
             return fee_error_text(error) + "\n" + self.tr("No money was taken.")
         if finish.ending is BasketEnding.CLOSE_FAILED and error is not None:
             return fee_error_text(error)
+        if finish.ending is BasketEnding.GIVEN_BACK:
+            return self.tr(
+                "The payment arrived after the code was closed, so it was not recorded. It has been returned to you."
+            )
         if finish.ending is BasketEnding.NOT_SETTLED:
             return self.tr("Your payment was received and will be recorded shortly. Please keep your phone's record.")
         return self.tr("The payment was cancelled. No money was taken.")
@@ -341,6 +345,9 @@ class BasketDoneScreen(Screen):
         self.row(self.done)
 
     def voice_prompt(self) -> str:
+        outcome = self.ctx.session.basket_outcome
+        if isinstance(outcome, str) and outcome:  # no payment: what became of the money, aloud as on screen
+            return outcome
         return self.tr("The payment has ended. Please check which items were paid.")
 
     def on_enter(self) -> None:

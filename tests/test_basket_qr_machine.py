@@ -181,6 +181,17 @@ def test_paid_while_cancelling_is_settled(rig: Rig) -> None:
     assert rig.session.basket_outcome.paid_fen == rig.session.basket_quote.total_fen
 
 
+def test_paid_after_the_close_is_given_back_and_said_so(rig: Rig) -> None:
+    order_no = rig.open()
+    rig.machine.cancel()
+    # Before the close's answer comes: the order closes, then the phone pays it and the channel gives it back.
+    rig.fee_system.close_qr_order(order_no)  # type: ignore[attr-defined]
+    rig.fee_system.simulate_qr_payment(order_no, "alipay")  # type: ignore[attr-defined]
+    rig.runner.run("close")
+    assert rig.finish.ending is BasketEnding.GIVEN_BACK and rig.machine.phase is QrPhase.DONE  # not "nothing taken"
+    assert journal_state(rig) is PaymentState.REFUNDED and rig.fee_system.payment_records(PAYER) == []  # type: ignore[attr-defined]
+
+
 def test_the_codes_time_up_closes_the_order(rig: Rig) -> None:
     assert rig.machine.countdown_expired() is False  # before the code is shown: the usual "still there?"
     rig.open()

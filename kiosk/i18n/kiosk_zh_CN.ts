@@ -75,12 +75,12 @@
 <context>
     <name>BasketCardScreen</name>
     <message>
-        <location filename="../../screens/basket_card.py" line="30"/>
+        <location filename="../../screens/basket_card.py" line="33"/>
         <source>{count} item(s) in one payment</source>
         <translation>共 {count} 项，一次支付</translation>
     </message>
     <message>
-        <location filename="../../screens/basket_card.py" line="38"/>
+        <location filename="../../screens/basket_card.py" line="44"/>
         <source>Your payment was received and will be recorded shortly.</source>
         <translation>已收到您的付款，稍后将完成登记。</translation>
     </message>
@@ -88,37 +88,37 @@
 <context>
     <name>BasketDoneScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="366"/>
+        <location filename="../../screens/basket.py" line="343"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="371"/>
+        <location filename="../../screens/basket.py" line="351"/>
         <source>The payment has ended. Please check which items were paid.</source>
         <translation>支付已结束，请核对已缴费的项目。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="384"/>
+        <location filename="../../screens/basket.py" line="364"/>
         <source>Paid: {amount}</source>
         <translation>已缴费：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="387"/>
+        <location filename="../../screens/basket.py" line="367"/>
         <source>{name}  {item}  {period}  {amount}</source>
         <translation>{name}  {item}  {period}  {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="397"/>
+        <location filename="../../screens/basket.py" line="377"/>
         <source>Item {n} had already been paid: its {amount} is being returned to you.</source>
         <translation>第{n}项已由他处缴纳，该项{amount}正在原路退回。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="406"/>
+        <location filename="../../screens/basket.py" line="386"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="408"/>
+        <location filename="../../screens/basket.py" line="388"/>
         <source>The receipt could not be printed. You can reprint it from Query.</source>
         <translation>小票未能打印，可在“缴费信息查询”中补打。</translation>
     </message>
@@ -126,62 +126,67 @@
 <context>
     <name>BasketQrScreen</name>
     <message>
-        <location filename="../../screens/basket.py" line="209"/>
+        <location filename="../../screens/basket.py" line="216"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="221"/>
+        <location filename="../../screens/basket.py" line="248"/>
         <source>Scan the code with Alipay, WeChat Pay or UnionPay QuickPass.</source>
         <translation>请使用支付宝、微信或云闪付扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="235"/>
+        <location filename="../../screens/basket.py" line="254"/>
         <source>Scan with Alipay, WeChat Pay or UnionPay QuickPass</source>
         <translation>请使用支付宝、微信或云闪付扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="237"/>
+        <location filename="../../screens/basket.py" line="256"/>
         <source>Scan with {app}</source>
         <translation>请使用{app}扫码</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="239"/>
+        <location filename="../../screens/basket.py" line="258"/>
         <source>Total: {amount}</source>
         <translation>合计：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="240"/>
+        <location filename="../../screens/basket.py" line="283"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付二维码…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="242"/>
+        <location filename="../../screens/basket.py" line="312"/>
         <source>The kiosk cannot take payments now. No money was taken.</source>
         <translation>本机暂不能收款，未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="251"/>
+        <location filename="../../screens/basket.py" line="284"/>
         <source>Waiting for the payment…</source>
         <translation>等待支付…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="257"/>
+        <location filename="../../screens/basket.py" line="314"/>
         <source>No money was taken.</source>
         <translation>未扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="279"/>
+        <location filename="../../screens/basket.py" line="285"/>
         <source>Paid. Recording the payment…</source>
         <translation>已支付，正在登记缴费…</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="303"/>
+        <location filename="../../screens/basket.py" line="319"/>
+        <source>The payment arrived after the code was closed, so it was not recorded. It has been returned to you.</source>
+        <translation>付款在二维码关闭后才到账，本次缴费未入账，款项已原路退回给您。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/basket.py" line="322"/>
         <source>Your payment was received and will be recorded shortly. Please keep your phone&apos;s record.</source>
         <translation>已收到您的付款，稍后将完成登记。请保留手机上的支付记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="320"/>
+        <location filename="../../screens/basket.py" line="323"/>
         <source>The payment was cancelled. No money was taken.</source>
         <translation>支付已取消，未扣款。</translation>
     </message>
@@ -204,37 +209,37 @@
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="78"/>
+        <location filename="../../screens/basket.py" line="91"/>
         <source>Check the items to pay, then choose how to pay.</source>
         <translation>请核对待缴项目，然后选择支付方式。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="96"/>
+        <location filename="../../screens/basket.py" line="79"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="105"/>
+        <location filename="../../screens/basket.py" line="109"/>
         <source>{count} item(s), total {amount}</source>
         <translation>共 {count} 项，合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="113"/>
+        <location filename="../../screens/basket.py" line="117"/>
         <source>The basket is full: at most 10 items can be paid at once.</source>
         <translation>待缴清单已满：一次最多缴纳10项。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="117"/>
+        <location filename="../../screens/basket.py" line="121"/>
         <source>{n}. {name}  {item}  {period}  {amount}</source>
         <translation>{n}. {name}  {item}  {period}  {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="160"/>
+        <location filename="../../screens/basket.py" line="164"/>
         <source>Item {n} cannot be paid: {why}.</source>
         <translation>第{n}项不能缴纳：{why}。</translation>
     </message>
     <message>
-        <location filename="../../screens/basket.py" line="165"/>
+        <location filename="../../screens/basket.py" line="169"/>
         <source>Remove it to pay the others. No money was taken.</source>
         <translation>请移除该项后缴纳其他项目。未扣款。</translation>
     </message>
@@ -290,77 +295,77 @@
 <context>
     <name>CardPayScreen</name>
     <message>
-        <location filename="../../screens/card_pay.py" line="53"/>
+        <location filename="../../screens/card_pay.py" line="56"/>
         <source>Cancel payment</source>
         <translation>取消支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="84"/>
+        <location filename="../../screens/card_pay.py" line="87"/>
         <source>Please insert your bank card, chip first, then enter your PIN on the PIN pad.</source>
         <translation>请插入银行卡（芯片朝前），然后在密码键盘上输入密码。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="92"/>
+        <location filename="../../screens/card_pay.py" line="95"/>
         <source>Pay by bank card</source>
         <translation>刷卡支付</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="150"/>
+        <location filename="../../screens/card_pay.py" line="153"/>
         <source>Card payment is not available on this kiosk now. No money was taken.</source>
         <translation>本终端暂时无法刷卡支付，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="114"/>
+        <location filename="../../screens/card_pay.py" line="117"/>
         <source>Getting ready, please wait...</source>
         <translation>正在准备，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="115"/>
+        <location filename="../../screens/card_pay.py" line="118"/>
         <source>Please insert your bank card into the card slot, chip first.</source>
         <translation>请将银行卡插入插卡口（芯片朝前）。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="116"/>
+        <location filename="../../screens/card_pay.py" line="119"/>
         <source>Reading your card...</source>
         <translation>正在读取银行卡……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="152"/>
+        <location filename="../../screens/card_pay.py" line="155"/>
         <source>The bank card was taken out. No money was taken.</source>
         <translation>银行卡已拔出，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="127"/>
+        <location filename="../../screens/card_pay.py" line="130"/>
         <source>PIN: {stars}</source>
         <translation>密码：{stars}</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="117"/>
+        <location filename="../../screens/card_pay.py" line="120"/>
         <source>Please enter your PIN on the PIN pad and press Enter.</source>
         <translation>请在密码键盘上输入密码，并按“确认”键。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="118"/>
+        <location filename="../../screens/card_pay.py" line="121"/>
         <source>Processing with your bank, please wait...</source>
         <translation>正在与银行交易，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="129"/>
+        <location filename="../../screens/card_pay.py" line="132"/>
         <source>Wrong PIN. Please enter it again.</source>
         <translation>密码错误，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="157"/>
+        <location filename="../../screens/card_pay.py" line="160"/>
         <source>The payment could not be completed. Please ask staff for help: they can see whether money was taken from your card.</source>
         <translation>本次支付未能完成。请联系工作人员，他们可以查询您的银行卡是否被扣款。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="160"/>
+        <location filename="../../screens/card_pay.py" line="163"/>
         <source>The card payment could not be made. No money was taken.</source>
         <translation>刷卡支付未能完成，本次未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/card_pay.py" line="164"/>
+        <location filename="../../screens/card_pay.py" line="167"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
@@ -368,23 +373,23 @@
 <context>
     <name>CertificateDoneScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="606"/>
-        <location filename="../../screens/certificates.py" line="630"/>
+        <location filename="../../screens/certificates.py" line="609"/>
+        <location filename="../../screens/certificates.py" line="633"/>
         <source>Printed. Please take your certificate.</source>
         <translation>打印成功，请取走您的证明。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="607"/>
+        <location filename="../../screens/certificates.py" line="610"/>
         <source>It is in the tray below the screen.</source>
         <translation>证明在屏幕下方的出纸口。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="611"/>
+        <location filename="../../screens/certificates.py" line="614"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="613"/>
+        <location filename="../../screens/certificates.py" line="616"/>
         <source>Another certificate</source>
         <translation>再开具一份证明</translation>
     </message>
@@ -424,17 +429,17 @@
 <context>
     <name>CertificatePreviewScreen</name>
     <message>
-        <location filename="../../screens/certificates.py" line="474"/>
+        <location filename="../../screens/certificates.py" line="479"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="491"/>
+        <location filename="../../screens/certificates.py" line="494"/>
         <source>Please check your certificate, then press print.</source>
         <translation>请核对证明信息，确认无误后点击打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="469"/>
+        <location filename="../../screens/certificates.py" line="474"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
@@ -449,37 +454,37 @@
         <translation>▼ 下移</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="472"/>
+        <location filename="../../screens/certificates.py" line="477"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="504"/>
+        <location filename="../../screens/certificates.py" line="507"/>
         <source>This certificate was printed before: this print is marked 补打 (reprint).</source>
         <translation>这些记录已开具过证明，本次打印为补打。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="512"/>
+        <location filename="../../screens/certificates.py" line="515"/>
         <source>Please check your certificate. Number: {number}, {pages} pages.</source>
         <translation>请核对您的证明。编号：{number}，共 {pages} 页。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="537"/>
+        <location filename="../../screens/certificates.py" line="540"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="540"/>
+        <location filename="../../screens/certificates.py" line="543"/>
         <source>Size {percent}%</source>
         <translation>大小 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="572"/>
+        <location filename="../../screens/certificates.py" line="575"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>证明打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/certificates.py" line="579"/>
+        <location filename="../../screens/certificates.py" line="582"/>
         <source>Printing... please wait.</source>
         <translation>正在打印，请稍候……</translation>
     </message>
@@ -487,17 +492,17 @@
 <context>
     <name>CheckoutMethodScreen</name>
     <message>
-        <location filename="../../screens/pay_method.py" line="19"/>
+        <location filename="../../screens/pay_method.py" line="20"/>
         <source>Total: {amount}</source>
         <translation>合计：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="20"/>
+        <location filename="../../screens/pay_method.py" line="21"/>
         <source>Please check the payment, then choose how to pay</source>
         <translation>请核对缴费信息，然后选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="21"/>
+        <location filename="../../screens/pay_method.py" line="22"/>
         <source>Please check what you pay and the total, then choose Alipay, bank card or WeChat Pay.</source>
         <translation>请核对缴费信息和合计金额，然后选择支付宝、刷卡支付或微信支付。</translation>
     </message>
@@ -1138,22 +1143,22 @@
 <context>
     <name>Household</name>
     <message>
-        <location filename="../../screens/household.py" line="19"/>
+        <location filename="../../screens/household.py" line="21"/>
         <source>spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="20"/>
+        <location filename="../../screens/household.py" line="22"/>
         <source>parent</source>
         <translation>父母</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="21"/>
+        <location filename="../../screens/household.py" line="23"/>
         <source>child</source>
         <translation>子女</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="22"/>
+        <location filename="../../screens/household.py" line="24"/>
         <source>self</source>
         <translation>本人</translation>
     </message>
@@ -1161,37 +1166,37 @@
 <context>
     <name>HouseholdScreen</name>
     <message>
-        <location filename="../../screens/household.py" line="31"/>
+        <location filename="../../screens/household.py" line="41"/>
         <source>Your household: tap an item to add it</source>
         <translation>家庭成员：点击项目加入待缴清单</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="41"/>
+        <location filename="../../screens/household.py" line="53"/>
         <source>Back to the basket</source>
         <translation>返回待缴清单</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="47"/>
+        <location filename="../../screens/household.py" line="61"/>
         <source>Tap the items you want to pay for your family.</source>
         <translation>请点击要为家人缴纳的项目。</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="79"/>
+        <location filename="../../screens/household.py" line="96"/>
         <source>The fee system lists no family member with anything to pay now.</source>
         <translation>暂无家庭成员有待缴项目。</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="84"/>
+        <location filename="../../screens/household.py" line="112"/>
         <source>{name} ({relation})</source>
         <translation>{name}（{relation}）</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="89"/>
+        <location filename="../../screens/household.py" line="117"/>
         <source>{item}, {period}: {amount}</source>
         <translation>{item}，{period}：{amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/household.py" line="106"/>
+        <location filename="../../screens/household.py" line="134"/>
         <source>The basket is full: at most 10 items can be paid at once.</source>
         <translation>待缴清单已满：一次最多缴纳10项。</translation>
     </message>
@@ -1436,27 +1441,27 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalBindingScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="27"/>
+        <location filename="../../screens/medical.py" line="28"/>
         <source>Please confirm your medical insurance</source>
         <translation>请确认医疗保险险种绑定信息</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="32"/>
+        <location filename="../../screens/medical.py" line="33"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="38"/>
+        <location filename="../../screens/medical.py" line="39"/>
         <source>Please check the insurance you are registered for, then confirm.</source>
         <translation>请核对您的医疗保险险种绑定信息，然后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="43"/>
+        <location filename="../../screens/medical.py" line="44"/>
         <source>Looking up your insurance...</source>
         <translation>正在查询险种绑定信息……</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="54"/>
+        <location filename="../../screens/medical.py" line="55"/>
         <source>You are registered for:</source>
         <translation>您已参保的险种：</translation>
     </message>
@@ -1464,41 +1469,41 @@ or insert your social security card into the card slot.</source>
 <context>
     <name>MedicalItemsScreen</name>
     <message>
-        <location filename="../../screens/medical.py" line="85"/>
+        <location filename="../../screens/medical.py" line="87"/>
         <source>Please choose the insurance items to pay</source>
         <translation>请选择缴费险种</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="93"/>
+        <location filename="../../screens/medical.py" line="95"/>
         <source>Confirm and pay</source>
         <translation>确认缴费</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="101"/>
+        <location filename="../../screens/medical.py" line="105"/>
         <source>Please choose the insurance items, check the amount, then confirm.</source>
         <translation>请选择缴费险种，核对金额后点击确认。</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="122"/>
+        <location filename="../../screens/medical.py" line="126"/>
         <source>{name}
 {rate}% of the base</source>
         <translation>{name}
 按缴费基数的 {rate}%</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="124"/>
+        <location filename="../../screens/medical.py" line="128"/>
         <source>{name}
 {amount} a month</source>
         <translation>{name}
 每月 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="126"/>
+        <location filename="../../screens/medical.py" line="130"/>
         <source> (required)</source>
         <translation>（必缴）</translation>
     </message>
     <message>
-        <location filename="../../screens/medical.py" line="146"/>
+        <location filename="../../screens/medical.py" line="151"/>
         <source>{months} months: {amount}</source>
         <translation>{months} 个月，应缴金额：{amount}</translation>
     </message>
@@ -1596,30 +1601,30 @@ for someone else</source>
 <context>
     <name>PayMethodScreen</name>
     <message>
-        <location filename="../../screens/pay_method.py" line="18"/>
+        <location filename="../../screens/pay_method.py" line="19"/>
         <source>Third-party payment
 (Alipay)</source>
         <translation>第三方支付（支付宝）</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="35"/>
+        <location filename="../../screens/pay_method.py" line="36"/>
         <source>Please choose how to pay</source>
         <translation>请选择缴费方式</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="58"/>
+        <location filename="../../screens/pay_method.py" line="59"/>
         <source>Please choose Alipay, bank card or WeChat Pay.</source>
         <translation>请选择支付宝、刷卡支付或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="93"/>
+        <location filename="../../screens/pay_method.py" line="94"/>
         <source>Bank card payment cannot be used now: the bank card reader is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>银行卡读卡器暂时无法使用，现在不能刷卡支付，未扣取任何费用。
 请选择支付宝或微信支付。</translation>
     </message>
     <message>
-        <location filename="../../screens/pay_method.py" line="98"/>
+        <location filename="../../screens/pay_method.py" line="99"/>
         <source>Bank card payment cannot be used now: the PIN pad is not working. No money was taken.
 Please choose Alipay or WeChat Pay.</source>
         <translation>密码键盘暂时无法使用，现在不能刷卡支付，未扣取任何费用。
@@ -2201,74 +2206,74 @@ Please choose Alipay or WeChat Pay.</source>
         <translation>缴费成功。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="138"/>
+        <location filename="../../screens/result.py" line="141"/>
         <source>{item}, {period}
 Tax voucher number: {number}</source>
         <translation>{item}&#x3000;{period}
 电子税票号码：{number}</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="143"/>
+        <location filename="../../screens/result.py" line="146"/>
         <source>Please take your receipt.</source>
         <translation>请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="144"/>
+        <location filename="../../screens/result.py" line="147"/>
         <source>Payment successful. Please take your receipt.</source>
         <translation>缴费成功，请取走您的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="148"/>
+        <location filename="../../screens/result.py" line="151"/>
         <source>The receipt could not be printed. Your payment is recorded; you can reprint the receipt later under Payment records.</source>
         <translation>缴费小票未能打印。您的缴费已成功入库，可稍后在“社保缴费信息查询”中补打小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="152"/>
+        <location filename="../../screens/result.py" line="155"/>
         <source>Payment successful. The receipt could not be printed.</source>
         <translation>缴费成功，缴费小票未能打印。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="159"/>
+        <location filename="../../screens/result.py" line="162"/>
         <source>Payment returned</source>
         <translation>款项已退回</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="161"/>
+        <location filename="../../screens/result.py" line="164"/>
         <source>Payment timed out</source>
         <translation>支付超时</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="163"/>
+        <location filename="../../screens/result.py" line="166"/>
         <source>Payment cancelled</source>
         <translation>支付已取消</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="165"/>
+        <location filename="../../screens/result.py" line="168"/>
         <source>Payment not made</source>
         <translation>缴费未完成</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="173"/>
+        <location filename="../../screens/result.py" line="176"/>
         <source>No money was taken.</source>
         <translation>未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="179"/>
+        <location filename="../../screens/result.py" line="182"/>
         <source>The payment was not made.</source>
         <translation>本次缴费未完成。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="182"/>
+        <location filename="../../screens/result.py" line="185"/>
         <source>The payment was not made. No money was taken.</source>
         <translation>本次缴费未完成，未扣取任何费用。</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="186"/>
+        <location filename="../../screens/result.py" line="189"/>
         <source>A technician will settle this payment</source>
         <translation>本次缴费将由工作人员处理</translation>
     </message>
     <message>
-        <location filename="../../screens/result.py" line="191"/>
+        <location filename="../../screens/result.py" line="194"/>
         <source>Please keep this number and show it to staff: {number}</source>
         <translation>请记下此编号并出示给工作人员：{number}</translation>
     </message>
