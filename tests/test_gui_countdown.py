@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.domain.items import Category, PayMethod
@@ -78,3 +80,22 @@ def test_the_result_screen_waits_for_the_bank_card_and_gives_time_for_the_receip
     driver.ctx.countdown.expired.emit()
     driver.wait_for(Step.HOME)
     assert not checkout.card_in_slot
+
+
+def test_a_touch_anywhere_or_a_key_gives_the_whole_time_again(make_kiosk, qtbot):
+    """Not only a button: a press on the screen's background, or a key, restarts the count (TouchActivity)."""
+    driver = Driver(make_kiosk(**{"timeouts.screen_seconds": 60}), qtbot)
+    driver.tap("resident")
+    driver.wait_for(Step.MENU)
+    countdown = driver.ctx.countdown
+    for press in (
+        lambda: QTest.mouseClick(driver.kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(5, 5)),
+        lambda: QTest.keyClick(driver.kiosk.window, Qt.Key.Key_Shift),
+    ):
+        countdown.remaining = 7  # as if 53 seconds had passed
+        press()
+        assert countdown.remaining == 60
+    countdown.remaining = 7
+    QTest.mouseMove(driver.kiosk.window, QPoint(50, 50))  # a move is no sign of a person (nor a repaint)
+    driver.kiosk.window.update()
+    assert countdown.remaining == 7
