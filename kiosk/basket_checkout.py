@@ -10,8 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drivers.bankhost.client import BankCard
-from drivers.base import DeviceError
-from kiosk.basket_receipt import basket_document
+from kiosk.basket_receipt import print_basket_receipt
 from kiosk.card_checkout import CardAttempt, CardCheckout
 from kiosk.checkout import PaymentOutcome
 from kiosk.feesystem.api import FeeSystem, QrOrderState, Unavailable
@@ -67,13 +66,6 @@ class BasketCardCheckout:
             log.warning("basket %s approved, postings deferred", result.basket.basket_no)
             return CardAttempt(PaymentOutcome(QrOrderState.PAID, None))
         names = {item.quote.id_number: item.name for item in self.session.basket.items}
-        error: str | None = None
-        try:
-            self.receipts.print(
-                basket_document(self.receipts, outcome, parties.payer_name, names, self.clock()), kind="payment"
-            )
-        except (DeviceError, RuntimeError) as failure:  # the payment stands: reprint from Query
-            error = getattr(failure, "code", "no_printer")
-        outcome.basket = payments.receipt_result(outcome.basket, error)
+        print_basket_receipt(self.receipts, payments, outcome, parties.payer_name, names, self.clock())
         self.session.basket_outcome = outcome
         return CardAttempt(PaymentOutcome(QrOrderState.PAID, None))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.basket_receipt import basket_document
+from kiosk.basket_receipt import print_basket_receipt
 from kiosk.checkout_gate import disk_gate
 from kiosk.domain.items import PayMethod
 from kiosk.feesystem.api import BasketQuote, FeeSystemError, QrOrderState
@@ -242,16 +242,9 @@ class BasketQrMachine:
 
         def settle_and_print() -> BasketOutcome:
             outcome = payments.settle_paid(basket)
-            error: str | None = "no receipt printer"
-            if can_print:
-                try:
-                    document = basket_document(self.receipts, outcome, payer_name, names, self.wall_clock())
-                    self.receipts.print(document, kind="payment")
-                    error = None
-                except Exception as failure:  # the payment stands: the receipt is reprinted from Query
-                    error = getattr(failure, "code", type(failure).__name__)
-            outcome.basket = payments.receipt_result(outcome.basket, error)
-            return outcome
+            return print_basket_receipt(
+                self.receipts, payments, outcome, payer_name, names, self.wall_clock(), can_print=can_print
+            )
 
         self.run(settle_and_print, self._settled, self._settle_failed)
 

@@ -1,10 +1,14 @@
 """The one receipt of a household basket (issue 22): every line with its payee masked, the payer masked, the
-lines refunded, the total, the order and the basket's journal number, and a code to verify it."""
+lines refunded, the total, the order and the basket's journal number, and a code to verify it; printed once after
+the payment (both pay methods), again from Query (kiosk/basket_reprint.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import Protocol
 
+from drivers.base import DeviceError
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.money import fen_to_chinese_uppercase
 from kiosk.domain.names import mask_name
@@ -14,6 +18,14 @@ from kiosk.receipts import RECEIPT_TITLE, ReceiptService, receipt_amount
 from kiosk.verification import verification_url
 from printers.receipt import ReceiptDocument
 
+log = logging.getLogger(__name__)
+
+
+class ReceiptOutcomes(Protocol):
+    """Where a basket's receipt result is journaled (BasketPayments on QR, BasketCardPayments on card)."""
+
+    def receipt_result(self, basket: BasketEntry, error: str | None) -> BasketEntry: ...
+
 
 def basket_document(
     service: ReceiptService,
@@ -21,8 +33,9 @@ def basket_document(
     payer_name: str,
     names: dict[str, str],
     printed_at: dt.datetime,
+    reprint: bool = False,
 ) -> ReceiptDocument:
-    """``names``: the payees' names by ID number (the basket's lines), masked here."""
+    """``names``: the payees' names by ID number (the basket's lines), masked here; ``reprint``: marked 补打."""
     basket: BasketEntry = outcome.basket
     rows: list[tuple[str, str]] = [
         ("办税服务厅", service.hall_name),
@@ -61,6 +74,31 @@ def basket_document(
         rows=rows,
         qr_payload=verification_url(service.page_url, code) if code else None,
         qr_caption=f"验证码 {code}" if code else None,
-        footer_lines=["一次支付，多人多项缴费", "请妥善保管本小票"],
+        footer_lines=["一次支付，多人多项缴费", "请妥善保管本小票", "可在自助终端“缴费信息查询”中补打"],
+        reprint=reprint,
         specimen=service.specimen,
     )
+
+
+def print_basket_receipt(
+    service: ReceiptService,
+    payments: ReceiptOutcomes,
+    outcome: BasketOutcome,
+    payer_name: str,
+    names: dict[str, str],
+    printed_at: dt.datetime,
+    can_print: bool = True,
+) -> BasketOutcome:
+    """Print the settled basket's one receipt and journal how it went (receipt_result). A printer that cannot
+    print (or none: ``can_print`` False) keeps the payment: the failure is journaled and Query reprints it."""
+    error: str | None = None if can_print else "no_printer"
+    if can_print:
+        try:
+            service.print(basket_document(service, outcome, payer_name, names, printed_at), kind="payment")
+        except DeviceError as failure:
+            error = failure.code
+        except Exception as failure:  # no printer configured, a receipt that would not render: the money stands
+            error = type(failure).__name__
+            log.error("basket %s: receipt not printed (%s)", outcome.basket.basket_no, error)
+    outcome.basket = payments.receipt_result(outcome.basket, error)
+    return outcome

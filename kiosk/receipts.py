@@ -167,12 +167,17 @@ class ReceiptService:
 
     def reprint(self, record: PaymentRecord, parties: ReceiptParties, journal_no: str | None, now: dt.datetime) -> None:
         """补打: the receipt of a posted payment again, marked as a reprint. Raises the printer's DeviceError."""
-        self.print(self.document(record, parties, journal_no or "—", now, reprint=True), kind="reprint")
-        for listener in list(self.reprint_listeners):
-            try:
-                listener(record.payment_no)
-            except Exception as error:  # the receipt is printed: an uncounted reprint is only the page's loss
-                log.warning("reprint of %s not counted by the fee system: %s", record.payment_no, error)
+        self.reprint_document(self.document(record, parties, journal_no or "—", now, reprint=True), [record.payment_no])
+
+    def reprint_document(self, document: ReceiptDocument, payment_nos: list[str]) -> None:
+        """Print a reprint (补打) and tell the listeners each payment it covers. Raises the printer's DeviceError."""
+        self.print(document, kind="reprint")
+        for payment_no in payment_nos:
+            for listener in list(self.reprint_listeners):
+                try:
+                    listener(payment_no)
+                except Exception as error:  # the receipt is printed: an uncounted reprint is only the page's loss
+                    log.warning("reprint of %s not counted by the fee system: %s", payment_no, error)
 
     def render(self, document: ReceiptDocument) -> bytes:
         return render_receipt(document, self.paper_width_mm)
