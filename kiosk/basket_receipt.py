@@ -91,13 +91,14 @@ def print_basket_receipt(
 ) -> BasketOutcome:
     """Print the settled basket's one receipt and journal how it went (receipt_result). A printer that cannot
     print (or none: ``can_print`` False) keeps the payment: the failure is journaled and Query reprints it."""
+    can_print = can_print and service.printer is not None
     error: str | None = None if can_print else "no_printer"
     if can_print:
         try:
             service.print(basket_document(service, outcome, payer_name, names, printed_at), kind="payment")
         except DeviceError as failure:
             error = failure.code
-        except Exception as failure:  # no printer configured, a receipt that would not render: the money stands
+        except Exception as failure:  # a receipt that would not render, a driver's bug: the money stands
             error = type(failure).__name__
             log.error("basket %s: receipt not printed (%s)", outcome.basket.basket_no, error)
     outcome.basket = payments.receipt_result(outcome.basket, error)

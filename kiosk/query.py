@@ -3,11 +3,15 @@
 The fee system answers for a period (payment_records) and holds the unpaid bills (pending_bills); this module
 applies the citizen's 险种 and status filters, names the payer of a proxy payment (masked), and builds the A4 list
 (printers/certificates/query_list.py) with the fee system's number, so that its verification code can be checked.
+Beside the person's own records it lists what they paid at this terminal for other people (代缴, a household
+basket's lines: payments_made_for_others), the payee masked, so that a payer with no record of their own can still
+reprint the receipt; the A4 list holds the person's own rows only (its number covers their records).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +24,8 @@ from kiosk.domain.names import mask_name
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import Bill, FeeSystem, FeeSystemError, PaymentRecord
 from printers.certificates.models import QueryList, QueryListRow
+
+log = logging.getLogger(__name__)
 
 
 class PayStatus(StrEnum):
@@ -60,10 +66,13 @@ class QueryRow:
     record: PaymentRecord | None = None
     bill: Bill | None = None
     payer_masked: str = ""  # the payer's masked name when someone else paid (代缴)
+    for_other: bool = False  # a payment the person made for someone else (代缴), not a record of their own
+    payee_masked: str = ""  # that someone's masked name
 
     @property
     def proxy(self) -> bool:
-        return self.record is not None and self.record.payer_id_number != self.record.id_number
+        """Paid for the person by someone else."""
+        return self.record is not None and not self.for_other and self.record.payer_id_number != self.record.id_number
 
     @property
     def grade_number(self) -> int | None:
@@ -73,9 +82,12 @@ class QueryRow:
         return int(digits) if digits else None
 
 
-def find(fee_system: FeeSystem, id_number: str, wanted: QueryFilter) -> list[QueryRow]:
-    """The rows for the filter, newest period first."""
+def find(fee_system: FeeSystem, id_number: str, wanted: QueryFilter, terminal_id: str | None = None) -> list[QueryRow]:
+    """The rows for the filter, newest period first; with ``terminal_id``, also the payments the person made there
+    for other people."""
     rows: list[QueryRow] = []
+    if terminal_id is not None and wanted.status in (None, PayStatus.PAID):
+        rows += _paid_for_others(fee_system, id_number, terminal_id, wanted)
     if wanted.status in (None, PayStatus.PAID):
         payers: dict[str, str] = {}
         for record in fee_system.payment_records(id_number, wanted.period):
@@ -97,6 +109,38 @@ def find(fee_system: FeeSystem, id_number: str, wanted: QueryFilter) -> list[Que
                 rows.append(QueryRow(bill.period, InsuredItem.SPECIAL, bill.amount_fen, PayStatus.UNPAID, bill=bill))
     rows.sort(key=lambda row: (row.period.start, row.item.value, row.status.value), reverse=True)
     return rows
+
+
+def _paid_for_others(fee_system: FeeSystem, payer: str, terminal_id: str, wanted: QueryFilter) -> list[QueryRow]:
+    try:
+        records = fee_system.payments_made_for_others(payer, terminal_id, wanted.period)
+    except FeeSystemError as error:  # the person's own records still answer the query
+        log.warning("payments made for others not listed: %s", error.code)
+        return []
+    names: dict[str, str] = {}
+    rows = []
+    for record in records:
+        if wanted.item is not None and record.item is not wanted.item:
+            continue
+        if record.id_number not in names:
+            names[record.id_number] = _masked_name(fee_system, record.id_number)
+        rows.append(
+            QueryRow(
+                record.period,
+                record.item,
+                record.amount_fen,
+                PayStatus.PAID,
+                record=record,
+                for_other=True,
+                payee_masked=names[record.id_number],
+            )
+        )
+    return rows
+
+
+def own_rows(rows: Sequence[QueryRow]) -> list[QueryRow]:
+    """The person's own rows (what the A4 list and its totals cover)."""
+    return [row for row in rows if not row.for_other]
 
 
 def _masked_name(fee_system: FeeSystem, id_number: str) -> str:

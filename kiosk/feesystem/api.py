@@ -359,6 +359,14 @@ class FeeSystem(Protocol):
         """The payments a kiosk terminal posted on ``day`` (the fee system's date of posting), for reconciliation."""
         ...
 
+    def payments_made_for_others(
+        self, payer_id_number: str, terminal_id: str, period: Period | None = None
+    ) -> list[PaymentRecord]:
+        """The payments ``payer_id_number`` made for other people (代缴, a basket's lines for the household) at the
+        terminal ``terminal_id``, by period. Only that terminal's: it took them, so it learns nothing new, and a
+        forged payer ID reads no other terminal's payments (the gateway refuses another terminal's id)."""
+        ...
+
     def issue_certificate(
         self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
     ) -> CertificateIssue: ...

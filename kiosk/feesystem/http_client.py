@@ -252,6 +252,13 @@ class HttpFeeSystem:
     def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
         return self.call("terminal_payments", terminal_id=terminal_id, day=day)
 
+    def payments_made_for_others(
+        self, payer_id_number: str, terminal_id: str, period: Period | None = None
+    ) -> list[PaymentRecord]:
+        return self.call(
+            "payments_made_for_others", payer_id_number=payer_id_number, terminal_id=terminal_id, period=period
+        )
+
     def issue_certificate(
         self, kind: CertificateKind, id_number: str, payment_nos: tuple[str, ...]
     ) -> CertificateIssue:

@@ -190,6 +190,13 @@ class BasketJournal:
         rows = self.journal.execute_read("SELECT * FROM payments WHERE basket_no = ? ORDER BY line_no", (basket_no,))
         return [BasketLineEntry(int(row["line_no"]), _entry(row)) for row in rows]
 
+    def of_payment(self, payment_no: str) -> BasketEntry | None:
+        """The basket whose line the fee system posted as ``payment_no`` (None: not a basket's line here)."""
+        rows = self.journal.execute_read(
+            "SELECT basket_no FROM payments WHERE payment_no = ? AND basket_no IS NOT NULL", (payment_no,)
+        )
+        return self.get(rows[0]["basket_no"]) if rows else None
+
     def unfinished(self) -> list[BasketEntry]:
         states = [state.value for state in PaymentState if state not in END_STATES]
         rows = self.journal.execute_read(

@@ -220,6 +220,12 @@ class EmbeddedFeeSystem:
     def terminal_payments(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
         return [self.certificates.signed_record(r) for r in self.payments.of_terminal(terminal_id, day)]
 
+    def payments_made_for_others(
+        self, payer_id_number: str, terminal_id: str, period: Period | None = None
+    ) -> list[PaymentRecord]:
+        records = self.payments.made_for_others(payer_id_number, terminal_id, period)
+        return [self.certificates.signed_record(r) for r in records]
+
     # --- certificates -------------------------------------------------------------------------------------
 
     def issue_certificate(

@@ -115,13 +115,27 @@ class Payments:
     def of_terminal(self, terminal_id: str, day: dt.date) -> list[PaymentRecord]:
         """A terminal's payments are those whose idempotency key it made (``kiosk-<terminal id>-...``, the journal's
         keys); a real gateway knows the terminal that called it."""
-        prefix = f"kiosk-{terminal_id}-".replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.store.all(
             "SELECT * FROM payments WHERE idempotency_key LIKE ? ESCAPE '\\' AND substr(paid_at, 1, 10) = ?"
             " ORDER BY paid_at, payment_no",
-            (prefix + "%", day.isoformat()),
+            (_keys_of(terminal_id), day.isoformat()),
         )
         return [payment_from_row(row) for row in rows]
+
+    def made_for_others(self, payer_id_number: str, terminal_id: str, period: Period | None) -> list[PaymentRecord]:
+        """What the payer paid for other people at this terminal (its keys), by period."""
+        rows = self.store.all(
+            "SELECT * FROM payments WHERE payer_id_number = ? AND id_number != payer_id_number"
+            " AND idempotency_key LIKE ? ESCAPE '\\' ORDER BY period_start, paid_at",
+            (payer_id_number, _keys_of(terminal_id)),
+        )
+        records = [payment_from_row(row) for row in rows]
+        return [record for record in records if period is None or record.period.overlaps(period)]
+
+
+def _keys_of(terminal_id: str) -> str:
+    """The LIKE pattern of the idempotency keys a terminal's journal makes, its id's wildcards escaped."""
+    return f"kiosk-{terminal_id}-".replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _check_same_request(
