@@ -1,17 +1,19 @@
 """Payment records (社保缴费信息查询, 查询导出): a period, a 险种 and a status; what was paid (base or grade, pay
-method, who paid: 代缴 shown) and what is still due; reprint a receipt (补打缴费小票); print the list on A4."""
+method, who paid: 代缴 shown), what the person paid here for others, and what is still due; reprint a receipt
+(补打缴费小票: a household basket's line brings back the basket's one receipt); print the list on A4."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from drivers.base import DeviceError
+from kiosk.basket_reprint import basket_to_reprint, reprint_basket
 from kiosk.domain.items import Category, InsuredItem
 from kiosk.domain.money import format_fen
 from kiosk.domain.periods import Period
 from kiosk.feesystem.api import FeeSystemError, PaymentRecord
 from kiosk.flow import Step
-from kiosk.query import PayStatus, QueryFilter, QueryRow, find
+from kiosk.query import PayStatus, QueryFilter, QueryRow, find, own_rows
 from kiosk.receipts import ReceiptParties
 from screens.base import clear_layout, fee_error_text, translate
 from screens.cert_period import ROWS_PER_PAGE, Pager, PeriodScreen, day_label, period_label, tick_text, year_label
@@ -130,7 +132,7 @@ class QueryScreen(PeriodScreen):
 
     def fetch(self, id_number: str, period: Period) -> tuple[QueryFilter, list[QueryRow]]:
         wanted = QueryFilter(period, self.item, self.status)
-        return wanted, find(self.ctx.fee_system, id_number, wanted)
+        return wanted, find(self.ctx.fee_system, id_number, wanted, self.ctx.journal.terminal_id)
 
     def period_name(self, period: Period) -> str:
         whole_year = period == Period.year(period.start.year)
@@ -138,8 +140,10 @@ class QueryScreen(PeriodScreen):
 
     def show_found(self, period: Period, found: tuple[QueryFilter, list[QueryRow]]) -> None:
         self.wanted, self.rows = found
-        paid = [row for row in self.rows if row.status is PayStatus.PAID]
-        unpaid = len(self.rows) - len(paid)
+        own = own_rows(self.rows)
+        paid = [row for row in own if row.status is PayStatus.PAID]
+        unpaid = len(own) - len(paid)
+        for_others = len(self.rows) - len(own)
         name = self.period_name(period)
         if self.item or self.status:
             name = self.tr("{period} ({filters})").format(
@@ -150,6 +154,8 @@ class QueryScreen(PeriodScreen):
             )
         if not self.rows:
             self.message.setText(self.tr("No payments were found for {period}.").format(period=name))
+        elif not own:
+            self.message.setText(self.tr("{period}: none of your own.").format(period=name))
         elif not paid:
             self.message.setText(self.tr("{period}: {count} not paid.").format(period=name, count=unpaid))
         else:
@@ -159,6 +165,10 @@ class QueryScreen(PeriodScreen):
             if unpaid:
                 text += " " + self.tr("{count} not paid yet.").format(count=unpaid)
             self.message.setText(text)
+        if for_others:
+            self.message.setText(
+                self.message.text() + " " + self.tr("{count} paid by you for others.").format(count=for_others)
+            )
         self.print_button.setEnabled(bool(paid))
         self.show_page(0)
 
@@ -195,11 +205,12 @@ class QueryScreen(PeriodScreen):
             base = self.tr("grade {grade}").format(grade=grade)
         else:
             base = ""
-        payer = (
-            self.tr("paid for you by {name}").format(name=row.payer_masked or self.tr("another person"))
-            if row.proxy
-            else self.tr("paid by yourself")
-        )
+        if row.for_other:
+            payer = self.tr("paid by you for {name}").format(name=row.payee_masked or self.tr("another person"))
+        elif row.proxy:
+            payer = self.tr("paid for you by {name}").format(name=row.payer_masked or self.tr("another person"))
+        else:
+            payer = self.tr("paid by yourself")
         return self.tr("{base}   {method}   {payer}   paid {date}").format(
             base=base,
             method=translate("Domain", record.pay_method.label),
@@ -238,7 +249,7 @@ class QueryScreen(PeriodScreen):
         if printer is None or self.wanted is None:
             self.message.setText(self.tr("The certificate printer is not available. Please ask staff for help."))
             return
-        person, wanted, rows = self.ctx.session.person, self.wanted, list(self.rows)
+        person, wanted, rows = self.ctx.session.person, self.wanted, own_rows(self.rows)  # the list's are the person's
         spool = self.ctx.config.state_path("spool")
         self.print_button.setEnabled(False)
         self.busy.setVisible(True)
@@ -262,13 +273,31 @@ class QueryScreen(PeriodScreen):
 
     def reprint(self, record: PaymentRecord) -> None:
         person = self.ctx.session.person
+        known = {row.record.payment_no: row.record for row in self.rows if row.record is not None}
         self.busy.setVisible(True)
         self.message.setText(self.tr("Printing your receipt..."))
 
-        def work() -> str | None:
+        def work() -> str | FeeSystemError | None:
             readiness = self.ctx.receipts.readiness()
             if not readiness.can_print:
                 return readiness.reason or "offline"
+            basket = basket_to_reprint(self.ctx.journal, record, person.id_number)
+            if basket is not None:  # a household basket's line: its one receipt, every line on it
+                try:
+                    reprint_basket(
+                        self.ctx.receipts,
+                        self.ctx.journal,
+                        self.ctx.fee_system,
+                        basket,
+                        person.name,
+                        self.ctx.clock(),
+                        known,
+                    )
+                except DeviceError as error:
+                    return error.code
+                except FeeSystemError as error:
+                    return error
+                return None
             names = {person.id_number: person.name}
             for id_number in {record.id_number, record.payer_id_number} - set(names):
                 try:
@@ -291,9 +320,11 @@ class QueryScreen(PeriodScreen):
 
         self.ctx.tasks.run(work, on_done=self.reprinted, on_failed=lambda error: self.reprinted("error"))
 
-    def reprinted(self, problem: str | None) -> None:
+    def reprinted(self, problem: str | FeeSystemError | None) -> None:
         self.busy.setVisible(False)
         if problem is None:
             self.message.setText(self.tr("Please take your receipt (reprint)."))
+        elif isinstance(problem, FeeSystemError):
+            self.message.setText(fee_error_text(problem))
         else:
             self.message.setText(self.tr("The receipt printer is not working. Please try again later."))

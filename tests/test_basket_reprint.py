@@ -139,3 +139,29 @@ def test_the_gateway_lists_only_the_payments_made_at_the_asking_terminal(served,
         other.payments_made_for_others(PAYER, TERMINAL)
     assert refused.value.detail.startswith("wrong_terminal")
     assert other.payments_made_for_others(PAYER, OTHER_TERMINAL) == []  # its own: nothing paid there
+
+
+def test_the_son_reprints_the_household_basket_from_query_on_the_kiosk(make_kiosk, qtbot):
+    from kiosk.flow import Step
+    from kiosk_driving import Driver
+
+    driver = Driver(make_kiosk(), qtbot)
+    ctx = driver.ctx
+    driver.printer.set_state(paper="out")
+    paid = pay_basket(ctx.fee_system, ctx.journal, ctx.receipts, two_lines(ctx.fee_system))
+    assert paid.basket.receipt_error == "paper_out"
+    driver.printer.set_state(paper="ok")
+
+    driver.login("household", category="resident", module="query")
+    driver.wait_for(Step.QUERY)
+    driver.tap("query_year_2026")
+    driver.wait_for_text("另有 1 笔为他人代缴")  # the wife's pension of 2026; the mother's medical is 2027's
+    assert "为他人代缴（刘*）" in driver.screen_text() and "刘芳" not in driver.screen_text()
+    [pension] = [record for _line, record in paid.records if record.id_number == SPOUSE]
+    driver.tap(f"reprint_{pension.payment_no}")
+    driver.wait_for_text("请取走您补打的缴费小票")
+    [receipt] = driver.printer.wait_for_receipts(1)
+    text = "\n".join(receipt.lines)
+    assert REPRINT_MARK in receipt.lines and "刘*" in text and "王*兰" in text
+    assert receipt_amount(paid.paid_fen) in text and "王秀兰" not in text
+    assert receipt.qr_payloads == [verification_url(ctx.receipts.page_url, paid.verification_code)]

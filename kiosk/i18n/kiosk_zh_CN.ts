@@ -698,12 +698,12 @@
         <translation>聚合支付（支付宝、微信、云闪付）</translation>
     </message>
     <message>
-        <location filename="../query.py" line="39"/>
+        <location filename="../query.py" line="45"/>
         <source>Paid</source>
         <translation>已缴费</translation>
     </message>
     <message>
-        <location filename="../query.py" line="40"/>
+        <location filename="../query.py" line="46"/>
         <source>Not paid</source>
         <translation>未缴费</translation>
     </message>
@@ -1312,72 +1312,72 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../screens/main_window.py" line="236"/>
+        <location filename="../../screens/main_window.py" line="237"/>
         <source>Social insurance fee kiosk</source>
         <translation>社保费自助缴费终端</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="308"/>
+        <location filename="../../screens/main_window.py" line="309"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="319"/>
+        <location filename="../../screens/main_window.py" line="320"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="321"/>
+        <location filename="../../screens/main_window.py" line="322"/>
         <source>Home</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="326"/>
+        <location filename="../../screens/main_window.py" line="327"/>
         <source>Hear again</source>
         <translation>再听一遍</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="344"/>
+        <location filename="../../screens/main_window.py" line="345"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="348"/>
+        <location filename="../../screens/main_window.py" line="349"/>
         <source>High contrast</source>
         <translation>高对比度</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="357"/>
+        <location filename="../../screens/main_window.py" line="358"/>
         <source>Quieter</source>
         <translation>小声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="359"/>
+        <location filename="../../screens/main_window.py" line="360"/>
         <source>Louder</source>
         <translation>大声</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="384"/>
+        <location filename="../../screens/main_window.py" line="385"/>
         <source>{month}/{day} {time}</source>
         <translation>{month}月{day}日 {time}</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="419"/>
+        <location filename="../../screens/main_window.py" line="420"/>
         <source>For someone else: {name} ({id_number})</source>
         <translation>代缴 / 代打：为 {name}（{id_number}）办理</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="428"/>
+        <location filename="../../screens/main_window.py" line="429"/>
         <source>Amount due: {amount}.</source>
         <translation>应缴金额{amount}。</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="448"/>
+        <location filename="../../screens/main_window.py" line="449"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../screens/main_window.py" line="457"/>
+        <location filename="../../screens/main_window.py" line="458"/>
         <source>Are you still there? To continue, tap Yes, continue. Time left: {seconds} seconds.</source>
         <translation>您还在吗？如需继续办理，请点击“我还在，继续办理”。还剩{seconds}秒。</translation>
     </message>
@@ -1928,159 +1928,175 @@ Please choose Alipay or WeChat Pay.</source>
 <context>
     <name>QueryScreen</name>
     <message>
-        <location filename="../../screens/query.py" line="74"/>
+        <location filename="../../screens/query.py" line="76"/>
         <source>Please choose a year to see your payments.</source>
         <translation>请选择年度，查询您的缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="35"/>
+        <location filename="../../screens/query.py" line="37"/>
         <source>Payment records: choose the period</source>
         <translation>缴费信息查询：请选择缴费所属期</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="36"/>
+        <location filename="../../screens/query.py" line="38"/>
         <source>Or by month, payment period:</source>
         <translation>或按月份选择，费款所属期：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="37"/>
+        <location filename="../../screens/query.py" line="39"/>
         <source>Insurance:</source>
         <translation>险种：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="38"/>
+        <location filename="../../screens/query.py" line="40"/>
         <source>Status:</source>
         <translation>缴费状态：</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="45"/>
+        <location filename="../../screens/query.py" line="47"/>
         <source>Print the list</source>
         <translation>打印查询结果</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="88"/>
+        <location filename="../../screens/query.py" line="90"/>
         <source>All insurances</source>
         <translation>全部险种</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="95"/>
+        <location filename="../../screens/query.py" line="97"/>
         <source>Paid and not paid</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="104"/>
+        <location filename="../../screens/query.py" line="106"/>
         <source>Pension</source>
         <translation>养老保险</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="106"/>
+        <location filename="../../screens/query.py" line="108"/>
         <source>Medical</source>
         <translation>医疗保险</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="145"/>
+        <location filename="../../screens/query.py" line="149"/>
         <source>{period} ({filters})</source>
         <translation>{period}（{filters}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="147"/>
+        <location filename="../../screens/query.py" line="151"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="152"/>
+        <location filename="../../screens/query.py" line="156"/>
         <source>No payments were found for {period}.</source>
         <translation>{period}没有查询到缴费记录。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="154"/>
+        <location filename="../../screens/query.py" line="158"/>
+        <source>{period}: none of your own.</source>
+        <translation>{period}：没有本人的缴费记录。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="160"/>
         <source>{period}: {count} not paid.</source>
         <translation>{period}：{count} 笔未缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="156"/>
+        <location filename="../../screens/query.py" line="162"/>
         <source>{period}: {count} payments, {total} in all.</source>
         <translation>{period}：共 {count} 笔缴费，合计 {total}。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="160"/>
+        <location filename="../../screens/query.py" line="166"/>
         <source>{count} not paid yet.</source>
         <translation>另有 {count} 笔未缴费。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="188"/>
+        <location filename="../../screens/query.py" line="170"/>
+        <source>{count} paid by you for others.</source>
+        <translation>另有 {count} 笔为他人代缴。</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="198"/>
         <source>bill {number}   {agency}   can be paid under Pay</source>
         <translation>单据号 {number}   {agency}   可在“社保费缴费”中缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="193"/>
+        <location filename="../../screens/query.py" line="203"/>
         <source>base {amount}</source>
         <translation>缴费基数 {amount}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="195"/>
+        <location filename="../../screens/query.py" line="205"/>
         <source>grade {grade}</source>
         <translation>第{grade}档</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="199"/>
+        <location filename="../../screens/query.py" line="209"/>
+        <source>paid by you for {name}</source>
+        <translation>为他人代缴（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../screens/query.py" line="211"/>
         <source>paid for you by {name}</source>
         <translation>他人代缴（{name}）</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="199"/>
+        <location filename="../../screens/query.py" line="209"/>
+        <location filename="../../screens/query.py" line="211"/>
         <source>another person</source>
         <translation>他人</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="201"/>
+        <location filename="../../screens/query.py" line="213"/>
         <source>paid by yourself</source>
         <translation>本人缴纳</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="203"/>
+        <location filename="../../screens/query.py" line="214"/>
         <source>{base}   {method}   {payer}   paid {date}</source>
         <translation>{base}   {method}   {payer}   缴费日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="218"/>
+        <location filename="../../screens/query.py" line="229"/>
         <source>{period}   {item}   {amount}   {status}
 {details}</source>
         <translation>{period}   {item}   {amount}   {status}
 {details}</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="229"/>
+        <location filename="../../screens/query.py" line="240"/>
         <source>Reprint receipt</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="239"/>
+        <location filename="../../screens/query.py" line="250"/>
         <source>The certificate printer is not available. Please ask staff for help.</source>
         <translation>凭证打印机暂不可用，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="245"/>
+        <location filename="../../screens/query.py" line="256"/>
         <source>Printing the list on A4... please wait.</source>
         <translation>正在用 A4 纸打印查询结果，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="257"/>
+        <location filename="../../screens/query.py" line="268"/>
         <source>Please take the printed list from the tray below the screen.</source>
         <translation>请从屏幕下方的出纸口取走查询结果。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="266"/>
+        <location filename="../../screens/query.py" line="278"/>
         <source>Printing your receipt...</source>
         <translation>正在打印缴费小票……</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="297"/>
+        <location filename="../../screens/query.py" line="326"/>
         <source>Please take your receipt (reprint).</source>
         <translation>请取走您补打的缴费小票。</translation>
     </message>
     <message>
-        <location filename="../../screens/query.py" line="299"/>
+        <location filename="../../screens/query.py" line="330"/>
         <source>The receipt printer is not working. Please try again later.</source>
         <translation>小票打印机暂不可用，请稍后再试。</translation>
     </message>
