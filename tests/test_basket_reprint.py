@@ -16,7 +16,7 @@ from kiosk.basket_reprint import basket_to_reprint, rebuild_outcome, reprint_bas
 from kiosk.domain.idnumber import mask_id_number
 from kiosk.domain.items import PayMethod
 from kiosk.domain.periods import Period, YearMonth
-from kiosk.feesystem.api import NotAllowed, Quote, Unavailable
+from kiosk.feesystem.api import NotAllowed, Quote
 from kiosk.feesystem.http_client import HttpFeeSystem
 from kiosk.payments.basket_payments import BasketOutcome, BasketPayments
 from kiosk.query import PayStatus, QueryFilter, find, own_rows
@@ -26,6 +26,7 @@ from printer_fixtures import config_for
 from printers.escpos import ReceiptPrinter
 from printers.escpos.simulator import EscPosPrinterSimulator
 from printers.receipt import REPRINT_MARK
+from test_basket_code import SealDown
 
 pytest_plugins = ["feehttp_fixtures"]
 PAYER, SPOUSE, MOTHER = "370102197503083519", "370102197706114629", "370102194702021827"  # 王志刚's household
@@ -101,19 +102,6 @@ def test_a_basket_not_printed_for_want_of_paper_is_reprinted_whole_from_the_paye
     assert all(row.record.payment_no in text for row in rows)
     assert receipt.qr_payloads == [verification_url(PAGE_URL, code)]
     assert sorted(counted) == sorted(known)  # the reprint counted for every line it shows
-
-
-class SealDown:
-    """The fee system, unable to seal a basket (the postings go through)."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-    def seal_basket(self, idempotency_key: str, basket_id: str):
-        raise Unavailable("injected: seal_basket unavailable")
 
 
 def test_a_code_missing_since_the_payment_is_asked_for_at_the_reprint_else_no_qr(fee_system, journal):
