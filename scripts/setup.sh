@@ -50,9 +50,18 @@ PYTHON=${PYTHON:-python3}
 # The exact packages of requirements.lock, each checked against its hash, so that every machine runs the same ones;
 # then the project itself, editable, with the locked setuptools (no download at build time).
 stamp=.venv/.project-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ] \
+  || [ requirements-setup.lock -nt "$stamp" ]; then
   echo "setup: installing requirements.lock and the project into .venv"
-  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  # uv (requirements-setup.lock, itself hash-checked) installs the lock with the same hash checks, in parallel;
+  # pip does it when uv cannot be had (another architecture, no index).
+  if .venv/bin/python -m pip install -q --require-hashes -r requirements-setup.lock 2>/dev/null \
+    && .venv/bin/uv pip install -q --require-hashes -r requirements.lock --python .venv/bin/python; then
+    :
+  else
+    echo "setup: uv unavailable, installing with pip"
+    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  fi
   .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   touch "$stamp"
 fi
