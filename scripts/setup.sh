@@ -54,9 +54,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   || [ requirements-setup.lock -nt "$stamp" ]; then
   echo "setup: installing requirements.lock and the project into .venv"
   # uv (requirements-setup.lock, itself hash-checked) installs the lock with the same hash checks, in parallel;
-  # pip does it when uv cannot be had (another architecture, no index).
+  # pip does it when uv cannot be had (another architecture, no index). Compiled to bytecode at install, as pip
+  # does: without it every test process and `kiosk sim` compiles PySide6's, cryptography's, ... modules again.
   if .venv/bin/python -m pip install -q --require-hashes -r requirements-setup.lock 2>/dev/null \
-    && .venv/bin/uv pip install -q --require-hashes -r requirements.lock --python .venv/bin/python; then
+    && .venv/bin/uv pip install -q --require-hashes --compile-bytecode -r requirements.lock --python .venv/bin/python; then
     :
   else
     echo "setup: uv unavailable, installing with pip"

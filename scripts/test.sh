@@ -3,12 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
-export PYTHONDONTWRITEBYTECODE=1
 # One line of what the suite relies on from the machine, so that a red run on a new machine shows what moved.
 debian="$(. /etc/os-release && echo "$PRETTY_NAME") $(cat /etc/debian_version 2>/dev/null)"
 packages="$(dpkg-query -W -f='${Package} ${Version}, ' cups pcscd vsmartcard-vpcd libpcsclite1 fonts-wqy-zenhei \
   2>/dev/null)"
 echo "test: ${debian}; ${packages%, }; $(.venv/bin/python -c 'import sys, PySide6; print(f"Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}")')"
+# The project's bytecode, compiled once here (a fresh clone has none), before four test processes and their
+# `kiosk sim` subprocesses would each compile the same modules at once. pytest keeps its rewritten test modules too.
+.venv/bin/python -m compileall -q -j 0 app drivers kiosk parties printers screens scripts tests
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy
