@@ -3,6 +3,7 @@ marked 补打 and the list printed on A4."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from cert_fixtures import pdf_text
@@ -83,6 +84,7 @@ def test_the_records_are_gone_when_the_session_ends(make_kiosk, qtbot):
 
 
 def row_texts(driver: Driver) -> list[str]:
+    QCoreApplication.sendPostedEvents()  # rows a layout was just given are shown by a posted call (as in visible_texts)
     screen = driver.kiosk.window.screens[Step.QUERY]
     return [label.text() for label in screen.findChildren(QLabel, "RecordText") if label.isVisible()]
 
