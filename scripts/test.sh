@@ -9,7 +9,9 @@ packages="$(dpkg-query -W -f='${Package} ${Version}, ' cups pcscd vsmartcard-vpc
   2>/dev/null)"
 echo "test: ${debian}; ${packages%, }; $(.venv/bin/python -c 'import sys, PySide6; print(f"Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}")')"
 # The project's bytecode, compiled once here (a fresh clone has none), before four test processes and their
-# `kiosk sim` subprocesses would each compile the same modules at once. pytest keeps its rewritten test modules too.
+# `kiosk sim` subprocesses would each compile the same modules at once; and pytest keeps its rewritten test modules
+# (an environment with PYTHONDONTWRITEBYTECODE, as on the CI machine, would have every process rewrite them again).
+unset PYTHONDONTWRITEBYTECODE
 .venv/bin/python -m compileall -q -j 0 app drivers kiosk parties printers screens scripts tests
 .venv/bin/ruff check .
 .venv/bin/lint-imports
