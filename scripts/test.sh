@@ -18,7 +18,7 @@ unset PYTHONDONTWRITEBYTECODE
 .venv/bin/mypy
 # Test processes side by side (pytest-xdist), each on a pcscd of its own (tests/worker_pcscd.py), which needs root;
 # without it they would share the machine's vpcd slots, so one process. Many tests wait on devices and subprocesses,
-# so four processes keep two cores busy (docs/performance.md has the figures: 1812 tests in 5 min 4 s with four on
+# so four processes keep two cores busy (docs/performance.md has the figures: 1843 tests in 4 min 45 s with four on
 # this 2-core machine, the long tests first, tests/slow_first.py).
 if [ "$(id -u)" -eq 0 ]; then workers="${PYTEST_WORKERS:-4}"; else workers=0; fi
 .venv/bin/python -m pytest -n "$workers" --dist worksteal "$@"
