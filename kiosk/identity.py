@@ -89,13 +89,18 @@ class IdentityWatcher(QObject):
 
     def stop(self) -> None:
         self._stop.set()
-        self._polling.clear()
+        # Wake the threads waiting to poll or for a card (they look at _stop first): without it each sat out its
+        # half-second wait, and every shutdown took that long.
+        self._polling.set()
+        self._sscard_inserted.set()
         if self._monitor is not None:
             self._monitor.stop()
             self._monitor = None
         for thread in self._threads:
             thread.join(timeout=3)
         self._threads = []
+        self._polling.clear()
+        self._sscard_inserted.clear()
 
     def start_polling(self) -> None:
         """The login screen is up: read cards. A social security card already inserted is read at once."""
@@ -126,20 +131,24 @@ class IdentityWatcher(QObject):
 
     # --- the polling thread -------------------------------------------------------------------------------
 
+    def _await_polling(self) -> bool:
+        """Until the login screen wants cards read (True) or the service stops (False)."""
+        while not self._stop.is_set():
+            if self._polling.wait(timeout=0.5) and not self._stop.is_set():
+                return True
+        return False
+
     def _run_idcard(self) -> None:
         clock = dt.datetime.now
-        while not self._stop.is_set():
-            if not self._polling.wait(timeout=0.5):
-                continue
+        while self._await_polling():
             if self.idcard is not None and clock().timestamp() >= self._idcard_retry_at:
                 self._poll_idcard(clock)
             self._stop.wait(POLL_SECONDS)
 
     def _run_sscard(self) -> None:
-        while not self._stop.is_set():
-            if not self._polling.wait(timeout=0.5):
-                continue
-            if self._sscard_inserted.wait(timeout=0.5) and self._polling.is_set():
+        while self._await_polling():
+            inserted = self._sscard_inserted.wait(timeout=0.5)
+            if inserted and self._polling.is_set() and not self._stop.is_set():
                 self._sscard_inserted.clear()
                 self._read_sscard()
 
