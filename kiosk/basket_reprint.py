@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Mapping
 
 from kiosk.basket_receipt import basket_document
 from kiosk.feesystem.api import FeeSystem, FeeSystemError, PaymentRecord, UnknownRecord
 from kiosk.payments.basket_journal import BasketEntry, BasketJournal
 from kiosk.payments.basket_payments import POSTED, BasketOutcome, BasketPayments, RefundedLine
-from kiosk.payments.journal import Journal, PaymentState
+from kiosk.payments.journal import Journal, JournalError, PaymentState
 from kiosk.receipts import ReceiptService
+
+log = logging.getLogger(__name__)
 
 GIVEN_BACK = (PaymentState.REFUNDED, PaymentState.REVERSAL_PENDING, PaymentState.REVERSED)
 
@@ -51,7 +54,20 @@ def rebuild_outcome(
     if outcome.records and not basket.verification_code:
         code = BasketPayments(journal, fee_system).seal(basket)  # None when still not to be had: no QR
         outcome.basket = dataclasses.replace(basket, verification_code=code)
+        if code:
+            _keep_code(journal, basket, code)
     return outcome
+
+
+def _keep_code(journal: Journal, basket: BasketEntry, code: str) -> None:
+    """Journal a code had only now, in the basket's own state (a note), so that the next reprint need not ask;
+    a journal that cannot take it (a full disk) costs only that: the receipt prints."""
+    try:
+        BasketJournal(journal).advance(
+            basket.basket_no, basket.state, note="basket code had at a reprint", verification_code=code
+        )
+    except JournalError as error:
+        log.warning("basket %s: code not journaled (%s)", basket.basket_no, error)
 
 
 def payee_names(fee_system: FeeSystem, outcome: BasketOutcome, payer_name: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from kiosk.domain.items import PayMethod
 from kiosk.domain.periods import Period, YearMonth
 from kiosk.feesystem.api import NotAllowed, Quote
 from kiosk.feesystem.http_client import HttpFeeSystem
+from kiosk.payments.basket_journal import BasketJournal
 from kiosk.payments.basket_payments import BasketOutcome, BasketPayments
 from kiosk.query import PayStatus, QueryFilter, find, own_rows
 from kiosk.receipts import ReceiptService, receipt_amount
@@ -115,6 +116,9 @@ def test_a_code_missing_since_the_payment_is_asked_for_at_the_reprint_else_no_qr
     sealed = rebuild_outcome(journal, fee_system, paid.basket, {})
     seal = fee_system.seal_basket(paid.basket.idempotency_key, paid.basket.basket_id)
     assert sealed.verification_code == seal.verification_code and sealed.paid_fen == seal.total_fen
+    kept = BasketJournal(journal).get(paid.basket.basket_no)  # journaled: the next reprint asks nobody
+    assert kept.verification_code == seal.verification_code and kept.state is paid.basket.state
+    assert rebuild_outcome(journal, SealDown(fee_system), kept, {}).verification_code == seal.verification_code
 
 
 def test_the_gateway_lists_only_the_payments_made_at_the_asking_terminal(served, client, pki, fee_system, journal):
