@@ -37,9 +37,12 @@ name = "{name}"
 "metrics.reconcile_minutes" = 0
 {steps}
 """
+# The first sleep leaves Prometheus time to start and scrape both kiosks before the paper runs out, on a machine
+# busy with the suite's other processes (6 s was once too short: no scrape within 25 s).
+FIRST_SLEEP = 12
 RUNS_OUT = f"""
 [[step]]
-sleep = 6
+sleep = {FIRST_SLEEP}
 [[step]]
 printer = "out"
 [[step]]
@@ -51,7 +54,7 @@ sleep = 10
 """
 STAYS_OK = f"""
 [[step]]
-sleep = {6 + PAPER_OUT_SECONDS + 10}
+sleep = {FIRST_SLEEP + PAPER_OUT_SECONDS + 10}
 """
 
 
@@ -139,8 +142,19 @@ def test_paper_out_fires_for_that_terminal_alone_and_clears(tmp_path):
             targets = get_json(f"{api}/api/v1/targets")["data"]["activeTargets"]
             return len(targets) == 2 and all(target["health"] == "up" for target in targets)
 
+        def why_not_up() -> str:
+            try:
+                targets = get_json(f"{api}/api/v1/targets")["data"]["activeTargets"]
+            except OSError as error:
+                return f"Prometheus does not answer: {error}"
+            ended = [kiosk.poll() for kiosk in kiosks]
+            return f"targets {[(t['scrapeUrl'], t['health'], t['lastError']) for t in targets]}; kiosks ended {ended}"
+
         started = time.time()
-        wait_for(both_up, 25, "Prometheus scrapes both kiosks")
+        try:
+            wait_for(both_up, FIRST_SLEEP + 20, "Prometheus scrapes both kiosks")
+        except AssertionError as error:
+            raise AssertionError(f"{error}: {why_not_up()}") from None
         firing = wait_for(lambda: paper_out_alerts(api), PAPER_OUT_SECONDS + 8, "the paper-out alert")
         assert firing == [(OUT, "firing")]
         query = get_json(f"{api}/api/v1/query?query=ALERTS%7Balertname%3D%22KioskPaperOut%22%7D")
