@@ -80,3 +80,13 @@ class Driver(KioskGuiDriver):
     def login_resident(self, key: str = "resident", by: str = "idcard") -> None:
         self.login(key, "resident", "pay", by)
         self.wait_for(Step.ITEMS)
+
+    def to_resident_pension_grades(self, method: str, year: int = 2026) -> None:
+        """From the items screen: residents' pension of ``year``, paid by ``method`` (alipay, wechat, bank_card),
+        up to the grade screen."""
+        self.tap("resident_pension")
+        self.wait_for(Step.RESIDENT_YEAR)
+        self.tap(f"year_{year}")
+        self.wait_for(Step.PAY_METHOD)
+        self.tap(method)
+        self.wait_for(Step.GRADE)

@@ -338,12 +338,7 @@ def test_on_screen_below_the_reserve_no_order_opens_and_home_goes_out_of_service
     reserve = driver.ctx.qr_payments.reserve
     assert reserve is not None and driver.ctx.health.in_service()
     driver.login_resident("resident")
-    driver.tap("resident_pension")
-    driver.wait_for(Step.RESIDENT_YEAR)
-    driver.tap("year_2026")
-    driver.wait_for(Step.PAY_METHOD)
-    driver.tap("alipay")
-    driver.wait_for(Step.GRADE)
+    driver.to_resident_pension_grades("alipay")
     reserve.needed_bytes = 1 << 60  # the disk filled up while the citizen chose
     driver.tap("grade_G03")
     driver.tap("confirm_grade")

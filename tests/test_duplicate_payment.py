@@ -204,12 +204,7 @@ def driver(make_kiosk, qtbot):
 
 def test_the_result_screen_says_the_money_went_back_and_prints_nothing(driver):
     driver.login_resident("resident")
-    driver.tap("resident_pension")
-    driver.wait_for(Step.RESIDENT_YEAR)
-    driver.tap("year_2026")
-    driver.wait_for(Step.PAY_METHOD)
-    driver.tap("alipay")
-    driver.wait_for(Step.GRADE)
+    driver.to_resident_pension_grades("alipay")
     driver.tap("grade_G03")
     driver.tap("confirm_grade")
     driver.wait_for(Step.QR_PAY)

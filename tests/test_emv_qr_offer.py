@@ -26,9 +26,7 @@ def test_a_card_declined_offline_offers_qr_and_pays_the_same_item_by_alipay(vpcd
     slot = driver.ctx.devices.simulators["bankcard"]
     try:
         driver.login_resident("resident")
-        driver.tap("resident_pension")
-        driver.tap("year_2026")
-        driver.tap("bank_card")
+        driver.to_resident_pension_grades("bank_card")
         driver.tap("grade_G03")
         driver.tap("confirm_grade")
         driver.wait_for(Step.CARD_PAY)

@@ -25,9 +25,7 @@ ACCOUNTS = {account.name: account for account in demo_accounts()}
 
 def to_card_screen(driver: Driver, grade: str = "G03") -> None:
     driver.login_resident("resident")
-    driver.tap("resident_pension")
-    driver.tap("year_2026")
-    driver.tap("bank_card")
+    driver.to_resident_pension_grades("bank_card")
     driver.tap(f"grade_{grade}")
     driver.tap("confirm_grade")
     driver.wait_for(Step.CARD_PAY)
@@ -72,7 +70,7 @@ def test_pinpad_unplugged_when_choosing_bank_card_offers_qr(fast_driver):
     driver.login_resident("resident")
     driver.tap("resident_pension")
     driver.tap("year_2026")
-    driver.tap("bank_card")
+    driver.tap("bank_card")  # refused on the pay method screen: no grade screen
     driver.wait_for_text(PAD_OFFLINE, timeout=5000)
     text = driver.screen_text()
     assert "请选择支付宝或微信支付" in text and "未扣取任何费用" in text
@@ -88,9 +86,7 @@ def test_pinpad_unplugged_before_the_card_screen_asks_for_no_card(fast_driver):
     """The pad answered when the pay method was chosen and is gone by the grade's confirm (no scenario does this)."""
     driver = fast_driver
     driver.login_resident("resident")
-    driver.tap("resident_pension")
-    driver.tap("year_2026")
-    driver.tap("bank_card")
+    driver.to_resident_pension_grades("bank_card")
     driver.tap("grade_G03")
     driver.ctx.devices.simulators["pinpad"].set_offline(True)  # after the pay method screen asked it
     driver.tap("confirm_grade")

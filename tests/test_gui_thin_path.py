@@ -22,12 +22,7 @@ def test_resident_pension_by_alipay_with_receipt(driver):
     driver.login_resident("resident")
     assert "李*英" in driver.screen_text() and "3701**********4422" in driver.screen_text()
     assert "李秀英" not in driver.screen_text()  # the name is masked on screen
-    driver.tap("resident_pension")
-    driver.wait_for(Step.RESIDENT_YEAR)
-    driver.tap("year_2026")
-    driver.wait_for(Step.PAY_METHOD)
-    driver.tap("alipay")
-    driver.wait_for(Step.GRADE)
+    driver.to_resident_pension_grades("alipay")
     driver.tap("grade_G03")
     driver.wait_for_text("应缴金额：¥800.00")
     driver.tap("confirm_grade")
